@@ -1,0 +1,170 @@
+"""Align: from matching anchors to shared passages and coverage.
+
+For one candidate pair (the scheme of passim's and BLAST-like local aligners, simplified):
+
+1. *anchors* — every ``anchor_k``-word shingle outside boilerplate that occurs in both texts
+   (shingles repeated more than ``max_anchor_repeat`` times in either text are ignored);
+2. *runs* — consecutive anchors on one diagonal (``i - j`` constant) form exact runs;
+3. *chains* — runs are chained in order when they move forward on both sides and the gap
+   between them is at most ``max_gap_chars`` characters on each side with no boilerplate in
+   it, so a respelled name, "on Tuesday" → "yesterday" or an OCR slip stays inside one
+   passage while a dropped paragraph splits it;
+4. chains are extended word by word while the texts agree, chains shorter than
+   ``min_passage_chars`` are dropped, and overlapping chains keep the longest.
+
+Passages are reported in characters of the original texts; coverage counts the non-space
+characters of each side's non-boilerplate tokens inside passages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import AlignConfig
+from .fingerprint import shingles, valid_shingles
+from .prepare import Prepared
+from .records import Passage
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Alignment:
+    """Passages as token ranges ``[as, ae, bs, be)`` (int array, n x 4) and in characters."""
+
+    spans: np.ndarray
+    passages: tuple[Passage, ...]
+    coverage_a: float
+    coverage_b: float
+
+    @property
+    def longest_chars(self) -> int:
+        return max((min(p.a_end - p.a_start, p.b_end - p.b_start) for p in self.passages), default=0)
+
+
+def anchor_matches(a: Prepared, b: Prepared, k: int, max_repeat: int) -> tuple[np.ndarray, np.ndarray]:
+    """Shingle positions (i in a, j in b) with equal hashes, both outside boilerplate."""
+    sa = shingles(a.tokens.hash, k)
+    sb = shingles(b.tokens.hash, k)
+    ia = np.flatnonzero(valid_shingles(a.boiler, k))
+    ib = np.flatnonzero(valid_shingles(b.boiler, k))
+    ha, hb = sa[ia], sb[ib]
+    if not len(ha) or not len(hb):
+        e = np.zeros(0, np.int64)
+        return e, e
+    ob = np.argsort(hb, kind="stable")
+    hbs = hb[ob]
+    lo = np.searchsorted(hbs, ha, "left")
+    hi = np.searchsorted(hbs, ha, "right")
+    cnt = hi - lo
+    _, inv, acnt = np.unique(ha, return_inverse=True, return_counts=True)
+    keep = (cnt > 0) & (cnt <= max_repeat) & (acnt[inv] <= max_repeat)
+    cnt_k, lo_k = cnt[keep], lo[keep]
+    total = int(cnt_k.sum())
+    ai = np.repeat(ia[keep], cnt_k)
+    offs = np.repeat(lo_k - (np.cumsum(cnt_k) - cnt_k), cnt_k) + np.arange(total)
+    bj = ib[ob[offs]]
+    return ai.astype(np.int64), bj.astype(np.int64)
+
+
+def diagonal_runs(ai: np.ndarray, bj: np.ndarray, k: int) -> np.ndarray:
+    """Exact runs as token spans ``[as, ae, bs, be)`` sorted by ``as`` then ``bs``."""
+    if not len(ai):
+        return np.zeros((0, 4), np.int64)
+    d = ai - bj
+    order = np.lexsort((ai, d))
+    ai, d = ai[order], d[order]
+    brk = np.flatnonzero((np.diff(d) != 0) | (np.diff(ai) != 1)) + 1
+    st = np.concatenate(([0], brk))
+    en = np.concatenate((brk, [len(ai)])) - 1
+    a_s, a_e = ai[st], ai[en] + k
+    runs = np.stack([a_s, a_e, a_s - d[st], a_e - d[st]], axis=1)
+    return runs[np.lexsort((runs[:, 2], runs[:, 0]))]
+
+
+def _gap_ok(p: Prepared, end_tok: int, start_tok: int, max_gap: int) -> bool:
+    """Can a passage ending at token ``end_tok`` (exclusive) continue at ``start_tok``?"""
+    if start_tok <= end_tok:
+        return True
+    t = p.tokens
+    if int(t.start[start_tok]) - int(t.end[end_tok - 1]) > max_gap + 1:
+        return False
+    return not p.boiler[end_tok:start_tok].any()
+
+
+def chain_runs(runs: np.ndarray, a: Prepared, b: Prepared, cfg: AlignConfig, k: int) -> list[list[int]]:
+    """Greedy co-linear chaining of runs into passages (token spans)."""
+    chains: list[list[int]] = []
+    for a_s, a_e, b_s, b_e in runs.tolist():
+        best, best_gap = -1, None
+        for ci in range(len(chains) - 1, -1, -1):
+            c = chains[ci]
+            if c[1] < a_s - 64:  # far behind on side a; chains are ordered by start
+                continue
+            if a_s < c[0] or b_s < c[2] or a_s < c[1] - k or b_s < c[3] - k:
+                continue
+            if a_e <= c[1] and b_e <= c[3]:
+                best, best_gap = ci, -1  # already inside this chain
+                break
+            if not (_gap_ok(a, c[1], a_s, cfg.max_gap_chars) and _gap_ok(b, c[3], b_s, cfg.max_gap_chars)):
+                continue
+            gap = max(a_s - c[1], b_s - c[3])
+            if best_gap is None or gap < best_gap:
+                best, best_gap = ci, gap
+        if best < 0:
+            chains.append([a_s, a_e, b_s, b_e])
+        else:
+            c = chains[best]
+            c[1], c[3] = max(c[1], a_e), max(c[3], b_e)
+    return chains
+
+
+def _extend(span: list[int], a: Prepared, b: Prepared) -> None:
+    """Grow a span word by word while both texts agree outside boilerplate."""
+    ha, hb = a.tokens.hash, b.tokens.hash
+    while (span[1] < len(ha) and span[3] < len(hb) and ha[span[1]] == hb[span[3]]
+           and not a.boiler[span[1]] and not b.boiler[span[3]]):
+        span[1] += 1
+        span[3] += 1
+    while (span[0] > 0 and span[2] > 0 and ha[span[0] - 1] == hb[span[2] - 1]
+           and not a.boiler[span[0] - 1] and not b.boiler[span[2] - 1]):
+        span[0] -= 1
+        span[2] -= 1
+
+
+def _chars(p: Prepared, s: int, e: int) -> tuple[int, int]:
+    return int(p.tokens.start[s]), int(p.tokens.end[e - 1])
+
+
+def _coverage(p: Prepared, spans: np.ndarray, lo: int) -> float:
+    total = p.content_weight
+    if not total or not len(spans):
+        return 0.0
+    inside = np.zeros(len(p.boiler) + 1, np.int64)
+    np.add.at(inside, spans[:, lo], 1)
+    np.add.at(inside, spans[:, lo + 1], -1)
+    mask = (np.cumsum(inside[:-1]) > 0) & ~p.boiler
+    return float(p.tokens.weight[mask].sum()) / total
+
+
+def align(a: Prepared, b: Prepared, config: AlignConfig | None = None) -> Alignment:
+    """Shared passages of two prepared articles."""
+    cfg = config or AlignConfig()
+    k = cfg.anchor_k
+    ai, bj = anchor_matches(a, b, k, cfg.max_anchor_repeat)
+    chains = chain_runs(diagonal_runs(ai, bj, k), a, b, cfg, k)
+    for c in chains:
+        _extend(c, a, b)
+    kept: list[list[int]] = []
+    for c in sorted(chains, key=lambda c: (-(c[1] - c[0] + c[3] - c[2]), c[0], c[2])):
+        a0, a1 = _chars(a, c[0], c[1])
+        b0, b1 = _chars(b, c[2], c[3])
+        if min(a1 - a0, b1 - b0) < cfg.min_passage_chars:
+            continue
+        if any(c[0] < o[1] and o[0] < c[1] or c[2] < o[3] and o[2] < c[3] for o in kept):
+            continue
+        kept.append(c)
+    kept.sort()
+    spans = np.asarray(kept, np.int64).reshape(-1, 4)
+    passages = tuple(Passage(*_chars(a, s[0], s[1]), *_chars(b, s[2], s[3])) for s in kept)
+    return Alignment(spans, passages, _coverage(a, spans, 0), _coverage(b, spans, 2))

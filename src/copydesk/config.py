@@ -1,0 +1,131 @@
+"""Frozen per-stage parameters.  Every value has a documented default; impossible settings
+are rejected at construction with a hint (datasketch-style), and the resolved values of a run
+are recorded in ``run.json``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .errors import ConfigError
+
+
+def _check(cond: bool, msg: str) -> None:
+    if not cond:
+        raise ConfigError(msg)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrepareConfig:
+    """Tokenizing and boilerplate masking."""
+
+    #: a line this short (in word tokens) that recurs in at least ``boiler_min_docs`` articles
+    #: is boilerplate (bylines, "Share this article", copyright lines)
+    boiler_line_max_tokens: int = 12
+    boiler_min_docs: int = 8
+    #: mask lines matching common web-furniture patterns ("Published: ...", "Comments", ...)
+    boiler_patterns: bool = True
+
+    def __post_init__(self) -> None:
+        _check(self.boiler_line_max_tokens >= 0, "boiler_line_max_tokens must be >= 0")
+        _check(self.boiler_min_docs >= 2, "boiler_min_docs must be >= 2 (a line in one article is never shared boilerplate)")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FingerprintConfig:
+    """Shingles and winnowed passage fingerprints (Schleimer et al. 2003)."""
+
+    k: int = 5          #: words per shingle
+    window: int = 8     #: winnowing window, in shingles
+
+    def __post_init__(self) -> None:
+        _check(1 <= self.k <= 16, "k (words per shingle) must be between 1 and 16")
+        _check(1 <= self.window <= 64, "window must be between 1 and 64")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CandidateConfig:
+    """Candidate pairs from shared fingerprints."""
+
+    #: a pair needs this many shared fingerprints to be aligned
+    min_shared: int = 2
+    #: a fingerprint shared by more articles than this links them through representatives
+    #: instead of all pairs (nothing is dropped: see candidates.py)
+    bucket_cap: int = 50
+
+    def __post_init__(self) -> None:
+        _check(self.min_shared >= 1, "min_shared must be >= 1")
+        _check(self.bucket_cap >= 2, "bucket_cap must be >= 2")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlignConfig:
+    """Anchor-based alignment."""
+
+    anchor_k: int = 3            #: words per alignment anchor
+    max_gap_chars: int = 60      #: passages merge across edits this small (on both sides)
+    min_passage_chars: int = 40  #: shorter aligned runs are dropped
+    max_anchor_repeat: int = 4   #: anchors repeated more often than this in a text are ignored
+
+    def __post_init__(self) -> None:
+        _check(1 <= self.anchor_k <= 8, "anchor_k must be between 1 and 8")
+        _check(self.max_gap_chars >= 0, "max_gap_chars must be >= 0")
+        _check(self.min_passage_chars >= 1, "min_passage_chars must be >= 1")
+        _check(self.max_anchor_repeat >= 1, "max_anchor_repeat must be >= 1")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RelateConfig:
+    """Relation and origin."""
+
+    near_duplicate: float = 0.80  #: both coverages at least this: near_duplicate
+    contained: float = 0.70       #: one coverage at least this: contained
+    min_reuse_chars: int = 80     #: a pair needs a passage at least this long to be related
+    duplicate_similarity: float = 0.98  #: normalized-text similarity for a duplicate
+
+    def __post_init__(self) -> None:
+        _check(0 < self.contained <= 1 and 0 < self.near_duplicate <= 1,
+               "coverage thresholds must be in (0, 1]")
+        _check(self.min_reuse_chars >= 1, "min_reuse_chars must be >= 1")
+        _check(0 < self.duplicate_similarity <= 1, "duplicate_similarity must be in (0, 1]")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FamilyConfig:
+    """Reuse families."""
+
+    #: two groups merge only if at least this share of their cross pairs are related; stops
+    #: one shared quotation from chaining two stories together
+    min_link_density: float = 0.5
+
+    def __post_init__(self) -> None:
+        _check(0 < self.min_link_density <= 1, "min_link_density must be in (0, 1]")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScanConfig:
+    """All stage parameters of one run."""
+
+    prepare: PrepareConfig = field(default_factory=PrepareConfig)
+    fingerprint: FingerprintConfig = field(default_factory=FingerprintConfig)
+    candidates: CandidateConfig = field(default_factory=CandidateConfig)
+    align: AlignConfig = field(default_factory=AlignConfig)
+    relate: RelateConfig = field(default_factory=RelateConfig)
+    families: FamilyConfig = field(default_factory=FamilyConfig)
+    workers: int = 2
+    batch_size: int = 2000
+
+    def __post_init__(self) -> None:
+        _check(self.workers >= 1, "workers must be >= 1")
+        _check(self.batch_size >= 1, "batch_size must be >= 1")
+
+    @property
+    def guaranteed_tokens(self) -> int:
+        """Any passage shared word for word over at least this many tokens yields
+        ``min_shared`` common winnowed fingerprints, so it is always a candidate."""
+        return self.candidates.min_shared * self.fingerprint.window + self.fingerprint.k - 1
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["guaranteed_tokens"] = self.guaranteed_tokens
+        return d

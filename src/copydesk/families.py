@@ -1,0 +1,89 @@
+"""Families: clusters of related articles, each with its original.
+
+Plain connected components chain unrelated stories together through one weak link (two
+stories quoting one press-release sentence, an excerpt inside a long feature).  Instead,
+pairs are taken strongest first and two groups merge only when at least
+``min_link_density`` of all pairs across them are related: a real reuse family is close to a
+clique, a chain through one link is not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from .config import FamilyConfig
+from .records import Family, Pair
+from .relate import date_order
+
+
+def _strength(p: Pair) -> tuple[float, float, int]:
+    return (max(p.coverage_a, p.coverage_b), min(p.coverage_a, p.coverage_b),
+            sum(x.a_end - x.a_start for x in p.passages))
+
+
+def cluster(pairs: Sequence[Pair], config: FamilyConfig | None = None) -> list[set[str]]:
+    """Groups of two or more ids, by density-checked agglomeration."""
+    cfg = config or FamilyConfig()
+    adj: dict[str, set[str]] = {}
+    for p in pairs:
+        adj.setdefault(p.a, set()).add(p.b)
+        adj.setdefault(p.b, set()).add(p.a)
+    group: dict[str, set[str]] = {x: {x} for x in adj}
+    for p in sorted(pairs, key=lambda p: (_strength(p), p.a, p.b), reverse=True):
+        ga, gb = group[p.a], group[p.b]
+        if ga is gb:
+            continue
+        small, big = (ga, gb) if len(ga) <= len(gb) else (gb, ga)
+        links = sum(len(adj[x] & big) for x in small)
+        if links < cfg.min_link_density * len(ga) * len(gb):
+            continue
+        big |= small
+        for x in small:
+            group[x] = big
+    seen: set[int] = set()
+    out = []
+    for g in group.values():
+        if id(g) not in seen and len(g) > 1:
+            seen.add(id(g))
+            out.append(g)
+    return out
+
+
+def family_origin(members: set[str], pairs: Sequence[Pair], dates: Mapping[str, str | None]) -> str | None:
+    """The member published strictly first; failing that, the member most often judged the
+    origin of its pairs; failing that, None."""
+    ordered = sorted(members)
+    first = ordered[0]
+    for m in ordered[1:]:
+        if date_order(dates.get(m), dates.get(first)) < 0:
+            first = m
+    if all(date_order(dates.get(first), dates.get(o)) < 0 for o in ordered if o != first):
+        return first
+    votes: dict[str, int] = {}
+    for p in pairs:
+        if p.origin:
+            votes[p.origin] = votes.get(p.origin, 0) + 1
+    if not votes:
+        return None
+    best = max(votes.values())
+    top = [m for m in ordered if votes.get(m) == best]
+    return top[0] if len(top) == 1 else None
+
+
+def families(pairs: Sequence[Pair], dates: Mapping[str, str | None],
+             config: FamilyConfig | None = None) -> list[Family]:
+    """Families with stable ids (the family's origin id, else its smallest member id)."""
+    groups = cluster(pairs, config)
+    where = {m: gi for gi, g in enumerate(groups) for m in g}
+    inside: list[list[Pair]] = [[] for _ in groups]
+    for p in pairs:
+        gi = where.get(p.a)
+        if gi is not None and where.get(p.b) == gi:
+            inside[gi].append(p)
+    out = []
+    for g, gp in zip(groups, inside, strict=True):
+        org = family_origin(g, gp, dates)
+        members = tuple(sorted(g))
+        out.append(Family(org or members[0], members, org))
+    out.sort(key=lambda f: f.family)
+    return out

@@ -1,0 +1,101 @@
+"""Fingerprints: k-word shingle hashes and winnowed passage fingerprints.
+
+Winnowing (Schleimer, Wilkerson & Aiken, SIGMOD 2003): in every window of ``window``
+consecutive shingle hashes keep the minimum.  Two texts that share a run of at least
+``window + k - 1`` words share the window's minimum, so they share a fingerprint — whatever
+the lengths of the two documents.  That is the guarantee MinHash over whole documents lacks.
+
+Shingles touching boilerplate are dropped *after* selection: windows inside real text select
+the same fingerprints in both documents, so the guarantee holds for every passage outside
+boilerplate, and boilerplate never produces candidates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .config import FingerprintConfig
+
+_MUL = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _finalize(x: np.ndarray) -> np.ndarray:
+    """Vectorized splitmix64 finalizer (uint64 arithmetic wraps, as intended)."""
+    with np.errstate(over="ignore"):
+        x = x ^ (x >> np.uint64(30))
+        x = x * np.uint64(0xBF58476D1CE4E5B9)
+        x = x ^ (x >> np.uint64(27))
+        x = x * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
+
+
+def shingles(token_hashes: np.ndarray, k: int) -> np.ndarray:
+    """Hash of every run of ``k`` consecutive token hashes (``len - k + 1`` values)."""
+    n = len(token_hashes) - k + 1
+    if n <= 0:
+        return np.zeros(0, np.uint64)
+    acc = np.zeros(n, np.uint64)
+    with np.errstate(over="ignore"):
+        for t in range(k):
+            acc = acc * _MUL + token_hashes[t:t + n]
+    return _finalize(acc)
+
+
+def shingles_reference(token_hashes: list[int], k: int) -> list[int]:
+    """Pure-Python :func:`shingles` (the specification)."""
+    mask = (1 << 64) - 1
+    out = []
+    for i in range(len(token_hashes) - k + 1):
+        acc = 0
+        for t in range(k):
+            acc = (acc * 0x9E3779B97F4A7C15 + int(token_hashes[i + t])) & mask
+        out.append(int(_finalize(np.array([acc], np.uint64))[0]))
+    return out
+
+
+def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
+    """Positions selected by winnowing (leftmost minimum of each window), ascending, unique.
+    A sequence shorter than one window selects its minimum."""
+    n = len(hashes)
+    if n == 0:
+        return np.zeros(0, np.int64)
+    if n <= window:
+        return np.array([int(np.argmin(hashes))], np.int64)
+    view = np.lib.stride_tricks.sliding_window_view(hashes, window)
+    pos = np.argmin(view, axis=1) + np.arange(n - window + 1)
+    return np.unique(pos)
+
+
+def winnow_reference(hashes: list[int], window: int) -> list[int]:
+    """Pure-Python :func:`winnow`."""
+    if not hashes:
+        return []
+    if len(hashes) <= window:
+        return [min(range(len(hashes)), key=lambda i: (hashes[i], i))]
+    sel = set()
+    for s in range(len(hashes) - window + 1):
+        w = hashes[s:s + window]
+        m = min(w)
+        sel.add(s + w.index(m))
+    return sorted(sel)
+
+
+def valid_shingles(boiler: np.ndarray, k: int) -> np.ndarray:
+    """True for shingles whose ``k`` tokens are all outside boilerplate."""
+    n = len(boiler) - k + 1
+    if n <= 0:
+        return np.zeros(0, np.bool_)
+    c = np.concatenate(([0], np.cumsum(boiler, dtype=np.int64)))
+    return (c[k:k + n] - c[:n]) == 0
+
+
+def fingerprints(token_hashes: np.ndarray, boiler: np.ndarray,
+                 config: FingerprintConfig | None = None) -> np.ndarray:
+    """The distinct winnowed fingerprints of one document, outside boilerplate (sorted)."""
+    cfg = config or FingerprintConfig()
+    sh = shingles(token_hashes, cfg.k)
+    if not len(sh):
+        return sh
+    pos = winnow(sh, cfg.window)
+    pos = pos[valid_shingles(boiler, cfg.k)[pos]]
+    return np.unique(sh[pos])

@@ -1,0 +1,142 @@
+"""Prepare: tokens with offsets and the boilerplate mask of each article.
+
+Boilerplate is masked line by line, in two steps:
+
+* :func:`prepare` (per article): lines that look like web furniture ("Published: ...",
+  "Comments", "Share this article", "Archive photo", copyright lines, short bylines), a line
+  repeating the article's own headline, and a leading dateline ("LONDON (AP) - ").
+* :func:`mask_common_lines` (per corpus): short lines that recur in many articles — the
+  boilerplate of an outlet we were not told about.  Digits are ignored when lines are
+  compared, so "Copyright 2004 ..." and "Copyright 2005 ..." are one line.
+
+Masked tokens are excluded from fingerprints, from passages and from coverage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import PrepareConfig
+from .records import Article
+from .textnorm import Tokens, splitmix64, tokenize
+
+_FURNITURE = re.compile(
+    r"""^\W*(?:
+        (?:first\s+)?published\b | posted\b | (?:last\s+)?updated\b | modified\b
+      | comments?\W*$ | advertisement\W*$ | story\s+continues\s+below | read\s+more\b
+      | related\s+(?:stories|articles|links|content)\W*$ | share\s+(?:this|on)\b
+      | report\s+an\s+error | follow\s+us\b | click\s+here\b | subscribe\b | sign\s+up\b
+      | tags?\s*: | (?:file|archive|stock)\s+(?:picture|photo|image)\W*$
+      | (?:photo|picture|image)\s*(?:credit)?\s*: | \(?photo\b
+      | copyright\b | ©
+      | all\s+rights\s+reserved
+      | -+\s*\w+\s*$
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_RIGHTS = re.compile(r"all rights reserved|^\s*\(c\)\s", re.IGNORECASE)
+_BYLINE = re.compile(r"^\s*(?:by|from)\s+\S", re.IGNORECASE)
+_DATE_LINE = re.compile(r"^\W*(?:\d{1,2}\s+\w+\s+\d{4}|\w+\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2}[\sT\d:]*)\W*$")
+#: "LONDON - ", "NEW YORK, Mar. 4 (GNA) - ", "PARIS (Reuters) — "
+_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z.' ]{1,30}[A-Z.](?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?(?:\s*\([^)\n]{1,40}\))?\s*[-–—]{1,2}\s+"
+)
+_BYLINE_MAX_TOKENS = 6
+_DIGITS_AS = np.uint64(0x5DEECE66D)  # stands in for any token with a digit in a line hash
+
+
+@dataclass(slots=True, eq=False)
+class Prepared:
+    """An article ready for fingerprinting and alignment."""
+
+    id: str
+    date: str | None
+    tokens: Tokens
+    boiler: np.ndarray       # bool per token: masked as boilerplate
+    line_hash: np.ndarray    # uint64 per line (0 for lines too long to be boilerplate)
+    line_first: np.ndarray   # int32 first token index of each line (len = lines + 1)
+
+    @property
+    def content_weight(self) -> int:
+        """Non-space characters outside boilerplate (the denominator of coverage)."""
+        return int(self.tokens.weight[~self.boiler].sum())
+
+
+def _line_hashes(tokens: Tokens, line_first: np.ndarray, max_tokens: int) -> np.ndarray:
+    nlines = len(line_first) - 1
+    out = np.zeros(nlines, dtype=np.uint64)
+    h = np.where(tokens.digit, _DIGITS_AS, tokens.hash)
+    for ln in np.flatnonzero((np.diff(line_first) > 0) & (np.diff(line_first) <= max_tokens)):
+        acc = 0
+        for x in h[line_first[ln]:line_first[ln + 1]].tolist():
+            acc = splitmix64(acc ^ x)
+        out[ln] = acc or 1
+    return out
+
+
+def _is_furniture(line: str, ntokens: int) -> bool:
+    if _FURNITURE.match(line) or _RIGHTS.search(line) or _DATE_LINE.match(line):
+        return True
+    return ntokens <= _BYLINE_MAX_TOKENS and bool(_BYLINE.match(line)) and not line.rstrip().endswith(".")
+
+
+def prepare(article: Article, config: PrepareConfig | None = None) -> Prepared:
+    """Tokenize one article and mask the boilerplate it shows on its own."""
+    cfg = config or PrepareConfig()
+    text = article.text
+    toks = tokenize(text)
+    nlines = text.count("\n") + 1
+    line_first = np.searchsorted(toks.line, np.arange(nlines + 1)).astype(np.int32)
+    boiler = np.zeros(len(toks), dtype=np.bool_)
+    title_key = None
+    if article.title:
+        tt = tokenize(article.title)
+        title_key = tt.hash.tobytes() if len(tt) else None
+    counts = np.diff(line_first)
+    lines = text.split("\n")
+    first_body = True
+    for ln in np.flatnonzero(counts > 0).tolist():
+        a, b = int(line_first[ln]), int(line_first[ln + 1])
+        n = b - a
+        if cfg.boiler_patterns and n <= cfg.boiler_line_max_tokens and _is_furniture(lines[ln], n):
+            boiler[a:b] = True
+            continue
+        if title_key is not None and toks.hash[a:b].tobytes() == title_key:
+            boiler[a:b] = True
+            continue
+        if first_body:
+            first_body = False
+            m = _DATELINE.match(lines[ln]) if cfg.boiler_patterns else None
+            if m:
+                line_start = int(toks.start[a]) - (len(lines[ln]) - len(lines[ln].lstrip()))
+                cut = line_start + m.end()
+                boiler[a:b] = toks.start[a:b] < cut
+    line_hash = _line_hashes(toks, line_first, cfg.boiler_line_max_tokens)
+    return Prepared(article.id, article.date, toks, boiler, line_hash, line_first)
+
+
+def common_lines(docs: Iterable[Prepared], config: PrepareConfig | None = None) -> np.ndarray:
+    """Hashes of short lines found in at least ``boiler_min_docs`` articles (sorted)."""
+    cfg = config or PrepareConfig()
+    per_doc = [np.unique(d.line_hash[d.line_hash != 0]) for d in docs]
+    if not per_doc:
+        return np.zeros(0, np.uint64)
+    allh = np.concatenate(per_doc)
+    if not len(allh):
+        return allh
+    uniq, cnt = np.unique(allh, return_counts=True)
+    return uniq[cnt >= cfg.boiler_min_docs]
+
+
+def mask_common_lines(docs: Sequence[Prepared], common: np.ndarray) -> None:
+    """Mask, in place, every line whose hash is in ``common`` (see :func:`common_lines`)."""
+    if not len(common):
+        return
+    for d in docs:
+        hit = np.flatnonzero(np.isin(d.line_hash, common))
+        for ln in hit.tolist():
+            d.boiler[d.line_first[ln]:d.line_first[ln + 1]] = True

@@ -1,0 +1,84 @@
+"""Frozen records passed between pipeline stages.
+
+Every stage takes and returns these (or numpy arrays), so the CLI, the library API and later
+engines share one vocabulary.  Ids are always the user's own ids, never positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+RELATIONS = ("duplicate", "near_duplicate", "contained", "partial")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One input article.  ``text`` is kept exactly as supplied: all offsets point into it."""
+
+    id: str
+    text: str
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A shared passage: character offsets into the original texts of a and b, end exclusive."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {"a_start": self.a_start, "a_end": self.a_end,
+                "b_start": self.b_start, "b_end": self.b_end}
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A related pair, ``a < b`` in string order (FORMATS.md)."""
+
+    a: str
+    b: str
+    relation: str
+    origin: str | None
+    coverage_a: float
+    coverage_b: float
+    passages: tuple[Passage, ...]
+    origin_reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "relation": self.relation, "origin": self.origin,
+                "coverage_a": round(self.coverage_a, 4), "coverage_b": round(self.coverage_b, 4),
+                "passages": [p.to_dict() for p in self.passages],
+                "origin_reason": self.origin_reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """A reuse family of two or more articles and its judged original."""
+
+    family: str
+    members: tuple[str, ...]
+    origin: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"family": self.family, "members": list(self.members), "origin": self.origin}
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """An input record that could not be used, and why.  Written to ``rejects.jsonl``."""
+
+    where: str  # "file:line" or a path
+    reason: str
+    id: str | None = None
+    raw: str | None = None  # the offending input, possibly truncated
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"where": self.where, "reason": self.reason, "id": self.id, "raw": self.raw}

@@ -1,0 +1,111 @@
+"""Relate: name the relation of an aligned pair and decide its origin.
+
+Relations follow what a copy editor did (FORMATS.md), read off the alignment:
+
+* ``duplicate`` — the texts outside boilerplate are the same up to case, accents,
+  punctuation and whitespace (or differ by no more than scanning noise);
+* ``near_duplicate`` — both sides are almost all shared (both coverages high);
+* ``contained`` — one side is almost all inside the other;
+* ``partial`` — both keep substantial text of their own.
+
+The origin comes from publication dates when they differ; otherwise from the text: in a
+``contained`` pair the containing article is taken as the source (a copy desk condenses and
+trims far more often than it pads).  Anything else is undecidable and left ``None``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import numpy as np
+from rapidfuzz.distance import Indel
+
+from .align import Alignment
+from .config import RelateConfig
+from .prepare import Prepared
+from .records import Pair
+
+_QUOTES = "\"'“”‘’«»„"
+
+
+def is_reuse(al: Alignment, text_a: str, cfg: RelateConfig) -> bool:
+    """Is this alignment real reuse?  Needs one passage of ``min_reuse_chars``; a single
+    quotation shared alone does not count."""
+    if al.longest_chars < cfg.min_reuse_chars:
+        return False
+    if len(al.passages) == 1:
+        p = al.passages[0]
+        before = text_a[max(0, p.a_start - 2):p.a_start + 1]
+        after = text_a[max(p.a_start, p.a_end - 2):p.a_end + 2]
+        if any(q in before for q in _QUOTES) and any(q in after for q in _QUOTES) and p.a_end - p.a_start < 400:
+            return False
+    return True
+
+
+def _content_keys(p: Prepared) -> np.ndarray:
+    return p.tokens.hash[~p.boiler]
+
+
+def relation(a: Prepared, b: Prepared, al: Alignment, cfg: RelateConfig) -> str:
+    """The relation of a pair known to be reuse."""
+    ca, cb = al.coverage_a, al.coverage_b
+    if ca >= cfg.near_duplicate and cb >= cfg.near_duplicate:
+        ka, kb = _content_keys(a), _content_keys(b)
+        if np.array_equal(ka, kb):
+            return "duplicate"
+        if min(ca, cb) >= 0.95 and Indel.normalized_similarity(ka.tolist(), kb.tolist()) >= cfg.duplicate_similarity:
+            return "duplicate"
+        return "near_duplicate"
+    if ca >= cfg.contained or cb >= cfg.contained:
+        return "contained"
+    return "partial"
+
+
+def parse_date(value: str | None) -> datetime | date | None:
+    """An ISO 8601 date or datetime, or None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        if len(value) <= 10:
+            return date.fromisoformat(value)
+        d = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return d.replace(tzinfo=None)
+    except ValueError:
+        return None
+
+
+def date_order(x: str | None, y: str | None) -> int:
+    """-1 if x is earlier, 1 if y is earlier, 0 if equal, unknown or not comparable
+    (a bare date and a datetime on the same day)."""
+    dx, dy = parse_date(x), parse_date(y)
+    if dx is None or dy is None:
+        return 0
+    if isinstance(dx, datetime) != isinstance(dy, datetime):
+        dx = dx.date() if isinstance(dx, datetime) else dx
+        dy = dy.date() if isinstance(dy, datetime) else dy
+    return -1 if dx < dy else (1 if dy < dx else 0)
+
+
+def origin(a: Prepared, b: Prepared, rel: str, al: Alignment) -> tuple[str | None, str | None]:
+    """(origin id, reason) of a related pair."""
+    o = date_order(a.date, b.date)
+    if o:
+        return (a.id if o < 0 else b.id), "date"
+    if rel == "contained":
+        # the side with low coverage holds the other: it is taken as the source
+        return (b.id if al.coverage_a >= al.coverage_b else a.id), "containment"
+    return None, None
+
+
+def relate(a: Prepared, b: Prepared, al: Alignment, text_a: str,
+           config: RelateConfig | None = None) -> Pair | None:
+    """The :class:`Pair` record for an aligned pair, or None when it is not reuse.
+    ``a.id < b.id`` is required (FORMATS.md orders pairs)."""
+    cfg = config or RelateConfig()
+    if a.id > b.id:
+        raise ValueError("relate() expects a.id < b.id")
+    if not is_reuse(al, text_a, cfg):
+        return None
+    rel = relation(a, b, al, cfg)
+    org, why = origin(a, b, rel, al)
+    return Pair(a.id, b.id, rel, org, al.coverage_a, al.coverage_b, al.passages, why)
