@@ -35,8 +35,8 @@ class PrepareConfig:
 class FingerprintConfig:
     """Shingles and winnowed passage fingerprints (Schleimer et al. 2003)."""
 
-    k: int = 5          #: words per shingle
-    window: int = 8     #: winnowing window, in shingles
+    k: int = 4          #: words per shingle
+    window: int = 6     #: winnowing window, in shingles
 
     def __post_init__(self) -> None:
         _check(1 <= self.k <= 16, "k (words per shingle) must be between 1 and 16")

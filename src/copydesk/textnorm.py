@@ -3,7 +3,11 @@
 A *chunk* is a maximal run of non-whitespace characters.  Its *key* is the chunk folded
 character by character: NFKD decomposition, case folding, and only letters and digits kept
 (so accents, soft hyphens, zero-width spaces, curly quotes, dashes and ligatures all fold
-away: "Gronkjær’s" and "gronkjaer's" differ only in "æ").  A chunk with a non-empty key is a
+away: "Gronkjær’s" and "gronkjaer's" differ only in "æ").  Keys are then reduced to an
+*OCR skeleton*: letters that scanners confuse fall into one class (l/1/i/I, o/0, e/c, s/5,
+b/8/h, n/u/r, and the two-glyph confusions rn→m, cl→d, vv→w, li→h become equal because
+m→"nn", d→"el", w→"yy", h→"ll").  Matching on skeletons keeps printed and scanned copies of a
+story comparable; five-word runs of skeletons remain as rare as five-word runs of words.  A chunk with a non-empty key is a
 *token*; a punctuation-only chunk adds its length to the previous token's *weight*, so the
 weights of a document's tokens add up to its non-space characters (what coverage counts).
 
@@ -27,12 +31,17 @@ _TABLE_SIZE = 0x10000  # characters beyond the BMP (emoji, rare CJK) fold to not
 _MASK64 = (1 << 64) - 1
 
 
+#: classic OCR glyph confusions, applied after case folding (see the module docstring)
+OCR_SKELETON = {"1": "l", "i": "l", "0": "o", "c": "e", "5": "s", "8": "b", "u": "n", "r": "n",
+                "m": "nn", "d": "el", "v": "y", "w": "yy", "h": "ll", "b": "ll", "q": "g", "f": "t"}
+
+
 def fold_char(c: str) -> str:
     """The folded key characters of one character (the specification)."""
     if ord(c) >= _TABLE_SIZE:
         return ""
     s = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", c).casefold())
-    return "".join(x for x in s if x.isalnum() and ord(x) < _TABLE_SIZE)
+    return "".join(OCR_SKELETON.get(x, x) for x in s if x.isalnum() and ord(x) < _TABLE_SIZE)
 
 
 @lru_cache(maxsize=1)
