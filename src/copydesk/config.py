@@ -81,7 +81,7 @@ class RelateConfig:
     near_duplicate: float = 0.80  #: both coverages at least this: near_duplicate
     contained: float = 0.70       #: one coverage at least this: contained
     min_reuse_chars: int = 80     #: a pair needs a passage at least this long to be related
-    duplicate_similarity: float = 0.98  #: normalized-text similarity for a duplicate
+    duplicate_similarity: float = 1.0  #: token-sequence similarity for a duplicate (1 = identical)
 
     def __post_init__(self) -> None:
         _check(0 < self.contained <= 1 and 0 < self.near_duplicate <= 1,

@@ -2,8 +2,9 @@
 
 Relations follow what a copy editor did (FORMATS.md), read off the alignment:
 
-* ``duplicate`` — the texts outside boilerplate are the same up to case, accents,
-  punctuation and whitespace (or differ by no more than scanning noise);
+* ``duplicate`` — the word keys outside boilerplate are identical (case, accents,
+  punctuation, whitespace and OCR-confusable glyphs aside); ``duplicate_similarity`` below 1
+  also admits token sequences that similar;
 * ``near_duplicate`` — both sides are almost all shared (both coverages high);
 * ``contained`` — one side is almost all inside the other;
 * ``partial`` — both keep substantial text of their own.
@@ -53,7 +54,7 @@ def relation(a: Prepared, b: Prepared, al: Alignment, cfg: RelateConfig) -> str:
         ka, kb = _content_keys(a), _content_keys(b)
         if np.array_equal(ka, kb):
             return "duplicate"
-        if min(ca, cb) >= 0.95 and Indel.normalized_similarity(ka.tolist(), kb.tolist()) >= cfg.duplicate_similarity:
+        if cfg.duplicate_similarity < 1 and Indel.normalized_similarity(ka.tolist(), kb.tolist()) >= cfg.duplicate_similarity:
             return "duplicate"
         return "near_duplicate"
     if ca >= cfg.contained or cb >= cfg.contained:

@@ -1,0 +1,31 @@
+"""copydesk — find where news text was reused.
+
+    >>> import copydesk
+    >>> result = copydesk.scan(["corpus.jsonl"], out="results/")      # doctest: +SKIP
+    >>> copydesk.compare(article_a, article_b).relation                  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .api import compare, scan  # noqa: E402
+from .config import (  # noqa: E402
+    AlignConfig,
+    CandidateConfig,
+    FamilyConfig,
+    FingerprintConfig,
+    PrepareConfig,
+    RelateConfig,
+    ScanConfig,
+)
+from .errors import ConfigError, CopydeskError, InputError, MissingDependency  # noqa: E402
+from .pipeline import ScanResult  # noqa: E402
+from .records import Article, Family, Pair, Passage, Reject  # noqa: E402
+
+__all__ = [
+    "AlignConfig", "Article", "CandidateConfig", "ConfigError", "CopydeskError", "Family",
+    "FamilyConfig", "FingerprintConfig", "InputError", "MissingDependency", "Pair", "Passage",
+    "PrepareConfig", "Reject", "RelateConfig", "ScanConfig", "ScanResult", "__version__",
+    "compare", "scan",
+]

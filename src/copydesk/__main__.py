@@ -1,0 +1,7 @@
+"""``python -m copydesk``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

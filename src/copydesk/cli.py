@@ -1,0 +1,221 @@
+"""The ``copydesk`` command: a thin layer over the library (see ``copydesk --help``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import (
+    AlignConfig,
+    CandidateConfig,
+    FingerprintConfig,
+    PrepareConfig,
+    RelateConfig,
+    ScanConfig,
+)
+from .errors import ConfigError, CopydeskError, InputError
+from .pipeline import ScanResult
+from .records import RELATIONS, Article
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="copydesk",
+        description="Find where news text was reused: reprints, near-duplicates, condensed "
+                    "rewrites and partial reuse, with the reused passages, relation and origin.")
+    p.add_argument("--version", action="version", version=f"copydesk {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("scan", help="find all reuse in a collection of articles",
+                       description="Find all reuse in a collection and write pairs.jsonl, "
+                                   "families.jsonl, rejects.jsonl and run.json to --out.")
+    s.add_argument("inputs", nargs="+", metavar="ARTICLES",
+                   help="JSON Lines (.jsonl, .jsonl.gz, - for stdin), .csv, .parquet, .txt files "
+                        "or folders of .txt files")
+    s.add_argument("--out", "-o", required=True, metavar="DIR", help="folder for the results")
+    s.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)")
+    s.add_argument("--parquet", action="store_true", help="also write pairs.parquet (needs pyarrow)")
+    s.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+    g = s.add_argument_group("tuning (defaults are sensible; values are recorded in run.json)")
+    g.add_argument("--k", type=int, default=FingerprintConfig.k, help="words per fingerprint shingle")
+    g.add_argument("--window", type=int, default=FingerprintConfig.window, help="winnowing window")
+    g.add_argument("--min-shared", type=int, default=CandidateConfig.min_shared,
+                   help="shared fingerprints that make a candidate pair")
+    g.add_argument("--bucket-cap", type=int, default=CandidateConfig.bucket_cap,
+                   help="fingerprints shared by more articles link through a representative")
+    g.add_argument("--max-gap", type=int, default=AlignConfig.max_gap_chars,
+                   help="characters of edits a passage may bridge")
+    g.add_argument("--min-passage", type=int, default=AlignConfig.min_passage_chars,
+                   help="shortest passage kept, in characters")
+    g.add_argument("--min-reuse", type=int, default=RelateConfig.min_reuse_chars,
+                   help="a pair needs a passage this long (characters) to count as reuse")
+    g.add_argument("--boiler-min-docs", type=int, default=PrepareConfig.boiler_min_docs,
+                   help="a short line in this many articles is boilerplate")
+
+    c = sub.add_parser("compare", help="explain one pair side by side",
+                       description="Explain one pair: relation, origin, coverage and the shared "
+                                   "passages word by word.")
+    c.add_argument("a", metavar="A", help="a .txt/.jsonl file with one article (or an id with --corpus)")
+    c.add_argument("b", metavar="B", help="the other article")
+    c.add_argument("--corpus", metavar="FILE", help="read A and B as ids from this corpus")
+    c.add_argument("--json", action="store_true", help="print the pair as JSON")
+    c.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    c.add_argument("--width", type=int, default=0, help="output width (default: terminal width)")
+
+    e = sub.add_parser("eval", help="score results against gold labels",
+                       description="Score RESULTS (pairs.jsonl, families.jsonl) against a gold "
+                                   "folder (corpus.jsonl, gold_pairs.jsonl, gold_families.jsonl).")
+    e.add_argument("--gold", required=True, metavar="DIR")
+    e.add_argument("results", metavar="RESULTS")
+    e.add_argument("--corpus", metavar="FILE", help="corpus to use instead of DIR/corpus.jsonl")
+    e.add_argument("--json", action="store_true", help="print one JSON object")
+    return p
+
+
+def _scan_config(args: argparse.Namespace) -> ScanConfig:
+    return ScanConfig(
+        prepare=PrepareConfig(boiler_min_docs=args.boiler_min_docs),
+        fingerprint=FingerprintConfig(k=args.k, window=args.window),
+        candidates=CandidateConfig(min_shared=args.min_shared, bucket_cap=args.bucket_cap),
+        align=AlignConfig(max_gap_chars=args.max_gap, min_passage_chars=args.min_passage),
+        relate=RelateConfig(min_reuse_chars=args.min_reuse),
+        workers=args.workers)
+
+
+class _Bars:
+    """tqdm progress bars on stderr, one per stage."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bars: dict[str, Any] = {}
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        bar = self.bars.get(stage)
+        if bar is None:
+            bar = self.bars[stage] = tqdm(total=total, desc=f"{stage:<8}", unit="",
+                                          file=sys.stderr, leave=False, dynamic_ncols=True)
+        bar.update(done - bar.n)
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def _summary(result: ScanResult, out: Path) -> str:
+    s = result.summary()
+    secs = result.timings.get("total", 0.0)
+    rate = s["articles"] / secs if secs else 0.0
+    lines = [f"copydesk scan: {s['articles']:,} articles in {secs:.1f} s ({rate:,.0f} articles/s)",
+             "", f"  {'relation':<16}{'pairs':>10}"]
+    for rel in RELATIONS:
+        lines.append(f"  {rel:<16}{s['pairs_by_relation'].get(rel, 0):>10,}")
+    lines += [f"  {'all pairs':<16}{s['pairs']:>10,}",
+              f"  {'families':<16}{s['families']:>10,}",
+              f"  {'rejected inputs':<16}{s['rejected']:>10,}"
+              + (f"   (reasons in {out / 'rejects.jsonl'})" if s["rejected"] else ""),
+              "", f"results in {out}/ (pairs.jsonl, families.jsonl, rejects.jsonl, run.json)"]
+    return "\n".join(lines)
+
+
+def _cmd_scan(args: argparse.Namespace) -> int:
+    from .api import scan
+
+    cfg = _scan_config(args)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out {out} is a file; give a folder for the results")
+    bars = _Bars(enabled=not args.quiet and sys.stderr.isatty())
+    try:
+        result = scan(args.inputs, out=out, config=cfg, progress=bars, parquet=args.parquet)
+    finally:
+        bars.close()
+    print(_summary(result, out))
+    return 0
+
+
+def _one_article(path: str) -> Article:
+    from .read import RejectLog, read_corpus
+
+    log = RejectLog()
+    arts = list(read_corpus([path], rejects=log))
+    if len(arts) != 1:
+        why = f" ({next(iter(log)).reason})" if log.count else ""
+        raise InputError(f"{path} holds {len(arts)} usable articles{why}; compare needs exactly one "
+                         "(or use --corpus FILE with two ids)")
+    return arts[0]
+
+
+def _from_corpus(path: str, ids: Sequence[str]) -> list[Article]:
+    from .read import RejectLog, read_corpus
+
+    found = {a.id: a for a in read_corpus([path], rejects=RejectLog()) if a.id in ids}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise InputError(f"id {missing[0]!r} is not in {path}")
+    return [found[i] for i in ids]
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .api import compare
+    from .render.terminal import render_pair, should_color
+
+    if args.corpus:
+        a, b = _from_corpus(args.corpus, [args.a, args.b])
+    else:
+        a, b = _one_article(args.a), _one_article(args.b)
+        if a.id == b.id:
+            a = Article(args.a, a.text, a.title, a.date, a.source, a.url, a.extra)
+            b = Article(args.b, b.text, b.title, b.date, b.source, b.url, b.extra)
+    pair = compare(a, b)
+    if args.json:
+        print(json.dumps(pair.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    color = {"always": True, "never": False}.get(args.color, should_color(sys.stdout))
+    width = args.width or shutil.get_terminal_size((100, 24)).columns
+    if width < 40:
+        raise ConfigError("--width must be at least 40")
+    print(render_pair(a, b, pair, color=color, width=width))
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation import evaluate, format_report
+
+    result = evaluate(args.gold, args.results, corpus=args.corpus)
+    print(json.dumps(result) if args.json else format_report(result))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status (0 ok, 1 failure, 2 bad usage or input)."""
+    args = _parser().parse_args(argv)
+    cmd = {"scan": _cmd_scan, "compare": _cmd_compare, "eval": _cmd_eval}[args.command]
+    try:
+        return cmd(args)
+    except (ConfigError, InputError) as e:
+        print(f"copydesk {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except CopydeskError as e:
+        print(f"copydesk {args.command}: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("copydesk: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""Turn one raw input record into an :class:`Article` or a :class:`Reject` — the rules shared
+by every format.
+
+Format modules only find records (a JSON object, a CSV row, a ``.txt`` file) and yield them as
+:class:`Row`; the rules that decide what a usable article is live here, once:
+
+- ``id``: a non-empty string; an integer is converted to its decimal string.
+- ``text``: a string that is not empty after ``strip()``; kept exactly as supplied.
+- ``title``, ``date``, ``source``, ``url``: optional.  A string is kept (an empty one means
+  absent), a number is converted to ``str``, a date/datetime to ISO 8601; any other value goes
+  to ``extra`` under the same name and the field is left ``None``.
+- every other field goes to ``extra``.
+- a named field holding an unpaired surrogate (possible through JSON ``\\ud800`` escapes) is
+  rejected: such a string cannot be written back out as UTF-8.
+
+Reasons are ``"category"`` or ``"category: detail"``; :class:`~copydesk.read.RejectLog` counts
+by the category.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..records import Article, Reject
+
+OPTIONAL_FIELDS = ("title", "date", "source", "url")
+KNOWN_FIELDS = frozenset(("id", "text", *OPTIONAL_FIELDS))
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One record as found in the input, before validation."""
+
+    where: str  # "path:line", "path:row" or "path"
+    fields: Mapping[str, Any]
+    raw: str | None = None  # the input text of the record; derived from ``fields`` if None
+
+    def raw_text(self) -> str:
+        """The record as text, for a reject entry."""
+        if self.raw is not None:
+            return self.raw
+        return json.dumps(dict(self.fields), ensure_ascii=False, default=str)
+
+
+def type_name(value: object) -> str:
+    """A JSON-ish name for a value's type, for messages."""
+    if value is None:
+        return "null"
+    return {bool: "boolean", int: "integer", float: "number", str: "string",
+            list: "array", dict: "object"}.get(type(value), type(value).__name__)
+
+
+def utf8_reason(err: UnicodeDecodeError) -> str:
+    """Reject reason for bytes that are not UTF-8: ``not valid UTF-8: byte 0xff at offset 7``."""
+    return f"not valid UTF-8: byte 0x{err.object[err.start]:02x} at offset {err.start}"
+
+
+def _has_surrogate(s: str) -> bool:
+    return not s.isascii() and _SURROGATE.search(s) is not None
+
+
+def _check_id(value: object) -> str | tuple[str]:
+    """The id as a string, or a 1-tuple holding the reject reason."""
+    if value is None:
+        return ("missing id",)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        return (f"invalid id: expected a string, got {type_name(value)}",)
+    if not value.strip():
+        return ("empty id",)
+    return value
+
+
+def _optional(value: object) -> tuple[str | None, bool]:
+    """(field value, usable).  Unusable values are moved to ``extra`` by the caller."""
+    if value is None:
+        return None, True
+    if isinstance(value, str):
+        return (value if value.strip() else None), True
+    if isinstance(value, bool):
+        return None, False
+    if isinstance(value, int):
+        return str(value), True
+    if isinstance(value, float):
+        return (None if math.isnan(value) else str(value)), True
+    if isinstance(value, dt.date):  # also datetime; Parquet date/timestamp columns
+        return value.isoformat(), True
+    return None, False
+
+
+def to_article(row: Row) -> Article | Reject:
+    """Validate ``row``; never raises."""
+    fields = row.fields
+    art_id = _check_id(fields.get("id"))
+    if isinstance(art_id, tuple):
+        return Reject(row.where, art_id[0], None, row.raw_text())
+
+    def reject(reason: str) -> Reject:
+        return Reject(row.where, reason, art_id, row.raw_text())
+
+    text = fields.get("text")
+    if text is None:
+        return reject("missing text")
+    if not isinstance(text, str):
+        return reject(f"invalid text: expected a string, got {type_name(text)}")
+    if not text.strip():
+        return reject("empty text")
+
+    optional: dict[str, str | None] = {}
+    extra: dict[str, Any] = {k: v for k, v in fields.items() if k not in KNOWN_FIELDS}
+    for name in OPTIONAL_FIELDS:
+        value, usable = _optional(fields.get(name))
+        optional[name] = value
+        if not usable:
+            extra[name] = fields[name]
+
+    for name, value in (("id", art_id), ("text", text), *optional.items()):
+        if value is not None and _has_surrogate(value):
+            return reject(f"not valid Unicode: unpaired surrogate in {name}")
+
+    return Article(id=art_id, text=text, extra=extra, **optional)
