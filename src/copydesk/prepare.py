@@ -46,6 +46,8 @@ _DATELINE = re.compile(
     r"^\s*[A-Z][A-Z.' ]{1,30}[A-Z.](?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?(?:\s*\([^)\n]{1,40}\))?\s*[-–—]{1,2}\s+"
 )
 _BYLINE_MAX_TOKENS = 6
+_BODY_MIN_TOKENS = 8   # a line this long is body text, not furniture
+_EDGE_MAX_TOKENS = 4   # section labels above or below the body are at most this long
 _DIGITS_AS = np.uint64(0x5DEECE66D)  # stands in for any token with a digit in a line hash
 
 
@@ -84,6 +86,36 @@ def _is_furniture(line: str, ntokens: int) -> bool:
     return ntokens <= _BYLINE_MAX_TOKENS and bool(_BYLINE.match(line)) and not line.rstrip().endswith(".")
 
 
+def _mask_edges(lines: list[str], nonempty: list[int], line_first: np.ndarray,
+                boiler: np.ndarray) -> None:
+    """Very short lines without sentence punctuation before the first or after the last
+    body paragraph are page furniture (section labels such as "Markets", "World")."""
+    body = [ln for ln in nonempty if line_first[ln + 1] - line_first[ln] >= _BODY_MIN_TOKENS]
+    if not body:
+        return
+    for ln in nonempty:
+        if body[0] < ln < body[-1]:
+            continue
+        a, b = int(line_first[ln]), int(line_first[ln + 1])
+        if b - a <= _EDGE_MAX_TOKENS and not lines[ln].rstrip().endswith((".", "!", "?", '"', "”")):
+            boiler[a:b] = True
+
+
+def _mask_dateline(lines: list[str], nonempty: list[int], line_first: np.ndarray, toks: Tokens,
+                   boiler: np.ndarray) -> None:
+    """Mask a leading dateline ("LONDON (Reuters) - ") of the first body paragraph."""
+    for ln in nonempty:
+        a, b = int(line_first[ln]), int(line_first[ln + 1])
+        if boiler[a:b].all():
+            continue
+        m = _DATELINE.match(lines[ln])
+        if m:
+            line_start = int(toks.start[a]) - (len(lines[ln]) - len(lines[ln].lstrip()))
+            boiler[a:b] |= toks.start[a:b] < line_start + m.end()
+        if b - a >= _BODY_MIN_TOKENS:
+            return
+
+
 def prepare(article: Article, config: PrepareConfig | None = None) -> Prepared:
     """Tokenize one article and mask the boilerplate it shows on its own."""
     cfg = config or PrepareConfig()
@@ -98,23 +130,17 @@ def prepare(article: Article, config: PrepareConfig | None = None) -> Prepared:
         title_key = tt.hash.tobytes() if len(tt) else None
     counts = np.diff(line_first)
     lines = text.split("\n")
-    first_body = True
-    for ln in np.flatnonzero(counts > 0).tolist():
+    nonempty = np.flatnonzero(counts > 0).tolist()
+    for ln in nonempty:
         a, b = int(line_first[ln]), int(line_first[ln + 1])
         n = b - a
-        if cfg.boiler_patterns and n <= cfg.boiler_line_max_tokens and _is_furniture(lines[ln], n):
+        furniture = cfg.boiler_patterns and n <= cfg.boiler_line_max_tokens and _is_furniture(lines[ln], n)
+        headline = title_key is not None and toks.hash[a:b].tobytes() == title_key
+        if furniture or headline:
             boiler[a:b] = True
-            continue
-        if title_key is not None and toks.hash[a:b].tobytes() == title_key:
-            boiler[a:b] = True
-            continue
-        if first_body:
-            first_body = False
-            m = _DATELINE.match(lines[ln]) if cfg.boiler_patterns else None
-            if m:
-                line_start = int(toks.start[a]) - (len(lines[ln]) - len(lines[ln].lstrip()))
-                cut = line_start + m.end()
-                boiler[a:b] = toks.start[a:b] < cut
+    if cfg.boiler_patterns:
+        _mask_edges(lines, nonempty, line_first, boiler)
+        _mask_dateline(lines, nonempty, line_first, toks, boiler)
     line_hash = _line_hashes(toks, line_first, cfg.boiler_line_max_tokens)
     return Prepared(article.id, article.date, toks, boiler, line_hash, line_first)
 

@@ -34,13 +34,19 @@ def is_reuse(al: Alignment, text_a: str, cfg: RelateConfig) -> bool:
     quotation shared alone does not count."""
     if al.longest_chars < cfg.min_reuse_chars:
         return False
-    if len(al.passages) == 1:
-        p = al.passages[0]
-        before = text_a[max(0, p.a_start - 2):p.a_start + 1]
-        after = text_a[max(p.a_start, p.a_end - 2):p.a_end + 2]
-        if any(q in before for q in _QUOTES) and any(q in after for q in _QUOTES) and p.a_end - p.a_start < 400:
-            return False
-    return True
+    only = al.passages[0] if len(al.passages) == 1 else None
+    return not (only and _only_a_quotation(text_a, only.a_start, only.a_end))
+
+
+def _only_a_quotation(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` one quotation and nothing else (a press-release sentence quoted
+    by two unrelated stories)?  True when it opens with a quotation mark (or just after one)
+    and that quotation closes within the last few characters of the passage."""
+    head = text[max(0, start - 1):start + 1]
+    if not any(q in head for q in _QUOTES):
+        return False
+    close = min((i for i in (text.find(q, start + 1, end + 3) for q in _QUOTES) if i >= 0), default=-1)
+    return close >= end - 3
 
 
 def _content_keys(p: Prepared) -> np.ndarray:
