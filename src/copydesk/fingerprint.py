@@ -89,13 +89,25 @@ def valid_shingles(boiler: np.ndarray, k: int) -> np.ndarray:
     return (c[k:k + n] - c[:n]) == 0
 
 
+def selected(token_hashes: np.ndarray, config: FingerprintConfig | None = None
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Winnowed (positions, hashes) of one document, boilerplate not yet removed."""
+    cfg = config or FingerprintConfig()
+    sh = shingles(token_hashes, cfg.k)
+    pos = winnow(sh, cfg.window)
+    return pos, sh[pos]
+
+
+def outside_boilerplate(pos: np.ndarray, hashes: np.ndarray, boiler: np.ndarray, k: int) -> np.ndarray:
+    """The distinct fingerprints among ``selected`` ones whose shingle avoids boilerplate."""
+    if not len(pos):
+        return np.zeros(0, np.uint64)
+    return np.unique(hashes[valid_shingles(boiler, k)[pos]])
+
+
 def fingerprints(token_hashes: np.ndarray, boiler: np.ndarray,
                  config: FingerprintConfig | None = None) -> np.ndarray:
     """The distinct winnowed fingerprints of one document, outside boilerplate (sorted)."""
     cfg = config or FingerprintConfig()
-    sh = shingles(token_hashes, cfg.k)
-    if not len(sh):
-        return sh
-    pos = winnow(sh, cfg.window)
-    pos = pos[valid_shingles(boiler, cfg.k)[pos]]
-    return np.unique(sh[pos])
+    pos, hashes = selected(token_hashes, cfg)
+    return outside_boilerplate(pos, hashes, boiler, cfg.k)

@@ -20,7 +20,7 @@ from .align import align
 from .candidates import expand_through_representatives, find_candidates
 from .config import ScanConfig
 from .families import families as make_families
-from .fingerprint import fingerprints
+from .fingerprint import outside_boilerplate, selected
 from .prepare import Prepared, common_lines, mask_common_lines, prepare
 from .records import Article, Family, Pair, Reject
 from .relate import relate
@@ -84,6 +84,20 @@ def _align_chunk(codes: np.ndarray) -> list[Pair]:
     return out
 
 
+def _prepare_chunk(bounds: tuple[int, int]) -> list[tuple[Prepared, np.ndarray, np.ndarray]]:
+    arts: list[Article] = _STATE["articles"]
+    cfg: ScanConfig = _STATE["config"]
+    out = []
+    for art in arts[bounds[0]:bounds[1]]:
+        p = prepare(art, cfg.prepare)
+        out.append((p, *selected(p.tokens.hash, cfg.fingerprint)))
+    return out
+
+
+def _chunks(n: int, size: int) -> list[tuple[int, int]]:
+    return [(s, min(n, s + size)) for s in range(0, n, size)]
+
+
 @contextmanager
 def _pool(workers: int) -> Iterator[Any]:
     if workers <= 1 or "fork" not in mp.get_all_start_methods():
@@ -127,16 +141,28 @@ def scan_articles(articles: Iterable[Article], config: ScanConfig | None = None,
             continue
         seen.add(art.id)
         arts.append(art)
-    docs = []
-    for n, art in enumerate(arts, 1):
-        docs.append(prepare(art, cfg.prepare))
-        if progress and (n % 500 == 0 or n == len(arts)):
-            progress("prepare", n, len(arts))
+    _STATE.update(articles=arts, config=cfg)
+    docs: list[Prepared] = []
+    sel: list[tuple[np.ndarray, np.ndarray]] = []
+    try:
+        bounds = _chunks(len(arts), 250)
+        with _pool(cfg.workers if len(arts) > 1000 else 1) as pool:
+            results = pool.imap(_prepare_chunk, bounds) if pool else map(_prepare_chunk, bounds)
+            for (_, hi), res in zip(bounds, results, strict=True):
+                for p, pos, hashes in res:
+                    docs.append(p)
+                    sel.append((pos, hashes))
+                if progress:
+                    progress("prepare", hi, len(arts))
+    finally:
+        _STATE.clear()
     mask_common_lines(docs, common_lines(docs, cfg.prepare))
     timings["prepare"] = time.perf_counter() - t0
 
     t = time.perf_counter()
-    fps = [fingerprints(d.tokens.hash, d.boiler, cfg.fingerprint) for d in docs]
+    k = cfg.fingerprint.k
+    fps = [outside_boilerplate(pos, h, d.boiler, k) for d, (pos, h) in zip(docs, sel, strict=True)]
+    del sel
     timings["fingerprint"] = time.perf_counter() - t
 
     t = time.perf_counter()

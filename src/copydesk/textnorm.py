@@ -32,7 +32,7 @@ _MASK64 = (1 << 64) - 1
 
 
 #: classic OCR glyph confusions, applied after case folding (see the module docstring)
-OCR_SKELETON = {"1": "l", "i": "l", "0": "o", "c": "e", "5": "s", "8": "b", "u": "n", "r": "n",
+OCR_SKELETON = {"1": "l", "i": "l", "0": "o", "c": "e", "5": "s", "8": "ll", "u": "n", "r": "n",
                 "m": "nn", "d": "el", "v": "y", "w": "yy", "h": "ll", "b": "ll", "q": "g", "f": "t"}
 
 
