@@ -44,6 +44,15 @@ def fold_char(c: str) -> str:
     return "".join(OCR_SKELETON.get(x, x) for x in s if x.isalnum() and ord(x) < _TABLE_SIZE)
 
 
+def has_digit(c: str) -> bool:
+    """Does the character fold to a digit?  Decided before the OCR skeleton, which turns
+    0/1/5/8 into letters: "Copyright 2011" and "Copyright 2013" must both count as numbers."""
+    if ord(c) >= _TABLE_SIZE:
+        return False
+    s = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", c).casefold())
+    return any(x.isdigit() and ord(x) < _TABLE_SIZE for x in s)
+
+
 @lru_cache(maxsize=1)
 def fold_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(is_space, fold_start, fold_len, fold_chars, is_digit) lookup tables for the BMP."""
@@ -55,9 +64,9 @@ def fold_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.nd
     for cp in range(_TABLE_SIZE):
         c = chr(cp)
         is_space[cp] = c.isspace()
-        is_digit[cp] = c.isdigit()
         if 0xD800 <= cp <= 0xDFFF:
             continue
+        is_digit[cp] = has_digit(c)
         f = fold_char(c)
         start[cp] = len(chars)
         length[cp] = len(f)
@@ -82,7 +91,7 @@ class Tokens:
     hash: np.ndarray    # uint64 hash of the folded key
     weight: np.ndarray  # int32 non-space characters this token accounts for
     line: np.ndarray    # int32 line number ("\n"-separated) of the token
-    digit: np.ndarray   # bool: the key contains a digit
+    digit: np.ndarray   # bool: the chunk has a character folding to a digit (see has_digit)
 
     def __len__(self) -> int:
         return len(self.start)
@@ -113,7 +122,7 @@ def tokenize_reference(text: str) -> Tokens:
             hashes.append(splitmix64(h))
             weights.append(j - i + pending)
             lines.append(line)
-            digits.append(any(x.isdigit() for x in key))
+            digits.append(any(has_digit(x) for x in text[i:j]))
             pending = 0
         elif weights:
             weights[-1] += j - i
@@ -163,13 +172,13 @@ def _tokenize_kernel(cps, is_space, fstart, flen, fchars, is_digit):  # pragma: 
             if c < 0x10000:
                 if is_space[c]:
                     break
+                if is_digit[c]:
+                    dig = True
                 s = fstart[c]
                 for t in range(flen[c]):
                     x = fchars[s + t]
                     h = (h ^ np.uint64(x)) * FNV_PRIME
                     klen += 1
-                    if is_digit[x]:
-                        dig = True
             j += 1
         if klen > 0:
             starts[nt] = i

@@ -1,0 +1,201 @@
+"""align: passages in original characters, edit tolerance, splits and coverage."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from copydesk.align import Alignment, align
+from copydesk.config import AlignConfig
+from copydesk.prepare import Prepared, prepare
+from copydesk.records import Article
+from copydesk.textnorm import tokenize
+
+_SYL = ["ba", "ker", "lo", "mi", "tan", "sor", "vel", "du", "rin", "pa", "gos", "the", "na",
+        "wil", "fer", "cu", "den", "jo", "mar", "sti", "pe", "quo", "zan", "hal"]
+
+
+def words(rng: random.Random, n: int) -> list[str]:
+    return ["".join(rng.choice(_SYL) for _ in range(rng.randint(1, 3))) for _ in range(n)]
+
+
+def paragraph(rng: random.Random, n: int = 30) -> str:
+    w = words(rng, n)
+    w[0] = w[0].capitalize()
+    for i in range(7, n - 1, 9):
+        w[i] += ","
+    return " ".join(w) + "."
+
+
+def _prep(id_: str, text: str, **kw: str) -> Prepared:
+    return prepare(Article(id_, text, **kw))
+
+
+def _key(text: str) -> list[int]:
+    return tokenize(text).hash.tolist()
+
+
+def check_alignment(al: Alignment, a: str, b: str) -> None:
+    """Invariants every alignment satisfies."""
+    assert 0.0 <= al.coverage_a <= 1.0 and 0.0 <= al.coverage_b <= 1.0
+    assert len(al.spans) == len(al.passages)
+    for p in al.passages:
+        assert 0 <= p.a_start < p.a_end <= len(a)
+        assert 0 <= p.b_start < p.b_end <= len(b)
+        sa, sb = a[p.a_start:p.a_end], b[p.b_start:p.b_end]
+        # passages start and end on word boundaries of the original text
+        assert not sa[0].isspace() and not sa[-1].isspace()
+        assert not sb[0].isspace() and not sb[-1].isspace()
+        assert p.a_start == 0 or a[p.a_start - 1].isspace()
+        assert p.b_start == 0 or b[p.b_start - 1].isspace()
+        assert p.a_end == len(a) or a[p.a_end].isspace()
+        assert p.b_end == len(b) or b[p.b_end].isspace()
+        ka, kb = _key(sa), _key(sb)
+        assert ka[0] == kb[0] and ka[-1] == kb[-1]
+    for side in ("a", "b"):
+        spans = sorted((getattr(p, f"{side}_start"), getattr(p, f"{side}_end"))
+                       for p in al.passages)
+        for (_, e), (s, _) in zip(spans, spans[1:], strict=False):
+            assert e <= s, f"overlapping passages on side {side}"
+
+
+def _mutate(rng: random.Random, paras: list[str]) -> list[str]:
+    out = []
+    for p in paras:
+        r = rng.random()
+        if r < 0.2:
+            continue  # paragraph dropped
+        w = p.split(" ")
+        for _ in range(rng.randint(0, 4)):
+            op, i = rng.random(), rng.randrange(len(w))
+            if op < 0.4:
+                w[i] = words(rng, 1)[0]          # a respelled word
+            elif op < 0.7:
+                del w[i:i + rng.randint(1, 12)]  # a cut
+                if not w:
+                    w = words(rng, 3)
+            else:
+                w[i:i] = words(rng, rng.randint(1, 15))  # an insertion
+        out.append(" ".join(w))
+        if r > 0.9:
+            out.append(paragraph(rng, rng.randint(5, 40)))  # a new paragraph
+    if len(out) > 2 and rng.random() < 0.3:
+        i = rng.randrange(len(out) - 1)
+        out[i], out[i + 1] = out[i + 1], out[i]  # paragraphs swapped
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.sampled_from(["\n\n", "\n", " "]))
+def test_alignment_invariants_on_edited_copies(seed: int, n_paras: int, sep: str) -> None:
+    rng = random.Random(seed)
+    paras = [paragraph(rng, rng.randint(5, 60)) for _ in range(n_paras)]
+    a = sep.join(paras)
+    b = sep.join(_mutate(rng, paras)) or "nothing"
+    if rng.random() < 0.3:
+        b = "Comments\nBy Anna Kowal\n" + b + "\nShare this article"
+    al = align(_prep("a", a), _prep("b", b))
+    check_alignment(al, a, b)
+    check_alignment(align(_prep("b", b), _prep("a", a)), b, a)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 5))
+def test_self_alignment_is_one_full_passage(seed: int, n_paras: int) -> None:
+    rng = random.Random(seed)
+    body = "\n\n".join(paragraph(rng) for _ in range(n_paras))
+    text = f"Published: 2017-07-04 13:18\nArchive photo\n\n{body}\n\nComments\nShare this article"
+    p = _prep("a", text)
+    al = align(p, p)
+    check_alignment(al, text, text)
+    start = text.index(body)
+    end = start + len(body)
+    assert [(x.a_start, x.a_end, x.b_start, x.b_end) for x in al.passages] == [
+        (start, end, start, end)]
+    assert al.coverage_a == 1.0 and al.coverage_b == 1.0
+
+
+STORY = [
+    "US-backed forces have penetrated the heavily fortified heart of the jihadist bastion of "
+    "Raqqa for the first time, in a key milestone in the war against the group in Syria.",
+    "Air strikes by the coalition punched two holes in the mediaeval wall surrounding the Old "
+    "City of Raqqa on Tuesday, allowing fighters to breach the defences, officials said.",
+    "The breach marks a significant advance for the fighters, who entered the city last month "
+    "after a months-long campaign to surround it from the north, east and west.",
+    "Aid groups warned that tens of thousands of civilians remain trapped inside the city with "
+    "little food, water or medicine as the fighting moves closer to its centre.",
+]
+
+
+def test_small_edits_stay_one_passage() -> None:
+    a = "\n\n".join(STORY)
+    b = a.replace("Raqqa", "Raqa").replace("on Tuesday", "yesterday")
+    assert b != a
+    al = align(_prep("a", a), _prep("b", b))
+    check_alignment(al, a, b)
+    assert len(al.passages) == 1
+    p = al.passages[0]
+    assert (p.a_start, p.a_end, p.b_start, p.b_end) == (0, len(a), 0, len(b))
+    assert al.coverage_a == 1.0 and al.coverage_b == 1.0
+
+
+def test_dropped_middle_paragraph_splits_passage() -> None:
+    a = "\n\n".join(STORY)
+    b = "\n\n".join([STORY[0], STORY[1], STORY[3]])
+    assert len(STORY[2]) > AlignConfig().max_gap_chars
+    al = align(_prep("a", a), _prep("b", b))
+    check_alignment(al, a, b)
+    assert len(al.passages) == 2
+    p, q = al.passages
+    assert (p.a_start, p.b_start) == (0, 0)
+    assert a[p.a_start:p.a_end] == b[p.b_start:p.b_end] == "\n\n".join(STORY[:2])
+    assert a[q.a_start:q.a_end] == b[q.b_start:q.b_end] == STORY[3]
+    assert al.coverage_b == 1.0 and 0.6 < al.coverage_a < 0.8
+
+
+def test_dropped_short_phrase_is_bridged() -> None:
+    a = "\n\n".join(STORY)
+    b = a.replace(", officials said", "")
+    al = align(_prep("a", a), _prep("b", b))
+    assert len(al.passages) == 1
+
+
+def test_boilerplate_between_paragraphs_is_not_aligned() -> None:
+    a = f"{STORY[0]}\nArchive photo\n{STORY[1]}"
+    al = align(_prep("a", a), _prep("b", a))
+    check_alignment(al, a, a)
+    assert [a[p.a_start:p.a_end] for p in al.passages] == [STORY[0], STORY[1]]
+    assert al.coverage_a == 1.0
+
+
+def test_unrelated_texts_have_no_passages() -> None:
+    rng = random.Random(3)
+    a, b = paragraph(rng, 80), paragraph(rng, 80)
+    al = align(_prep("a", a), _prep("b", b))
+    assert al.passages == () and al.coverage_a == 0.0 and al.coverage_b == 0.0
+    assert al.longest_chars == 0
+
+
+def test_short_shared_run_below_min_passage_is_dropped() -> None:
+    rng = random.Random(4)
+    shared = "the quick brown fox"
+    a = f"{paragraph(rng)} {shared} {paragraph(rng)}"
+    b = f"{paragraph(rng)} {shared} {paragraph(rng)}"
+    assert align(_prep("a", a), _prep("b", b)).passages == ()
+    al = align(_prep("a", a), _prep("b", b), AlignConfig(min_passage_chars=10))
+    assert [a[p.a_start:p.a_end] for p in al.passages] == [shared]
+
+
+def test_passages_point_into_original_text_with_odd_unicode() -> None:
+    base = "\n\n".join(STORY[:2])
+    a = "\u00a0\u00a0" + base
+    b = base.replace("fortified", "forti\u00adfied").replace("first", "\ufb01rst").replace(
+        " the ", "  THE  ")
+    al = align(_prep("a", a), _prep("b", b))
+    check_alignment(al, a, b)
+    assert len(al.passages) == 1
+    p = al.passages[0]
+    assert a[p.a_start:p.a_end] == base
+    assert b[p.b_start:p.b_end] == b

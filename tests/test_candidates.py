@@ -1,0 +1,115 @@
+"""candidates: the fingerprint join, big buckets through representatives, second round."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from copydesk.candidates import Candidates, expand_through_representatives, find_candidates
+from copydesk.config import CandidateConfig
+
+
+def _fps(*sets: list[int]) -> list[np.ndarray]:
+    return [np.unique(np.asarray(s, np.uint64)) for s in sets]
+
+
+def _pairs(c: Candidates) -> dict[tuple[int, int], int]:
+    return {(int(a), int(b)): int(n)
+            for a, b, n in zip(c.left.tolist(), c.right.tolist(), c.shared.tolist(), strict=True)}
+
+
+def _decode(codes: np.ndarray) -> set[tuple[int, int]]:
+    return {(int(c) >> 32, int(c) & 0xFFFFFFFF) for c in codes.tolist()}
+
+
+def _rank(n: int) -> np.ndarray:
+    return np.arange(n)
+
+
+def test_small_hand_case() -> None:
+    fps = _fps([1, 2, 3, 10], [1, 2, 3, 11], [1, 12], [13, 14], [2, 3, 11])
+    c = find_candidates(fps, _rank(5), CandidateConfig(min_shared=2))
+    assert _pairs(c) == {(0, 1): 3, (0, 4): 2, (1, 4): 3}
+    assert c.big_buckets == ()
+    assert np.all(c.left < c.right)
+
+
+def test_min_shared_respected() -> None:
+    fps = _fps([1, 2, 3], [1, 2, 9], [1, 8, 9])
+    assert _pairs(find_candidates(fps, _rank(3), CandidateConfig(min_shared=1))) == {
+        (0, 1): 2, (0, 2): 1, (1, 2): 2}
+    assert _pairs(find_candidates(fps, _rank(3), CandidateConfig(min_shared=2))) == {
+        (0, 1): 2, (1, 2): 2}
+    assert _pairs(find_candidates(fps, _rank(3), CandidateConfig(min_shared=3))) == {}
+
+
+def test_degenerate_inputs() -> None:
+    assert len(find_candidates([], _rank(0))) == 0
+    assert len(find_candidates(_fps([1, 2]), _rank(1))) == 0
+    assert len(find_candidates(_fps([], [], []), _rank(3))) == 0
+    assert len(find_candidates(_fps([1], [2]), _rank(2), CandidateConfig(min_shared=1))) == 0
+
+
+def test_big_bucket_links_through_representative() -> None:
+    n = 40
+    cfg = CandidateConfig(min_shared=1, bucket_cap=5)
+    fps = _fps(*[[777, 1000 + i] for i in range(n)])  # all share 777, nothing else
+    rank = np.roll(np.arange(n), 3)  # doc 3 has rank 0
+    c = find_candidates(fps, rank, cfg)
+    rep = int(np.argmin(rank))
+    assert rep == 3
+    pairs = _pairs(c)
+    assert len(pairs) == n - 1  # a star, not n * (n - 1) / 2
+    assert set(pairs) == {(min(i, rep), max(i, rep)) for i in range(n) if i != rep}
+    assert len(c.big_buckets) == 1
+    got_rep, members = c.big_buckets[0]
+    assert got_rep == rep and members.tolist() == list(range(n))
+
+
+def test_expand_through_representatives_recovers_confirmed_members() -> None:
+    n = 12
+    cfg = CandidateConfig(min_shared=1, bucket_cap=3)
+    fps = _fps(*[[5, 100 + i] for i in range(n)])
+    c = find_candidates(fps, _rank(n), cfg)
+    rep = 0
+    confirmed = [2, 3, 7, 11]
+    related = {(rep, m) for m in confirmed} | {(3, 7)}  # (3, 7) already known
+    extra = _decode(expand_through_representatives(c, related))
+    want = {(x, y) for x in confirmed for y in confirmed if x < y} - {(3, 7)}
+    assert extra == want
+    # nothing confirmed: nothing to expand
+    assert len(expand_through_representatives(c, set())) == 0
+
+
+def test_bucket_at_cap_gives_all_pairs() -> None:
+    cfg = CandidateConfig(min_shared=1, bucket_cap=4)
+    c = find_candidates(_fps(*[[9]] * 4), _rank(4), cfg)
+    assert len(_pairs(c)) == 6 and c.big_buckets == ()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 12), max_size=6), min_size=2, max_size=14),
+       st.randoms(use_true_random=False), st.integers(1, 3), st.integers(2, 5))
+def test_independent_of_input_order(sets: list[list[int]], rnd: random.Random,
+                                    min_shared: int, cap: int) -> None:
+    """Permuting the documents (ranks travel with them) permutes the result and nothing else:
+    same pairs, same counts, same representatives."""
+    cfg = CandidateConfig(min_shared=min_shared, bucket_cap=cap)
+    n = len(sets)
+    rank = np.asarray(rnd.sample(range(1000), n))
+    fps = _fps(*sets)
+    perm = list(range(n))
+    rnd.shuffle(perm)
+    c1 = find_candidates(fps, rank, cfg)
+    c2 = find_candidates([fps[p] for p in perm], rank[perm], cfg)
+
+    def back(c: Candidates, mapping: list[int]) -> dict[tuple[int, int], int]:
+        return {tuple(sorted((mapping[a], mapping[b]))): k for (a, b), k in _pairs(c).items()}
+
+    assert back(c2, perm) == back(c1, list(range(n)))
+    reps1 = {(r, tuple(m.tolist())) for r, m in c1.big_buckets}
+    reps2 = {(perm[r], tuple(sorted(perm[x] for x in m.tolist()))) for r, m in c2.big_buckets}
+    assert reps1 == reps2

@@ -1,0 +1,273 @@
+"""cli: the ``copydesk`` command through ``copydesk.cli.main`` (and one real subprocess)."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import copydesk
+from copydesk.cli import main
+from copydesk.records import RELATIONS
+
+_SYL = ["ba", "ker", "lo", "mi", "tan", "sor", "vel", "du", "rin", "pa", "gos", "the", "na",
+        "wil", "fer", "cu", "den", "jo", "mar", "sti", "pe", "quo", "zan", "hal"]
+
+
+def _paragraph(rng: random.Random, n: int = 35) -> str:
+    w = ["".join(rng.choice(_SYL) for _ in range(rng.randint(1, 3))) for _ in range(n)]
+    return " ".join(w).capitalize() + "."
+
+
+def _records(seed: int = 3) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    s1 = [_paragraph(rng) for _ in range(5)]
+    s2 = [_paragraph(rng) for _ in range(4)]
+    j = "\n\n".join
+    return [
+        {"id": "web", "text": "Published: 2021-03-01 09:00\nComments\n\n" + j(s1),
+         "title": "A story", "date": "2021-03-01", "source": "Wire", "url": "http://x/1"},
+        {"id": "print", "text": j(s1[:2] + s1[3:4]), "date": "2021-03-02"},
+        {"id": "copy", "text": j(s2) + "\n\nShare this article"},
+        {"id": "another", "text": j(s2).upper()},
+        {"id": "lonely", "text": j(_paragraph(rng) for _ in range(3))},
+    ]
+
+
+def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def _one_line_error(err: str) -> None:
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "error" in lines[0]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    return _write_jsonl(tmp_path / "corpus.jsonl", _records())
+
+
+def _scan(corpus: Path, out: Path, *extra: str) -> int:
+    return main(["scan", str(corpus), "--out", str(out), "--workers", "1", "--quiet", *extra])
+
+
+def test_scan_writes_results_in_the_documented_formats(corpus: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert _scan(corpus, out) == 0
+    stdout = capsys.readouterr().out
+    assert "5 articles" in stdout and "rejected inputs" in stdout
+    assert {p.name for p in out.iterdir()} >= {"pairs.jsonl", "families.jsonl", "rejects.jsonl",
+                                               "run.json"}
+    texts = {r["id"]: r["text"] for r in _records()}
+    pairs = _read_jsonl(out / "pairs.jsonl")
+    assert {(p["a"], p["b"]) for p in pairs} == {("print", "web"), ("another", "copy")}
+    for p in pairs:
+        assert {"a", "b", "relation", "origin", "coverage_a", "coverage_b", "passages"} <= set(p)
+        assert p["a"] < p["b"]
+        assert p["relation"] in RELATIONS
+        assert p["origin"] is None or p["origin"] in (p["a"], p["b"])
+        assert isinstance(p["coverage_a"], float) and isinstance(p["coverage_b"], float)
+        assert 0 <= p["coverage_a"] <= 1 and 0 <= p["coverage_b"] <= 1
+        assert p["passages"]
+        for q in p["passages"]:
+            assert set(q) == {"a_start", "a_end", "b_start", "b_end"}
+            assert all(isinstance(v, int) for v in q.values())
+            assert 0 <= q["a_start"] < q["a_end"] <= len(texts[p["a"]])
+            assert 0 <= q["b_start"] < q["b_end"] <= len(texts[p["b"]])
+    by_key = {(p["a"], p["b"]): p for p in pairs}
+    assert by_key[("print", "web")]["relation"] == "contained"
+    assert by_key[("print", "web")]["origin"] == "web"
+    assert by_key[("another", "copy")]["relation"] == "duplicate"
+
+    fams = _read_jsonl(out / "families.jsonl")
+    assert sorted(tuple(f["members"]) for f in fams) == [("another", "copy"), ("print", "web")]
+    for f in fams:
+        assert set(f) >= {"family", "members", "origin"}
+        assert isinstance(f["family"], str)
+        assert f["origin"] is None or f["origin"] in f["members"]
+    assert _read_jsonl(out / "rejects.jsonl") == []
+
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["version"] == copydesk.__version__
+    assert run["config"]["fingerprint"]["k"] == 4
+    assert run["config"]["workers"] == 1
+    assert run["counts"]["articles"] == 5 and run["counts"]["pairs"] == 2
+    assert run["counts"]["rejected"] == 0
+    assert "total" in run["timings_s"]
+
+
+def test_tuning_options_are_recorded(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert _scan(corpus, out, "--k", "5", "--window", "4", "--min-reuse", "100") == 0
+    cfg = json.loads((out / "run.json").read_text())["config"]
+    assert cfg["fingerprint"] == {"k": 5, "window": 4}
+    assert cfg["relate"]["min_reuse_chars"] == 100
+
+
+def test_bad_records_are_rejected_not_fatal(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    good = [json.dumps(r).encode() for r in _records()]
+    bad = [
+        b'{"id": "broken", "text": "no closing brace"',
+        json.dumps({"id": "notext", "title": "x"}).encode(),
+        json.dumps({"id": "empty", "text": "   \n "}).encode(),
+        json.dumps({"id": "web", "text": "a second article with the id web"}).encode(),
+        b'{"id": "latin1", "text": "caf\xe9 au lait"}',
+    ]
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join([good[0], bad[0], good[1], bad[1], bad[2], good[2], bad[3],
+                                 good[3], bad[4], good[4]]) + b"\n")
+    out = tmp_path / "out"
+    assert _scan(path, out) == 0
+    stdout = capsys.readouterr().out
+    assert re.search(r"^\s*rejected inputs\s+5\b.*rejects\.jsonl", stdout, re.MULTILINE)
+    rejects = _read_jsonl(out / "rejects.jsonl")
+    assert len(rejects) == 5
+    reasons = [r["reason"] for r in rejects]
+    assert reasons[0].startswith("malformed JSON")
+    assert reasons[1] == "missing text" and rejects[1]["id"] == "notext"
+    assert reasons[2] == "empty text" and rejects[2]["id"] == "empty"
+    assert reasons[3] == "duplicate id" and rejects[3]["id"] == "web"
+    assert reasons[4].startswith("not valid UTF-8")
+    for r in rejects:
+        assert r["where"].startswith(str(path))
+    run = json.loads((out / "run.json").read_text())
+    assert run["counts"]["rejected"] == 5
+    assert run["counts"]["articles"] == 5
+    assert sum(run["counts"]["rejected_by_reason"].values()) == 5
+    assert len(_read_jsonl(out / "pairs.jsonl")) == 2
+
+
+@pytest.mark.parametrize("option", [
+    ["--k", "0"], ["--workers", "0"], ["--window", "100"], ["--min-shared", "0"],
+    ["--bucket-cap", "1"], ["--min-passage", "0"], ["--boiler-min-docs", "1"],
+])
+def test_invalid_option_is_one_line_exit_2(option: list[str], corpus: Path, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", str(corpus), "--out", str(tmp_path / "o"), "--quiet", *option]) == 2
+    _one_line_error(capsys.readouterr().err)
+    assert not (tmp_path / "o").exists()
+
+
+def test_missing_input_is_one_line_exit_2(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nope.jsonl"
+    assert main(["scan", str(missing), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    _one_line_error(err)
+    assert "nope.jsonl" in err
+
+
+def test_out_is_a_file(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "file"
+    f.write_text("x")
+    assert _scan(corpus, f) == 2
+    _one_line_error(capsys.readouterr().err)
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as e:
+        main(["scan", "x.jsonl"])  # --out missing
+    assert e.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.fixture
+def two_txt(tmp_path: Path) -> tuple[Path, Path]:
+    rng = random.Random(8)
+    paras = [_paragraph(rng) for _ in range(3)]
+    a = tmp_path / "wire.txt"
+    b = tmp_path / "paper.txt"
+    a.write_text("\n\n".join(paras) + "\n", encoding="utf-8")
+    w = paras[1].split(" ")
+    w[10] = "respelledword"
+    b.write_text("\n\n".join([paras[0], " ".join(w)]) + "\n", encoding="utf-8")
+    return a, b
+
+
+def test_compare_plain(two_txt: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = two_txt
+    assert main(["compare", str(a), str(b), "--color", "never", "--width", "100"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b[" not in out
+    assert "contained" in out and "paper" in out and "wire" in out
+    assert "[~" in out and "~]" in out and "respelledword" in out
+
+
+def test_compare_color(two_txt: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = two_txt
+    assert main(["compare", str(a), str(b), "--color", "always", "--width", "100"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b[" in out and "[~" not in out
+
+
+def test_compare_json(two_txt: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = two_txt
+    assert main(["compare", str(a), str(b), "--json"]) == 0
+    pair = json.loads(capsys.readouterr().out)
+    assert (pair["a"], pair["b"]) == ("paper", "wire")
+    assert pair["relation"] == "contained" and pair["origin"] == "wire"
+    assert pair["coverage_a"] == 1.0
+    ta, tb = b.read_text(), a.read_text()
+    for q in pair["passages"]:
+        assert 0 <= q["a_start"] < q["a_end"] <= len(ta)
+        assert 0 <= q["b_start"] < q["b_end"] <= len(tb)
+
+
+def test_compare_errors(two_txt: tuple[Path, Path], tmp_path: Path,
+                        capsys: pytest.CaptureFixture[str]) -> None:
+    a, _ = two_txt
+    assert main(["compare", str(a), str(tmp_path / "missing.txt")]) == 2
+    _one_line_error(capsys.readouterr().err)
+    assert main(["compare", str(a), str(a), "--width", "10", "--color", "never"]) == 2
+    _one_line_error(capsys.readouterr().err)
+
+
+def test_eval_against_gold_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    _write_jsonl(gold / "corpus.jsonl", _records())
+    _write_jsonl(gold / "gold_pairs.jsonl", [
+        {"a": "print", "b": "web", "relation": "contained", "origin": "web"},
+        {"a": "another", "b": "copy", "relation": "duplicate", "origin": None},
+    ])
+    _write_jsonl(gold / "gold_families.jsonl", [
+        {"family": "f1", "members": ["print", "web"], "origin": "web"},
+        {"family": "f2", "members": ["another", "copy"], "origin": None},
+    ])
+    out = tmp_path / "out"
+    assert _scan(gold / "corpus.jsonl", out) == 0
+    capsys.readouterr()
+    assert main(["eval", "--gold", str(gold), str(out), "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["pair_f1"] == 1.0
+    assert res["relation_acc"] == 1.0
+    assert res["family_ari"] == 1.0
+    assert main(["eval", "--gold", str(gold), str(out)]) == 0
+    report = capsys.readouterr().out
+    assert "pair_f1=1.0000" in report.strip().splitlines()[-1]
+    # a results folder without pairs.jsonl: one clear line, exit 2
+    assert main(["eval", "--gold", str(gold), str(tmp_path)]) == 2
+    _one_line_error(capsys.readouterr().err)
+
+
+def test_version_via_python_m() -> None:
+    proc = subprocess.run([sys.executable, "-m", "copydesk", "--version"], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"copydesk {copydesk.__version__}"

@@ -1,0 +1,168 @@
+"""relate: relation names, origin decisions and what is not reuse."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from copydesk.align import align
+from copydesk.config import RelateConfig
+from copydesk.prepare import prepare
+from copydesk.records import Article, Pair
+from copydesk.relate import date_order, is_reuse, parse_date, relate
+
+STORY = [
+    "US-backed forces have penetrated the heavily fortified heart of the jihadist bastion of "
+    "Raqqa for the first time, in a key milestone in the war against the group in Syria.",
+    "Air strikes by the coalition punched two holes in the mediaeval wall surrounding the Old "
+    "City of Raqqa on Tuesday, allowing fighters to breach the defences, officials said.",
+    "The breach marks a significant advance for the fighters, who entered the city last month "
+    "after a months-long campaign to surround it from the north, east and west.",
+    "Aid groups warned that tens of thousands of civilians remain trapped inside the city with "
+    "little food, water or medicine as the fighting moves closer to its centre.",
+    "The United Nations said on Monday it was deeply concerned about the fate of the civilians "
+    "and called on all sides to open safe corridors out of the besieged districts.",
+    "Residents who fled last week described bodies lying in the streets and snipers firing at "
+    "anyone who tried to reach the river, the only way out of the old quarter.",
+]
+OTHER = [
+    "The central bank raised its key interest rate by a quarter of a percentage point on "
+    "Thursday, its third increase this year, citing stubborn inflation in services.",
+    "Economists had expected the move, although some warned that higher borrowing costs could "
+    "tip the slowing economy into recession before the end of the year.",
+    "The governor told a news conference that further increases were possible if wage growth "
+    "did not ease, and that the bank would watch housing prices closely.",
+    "Markets barely reacted to the decision, with the currency edging up against the dollar "
+    "and government bond yields little changed in afternoon trading in the capital.",
+]
+
+
+def _pair(a: Article, b: Article, config: RelateConfig | None = None) -> Pair | None:
+    if a.id > b.id:
+        a, b = b, a
+    pa, pb = prepare(a), prepare(b)
+    return relate(pa, pb, align(pa, pb), a.text, config)
+
+
+def _story(*idx: int) -> str:
+    return "\n\n".join(STORY[i] for i in idx)
+
+
+def test_duplicate_up_to_case_punctuation_whitespace_and_boilerplate() -> None:
+    a = Article("a", _story(0, 1, 2, 3))
+    b_text = ("Published: 2017-07-05 08:00\nArchive photo\n"
+              + _story(0, 1, 2, 3).upper().replace(",", "").replace("  ", " ")
+              .replace("\n\n", "\n") + "\nShare this article")
+    p = _pair(a, Article("b", b_text))
+    assert p is not None and p.relation == "duplicate"
+    assert p.coverage_a == 1.0 and p.coverage_b == 1.0
+    assert p.origin is None  # no dates, no containment: undecidable
+
+
+def test_near_duplicate() -> None:
+    a = Article("a", _story(0, 1, 2, 3, 4, 5))
+    b = Article("b", _story(0, 1, 2, 3, 4, 5).replace("Raqqa", "Raqa")
+                .replace("on Tuesday", "yesterday")
+                .replace("deeply concerned", "very worried"))
+    p = _pair(a, b)
+    assert p is not None and p.relation == "near_duplicate"
+    assert min(p.coverage_a, p.coverage_b) >= RelateConfig().near_duplicate
+
+
+def test_contained_without_dates_container_is_origin() -> None:
+    full = Article("z-full", _story(0, 1, 2, 3, 4, 5))
+    trimmed = Article("a-trim", _story(0, 1))
+    p = _pair(full, trimmed)
+    assert p is not None and p.relation == "contained"
+    assert (p.a, p.b) == ("a-trim", "z-full")
+    assert p.coverage_a == 1.0 and p.coverage_b < 0.5
+    assert p.origin == "z-full" and p.origin_reason == "containment"
+
+
+def test_partial_without_dates_has_no_origin() -> None:
+    a = Article("a", _story(0, 1, 2) + "\n\n" + "\n\n".join(OTHER[:2]))
+    b = Article("b", "\n\n".join(OTHER[2:]) + "\n\n" + _story(0, 1, 2) + "\n\n" + STORY[5])
+    p = _pair(a, b)
+    assert p is not None and p.relation == "partial"
+    assert max(p.coverage_a, p.coverage_b) < RelateConfig().contained
+    assert p.origin is None and p.origin_reason is None
+
+
+@pytest.mark.parametrize(("da", "db", "want"), [
+    ("2017-07-04", "2017-07-05", "a"),
+    ("2017-07-05T09:00:00Z", "2017-07-04T23:00:00+00:00", "b"),
+    ("2017-07-04T10:00", "2017-07-04T09:59", "b"),
+    ("2017-07-03", "2017-07-04T01:00", "a"),  # bare date vs datetime on different days
+])
+def test_origin_by_date_earlier_wins(da: str, db: str, want: str) -> None:
+    for texts in ((_story(0, 1, 2, 3), _story(0, 1, 2, 3)),        # duplicate
+                  (_story(0, 1), _story(0, 1, 2, 3, 4, 5))):         # contained, a inside b
+        p = _pair(Article("a", texts[0], date=da), Article("b", texts[1], date=db))
+        assert p is not None
+        assert p.origin == want and p.origin_reason == "date"
+
+
+def test_bare_date_and_datetime_same_day_falls_back() -> None:
+    # the trimmed side is later in the day, but a bare date cannot say which came first
+    trimmed = Article("a", _story(0, 1), date="2017-07-04T06:00:00")
+    full = Article("b", _story(0, 1, 2, 3, 4, 5), date="2017-07-04")
+    p = _pair(trimmed, full)
+    assert p is not None and p.relation == "contained"
+    assert p.origin == "b" and p.origin_reason == "containment"
+    a = Article("a", _story(0, 1, 2) + "\n\n" + "\n\n".join(OTHER[:2]), date="2017-07-04")
+    b = Article("b", "\n\n".join(OTHER[2:]) + "\n\n" + _story(0, 1, 2), date="2017-07-04T01:00")
+    p = _pair(a, b)
+    assert p is not None and p.relation == "partial" and p.origin is None
+
+
+def test_unreadable_date_falls_back() -> None:
+    p = _pair(Article("a", _story(0, 1), date="last Tuesday"),
+              Article("b", _story(0, 1, 2, 3, 4, 5), date="2017-07-04"))
+    assert p is not None and p.origin == "b" and p.origin_reason == "containment"
+
+
+def test_single_shared_quotation_is_not_reuse() -> None:
+    quote = ("\"We will not stop until every last fighter has left the old city and the people "
+             "can return home,\"")
+    a_text = "\n\n".join([OTHER[0], "The commander told reporters: " + quote + " he said.",
+                          OTHER[1]])
+    b_text = "\n\n".join([STORY[3], "In a statement the general was quoted: "
+                          + quote.replace('"', "\u201c", 1).replace('"', "\u201d"), STORY[4]])
+    pa = _pair(Article("a", a_text), Article("b", b_text))
+    assert pa is None
+    # the same sentence without quotation marks is a shared passage, and is reuse
+    p = _pair(Article("a", a_text.replace('"', "")), Article("b", b_text.replace("\u201c", "")
+                                                            .replace("\u201d", "")))
+    assert p is not None and p.relation == "partial"
+
+
+def test_short_shared_passage_is_not_reuse() -> None:
+    shared = "called on all sides to open safe corridors out"
+    a = Article("a", OTHER[0] + " " + shared + " " + OTHER[1])
+    b = Article("b", STORY[0] + " " + shared + " " + STORY[2])
+    assert len(shared) < RelateConfig().min_reuse_chars
+    assert _pair(a, b) is None
+
+
+def test_is_reuse_needs_min_reuse_chars() -> None:
+    pa, pb = prepare(Article("a", _story(0))), prepare(Article("b", _story(0)))
+    al = align(pa, pb)
+    assert is_reuse(al, _story(0), RelateConfig())
+    assert not is_reuse(al, _story(0), RelateConfig(min_reuse_chars=len(STORY[0]) + 1))
+
+
+def test_relate_requires_ordered_ids() -> None:
+    pa, pb = prepare(Article("a", _story(0))), prepare(Article("b", _story(0)))
+    with pytest.raises(ValueError):
+        relate(pb, pa, align(pb, pa), _story(0))
+
+
+def test_parse_date_and_date_order() -> None:
+    assert parse_date("2017-07-04") == date(2017, 7, 4)
+    assert parse_date("2017-07-04T13:18:00Z") == datetime(2017, 7, 4, 13, 18)
+    assert parse_date(None) is None and parse_date("") is None and parse_date("soon") is None
+    assert date_order("2017-07-04", "2017-07-05") == -1
+    assert date_order("2017-07-05", "2017-07-04") == 1
+    assert date_order("2017-07-04", "2017-07-04T23:59") == 0
+    assert date_order("2017-07-04", None) == 0

@@ -1,0 +1,140 @@
+"""textnorm: the numba tokenizer against its plain-Python specification, and folding rules."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from copydesk.textnorm import OCR_SKELETON, Tokens, fold_char, tokenize, tokenize_reference
+
+FIELDS = ("start", "end", "hash", "weight", "line", "digit")
+
+#: pieces that exercise every folding rule: plain ASCII, precomposed and NFKD-decomposed
+#: accents, ligatures, curly quotes, NBSP, soft hyphen, zero-width space, emoji (beyond the
+#: BMP), newlines, punctuation-only chunks, digits and OCR-confusable glyphs
+PIECES = [
+    "the", "Minister", "said", "RAQQA", "Raqa", "café", "cafe\u0301", "Gronkjær", "gronkjaer",
+    "\ufb01nal", "\ufb02ag", "“quoted”", "‘single’", "don’t", "\u00a0", "wo\u00adrd",
+    "zero\u200bwidth", "\u200b", "😀", "👍🏽", "\n", "\n\n", " ", "\t", "—", "–", "...", "(",
+    ")", "!?", "«»", "2017-07-04", "13:18", "1,000", "42", "rnodern", "modern", "l1I",
+    "Ⅻ", "½", "Ǆ", "ß", "İ", "ﬀ", "\r\n", "\u2028", "\u3000", "-", "•",
+]
+
+texts = st.lists(st.one_of(st.sampled_from(PIECES), st.sampled_from([" ", "\n"]),
+                           st.text(st.characters(codec="utf-8"), max_size=6)),
+                 max_size=40).map("".join)
+
+
+def _assert_same(a: Tokens, b: Tokens) -> None:
+    for name in FIELDS:
+        x, y = getattr(a, name), getattr(b, name)
+        assert x.dtype == y.dtype, name
+        np.testing.assert_array_equal(x, y, err_msg=name)
+
+
+def _key(word: str) -> int:
+    t = tokenize(word)
+    assert len(t) == 1, word
+    return int(t.hash[0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_tokenize_matches_reference(text: str) -> None:
+    _assert_same(tokenize(text), tokenize_reference(text))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(st.characters(codec="utf-8"), max_size=80))
+def test_tokenize_matches_reference_on_any_text(text: str) -> None:
+    _assert_same(tokenize(text), tokenize_reference(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_token_invariants(text: str) -> None:
+    t = tokenize(text)
+    non_space = sum(not c.isspace() for c in text)
+    if len(t):
+        # every non-space character is accounted for by exactly one token
+        assert int(t.weight.sum()) == non_space
+    assert np.all(t.start < t.end)
+    assert np.all(t.end[:-1] <= t.start[1:])
+    assert np.all(np.diff(t.line) >= 0)
+    for s, e, ln in zip(t.start.tolist(), t.end.tolist(), t.line.tolist(), strict=True):
+        chunk = text[s:e]
+        assert chunk and not any(c.isspace() for c in chunk)
+        # a token is a maximal non-space run
+        assert s == 0 or text[s - 1].isspace()
+        assert e == len(text) or text[e].isspace()
+        assert text[:s].count("\n") == ln
+
+
+def test_empty_and_blank_text() -> None:
+    for text in ("", "   \n\t", "— ... !!", "😀"):
+        t = tokenize(text)
+        assert len(t) == 0
+        _assert_same(t, tokenize_reference(text))
+
+
+def test_punctuation_adds_to_neighbouring_token_weight() -> None:
+    t = tokenize("— Hello , world !")
+    assert t.weight.tolist() == [1 + 5 + 1, 5 + 1]
+    assert t.start.tolist() == [2, 10]
+
+
+def test_line_numbers_and_digits() -> None:
+    t = tokenize("one two\nthree 2017\n\nfour")
+    assert t.line.tolist() == [0, 0, 1, 1, 3]
+    assert t.digit.tolist() == [False, False, False, True, False]
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Café", "CAFE\u0301"),          # precomposed vs decomposed accent, any case
+    ("café", "cafe"),                # accents fold away
+    ("\ufb01nal", "final"),          # ligature
+    ("wo\u00adrd", "word"),          # soft hyphen inside a word
+    ("zero\u200bwidth", "zerowidth"),  # zero-width space inside a word
+    ("“Hello”", "\"hello\""),        # curly and straight quotes
+    ("don’t", "don't"),
+    ("well-known", "wellknown"),
+    ("modern", "rnodern"),           # OCR: m -> nn, rn -> nn
+    ("modern", "modem"),             # OCR: rn reads as m
+    ("clean", "dean"),               # OCR: cl reads as d
+    ("Ill", "1l1"),                  # OCR: l / 1 / I
+    ("boot", "8oot"),
+])
+def test_equal_keys(a: str, b: str) -> None:
+    assert _key(a) == _key(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Gronkjær", "gronkjaer"),  # æ is a letter of its own, not a ligature of a+e
+    ("Raqqa", "Raqa"),
+    ("Tuesday", "yesterday"),
+    ("2017", "2018"),
+])
+def test_different_keys(a: str, b: str) -> None:
+    assert _key(a) != _key(b)
+
+
+def test_fold_char_drops_non_alphanumerics_and_astral_characters() -> None:
+    for c in "“”‘’\"'—–-.,;:!?()\u00ad\u200b😀":
+        assert fold_char(c) == ""
+    assert fold_char("É") == fold_char("e")
+
+
+def test_ocr_skeleton_is_idempotent() -> None:
+    # every class representative maps to itself, so glyphs of one class get one key
+    # (a mapping such as 8 -> b while b -> ll would split the b/8/h class)
+    for src, dst in OCR_SKELETON.items():
+        assert not any(c in OCR_SKELETON for c in dst), (src, dst)
+
+
+def test_digit_flag_survives_ocr_skeleton() -> None:
+    # the skeleton turns 0/1/5/8 into letters; the digit flag is about the characters
+    t = tokenize("10 1985 2017 ² lol 8oot?")
+    assert t.digit.tolist() == [True, True, True, True, False, True]
+    assert tokenize_reference("10 1985 2017 ² lol 8oot?").digit.tolist() == t.digit.tolist()
