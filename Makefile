@@ -20,7 +20,7 @@ demo: $(STAMP)
 	@echo "Explain one pair:  $(BIN)/copydesk compare --corpus src/copydesk/demo/demo.jsonl ID_A ID_B"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check .
 
 test: lint
 	$(BIN)/python -m pytest
