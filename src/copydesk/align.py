@@ -41,6 +41,10 @@ class Alignment:
     def longest_chars(self) -> int:
         return max((min(p.a_end - p.a_start, p.b_end - p.b_start) for p in self.passages), default=0)
 
+    @property
+    def total_chars(self) -> int:
+        return sum(min(p.a_end - p.a_start, p.b_end - p.b_start) for p in self.passages)
+
 
 def anchor_matches(a: Prepared, b: Prepared, k: int, max_repeat: int) -> tuple[np.ndarray, np.ndarray]:
     """Shingle positions (i in a, j in b) with equal hashes, both outside boilerplate."""

@@ -81,12 +81,14 @@ class RelateConfig:
     near_duplicate: float = 0.80  #: both coverages at least this: near_duplicate
     contained: float = 0.70       #: one coverage at least this: contained
     min_reuse_chars: int = 80     #: a pair needs a passage at least this long to be related
+    min_total_chars: int = 120    #: ... and this many shared characters in all (~20 words)
     duplicate_similarity: float = 1.0  #: token-sequence similarity for a duplicate (1 = identical)
 
     def __post_init__(self) -> None:
         _check(0 < self.contained <= 1 and 0 < self.near_duplicate <= 1,
                "coverage thresholds must be in (0, 1]")
         _check(self.min_reuse_chars >= 1, "min_reuse_chars must be >= 1")
+        _check(self.min_total_chars >= 0, "min_total_chars must be >= 0")
         _check(0 < self.duplicate_similarity <= 1, "duplicate_similarity must be in (0, 1]")
 
 

@@ -30,9 +30,10 @@ _QUOTES = "\"'“”‘’«»„"
 
 
 def is_reuse(al: Alignment, text_a: str, cfg: RelateConfig) -> bool:
-    """Is this alignment real reuse?  Needs one passage of ``min_reuse_chars``; a single
-    quotation shared alone does not count."""
-    if al.longest_chars < cfg.min_reuse_chars:
+    """Is this alignment real reuse?  Needs one passage of ``min_reuse_chars`` and
+    ``min_total_chars`` in all (stock phrases of ten or twelve words recur by chance in a big
+    corpus); a single quotation shared alone does not count."""
+    if al.longest_chars < cfg.min_reuse_chars or al.total_chars < cfg.min_total_chars:
         return False
     only = al.passages[0] if len(al.passages) == 1 else None
     return not (only and _only_a_quotation(text_a, only.a_start, only.a_end))
