@@ -124,7 +124,7 @@ def test_unreadable_date_falls_back() -> None:
 
 def test_single_shared_quotation_is_not_reuse() -> None:
     quote = ("\"We will not stop until every last fighter has left the old city and the people "
-             "can return home,\"")
+             "can return home to the streets they were forced to leave three long years ago,\"")
     a_text = "\n\n".join([OTHER[0], "The commander told reporters: " + quote + " he said.",
                           OTHER[1]])
     b_text = "\n\n".join([STORY[3], "In a statement the general was quoted: "
