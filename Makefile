@@ -25,5 +25,16 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest
 
+PEERS := bench/.venv-peers
+
+$(PEERS)/.installed: bench/requirements-peers.txt
+	$(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/python -m pip install --quiet -r bench/requirements-peers.txt
+	touch $@
+
+# speed benchmark against the MinHash dedup tools (minutes; not part of the tests)
+bench: $(STAMP) $(PEERS)/.installed
+	$(BIN)/python bench/scale.py --docs 10000 --record bench/RESULTS.md
+
 clean:
 	rm -rf $(VENV) results build src/*.egg-info .pytest_cache .ruff_cache
