@@ -14,6 +14,7 @@ import pytest
 
 import copydesk
 from copydesk.cli import main
+from copydesk.config import FingerprintConfig
 from copydesk.records import RELATIONS
 
 _SYL = ["ba", "ker", "lo", "mi", "tan", "sor", "vel", "du", "rin", "pa", "gos", "the", "na",
@@ -104,7 +105,7 @@ def test_scan_writes_results_in_the_documented_formats(corpus: Path, tmp_path: P
 
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["version"] == copydesk.__version__
-    assert run["config"]["fingerprint"]["k"] == 4
+    assert run["config"]["fingerprint"]["k"] == FingerprintConfig().k
     assert run["config"]["workers"] == 1
     assert run["counts"]["articles"] == 5 and run["counts"]["pairs"] == 2
     assert run["counts"]["rejected"] == 0

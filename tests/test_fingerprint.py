@@ -92,8 +92,9 @@ def test_guarantee_for_30_vs_3000_tokens() -> None:
     rng = np.random.default_rng(7)
     cfg = FingerprintConfig()
     run = _random_hashes(rng, cfg.window + cfg.k - 1)
-    short = np.concatenate((_random_hashes(rng, 10), run, _random_hashes(rng, 11)))
-    long = np.concatenate((_random_hashes(rng, 1700), run, _random_hashes(rng, 1291)))
+    pad = 30 - len(run)
+    short = np.concatenate((_random_hashes(rng, pad // 2), run, _random_hashes(rng, pad - pad // 2)))
+    long = np.concatenate((_random_hashes(rng, 1700), run, _random_hashes(rng, 1300 - len(run))))
     fs = fingerprints(short, np.zeros(len(short), np.bool_), cfg)
     fl = fingerprints(long, np.zeros(len(long), np.bool_), cfg)
     assert len(short) == 30 and len(long) == 3000
@@ -126,3 +127,16 @@ def test_valid_shingles() -> None:
     boiler = np.array([0, 0, 1, 0, 0, 0], np.bool_)
     assert valid_shingles(boiler, 2).tolist() == [True, False, False, True, True]
     assert valid_shingles(boiler, 7).tolist() == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 120), k=st.integers(1, 6),
+       window=st.integers(1, 12), ties=st.booleans())
+def test_numba_selection_matches_numpy(seed: int, n: int, k: int, window: int, ties: bool) -> None:
+    from copydesk.fingerprint import selected, selected_numpy
+
+    rng = np.random.default_rng(seed)
+    th = (rng.integers(0, 4, n) if ties else rng.integers(0, 2**63, n)).astype(np.uint64)
+    cfg = FingerprintConfig(k=k, window=window)
+    fast, ref = selected(th, cfg), selected_numpy(th, cfg)
+    assert np.array_equal(fast[0], ref[0]) and np.array_equal(fast[1], ref[1])

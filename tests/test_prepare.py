@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from copydesk.config import PrepareConfig
@@ -141,3 +142,14 @@ def test_long_lines_are_never_common() -> None:
     docs, _ = _corpus(12, 0, BODY)  # every doc has BODY twice, but it is a long line
     assert len(common_lines(docs, cfg)) == 0
     assert len(common_lines([], cfg)) == 0
+
+
+def test_line_hash_kernel_matches_reference() -> None:
+    from copydesk.prepare import line_hashes, line_hashes_reference
+
+    text = ("Published: 2005-03-04\nBy Anna Kowal\n\nA long body line with many words in it, more "
+            "than twelve words for sure, so it is not hashed.\nShare this article\n1 2 3\n")
+    p = prepare(Article("x", text))
+    for max_tokens in (0, 1, 3, 12, 100):
+        assert np.array_equal(line_hashes(p.tokens, p.line_first, max_tokens),
+                              line_hashes_reference(p.tokens, p.line_first, max_tokens))

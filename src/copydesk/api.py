@@ -20,12 +20,13 @@ from .write import write_results
 
 def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | None = None,
          config: ScanConfig | None = None, progress: Progress | None = None,
-         parquet: bool = False) -> ScanResult:
+         parquet: bool = False, workdir: str | Path | None = None) -> ScanResult:
     """Find all reuse in a collection.
 
     ``inputs`` is either paths (JSON Lines, CSV, Parquet, ``.txt`` files or folders of them)
     or :class:`Article` records.  With ``out`` the results are written there
-    (``pairs.jsonl``, ``families.jsonl``, ``rejects.jsonl``, ``run.json``)."""
+    (``pairs.jsonl``, ``families.jsonl``, ``rejects.jsonl``, ``run.json``).  Articles are
+    streamed; temporary spills go to ``workdir`` (default: the system temp folder)."""
     cfg = config or ScanConfig()
     log = RejectLog()
     t0 = time.perf_counter()
@@ -36,13 +37,11 @@ def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | 
     else:
         articles = read_corpus([Path(x) if str(x) != "-" else "-" for x in items], rejects=log)  # type: ignore[arg-type]
         sources = [str(x) for x in items]
-    arts = list(articles)
-    read_s = time.perf_counter() - t0
-    result = scan_articles(arts, cfg, progress=progress)
+    result = scan_articles(articles, cfg, progress=progress, workdir=workdir)
     for r in result.rejects:
         log.add(r)
     result.rejects = list(log)
-    result.timings = {"read": read_s, **result.timings, "total": time.perf_counter() - t0}
+    result.timings["total"] = time.perf_counter() - t0
     if out is not None:
         write_results(Path(out), pairs=result.pairs, families=result.families,
                       rejects=result.rejects, manifest=manifest(result, sources, log),

@@ -45,9 +45,55 @@ def _pairs_of_runs(docs: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> n
     return np.concatenate(out) if out else np.zeros(0, np.int64)
 
 
+def bucket_codes(fps: np.ndarray, docs: np.ndarray, rank: np.ndarray, bucket_cap: int
+                 ) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
+    """Pair codes (``left << 32 | right``, one per shared fingerprint) from (fingerprint,
+    document) rows, and the big buckets as (representative, members)."""
+    docs = docs.astype(np.int64, copy=False)
+    order = np.lexsort((docs, fps))
+    fps, docs = fps[order], docs[order]
+    if not len(fps):
+        return np.zeros(0, np.int64), []
+    brk = np.flatnonzero(np.diff(fps)) + 1
+    starts = np.concatenate(([0], brk))
+    sizes = np.diff(np.concatenate((starts, [len(fps)])))
+    small = (sizes >= 2) & (sizes <= bucket_cap)
+    codes = [_pairs_of_runs(docs, starts[small], sizes[small])]
+    big = []
+    for st, sz in zip(starts[sizes > bucket_cap].tolist(), sizes[sizes > bucket_cap].tolist(), strict=True):
+        members = docs[st:st + sz]
+        rep = int(members[np.argmin(rank[members])])
+        others = members[members != rep]
+        lo, hi = np.minimum(others, rep), np.maximum(others, rep)
+        codes.append(lo << 32 | hi)
+        big.append((rep, members))
+    return np.concatenate(codes), big
+
+
+def count_codes(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Merge per-partition (unique codes, counts) into one (codes, summed counts)."""
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    codes = np.concatenate([c for c, _ in parts])
+    counts = np.concatenate([n for _, n in parts])
+    order = np.argsort(codes, kind="stable")
+    codes, counts = codes[order], counts[order]
+    if not len(codes):
+        return codes, counts
+    first = np.concatenate(([True], codes[1:] != codes[:-1]))
+    return codes[first], np.add.reduceat(counts, np.flatnonzero(first))
+
+
+def make_candidates(codes: np.ndarray, counts: np.ndarray, big: list[tuple[int, np.ndarray]],
+                    min_shared: int) -> Candidates:
+    keep = counts >= min_shared
+    codes, counts = codes[keep], counts[keep]
+    return Candidates(codes >> 32, codes & 0xFFFFFFFF, counts, _merge_buckets(big))
+
+
 def find_candidates(doc_fps: Sequence[np.ndarray], rank: np.ndarray,
                     config: CandidateConfig | None = None) -> Candidates:
-    """Candidate pairs among documents ``0..len(doc_fps)-1``.
+    """Candidate pairs among documents ``0..len(doc_fps)-1`` (in memory).
 
     ``doc_fps[i]`` holds document i's distinct fingerprints; ``rank[i]`` an order-independent
     rank of the document (e.g. from its id) used to pick representatives."""
@@ -58,26 +104,9 @@ def find_candidates(doc_fps: Sequence[np.ndarray], rank: np.ndarray,
     lens = np.fromiter((len(f) for f in doc_fps), np.int64, len(doc_fps))
     fps = np.concatenate(doc_fps) if lens.sum() else np.zeros(0, np.uint64)
     docs = np.repeat(np.arange(len(doc_fps), dtype=np.int64), lens)
-    order = np.lexsort((docs, fps))
-    fps, docs = fps[order], docs[order]
-    brk = np.flatnonzero(np.diff(fps)) + 1
-    starts = np.concatenate(([0], brk))
-    sizes = np.diff(np.concatenate((starts, [len(fps)])))
-    small = (sizes >= 2) & (sizes <= cfg.bucket_cap)
-    codes = [_pairs_of_runs(docs, starts[small], sizes[small])]
-    big = []
-    for st, sz in zip(starts[sizes > cfg.bucket_cap].tolist(), sizes[sizes > cfg.bucket_cap].tolist(), strict=True):
-        members = docs[st:st + sz]
-        rep = int(members[np.argmin(rank[members])])
-        others = members[members != rep]
-        lo, hi = np.minimum(others, rep), np.maximum(others, rep)
-        codes.append(lo << 32 | hi)
-        big.append((rep, members))
-    allc = np.concatenate(codes)
-    uniq, cnt = np.unique(allc, return_counts=True)
-    keep = cnt >= cfg.min_shared
-    uniq, cnt = uniq[keep], cnt[keep]
-    return Candidates(uniq >> 32, uniq & 0xFFFFFFFF, cnt, _merge_buckets(big))
+    codes, big = bucket_codes(fps, docs, rank, cfg.bucket_cap)
+    uniq, cnt = np.unique(codes, return_counts=True)
+    return make_candidates(uniq, cnt, big, cfg.min_shared)
 
 
 def _merge_buckets(big: list[tuple[int, np.ndarray]]) -> tuple[tuple[int, np.ndarray], ...]:

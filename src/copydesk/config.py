@@ -35,7 +35,7 @@ class PrepareConfig:
 class FingerprintConfig:
     """Shingles and winnowed passage fingerprints (Schleimer et al. 2003)."""
 
-    k: int = 4          #: words per shingle
+    k: int = 5          #: words per shingle
     window: int = 6     #: winnowing window, in shingles
 
     def __post_init__(self) -> None:

@@ -12,6 +12,7 @@ boilerplate, and boilerplate never produces candidates.
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 
 from .config import FingerprintConfig
@@ -89,13 +90,61 @@ def valid_shingles(boiler: np.ndarray, k: int) -> np.ndarray:
     return (c[k:k + n] - c[:n]) == 0
 
 
-def selected(token_hashes: np.ndarray, config: FingerprintConfig | None = None
-             ) -> tuple[np.ndarray, np.ndarray]:
-    """Winnowed (positions, hashes) of one document, boilerplate not yet removed."""
+def selected_numpy(token_hashes: np.ndarray, config: FingerprintConfig | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Winnowed (positions, hashes) of one document, boilerplate not yet removed (numpy)."""
     cfg = config or FingerprintConfig()
     sh = shingles(token_hashes, cfg.k)
     pos = winnow(sh, cfg.window)
     return pos, sh[pos]
+
+
+@nb.njit(cache=True, nogil=True)
+def _select_kernel(th, k, window):  # pragma: no cover - jit
+    n = len(th) - k + 1
+    if n <= 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.uint64)
+    sh = np.empty(n, np.uint64)
+    mul = np.uint64(0x9E3779B97F4A7C15)
+    for i in range(n):
+        acc = np.uint64(0)
+        for t in range(k):
+            acc = acc * mul + th[i + t]
+        x = acc ^ (acc >> np.uint64(30))
+        x = x * np.uint64(0xBF58476D1CE4E5B9)
+        x = x ^ (x >> np.uint64(27))
+        x = x * np.uint64(0x94D049BB133111EB)
+        sh[i] = x ^ (x >> np.uint64(31))
+    pos = np.empty(n, np.int64)
+    m = 0
+    if n <= window:
+        best = 0
+        for i in range(1, n):
+            if sh[i] < sh[best]:
+                best = i
+        pos[0] = best
+        m = 1
+    else:
+        last = -1
+        for s in range(n - window + 1):
+            best = s
+            for i in range(s + 1, s + window):
+                if sh[i] < sh[best]:
+                    best = i
+            if best != last:  # windows slide right, so a new minimum is always further right
+                pos[m] = best
+                m += 1
+                last = best
+    out_pos = pos[:m].copy()
+    return out_pos, sh[out_pos]
+
+
+def selected(token_hashes: np.ndarray, config: FingerprintConfig | None = None
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Winnowed (positions, hashes) of one document, boilerplate not yet removed (numba;
+    identical to :func:`selected_numpy`)."""
+    cfg = config or FingerprintConfig()
+    return _select_kernel(np.ascontiguousarray(token_hashes, dtype=np.uint64), cfg.k, cfg.window)
 
 
 def outside_boilerplate(pos: np.ndarray, hashes: np.ndarray, boiler: np.ndarray, k: int) -> np.ndarray:

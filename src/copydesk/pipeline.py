@@ -1,29 +1,49 @@
 """Compose the stages: prepare → fingerprint → candidates → align → relate → families.
 
-Stages are the plain functions of their modules; this module only wires them, keeps the
-books (counts and timings for ``run.json``) and spreads alignment over worker processes.
+Stages are the plain functions of their modules; this module wires them into a streaming
+scan whose memory stays bounded whatever the corpus size:
+
+1. **fingerprint pass** — articles stream in batches to worker processes, which prepare
+   them and return only their winnowed fingerprints and short-line hashes.  Texts go to an
+   :class:`~copydesk.spill.ArticleSpill` on disk, fingerprints to a hash-partitioned
+   :class:`~copydesk.spill.FingerprintSpill`.
+2. **candidate join** — one partition at a time (see :mod:`copydesk.candidates`); lines found
+   in many articles become corpus boilerplate.
+3. **align pass** — candidate pairs in chunks to the workers, which read their articles back
+   from the spill, prepare them with the corpus boilerplate masked, align and relate.
+4. **families** — over the related pairs.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .align import align
-from .candidates import expand_through_representatives, find_candidates
+from .candidates import (
+    Candidates,
+    bucket_codes,
+    count_codes,
+    expand_through_representatives,
+    make_candidates,
+)
 from .config import ScanConfig
 from .families import families as make_families
 from .fingerprint import outside_boilerplate, selected
-from .prepare import Prepared, common_lines, mask_common_lines, prepare
+from .prepare import Prepared, mask_common_lines, prepare
 from .records import Article, Family, Pair, Reject
 from .relate import relate
+from .spill import ArticleSpill, FingerprintSpill
 from .textnorm import splitmix64
 
 #: progress(stage, done, total) — called as work advances; total may be None
@@ -50,52 +70,70 @@ class ScanResult:
                 "rejected": len(self.rejects)}
 
 
-def _id_rank(ids: Sequence[str]) -> np.ndarray:
+def hash_id(s: str) -> int:
+    """A stable 64-bit hash of a string (FNV-1a over UTF-8; Python's hash() is salted)."""
+    h = 0xCBF29CE484222325
+    for byte in s.encode("utf-8", "surrogatepass"):
+        h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def _id_rank(ids: list[str]) -> np.ndarray:
     """An order-independent rank per document (from a hash of its id)."""
     h = np.fromiter((splitmix64(hash_id(i)) for i in ids), np.uint64, len(ids))
     return np.argsort(np.argsort(h, kind="stable"), kind="stable")
 
 
-def hash_id(s: str) -> int:
-    """A stable 64-bit hash of a string (FNV-1a over UTF-8; Python's hash() is salted)."""
-    h = 0xCBF29CE484222325
-    for byte in s.encode("utf-8"):
-        h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return h
-
-
-# -- alignment workers --------------------------------------------------------------------
+# -- worker processes ---------------------------------------------------------------------
+# Workers are forked after _STATE is set, so they inherit the configuration (and, for the
+# align pass, the spill reader and corpus boilerplate) without pickling them.
 _STATE: dict[str, Any] = {}
 
 
-def _align_chunk(codes: np.ndarray) -> list[Pair]:
-    docs: list[Prepared] = _STATE["docs"]
-    texts: list[str] = _STATE["texts"]
+def _fingerprint_batch(job: tuple[int, list[Article]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Prepare a batch; return (fingerprints, their doc numbers, short-line hashes, tokens)."""
+    base, arts = job
     cfg: ScanConfig = _STATE["config"]
+    k = cfg.fingerprint.k
+    fps, docs, lines = [], [], []
+    ntok = 0
+    for n, art in enumerate(arts):
+        p = prepare(art, cfg.prepare)
+        ntok += len(p.tokens)
+        pos, h = selected(p.tokens.hash, cfg.fingerprint)
+        f = outside_boilerplate(pos, h, p.boiler, k)
+        fps.append(f)
+        docs.append(np.full(len(f), base + n, np.uint32))
+        lines.append(np.unique(p.line_hash[p.line_hash != 0]))
+    cat = np.concatenate
+    return (cat(fps) if fps else np.zeros(0, np.uint64), cat(docs) if docs else np.zeros(0, np.uint32),
+            cat(lines) if lines else np.zeros(0, np.uint64), ntok)
+
+
+def _align_codes(codes: np.ndarray) -> list[Pair]:
+    """Align and relate a chunk of candidate pairs (codes ``left << 32 | right``)."""
+    reader = _STATE["reader"]
+    common: np.ndarray = _STATE["common"]
+    cfg: ScanConfig = _STATE["config"]
+    cache: dict[int, tuple[Prepared, str]] = {}
+
+    def get(i: int) -> tuple[Prepared, str]:
+        if i not in cache:
+            art = reader.get(i)
+            p = prepare(art, cfg.prepare)
+            mask_common_lines([p], common)
+            cache[i] = (p, art.text)
+        return cache[i]
+
     out = []
     for code in codes.tolist():
-        i, j = code >> 32, code & 0xFFFFFFFF
-        if docs[i].id > docs[j].id:
-            i, j = j, i
-        al = align(docs[i], docs[j], cfg.align)
-        pair = relate(docs[i], docs[j], al, texts[i], cfg.relate)
+        (pa, ta), (pb, tb) = get(code >> 32), get(code & 0xFFFFFFFF)
+        if pa.id > pb.id:
+            (pa, ta), (pb, tb) = (pb, tb), (pa, ta)
+        pair = relate(pa, pb, align(pa, pb, cfg.align), ta, cfg.relate)
         if pair is not None:
             out.append(pair)
     return out
-
-
-def _prepare_chunk(bounds: tuple[int, int]) -> list[tuple[Prepared, np.ndarray, np.ndarray]]:
-    arts: list[Article] = _STATE["articles"]
-    cfg: ScanConfig = _STATE["config"]
-    out = []
-    for art in arts[bounds[0]:bounds[1]]:
-        p = prepare(art, cfg.prepare)
-        out.append((p, *selected(p.tokens.hash, cfg.fingerprint)))
-    return out
-
-
-def _chunks(n: int, size: int) -> list[tuple[int, int]]:
-    return [(s, min(n, s + size)) for s in range(0, n, size)]
 
 
 @contextmanager
@@ -103,22 +141,116 @@ def _pool(workers: int) -> Iterator[Any]:
     if workers <= 1 or "fork" not in mp.get_all_start_methods():
         yield None
         return
-    ctx = mp.get_context("fork")  # workers inherit the prepared corpus without pickling it
-    with ctx.Pool(workers) as pool:
+    with mp.get_context("fork").Pool(workers) as pool:
         yield pool
 
 
-def _align_all(codes: np.ndarray, workers: int, progress: Progress | None, stage: str) -> list[Pair]:
+def _ordered_map(pool: Any, fn: Callable[[Any], Any], jobs: Iterable[Any], inflight: int) -> Iterator[Any]:
+    """Results of ``fn`` over ``jobs`` in order, with at most ``inflight`` jobs queued, so a
+    streamed input is never read far ahead of the workers (Pool.imap would read it all)."""
+    if pool is None:
+        yield from map(fn, jobs)
+        return
+    queue: deque[Any] = deque()
+    for job in jobs:
+        queue.append(pool.apply_async(fn, (job,)))
+        if len(queue) >= inflight:
+            yield queue.popleft().get()
+    while queue:
+        yield queue.popleft().get()
+
+
+# -- the passes -----------------------------------------------------------------------------
+@dataclass(slots=True)
+class _Corpus:
+    ids: list[str] = field(default_factory=list)
+    dates: list[str | None] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    tokens: int = 0
+
+
+def _batches(articles: Iterable[Article], corpus: _Corpus, store: ArticleSpill,
+             size: int) -> Iterator[tuple[int, list[Article]]]:
+    """Number the articles, reject repeated ids, spill the texts, and batch them."""
+    seen: set[str] = set()
+    batch: list[Article] = []
+    for art in articles:
+        if art.id in seen:
+            corpus.rejects.append(Reject(where=f"article {art.id}", reason="duplicate id", id=art.id))
+            continue
+        seen.add(art.id)
+        corpus.ids.append(art.id)
+        corpus.dates.append(art.date)
+        store.add(art)
+        batch.append(art)
+        if len(batch) >= size:
+            yield len(corpus.ids) - len(batch), batch
+            batch = []
+    if batch:
+        yield len(corpus.ids) - len(batch), batch
+
+
+def _count_lines(chunks: list[np.ndarray], counted: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Fold per-document line-hash arrays into (hashes, document counts)."""
+    vals = np.concatenate([counted[0], *chunks])
+    cnts = np.concatenate([counted[1], *(np.ones(len(c), np.int64) for c in chunks)])
+    order = np.argsort(vals, kind="stable")
+    vals, cnts = vals[order], cnts[order]
+    if not len(vals):
+        return vals, cnts
+    first = np.concatenate(([True], vals[1:] != vals[:-1]))
+    return vals[first], np.add.reduceat(cnts, np.flatnonzero(first))
+
+
+def _fingerprint_pass(articles: Iterable[Article], cfg: ScanConfig, corpus: _Corpus,
+                      store: ArticleSpill, spill: FingerprintSpill,
+                      progress: Progress | None) -> np.ndarray:
+    """Pass 1; returns the hashes of the corpus's common short lines (boilerplate)."""
+    pending: list[np.ndarray] = []
+    counted = (np.zeros(0, np.uint64), np.zeros(0, np.int64))
+    pending_rows = 0
+    _STATE.update(config=cfg)
+    try:
+        with _pool(cfg.workers) as pool:
+            jobs = _batches(articles, corpus, store, cfg.batch_size)
+            for fps, docs, lines, ntok in _ordered_map(pool, _fingerprint_batch, jobs, 2 * cfg.workers):
+                spill.add(fps, docs)
+                corpus.tokens += ntok
+                pending.append(lines)
+                pending_rows += len(lines)
+                if pending_rows > 4_000_000:
+                    counted, pending, pending_rows = _count_lines(pending, counted), [], 0
+                if progress:
+                    progress("prepare", len(corpus.ids), None)
+    finally:
+        _STATE.clear()
+    vals, cnts = _count_lines(pending, counted)
+    return vals[cnts >= cfg.prepare.boiler_min_docs]
+
+
+def _candidate_pass(spill: FingerprintSpill, rank: np.ndarray, cfg: ScanConfig,
+                    progress: Progress | None) -> Candidates:
+    parts, big = [], []
+    for n, (fps, docs) in enumerate(spill.partitions(), 1):
+        codes, b = bucket_codes(fps, docs, rank, cfg.candidates.bucket_cap)
+        del fps, docs
+        parts.append(np.unique(codes, return_counts=True))
+        big += b
+        if progress:
+            progress("join", n, spill.parts)
+    codes, counts = count_codes(parts)
+    return make_candidates(codes, counts, big, cfg.candidates.min_shared)
+
+
+def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stage: str) -> list[Pair]:
     if not len(codes):
         return []
-    # shuffle-free balanced chunks: big enough to amortise, small enough for smooth progress
-    n_chunks = max(1, min(len(codes) // 200, 64 * workers))
-    chunks = np.array_split(codes, n_chunks)
+    codes = np.sort(codes)  # neighbours share articles: the per-chunk cache gets hits
+    chunks = np.array_split(codes, max(1, len(codes) // 500))
     out: list[Pair] = []
     done = 0
-    with _pool(workers if len(codes) > 400 else 1) as pool:
-        results = pool.imap(_align_chunk, chunks) if pool else map(_align_chunk, chunks)
-        for chunk, res in zip(chunks, results, strict=True):
+    with _pool(workers if len(codes) > 200 else 1) as pool:
+        for chunk, res in zip(chunks, _ordered_map(pool, _align_codes, chunks, 4 * workers), strict=True):
             out.extend(res)
             done += len(chunk)
             if progress:
@@ -127,72 +259,48 @@ def _align_all(codes: np.ndarray, workers: int, progress: Progress | None, stage
 
 
 def scan_articles(articles: Iterable[Article], config: ScanConfig | None = None, *,
-                  progress: Progress | None = None) -> ScanResult:
-    """Find all reuse among ``articles`` (ids must be unique; a repeated id is rejected)."""
+                  progress: Progress | None = None, workdir: str | Path | None = None) -> ScanResult:
+    """Find all reuse among ``articles`` (streamed; a repeated id is rejected).
+
+    Temporary spills go to ``workdir`` (default: the system temp folder)."""
     cfg = config or ScanConfig()
     timings: dict[str, float] = {}
+    corpus = _Corpus()
     t0 = time.perf_counter()
-    rejects: list[Reject] = []
-    arts: list[Article] = []
-    seen: set[str] = set()
-    for art in articles:
-        if art.id in seen:
-            rejects.append(Reject(where=f"article {art.id}", reason="duplicate id", id=art.id))
-            continue
-        seen.add(art.id)
-        arts.append(art)
-    _STATE.update(articles=arts, config=cfg)
-    docs: list[Prepared] = []
-    sel: list[tuple[np.ndarray, np.ndarray]] = []
-    try:
-        bounds = _chunks(len(arts), 250)
-        with _pool(cfg.workers if len(arts) > 1000 else 1) as pool:
-            results = pool.imap(_prepare_chunk, bounds) if pool else map(_prepare_chunk, bounds)
-            for (_, hi), res in zip(bounds, results, strict=True):
-                for p, pos, hashes in res:
-                    docs.append(p)
-                    sel.append((pos, hashes))
-                if progress:
-                    progress("prepare", hi, len(arts))
-    finally:
-        _STATE.clear()
-    mask_common_lines(docs, common_lines(docs, cfg.prepare))
-    timings["prepare"] = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory(prefix="copydesk-", dir=workdir) as tmp:
+        store = ArticleSpill(Path(tmp) / "articles.jsonl")
+        spill = FingerprintSpill(Path(tmp) / "fingerprints", parts=16)
+        common = _fingerprint_pass(articles, cfg, corpus, store, spill, progress)
+        timings["prepare"] = time.perf_counter() - t0
+
+        t = time.perf_counter()
+        cands = _candidate_pass(spill, _id_rank(corpus.ids), cfg, progress)
+        codes = (cands.left << 32) | cands.right
+        timings["candidates"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        _STATE.update(reader=store.reader(), common=common, config=cfg)
+        try:
+            pairs = _align_pass(codes, cfg.workers, progress, "align")
+            extra = np.zeros(0, np.int64)
+            if cands.big_buckets:
+                index = {i: n for n, i in enumerate(corpus.ids)}
+                related = {tuple(sorted((index[p.a], index[p.b]))) for p in pairs}
+                extra = expand_through_representatives(cands, related)  # type: ignore[arg-type]
+                extra = extra[~np.isin(extra, codes)]
+                pairs += _align_pass(extra, cfg.workers, progress, "align+")
+        finally:
+            _STATE.clear()
+        pairs.sort(key=lambda p: (p.a, p.b))
+        timings["align"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    k = cfg.fingerprint.k
-    fps = [outside_boilerplate(pos, h, d.boiler, k) for d, (pos, h) in zip(docs, sel, strict=True)]
-    del sel
-    timings["fingerprint"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    cands = find_candidates(fps, _id_rank([d.id for d in docs]), cfg.candidates)
-    codes = (cands.left << 32) | cands.right
-    timings["candidates"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    _STATE.update(docs=docs, texts=[a.text for a in arts], config=cfg)
-    try:
-        pairs = _align_all(codes, cfg.workers, progress, "align")
-        extra = np.zeros(0, np.int64)
-        if cands.big_buckets:
-            index = {d.id: n for n, d in enumerate(docs)}
-            related = {tuple(sorted((index[p.a], index[p.b]))) for p in pairs}
-            extra = expand_through_representatives(cands, related)  # type: ignore[arg-type]
-            extra = extra[~np.isin(extra, codes)]
-            pairs += _align_all(extra, cfg.workers, progress, "align (families of big buckets)")
-    finally:
-        _STATE.clear()
-    pairs.sort(key=lambda p: (p.a, p.b))
-    timings["align"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    fams = make_families(pairs, {a.id: a.date for a in arts}, cfg.families)
+    fams = make_families(pairs, dict(zip(corpus.ids, corpus.dates, strict=True)), cfg.families)
     timings["families"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
-    stats = {"articles": len(arts), "tokens": int(sum(len(d.tokens) for d in docs)),
-             "fingerprints": int(sum(len(f) for f in fps)), "candidates": int(len(codes)),
+    stats = {"articles": len(corpus.ids), "tokens": corpus.tokens, "fingerprints": spill.rows,
+             "boilerplate_lines": int(len(common)), "candidates": int(len(codes)),
              "candidates_second_round": int(len(extra)), "big_buckets": len(cands.big_buckets),
              "pairs": len(pairs), "families": len(fams), "workers": cfg.workers,
              "cpu_count": os.cpu_count()}
-    return ScanResult(pairs, fams, rejects, stats, timings, cfg)
+    return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg)

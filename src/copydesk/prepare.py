@@ -18,11 +18,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numba as nb
 import numpy as np
 
 from .config import PrepareConfig
 from .records import Article
-from .textnorm import Tokens, splitmix64, tokenize
+from .textnorm import Tokens, _mix, splitmix64, tokenize
 
 _FURNITURE = re.compile(
     r"""^\W*(?:
@@ -68,7 +69,9 @@ class Prepared:
         return int(self.tokens.weight[~self.boiler].sum())
 
 
-def _line_hashes(tokens: Tokens, line_first: np.ndarray, max_tokens: int) -> np.ndarray:
+def line_hashes_reference(tokens: Tokens, line_first: np.ndarray, max_tokens: int) -> np.ndarray:
+    """Hash per line of at most ``max_tokens`` tokens (0 for other lines); tokens holding a
+    digit hash alike, so dates and years do not make boilerplate lines differ."""
     nlines = len(line_first) - 1
     out = np.zeros(nlines, dtype=np.uint64)
     h = np.where(tokens.digit, _DIGITS_AS, tokens.hash)
@@ -78,6 +81,26 @@ def _line_hashes(tokens: Tokens, line_first: np.ndarray, max_tokens: int) -> np.
             acc = splitmix64(acc ^ x)
         out[ln] = acc or 1
     return out
+
+
+@nb.njit(cache=True, nogil=True)
+def _line_hash_kernel(hashes, digit, line_first, max_tokens):  # pragma: no cover - jit
+    nlines = len(line_first) - 1
+    out = np.zeros(nlines, np.uint64)
+    for ln in range(nlines):
+        a, b = line_first[ln], line_first[ln + 1]
+        if b <= a or b - a > max_tokens:
+            continue
+        acc = np.uint64(0)
+        for i in range(a, b):
+            acc = _mix(acc ^ (_DIGITS_AS if digit[i] else hashes[i]))
+        out[ln] = acc if acc != 0 else np.uint64(1)
+    return out
+
+
+def line_hashes(tokens: Tokens, line_first: np.ndarray, max_tokens: int) -> np.ndarray:
+    """Fast :func:`line_hashes_reference` (numba)."""
+    return _line_hash_kernel(tokens.hash, tokens.digit, line_first, max_tokens)
 
 
 def _is_furniture(line: str, ntokens: int) -> bool:
@@ -141,7 +164,7 @@ def prepare(article: Article, config: PrepareConfig | None = None) -> Prepared:
     if cfg.boiler_patterns:
         _mask_edges(lines, nonempty, line_first, boiler)
         _mask_dateline(lines, nonempty, line_first, toks, boiler)
-    line_hash = _line_hashes(toks, line_first, cfg.boiler_line_max_tokens)
+    line_hash = line_hashes(toks, line_first, cfg.boiler_line_max_tokens)
     return Prepared(article.id, article.date, toks, boiler, line_hash, line_first)
 
 
