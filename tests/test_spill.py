@@ -19,13 +19,15 @@ def test_fingerprint_spill_keeps_every_row(tmp_path: Path, parts: int) -> None:
     for _ in range(7):
         h = rng.integers(0, 2**64 - 1, 900, dtype=np.uint64)
         d = rng.integers(0, 2**32 - 1, 900, dtype=np.uint64).astype(np.uint32)
-        spill.add(h, d)
-        rows += list(zip(h.tolist(), d.tolist(), strict=True))
+        pos = rng.integers(0, 5000, 900).astype(np.uint32)
+        spill.add_rows(h, d, pos)
+        rows += list(zip(h.tolist(), d.tolist(), pos.tolist(), strict=True))
     got = []
-    for h, d in spill.partitions():
+    for part in spill.partitions():
+        h = part["h"]
         if parts > 1:  # one partition holds one range of top bits
             assert len(np.unique(h >> np.uint64(64 - (parts.bit_length() - 1)))) == 1
-        got += list(zip(h.tolist(), d.tolist(), strict=True))
+        got += list(zip(h.tolist(), part["d"].tolist(), part["p"].tolist(), strict=True))
     assert sorted(got) == sorted(rows)
     assert spill.rows == len(rows)
 

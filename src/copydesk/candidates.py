@@ -13,7 +13,7 @@ family without ever enumerating the N² pairs of a boilerplate bucket.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -34,69 +34,91 @@ class Candidates:
         return len(self.left)
 
 
-def _pairs_of_runs(docs: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """All pairs inside each run, encoded as ``left * 2**32 + right`` with left < right."""
-    out = []
+def _pairs_of_runs(docs: np.ndarray, pos: np.ndarray, starts: np.ndarray, sizes: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All pairs inside each run (rows sorted by document within a run), as codes
+    ``left << 32 | right`` with left < right, and the fingerprint's position on each side."""
+    codes, pl, pr = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
     for s in np.unique(sizes).tolist():
-        st = starts[sizes == s]
-        block = docs[st[:, None] + np.arange(s)]          # runs x s, each row sorted
+        idx = starts[sizes == s][:, None] + np.arange(s)       # runs x s
+        block, pblock = docs[idx], pos[idx]
         i, j = np.triu_indices(s, 1)
-        out.append((block[:, i].astype(np.int64) << 32 | block[:, j]).ravel())
-    return np.concatenate(out) if out else np.zeros(0, np.int64)
+        codes.append((block[:, i] << 32 | block[:, j]).ravel())
+        pl.append(pblock[:, i].ravel())
+        pr.append(pblock[:, j].ravel())
+    return np.concatenate(codes), np.concatenate(pl), np.concatenate(pr)
 
 
-def bucket_codes(fps: np.ndarray, docs: np.ndarray, rank: np.ndarray, bucket_cap: int
-                 ) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
-    """Pair codes (``left << 32 | right``, one per shared fingerprint) from (fingerprint,
-    document) rows, and the big buckets as (representative, members)."""
+def bucket_codes(fps: np.ndarray, docs: np.ndarray, pos: np.ndarray, rank: np.ndarray,
+                 bucket_cap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[int, np.ndarray]]]:
+    """One row per (pair, shared fingerprint) from (fingerprint, document, position) rows:
+    pair codes ``left << 32 | right`` and the fingerprint's positions in left and right;
+    plus the big buckets as (representative, members)."""
     docs = docs.astype(np.int64, copy=False)
+    pos = pos.astype(np.int64, copy=False)
     order = np.lexsort((docs, fps))
-    fps, docs = fps[order], docs[order]
+    fps, docs, pos = fps[order], docs[order], pos[order]
     if not len(fps):
-        return np.zeros(0, np.int64), []
+        e = np.zeros(0, np.int64)
+        return e, e, e, []
     brk = np.flatnonzero(np.diff(fps)) + 1
     starts = np.concatenate(([0], brk))
     sizes = np.diff(np.concatenate((starts, [len(fps)])))
     small = (sizes >= 2) & (sizes <= bucket_cap)
-    codes = [_pairs_of_runs(docs, starts[small], sizes[small])]
+    run_codes, run_pl, run_pr = _pairs_of_runs(docs, pos, starts[small], sizes[small])
+    codes, pl, pr = [run_codes], [run_pl], [run_pr]
     big = []
     for st, sz in zip(starts[sizes > bucket_cap].tolist(), sizes[sizes > bucket_cap].tolist(), strict=True):
-        members = docs[st:st + sz]
-        rep = int(members[np.argmin(rank[members])])
-        others = members[members != rep]
-        lo, hi = np.minimum(others, rep), np.maximum(others, rep)
-        codes.append(lo << 32 | hi)
+        members, mpos = docs[st:st + sz], pos[st:st + sz]
+        at = int(np.argmin(rank[members]))
+        rep, rpos = int(members[at]), int(mpos[at])
+        keep = members != rep
+        others, opos = members[keep], mpos[keep]
+        first = others < rep
+        codes.append(np.where(first, others, rep) << 32 | np.where(first, rep, others))
+        pl.append(np.where(first, opos, rpos))
+        pr.append(np.where(first, rpos, opos))
         big.append((rep, members))
-    return np.concatenate(codes), big
+    return np.concatenate(codes), np.concatenate(pl), np.concatenate(pr), big
 
 
-def count_codes(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """Merge per-partition (unique codes, counts) into one (codes, summed counts)."""
-    if not parts:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    codes = np.concatenate([c for c, _ in parts])
-    counts = np.concatenate([n for _, n in parts])
-    order = np.argsort(codes, kind="stable")
-    codes, counts = codes[order], counts[order]
+def pair_evidence(codes: np.ndarray, pl: np.ndarray, pr: np.ndarray, *, within: int,
+                  drift: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per distinct pair: (code, shared fingerprints, co-located?).  A pair is *co-located*
+    when two of its shared fingerprints follow each other within ``within`` tokens on both
+    sides, on nearly the same diagonal (``drift`` tokens): they lie in one shared passage.
+    Chance matches of stock phrases scattered over two texts rarely are."""
     if not len(codes):
-        return codes, counts
-    first = np.concatenate(([True], codes[1:] != codes[:-1]))
-    return codes[first], np.add.reduceat(counts, np.flatnonzero(first))
+        e = np.zeros(0, np.int64)
+        return e, e, np.zeros(0, np.bool_)
+    order = np.lexsort((pl, codes))
+    codes, pl, pr = codes[order], pl[order], pr[order]
+    same = codes[1:] == codes[:-1]
+    dl, dr = np.diff(pl), np.diff(pr)
+    ok = np.zeros(len(codes), np.bool_)
+    ok[:-1] = same & (dl > 0) & (dl <= within) & (np.abs(dr - dl) <= drift)
+    starts = np.flatnonzero(np.concatenate(([True], ~same)))
+    counts = np.diff(np.concatenate((starts, [len(codes)])))
+    return codes[starts], counts, np.logical_or.reduceat(ok, starts)
 
 
-def make_candidates(codes: np.ndarray, counts: np.ndarray, big: list[tuple[int, np.ndarray]],
-                    min_shared: int) -> Candidates:
-    keep = counts >= min_shared
+def make_candidates(codes: np.ndarray, counts: np.ndarray, colocated: np.ndarray,
+                    big: list[tuple[int, np.ndarray]], cfg: CandidateConfig) -> Candidates:
+    keep = counts >= cfg.min_shared
+    if cfg.colocated_within:
+        keep &= colocated | (counts >= cfg.strong_shared)
     codes, counts = codes[keep], counts[keep]
     return Candidates(codes >> 32, codes & 0xFFFFFFFF, counts, _merge_buckets(big))
 
 
 def find_candidates(doc_fps: Sequence[np.ndarray], rank: np.ndarray,
-                    config: CandidateConfig | None = None) -> Candidates:
+                    config: CandidateConfig | None = None,
+                    doc_pos: Sequence[np.ndarray] | None = None) -> Candidates:
     """Candidate pairs among documents ``0..len(doc_fps)-1`` (in memory).
 
-    ``doc_fps[i]`` holds document i's distinct fingerprints; ``rank[i]`` an order-independent
-    rank of the document (e.g. from its id) used to pick representatives."""
+    ``doc_fps[i]`` holds document i's distinct fingerprints and ``doc_pos[i]`` their token
+    positions (without positions the co-location test is skipped); ``rank[i]`` is an
+    order-independent rank of the document (e.g. from its id) used to pick representatives."""
     cfg = config or CandidateConfig()
     if len(doc_fps) < 2:
         e = np.zeros(0, np.int64)
@@ -104,9 +126,12 @@ def find_candidates(doc_fps: Sequence[np.ndarray], rank: np.ndarray,
     lens = np.fromiter((len(f) for f in doc_fps), np.int64, len(doc_fps))
     fps = np.concatenate(doc_fps) if lens.sum() else np.zeros(0, np.uint64)
     docs = np.repeat(np.arange(len(doc_fps), dtype=np.int64), lens)
-    codes, big = bucket_codes(fps, docs, rank, cfg.bucket_cap)
-    uniq, cnt = np.unique(codes, return_counts=True)
-    return make_candidates(uniq, cnt, big, cfg.min_shared)
+    pos = np.concatenate(doc_pos) if doc_pos is not None and lens.sum() else np.zeros(len(fps), np.int64)
+    codes, pl, pr, big = bucket_codes(fps, docs, pos, rank, cfg.bucket_cap)
+    if doc_pos is None:
+        cfg = replace(cfg, colocated_within=0)
+    uniq, cnt, colo = pair_evidence(codes, pl, pr, within=cfg.colocated_within, drift=cfg.colocated_drift)
+    return make_candidates(uniq, cnt, colo, big, cfg)
 
 
 def _merge_buckets(big: list[tuple[int, np.ndarray]]) -> tuple[tuple[int, np.ndarray], ...]:

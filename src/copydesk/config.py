@@ -51,11 +51,19 @@ class CandidateConfig:
     min_shared: int = 2
     #: a fingerprint shared by more articles than this links them through representatives
     #: instead of all pairs (nothing is dropped: see candidates.py)
-    bucket_cap: int = 50
+    bucket_cap: int = 8
+    #: two shared fingerprints this close (in tokens, on both sides) show a shared passage;
+    #: a pair needs such a couple unless it shares ``strong_shared`` fingerprints (0: off)
+    colocated_within: int = 24
+    colocated_drift: int = 8      #: how far off the diagonal the second may lie (tokens)
+    strong_shared: int = 4
 
     def __post_init__(self) -> None:
         _check(self.min_shared >= 1, "min_shared must be >= 1")
         _check(self.bucket_cap >= 2, "bucket_cap must be >= 2")
+        _check(self.colocated_within >= 0 and self.colocated_drift >= 0,
+               "colocated_within and colocated_drift must be >= 0")
+        _check(self.strong_shared >= self.min_shared, "strong_shared must be >= min_shared")
 
 
 @dataclass(frozen=True, kw_only=True)

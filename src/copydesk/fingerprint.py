@@ -147,11 +147,15 @@ def selected(token_hashes: np.ndarray, config: FingerprintConfig | None = None
     return _select_kernel(np.ascontiguousarray(token_hashes, dtype=np.uint64), cfg.k, cfg.window)
 
 
-def outside_boilerplate(pos: np.ndarray, hashes: np.ndarray, boiler: np.ndarray, k: int) -> np.ndarray:
-    """The distinct fingerprints among ``selected`` ones whose shingle avoids boilerplate."""
+def outside_boilerplate(pos: np.ndarray, hashes: np.ndarray, boiler: np.ndarray, k: int
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct fingerprints among ``selected`` ones whose shingle avoids boilerplate
+    (sorted), each with the token position of its first occurrence."""
     if not len(pos):
-        return np.zeros(0, np.uint64)
-    return np.unique(hashes[valid_shingles(boiler, k)[pos]])
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    ok = valid_shingles(boiler, k)[pos]
+    uniq, first = np.unique(hashes[ok], return_index=True)
+    return uniq, pos[ok][first]
 
 
 def fingerprints(token_hashes: np.ndarray, boiler: np.ndarray,
@@ -159,4 +163,4 @@ def fingerprints(token_hashes: np.ndarray, boiler: np.ndarray,
     """The distinct winnowed fingerprints of one document, outside boilerplate (sorted)."""
     cfg = config or FingerprintConfig()
     pos, hashes = selected(token_hashes, cfg)
-    return outside_boilerplate(pos, hashes, boiler, cfg.k)
+    return outside_boilerplate(pos, hashes, boiler, cfg.k)[0]

@@ -33,9 +33,9 @@ from .align import align
 from .candidates import (
     Candidates,
     bucket_codes,
-    count_codes,
     expand_through_representatives,
     make_candidates,
+    pair_evidence,
 )
 from .config import ScanConfig
 from .families import families as make_families
@@ -43,7 +43,7 @@ from .fingerprint import outside_boilerplate, selected
 from .prepare import Prepared, mask_common_lines, prepare
 from .records import Article, Family, Pair, Reject
 from .relate import relate
-from .spill import ArticleSpill, FingerprintSpill
+from .spill import ArticleSpill, FingerprintSpill, PartitionedSpill
 from .textnorm import splitmix64
 
 #: progress(stage, done, total) — called as work advances; total may be None
@@ -90,24 +90,24 @@ def _id_rank(ids: list[str]) -> np.ndarray:
 _STATE: dict[str, Any] = {}
 
 
-def _fingerprint_batch(job: tuple[int, list[Article]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Prepare a batch; return (fingerprints, their doc numbers, short-line hashes, tokens)."""
+def _fingerprint_batch(job: tuple[int, list[Article]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Prepare a batch; return (fingerprints, their doc numbers, their token positions,
+    short-line hashes, token count)."""
     base, arts = job
     cfg: ScanConfig = _STATE["config"]
     k = cfg.fingerprint.k
-    fps, docs, lines = [], [], []
+    fps, docs, poss, lines = [np.zeros(0, np.uint64)], [np.zeros(0, np.uint32)], [np.zeros(0, np.int64)], [np.zeros(0, np.uint64)]
     ntok = 0
     for n, art in enumerate(arts):
         p = prepare(art, cfg.prepare)
         ntok += len(p.tokens)
-        pos, h = selected(p.tokens.hash, cfg.fingerprint)
-        f = outside_boilerplate(pos, h, p.boiler, k)
+        f, fpos = outside_boilerplate(*selected(p.tokens.hash, cfg.fingerprint), p.boiler, k)
         fps.append(f)
+        poss.append(fpos)
         docs.append(np.full(len(f), base + n, np.uint32))
         lines.append(np.unique(p.line_hash[p.line_hash != 0]))
     cat = np.concatenate
-    return (cat(fps) if fps else np.zeros(0, np.uint64), cat(docs) if docs else np.zeros(0, np.uint32),
-            cat(lines) if lines else np.zeros(0, np.uint64), ntok)
+    return cat(fps), cat(docs), cat(poss).astype(np.uint32), cat(lines), ntok
 
 
 def _align_codes(codes: np.ndarray) -> list[Pair]:
@@ -213,8 +213,8 @@ def _fingerprint_pass(articles: Iterable[Article], cfg: ScanConfig, corpus: _Cor
     try:
         with _pool(cfg.workers) as pool:
             jobs = _batches(articles, corpus, store, cfg.batch_size)
-            for fps, docs, lines, ntok in _ordered_map(pool, _fingerprint_batch, jobs, 2 * cfg.workers):
-                spill.add(fps, docs)
+            for fps, docs, pos, lines, ntok in _ordered_map(pool, _fingerprint_batch, jobs, 2 * cfg.workers):
+                spill.add_rows(fps, docs, pos)
                 corpus.tokens += ntok
                 pending.append(lines)
                 pending_rows += len(lines)
@@ -228,18 +228,31 @@ def _fingerprint_pass(articles: Iterable[Article], cfg: ScanConfig, corpus: _Cor
     return vals[cnts >= cfg.prepare.boiler_min_docs]
 
 
-def _candidate_pass(spill: FingerprintSpill, rank: np.ndarray, cfg: ScanConfig,
-                    progress: Progress | None) -> Candidates:
-    parts, big = [], []
-    for n, (fps, docs) in enumerate(spill.partitions(), 1):
-        codes, b = bucket_codes(fps, docs, rank, cfg.candidates.bucket_cap)
-        del fps, docs
-        parts.append(np.unique(codes, return_counts=True))
+def _candidate_pass(spill: FingerprintSpill, rank: np.ndarray, cfg: ScanConfig, tmp: Path,
+                    progress: Progress | None) -> tuple[Candidates, int]:
+    """Join fingerprint partitions into (pair, shared fingerprint) rows, spilled by pair so
+    that each pair's evidence is read back together; keep the candidate pairs.  Returns the
+    candidates and the number of (pair, shared fingerprint) rows."""
+    cc = cfg.candidates
+    occ = PartitionedSpill(tmp / "pairs", {"c": np.int64, "l": np.uint32, "r": np.uint32}, spill.parts)
+    big: list[tuple[int, np.ndarray]] = []
+    steps = 2 * spill.parts
+    for n, part in enumerate(spill.partitions(), 1):
+        codes, pl, pr, b = bucket_codes(part["h"], part["d"], part["p"], rank, cc.bucket_cap)
+        occ.add((codes >> 32) % occ.parts, c=codes, l=pl, r=pr)
         big += b
         if progress:
-            progress("join", n, spill.parts)
-    codes, counts = count_codes(parts)
-    return make_candidates(codes, counts, big, cfg.candidates.min_shared)
+            progress("join", n, steps)
+    found = [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.bool_))]
+    for n, part in enumerate(occ.partitions(), spill.parts + 1):
+        codes, counts, colo = pair_evidence(part["c"], part["l"].astype(np.int64), part["r"].astype(np.int64),
+                                            within=cc.colocated_within, drift=cc.colocated_drift)
+        keep = counts >= cc.min_shared
+        found.append((codes[keep], counts[keep], colo[keep]))
+        if progress:
+            progress("join", n, steps)
+    codes, counts, colo = (np.concatenate(x) for x in zip(*found, strict=True))
+    return make_candidates(codes, counts, colo, big, cc), occ.rows
 
 
 def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stage: str) -> list[Pair]:
@@ -274,7 +287,7 @@ def scan_articles(articles: Iterable[Article], config: ScanConfig | None = None,
         timings["prepare"] = time.perf_counter() - t0
 
         t = time.perf_counter()
-        cands = _candidate_pass(spill, _id_rank(corpus.ids), cfg, progress)
+        cands, pair_rows = _candidate_pass(spill, _id_rank(corpus.ids), cfg, Path(tmp), progress)
         codes = (cands.left << 32) | cands.right
         timings["candidates"] = time.perf_counter() - t
 
@@ -298,7 +311,7 @@ def scan_articles(articles: Iterable[Article], config: ScanConfig | None = None,
     fams = make_families(pairs, dict(zip(corpus.ids, corpus.dates, strict=True)), cfg.families)
     timings["families"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
-    stats = {"articles": len(corpus.ids), "tokens": corpus.tokens, "fingerprints": spill.rows,
+    stats = {"articles": len(corpus.ids), "tokens": corpus.tokens, "fingerprints": spill.rows, "shared_fingerprint_pairs": pair_rows,
              "boilerplate_lines": int(len(common)), "candidates": int(len(codes)),
              "candidates_second_round": int(len(extra)), "big_buckets": len(cands.big_buckets),
              "pairs": len(pairs), "families": len(fams), "workers": cfg.workers,

@@ -1,8 +1,9 @@
 """Disk spills that keep a scan's memory bounded.
 
-* :class:`FingerprintSpill` — (fingerprint, document) rows, partitioned by the top bits of
-  the fingerprint into files, so the candidate join later holds one partition at a time
-  (a hash-partitioned external join).
+* :class:`PartitionedSpill` — rows of numpy columns in partition files, read back one
+  partition at a time: the candidate join holds one partition in memory (a hash-partitioned
+  external join).  :class:`FingerprintSpill` partitions (fingerprint, document, position)
+  rows by the fingerprint's top bits.
 * :class:`ArticleSpill` — every accepted article written once as a JSON line, read back by
   index when a candidate pair is aligned, so texts are not held in memory between passes
   and any input format (gzip, CSV, Parquet, stdin) can be revisited.
@@ -13,46 +14,45 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from .records import Article
 
 
-class FingerprintSpill:
-    """Append (hash, doc) rows; read them back one hash partition at a time."""
+class PartitionedSpill:
+    """Rows of named numpy columns appended to ``parts`` partition files; read back one
+    partition at a time.  The caller says which partition each row goes to."""
 
-    def __init__(self, directory: Path, parts: int = 16, buffer_rows: int = 1 << 20) -> None:
-        if parts < 1 or parts & (parts - 1):
-            raise ValueError("parts must be a power of two")
+    def __init__(self, directory: Path, columns: dict[str, Any], parts: int = 16,
+                 buffer_rows: int = 1 << 20) -> None:
+        if parts < 1:
+            raise ValueError("parts must be >= 1")
         self.dir = Path(directory)
         self.dir.mkdir(parents=True, exist_ok=True)
+        self.columns = {name: np.dtype(dt) for name, dt in columns.items()}
         self.parts = parts
-        self.shift = np.uint64(64 - max(1, parts.bit_length() - 1)) if parts > 1 else None
         self.buffer_rows = buffer_rows
-        self._buf: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(parts)]
+        self._buf: list[list[dict[str, np.ndarray]]] = [[] for _ in range(parts)]
         self._buffered = 0
         self.rows = 0
 
-    def _path(self, part: int, kind: str) -> Path:
-        return self.dir / f"part{part:03d}.{kind}"
+    def _path(self, part: int, name: str) -> Path:
+        return self.dir / f"part{part:03d}.{name}"
 
-    def add(self, hashes: np.ndarray, docs: np.ndarray) -> None:
-        """Append rows (``hashes`` uint64, ``docs`` uint32 of equal length)."""
-        if not len(hashes):
+    def add(self, part: np.ndarray, **cols: np.ndarray) -> None:
+        """Append rows; ``part[i]`` is row i's partition (0 <= part < parts)."""
+        if not len(part):
             return
-        if self.shift is None:
-            self._buf[0].append((hashes, docs))
-        else:
-            part = (hashes >> self.shift).astype(np.int64)
-            order = np.argsort(part, kind="stable")
-            bounds = np.searchsorted(part[order], np.arange(self.parts + 1))
-            for p in range(self.parts):
-                sel = order[bounds[p]:bounds[p + 1]]
-                if len(sel):
-                    self._buf[p].append((hashes[sel], docs[sel]))
-        self.rows += len(hashes)
-        self._buffered += len(hashes)
+        order = np.argsort(part, kind="stable")
+        bounds = np.searchsorted(part[order], np.arange(self.parts + 1))
+        for p in range(self.parts):
+            sel = order[bounds[p]:bounds[p + 1]]
+            if len(sel):
+                self._buf[p].append({n: cols[n][sel] for n in self.columns})
+        self.rows += len(part)
+        self._buffered += len(part)
         if self._buffered >= self.buffer_rows:
             self.flush()
 
@@ -60,25 +60,38 @@ class FingerprintSpill:
         for p, chunks in enumerate(self._buf):
             if not chunks:
                 continue
-            with open(self._path(p, "h"), "ab") as fh, open(self._path(p, "d"), "ab") as fd:
-                for h, d in chunks:
-                    np.ascontiguousarray(h, np.uint64).tofile(fh)
-                    np.ascontiguousarray(d, np.uint32).tofile(fd)
+            for name, dt in self.columns.items():
+                with open(self._path(p, name), "ab") as f:
+                    for c in chunks:
+                        np.ascontiguousarray(c[name], dt).tofile(f)
             chunks.clear()
         self._buffered = 0
 
-    def partitions(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """(hashes, docs) of each partition in turn; the files are removed once read."""
+    def partitions(self) -> Iterator[dict[str, np.ndarray]]:
+        """The columns of each non-empty partition in turn; files are removed once read."""
         self.flush()
         for p in range(self.parts):
-            ph, pd = self._path(p, "h"), self._path(p, "d")
-            if not ph.exists():
+            paths = {n: self._path(p, n) for n in self.columns}
+            if not all(x.exists() for x in paths.values()):
                 continue
-            h = np.fromfile(ph, dtype=np.uint64)
-            d = np.fromfile(pd, dtype=np.uint32)
-            ph.unlink()
-            pd.unlink()
-            yield h, d
+            cols = {n: np.fromfile(paths[n], dtype=dt) for n, dt in self.columns.items()}
+            for x in paths.values():
+                x.unlink()
+            yield cols
+
+
+class FingerprintSpill(PartitionedSpill):
+    """(fingerprint hash, document, token position) rows, partitioned by the hash's top bits."""
+
+    def __init__(self, directory: Path, parts: int = 16, buffer_rows: int = 1 << 20) -> None:
+        if parts & (parts - 1):
+            raise ValueError("parts must be a power of two")
+        super().__init__(directory, {"h": np.uint64, "d": np.uint32, "p": np.uint32}, parts, buffer_rows)
+        self.shift = np.uint64(64 - (parts.bit_length() - 1))
+
+    def add_rows(self, hashes: np.ndarray, docs: np.ndarray, pos: np.ndarray) -> None:
+        part = (hashes >> self.shift).astype(np.int64) if self.parts > 1 else np.zeros(len(hashes), np.int64)
+        self.add(part, h=hashes, d=docs, p=pos)
 
 
 class ArticleSpill:
