@@ -141,14 +141,16 @@ def test_duplicate_id_is_rejected_not_fatal(corpus: list[Article]) -> None:
 
 
 def test_workers_give_identical_results() -> None:
-    """30 light variants of one story: 435 candidate pairs, enough for the worker pool."""
+    """30 light variants of one story: 435 pairs to align (through a representative, as the
+    story's fingerprints are shared by more than ``bucket_cap`` articles), enough for the
+    worker pool."""
     rng = random.Random(5)
     base = _story(rng, 3)
     arts = [Article(f"v{i:02d}", "\n\n".join(_edit(rng, base, 1 + i % 3))) for i in range(30)]
     arts += synthetic_corpus(13)
     one = copydesk.scan(arts, config=ScanConfig(workers=1))
     two = copydesk.scan(arts, config=ScanConfig(workers=2))
-    assert one.stats["candidates"] > 400
+    assert one.stats["candidates"] + one.stats["candidates_second_round"] > 400
     assert _dump(one) == _dump(two)
     assert len([p for p in one.pairs if p.a.startswith("v")]) == 30 * 29 // 2
     assert any(f.members == tuple(a.id for a in arts[:30]) for f in one.families)
