@@ -109,19 +109,17 @@ def _is_furniture(line: str, ntokens: int) -> bool:
     return ntokens <= _BYLINE_MAX_TOKENS and bool(_BYLINE.match(line)) and not line.rstrip().endswith(".")
 
 
-def _mask_edges(lines: list[str], nonempty: list[int], line_first: np.ndarray,
+def _mask_edges(lines: list[str], counts: np.ndarray, nonempty: np.ndarray, line_first: np.ndarray,
                 boiler: np.ndarray) -> None:
     """Very short lines without sentence punctuation before the first or after the last
     body paragraph are page furniture (section labels such as "Markets", "World")."""
-    body = [ln for ln in nonempty if line_first[ln + 1] - line_first[ln] >= _BODY_MIN_TOKENS]
-    if not body:
+    body = nonempty[counts[nonempty] >= _BODY_MIN_TOKENS]
+    if not len(body):
         return
-    for ln in nonempty:
-        if body[0] < ln < body[-1]:
-            continue
-        a, b = int(line_first[ln]), int(line_first[ln + 1])
-        if b - a <= _EDGE_MAX_TOKENS and not lines[ln].rstrip().endswith((".", "!", "?", '"', "”")):
-            boiler[a:b] = True
+    edge = nonempty[((nonempty < body[0]) | (nonempty > body[-1])) & (counts[nonempty] <= _EDGE_MAX_TOKENS)]
+    for ln in edge.tolist():
+        if not lines[ln].rstrip().endswith((".", "!", "?", '"', "”")):
+            boiler[line_first[ln]:line_first[ln + 1]] = True
 
 
 def _mask_dateline(lines: list[str], nonempty: list[int], line_first: np.ndarray, toks: Tokens,
@@ -144,26 +142,27 @@ def prepare(article: Article, config: PrepareConfig | None = None) -> Prepared:
     cfg = config or PrepareConfig()
     text = article.text
     toks = tokenize(text)
-    nlines = text.count("\n") + 1
-    line_first = np.searchsorted(toks.line, np.arange(nlines + 1)).astype(np.int32)
+    counts = np.bincount(toks.line, minlength=text.count("\n") + 1)
+    line_first = np.zeros(len(counts) + 1, np.int32)
+    np.cumsum(counts, out=line_first[1:])
     boiler = np.zeros(len(toks), dtype=np.bool_)
-    title_key = None
-    if article.title:
-        tt = tokenize(article.title)
-        title_key = tt.hash.tobytes() if len(tt) else None
-    counts = np.diff(line_first)
     lines = text.split("\n")
-    nonempty = np.flatnonzero(counts > 0).tolist()
-    for ln in nonempty:
-        a, b = int(line_first[ln]), int(line_first[ln + 1])
-        n = b - a
-        furniture = cfg.boiler_patterns and n <= cfg.boiler_line_max_tokens and _is_furniture(lines[ln], n)
-        headline = title_key is not None and toks.hash[a:b].tobytes() == title_key
-        if furniture or headline:
-            boiler[a:b] = True
+    nonempty = np.flatnonzero(counts > 0)
     if cfg.boiler_patterns:
-        _mask_edges(lines, nonempty, line_first, boiler)
-        _mask_dateline(lines, nonempty, line_first, toks, boiler)
+        short = nonempty[counts[nonempty] <= cfg.boiler_line_max_tokens]
+        for ln in short.tolist():
+            if _is_furniture(lines[ln], int(counts[ln])):
+                boiler[line_first[ln]:line_first[ln + 1]] = True
+    if article.title:
+        key = tokenize(article.title).hash
+        if len(key):
+            for ln in np.flatnonzero(counts == len(key)).tolist():
+                a = int(line_first[ln])
+                if np.array_equal(toks.hash[a:a + len(key)], key):
+                    boiler[a:a + len(key)] = True
+    if cfg.boiler_patterns:
+        _mask_edges(lines, counts, nonempty, line_first, boiler)
+        _mask_dateline(lines, nonempty.tolist(), line_first, toks, boiler)
     line_hash = line_hashes(toks, line_first, cfg.boiler_line_max_tokens)
     return Prepared(article.id, article.date, toks, boiler, line_hash, line_first)
 

@@ -4,14 +4,14 @@
   partition at a time: the candidate join holds one partition in memory (a hash-partitioned
   external join).  :class:`FingerprintSpill` partitions (fingerprint, document, position)
   rows by the fingerprint's top bits.
-* :class:`ArticleSpill` — every accepted article written once as a JSON line, read back by
+* :class:`ArticleSpill` — every accepted article written once (a compact binary record), read back by
   index when a candidate pair is aligned, so texts are not held in memory between passes
   and any input format (gzip, CSV, Parquet, stdin) can be revisited.
 """
 
 from __future__ import annotations
 
-import json
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -94,8 +94,33 @@ class FingerprintSpill(PartitionedSpill):
         self.add(part, h=hashes, d=docs, p=pos)
 
 
+_NONE = 0xFFFFFFFF
+_HEADER = struct.Struct("<4I")
+
+
+def _pack(a: Article) -> bytes:
+    fields = [x.encode("utf-8", "surrogatepass") if x is not None else None
+              for x in (a.id, a.title, a.date, a.text)]
+    head = _HEADER.pack(*(len(f) if f is not None else _NONE for f in fields))
+    return head + b"".join(f for f in fields if f is not None)
+
+
+def _unpack(data: bytes) -> Article:
+    lens = _HEADER.unpack_from(data)
+    at = _HEADER.size
+    vals: list[str | None] = []
+    for n in lens:
+        if n == _NONE:
+            vals.append(None)
+        else:
+            vals.append(data[at:at + n].decode("utf-8", "surrogatepass"))
+            at += n
+    return Article(vals[0] or "", vals[3] or "", vals[1], vals[2])
+
+
 class ArticleSpill:
-    """Articles appended as JSON lines; ``get(i)`` reads article i back."""
+    """Articles appended in a compact binary form (id, title, date, text); ``reader().get(i)``
+    reads article i back."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -106,8 +131,7 @@ class ArticleSpill:
         return len(self._offsets) - 1
 
     def add(self, a: Article) -> None:
-        row = {"id": a.id, "text": a.text, "title": a.title, "date": a.date}
-        data = (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass")
+        data = _pack(a)
         self._f.write(data)
         self._offsets.append(self._offsets[-1] + len(data))
 
@@ -134,5 +158,4 @@ class SpillReader:
             self._f = open(self.path, "rb")  # noqa: SIM115 - lives as long as the reader
         start, end = int(self.offsets[i]), int(self.offsets[i + 1])
         self._f.seek(start)
-        row = json.loads(self._f.read(end - start).decode("utf-8", "surrogatepass"))
-        return Article(row["id"], row["text"], row["title"], row["date"])
+        return _unpack(self._f.read(end - start))
