@@ -7,7 +7,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from copydesk.align import Alignment, align
+from copydesk.align import Alignment, align, align_reference
 from copydesk.config import AlignConfig
 from copydesk.prepare import Prepared, prepare
 from copydesk.records import Article
@@ -199,3 +199,23 @@ def test_passages_point_into_original_text_with_odd_unicode() -> None:
     p = al.passages[0]
     assert a[p.a_start:p.a_end] == base
     assert b[p.b_start:p.b_end] == b
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.sampled_from(["\n\n", "\n", " "]),
+       st.integers(1, 5), st.integers(1, 4))
+def test_kernel_matches_reference(seed: int, n_paras: int, sep: str, anchor_k: int, repeat: int) -> None:
+    """The compiled kernel returns exactly the reference's passages and coverage."""
+    rng = random.Random(seed)
+    paras = [paragraph(rng, rng.randint(5, 60)) for _ in range(n_paras)]
+    a = sep.join(paras + paras[:1] if rng.random() < 0.2 else paras)  # sometimes repeated text
+    b = sep.join(_mutate(rng, paras)) or "nothing"
+    if rng.random() < 0.3:
+        b = "Comments\nBy Anna Kowal\n" + b + "\nShare this article"
+    cfg = AlignConfig(anchor_k=anchor_k, max_anchor_repeat=repeat, max_gap_chars=rng.choice([0, 20, 60]),
+                      min_passage_chars=rng.choice([1, 40]))
+    pa, pb = _prep("a", a), _prep("b", b)
+    fast, ref = align(pa, pb, cfg), align_reference(pa, pb, cfg)
+    assert fast.spans.tolist() == ref.spans.tolist()
+    assert fast.passages == ref.passages
+    assert (fast.coverage_a, fast.coverage_b) == (ref.coverage_a, ref.coverage_b)

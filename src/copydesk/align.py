@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .align_kernel import align_spans, covered
 from .config import AlignConfig
 from .fingerprint import shingles, valid_shingles
 from .prepare import Prepared
@@ -151,8 +152,27 @@ def _coverage(p: Prepared, spans: np.ndarray, lo: int) -> float:
     return float(p.tokens.weight[mask].sum()) / total
 
 
+def _result(a: Prepared, b: Prepared, spans: np.ndarray) -> Alignment:
+    sa, ea, sb, eb = a.tokens.start, a.tokens.end, b.tokens.start, b.tokens.end
+    passages = tuple(Passage(int(sa[s0]), int(ea[s1 - 1]), int(sb[s2]), int(eb[s3 - 1]))
+                     for s0, s1, s2, s3 in spans.tolist())
+    ia, ta = covered(spans, 0, a.tokens.weight, a.boiler)
+    ib, tb = covered(spans, 2, b.tokens.weight, b.boiler)
+    return Alignment(spans, passages, ia / ta if ta else 0.0, ib / tb if tb else 0.0)
+
+
 def align(a: Prepared, b: Prepared, config: AlignConfig | None = None) -> Alignment:
-    """Shared passages of two prepared articles."""
+    """Shared passages of two prepared articles (compiled kernel; same result as
+    :func:`align_reference`)."""
+    cfg = config or AlignConfig()
+    ta, tb = a.tokens, b.tokens
+    spans = align_spans(ta.hash, a.boiler, ta.start, ta.end, tb.hash, b.boiler, tb.start, tb.end,
+                        cfg.anchor_k, cfg.max_anchor_repeat, cfg.max_gap_chars, cfg.min_passage_chars)
+    return _result(a, b, spans)
+
+
+def align_reference(a: Prepared, b: Prepared, config: AlignConfig | None = None) -> Alignment:
+    """Shared passages of two prepared articles (plain numpy and Python)."""
     cfg = config or AlignConfig()
     k = cfg.anchor_k
     ai, bj = anchor_matches(a, b, k, cfg.max_anchor_repeat)

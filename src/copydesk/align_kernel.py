@@ -1,0 +1,254 @@
+"""The alignment of :mod:`copydesk.align` as one compiled kernel (numba).
+
+It follows :func:`copydesk.align.align_reference` step for step — anchors, diagonal runs,
+greedy co-linear chaining, word-by-word extension, selection of non-overlapping chains —
+and must return exactly the same spans; ``tests/test_align.py`` checks that on real and
+random text.  Arrays in, arrays out: no Python objects inside the hot loop.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _shingle(h, i, k):  # pragma: no cover - jit
+    acc = np.uint64(0)
+    for t in range(k):
+        acc = acc * np.uint64(0x9E3779B97F4A7C15) + h[i + t]
+    x = acc ^ (acc >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+@nb.njit(cache=True, nogil=True)
+def _valid_shingles(h, boiler, k):  # pragma: no cover - jit
+    """(positions, hashes) of shingles with no boilerplate token."""
+    n = len(h) - k + 1
+    if n <= 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.uint64)
+    pos = np.empty(n, np.int64)
+    sh = np.empty(n, np.uint64)
+    m = 0
+    bad = 0
+    for t in range(min(k, len(h))):
+        bad += boiler[t]
+    for i in range(n):
+        if i > 0:
+            bad += boiler[i + k - 1] - boiler[i - 1]
+        if bad == 0:
+            pos[m] = i
+            sh[m] = _shingle(h, i, k)
+            m += 1
+    return pos[:m], sh[:m]
+
+
+@nb.njit(cache=True, nogil=True)
+def _run_counts(sorted_vals):  # pragma: no cover - jit
+    """For a sorted array: the size of the run each element belongs to."""
+    n = len(sorted_vals)
+    out = np.empty(n, np.int64)
+    s = 0
+    while s < n:
+        e = s + 1
+        while e < n and sorted_vals[e] == sorted_vals[s]:
+            e += 1
+        for t in range(s, e):
+            out[t] = e - s
+        s = e
+    return out
+
+
+@nb.njit(cache=True, nogil=True)
+def _matches(ha, ba, hb, bb, k, max_repeat):  # pragma: no cover - jit
+    pa, sa = _valid_shingles(ha, ba, k)
+    pb, sb = _valid_shingles(hb, bb, k)
+    if len(sa) == 0 or len(sb) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    oa = np.argsort(sa, kind="mergesort")
+    ca_sorted = _run_counts(sa[oa])
+    ca = np.empty(len(sa), np.int64)
+    for t in range(len(sa)):
+        ca[oa[t]] = ca_sorted[t]
+    ob = np.argsort(sb, kind="mergesort")
+    sbs = sb[ob]
+    ai = np.empty(len(sa) * max_repeat, np.int64)
+    bj = np.empty(len(sa) * max_repeat, np.int64)
+    m = 0
+    for t in range(len(sa)):
+        if ca[t] > max_repeat:
+            continue
+        lo = np.searchsorted(sbs, sa[t], side="left")
+        hi = np.searchsorted(sbs, sa[t], side="right")
+        if hi == lo or hi - lo > max_repeat:
+            continue
+        for u in range(lo, hi):
+            ai[m] = pa[t]
+            bj[m] = pb[ob[u]]
+            m += 1
+    return ai[:m], bj[:m]
+
+
+@nb.njit(cache=True, nogil=True)
+def _runs(ai, bj, k, nb_tokens):  # pragma: no cover - jit
+    """Exact diagonal runs, sorted by (a start, b start): rows [as, ae, bs, be]."""
+    n = len(ai)
+    if n == 0:
+        return np.zeros((0, 4), np.int64)
+    key = np.empty(n, np.int64)
+    for t in range(n):
+        key[t] = (ai[t] - bj[t] + nb_tokens) * (np.int64(1) << 32) + ai[t]
+    order = np.argsort(key, kind="mergesort")
+    runs = np.empty((n, 4), np.int64)
+    r = 0
+    s = 0
+    while s < n:
+        i0 = ai[order[s]]
+        d = i0 - bj[order[s]]
+        e = s + 1
+        while e < n and ai[order[e]] - bj[order[e]] == d and ai[order[e]] == ai[order[e - 1]] + 1:
+            e += 1
+        i1 = ai[order[e - 1]]
+        runs[r, 0] = i0
+        runs[r, 1] = i1 + k
+        runs[r, 2] = i0 - d
+        runs[r, 3] = i1 + k - d
+        r += 1
+        s = e
+    runs = runs[:r]
+    rkey = np.empty(r, np.int64)
+    for t in range(r):
+        rkey[t] = runs[t, 0] * (np.int64(nb_tokens) + 1) + runs[t, 2]
+    o = np.argsort(rkey, kind="mergesort")
+    out = np.empty((r, 4), np.int64)
+    for t in range(r):
+        out[t] = runs[o[t]]
+    return out
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _gap_ok(starts, ends, boiler, end_tok, start_tok, max_gap):  # pragma: no cover - jit
+    if start_tok <= end_tok:
+        return True
+    if starts[start_tok] - ends[end_tok - 1] > max_gap + 1:
+        return False
+    for t in range(end_tok, start_tok):  # noqa: SIM110 - a plain loop compiles in numba
+        if boiler[t]:
+            return False
+    return True
+
+
+@nb.njit(cache=True, nogil=True)
+def align_spans(ha, ba, a_start, a_end, hb, bb, b_start, b_end,
+                k, max_repeat, max_gap, min_chars):  # pragma: no cover - jit
+    """Passages as token spans [as, ae, bs, be] (sorted), as :func:`align_reference`."""
+    ai, bj = _matches(ha, ba, hb, bb, k, max_repeat)
+    runs = _runs(ai, bj, k, len(hb))
+    nr = len(runs)
+    ch = np.empty((max(nr, 1), 4), np.int64)
+    nc = 0
+    for r in range(nr):
+        a_s, a_e, b_s, b_e = runs[r, 0], runs[r, 1], runs[r, 2], runs[r, 3]
+        best = -1
+        best_gap = np.int64(0)
+        have_gap = False
+        for ci in range(nc - 1, -1, -1):
+            if ch[ci, 1] < a_s - 64:
+                continue
+            if a_s < ch[ci, 0] or b_s < ch[ci, 2] or a_s < ch[ci, 1] - k or b_s < ch[ci, 3] - k:
+                continue
+            if a_e <= ch[ci, 1] and b_e <= ch[ci, 3]:
+                best = ci
+                break
+            if not (_gap_ok(a_start, a_end, ba, ch[ci, 1], a_s, max_gap)
+                    and _gap_ok(b_start, b_end, bb, ch[ci, 3], b_s, max_gap)):
+                continue
+            gap = max(a_s - ch[ci, 1], b_s - ch[ci, 3])
+            if not have_gap or gap < best_gap:
+                best = ci
+                best_gap = gap
+                have_gap = True
+        if best < 0:
+            ch[nc, 0] = a_s
+            ch[nc, 1] = a_e
+            ch[nc, 2] = b_s
+            ch[nc, 3] = b_e
+            nc += 1
+        else:
+            ch[best, 1] = max(ch[best, 1], a_e)
+            ch[best, 3] = max(ch[best, 3], b_e)
+    na, nbt = len(ha), len(hb)
+    for c in range(nc):  # extend word by word while both texts agree
+        while (ch[c, 1] < na and ch[c, 3] < nbt and ha[ch[c, 1]] == hb[ch[c, 3]]
+               and not ba[ch[c, 1]] and not bb[ch[c, 3]]):
+            ch[c, 1] += 1
+            ch[c, 3] += 1
+        while (ch[c, 0] > 0 and ch[c, 2] > 0 and ha[ch[c, 0] - 1] == hb[ch[c, 2] - 1]
+               and not ba[ch[c, 0] - 1] and not bb[ch[c, 2] - 1]):
+            ch[c, 0] -= 1
+            ch[c, 2] -= 1
+    # longest first (ties: a start, b start), then keep chains overlapping no kept one
+    order = np.arange(nc)
+    for x in range(1, nc):
+        y = x
+        while y > 0:
+            p, q = order[y - 1], order[y]
+            lp = ch[p, 1] - ch[p, 0] + ch[p, 3] - ch[p, 2]
+            lq = ch[q, 1] - ch[q, 0] + ch[q, 3] - ch[q, 2]
+            if lq > lp or (lq == lp and (ch[q, 0] < ch[p, 0] or (ch[q, 0] == ch[p, 0] and ch[q, 2] < ch[p, 2]))):
+                order[y - 1], order[y] = q, p
+                y -= 1
+            else:
+                break
+    kept = np.empty((max(nc, 1), 4), np.int64)
+    nk = 0
+    for x in range(nc):
+        c = order[x]
+        a0, a1 = a_start[ch[c, 0]], a_end[ch[c, 1] - 1]
+        b0, b1 = b_start[ch[c, 2]], b_end[ch[c, 3] - 1]
+        if min(a1 - a0, b1 - b0) < min_chars:
+            continue
+        clash = False
+        for o in range(nk):
+            if ((ch[c, 0] < kept[o, 1] and kept[o, 0] < ch[c, 1])
+                    or (ch[c, 2] < kept[o, 3] and kept[o, 2] < ch[c, 3])):
+                clash = True
+                break
+        if not clash:
+            kept[nk] = ch[c]
+            nk += 1
+    kept = kept[:nk]
+    # lexicographic order of the rows
+    for x in range(1, nk):
+        y = x
+        while y > 0:
+            less = False
+            for col in range(4):
+                if kept[y, col] != kept[y - 1, col]:
+                    less = kept[y, col] < kept[y - 1, col]
+                    break
+            if not less:
+                break
+            for col in range(4):
+                kept[y, col], kept[y - 1, col] = kept[y - 1, col], kept[y, col]
+            y -= 1
+    return kept
+
+
+@nb.njit(cache=True, nogil=True)
+def covered(spans, lo, weight, boiler):  # pragma: no cover - jit
+    """(non-space characters of non-boilerplate tokens inside the spans' side ``lo`` (0 for
+    a, 2 for b), the same over the whole text).  Spans do not overlap on either side."""
+    inside = 0
+    for r in range(len(spans)):
+        for t in range(spans[r, lo], spans[r, lo + 1]):
+            if not boiler[t]:
+                inside += weight[t]
+    total = 0
+    for t in range(len(weight)):
+        if not boiler[t]:
+            total += weight[t]
+    return inside, total
