@@ -16,6 +16,7 @@ scan whose memory stays bounded whatever the corpus size:
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing as mp
 import os
 import tempfile
@@ -44,7 +45,6 @@ from .prepare import Prepared, mask_common_lines, prepare
 from .records import Article, Family, Pair, Reject
 from .relate import relate
 from .spill import ArticleSpill, FingerprintSpill, PartitionedSpill
-from .textnorm import splitmix64
 
 #: progress(stage, done, total) — called as work advances; total may be None
 Progress = Callable[[str, int, int | None], None]
@@ -71,16 +71,13 @@ class ScanResult:
 
 
 def hash_id(s: str) -> int:
-    """A stable 64-bit hash of a string (FNV-1a over UTF-8; Python's hash() is salted)."""
-    h = 0xCBF29CE484222325
-    for byte in s.encode("utf-8", "surrogatepass"):
-        h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return h
+    """A stable 64-bit hash of a string (BLAKE2b; Python's hash() is salted per process)."""
+    return int.from_bytes(hashlib.blake2b(s.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
 def _id_rank(ids: list[str]) -> np.ndarray:
     """An order-independent rank per document (from a hash of its id)."""
-    h = np.fromiter((splitmix64(hash_id(i)) for i in ids), np.uint64, len(ids))
+    h = np.fromiter((hash_id(i) for i in ids), np.uint64, len(ids))
     return np.argsort(np.argsort(h, kind="stable"), kind="stable")
 
 
