@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)")
     s.add_argument("--parquet", action="store_true", help="also write pairs.parquet (needs pyarrow)")
     s.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+    s.add_argument("--tmp", metavar="DIR", help="folder for temporary spill files (default: system temp)")
     g = s.add_argument_group("tuning (defaults are sensible; values are recorded in run.json)")
     g.add_argument("--k", type=int, default=FingerprintConfig.k, help="words per fingerprint shingle")
     g.add_argument("--window", type=int, default=FingerprintConfig.window, help="winnowing window")
@@ -135,9 +136,12 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise ConfigError(f"--out {out} is a file; give a folder for the results")
+    if args.tmp and not Path(args.tmp).is_dir():
+        raise ConfigError(f"--tmp {args.tmp} is not a folder")
     bars = _Bars(enabled=not args.quiet and sys.stderr.isatty())
     try:
-        result = scan(args.inputs, out=out, config=cfg, progress=bars, parquet=args.parquet)
+        result = scan(args.inputs, out=out, config=cfg, progress=bars, parquet=args.parquet,
+                      workdir=args.tmp)
     finally:
         bars.close()
     print(_summary(result, out))

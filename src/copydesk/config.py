@@ -48,7 +48,7 @@ class CandidateConfig:
     """Candidate pairs from shared fingerprints."""
 
     #: a pair needs this many shared fingerprints to be aligned
-    min_shared: int = 2
+    min_shared: int = 3
     #: a fingerprint shared by more articles than this links them through representatives
     #: instead of all pairs (nothing is dropped: see candidates.py)
     bucket_cap: int = 8
