@@ -181,10 +181,12 @@ def common_lines(docs: Iterable[Prepared], config: PrepareConfig | None = None) 
 
 
 def mask_common_lines(docs: Sequence[Prepared], common: np.ndarray) -> None:
-    """Mask, in place, every line whose hash is in ``common`` (see :func:`common_lines`)."""
+    """Mask, in place, every line whose hash is in ``common`` (sorted, as
+    :func:`common_lines` returns it)."""
     if not len(common):
         return
     for d in docs:
-        hit = np.flatnonzero(np.isin(d.line_hash, common))
+        at = np.minimum(np.searchsorted(common, d.line_hash), len(common) - 1)
+        hit = np.flatnonzero((common[at] == d.line_hash) & (d.line_hash != 0))
         for ln in hit.tolist():
             d.boiler[d.line_first[ln]:d.line_first[ln + 1]] = True
