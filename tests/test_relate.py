@@ -42,7 +42,7 @@ def _pair(a: Article, b: Article, config: RelateConfig | None = None) -> Pair | 
     if a.id > b.id:
         a, b = b, a
     pa, pb = prepare(a), prepare(b)
-    return relate(pa, pb, align(pa, pb), a.text, config)
+    return relate(pa, pb, align(pa, pb), a.text, b.text, config)
 
 
 def _story(*idx: int) -> str:
@@ -148,14 +148,14 @@ def test_short_shared_passage_is_not_reuse() -> None:
 def test_is_reuse_needs_min_reuse_chars() -> None:
     pa, pb = prepare(Article("a", _story(0))), prepare(Article("b", _story(0)))
     al = align(pa, pb)
-    assert is_reuse(al, _story(0), RelateConfig())
-    assert not is_reuse(al, _story(0), RelateConfig(min_reuse_chars=len(STORY[0]) + 1))
+    assert is_reuse(al, _story(0), _story(0), RelateConfig())
+    assert not is_reuse(al, _story(0), _story(0), RelateConfig(min_reuse_chars=len(STORY[0]) + 1))
 
 
 def test_relate_requires_ordered_ids() -> None:
     pa, pb = prepare(Article("a", _story(0))), prepare(Article("b", _story(0)))
     with pytest.raises(ValueError):
-        relate(pb, pa, align(pb, pa), _story(0))
+        relate(pb, pa, align(pb, pa), _story(0), _story(0))
 
 
 def test_parse_date_and_date_order() -> None:
@@ -166,3 +166,13 @@ def test_parse_date_and_date_order() -> None:
     assert date_order("2017-07-05", "2017-07-04") == 1
     assert date_order("2017-07-04", "2017-07-04T23:59") == 0
     assert date_order("2017-07-04", None) == 0
+
+
+def test_quoted_excerpt_of_the_other_article_is_reuse() -> None:
+    """A feature quoting a paragraph of another story verbatim, inside quotation marks, has
+    reused it: only a quotation that *both* articles quote is discounted."""
+    para = STORY[1]
+    host = Article("a", OTHER[0] + "\n\nAs one report put it: \u201c" + para + "\u201d\n\n" + OTHER[1])
+    source = Article("b", _story(0) + "\n\n" + para + "\n\n" + _story(2))
+    p = _pair(host, source)
+    assert p is not None and p.relation == "partial"

@@ -68,7 +68,7 @@ def compare(a: Article, b: Article, config: ScanConfig | None = None) -> Pair:
         a, b = b, a
     pa, pb = prepare(a, cfg.prepare), prepare(b, cfg.prepare)
     al = align(pa, pb, cfg.align)
-    if not is_reuse(al, a.text, cfg.relate):
+    if not is_reuse(al, a.text, b.text, cfg.relate):
         return Pair(a.id, b.id, "unrelated", None, al.coverage_a, al.coverage_b, al.passages)
     rel = relation(pa, pb, al, cfg.relate)
     org, why = origin(pa, pb, rel, al)

@@ -107,9 +107,12 @@ class FamilyConfig:
     #: two groups merge only if at least this share of their cross pairs are related; stops
     #: one shared quotation from chaining two stories together
     min_link_density: float = 0.5
+    #: members of a family up to this size that were never compared are aligned once (0: off)
+    complete_max_members: int = 64
 
     def __post_init__(self) -> None:
         _check(0 < self.min_link_density <= 1, "min_link_density must be in (0, 1]")
+        _check(self.complete_max_members >= 0, "complete_max_members must be >= 0")
 
 
 @dataclass(frozen=True, kw_only=True)

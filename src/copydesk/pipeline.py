@@ -127,7 +127,7 @@ def _align_codes(codes: np.ndarray) -> list[Pair]:
         (pa, ta), (pb, tb) = get(code >> 32), get(code & 0xFFFFFFFF)
         if pa.id > pb.id:
             (pa, ta), (pb, tb) = (pb, tb), (pa, ta)
-        pair = relate(pa, pb, align(pa, pb, cfg.align), ta, cfg.relate)
+        pair = relate(pa, pb, align(pa, pb, cfg.align), ta, tb, cfg.relate)
         if pair is not None:
             out.append(pair)
     return out
@@ -268,6 +268,21 @@ def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stag
     return out
 
 
+def _uncompared_members(fams: list[Family], index: dict[str, int], aligned: np.ndarray,
+                        max_members: int) -> np.ndarray:
+    """Codes of member pairs of each family (up to ``max_members``) never aligned: a copy of
+    a copy may share too few fingerprints with the original to be a candidate, yet a
+    family is close to a clique, so its members deserve one comparison each."""
+    out = []
+    for f in fams:
+        if len(f.members) > max_members:
+            continue
+        ix = sorted(index[m] for m in f.members)
+        out += [x << 32 | y for n, x in enumerate(ix) for y in ix[n + 1:]]
+    codes = np.unique(np.asarray(out, np.int64))
+    return codes[~np.isin(codes, aligned)]
+
+
 def scan_articles(articles: Iterable[Article], config: ScanConfig | None = None, *,
                   progress: Progress | None = None, workdir: str | Path | None = None) -> ScanResult:
     """Find all reuse among ``articles`` (streamed; a repeated id is rejected).
@@ -290,27 +305,35 @@ def scan_articles(articles: Iterable[Article], config: ScanConfig | None = None,
 
         t = time.perf_counter()
         _STATE.update(reader=store.reader(), common=common, config=cfg)
+        index = {i: n for n, i in enumerate(corpus.ids)}
+        dates = dict(zip(corpus.ids, corpus.dates, strict=True))
         try:
             pairs = _align_pass(codes, cfg.workers, progress, "align")
+            aligned = codes
             extra = np.zeros(0, np.int64)
             if cands.big_buckets:
-                index = {i: n for n, i in enumerate(corpus.ids)}
                 related = {tuple(sorted((index[p.a], index[p.b]))) for p in pairs}
                 extra = expand_through_representatives(cands, related)  # type: ignore[arg-type]
-                extra = extra[~np.isin(extra, codes)]
+                extra = extra[~np.isin(extra, aligned)]
                 pairs += _align_pass(extra, cfg.workers, progress, "align+")
+                aligned = np.union1d(aligned, extra)
+            timings["align"] = time.perf_counter() - t
+
+            t = time.perf_counter()
+            fams = make_families(pairs, dates, cfg.families)
+            missing = _uncompared_members(fams, index, aligned, cfg.families.complete_max_members)
+            if len(missing):
+                pairs += _align_pass(missing, cfg.workers, progress, "families")
+                fams = make_families(pairs, dates, cfg.families)
         finally:
             _STATE.clear()
         pairs.sort(key=lambda p: (p.a, p.b))
-        timings["align"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    fams = make_families(pairs, dict(zip(corpus.ids, corpus.dates, strict=True)), cfg.families)
     timings["families"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     stats = {"articles": len(corpus.ids), "tokens": corpus.tokens, "fingerprints": spill.rows, "shared_fingerprint_pairs": pair_rows,
              "boilerplate_lines": int(len(common)), "candidates": int(len(codes)),
-             "candidates_second_round": int(len(extra)), "big_buckets": len(cands.big_buckets),
+             "candidates_second_round": int(len(extra)), "family_completion": int(len(missing)),
+             "big_buckets": len(cands.big_buckets),
              "pairs": len(pairs), "families": len(fams), "workers": cfg.workers,
              "cpu_count": os.cpu_count()}
     return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg)

@@ -29,14 +29,16 @@ from .records import Pair
 _QUOTES = "\"'“”‘’«»„"
 
 
-def is_reuse(al: Alignment, text_a: str, cfg: RelateConfig) -> bool:
+def is_reuse(al: Alignment, text_a: str, text_b: str, cfg: RelateConfig) -> bool:
     """Is this alignment real reuse?  Needs one passage of ``min_reuse_chars`` and
     ``min_total_chars`` in all (stock phrases of ten or twelve words recur by chance in a big
-    corpus); a single quotation shared alone does not count."""
+    corpus); a single quotation that both articles quote does not count (an article quoting
+    a paragraph of the other one is an excerpt, and does)."""
     if al.longest_chars < cfg.min_reuse_chars or al.total_chars < cfg.min_total_chars:
         return False
     only = al.passages[0] if len(al.passages) == 1 else None
-    return not (only and _only_a_quotation(text_a, only.a_start, only.a_end))
+    return not (only and _only_a_quotation(text_a, only.a_start, only.a_end)
+                and _only_a_quotation(text_b, only.b_start, only.b_end))
 
 
 def _only_a_quotation(text: str, start: int, end: int) -> bool:
@@ -105,14 +107,14 @@ def origin(a: Prepared, b: Prepared, rel: str, al: Alignment) -> tuple[str | Non
     return None, None
 
 
-def relate(a: Prepared, b: Prepared, al: Alignment, text_a: str,
+def relate(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
            config: RelateConfig | None = None) -> Pair | None:
     """The :class:`Pair` record for an aligned pair, or None when it is not reuse.
     ``a.id < b.id`` is required (FORMATS.md orders pairs)."""
     cfg = config or RelateConfig()
     if a.id > b.id:
         raise ValueError("relate() expects a.id < b.id")
-    if not is_reuse(al, text_a, cfg):
+    if not is_reuse(al, text_a, text_b, cfg):
         return None
     rel = relation(a, b, al, cfg)
     org, why = origin(a, b, rel, al)
