@@ -43,7 +43,15 @@ def test_min_shared_respected() -> None:
         (0, 1): 2, (0, 2): 1, (1, 2): 2}
     assert _pairs(find_candidates(fps, _rank(3), CandidateConfig(min_shared=2))) == {
         (0, 1): 2, (1, 2): 2}
-    assert _pairs(find_candidates(fps, _rank(3), CandidateConfig(min_shared=3))) == {}
+    assert _pairs(find_candidates(fps, _rank(3), CandidateConfig(min_shared=3, short_doc_fps=0))) == {}
+
+
+def test_short_articles_need_fewer_shared_fingerprints() -> None:
+    """Three-fingerprint articles can share at most a short passage: two shared suffice."""
+    fps = _fps([1, 2, 3], [1, 2, 9], [1, 8, 9])
+    cfg = CandidateConfig(min_shared=3, short_min_shared=2, short_doc_fps=4)
+    assert _pairs(find_candidates(fps, _rank(3), cfg)) == {(0, 1): 2, (1, 2): 2}
+    assert _pairs(find_candidates(fps, _rank(3), CandidateConfig(min_shared=3, short_doc_fps=3))) == {}
 
 
 def test_degenerate_inputs() -> None:

@@ -102,9 +102,23 @@ def pair_evidence(codes: np.ndarray, pl: np.ndarray, pr: np.ndarray, *, within: 
     return codes[starts], counts, np.logical_or.reduceat(ok, starts)
 
 
+def required_shared(codes: np.ndarray, doc_fps: np.ndarray | None, cfg: CandidateConfig) -> np.ndarray:
+    """Shared fingerprints each pair needs: ``min_shared``, or ``short_min_shared`` when one
+    side has fewer than ``short_doc_fps`` fingerprints (a short article can only share
+    short passages)."""
+    need = np.full(len(codes), cfg.min_shared, np.int64)
+    if doc_fps is not None and len(codes):
+        small = np.minimum(doc_fps[codes >> 32], doc_fps[codes & 0xFFFFFFFF]) < cfg.short_doc_fps
+        need[small] = min(cfg.min_shared, cfg.short_min_shared)
+    return need
+
+
 def make_candidates(codes: np.ndarray, counts: np.ndarray, colocated: np.ndarray,
-                    big: list[tuple[int, np.ndarray]], cfg: CandidateConfig) -> Candidates:
-    keep = counts >= cfg.min_shared
+                    big: list[tuple[int, np.ndarray]], cfg: CandidateConfig,
+                    doc_fps: np.ndarray | None = None) -> Candidates:
+    """Keep the pairs with enough (and, unless very many, co-located) shared fingerprints.
+    ``doc_fps[i]``: document i's fingerprint count (enables the short-article rule)."""
+    keep = counts >= required_shared(codes, doc_fps, cfg)
     if cfg.colocated_within:
         keep &= colocated | (counts >= cfg.strong_shared)
     codes, counts = codes[keep], counts[keep]
@@ -131,7 +145,7 @@ def find_candidates(doc_fps: Sequence[np.ndarray], rank: np.ndarray,
     if doc_pos is None:
         cfg = replace(cfg, colocated_within=0)
     uniq, cnt, colo = pair_evidence(codes, pl, pr, within=cfg.colocated_within, drift=cfg.colocated_drift)
-    return make_candidates(uniq, cnt, colo, big, cfg)
+    return make_candidates(uniq, cnt, colo, big, cfg, lens)
 
 
 def _merge_buckets(big: list[tuple[int, np.ndarray]]) -> tuple[tuple[int, np.ndarray], ...]:

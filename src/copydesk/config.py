@@ -49,6 +49,9 @@ class CandidateConfig:
 
     #: a pair needs this many shared fingerprints to be aligned
     min_shared: int = 3
+    #: ... but only this many when one article has fewer than ``short_doc_fps`` fingerprints
+    short_min_shared: int = 2
+    short_doc_fps: int = 40
     #: a fingerprint shared by more articles than this links them through representatives
     #: instead of all pairs (nothing is dropped: see candidates.py)
     bucket_cap: int = 8
@@ -59,7 +62,7 @@ class CandidateConfig:
     strong_shared: int = 4
 
     def __post_init__(self) -> None:
-        _check(self.min_shared >= 1, "min_shared must be >= 1")
+        _check(self.min_shared >= 1 and self.short_min_shared >= 1, "min_shared must be >= 1")
         _check(self.bucket_cap >= 2, "bucket_cap must be >= 2")
         _check(self.colocated_within >= 0 and self.colocated_drift >= 0,
                "colocated_within and colocated_drift must be >= 0")

@@ -87,9 +87,10 @@ def _id_rank(ids: list[str]) -> np.ndarray:
 _STATE: dict[str, Any] = {}
 
 
-def _fingerprint_batch(job: tuple[int, list[Article]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+def _fingerprint_batch(job: tuple[int, list[Article]]
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, list[int]]:
     """Prepare a batch; return (fingerprints, their doc numbers, their token positions,
-    short-line hashes, token count)."""
+    short-line hashes, token count, fingerprints per article)."""
     base, arts = job
     cfg: ScanConfig = _STATE["config"]
     k = cfg.fingerprint.k
@@ -104,7 +105,8 @@ def _fingerprint_batch(job: tuple[int, list[Article]]) -> tuple[np.ndarray, np.n
         docs.append(np.full(len(f), base + n, np.uint32))
         lines.append(np.unique(p.line_hash[p.line_hash != 0]))
     cat = np.concatenate
-    return cat(fps), cat(docs), cat(poss).astype(np.uint32), cat(lines), ntok
+    nfp = [len(f) for f in fps[1:]]
+    return cat(fps), cat(docs), cat(poss).astype(np.uint32), cat(lines), ntok, nfp
 
 
 def _align_codes(codes: np.ndarray) -> list[Pair]:
@@ -164,6 +166,7 @@ class _Corpus:
     dates: list[str | None] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     tokens: int = 0
+    doc_fps: list[int] = field(default_factory=list)
 
 
 def _batches(articles: Iterable[Article], corpus: _Corpus, store: ArticleSpill,
@@ -210,8 +213,9 @@ def _fingerprint_pass(articles: Iterable[Article], cfg: ScanConfig, corpus: _Cor
     try:
         with _pool(cfg.workers) as pool:
             jobs = _batches(articles, corpus, store, cfg.batch_size)
-            for fps, docs, pos, lines, ntok in _ordered_map(pool, _fingerprint_batch, jobs, 2 * cfg.workers):
+            for fps, docs, pos, lines, ntok, nfp in _ordered_map(pool, _fingerprint_batch, jobs, 2 * cfg.workers):
                 spill.add_rows(fps, docs, pos)
+                corpus.doc_fps += nfp
                 corpus.tokens += ntok
                 pending.append(lines)
                 pending_rows += len(lines)
@@ -225,8 +229,8 @@ def _fingerprint_pass(articles: Iterable[Article], cfg: ScanConfig, corpus: _Cor
     return vals[cnts >= cfg.prepare.boiler_min_docs]
 
 
-def _candidate_pass(spill: FingerprintSpill, rank: np.ndarray, cfg: ScanConfig, tmp: Path,
-                    progress: Progress | None) -> tuple[Candidates, int]:
+def _candidate_pass(spill: FingerprintSpill, rank: np.ndarray, doc_fps: np.ndarray, cfg: ScanConfig,
+                    tmp: Path, progress: Progress | None) -> tuple[Candidates, int]:
     """Join fingerprint partitions into (pair, shared fingerprint) rows, spilled by pair so
     that each pair's evidence is read back together; keep the candidate pairs.  Returns the
     candidates and the number of (pair, shared fingerprint) rows."""
@@ -244,12 +248,12 @@ def _candidate_pass(spill: FingerprintSpill, rank: np.ndarray, cfg: ScanConfig, 
     for n, part in enumerate(occ.partitions(), spill.parts + 1):
         codes, counts, colo = pair_evidence(part["c"], part["l"].astype(np.int64), part["r"].astype(np.int64),
                                             within=cc.colocated_within, drift=cc.colocated_drift)
-        keep = counts >= cc.min_shared
+        keep = counts >= min(cc.min_shared, cc.short_min_shared)
         found.append((codes[keep], counts[keep], colo[keep]))
         if progress:
             progress("join", n, steps)
     codes, counts, colo = (np.concatenate(x) for x in zip(*found, strict=True))
-    return make_candidates(codes, counts, colo, big, cc), occ.rows
+    return make_candidates(codes, counts, colo, big, cc, doc_fps), occ.rows
 
 
 def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stage: str) -> list[Pair]:
@@ -299,7 +303,8 @@ def scan_articles(articles: Iterable[Article], config: ScanConfig | None = None,
         timings["prepare"] = time.perf_counter() - t0
 
         t = time.perf_counter()
-        cands, pair_rows = _candidate_pass(spill, _id_rank(corpus.ids), cfg, Path(tmp), progress)
+        doc_fps = np.asarray(corpus.doc_fps, np.int64)
+        cands, pair_rows = _candidate_pass(spill, _id_rank(corpus.ids), doc_fps, cfg, Path(tmp), progress)
         codes = (cands.left << 32) | cands.right
         timings["candidates"] = time.perf_counter() - t
 
