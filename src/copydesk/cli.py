@@ -7,9 +7,9 @@ import json
 import os
 import shutil
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from . import __version__
 from .config import (
@@ -91,26 +91,28 @@ def _scan_config(args: argparse.Namespace) -> ScanConfig:
 
 
 class _Bars:
-    """tqdm progress bars on stderr, one per stage."""
+    """One self-updating progress line on stderr per stage (only on a terminal)."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, interval: float = 0.2) -> None:
         self.enabled = enabled
-        self.bars: dict[str, Any] = {}
+        self.interval = interval
+        self.last = 0.0
+        self.width = 0
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
-        if not self.enabled:
+        now = time.monotonic()
+        if not self.enabled or (now - self.last < self.interval and done != total):
             return
-        from tqdm import tqdm
-
-        bar = self.bars.get(stage)
-        if bar is None:
-            bar = self.bars[stage] = tqdm(total=total, desc=f"{stage:<8}", unit="",
-                                          file=sys.stderr, leave=False, dynamic_ncols=True)
-        bar.update(done - bar.n)
+        self.last = now
+        text = f"{stage:<9}{done:>12,}" + (f" / {total:,} ({100 * done / total:.0f} %)" if total else "")
+        sys.stderr.write("\r" + text.ljust(self.width))
+        sys.stderr.flush()
+        self.width = len(text)
 
     def close(self) -> None:
-        for bar in self.bars.values():
-            bar.close()
+        if self.enabled and self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+            sys.stderr.flush()
 
 
 def _summary(result: ScanResult, out: Path) -> str:
