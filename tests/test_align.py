@@ -12,21 +12,10 @@ from copydesk.config import AlignConfig
 from copydesk.prepare import Prepared, prepare
 from copydesk.records import Article
 from copydesk.textnorm import tokenize
+from textgen import STORY as _FULL_STORY
+from textgen import paragraph, words
 
-_SYL = ["ba", "ker", "lo", "mi", "tan", "sor", "vel", "du", "rin", "pa", "gos", "the", "na",
-        "wil", "fer", "cu", "den", "jo", "mar", "sti", "pe", "quo", "zan", "hal"]
-
-
-def words(rng: random.Random, n: int) -> list[str]:
-    return ["".join(rng.choice(_SYL) for _ in range(rng.randint(1, 3))) for _ in range(n)]
-
-
-def paragraph(rng: random.Random, n: int = 30) -> str:
-    w = words(rng, n)
-    w[0] = w[0].capitalize()
-    for i in range(7, n - 1, 9):
-        w[i] += ","
-    return " ".join(w) + "."
+STORY = _FULL_STORY[:4]
 
 
 def _prep(id_: str, text: str, **kw: str) -> Prepared:
@@ -117,16 +106,6 @@ def test_self_alignment_is_one_full_passage(seed: int, n_paras: int) -> None:
     assert al.coverage_a == 1.0 and al.coverage_b == 1.0
 
 
-STORY = [
-    "US-backed forces have penetrated the heavily fortified heart of the jihadist bastion of "
-    "Raqqa for the first time, in a key milestone in the war against the group in Syria.",
-    "Air strikes by the coalition punched two holes in the mediaeval wall surrounding the Old "
-    "City of Raqqa on Tuesday, allowing fighters to breach the defences, officials said.",
-    "The breach marks a significant advance for the fighters, who entered the city last month "
-    "after a months-long campaign to surround it from the north, east and west.",
-    "Aid groups warned that tens of thousands of civilians remain trapped inside the city with "
-    "little food, water or medicine as the fighting moves closer to its centre.",
-]
 
 
 def test_small_edits_stay_one_passage() -> None:

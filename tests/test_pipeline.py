@@ -11,21 +11,15 @@ import pytest
 import copydesk
 from copydesk import Article, ScanConfig
 from copydesk.pipeline import ScanResult
-
-_SYL = ["ba", "ker", "lo", "mi", "tan", "sor", "vel", "du", "rin", "pa", "gos", "the", "na",
-        "wil", "fer", "cu", "den", "jo", "mar", "sti", "pe", "quo", "zan", "hal"]
+from textgen import paragraph, words
 
 
 def _words(rng: random.Random, n: int) -> list[str]:
-    return ["".join(rng.choice(_SYL) for _ in range(rng.randint(1, 3))) for _ in range(n)]
+    return words(rng, n)
 
 
 def _paragraph(rng: random.Random, n: int = 35) -> str:
-    w = _words(rng, n)
-    w[0] = w[0].capitalize()
-    for i in range(6, n - 1, 8):
-        w[i] += ","
-    return " ".join(w) + "."
+    return paragraph(rng, n, comma_every=8)
 
 
 def _story(rng: random.Random, n: int) -> list[str]:

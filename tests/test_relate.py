@@ -11,21 +11,8 @@ from copydesk.config import RelateConfig
 from copydesk.prepare import prepare
 from copydesk.records import Article, Pair
 from copydesk.relate import date_order, is_reuse, parse_date, relate
+from textgen import STORY
 
-STORY = [
-    "US-backed forces have penetrated the heavily fortified heart of the jihadist bastion of "
-    "Raqqa for the first time, in a key milestone in the war against the group in Syria.",
-    "Air strikes by the coalition punched two holes in the mediaeval wall surrounding the Old "
-    "City of Raqqa on Tuesday, allowing fighters to breach the defences, officials said.",
-    "The breach marks a significant advance for the fighters, who entered the city last month "
-    "after a months-long campaign to surround it from the north, east and west.",
-    "Aid groups warned that tens of thousands of civilians remain trapped inside the city with "
-    "little food, water or medicine as the fighting moves closer to its centre.",
-    "The United Nations said on Monday it was deeply concerned about the fate of the civilians "
-    "and called on all sides to open safe corridors out of the besieged districts.",
-    "Residents who fled last week described bodies lying in the streets and snipers firing at "
-    "anyone who tried to reach the river, the only way out of the old quarter.",
-]
 OTHER = [
     "The central bank raised its key interest rate by a quarter of a percentage point on "
     "Thursday, its third increase this year, citing stubborn inflation in services.",

@@ -11,17 +11,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-
-@nb.njit(cache=True, nogil=True, inline="always")
-def _shingle(h, i, k):  # pragma: no cover - jit
-    acc = np.uint64(0)
-    for t in range(k):
-        acc = acc * np.uint64(0x9E3779B97F4A7C15) + h[i + t]
-    x = acc ^ (acc >> np.uint64(30))
-    x = x * np.uint64(0xBF58476D1CE4E5B9)
-    x = x ^ (x >> np.uint64(27))
-    x = x * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
+from .fingerprint import shingle_at
 
 
 @nb.njit(cache=True, nogil=True)
@@ -41,7 +31,7 @@ def _valid_shingles(h, boiler, k):  # pragma: no cover - jit
             bad += boiler[i + k - 1] - boiler[i - 1]
         if bad == 0:
             pos[m] = i
-            sh[m] = _shingle(h, i, k)
+            sh[m] = shingle_at(h, i, k)
             m += 1
     return pos[:m], sh[:m]
 

@@ -99,22 +99,27 @@ def selected_numpy(token_hashes: np.ndarray, config: FingerprintConfig | None = 
     return pos, sh[pos]
 
 
+@nb.njit(cache=True, nogil=True, inline="always")
+def shingle_at(th, i, k):  # pragma: no cover - jit
+    """The hash of the ``k`` token hashes at ``i`` — :func:`shingles` for one position."""
+    acc = np.uint64(0)
+    for t in range(k):
+        acc = acc * np.uint64(0x9E3779B97F4A7C15) + th[i + t]
+    x = acc ^ (acc >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
 @nb.njit(cache=True, nogil=True)
 def _select_kernel(th, k, window):  # pragma: no cover - jit
     n = len(th) - k + 1
     if n <= 0:
         return np.zeros(0, np.int64), np.zeros(0, np.uint64)
     sh = np.empty(n, np.uint64)
-    mul = np.uint64(0x9E3779B97F4A7C15)
     for i in range(n):
-        acc = np.uint64(0)
-        for t in range(k):
-            acc = acc * mul + th[i + t]
-        x = acc ^ (acc >> np.uint64(30))
-        x = x * np.uint64(0xBF58476D1CE4E5B9)
-        x = x ^ (x >> np.uint64(27))
-        x = x * np.uint64(0x94D049BB133111EB)
-        sh[i] = x ^ (x >> np.uint64(31))
+        sh[i] = shingle_at(th, i, k)
     pos = np.empty(n, np.int64)
     m = 0
     if n <= window:
