@@ -119,7 +119,8 @@ def _summary(result: ScanResult, out: Path) -> str:
     s = result.summary()
     secs = result.timings.get("total", 0.0)
     rate = s["articles"] / secs if secs else 0.0
-    lines = [f"copydesk scan: {s['articles']:,} articles in {secs:.1f} s ({rate:,.0f} articles/s)",
+    noun = "article" if s["articles"] == 1 else "articles"
+    lines = [f"copydesk scan: {s['articles']:,} {noun} in {secs:.1f} s ({rate:,.0f} articles/s)",
              "", f"  {'relation':<16}{'pairs':>10}"]
     for rel in RELATIONS:
         lines.append(f"  {rel:<16}{s['pairs_by_relation'].get(rel, 0):>10,}")
