@@ -139,28 +139,22 @@ def run_measured(cmd: list[str], log: Path, env: dict[str, str] | None, timeout:
 # ---------------------------------------------------------------- scoring
 
 
-def read_pairs(path: Path) -> set[tuple[str, str]]:
+def read_pairs(path: Path, relations: tuple[str, ...] | None = None) -> set[tuple[str, str]]:
+    """Unordered id pairs of a pairs/gold file, optionally only those with given relations."""
     pairs: set[tuple[str, str]] = set()
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             if line.strip():
                 row = json.loads(line)
-                a, b = str(row["a"]), str(row["b"])
-                pairs.add((a, b) if a < b else (b, a))
+                if relations is None or row["relation"] in relations:
+                    a, b = str(row["a"]), str(row["b"])
+                    pairs.add((a, b) if a < b else (b, a))
     return pairs
 
 
 def read_near_gold(path: Path) -> set[tuple[str, str]]:
     """Gold pairs whose relation is duplicate or near_duplicate (what MinHash dedup targets)."""
-    near: set[tuple[str, str]] = set()
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                row = json.loads(line)
-                if row["relation"] in ("duplicate", "near_duplicate"):
-                    a, b = str(row["a"]), str(row["b"])
-                    near.add((a, b) if a < b else (b, a))
-    return near
+    return read_pairs(path, ("duplicate", "near_duplicate"))
 
 
 def score(
