@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from copydesk.records import Article
-from copydesk.spill import ArticleSpill, FingerprintSpill
+from copydesk.spill import JSON_LINE, PACKED, ArticleStore, FingerprintSpill, append_file, pack
 
 
 @pytest.mark.parametrize("parts", [1, 4, 16])
@@ -37,14 +37,39 @@ def test_fingerprint_spill_rejects_odd_partition_counts(tmp_path: Path) -> None:
         FingerprintSpill(tmp_path, parts=3)
 
 
-def test_article_spill_round_trip(tmp_path: Path) -> None:
+def test_article_store_round_trip(tmp_path: Path) -> None:
     arts = [Article("a", "plain text"), Article("b\u00e9", "caf\u00e9 \u201cquoted\u201d\n\nline", "T", "2020-01-02"),
             Article("c", "x" * 10000, None, None)]
-    spill = ArticleSpill(tmp_path / "a.jsonl")
-    for a in arts:
-        spill.add(a)
-    reader = spill.reader()
-    assert len(spill) == 3
+    store = ArticleStore(tmp_path / "store")
+    packed = [pack(a) for a in arts]
+    name, base = append_file(store.dir, b"".join(packed))
+    ends = np.cumsum([len(p) for p in packed])
+    store.add(name, base, np.concatenate(([0], ends[:-1])), ends, PACKED)
+    lines = [b'{"id": "j1", "text": "from a line", "title": "T1"}\n', b"\n",
+             b'\xef\xbb\xbf{"id": "j2", "text": "second", "date": "2021-03-04"}\r\n']
+    name2, base2 = append_file(store.dir, b"".join(lines))
+    assert name2 == name and base2 == ends[-1]  # one file per process, appended
+    store.add(name2, base2, np.array([0, len(lines[0]) + 1]),
+              np.array([len(lines[0]), sum(map(len, lines))]), JSON_LINE)
+    reader = store.reader()
+    assert len(reader) == 5
     for i in (2, 0, 1, 1):
         got = reader.get(i)
         assert (got.id, got.text, got.title, got.date) == (arts[i].id, arts[i].text, arts[i].title, arts[i].date)
+    j1, j2 = reader.get(3), reader.get(4)
+    assert (j1.id, j1.text, j1.title) == ("j1", "from a line", "T1")
+    assert (j2.id, j2.text, j2.date) == ("j2", "second", "2021-03-04")
+    assert reader.raw_text(3) == lines[0].decode().rstrip("\n")
+
+
+def test_sorted_rows_land_in_their_partitions(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    h = np.sort(rng.integers(0, 2**64 - 1, 5000, dtype=np.uint64))
+    d = rng.integers(0, 1000, 5000).astype(np.uint32)
+    p = rng.integers(0, 1000, 5000).astype(np.uint32)
+    a, b = FingerprintSpill(tmp_path / "a", parts=8), FingerprintSpill(tmp_path / "b", parts=8)
+    a.add_rows(h, d, p)
+    b.add_sorted_rows(h, d, p)
+    for x, y in zip(a.partitions(), b.partitions(), strict=True):
+        for col in "hdp":
+            assert np.array_equal(np.sort(x[col]), np.sort(y[col]))

@@ -10,9 +10,9 @@ from typing import Any
 from . import __version__
 from .align import align
 from .config import ScanConfig
-from .pipeline import Progress, ScanResult, scan_articles
+from .pipeline import Progress, ScanResult, scan_articles, scan_batches
 from .prepare import prepare
-from .read import RejectLog, read_corpus
+from .read import RejectLog, read_batches
 from .records import Article, Pair
 from .relate import is_reuse, origin, relation
 from .write import write_results
@@ -32,12 +32,13 @@ def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | 
     t0 = time.perf_counter()
     items = list(inputs) if not isinstance(inputs, (str, Path)) else [inputs]
     if items and all(isinstance(x, Article) for x in items):
-        articles: Iterable[Article] = items  # type: ignore[assignment]
+        result = scan_articles(items, cfg, progress=progress, workdir=workdir)  # type: ignore[arg-type]
         sources: list[str] = ["<articles>"]
     else:
-        articles = read_corpus([Path(x) if str(x) != "-" else "-" for x in items], rejects=log)  # type: ignore[arg-type]
+        jobs = read_batches([Path(x) if str(x) != "-" else "-" for x in items], rejects=log,  # type: ignore[arg-type]
+                            size=cfg.batch_size)
         sources = [str(x) for x in items]
-    result = scan_articles(articles, cfg, progress=progress, workdir=workdir)
+        result = scan_batches(jobs, cfg, progress=progress, workdir=workdir)
     for r in result.rejects:
         log.add(r)
     result.rejects = list(log)

@@ -3,10 +3,11 @@
 Stages are the plain functions of their modules; this module wires them into a streaming
 scan whose memory stays bounded whatever the corpus size:
 
-1. **fingerprint pass** — articles stream in batches to worker processes, which prepare
-   them and return only their winnowed fingerprints and short-line hashes.  Texts go to an
-   :class:`~copydesk.spill.ArticleSpill` on disk, fingerprints to a hash-partitioned
-   :class:`~copydesk.spill.FingerprintSpill`.
+1. **fingerprint pass** — input streams in batches (raw JSON Lines blocks or articles) to
+   worker processes, which parse, store (:class:`~copydesk.spill.ArticleStore`), prepare
+   and fingerprint them (:mod:`copydesk.prepare_batch`) and return only ids, winnowed
+   fingerprints and short-line hashes.  The parent numbers the articles and spills the
+   fingerprints to a hash-partitioned :class:`~copydesk.spill.FingerprintSpill`.
 2. **candidate join** — one partition at a time (see :mod:`copydesk.candidates`); lines found
    in many articles become corpus boilerplate.
 3. **align pass** — candidate pairs in chunks to the workers, which read their articles back
@@ -40,11 +41,21 @@ from .candidates import (
 )
 from .config import ScanConfig
 from .families import families as make_families
-from .fingerprint import outside_boilerplate, selected
-from .prepare import Prepared, mask_common_lines, prepare
+from .prepare import Prepared
+from .prepare_batch import batch_line_hashes, fingerprint_batch, group_by_top_bits, prepare_batch
+from .read._record import to_article
+from .read.jsonl import LineBlock, parse_block
 from .records import Article, Family, Pair, Reject
 from .relate import relate
-from .spill import ArticleSpill, FingerprintSpill, PartitionedSpill
+from .spill import (
+    JSON_LINE,
+    PACKED,
+    ArticleStore,
+    FingerprintSpill,
+    PartitionedSpill,
+    append_file,
+    pack,
+)
 
 #: progress(stage, done, total) — called as work advances; total may be None
 Progress = Callable[[str, int, int | None], None]
@@ -87,42 +98,84 @@ def _id_rank(ids: list[str]) -> np.ndarray:
 _STATE: dict[str, Any] = {}
 
 
-def _fingerprint_batch(job: tuple[int, list[Article]]
-                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, list[int]]:
-    """Prepare a batch; return (fingerprints, their doc numbers, their token positions,
-    short-line hashes, token count, fingerprints per article)."""
-    base, arts = job
+@dataclass(slots=True)
+class _Prepared:
+    """What a worker sends back for one batch of input: the articles' ids, dates and where
+    they were found, where they are stored, the rejects, and their fingerprint rows (grouped
+    by spill partition; ``fd`` is the article's index in the batch) and short-line hash rows."""
+
+    ids: list[str]
+    dates: list[str | None]
+    wheres: list[str]
+    rejects: list[tuple[int, Reject]]   # (line in the block, reject)
+    lines: list[int]                    # each article's line in the block
+    stored: tuple[str, int, np.ndarray, np.ndarray, int]
+    fh: np.ndarray
+    fd: np.ndarray
+    fp: np.ndarray
+    bounds: np.ndarray                  # rows grouped by spill partition
+    lh: np.ndarray
+    ld: np.ndarray
+    tokens: int
+    nfp: np.ndarray
+
+
+def _parse(block: LineBlock) -> tuple[list[Article], list[int], list[tuple[int, Reject]]]:
+    arts, lines, rejects = [], [], []
+    for n, item in parse_block(block):
+        art = item if isinstance(item, Reject) else to_article(item)
+        if isinstance(art, Reject):
+            rejects.append((n, art))
+        else:
+            arts.append(art)
+            lines.append(n)
+    return arts, lines, rejects
+
+
+def _prepare_job(job: LineBlock | list[Article]) -> _Prepared:
+    """Parse (for a JSON Lines block), store, prepare and fingerprint one batch."""
     cfg: ScanConfig = _STATE["config"]
-    k = cfg.fingerprint.k
-    fps, docs, poss, lines = [np.zeros(0, np.uint64)], [np.zeros(0, np.uint32)], [np.zeros(0, np.int64)], [np.zeros(0, np.uint64)]
-    ntok = 0
-    for n, art in enumerate(arts):
-        p = prepare(art, cfg.prepare)
-        ntok += len(p.tokens)
-        f, fpos = outside_boilerplate(*selected(p.tokens.hash, cfg.fingerprint), p.boiler, k)
-        fps.append(f)
-        poss.append(fpos)
-        docs.append(np.full(len(f), base + n, np.uint32))
-        lines.append(np.unique(p.line_hash[p.line_hash != 0]))
-    cat = np.concatenate
-    nfp = [len(f) for f in fps[1:]]
-    return cat(fps), cat(docs), cat(poss).astype(np.uint32), cat(lines), ntok, nfp
+    if isinstance(job, LineBlock):
+        arts, lines, rejects = _parse(job)
+        offsets = np.zeros(len(job.lines) + 1, np.int64)
+        np.cumsum([len(x) for x in job.lines], out=offsets[1:])
+        at = np.asarray(lines, np.int64)
+        name, base = append_file(_STATE["store"], b"".join(job.lines))
+        stored = (name, base, offsets[at], offsets[at + 1], JSON_LINE)
+        wheres = [f"{job.where}:{job.first + n}" for n in lines]
+    else:
+        arts, rejects, lines = job, [], list(range(len(job)))
+        packed = [pack(a) for a in arts]
+        offsets = np.zeros(len(packed) + 1, np.int64)
+        np.cumsum([len(x) for x in packed], out=offsets[1:])
+        name, base = append_file(_STATE["store"], b"".join(packed))
+        stored = (name, base, offsets[:-1], offsets[1:], PACKED)
+        wheres = [f"article {a.id}" for a in arts]
+    batch = prepare_batch(arts, cfg.prepare)
+    fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
+    fd = np.repeat(np.arange(len(arts), dtype=np.uint32), np.diff(first))
+    order, bounds = group_by_top_bits(fh, _STATE["partition_bits"])
+    lh, ld = batch_line_hashes(batch)
+    return _Prepared([a.id for a in arts], [a.date for a in arts], wheres, rejects, lines, stored,
+                     fh[order], fd[order], fp[order], bounds, lh, ld, len(batch.hash), np.diff(first))
 
 
 def _align_codes(codes: np.ndarray) -> list[Pair]:
     """Align and relate a chunk of candidate pairs (codes ``left << 32 | right``)."""
     reader = _STATE["reader"]
-    common: np.ndarray = _STATE["common"]
     cfg: ScanConfig = _STATE["config"]
-    cache: dict[int, tuple[Prepared, str]] = {}
+    docs = np.unique(np.concatenate((codes >> 32, codes & 0xFFFFFFFF)))
+    arts = [reader.get(i) for i in docs.tolist()]
+    batch = prepare_batch(arts, cfg.prepare)
+    batch.mask_common_lines(_STATE["common"])
+    at = {d: n for n, d in enumerate(docs.tolist())}
+    cache: dict[int, Prepared] = {}
 
     def get(i: int) -> tuple[Prepared, str]:
-        if i not in cache:
-            art = reader.get(i)
-            p = prepare(art, cfg.prepare)
-            mask_common_lines([p], common)
-            cache[i] = (p, art.text)
-        return cache[i]
+        n = at[i]
+        if n not in cache:
+            cache[n] = batch.prepared(n)
+        return cache[n], batch.texts[n]
 
     out = []
     for code in codes.tolist():
@@ -166,28 +219,20 @@ class _Corpus:
     dates: list[str | None] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     tokens: int = 0
-    doc_fps: list[int] = field(default_factory=list)
+    doc_fps: list[np.ndarray] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
 
 
-def _batches(articles: Iterable[Article], corpus: _Corpus, store: ArticleSpill,
-             size: int) -> Iterator[tuple[int, list[Article]]]:
-    """Number the articles, reject repeated ids, spill the texts, and batch them."""
-    seen: set[str] = set()
+def batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """``articles`` in lists of ``size``."""
     batch: list[Article] = []
     for art in articles:
-        if art.id in seen:
-            corpus.rejects.append(Reject(where=f"article {art.id}", reason="duplicate id", id=art.id))
-            continue
-        seen.add(art.id)
-        corpus.ids.append(art.id)
-        corpus.dates.append(art.date)
-        store.add(art)
         batch.append(art)
         if len(batch) >= size:
-            yield len(corpus.ids) - len(batch), batch
+            yield batch
             batch = []
     if batch:
-        yield len(corpus.ids) - len(batch), batch
+        yield batch
 
 
 def _count_lines(chunks: list[np.ndarray], counted: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -202,21 +247,54 @@ def _count_lines(chunks: list[np.ndarray], counted: tuple[np.ndarray, np.ndarray
     return vals[first], np.add.reduceat(cnts, np.flatnonzero(first))
 
 
-def _fingerprint_pass(articles: Iterable[Article], cfg: ScanConfig, corpus: _Corpus,
-                      store: ArticleSpill, spill: FingerprintSpill,
+def _take(res: _Prepared, corpus: _Corpus, store: ArticleStore, spill: FingerprintSpill) -> np.ndarray:
+    """Number a worker's articles (rejecting repeated ids), record where they are stored and
+    spill their fingerprints; returns their short-line hashes."""
+    rejects = list(res.rejects)
+    keep = np.ones(len(res.ids), np.bool_)
+    for n, art_id in enumerate(res.ids):
+        if art_id in corpus.seen:
+            keep[n] = False
+        else:
+            corpus.seen.add(art_id)
+    name, base, starts, ends, kind = res.stored
+    if not keep.all():
+        dup = np.flatnonzero(~keep)
+        dups = ArticleStore(store.dir)
+        dups.add(name, base, starts[dup], ends[dup], kind)
+        raw = dups.reader()
+        rejects += [(res.lines[n], Reject(res.wheres[n], "duplicate id", res.ids[n], raw.raw_text(m)))
+                    for m, n in enumerate(dup.tolist())]
+    corpus.rejects += [r for _, r in sorted(rejects, key=lambda x: x[0])]
+    kept = np.flatnonzero(keep)
+    number = np.full(len(res.ids), -1, np.int64)
+    number[kept] = len(corpus.ids) + np.arange(len(kept))
+    corpus.ids += [res.ids[n] for n in kept.tolist()]
+    corpus.dates += [res.dates[n] for n in kept.tolist()]
+    store.add(name, base, starts[kept], ends[kept], kind)
+    corpus.doc_fps.append(res.nfp[kept])
+    corpus.tokens += res.tokens
+    fd, ld = number[res.fd], number[res.ld]
+    if len(kept) < len(keep):
+        ok = fd >= 0
+        spill.add_rows(res.fh[ok], fd[ok].astype(np.uint32), res.fp[ok])
+        return res.lh[ld >= 0]
+    spill.add_grouped(res.bounds, h=res.fh, d=fd.astype(np.uint32), p=res.fp)
+    return res.lh
+
+
+def _fingerprint_pass(jobs: Iterable[LineBlock | list[Article]], cfg: ScanConfig, corpus: _Corpus,
+                      store: ArticleStore, spill: FingerprintSpill,
                       progress: Progress | None) -> np.ndarray:
     """Pass 1; returns the hashes of the corpus's common short lines (boilerplate)."""
     pending: list[np.ndarray] = []
     counted = (np.zeros(0, np.uint64), np.zeros(0, np.int64))
     pending_rows = 0
-    _STATE.update(config=cfg)
+    _STATE.update(config=cfg, store=store.dir, partition_bits=spill.parts.bit_length() - 1)
     try:
         with _pool(cfg.workers) as pool:
-            jobs = _batches(articles, corpus, store, cfg.batch_size)
-            for fps, docs, pos, lines, ntok, nfp in _ordered_map(pool, _fingerprint_batch, jobs, 2 * cfg.workers):
-                spill.add_rows(fps, docs, pos)
-                corpus.doc_fps += nfp
-                corpus.tokens += ntok
+            for res in _ordered_map(pool, _prepare_job, jobs, 2 * cfg.workers):
+                lines = _take(res, corpus, store, spill)
                 pending.append(lines)
                 pending_rows += len(lines)
                 if pending_rows > 4_000_000:
@@ -293,17 +371,25 @@ def scan_articles(articles: Iterable[Article], config: ScanConfig | None = None,
 
     Temporary spills go to ``workdir`` (default: the system temp folder)."""
     cfg = config or ScanConfig()
+    return scan_batches(batched(articles, cfg.batch_size), cfg, progress=progress, workdir=workdir)
+
+
+def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig | None = None, *,
+                 progress: Progress | None = None, workdir: str | Path | None = None) -> ScanResult:
+    """:func:`scan_articles` over batches: lists of articles or raw JSON Lines blocks (as
+    :func:`copydesk.read.read_batches` gives them), parsed in the worker processes."""
+    cfg = config or ScanConfig()
     timings: dict[str, float] = {}
     corpus = _Corpus()
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="copydesk-", dir=workdir) as tmp:
-        store = ArticleSpill(Path(tmp) / "articles.jsonl")
+        store = ArticleStore(Path(tmp) / "articles")
         spill = FingerprintSpill(Path(tmp) / "fingerprints", parts=16)
-        common = _fingerprint_pass(articles, cfg, corpus, store, spill, progress)
+        common = _fingerprint_pass(jobs, cfg, corpus, store, spill, progress)
         timings["prepare"] = time.perf_counter() - t0
 
         t = time.perf_counter()
-        doc_fps = np.asarray(corpus.doc_fps, np.int64)
+        doc_fps = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)
         cands, pair_rows = _candidate_pass(spill, _id_rank(corpus.ids), doc_fps, cfg, Path(tmp), progress)
         codes = (cands.left << 32) | cands.right
         timings["candidates"] = time.perf_counter() - t

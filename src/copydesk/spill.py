@@ -4,13 +4,14 @@
   partition at a time: the candidate join holds one partition in memory (a hash-partitioned
   external join).  :class:`FingerprintSpill` partitions (fingerprint, document, position)
   rows by the fingerprint's top bits.
-* :class:`ArticleSpill` — every accepted article written once (a compact binary record), read back by
-  index when a candidate pair is aligned, so texts are not held in memory between passes
-  and any input format (gzip, CSV, Parquet, stdin) can be revisited.
+* :class:`ArticleStore` — every accepted article written once, read back by index when a
+  candidate pair is aligned.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import struct
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .records import Article
+from .records import Article, Reject
 
 
 class PartitionedSpill:
@@ -56,6 +57,19 @@ class PartitionedSpill:
         if self._buffered >= self.buffer_rows:
             self.flush()
 
+    def add_grouped(self, bounds: np.ndarray, **cols: np.ndarray) -> None:
+        """Append rows already grouped by partition: partition p's rows are
+        ``[bounds[p]:bounds[p + 1]]`` (no sorting needed)."""
+        for p in range(self.parts):
+            a, b = int(bounds[p]), int(bounds[p + 1])
+            if b > a:
+                self._buf[p].append({n: cols[n][a:b] for n in self.columns})
+        n = int(bounds[-1] - bounds[0])
+        self.rows += n
+        self._buffered += n
+        if self._buffered >= self.buffer_rows:
+            self.flush()
+
     def flush(self) -> None:
         for p, chunks in enumerate(self._buf):
             if not chunks:
@@ -89,6 +103,12 @@ class FingerprintSpill(PartitionedSpill):
         super().__init__(directory, {"h": np.uint64, "d": np.uint32, "p": np.uint32}, parts, buffer_rows)
         self.shift = np.uint64(64 - (parts.bit_length() - 1))
 
+    def add_sorted_rows(self, hashes: np.ndarray, docs: np.ndarray, pos: np.ndarray) -> None:
+        """:meth:`add_rows` for rows sorted by hash (cheaper: no partition sort)."""
+        edges = (np.arange(1, self.parts, dtype=np.uint64) << self.shift) if self.parts > 1 else np.zeros(0, np.uint64)
+        bounds = np.concatenate(([0], np.searchsorted(hashes, edges), [len(hashes)]))
+        self.add_grouped(bounds, h=hashes, d=docs, p=pos)
+
     def add_rows(self, hashes: np.ndarray, docs: np.ndarray, pos: np.ndarray) -> None:
         part = (hashes >> self.shift).astype(np.int64) if self.parts > 1 else np.zeros(len(hashes), np.int64)
         self.add(part, h=hashes, d=docs, p=pos)
@@ -98,7 +118,8 @@ _NONE = 0xFFFFFFFF
 _HEADER = struct.Struct("<4I")
 
 
-def _pack(a: Article) -> bytes:
+def pack(a: Article) -> bytes:
+    """An article as a compact binary record (id, title, date, text)."""
     fields = [x.encode("utf-8", "surrogatepass") if x is not None else None
               for x in (a.id, a.title, a.date, a.text)]
     head = _HEADER.pack(*(len(f) if f is not None else _NONE for f in fields))
@@ -106,6 +127,7 @@ def _pack(a: Article) -> bytes:
 
 
 def _unpack(data: bytes) -> Article:
+    """The article of a :func:`pack` record."""
     lens = _HEADER.unpack_from(data)
     at = _HEADER.size
     vals: list[str | None] = []
@@ -118,44 +140,87 @@ def _unpack(data: bytes) -> Article:
     return Article(vals[0] or "", vals[3] or "", vals[1], vals[2])
 
 
-class ArticleSpill:
-    """Articles appended in a compact binary form (id, title, date, text); ``reader().get(i)``
-    reads article i back."""
+#: how an :class:`ArticleStore` record is encoded
+PACKED, JSON_LINE = 0, 1
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._f = open(self.path, "wb")  # noqa: SIM115 - closed by close()
-        self._offsets: list[int] = [0]
+
+def append_file(directory: Path, data: bytes) -> tuple[str, int]:
+    """Append ``data`` to this process's file in ``directory``; (file name, offset)."""
+    path = Path(directory) / f"articles-{os.getpid()}.bin"
+    with open(path, "ab") as f:
+        at = f.tell()
+        f.write(data)
+    return path.name, at
+
+
+class ArticleStore:
+    """Where every accepted article lives on disk, so texts are not held in memory between
+    passes and any input (gzip, CSV, Parquet, stdin) can be revisited.  Worker processes
+    append whole batches to their own files (:func:`append_file`): a JSON Lines block as
+    the raw lines it came in, other articles packed; the parent records where each article
+    is.  ``reader().get(i)`` reads article ``i`` back."""
+
+    def __init__(self, directory: Path) -> None:
+        self.dir = Path(directory)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._files: dict[str, int] = {}
+        self._file: list[np.ndarray] = []
+        self._start: list[np.ndarray] = []
+        self._end: list[np.ndarray] = []
+        self._kind: list[np.ndarray] = []
+
+    def add(self, name: str, base: int, starts: np.ndarray, ends: np.ndarray, kind: int) -> None:
+        """Record articles stored in file ``name`` at ``base + starts[n] : base + ends[n]``."""
+        f = self._files.setdefault(name, len(self._files))
+        self._file.append(np.full(len(starts), f, np.int32))
+        self._start.append(base + np.asarray(starts, np.int64))
+        self._end.append(base + np.asarray(ends, np.int64))
+        self._kind.append(np.full(len(starts), kind, np.int8))
+
+    def reader(self) -> StoreReader:
+        cat = np.concatenate
+        e64 = [np.zeros(0, np.int64)]
+        names = sorted(self._files, key=self._files.__getitem__)
+        return StoreReader([self.dir / n for n in names], cat([np.zeros(0, np.int32), *self._file]),
+                           cat(e64 + self._start), cat(e64 + self._end),
+                           cat([np.zeros(0, np.int8), *self._kind]))
+
+
+class StoreReader:
+    """Random access to an :class:`ArticleStore` (one per process)."""
+
+    def __init__(self, paths: list[Path], file: np.ndarray, start: np.ndarray, end: np.ndarray,
+                 kind: np.ndarray) -> None:
+        self.paths, self.file, self.start, self.end, self.kind = paths, file, start, end, kind
+        self._open: dict[int, Any] = {}
 
     def __len__(self) -> int:
-        return len(self._offsets) - 1
+        return len(self.start)
 
-    def add(self, a: Article) -> None:
-        data = _pack(a)
-        self._f.write(data)
-        self._offsets.append(self._offsets[-1] + len(data))
-
-    def close(self) -> None:
-        if not self._f.closed:
-            self._f.close()
-        self.offsets = np.asarray(self._offsets, dtype=np.int64)
-
-    def reader(self) -> SpillReader:
-        self.close()
-        return SpillReader(self.path, self.offsets)
-
-
-class SpillReader:
-    """Random access to a closed :class:`ArticleSpill` (one per process)."""
-
-    def __init__(self, path: Path, offsets: np.ndarray) -> None:
-        self.path = path
-        self.offsets = offsets
-        self._f = None
+    def raw(self, i: int) -> bytes:
+        f = int(self.file[i])
+        if f not in self._open:
+            self._open[f] = open(self.paths[f], "rb")  # noqa: SIM115 - lives as long as the reader
+        fh = self._open[f]
+        fh.seek(int(self.start[i]))
+        return fh.read(int(self.end[i] - self.start[i]))
 
     def get(self, i: int) -> Article:
-        if self._f is None:
-            self._f = open(self.path, "rb")  # noqa: SIM115 - lives as long as the reader
-        start, end = int(self.offsets[i]), int(self.offsets[i + 1])
-        self._f.seek(start)
-        return _unpack(self._f.read(end - start))
+        data = self.raw(i)
+        if self.kind[i] == PACKED:
+            return _unpack(data)
+        from .read._record import to_article
+        from .read.jsonl import BOM, parse_record
+        row = parse_record(data[len(BOM):] if data.startswith(BOM) else data, "", 2)
+        art = to_article(row) if row is not None and not isinstance(row, Reject) else row
+        if not isinstance(art, Article):  # it was validated when it was stored
+            raise RuntimeError(f"article {i} can no longer be read back")
+        return art
+
+    def raw_text(self, i: int) -> str:
+        """The stored record as text (for a reject entry)."""
+        if self.kind[i] == JSON_LINE:
+            return self.raw(i).decode("utf-8", errors="replace").rstrip("\r\n")
+        a = _unpack(self.raw(i))
+        return json.dumps({"id": a.id, "title": a.title, "date": a.date, "text": a.text},
+                          ensure_ascii=False)

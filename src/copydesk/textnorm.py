@@ -74,6 +74,28 @@ def fold_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.nd
     return is_space, start, length, np.asarray(chars, dtype=np.uint32), is_digit
 
 
+_SPACE_BIT = np.uint64(1 << 56)
+_DIGIT_BIT = np.uint64(1 << 57)
+
+
+@lru_cache(maxsize=1)
+def packed_table() -> np.ndarray:
+    """One uint64 per BMP character for the kernel: up to three folded characters (16 bits
+    each), their count (bits 48-51; 15 means "more, see fold_tables"), and the space and
+    digit flags (bits 56, 57)."""
+    is_space, start, length, chars, is_digit = fold_tables()
+    out = np.zeros(_TABLE_SIZE, np.uint64)
+    for cp in range(_TABLE_SIZE):
+        n = int(length[cp])
+        v = (min(n, 15) if n <= 3 else 15) << 48
+        if n <= 3:
+            for t in range(n):
+                v |= int(chars[start[cp] + t]) << (16 * t)
+        v |= (int(is_space[cp]) << 56) | (int(is_digit[cp]) << 57)
+        out[cp] = v
+    return out
+
+
 def splitmix64(x: int) -> int:
     """splitmix64 finalizer (Steele et al. 2014) on Python ints: a well-mixed 64-bit hash."""
     x = (x + 0x9E3779B97F4A7C15) & _MASK64
@@ -143,8 +165,25 @@ def _mix(x: np.uint64) -> np.uint64:
 
 
 @nb.njit(cache=True, nogil=True)
-def _tokenize_kernel(cps, is_space, fstart, flen, fchars, is_digit):  # pragma: no cover - jit
+def _tokenize_docs(cps, doc_cp, packed, fstart, flen, fchars):  # pragma: no cover - jit
+    """Tokenize documents ``cps[doc_cp[d]:doc_cp[d + 1]]``.  Per token: start, end (local
+    to its document), hash, weight, line, digit; ``tok_first`` (ndocs + 1) token offsets.
+    Per line ("\\n"-separated, all documents in turn): its local start offset, its first
+    two and its last non-space code points (0 if none); ``line_base`` (ndocs + 1) line offsets."""
+    ndocs = len(doc_cp) - 1
     n = len(cps)
+    line_base = np.zeros(ndocs + 1, np.int64)
+    for d in range(ndocs):
+        nl = 1
+        for i in range(doc_cp[d], doc_cp[d + 1]):
+            if cps[i] == 10:
+                nl += 1
+        line_base[d + 1] = line_base[d] + nl
+    nlines = line_base[ndocs]
+    line_start = np.zeros(nlines, np.int32)
+    line_c0 = np.zeros(nlines, np.uint32)
+    line_c1 = np.zeros(nlines, np.uint32)
+    line_last = np.zeros(nlines, np.uint32)
     cap = n // 2 + 1
     starts = np.empty(cap, np.int32)
     ends = np.empty(cap, np.int32)
@@ -152,49 +191,74 @@ def _tokenize_kernel(cps, is_space, fstart, flen, fchars, is_digit):  # pragma: 
     weights = np.empty(cap, np.int32)
     lines = np.empty(cap, np.int32)
     digits = np.empty(cap, np.bool_)
+    tok_first = np.zeros(ndocs + 1, np.int64)
     nt = 0
-    pending = 0
-    line = 0
-    i = 0
-    while i < n:
-        c = cps[i]
-        if c < 0x10000 and is_space[c]:
-            if c == 10:
-                line += 1
-            i += 1
-            continue
-        j = i
-        h = FNV_OFFSET
-        klen = 0
-        dig = False
-        while j < n:
-            c = cps[j]
-            if c < 0x10000:
-                if is_space[c]:
-                    break
-                if is_digit[c]:
-                    dig = True
-                s = fstart[c]
-                for t in range(flen[c]):
-                    x = fchars[s + t]
-                    h = (h ^ np.uint64(x)) * FNV_PRIME
-                    klen += 1
-            j += 1
-        if klen > 0:
-            starts[nt] = i
-            ends[nt] = j
-            hashes[nt] = _mix(h)
-            weights[nt] = j - i + pending
-            lines[nt] = line
-            digits[nt] = dig
-            pending = 0
-            nt += 1
-        elif nt > 0:
-            weights[nt - 1] += j - i
-        else:
-            pending += j - i
-        i = j
-    return starts[:nt], ends[:nt], hashes[:nt], weights[:nt], lines[:nt], digits[:nt]
+    for d in range(ndocs):
+        lo = doc_cp[d]
+        hi = doc_cp[d + 1]
+        lb = line_base[d]
+        first = nt
+        pending = 0
+        line = 0
+        i = lo
+        while i < hi:
+            c = cps[i]
+            if c < 0x10000 and packed[c] & _SPACE_BIT:
+                if c == 10:
+                    line += 1
+                    line_start[lb + line] = i + 1 - lo
+                i += 1
+                continue
+            if line_c0[lb + line] == 0:
+                line_c0[lb + line] = c
+                line_c1[lb + line] = cps[i + 1] if i + 1 < hi else 0
+            j = i
+            h = FNV_OFFSET
+            klen = 0
+            dig = False
+            while j < hi:
+                c = cps[j]
+                if c < 0x10000:
+                    info = packed[c]
+                    if info & _SPACE_BIT:
+                        break
+                    if info & _DIGIT_BIT:
+                        dig = True
+                    nf = np.int64((info >> np.uint64(48)) & np.uint64(0xF))
+                    if nf == 1:
+                        h = (h ^ (info & np.uint64(0xFFFF))) * FNV_PRIME
+                        klen += 1
+                    elif nf == 0:
+                        pass
+                    elif nf <= 3:
+                        for _t in range(nf):
+                            h = (h ^ (info & np.uint64(0xFFFF))) * FNV_PRIME
+                            info = info >> np.uint64(16)
+                        klen += nf
+                    else:
+                        s = fstart[c]
+                        for t in range(flen[c]):
+                            h = (h ^ np.uint64(fchars[s + t])) * FNV_PRIME
+                        klen += flen[c]
+                j += 1
+            line_last[lb + line] = cps[j - 1]
+            if klen > 0:
+                starts[nt] = i - lo
+                ends[nt] = j - lo
+                hashes[nt] = _mix(h)
+                weights[nt] = j - i + pending
+                lines[nt] = line
+                digits[nt] = dig
+                pending = 0
+                nt += 1
+            elif nt > first:
+                weights[nt - 1] += j - i
+            else:
+                pending += j - i
+            i = j
+        tok_first[d + 1] = nt
+    return (starts[:nt], ends[:nt], hashes[:nt], weights[:nt], lines[:nt], digits[:nt], tok_first, line_start, line_c0, line_c1,
+            line_last, line_base)
 
 
 def codepoints(text: str) -> np.ndarray:
@@ -202,6 +266,14 @@ def codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
+def tokenize_docs(cps: np.ndarray, doc_cp: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Tokenize many documents in one kernel call (see ``_tokenize_docs``): ``cps`` holds
+    their code points end to end, ``doc_cp`` (ndocs + 1) where each starts."""
+    _, fstart, flen, fchars, _ = fold_tables()
+    return _tokenize_docs(cps, np.asarray(doc_cp, np.int64), packed_table(), fstart, flen, fchars)
+
+
 def tokenize(text: str) -> Tokens:
     """Fast tokenizer (numba); identical output to :func:`tokenize_reference`."""
-    return Tokens(*_tokenize_kernel(codepoints(text), *fold_tables()))
+    cps = codepoints(text)
+    return Tokens(*tokenize_docs(cps, np.array([0, len(cps)]))[:6])

@@ -22,9 +22,10 @@ from ..errors import InputError
 from ..records import Article, Reject
 from . import csvfile, jsonl, parquet, txtdir
 from ._record import Row, to_article
+from .jsonl import LineBlock
 from .rejects import RejectLog
 
-__all__ = ["ACCEPTED", "RejectLog", "read_corpus"]
+__all__ = ["ACCEPTED", "LineBlock", "RejectLog", "read_batches", "read_corpus"]
 
 ACCEPTED = ("a directory of .txt files, .txt, .jsonl, .jsonl.gz, .ndjson, .csv, .parquet, "
             "or - for JSON Lines on stdin")
@@ -46,8 +47,45 @@ def read_corpus(paths: Sequence[str | Path], *, rejects: RejectLog) -> Iterator[
     return _articles(sources, rejects)
 
 
-def _articles(sources: list[_Source], rejects: RejectLog) -> Iterator[Article]:
+def read_batches(paths: Sequence[str | Path], *, rejects: RejectLog,
+                 size: int) -> Iterator[LineBlock | list[Article]]:
+    """:func:`read_corpus` for a scan: JSON Lines inputs come as raw :class:`LineBlock` s
+    (parsed and validated by whoever prepares them, see :func:`jsonl.parse_block`), other
+    inputs as validated articles, ``size`` at a time.  Ids are not checked across the two
+    kinds here: the scan rejects a repeated id when it numbers the articles."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    plan = [(p, _source(p)) for p in paths]
+    return _batches(plan, rejects, size)
+
+
+def _is_jsonl(path: str | Path) -> bool:
+    return str(path) == "-" or (not Path(path).is_dir() and Path(path).name.lower().endswith(_JSONL_SUFFIXES))
+
+
+def _batches(plan: list[tuple[str | Path, _Source]], rejects: RejectLog,
+             size: int) -> Iterator[LineBlock | list[Article]]:
     seen: set[str] = set()
+    for path, source in plan:
+        if _is_jsonl(path):
+            for block in jsonl.iter_blocks(path, size):
+                if isinstance(block, Reject):
+                    rejects.add(block)
+                else:
+                    yield block
+            continue
+        batch: list[Article] = []
+        for art in _articles([source], rejects, seen):
+            batch.append(art)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+
+def _articles(sources: list[_Source], rejects: RejectLog, seen: set[str] | None = None) -> Iterator[Article]:
+    seen = set() if seen is None else seen
     for source in sources:
         for item in source():
             if isinstance(item, Reject):

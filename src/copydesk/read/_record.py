@@ -42,11 +42,16 @@ class Row:
     where: str  # "path:line", "path:row" or "path"
     fields: Mapping[str, Any]
     raw: str | None = None  # the input text of the record; derived from ``fields`` if None
+    raw_bytes: bytes | None = None  # ... or its bytes, decoded when needed
+    #: the parser guarantees valid Unicode strings (no unpaired surrogates)
+    clean: bool = False
 
     def raw_text(self) -> str:
         """The record as text, for a reject entry."""
         if self.raw is not None:
             return self.raw
+        if self.raw_bytes is not None:
+            return self.raw_bytes.decode("utf-8", errors="replace").rstrip("\r\n")
         return json.dumps(dict(self.fields), ensure_ascii=False, default=str)
 
 
@@ -123,8 +128,9 @@ def to_article(row: Row) -> Article | Reject:
         if not usable:
             extra[name] = fields[name]
 
-    for name, value in (("id", art_id), ("text", text), *optional.items()):
-        if value is not None and _has_surrogate(value):
-            return reject(f"not valid Unicode: unpaired surrogate in {name}")
+    if not row.clean:
+        for name, value in (("id", art_id), ("text", text), *optional.items()):
+            if value is not None and _has_surrogate(value):
+                return reject(f"not valid Unicode: unpaired surrogate in {name}")
 
     return Article(id=art_id, text=text, extra=extra, **optional)

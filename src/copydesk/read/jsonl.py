@@ -3,23 +3,35 @@
 The input is read in binary and split on ``\\n`` only, and each line is decoded strictly as
 UTF-8 on its own, so one bad line costs one reject, not the file, and a U+2028 inside a string
 does not split a record.  Blank lines are skipped; a UTF-8 BOM at the start is tolerated.
+
+Lines are parsed by orjson; a line orjson refuses (or one holding a number too big for it to
+keep exact) is parsed again by the standard library, which decides and words the reject, so
+the result never depends on the fast path.  Large inputs travel as :class:`LineBlock` s of raw
+lines, parsed where they are prepared (in the scan's worker processes).
 """
 
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+import orjson
 
 from ..errors import InputError
 from ..records import Reject
 from ._record import Row, type_name, utf8_reason
 
 BOM = b"\xef\xbb\xbf"
+#: orjson turns integers beyond 64 bits into floats, so a record holding any float (or a
+#: nested value, which might) takes the standard parser
+_MAYBE_LOSSY = (float, dict, list)
 STDIN = "<stdin>"
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -38,25 +50,70 @@ def check(path: str | Path) -> None:
             raise InputError(f"{path}: not a gzip file; name it .jsonl if it is plain JSON Lines")
 
 
-def iter_rows(path: str | Path) -> Iterator[Row | Reject]:
-    """Rows of a JSON Lines file (gzip-compressed if the name ends in ``.gz``)."""
-    where = str(path)
-    if is_gzip(path):
+@dataclass(frozen=True, slots=True)
+class LineBlock:
+    """Consecutive raw lines of one JSON Lines input; ``lines[0]`` is line ``first``."""
+
+    where: str
+    first: int
+    lines: list[bytes]
+
+
+def _open_lines(path: str | Path) -> Iterator[Iterator[bytes | Reject]]:
+    """The binary lines of a JSON Lines file or of stdin (``"-"``)."""
+    if str(path) == "-":
+        buffer: BinaryIO | None = getattr(sys.stdin, "buffer", None)
+        if buffer is not None:
+            yield iter(buffer)
+        else:  # a text-only stream (e.g. replaced in tests or embedding code)
+            yield (line.encode("utf-8", "surrogateescape") for line in sys.stdin)
+    elif is_gzip(path):
         with gzip.open(path, "rb") as f:
-            yield from parse_lines(_guard_gzip(f, where), where)
+            yield _guard_gzip(f, str(path))
     else:
         with open(path, "rb") as f:
-            yield from parse_lines(f, where)
+            yield iter(f)
+
+
+def iter_rows(path: str | Path) -> Iterator[Row | Reject]:
+    """Rows of a JSON Lines file (gzip-compressed if the name ends in ``.gz``)."""
+    for lines in _open_lines(path):
+        yield from parse_lines(lines, str(path))
 
 
 def iter_stdin() -> Iterator[Row | Reject]:
     """Rows of JSON Lines on standard input."""
-    buffer: BinaryIO | None = getattr(sys.stdin, "buffer", None)
-    if buffer is not None:
-        yield from parse_lines(buffer, STDIN)
-    else:  # a text-only stream (e.g. replaced in tests or embedding code)
-        yield from parse_lines((line.encode("utf-8", "surrogateescape") for line in sys.stdin),
-                               STDIN)
+    for lines in _open_lines("-"):
+        yield from parse_lines(lines, STDIN)
+
+
+def iter_blocks(path: str | Path, size: int) -> Iterator[LineBlock | Reject]:
+    """The raw lines of a JSON Lines input in blocks of ``size`` (parse them with
+    :func:`parse_block`); an unreadable gzip tail arrives as a :class:`Reject`."""
+    where = STDIN if str(path) == "-" else str(path)
+    for lines in _open_lines(path):
+        first = 1
+        while True:
+            block = list(itertools.islice(lines, size))
+            if not block:
+                return
+            bad = block[-1] if isinstance(block[-1], Reject) else None
+            if bad is not None:
+                block.pop()
+            if block:
+                yield LineBlock(where, first, block)  # type: ignore[arg-type]
+                first += len(block)
+            if bad is not None:
+                yield bad
+                return
+
+
+def parse_block(block: LineBlock) -> Iterator[tuple[int, Row | Reject]]:
+    """(index in the block, row or reject) for every non-blank line of ``block``."""
+    for n, line in enumerate(block.lines):
+        item = parse_record(line, block.where, block.first + n)
+        if item is not None:
+            yield n, item
 
 
 def _guard_gzip(f: Iterable[bytes], where: str) -> Iterator[bytes | Reject]:
@@ -81,18 +138,31 @@ def parse_lines(lines: Iterable[bytes | Reject], where: str) -> Iterator[Row | R
         if isinstance(line, Reject):
             yield line
             continue
-        if lineno == 1 and line.startswith(BOM):
-            line = line[len(BOM):]
-        loc = f"{where}:{lineno}"
-        try:
-            text = line.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raw = line.decode("utf-8", errors="replace").rstrip("\r\n")
-            yield Reject(loc, utf8_reason(err), None, raw)
-            continue
-        if not text.strip():
-            continue
-        yield _parse_line(text.rstrip("\r\n"), loc)
+        item = parse_record(line, where, lineno)
+        if item is not None:
+            yield item
+
+
+def parse_record(line: bytes, where: str, lineno: int) -> Row | Reject | None:
+    """One line of JSON Lines as a row, a reject, or None for a blank line."""
+    if lineno == 1 and line.startswith(BOM):
+        line = line[len(BOM):]
+    try:
+        obj = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        pass
+    else:
+        if isinstance(obj, dict) and not any(isinstance(v, _MAYBE_LOSSY) for v in obj.values()):
+            return Row(f"{where}:{lineno}", obj, None, line, clean=True)
+    loc = f"{where}:{lineno}"
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raw = line.decode("utf-8", errors="replace").rstrip("\r\n")
+        return Reject(loc, utf8_reason(err), None, raw)
+    if not text.strip():
+        return None
+    return _parse_line(text.rstrip("\r\n"), loc)
 
 
 def _parse_line(text: str, loc: str) -> Row | Reject:

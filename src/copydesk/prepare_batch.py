@@ -1,0 +1,322 @@
+"""Prepare and fingerprint a whole batch of articles in a few kernel calls.
+
+:func:`~copydesk.prepare.prepare` (one article at a time) is the specification; this module
+computes exactly the same tokens, boilerplate mask and line hashes for many articles at once,
+as flat arrays, so the per-article cost is a few array slices instead of dozens of small
+numpy calls.  Only the furniture and dateline regular expressions stay in Python, and they
+run on the few lines a kernel picks out (short lines; lines that start like a dateline).
+
+Layout of a :class:`Batch`: tokens of all articles end to end (``tok_first[d]`` is article
+d's first token; ``start``/``end`` are offsets into its own text), lines likewise
+(``line_base[d]``), and ``line_first`` the global first token of every line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numba as nb
+import numpy as np
+
+from .config import FingerprintConfig, PrepareConfig
+from .fingerprint import shingle_at
+from .prepare import (
+    _BODY_MIN_TOKENS,
+    _DATELINE,
+    _EDGE_MAX_TOKENS,
+    Prepared,
+    _is_furniture,
+    _line_hash_kernel,
+)
+from .records import Article
+from .textnorm import Tokens, tokenize_docs
+
+_SENTENCE_END = np.array([ord(c) for c in '.!?"”'], np.uint32)
+_CAPS = np.array([ord(c) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"], np.uint32)
+_DATELINE_NEXT = np.array([ord(c) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ.' "], np.uint32)
+
+
+@dataclass(slots=True, eq=False)
+class Batch:
+    """Prepared articles as flat arrays (see the module docstring)."""
+
+    ids: list[str]
+    dates: list[str | None]
+    texts: list[str]
+    start: np.ndarray
+    end: np.ndarray
+    hash: np.ndarray
+    weight: np.ndarray
+    line: np.ndarray
+    digit: np.ndarray
+    boiler: np.ndarray
+    tok_first: np.ndarray   # int64 (ndocs + 1)
+    line_base: np.ndarray   # int64 (ndocs + 1)
+    line_first: np.ndarray  # int64 (nlines + 1), global token index
+    line_hash: np.ndarray   # uint64 per line
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def prepared(self, d: int) -> Prepared:
+        """Article ``d`` as a :class:`Prepared` (views into the batch arrays)."""
+        a, b = int(self.tok_first[d]), int(self.tok_first[d + 1])
+        la, lb = int(self.line_base[d]), int(self.line_base[d + 1])
+        toks = Tokens(self.start[a:b], self.end[a:b], self.hash[a:b], self.weight[a:b],
+                      self.line[a:b], self.digit[a:b])
+        return Prepared(self.ids[d], self.dates[d], toks, self.boiler[a:b], self.line_hash[la:lb],
+                        (self.line_first[la:lb + 1] - a).astype(np.int32))
+
+    def mask_common_lines(self, common: np.ndarray) -> None:
+        """Mask, in place, every line whose hash is in ``common`` (sorted)."""
+        if not len(common) or not len(self.line_hash):
+            return
+        at = np.minimum(np.searchsorted(common, self.line_hash), len(common) - 1)
+        hit = (common[at] == self.line_hash) & (self.line_hash != 0)
+        _mask_lines(self.boiler, self.line_first, hit)
+
+
+@nb.njit(cache=True, nogil=True)
+def _mask_lines(boiler, line_first, hit):  # pragma: no cover - jit
+    for ln in range(len(hit)):
+        if hit[ln]:
+            boiler[line_first[ln]:line_first[ln + 1]] = True
+
+
+@nb.njit(cache=True, nogil=True)
+def _in(c, table):  # pragma: no cover - jit
+    for x in table:  # noqa: SIM110 - numba
+        if x == c:
+            return True
+    return False
+
+
+@nb.njit(cache=True, nogil=True)
+def _title_and_edges(hashes, boiler, tok_first, line_base, line_first, counts, line_last,
+                     title_hash, title_first, edges, sentence_end):  # pragma: no cover - jit
+    """Mask lines equal to the article's title and short label lines above or below the body
+    (the same rules as ``prepare``)."""
+    for d in range(len(tok_first) - 1):
+        la, lb = line_base[d], line_base[d + 1]
+        ta, tb = title_first[d], title_first[d + 1]
+        nk = tb - ta
+        if nk > 0:
+            for ln in range(la, lb):
+                if counts[ln] != nk:
+                    continue
+                a = line_first[ln]
+                same = True
+                for t in range(nk):
+                    if hashes[a + t] != title_hash[ta + t]:
+                        same = False
+                        break
+                if same:
+                    boiler[a:a + nk] = True
+        if not edges:
+            continue
+        first_body = -1
+        last_body = -1
+        for ln in range(la, lb):
+            if counts[ln] >= _BODY_MIN_TOKENS:
+                if first_body < 0:
+                    first_body = ln
+                last_body = ln
+        if first_body < 0:
+            continue
+        for ln in range(la, lb):
+            if counts[ln] == 0 or counts[ln] > _EDGE_MAX_TOKENS or first_body <= ln <= last_body:
+                continue
+            if not _in(line_last[ln], sentence_end):
+                boiler[line_first[ln]:line_first[ln + 1]] = True
+
+
+@nb.njit(cache=True, nogil=True)
+def _dateline_lines(boiler, line_base, line_first, counts, c0, c1, caps, nxt):  # pragma: no cover - jit
+    """Lines ``prepare`` would test for a dateline, narrowed to those that start like one
+    (a capital letter, then a capital, '.', "'" or a space)."""
+    out = np.empty(len(counts), np.int64)
+    m = 0
+    for d in range(len(line_base) - 1):
+        for ln in range(line_base[d], line_base[d + 1]):
+            if counts[ln] == 0:
+                continue
+            a, b = line_first[ln], line_first[ln + 1]
+            if boiler[a:b].all():
+                continue
+            if _in(c0[ln], caps) and _in(c1[ln], nxt):
+                out[m] = ln
+                m += 1
+            if b - a >= _BODY_MIN_TOKENS:
+                break
+    return out[:m]
+
+
+def _codepoints(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, str]:
+    joined = "".join(texts)
+    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    doc_cp = np.zeros(len(texts) + 1, np.int64)
+    np.cumsum([len(t) for t in texts], out=doc_cp[1:])
+    return cps, doc_cp, joined
+
+
+def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = None) -> Batch:
+    """:func:`~copydesk.prepare.prepare` for every article of ``articles`` at once."""
+    cfg = config or PrepareConfig()
+    texts = [a.text for a in articles]
+    cps, doc_cp, joined = _codepoints(texts)
+    (start, end, hashes, weight, line, digit, tok_first, line_start, c0, c1, line_last,
+     line_base) = tokenize_docs(cps, doc_cp)
+    nlines = int(line_base[-1])
+    doc_of_tok = np.repeat(np.arange(len(texts)), np.diff(tok_first))
+    gline = line.astype(np.int64) + line_base[:-1][doc_of_tok]
+    counts = np.bincount(gline, minlength=nlines)
+    line_first = np.zeros(nlines + 1, np.int64)
+    np.cumsum(counts, out=line_first[1:])
+    boiler = np.zeros(len(start), np.bool_)
+
+    if cfg.boiler_patterns:
+        short = np.flatnonzero((counts > 0) & (counts <= cfg.boiler_line_max_tokens))
+        if len(short):
+            doc_of_line = np.repeat(np.arange(len(texts)), np.diff(line_base))
+            at = doc_cp[:-1][doc_of_line] + line_start
+            line_end = np.empty(nlines, np.int64)
+            line_end[:-1] = at[1:] - 1
+            line_end[line_base[1:] - 1] = doc_cp[1:]   # the last line of each document
+            for ln, s, e, c in zip(short.tolist(), at[short].tolist(), line_end[short].tolist(),
+                                   counts[short].tolist(), strict=True):
+                if _is_furniture(joined[s:e], c):
+                    boiler[line_first[ln]:line_first[ln + 1]] = True
+
+    titles = [a.title or "" for a in articles]
+    tcps, tdoc, _ = _codepoints(titles)
+    title_tok = tokenize_docs(tcps, tdoc)
+    _title_and_edges(hashes, boiler, tok_first, line_base, line_first, counts, line_last,
+                     title_tok[2], title_tok[6], cfg.boiler_patterns, _SENTENCE_END)
+
+    if cfg.boiler_patterns:
+        for ln in _dateline_lines(boiler, line_base, line_first, counts, c0, c1, _CAPS,
+                                  _DATELINE_NEXT).tolist():
+            d = int(np.searchsorted(line_base, ln, side="right")) - 1
+            ls = int(line_start[ln])
+            text = texts[d]
+            e = text.find("\n", ls)
+            m = _DATELINE.match(text[ls:] if e < 0 else text[ls:e])
+            if m:
+                a, b = int(line_first[ln]), int(line_first[ln + 1])
+                boiler[a:b] |= start[a:b] < ls + m.end()
+
+    line_hash = _line_hash_kernel(hashes, digit, line_first, cfg.boiler_line_max_tokens)
+    return Batch([a.id for a in articles], [a.date for a in articles], texts, start, end, hashes,
+                 weight, line, digit, boiler, tok_first, line_base, line_first, line_hash)
+
+
+@nb.njit(cache=True, nogil=True)
+def _fingerprint_docs(hashes, boiler, tok_first, k, window):  # pragma: no cover - jit
+    """Per document: its distinct winnowed fingerprints outside boilerplate, in order of
+    first occurrence, each with that token position (the set ``outside_boilerplate`` gives).
+    Winnowing as in ``fingerprint._select_kernel``; repeats are dropped with a small
+    open-addressing hash set."""
+    ndocs = len(tok_first) - 1
+    longest = 0
+    for d in range(ndocs):
+        longest = max(longest, tok_first[d + 1] - tok_first[d])
+    out_h = np.empty(len(hashes) + 1, np.uint64)
+    out_p = np.empty(len(hashes) + 1, np.uint32)
+    fp_first = np.zeros(ndocs + 1, np.int64)
+    sh = np.empty(longest + 1, np.uint64)
+    size = 16
+    while size < 2 * longest:
+        size *= 2
+    table = np.zeros(size, np.uint64)
+    used = np.zeros(size, np.bool_)
+    m = 0
+    for d in range(ndocs):
+        a = tok_first[d]
+        n = tok_first[d + 1] - a - k + 1
+        if n <= 0:
+            fp_first[d + 1] = m
+            continue
+        for i in range(n):
+            sh[i] = shingle_at(hashes, a + i, k)
+        mask = size - 1
+        while mask + 1 > 16 and (mask + 1) // 2 >= 2 * n:
+            mask = (mask + 1) // 2 - 1
+        used[:mask + 1] = False
+        nsel = 1 if n <= window else n - window + 1
+        last = -1
+        for s in range(nsel):
+            best = s
+            for i in range(s + 1, min(s + window, n)):
+                if sh[i] < sh[best]:
+                    best = i
+            if best == last:
+                continue
+            last = best
+            ok = True
+            for t in range(best, best + k):
+                if boiler[a + t]:
+                    ok = False
+                    break
+            if not ok:
+                continue
+            x = sh[best]
+            slot = x & np.uint64(mask)
+            while used[slot] and table[slot] != x:
+                slot = (slot + np.uint64(1)) & np.uint64(mask)
+            if used[slot]:
+                continue
+            used[slot] = True
+            table[slot] = x
+            out_h[m] = x
+            out_p[m] = best
+            m += 1
+        fp_first[d + 1] = m
+    return out_h[:m], out_p[:m], fp_first
+
+
+@nb.njit(cache=True, nogil=True)
+def _group_by_top_bits(h, bits):  # pragma: no cover - jit
+    """A stable order of ``h`` by its top ``bits`` bits, and each group's bounds."""
+    shift = np.uint64(64 - bits)
+    ngroups = 1 << bits
+    counts = np.zeros(ngroups + 1, np.int64)
+    for x in h:
+        counts[np.int64(x >> shift) + 1] += 1
+    bounds = np.cumsum(counts)
+    fill = bounds[:-1].copy()
+    order = np.empty(len(h), np.int64)
+    for i in range(len(h)):
+        g = np.int64(h[i] >> shift)
+        order[fill[g]] = i
+        fill[g] += 1
+    return order, bounds
+
+
+def group_by_top_bits(h: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """(order, bounds): ``h[order]`` grouped by the top ``bits`` bits of each value, group g
+    at ``[bounds[g]:bounds[g + 1]]`` (a counting sort; ``bits=0`` is one group)."""
+    if bits == 0:
+        return np.arange(len(h)), np.array([0, len(h)])
+    return _group_by_top_bits(np.ascontiguousarray(h, np.uint64), bits)
+
+
+def fingerprint_batch(batch: Batch, config: FingerprintConfig | None = None
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(fingerprints, token positions, per-article offsets ``fp_first``) of a batch:
+    article d's are ``[fp_first[d]:fp_first[d + 1]]`` — the fingerprints
+    ``outside_boilerplate(*selected(...))`` gives, in order of position."""
+    cfg = config or FingerprintConfig()
+    return _fingerprint_docs(batch.hash, batch.boiler, batch.tok_first, cfg.k, cfg.window)
+
+
+def batch_line_hashes(batch: Batch) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct non-zero short-line hashes of each article, as (hashes, article) rows."""
+    doc_of_line = np.repeat(np.arange(len(batch), dtype=np.int64), np.diff(batch.line_base))
+    keep = batch.line_hash != 0
+    h, d = batch.line_hash[keep], doc_of_line[keep]
+    order = np.lexsort((h, d))
+    h, d = h[order], d[order]
+    first = np.ones(len(h), np.bool_)
+    first[1:] = (h[1:] != h[:-1]) | (d[1:] != d[:-1])
+    return h[first], d[first]
