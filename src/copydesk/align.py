@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .align_kernel import align_spans, covered
+from .align_kernel import align_indexed, align_spans, covered
 from .config import AlignConfig
 from .fingerprint import shingles, valid_shingles
 from .prepare import Prepared
@@ -168,6 +168,18 @@ def align(a: Prepared, b: Prepared, config: AlignConfig | None = None) -> Alignm
     ta, tb = a.tokens, b.tokens
     spans = align_spans(ta.hash, a.boiler, ta.start, ta.end, tb.hash, b.boiler, tb.start, tb.end,
                         cfg.anchor_k, cfg.max_anchor_repeat, cfg.max_gap_chars, cfg.min_passage_chars)
+    return _result(a, b, spans)
+
+
+def align_indexed_pair(a: Prepared, b: Prepared, ia: tuple[np.ndarray, ...], ib: tuple[np.ndarray, ...],
+                       config: AlignConfig | None = None) -> Alignment:
+    """:func:`align` given each side's anchor index (``align_kernel.anchor_index`` of its
+    tokens with ``anchor_k``) — computed once per article when it is in many pairs."""
+    cfg = config or AlignConfig()
+    ta, tb = a.tokens, b.tokens
+    spans = align_indexed(*ia, *ib, ta.hash, a.boiler, ta.start, ta.end, tb.hash, b.boiler, tb.start,
+                          tb.end, cfg.anchor_k, cfg.max_anchor_repeat, cfg.max_gap_chars,
+                          cfg.min_passage_chars)
     return _result(a, b, spans)
 
 

@@ -53,32 +53,62 @@ def _run_counts(sorted_vals):  # pragma: no cover - jit
 
 
 @nb.njit(cache=True, nogil=True)
-def _matches(ha, ba, hb, bb, k, max_repeat):  # pragma: no cover - jit
-    pa, sa = _valid_shingles(ha, ba, k)
-    pb, sb = _valid_shingles(hb, bb, k)
-    if len(sa) == 0 or len(sb) == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    oa = np.argsort(sa, kind="mergesort")
-    ca_sorted = _run_counts(sa[oa])
-    ca = np.empty(len(sa), np.int64)
-    for t in range(len(sa)):
-        ca[oa[t]] = ca_sorted[t]
-    ob = np.argsort(sb, kind="mergesort")
-    sbs = sb[ob]
-    ai = np.empty(len(sa) * max_repeat, np.int64)
-    bj = np.empty(len(sa) * max_repeat, np.int64)
+def anchor_index(h, boiler, k):  # pragma: no cover - jit
+    """One text's anchors ready for matching: (positions, hashes, run sizes) of its
+    boilerplate-free ``k``-shingles, sorted by hash (ties by position)."""
+    pos, sh = _valid_shingles(h, boiler, k)
+    o = np.argsort(sh, kind="mergesort")
+    ss = sh[o]
+    return pos[o], ss, _run_counts(ss)
+
+
+@nb.njit(cache=True, nogil=True)
+def anchor_index_docs(h, boiler, tok_first, k):  # pragma: no cover - jit
+    """:func:`anchor_index` of every document of a batch (tokens ``tok_first[d]`` on), end
+    to end; document d's anchors are ``[first[d]:first[d + 1]]``."""
+    ndocs = len(tok_first) - 1
+    pos = np.empty(len(h), np.int64)
+    ss = np.empty(len(h), np.uint64)
+    cnt = np.empty(len(h), np.int64)
+    first = np.zeros(ndocs + 1, np.int64)
     m = 0
-    for t in range(len(sa)):
-        if ca[t] > max_repeat:
-            continue
-        lo = np.searchsorted(sbs, sa[t], side="left")
-        hi = np.searchsorted(sbs, sa[t], side="right")
-        if hi == lo or hi - lo > max_repeat:
-            continue
-        for u in range(lo, hi):
-            ai[m] = pa[t]
-            bj[m] = pb[ob[u]]
-            m += 1
+    for d in range(ndocs):
+        a, b = tok_first[d], tok_first[d + 1]
+        p, x, c = anchor_index(h[a:b], boiler[a:b], k)
+        n = len(p)
+        pos[m:m + n] = p
+        ss[m:m + n] = x
+        cnt[m:m + n] = c
+        m += n
+        first[d + 1] = m
+    return pos[:m], ss[:m], cnt[:m], first
+
+
+@nb.njit(cache=True, nogil=True)
+def _matches(pa, sa, ca, pb, sb, cb, max_repeat):  # pragma: no cover - jit
+    """Anchor matches (a position, b position) of two anchor indexes: a merge join over
+    the sorted hashes, skipping hashes repeated more than ``max_repeat`` times on a side."""
+    na, nbn = len(sa), len(sb)
+    ai = np.empty(min(na, nbn) * max_repeat + 1, np.int64)
+    bj = np.empty(min(na, nbn) * max_repeat + 1, np.int64)
+    m = 0
+    i = 0
+    j = 0
+    while i < na and j < nbn:
+        if sa[i] < sb[j]:
+            i += ca[i]
+        elif sa[i] > sb[j]:
+            j += cb[j]
+        else:
+            ni, nj = ca[i], cb[j]
+            if ni <= max_repeat and nj <= max_repeat:
+                for x in range(i, i + ni):
+                    for y in range(j, j + nj):
+                        ai[m] = pa[x]
+                        bj[m] = pb[y]
+                        m += 1
+            i += ni
+            j += nj
     return ai[:m], bj[:m]
 
 
@@ -135,7 +165,17 @@ def _gap_ok(starts, ends, boiler, end_tok, start_tok, max_gap):  # pragma: no co
 def align_spans(ha, ba, a_start, a_end, hb, bb, b_start, b_end,
                 k, max_repeat, max_gap, min_chars):  # pragma: no cover - jit
     """Passages as token spans [as, ae, bs, be] (sorted), as :func:`align_reference`."""
-    ai, bj = _matches(ha, ba, hb, bb, k, max_repeat)
+    pa, sa, ca = anchor_index(ha, ba, k)
+    pb, sb, cb = anchor_index(hb, bb, k)
+    return align_indexed(pa, sa, ca, pb, sb, cb, ha, ba, a_start, a_end, hb, bb, b_start, b_end,
+                         k, max_repeat, max_gap, min_chars)
+
+
+@nb.njit(cache=True, nogil=True)
+def align_indexed(pa, sa, ca, pb, sb, cb, ha, ba, a_start, a_end, hb, bb, b_start, b_end,
+                  k, max_repeat, max_gap, min_chars):  # pragma: no cover - jit
+    """:func:`align_spans` with both texts' :func:`anchor_index` already computed."""
+    ai, bj = _matches(pa, sa, ca, pb, sb, cb, max_repeat)
     runs = _runs(ai, bj, k, len(hb))
     nr = len(runs)
     ch = np.empty((max(nr, 1), 4), np.int64)

@@ -31,16 +31,12 @@ from typing import Any
 
 import numpy as np
 
-from .align import align
-from .candidates import (
-    Candidates,
-    bucket_codes,
-    expand_through_representatives,
-    make_candidates,
-    pair_evidence,
-)
+from .align import align_indexed_pair
+from .align_kernel import anchor_index_docs
+from .candidates import Candidates, expand_through_representatives, make_candidates
 from .config import ScanConfig
 from .families import families as make_families
+from .join_kernel import bucket_pairs, evidence
 from .prepare import Prepared
 from .prepare_batch import batch_line_hashes, fingerprint_batch, group_by_top_bits, prepare_batch
 from .read._record import to_article
@@ -54,7 +50,9 @@ from .spill import (
     FingerprintSpill,
     PartitionedSpill,
     append_file,
+    group_order,
     pack,
+    read_partition,
 )
 
 #: progress(stage, done, total) — called as work advances; total may be None
@@ -168,21 +166,24 @@ def _align_codes(codes: np.ndarray) -> list[Pair]:
     arts = [reader.get(i) for i in docs.tolist()]
     batch = prepare_batch(arts, cfg.prepare)
     batch.mask_common_lines(_STATE["common"])
+    pos, hashes, runs, first = anchor_index_docs(batch.hash, batch.boiler, batch.tok_first,
+                                                 cfg.align.anchor_k)
     at = {d: n for n, d in enumerate(docs.tolist())}
-    cache: dict[int, Prepared] = {}
+    cache: dict[int, tuple[Prepared, str, tuple[np.ndarray, ...]]] = {}
 
-    def get(i: int) -> tuple[Prepared, str]:
+    def get(i: int) -> tuple[Prepared, str, tuple[np.ndarray, ...]]:
         n = at[i]
         if n not in cache:
-            cache[n] = batch.prepared(n)
-        return cache[n], batch.texts[n]
+            a, b = first[n], first[n + 1]
+            cache[n] = (batch.prepared(n), batch.texts[n], (pos[a:b], hashes[a:b], runs[a:b]))
+        return cache[n]
 
     out = []
     for code in codes.tolist():
-        (pa, ta), (pb, tb) = get(code >> 32), get(code & 0xFFFFFFFF)
+        (pa, ta, ia), (pb, tb, ib) = get(code >> 32), get(code & 0xFFFFFFFF)
         if pa.id > pb.id:
-            (pa, ta), (pb, tb) = (pb, tb), (pa, ta)
-        pair = relate(pa, pb, align(pa, pb, cfg.align), ta, tb, cfg.relate)
+            (pa, ta, ia), (pb, tb, ib) = (pb, tb, ib), (pa, ta, ia)
+        pair = relate(pa, pb, align_indexed_pair(pa, pb, ia, ib, cfg.align), ta, tb, cfg.relate)
         if pair is not None:
             out.append(pair)
     return out
@@ -307,31 +308,68 @@ def _fingerprint_pass(jobs: Iterable[LineBlock | list[Article]], cfg: ScanConfig
     return vals[cnts >= cfg.prepare.boiler_min_docs]
 
 
+_PAIR_COLUMNS = {"c": np.dtype(np.int64), "l": np.dtype(np.uint32), "r": np.dtype(np.uint32)}
+
+
+def _join_partition(p: int) -> tuple[list[tuple[int, np.ndarray]], int]:
+    """Worker: the (pair, shared fingerprint) rows of fingerprint partition ``p``, spilled
+    by pair to this process's own folder; returns the big buckets and the row count."""
+    cfg: ScanConfig = _STATE["config"]
+    part = _STATE["spill"].read(p)
+    if part is None:
+        return [], 0
+    codes, pl, pr, big = bucket_pairs(part["h"], part["d"], part["p"], _STATE["rank"],
+                                      cfg.candidates.bucket_cap)
+    del part
+    parts = _STATE["pair_parts"]
+    order, bounds = group_order((codes >> 32) % parts, parts)
+    out = PartitionedSpill(_STATE["pairs"] / f"w{os.getpid()}", _PAIR_COLUMNS, parts)
+    out.add_grouped(bounds, c=codes[order], l=pl[order], r=pr[order])
+    out.flush()
+    return big, len(codes)
+
+
+def _pair_partition(q: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Worker: (pair codes, shared fingerprints, co-located?) of pair partition ``q``, for
+    pairs sharing enough fingerprints to be candidates."""
+    cc = _STATE["config"].candidates
+    part = read_partition(sorted(_STATE["pairs"].iterdir()), q, _PAIR_COLUMNS)
+    if part is None:
+        e = np.zeros(0, np.int64)
+        return e, e, np.zeros(0, np.bool_)
+    return evidence(part["c"], part["l"], part["r"], within=cc.colocated_within,
+                    drift=cc.colocated_drift, min_count=min(cc.min_shared, cc.short_min_shared))
+
+
 def _candidate_pass(spill: FingerprintSpill, rank: np.ndarray, doc_fps: np.ndarray, cfg: ScanConfig,
                     tmp: Path, progress: Progress | None) -> tuple[Candidates, int]:
     """Join fingerprint partitions into (pair, shared fingerprint) rows, spilled by pair so
-    that each pair's evidence is read back together; keep the candidate pairs.  Returns the
-    candidates and the number of (pair, shared fingerprint) rows."""
-    cc = cfg.candidates
-    occ = PartitionedSpill(tmp / "pairs", {"c": np.int64, "l": np.uint32, "r": np.uint32}, spill.parts)
+    that each pair's evidence is read back together; keep the candidate pairs.  Both steps
+    run one partition per worker.  Returns the candidates and the number of (pair, shared
+    fingerprint) rows."""
+    spill.flush()
+    (tmp / "pairs").mkdir()
+    _STATE.update(config=cfg, spill=spill, rank=rank, pairs=tmp / "pairs", pair_parts=spill.parts)
     big: list[tuple[int, np.ndarray]] = []
-    steps = 2 * spill.parts
-    for n, part in enumerate(spill.partitions(), 1):
-        codes, pl, pr, b = bucket_codes(part["h"], part["d"], part["p"], rank, cc.bucket_cap)
-        occ.add((codes >> 32) % occ.parts, c=codes, l=pl, r=pr)
-        big += b
-        if progress:
-            progress("join", n, steps)
+    rows = 0
     found = [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.bool_))]
-    for n, part in enumerate(occ.partitions(), spill.parts + 1):
-        codes, counts, colo = pair_evidence(part["c"], part["l"].astype(np.int64), part["r"].astype(np.int64),
-                                            within=cc.colocated_within, drift=cc.colocated_drift)
-        keep = counts >= min(cc.min_shared, cc.short_min_shared)
-        found.append((codes[keep], counts[keep], colo[keep]))
-        if progress:
-            progress("join", n, steps)
+    steps = 2 * spill.parts
+    try:
+        with _pool(cfg.workers) as pool:
+            for n, (b, r) in enumerate(_ordered_map(pool, _join_partition, range(spill.parts), 2 * cfg.workers), 1):
+                big += b
+                rows += r
+                if progress:
+                    progress("join", n, steps)
+            for n, res in enumerate(_ordered_map(pool, _pair_partition, range(spill.parts), 2 * cfg.workers),
+                                    spill.parts + 1):
+                found.append(res)
+                if progress:
+                    progress("join", n, steps)
+    finally:
+        _STATE.clear()
     codes, counts, colo = (np.concatenate(x) for x in zip(*found, strict=True))
-    return make_candidates(codes, counts, colo, big, cc, doc_fps), occ.rows
+    return make_candidates(codes, counts, colo, big, cfg.candidates, doc_fps), rows
 
 
 def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stage: str) -> list[Pair]:

@@ -30,6 +30,7 @@ from .prepare import (
     _line_hash_kernel,
 )
 from .records import Article
+from .spill import group_order
 from .textnorm import Tokens, tokenize_docs
 
 _SENTENCE_END = np.array([ord(c) for c in '.!?"”'], np.uint32)
@@ -275,30 +276,12 @@ def _fingerprint_docs(hashes, boiler, tok_first, k, window):  # pragma: no cover
     return out_h[:m], out_p[:m], fp_first
 
 
-@nb.njit(cache=True, nogil=True)
-def _group_by_top_bits(h, bits):  # pragma: no cover - jit
-    """A stable order of ``h`` by its top ``bits`` bits, and each group's bounds."""
-    shift = np.uint64(64 - bits)
-    ngroups = 1 << bits
-    counts = np.zeros(ngroups + 1, np.int64)
-    for x in h:
-        counts[np.int64(x >> shift) + 1] += 1
-    bounds = np.cumsum(counts)
-    fill = bounds[:-1].copy()
-    order = np.empty(len(h), np.int64)
-    for i in range(len(h)):
-        g = np.int64(h[i] >> shift)
-        order[fill[g]] = i
-        fill[g] += 1
-    return order, bounds
-
-
 def group_by_top_bits(h: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
     """(order, bounds): ``h[order]`` grouped by the top ``bits`` bits of each value, group g
     at ``[bounds[g]:bounds[g + 1]]`` (a counting sort; ``bits=0`` is one group)."""
     if bits == 0:
         return np.arange(len(h)), np.array([0, len(h)])
-    return _group_by_top_bits(np.ascontiguousarray(h, np.uint64), bits)
+    return group_order((h >> np.uint64(64 - bits)).astype(np.int64), 1 << bits)
 
 
 def fingerprint_batch(batch: Batch, config: FingerprintConfig | None = None

@@ -17,9 +17,31 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numba as nb
 import numpy as np
 
 from .records import Article, Reject
+
+
+@nb.njit(cache=True, nogil=True)
+def _group_order(groups, ngroups):  # pragma: no cover - jit
+    counts = np.zeros(ngroups + 1, np.int64)
+    for g in groups:
+        counts[g + 1] += 1
+    bounds = np.cumsum(counts)
+    fill = bounds[:-1].copy()
+    order = np.empty(len(groups), np.int64)
+    for i in range(len(groups)):
+        g = groups[i]
+        order[fill[g]] = i
+        fill[g] += 1
+    return order, bounds
+
+
+def group_order(groups: np.ndarray, ngroups: int) -> tuple[np.ndarray, np.ndarray]:
+    """A stable counting sort: (order, bounds) with group g's rows at
+    ``order[bounds[g]:bounds[g + 1]]`` (0 <= groups < ngroups)."""
+    return _group_order(np.ascontiguousarray(groups, np.int64), ngroups)
 
 
 class PartitionedSpill:
@@ -81,17 +103,35 @@ class PartitionedSpill:
             chunks.clear()
         self._buffered = 0
 
+    def read(self, p: int) -> dict[str, np.ndarray] | None:
+        """The columns of partition ``p`` (None if empty), removing its files; call
+        :meth:`flush` first.  Any process may read a partition (one reader per partition)."""
+        return read_partition([self.dir], p, self.columns)
+
     def partitions(self) -> Iterator[dict[str, np.ndarray]]:
         """The columns of each non-empty partition in turn; files are removed once read."""
         self.flush()
         for p in range(self.parts):
-            paths = {n: self._path(p, n) for n in self.columns}
-            if not all(x.exists() for x in paths.values()):
-                continue
-            cols = {n: np.fromfile(paths[n], dtype=dt) for n, dt in self.columns.items()}
-            for x in paths.values():
-                x.unlink()
-            yield cols
+            cols = self.read(p)
+            if cols is not None:
+                yield cols
+
+
+def read_partition(dirs: list[Path], p: int, columns: dict[str, np.dtype]) -> dict[str, np.ndarray] | None:
+    """Partition ``p`` of the :class:`PartitionedSpill` s written in ``dirs`` (same columns,
+    e.g. one per worker process), concatenated; its files are removed.  None if empty."""
+    found: dict[str, list[np.ndarray]] = {n: [] for n in columns}
+    for d in dirs:
+        paths = {n: Path(d) / f"part{p:03d}.{n}" for n in columns}
+        if not all(x.exists() for x in paths.values()):
+            continue
+        for n, dt in columns.items():
+            found[n].append(np.fromfile(paths[n], dtype=dt))
+        for x in paths.values():
+            x.unlink()
+    if not found[next(iter(columns))]:
+        return None
+    return {n: np.concatenate(v) if len(v) > 1 else v[0] for n, v in found.items()}
 
 
 class FingerprintSpill(PartitionedSpill):

@@ -1,0 +1,141 @@
+"""Compiled kernels of the candidate join (numba).
+
+:func:`bucket_pairs` is :func:`copydesk.candidates.bucket_codes` and :func:`evidence` is
+:func:`copydesk.candidates.pair_evidence` (the numpy reference versions, which tests compare
+them against), each as one pass over sorted rows instead of many array operations.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+
+@nb.njit(cache=True, nogil=True)
+def _bucket_pairs(h, d, p, rank, cap):  # pragma: no cover - jit
+    n = len(h)
+    order = np.argsort(h)
+    npairs = 0
+    nbig = 0
+    nmembers = 0
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and h[order[j]] == h[order[i]]:
+            j += 1
+        s = j - i
+        if s > cap:
+            npairs += s - 1
+            nbig += 1
+            nmembers += s
+        elif s >= 2:
+            npairs += s * (s - 1) // 2
+        i = j
+    codes = np.empty(npairs, np.int64)
+    pl = np.empty(npairs, np.uint32)
+    pr = np.empty(npairs, np.uint32)
+    reps = np.empty(nbig, np.int64)
+    first = np.zeros(nbig + 1, np.int64)
+    members = np.empty(nmembers, np.int64)
+    m = 0
+    b = 0
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and h[order[j]] == h[order[i]]:
+            j += 1
+        s = j - i
+        if 2 <= s <= cap:
+            for x in range(i, j):
+                dx = np.int64(d[order[x]])
+                for y in range(x + 1, j):
+                    dy = np.int64(d[order[y]])
+                    if dx < dy:
+                        codes[m] = dx << 32 | dy
+                        pl[m] = p[order[x]]
+                        pr[m] = p[order[y]]
+                    else:
+                        codes[m] = dy << 32 | dx
+                        pl[m] = p[order[y]]
+                        pr[m] = p[order[x]]
+                    m += 1
+        elif s > cap:
+            at = i
+            for x in range(i + 1, j):
+                if rank[d[order[x]]] < rank[d[order[at]]]:
+                    at = x
+            rep = np.int64(d[order[at]])
+            rpos = p[order[at]]
+            reps[b] = rep
+            for x in range(i, j):
+                dx = np.int64(d[order[x]])
+                members[first[b] + x - i] = dx
+                if x == at:
+                    continue
+                if dx < rep:
+                    codes[m] = dx << 32 | rep
+                    pl[m] = p[order[x]]
+                    pr[m] = rpos
+                else:
+                    codes[m] = rep << 32 | dx
+                    pl[m] = rpos
+                    pr[m] = p[order[x]]
+                m += 1
+            first[b + 1] = first[b] + s
+            b += 1
+        i = j
+    return codes, pl, pr, reps, first, members
+
+
+def bucket_pairs(h: np.ndarray, d: np.ndarray, p: np.ndarray, rank: np.ndarray, cap: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[int, np.ndarray]]]:
+    """(pair codes, left positions, right positions, big buckets) from (fingerprint,
+    document, position) rows; see :func:`copydesk.candidates.bucket_codes`.  Rows come in
+    any order; a document holds each fingerprint once."""
+    codes, pl, pr, reps, first, members = _bucket_pairs(
+        np.ascontiguousarray(h, np.uint64), np.ascontiguousarray(d, np.uint32),
+        np.ascontiguousarray(p, np.uint32), np.ascontiguousarray(rank, np.int64), cap)
+    big = [(int(r), members[first[n]:first[n + 1]]) for n, r in enumerate(reps.tolist())]
+    return codes, pl, pr, big
+
+
+@nb.njit(cache=True, nogil=True)
+def _evidence(codes, pl, pr, within, drift, min_count):  # pragma: no cover - jit
+    n = len(codes)
+    order = np.argsort(codes)
+    out_c = np.empty(n, np.int64)
+    out_n = np.empty(n, np.int64)
+    out_ok = np.zeros(n, np.bool_)
+    m = 0
+    i = 0
+    while i < n:
+        c = codes[order[i]]
+        j = i + 1
+        while j < n and codes[order[j]] == c:
+            j += 1
+        s = j - i
+        if s >= min_count:
+            run = order[i:j]
+            if s > 1:
+                run = run[np.argsort(pl[run], kind="mergesort")]
+            ok = False
+            for x in range(s - 1):
+                dl = np.int64(pl[run[x + 1]]) - np.int64(pl[run[x]])
+                dr = np.int64(pr[run[x + 1]]) - np.int64(pr[run[x]])
+                if 0 < dl <= within and abs(dr - dl) <= drift:
+                    ok = True
+                    break
+            out_c[m] = c
+            out_n[m] = s
+            out_ok[m] = ok
+            m += 1
+        i = j
+    return out_c[:m], out_n[:m], out_ok[:m]
+
+
+def evidence(codes: np.ndarray, pl: np.ndarray, pr: np.ndarray, *, within: int, drift: int,
+             min_count: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`copydesk.candidates.pair_evidence`, keeping only pairs with at least
+    ``min_count`` rows."""
+    return _evidence(np.ascontiguousarray(codes, np.int64), np.ascontiguousarray(pl, np.uint32),
+                     np.ascontiguousarray(pr, np.uint32), within, drift, min_count)

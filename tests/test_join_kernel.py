@@ -1,0 +1,79 @@
+"""join_kernel: the compiled candidate join against the numpy reference in candidates.py."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from copydesk.candidates import bucket_codes, pair_evidence
+from copydesk.join_kernel import bucket_pairs, evidence
+from copydesk.spill import group_order
+
+
+def _rows(seed: int, ndocs: int, nfps: int, vocab: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(fingerprint, doc, position) rows; each document holds a fingerprint at most once."""
+    rng = np.random.default_rng(seed)
+    h, d, p = [], [], []
+    for doc in range(ndocs):
+        fps = np.unique(rng.integers(0, vocab, rng.integers(0, nfps + 1)).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+        h.append(fps)
+        d.append(np.full(len(fps), doc, np.uint32))
+        p.append(rng.permutation(4 * nfps + 8)[:len(fps)].astype(np.uint32))
+    return np.concatenate(h), np.concatenate(d), np.concatenate(p)
+
+
+def _as_rows(codes: np.ndarray, pl: np.ndarray, pr: np.ndarray) -> list[tuple[int, int, int]]:
+    return sorted(zip(codes.tolist(), np.asarray(pl).tolist(), np.asarray(pr).tolist(), strict=True))
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("cap", [2, 3, 8])
+def test_bucket_pairs_matches_reference(seed: int, cap: int) -> None:
+    h, d, p = _rows(seed, ndocs=40, nfps=30, vocab=60 + 40 * seed)
+    shuffle = np.random.default_rng(seed + 100).permutation(len(h))
+    h, d, p = h[shuffle], d[shuffle], p[shuffle]  # the kernel takes rows in any order
+    rank = np.random.default_rng(seed).permutation(40)
+    codes, pl, pr, big = bucket_codes(h, d.astype(np.int64), p.astype(np.int64), rank, cap)
+    fcodes, fpl, fpr, fbig = bucket_pairs(h, d, p, rank, cap)
+    assert _as_rows(fcodes, fpl, fpr) == _as_rows(codes, pl, pr)
+    assert sorted((r, sorted(m.tolist())) for r, m in fbig) == sorted((r, sorted(m.tolist())) for r, m in big)
+
+
+def test_bucket_pairs_empty_and_singletons() -> None:
+    e64, e32 = np.zeros(0, np.uint64), np.zeros(0, np.uint32)
+    codes, pl, pr, big = bucket_pairs(e64, e32, e32, np.zeros(0, np.int64), 8)
+    assert len(codes) == len(pl) == len(pr) == 0 and big == []
+    codes, _, _, big = bucket_pairs(np.array([1, 2, 3], np.uint64), np.array([0, 1, 2], np.uint32),
+                                    np.zeros(3, np.uint32), np.arange(3), 8)
+    assert len(codes) == 0 and big == []
+
+
+@pytest.mark.parametrize("seed", range(15))
+@pytest.mark.parametrize("min_count", [1, 2, 3])
+def test_evidence_matches_reference(seed: int, min_count: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 400
+    left = rng.integers(0, 6, n)
+    right = left + 1 + rng.integers(0, 4, n)
+    codes = left << 32 | right
+    pl = np.zeros(n, np.int64)
+    for c in np.unique(codes):  # positions are distinct within a pair on the left side
+        at = np.flatnonzero(codes == c)
+        pl[at] = rng.permutation(3 * len(at) + 30)[:len(at)]
+    pr = np.clip(pl + rng.integers(-12, 12, n), 0, None)
+    ref_c, ref_n, ref_ok = pair_evidence(codes, pl, pr, within=10, drift=3)
+    keep = ref_n >= min_count
+    got_c, got_n, got_ok = evidence(codes, pl.astype(np.uint32), pr.astype(np.uint32), within=10, drift=3,
+                                    min_count=min_count)
+    order = np.argsort(got_c)
+    assert np.array_equal(got_c[order], ref_c[keep])
+    assert np.array_equal(got_n[order], ref_n[keep])
+    assert np.array_equal(got_ok[order], ref_ok[keep])
+
+
+@pytest.mark.parametrize("ngroups", [1, 3, 16])
+def test_group_order_is_a_stable_counting_sort(ngroups: int) -> None:
+    g = np.random.default_rng(ngroups).integers(0, ngroups, 1000)
+    order, bounds = group_order(g, ngroups)
+    assert np.array_equal(order, np.argsort(g, kind="stable"))
+    assert np.array_equal(bounds, np.searchsorted(np.sort(g), np.arange(ngroups + 1)))
