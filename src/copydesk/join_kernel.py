@@ -12,9 +12,52 @@ import numpy as np
 
 
 @nb.njit(cache=True, nogil=True)
+def _mix(x):  # pragma: no cover - jit
+    x = (x ^ (x >> np.uint64(31))) * np.uint64(0xBF58476D1CE4E5B9)
+    return x ^ (x >> np.uint64(29))
+
+
+@nb.njit(cache=True, nogil=True)
+def _grouped_order(h, sub):  # pragma: no cover - jit
+    """An order of the rows that puts equal ``h`` together, sorted by ``sub`` within each
+    group: a counting sort on hashed low bits of ``h`` (about one row per slot), then an
+    insertion sort of each slot by (h, sub).  Groups come in no particular order; linear
+    time, unlike a full sort."""
+    n = len(h)
+    bits = 1
+    while (1 << bits) < n:
+        bits += 1
+    mask = np.uint64((1 << bits) - 1)
+    slot = np.empty(n, np.int64)
+    counts = np.zeros((1 << bits) + 1, np.int64)
+    for i in range(n):
+        s = np.int64(_mix(np.uint64(h[i])) & mask)
+        slot[i] = s
+        counts[s + 1] += 1
+    bounds = np.cumsum(counts)
+    fill = bounds[:-1].copy()
+    order = np.empty(n, np.int64)
+    for i in range(n):
+        order[fill[slot[i]]] = i
+        fill[slot[i]] += 1
+    for g in range(1 << bits):
+        a, b = bounds[g], bounds[g + 1]
+        for x in range(a + 1, b):
+            y = x
+            while y > a:
+                u, v = order[y - 1], order[y]
+                if h[v] < h[u] or (h[v] == h[u] and sub[v] < sub[u]):
+                    order[y - 1], order[y] = v, u
+                    y -= 1
+                else:
+                    break
+    return order
+
+
+@nb.njit(cache=True, nogil=True)
 def _bucket_pairs(h, d, p, rank, cap):  # pragma: no cover - jit
     n = len(h)
-    order = np.argsort(h)
+    order = _grouped_order(h, d)
     npairs = 0
     nbig = 0
     nmembers = 0
@@ -102,7 +145,7 @@ def bucket_pairs(h: np.ndarray, d: np.ndarray, p: np.ndarray, rank: np.ndarray, 
 @nb.njit(cache=True, nogil=True)
 def _evidence(codes, pl, pr, within, drift, min_count):  # pragma: no cover - jit
     n = len(codes)
-    order = np.argsort(codes)
+    order = _grouped_order(codes, pl)
     out_c = np.empty(n, np.int64)
     out_n = np.empty(n, np.int64)
     out_ok = np.zeros(n, np.bool_)
@@ -115,9 +158,7 @@ def _evidence(codes, pl, pr, within, drift, min_count):  # pragma: no cover - ji
             j += 1
         s = j - i
         if s >= min_count:
-            run = order[i:j]
-            if s > 1:
-                run = run[np.argsort(pl[run], kind="mergesort")]
+            run = order[i:j]  # sorted by left position
             ok = False
             for x in range(s - 1):
                 dl = np.int64(pl[run[x + 1]]) - np.int64(pl[run[x]])
