@@ -154,8 +154,9 @@ def _coverage(p: Prepared, spans: np.ndarray, lo: int) -> float:
 
 def _result(a: Prepared, b: Prepared, spans: np.ndarray) -> Alignment:
     sa, ea, sb, eb = a.tokens.start, a.tokens.end, b.tokens.start, b.tokens.end
-    passages = tuple(Passage(int(sa[s0]), int(ea[s1 - 1]), int(sb[s2]), int(eb[s3 - 1]))
-                     for s0, s1, s2, s3 in spans.tolist())
+    chars = zip(sa[spans[:, 0]].tolist(), ea[spans[:, 1] - 1].tolist(), sb[spans[:, 2]].tolist(),
+                eb[spans[:, 3] - 1].tolist(), strict=True)
+    passages = tuple(Passage(*c) for c in chars)
     ia, ta = covered(spans, 0, a.tokens.weight, a.boiler)
     ib, tb = covered(spans, 2, b.tokens.weight, b.boiler)
     return Alignment(spans, passages, ia / ta if ta else 0.0, ib / tb if tb else 0.0)

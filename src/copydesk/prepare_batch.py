@@ -167,11 +167,8 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
     texts = [a.text for a in articles]
     cps, doc_cp, joined = _codepoints(texts)
     (start, end, hashes, weight, line, digit, tok_first, line_start, c0, c1, line_last,
-     line_base) = tokenize_docs(cps, doc_cp)
+     line_base, counts) = tokenize_docs(cps, doc_cp)
     nlines = int(line_base[-1])
-    doc_of_tok = np.repeat(np.arange(len(texts)), np.diff(tok_first))
-    gline = line.astype(np.int64) + line_base[:-1][doc_of_tok]
-    counts = np.bincount(gline, minlength=nlines)
     line_first = np.zeros(nlines + 1, np.int64)
     np.cumsum(counts, out=line_first[1:])
     boiler = np.zeros(len(start), np.bool_)

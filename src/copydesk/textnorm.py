@@ -169,7 +169,8 @@ def _tokenize_docs(cps, doc_cp, packed, fstart, flen, fchars):  # pragma: no cov
     """Tokenize documents ``cps[doc_cp[d]:doc_cp[d + 1]]``.  Per token: start, end (local
     to its document), hash, weight, line, digit; ``tok_first`` (ndocs + 1) token offsets.
     Per line ("\\n"-separated, all documents in turn): its local start offset, its first
-    two and its last non-space code points (0 if none); ``line_base`` (ndocs + 1) line offsets."""
+    two and its last non-space code points (0 if none), its token count; ``line_base``
+    (ndocs + 1) line offsets."""
     ndocs = len(doc_cp) - 1
     n = len(cps)
     line_base = np.zeros(ndocs + 1, np.int64)
@@ -184,6 +185,7 @@ def _tokenize_docs(cps, doc_cp, packed, fstart, flen, fchars):  # pragma: no cov
     line_c0 = np.zeros(nlines, np.uint32)
     line_c1 = np.zeros(nlines, np.uint32)
     line_last = np.zeros(nlines, np.uint32)
+    line_ntok = np.zeros(nlines, np.int64)
     cap = n // 2 + 1
     starts = np.empty(cap, np.int32)
     ends = np.empty(cap, np.int32)
@@ -249,6 +251,7 @@ def _tokenize_docs(cps, doc_cp, packed, fstart, flen, fchars):  # pragma: no cov
                 weights[nt] = j - i + pending
                 lines[nt] = line
                 digits[nt] = dig
+                line_ntok[lb + line] += 1
                 pending = 0
                 nt += 1
             elif nt > first:
@@ -258,7 +261,7 @@ def _tokenize_docs(cps, doc_cp, packed, fstart, flen, fchars):  # pragma: no cov
             i = j
         tok_first[d + 1] = nt
     return (starts[:nt], ends[:nt], hashes[:nt], weights[:nt], lines[:nt], digits[:nt], tok_first, line_start, line_c0, line_c1,
-            line_last, line_base)
+            line_last, line_base, line_ntok)
 
 
 def codepoints(text: str) -> np.ndarray:
