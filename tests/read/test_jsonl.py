@@ -5,8 +5,10 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import math
 import random
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,17 @@ from hypothesis import strategies as st
 
 from copydesk.errors import InputError
 from copydesk.read import RejectLog, read_corpus
+from copydesk.read._record import Row, to_article, utf8_reason
+from copydesk.read.jsonl import (
+    BOM,
+    LineBlock,
+    _parse_line,
+    iter_blocks,
+    iter_rows,
+    iter_stdin,
+    parse_block,
+    parse_record,
+)
 from copydesk.records import Article, Reject
 
 
@@ -289,3 +302,288 @@ def test_round_trip_property(tmp_path_factory: pytest.TempPathFactory,
             seen.add(rid)
             article = next(got)
             assert (article.id, article.text) == (rid, text)
+
+
+# -- the orjson fast path against the standard library ----------------------------------------
+# ``parse_record`` tries orjson first; whatever it returns must be what the plain stdlib path
+# (decode, ``json.loads``, then validation with ``clean=False``) gives for the same line.
+
+def _reference(line: bytes, where: str, lineno: int) -> Article | Reject | None:
+    """The pure standard-library reading of one line (the specification)."""
+    if lineno == 1 and line.startswith(BOM):
+        line = line[len(BOM):]
+    loc = f"{where}:{lineno}"
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return Reject(loc, utf8_reason(err), None, line.decode("utf-8", "replace").rstrip("\r\n"))
+    if not text.strip():
+        return None
+    item = _parse_line(text.rstrip("\r\n"), loc)
+    if isinstance(item, Reject):
+        return item
+    assert not item.clean
+    return to_article(item)
+
+
+def _fast(line: bytes, where: str, lineno: int) -> Article | Reject | None:
+    item = parse_record(line, where, lineno)
+    return to_article(item) if isinstance(item, Row) else item
+
+
+def _norm(value: object) -> object:
+    """A comparable form of a parsed value: types kept (1 != 1.0 != True), NaN equal to NaN."""
+    if isinstance(value, float):
+        return ("float", "nan" if math.isnan(value) else value.hex())
+    if isinstance(value, dict):
+        return ("object", [(k, _norm(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("array", [_norm(v) for v in value])
+    return (type(value).__name__, value)
+
+
+def _outcome(item: Article | Reject | None) -> object:
+    if item is None or isinstance(item, Reject):
+        return item
+    return ("article", item.id, item.text, item.title, item.date, item.source, item.url,
+            _norm(item.extra))
+
+
+def _assert_same(line: bytes, lineno: int = 2) -> None:
+    fast, ref = _fast(line, "f.jsonl", lineno), _reference(line, "f.jsonl", lineno)
+    assert _outcome(fast) == _outcome(ref), line
+
+
+_BIG = ["1234567890123456789", "9223372036854775807", "9223372036854775808",
+        "-9223372036854775808", "-9223372036854775809", "9999999999999999999",
+        "18446744073709551615", "18446744073709551616", "-18446744073709551616",
+        "12345678901234567890123", "123456789012345678901234567890",
+        "-123456789012345678901234567890"]
+
+TRICKY_LINES: list[bytes] = [
+    b'{"id": "a", "text": "plain"}',
+    b'{"id": "a", "text": "t", "title": "T", "date": "2024-05-01", "source": "AFP", "url": "u"}',
+    b'{"id": 7, "text": "t", "lang": "en", "n": 3, "ok": true, "none": null}',
+    b'{"id": "a", "text": "t", "title": NaN}',
+    b'{"id": "a", "text": "t", "date": Infinity, "x": -Infinity}',
+    b'{"id": "a", "text": "t", "x": NaN}',
+    b'{"id": "a", "text": "t", "title": 1e400}',
+    b'{"id": "a", "text": "t", "x": -1e400}',
+    b'{"id": 1e400, "text": "t"}',
+    b'{"id": "a", "text": 1e400}',
+    b'{"id": "a", "text": "t", "x": 1.5, "y": 1.0, "z": -0.0, "w": 1E2}',
+    b'{"id": 1.0, "text": "t"}',
+    b'{"id": -0, "text": "t", "x": -0}',
+    *(f'{{"id": {n}, "text": "t"}}'.encode() for n in _BIG),
+    *(f'{{"id": "a", "text": {n}}}'.encode() for n in _BIG),
+    *(f'{{"id": "a", "text": "t", "title": {n}, "extra": {n}}}'.encode() for n in _BIG),
+    *(f'{{"id": "a", "text": "t", "deep": {{"n": [{n}]}}}}'.encode() for n in _BIG),
+    *(f'{{"id": "a", "text": "t", "arr": [1, {n}], "date": [{n}]}}'.encode() for n in _BIG),
+    b'{"id": "a", "text": "t", "nested": {"a": [1, {"b": null}], "c": {}}, "arr": []}',
+    b'{"id": "a", "text": "t", "title": ["x"], "date": {"y": 2024}, "url": false}',
+    b'{"id": {"x": 1}, "text": "t"}',
+    b'{"id": "a", "text": ["t"]}',
+    b'{"id": "a", "text": "x\\ud800y"}',
+    b'{"id": "a\\udc00", "text": "x"}',
+    b'{"id": "a", "text": "x", "title": "\\ud83d"}',
+    b'{"id": "a", "text": "x", "extra": "\\ud800"}',
+    b'{"id": "a", "text": "x", "\\ud800": 1}',
+    b'{"id": "a", "text": "x\\udc00\\ud800y"}',
+    b'{"id": "a", "text": "x\\ud800\\u0041"}',
+    b'{"id": "a", "text": "x\\ud83d\\ude00y", "title": "\\ud83d\\ude00"}',
+    '{"id": "é", "text": "x😀 “quoted” \u2028 \u00a0 end"}'.encode(),
+    b'{"id": "a", "text": "nul \\u0000 del \x7f"}',
+    b'{"id": "a", "text": "ctrl \x1f"}',
+    b'{"id": "a", "text": "t"}\r\n',
+    b'{"id": "a", "text": "t"}\r',
+    b'{"id": "a", "text": "t"}\r\r\n',
+    b'{"id": "a",\r\n "text": "t"}',
+    b'\t {"id": "a", "text": "t"} \t',
+    b'{"id": "a", "text": "t"}\x0c',
+    b'\x0b{"id": "a", "text": "t"}',
+    b'\xc2\xa0{"id": "a", "text": "t"}',
+    b'{"id": "a", "text": "t"}\xc2\xa0',
+    b"", b"\n", b"\r\n", b"   ", b" \t \r\n", b"\xc2\xa0", b"\xc2\xa0\n", b"\xe3\x80\x80",
+    b"\x0c", b"\xe2\x80\xa8",
+    b'\xef\xbb\xbf{"id": "a", "text": "t"}',
+    b'\xef\xbb\xbf\xef\xbb\xbf{"id": "a", "text": "t"}',
+    b"\xef\xbb\xbf", b"\xef\xbb\xbf\n", b"\xef\xbb\xbf  ",
+    b'{"id": "b", "text": "caf\xe9"}', b"\xff", b"\xff\n", b'{"id": "a", "text": "\xed\xa0\x80"}',
+    b'{"id": "a", "text": "\xc0\xaf"}', b'{"id": "a", "text": "\xe2\x82"}',
+    b'{"id": "a", "text": "\xf4\x90\x80\x80"}',
+    b'["a", "b"]', b'"just a string"', b"42", b"null", b"true", b"1e400", b"NaN", b"[]",
+    b'{"id": "a", "text": }', b'{"id": "a"} {"x": 1}', b'{"id": "a", "text": "x"',
+    b'{"id": "a", "text": "x",}', b'{"id": 01, "text": "x"}', b"{'id': 'a'}",
+    b'{"id": "a", "text": "x"}}', b"{", b"}",
+    b'{"id": "a", "text": "one", "text": "two"}',
+    b'{"id": "a", "id": "b", "text": "t"}',
+    b'{"id": 1.5, "id": "b", "text": "t"}',
+    b'{"id": "b", "text": "t", "n": 1e400, "n": 1}',
+    b'{"id": "b", "text": "t", "n": 123456789012345678901234567890, "n": 1}',
+    b'{"id": "b", "text": "t", "n": 1, "n": 123456789012345678901234567890}',
+    b'{"id": "b", "text": "t", "x": 1, "y": 2, "x": 3}',
+    b'{"id": "b", "text": "t", "title": "\\ud800", "title": "ok"}',
+    b'{"text": "no id"}', b'{"id": null, "text": "t"}', b'{"id": "", "text": "t"}',
+    b'{"id": "  ", "text": "t"}', b'{"id": true, "text": "t"}', b'{"id": "a"}',
+    b'{"id": "a", "text": ""}', b'{"id": "a", "text": " \\n\\t\\u00a0"}', b"{}",
+    b'{"id": 1' + b"0" * 5000 + b', "text": "t"}',
+    b'{"id": "a", "text": "t", "x": ' + b"[" * 2000 + b"]" * 2000 + b"}",
+    b"[" * 3000 + b"]" * 3000,
+]
+
+
+@pytest.mark.parametrize("lineno", [1, 2])
+def test_fast_path_matches_stdlib_on_tricky_lines(lineno: int) -> None:
+    for line in TRICKY_LINES:
+        _assert_same(line, lineno)
+
+
+def test_fast_path_is_taken() -> None:
+    """The differential would prove nothing if orjson never answered."""
+    row = parse_record(b'{"id": "a", "text": "t", "n": 18446744073709551615}\r\n', "f", 2)
+    assert isinstance(row, Row) and row.clean and row.fields["n"] == 2**64 - 1
+    row = parse_record(b'{"id": "a", "text": "t", "n": 18446744073709551616}', "f", 2)
+    assert isinstance(row, Row) and not row.clean and row.fields["n"] == 2**64
+
+
+_KEYS = st.sampled_from(["id", "text", "title", "date", "source", "url", "x", "\ud800", ""])
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.integers(-(2**100), 2**100),
+    st.sampled_from([2**63 - 1, 2**63, 2**64 - 1, 2**64, -(2**63), -(2**63) - 1, 10**29]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(), st.text(alphabet=st.sampled_from(list("ab \n\r\t\u00a0é😀\x00\x7f\ud800\udc00\ud83d\ude00"))),
+)
+_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=3), inner, max_size=3)),
+    max_leaves=6)
+
+
+def _render(pairs: list[tuple[str, object]], ascii_only: bool, sep: str) -> bytes:
+    """A JSON object with possibly repeated keys (json.dumps cannot write those)."""
+    body = sep.join(f"{json.dumps(k, ensure_ascii=ascii_only)}: {json.dumps(v, ensure_ascii=ascii_only)}"
+                    for k, v in pairs)
+    return ("{" + body + "}").encode("utf-8", "surrogatepass")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_KEYS, _VALUES), max_size=7), st.booleans(),
+       st.sampled_from([", ", ",", ",\r\n ", " ,\t"]),
+       st.sampled_from([b"", b"\n", b"\r\n", b" ", b"\r", b"\xc2\xa0", b" x"]),
+       st.sampled_from([b"", b" ", b"\xef\xbb\xbf", b"\xc2\xa0"]), st.integers(1, 2))
+def test_fast_path_matches_stdlib_property(pairs: list[tuple[str, object]], ascii_only: bool,
+                                           sep: str, tail: bytes, head: bytes, lineno: int) -> None:
+    _assert_same(head + _render(pairs, ascii_only, sep) + tail, lineno)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=60), st.integers(1, 2))
+def test_fast_path_matches_stdlib_on_random_bytes(line: bytes, lineno: int) -> None:
+    _assert_same(line, lineno)
+    _assert_same(b'{"id": "a", "text": "' + line + b'"}', lineno)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_KEYS, _VALUES), max_size=5), st.data())
+def test_fast_path_matches_stdlib_on_mutated_lines(pairs: list[tuple[str, object]],
+                                                   data: st.DataObject) -> None:
+    """Valid-looking lines with one byte changed, dropped or inserted."""
+    line = bytearray(_render([("id", "a"), ("text", "t"), *pairs], False, ", "))
+    at = data.draw(st.integers(0, len(line)))
+    op = data.draw(st.sampled_from(["set", "drop", "insert"]))
+    byte = data.draw(st.sampled_from(list(b'"\\{}[],:0e.-+ \t\r\n\x00\x80\xc2\xed\xffuNI')))
+    if op == "insert":
+        line.insert(at, byte)
+    elif at < len(line):
+        if op == "set":
+            line[at] = byte
+        else:
+            del line[at]
+    _assert_same(bytes(line))
+
+
+# -- blocks of raw lines against the line reader -----------------------------------------------
+
+def _flatten_blocks(path: str | Path, size: int) -> list[tuple[str, object]]:
+    out: list[tuple[str, object]] = []
+    first = 1
+    where = "<stdin>" if str(path) == "-" else str(path)
+    for block in iter_blocks(path, size):
+        if isinstance(block, Reject):
+            out.append((block.where, block))
+            continue
+        assert isinstance(block, LineBlock)
+        assert block.where == where and block.first == first
+        assert 0 < len(block.lines) <= size
+        first += len(block.lines)
+        for n, item in parse_block(block):
+            assert 0 <= n < len(block.lines)
+            assert item.where == f"{where}:{block.first + n}"
+            out.append((item.where, _row_outcome(item)))
+    return out
+
+
+def _row_outcome(item: Row | Reject) -> object:
+    if isinstance(item, Reject):
+        return item
+    return (item.raw_text(), _outcome(to_article(item)))
+
+
+def _flatten_rows(items: Iterable[Row | Reject]) -> list[tuple[str, object]]:
+    return [(item.where, _row_outcome(item)) for item in items]
+
+
+def _tricky_file(lines: list[bytes]) -> bytes:
+    return b"".join(x if x.endswith(b"\n") else x + b"\n" for x in lines)
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_blocks_match_iter_rows(tmp_path: Path, gz: bool) -> None:
+    rng = random.Random(5)
+    lines = [TRICKY_LINES[0], b"\xef\xbb\xbf" + TRICKY_LINES[1], *TRICKY_LINES[2:]]
+    lines[1:] = rng.sample(lines[1:], len(lines) - 1)  # a BOM on line 2 is not skipped
+    data = b'\xef\xbb\xbf{"id": "first", "text": "t"}\n' + _tricky_file(lines)
+    path = tmp_path / ("c.jsonl.gz" if gz else "c.jsonl")
+    path.write_bytes(gzip.compress(data) if gz else data)
+    want = _flatten_rows(iter_rows(path))
+    assert len(want) > 100
+    assert want[0] == (f"{path}:1", ('{"id": "first", "text": "t"}',
+                                     ("article", "first", "t", None, None, None, None, ("object", []))))
+    nlines = data.count(b"\n")
+    for size in (1, 2, 3, 7, 64, nlines - 1, nlines, nlines + 5):
+        assert _flatten_blocks(path, size) == want, size
+
+
+def test_blocks_without_final_newline_and_empty(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b'\n\n{"id": "a", "text": "x"}\r\n  \n[1]')
+    want = _flatten_rows(iter_rows(path))
+    assert [w for w, _ in want] == [f"{path}:3", f"{path}:5"]
+    for size in (1, 2, 5, 6):
+        assert _flatten_blocks(path, size) == want
+    path.write_bytes(b"")
+    assert list(iter_blocks(path, 3)) == []
+
+
+def test_blocks_from_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _tricky_file(TRICKY_LINES[:40])
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    want = _flatten_rows(iter_stdin())
+    for size in (1, 4, 100):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+        assert _flatten_blocks("-", size) == want
+
+
+@pytest.mark.parametrize("size", [1, 7, 100, 5000])
+def test_truncated_gzip_blocks_end_in_one_reject(tmp_path: Path, size: int) -> None:
+    data = "".join(record(id=str(i), text=f"text {i} " * 20) + "\n" for i in range(2000))
+    blob = gzip.compress(data.encode())
+    path = tmp_path / "c.jsonl.gz"
+    path.write_bytes(blob[: len(blob) // 2])
+    items = list(iter_blocks(path, size))
+    rejects = [x for x in items if isinstance(x, Reject)]
+    assert len(rejects) == 1 and items[-1] is rejects[0]
+    assert rejects[0].reason.startswith("unreadable gzip")
+    nread = sum(len(b.lines) for b in items if isinstance(b, LineBlock))
+    assert 0 < nread < 2000
+    assert rejects[0].where == f"{path}:{nread + 1}"
+    assert _flatten_blocks(path, size) == _flatten_rows(iter_rows(path))

@@ -1,0 +1,280 @@
+"""prepare_batch: batch kernels against per-article ``prepare`` and ``fingerprint`` (exactly)."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from copydesk.config import FingerprintConfig, PrepareConfig
+from copydesk.fingerprint import outside_boilerplate, selected
+from copydesk.prepare import Prepared, mask_common_lines, prepare
+from copydesk.prepare_batch import (
+    Batch,
+    batch_line_hashes,
+    fingerprint_batch,
+    group_by_top_bits,
+    prepare_batch,
+)
+from copydesk.records import Article
+from textgen import paragraph, words
+
+CONFIGS = [PrepareConfig(), PrepareConfig(boiler_patterns=False)]
+CONFIG_IDS = ["patterns", "no-patterns"]
+
+FURNITURE = [
+    "Published: 2017-07-04", "Published: 2017-07-04 13:18", "Last Updated: 2017-07-04 13:29",
+    "first published 4 July", "Posted by admin", "Modified", "Comments", "comment:",
+    "Advertisement", "Story continues below", "Read more: storms across Europe",
+    "Related stories", "Related content:", "Share this article", "Share on Facebook",
+    "Report an error", "Follow us on Twitter", "Click here", "Subscribe now", "Sign up",
+    "Tags: storm, coast", "Archive photo", "File picture", "Photo: Reuters",
+    "Image credit: AP", "(Photo by Jan Nowak)", "Copyright 2005 X. All rights reserved.",
+    "© 2021 Daily Planet", "(c) 2019 The Herald", "All rights reserved", "-- Reuters",
+    "By Anna Kowal", "BY ANNA KOWAL and JAN NOWAK", "by Anna Kowal.", "From our correspondent",
+    "By then it had rained.", "4 July 2017", "July 4, 2017", "2017-07-04", "2017-07-04T13:18:00",
+    "04 Jul 2017", "Comments from the minister were not immediately available, his office said.",
+]
+LABELS = ["Markets", "World", "UK News", "Sport!", "Opinion.", '"Quoted"', "Top stories”",
+          "Tech", "World?", "Live", "News » Europe", "Weather - Today"]
+DATELINES = [
+    "LONDON (Reuters) - ", "NEW YORK, Mar. 4 (GNA) - ", "PARIS (AFP) — ", "BEIRUT – ",
+    "WASHINGTON -- ", "ST. LOUIS - ", "O'HARE (AP) - ", "LONDON - ", "  LONDON (Reuters) - ",
+    "\tBERLIN (dpa) — ", "NEW YORK, Sept. 12 (AP) – ", "A CORUNA (EFE) - ",
+    # near misses
+    "London (Reuters) - ", "LONDON (Reuters)- ", "L - ", "LONDON (Reuters) -", "LONDON: ",
+    "U.S. - ", "A - ", "ÉCOLE (AFP) - ", "LONDON (Reuters)\u00a0- ",
+]
+NOISE = [
+    "", " ", "   ", "\t", "...", "— – -", "!!! ???", "“ ” ‘ ’", "- - -", ". , ; ! ? -- ...",
+    "😀 🎉", "😀word 🎉", "\x00", "a\x00b", "café naïve Zürich", "Gronkjær’s", "ﬁnance ﬂow",
+    "\u2028", "x\u2029y", "\x85", "\u00a0", "\u00a0\u00a0Markets\u00a0", "\x1c\x1d", "\x0b\x0c",
+    "1 2 3", "2004", "Ｆｕｌｌ ｗｉｄｔｈ", "İstanbul", "ß straße", "ΣΊΣΥΦΟΣ", "日本語 のテキスト",
+    "\u200b\u00ad", "\ufeff", "’", "A", "a b", "LONDON", "LONDON (Reuters)",
+]
+
+
+def _decorate(rng: random.Random, line: str) -> str:
+    """Random leading/trailing whitespace around a line."""
+    pads = ["", "", "", " ", "  ", "\t", "\u00a0", " \t "]
+    return rng.choice(pads) + line + rng.choice(pads)
+
+
+def make_article(rng: random.Random, n: int) -> Article:
+    """An article exercising the prepare rules: furniture, labels, datelines, titles, noise."""
+    kind = rng.random()
+    if kind < 0.06:  # very short, fewer than 5 tokens
+        text = " ".join(words(rng, rng.randint(0, 4))) or rng.choice(NOISE[4:])
+        lines = [text]
+    elif kind < 0.1:  # only whitespace-separated punctuation
+        lines = [" ".join(rng.choice(".,;:!?-—–()[]\"'“”…*/") * rng.randint(1, 3)
+                          for _ in range(rng.randint(1, 30)))]
+    else:
+        lines = []
+        for _ in range(rng.randint(0, 3)):  # furniture and labels above the body
+            lines.append(rng.choice(FURNITURE + LABELS + NOISE))
+        nbody = rng.randint(0, 4)
+        body = [paragraph(rng, rng.choice([3, 6, 7, 8, 9, 15, 30]), rng.randint(2, 12))
+                for _ in range(nbody)]
+        if body and rng.random() < 0.2:
+            body.append(body[0])  # repeated text: repeated fingerprints
+        for i, para in enumerate(body):
+            if rng.random() < 0.5 and (i == 0 or rng.random() < 0.3):
+                para = rng.choice(DATELINES) + para
+            lines.append(para)
+            for _ in range(rng.choice([0, 0, 1, 2])):  # furniture and noise between paragraphs
+                lines.append(rng.choice(FURNITURE + LABELS + NOISE))
+        for _ in range(rng.randint(0, 3)):  # and below it
+            lines.append(rng.choice(FURNITURE + LABELS + NOISE))
+        lines = [_decorate(rng, x) if rng.random() < 0.3 else x for x in lines]
+    r = rng.random()
+    if r < 0.15:
+        title = None
+    elif r < 0.25:
+        title = rng.choice(["", "   ", "!!!", "😀"])
+    elif r < 0.6 and lines:  # a line of the article, maybe in another case or spacing
+        title = rng.choice(lines)
+        title = rng.choice([title, title.upper(), title.lower(), " ".join(title.split())])
+    else:
+        title = " ".join(words(rng, rng.randint(1, 6)))
+    nl = "\r\n" if rng.random() < 0.2 else "\n"
+    text = nl.join(lines)
+    if rng.random() < 0.1:
+        text = rng.choice(["\n", "\r\n", "  \n\n", "\t"]) + text + rng.choice(["\n", " ", "\n\n"])
+    date = rng.choice([None, "2017-07-04"])
+    return Article(f"doc{n}", text, title=title, date=date)
+
+
+def make_articles(seed: int, n: int) -> list[Article]:
+    rng = random.Random(seed)
+    return [make_article(rng, i) for i in range(n)]
+
+
+def assert_same_prepared(got: Prepared, want: Prepared) -> None:
+    assert (got.id, got.date) == (want.id, want.date)
+    for name in ("start", "end", "hash", "weight", "line", "digit"):
+        g, w = getattr(got.tokens, name), getattr(want.tokens, name)
+        assert g.dtype == w.dtype, name
+        assert np.array_equal(g, w), name
+    for name in ("boiler", "line_hash", "line_first"):
+        g, w = getattr(got, name), getattr(want, name)
+        assert g.dtype == w.dtype, name
+        assert np.array_equal(g, w), name
+
+
+def check_batch(articles: list[Article], cfg: PrepareConfig) -> tuple[Batch, list[Prepared]]:
+    """prepare_batch equals prepare for every article; returns both."""
+    batch = prepare_batch(articles, cfg)
+    assert len(batch) == len(articles)
+    assert batch.texts == [a.text for a in articles]
+    want = [prepare(a, cfg) for a in articles]
+    for d, (a, w) in enumerate(zip(articles, want, strict=True)):
+        try:
+            assert_same_prepared(batch.prepared(d), w)
+        except AssertionError as err:
+            raise AssertionError(f"doc {d}: text={a.text!r} title={a.title!r}: {err}") from None
+    return batch, want
+
+
+def check_fingerprints(batch: Batch, want: list[Prepared], fcfg: FingerprintConfig) -> None:
+    hashes, positions, fp_first = fingerprint_batch(batch, fcfg)
+    assert len(fp_first) == len(batch) + 1 and fp_first[0] == 0
+    assert fp_first[-1] == len(hashes) == len(positions)
+    for d, p in enumerate(want):
+        a, b = int(fp_first[d]), int(fp_first[d + 1])
+        h, pos = outside_boilerplate(*selected(p.tokens.hash, fcfg), p.boiler, fcfg.k)
+        got = list(zip(hashes[a:b].tolist(), positions[a:b].tolist(), strict=True))
+        assert sorted(got) == sorted(zip(h.tolist(), pos.tolist(), strict=True)), f"doc {d}"
+        assert len(set(hashes[a:b].tolist())) == b - a  # distinct per document
+        assert positions[a:b].tolist() == sorted(positions[a:b].tolist())  # in position order
+
+
+def check_line_hashes(batch: Batch, want: list[Prepared]) -> None:
+    h, d = batch_line_hashes(batch)
+    assert len(h) == len(d)
+    for n, p in enumerate(want):
+        expect = np.unique(p.line_hash[p.line_hash != 0])
+        got = h[d == n]
+        assert np.array_equal(np.sort(got), expect), f"doc {n}"
+    assert set(d.tolist()) <= set(range(len(batch)))
+
+
+def check_common_lines(articles: list[Article], cfg: PrepareConfig, want: list[Prepared],
+                       rng: random.Random) -> None:
+    allh = sorted({x for p in want for x in p.line_hash.tolist() if x})
+    for common_list in ([], rng.sample(allh, len(allh) // 2), allh,
+                        [*rng.sample(allh, min(3, len(allh))), 12345, 2**64 - 1]):
+        common = np.unique(np.asarray(common_list, np.uint64))
+        batch = prepare_batch(articles, cfg)
+        batch.mask_common_lines(common)
+        for d, a in enumerate(articles):
+            p = prepare(a, cfg)
+            mask_common_lines([p], common)
+            assert np.array_equal(batch.prepared(d).boiler, p.boiler), f"doc {d}: {a.text!r}"
+
+
+@pytest.mark.parametrize("cfg", CONFIGS, ids=CONFIG_IDS)
+@pytest.mark.parametrize("size", [1, 2, 7, 60])
+def test_batch_matches_prepare(cfg: PrepareConfig, size: int) -> None:
+    articles = make_articles(1000 + size, 120)
+    rng = random.Random(size)
+    for at in range(0, len(articles), size):
+        chunk = articles[at:at + size]
+        batch, want = check_batch(chunk, cfg)
+        check_fingerprints(batch, want, FingerprintConfig())
+        check_line_hashes(batch, want)
+        check_common_lines(chunk, cfg, want, rng)
+
+
+@pytest.mark.parametrize("fcfg", [FingerprintConfig(k=1, window=1), FingerprintConfig(k=2, window=3),
+                                  FingerprintConfig(k=3, window=8), FingerprintConfig(k=8, window=2)],
+                         ids=lambda c: f"k{c.k}w{c.window}")
+def test_fingerprints_other_configs(fcfg: FingerprintConfig) -> None:
+    articles = make_articles(7, 80)
+    for cfg in CONFIGS:
+        batch, want = check_batch(articles, cfg)
+        check_fingerprints(batch, want, fcfg)
+
+
+def test_rules_fire_in_generated_articles() -> None:
+    """The generator really exercises the rules (else the comparison proves little)."""
+    articles = make_articles(1060, 120)
+    full = [prepare(a) for a in articles]
+    bare = [prepare(a, PrepareConfig(boiler_patterns=False)) for a in articles]
+    assert sum(p.boiler.any() for p in full) > 40
+    assert sum(p.boiler.any() for p in bare) > 5  # title lines only
+    assert sum(not p.boiler.any() for p in full) > 5
+    assert sum(len(p.tokens) < 5 for p in full) > 3
+
+
+def test_dateline_and_edge_rules_in_batch() -> None:
+    """Hand-made cases for each rule, in one batch, and the expected masks."""
+    body = paragraph(random.Random(3), 20)
+    arts = [
+        Article("a", f"Markets\n\nLONDON (Reuters) - {body}\nWorld"),
+        Article("b", f"NEW YORK, Mar. 4 (GNA) - {body}\r\nComments\r\n"),
+        Article("c", f"{body}\nLONDON (Reuters) - {body}"),  # not on the first body line
+        # five tokens: too long for a section label, so only the title rule masks it
+        Article("d", f"Storm Hits The Northern Coast\n{body}", title="storm hits the northern coast"),
+        Article("e", f"Storm Hits The Northern Coast\n{body}", title=None),
+        Article("f", "Comments"),
+        Article("g", ". , ; ! ?"),
+        Article("h", ""),
+    ]
+    for cfg in CONFIGS:
+        batch, want = check_batch(arts, cfg)
+        check_fingerprints(batch, want, FingerprintConfig())
+    batch = prepare_batch(arts)
+    masked = [batch.prepared(d).boiler.sum() for d in range(len(arts))]
+    assert masked[0] == 1 + 2 + 1  # Markets, LONDON (Reuters), World
+    assert masked[1] == 6  # NEW YORK, Mar. 4 (GNA), Comments
+    assert masked[2] == 0
+    assert masked[3] == 5 and masked[4] == 0
+    assert masked[5] == 1 and masked[6] == 0 and masked[7] == 0
+
+
+_LINE = st.one_of(
+    st.sampled_from(FURNITURE + LABELS + NOISE),
+    st.builds(lambda d, w: d + " ".join(w), st.sampled_from(DATELINES),
+              st.lists(st.sampled_from(["storm", "hit", "the", "coast", "2017", "Mr.", "x"]),
+                       min_size=0, max_size=14)),
+    st.text(alphabet=st.sampled_from(list("aB1 .\t-–()\u00a0é’😀\x00\r:,©LONDN")), max_size=30),
+)
+_ARTICLE = st.tuples(st.lists(_LINE, max_size=10), st.sampled_from(["\n", "\r\n"]),
+                     st.one_of(st.none(), _LINE))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_ARTICLE, min_size=1, max_size=6), st.sampled_from(CONFIGS))
+def test_batch_matches_prepare_property(items: list[tuple[list[str], str, str | None]],
+                                        cfg: PrepareConfig) -> None:
+    articles = [Article(str(n), nl.join(lines), title=title)
+                for n, (lines, nl, title) in enumerate(items)]
+    batch, want = check_batch(articles, cfg)
+    check_fingerprints(batch, want, FingerprintConfig(k=2, window=3))
+    check_line_hashes(batch, want)
+
+
+def _group_reference(h: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
+    top = (h >> np.uint64(64 - bits)).astype(np.int64) if bits else np.zeros(len(h), np.int64)
+    order = np.argsort(top, kind="stable")
+    bounds = np.searchsorted(top[order], np.arange((1 << bits) + 1), side="left")
+    return order, bounds
+
+
+@pytest.mark.parametrize("bits", [0, 1, 3, 4, 8, 12])
+@pytest.mark.parametrize("n", [0, 1, 17, 1000])
+def test_group_by_top_bits(bits: int, n: int) -> None:
+    rng = np.random.default_rng(bits * 100 + n)
+    h = rng.integers(0, 2**64, size=n, dtype=np.uint64)
+    if n > 4:  # repeated values and the extremes
+        h[:3] = h[3]
+        h[-1], h[-2] = np.uint64(0), np.uint64(2**64 - 1)
+    order, bounds = group_by_top_bits(h, bits)
+    want_order, want_bounds = _group_reference(h, bits)
+    assert order.tolist() == want_order.tolist()
+    assert bounds.tolist() == want_bounds.tolist()
+    assert len(bounds) == (1 << bits) + 1 and bounds[0] == 0 and bounds[-1] == n
