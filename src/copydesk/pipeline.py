@@ -5,9 +5,9 @@ scan whose memory stays bounded whatever the corpus size:
 
 1. **fingerprint pass** — input streams in batches (raw JSON Lines blocks or articles) to
    worker processes, which parse, store (:class:`~copydesk.spill.ArticleStore`), prepare
-   and fingerprint them (:mod:`copydesk.prepare_batch`) and return only ids, winnowed
-   fingerprints and short-line hashes.  The parent numbers the articles and spills the
-   fingerprints to a hash-partitioned :class:`~copydesk.spill.FingerprintSpill`.
+   and fingerprint them (:mod:`copydesk.prepare_batch`), spill their fingerprint rows
+   hash-partitioned (:class:`~copydesk.spill.SharedSpill`) and return only ids and short-line
+   hashes.  The parent numbers the articles.
 2. **candidate join** — one partition at a time (see :mod:`copydesk.candidates`); lines found
    in many articles become corpus boilerplate.
 3. **align pass** — candidate pairs in chunks to the workers, which read their articles back
@@ -43,17 +43,7 @@ from .read._record import to_article
 from .read.jsonl import LineBlock, parse_block
 from .records import Article, Family, Pair, Reject
 from .relate import relate
-from .spill import (
-    JSON_LINE,
-    PACKED,
-    ArticleStore,
-    FingerprintSpill,
-    PartitionedSpill,
-    append_file,
-    group_order,
-    pack,
-    read_partition,
-)
+from .spill import JSON_LINE, PACKED, ArticleStore, SharedSpill, append_file, group_order, pack
 
 #: progress(stage, done, total) — called as work advances; total may be None
 Progress = Callable[[str, int, int | None], None]
@@ -99,8 +89,9 @@ _STATE: dict[str, Any] = {}
 @dataclass(slots=True)
 class _Prepared:
     """What a worker sends back for one batch of input: the articles' ids, dates and where
-    they were found, where they are stored, the rejects, and their fingerprint rows (grouped
-    by spill partition; ``fd`` is the article's index in the batch) and short-line hash rows."""
+    they were found, where they are stored, the rejects, their short-line hash rows and
+    fingerprint counts.  The fingerprint rows themselves the worker spills (by slot:
+    ``job * batch_size + article's index in the batch``)."""
 
     ids: list[str]
     dates: list[str | None]
@@ -108,10 +99,6 @@ class _Prepared:
     rejects: list[tuple[int, Reject]]   # (line in the block, reject)
     lines: list[int]                    # each article's line in the block
     stored: tuple[str, int, np.ndarray, np.ndarray, int]
-    fh: np.ndarray
-    fd: np.ndarray
-    fp: np.ndarray
-    bounds: np.ndarray                  # rows grouped by spill partition
     lh: np.ndarray
     ld: np.ndarray
     tokens: int
@@ -130,9 +117,13 @@ def _parse(block: LineBlock) -> tuple[list[Article], list[int], list[tuple[int, 
     return arts, lines, rejects
 
 
-def _prepare_job(job: LineBlock | list[Article]) -> _Prepared:
-    """Parse (for a JSON Lines block), store, prepare and fingerprint one batch."""
+def _prepare_job(numbered: tuple[int, LineBlock | list[Article]]) -> _Prepared:
+    """Parse (for a JSON Lines block), store, prepare and fingerprint one batch; spill its
+    fingerprint rows."""
     cfg: ScanConfig = _STATE["config"]
+    index, job = numbered
+    if len(job.lines if isinstance(job, LineBlock) else job) > cfg.batch_size:
+        raise ValueError(f"a batch holds more than batch_size={cfg.batch_size} records")
     if isinstance(job, LineBlock):
         arts, lines, rejects = _parse(job)
         offsets = np.zeros(len(job.lines) + 1, np.int64)
@@ -151,11 +142,15 @@ def _prepare_job(job: LineBlock | list[Article]) -> _Prepared:
         wheres = [f"article {a.id}" for a in arts]
     batch = prepare_batch(arts, cfg.prepare)
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
-    fd = np.repeat(np.arange(len(arts), dtype=np.uint32), np.diff(first))
-    order, bounds = group_by_top_bits(fh, _STATE["partition_bits"])
+    fps: SharedSpill = _STATE["fps"]
+    slot = np.repeat(np.arange(len(arts), dtype=np.uint32) + np.uint32(index * cfg.batch_size), np.diff(first))
+    order, bounds = group_by_top_bits(fh, fps.parts.bit_length() - 1)
+    out = fps.writer()
+    out.add_grouped(bounds, h=fh[order], d=slot[order], p=fp[order])
+    out.flush()
     lh, ld = batch_line_hashes(batch)
     return _Prepared([a.id for a in arts], [a.date for a in arts], wheres, rejects, lines, stored,
-                     fh[order], fd[order], fp[order], bounds, lh, ld, len(batch.hash), np.diff(first))
+                     lh, ld, len(batch.hash), np.diff(first))
 
 
 def _align_codes(codes: np.ndarray) -> list[Pair]:
@@ -222,6 +217,7 @@ class _Corpus:
     tokens: int = 0
     doc_fps: list[np.ndarray] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
+    slot_doc: list[np.ndarray] = field(default_factory=list)  # per job: slot -> article (-1: none)
 
 
 def batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -248,9 +244,9 @@ def _count_lines(chunks: list[np.ndarray], counted: tuple[np.ndarray, np.ndarray
     return vals[first], np.add.reduceat(cnts, np.flatnonzero(first))
 
 
-def _take(res: _Prepared, corpus: _Corpus, store: ArticleStore, spill: FingerprintSpill) -> np.ndarray:
-    """Number a worker's articles (rejecting repeated ids), record where they are stored and
-    spill their fingerprints; returns their short-line hashes."""
+def _take(res: _Prepared, corpus: _Corpus, store: ArticleStore, stride: int) -> np.ndarray:
+    """Number a worker's articles (rejecting repeated ids) and record where they are
+    stored; returns their short-line hashes."""
     rejects = list(res.rejects)
     keep = np.ones(len(res.ids), np.bool_)
     for n, art_id in enumerate(res.ids):
@@ -268,34 +264,29 @@ def _take(res: _Prepared, corpus: _Corpus, store: ArticleStore, spill: Fingerpri
                     for m, n in enumerate(dup.tolist())]
     corpus.rejects += [r for _, r in sorted(rejects, key=lambda x: x[0])]
     kept = np.flatnonzero(keep)
-    number = np.full(len(res.ids), -1, np.int64)
+    number = np.full(stride, -1, np.int64)
     number[kept] = len(corpus.ids) + np.arange(len(kept))
+    corpus.slot_doc.append(number)
     corpus.ids += [res.ids[n] for n in kept.tolist()]
     corpus.dates += [res.dates[n] for n in kept.tolist()]
     store.add(name, base, starts[kept], ends[kept], kind)
     corpus.doc_fps.append(res.nfp[kept])
     corpus.tokens += res.tokens
-    fd, ld = number[res.fd], number[res.ld]
-    if len(kept) < len(keep):
-        ok = fd >= 0
-        spill.add_rows(res.fh[ok], fd[ok].astype(np.uint32), res.fp[ok])
-        return res.lh[ld >= 0]
-    spill.add_grouped(res.bounds, h=res.fh, d=fd.astype(np.uint32), p=res.fp)
-    return res.lh
+    return res.lh[number[res.ld] >= 0]
 
 
 def _fingerprint_pass(jobs: Iterable[LineBlock | list[Article]], cfg: ScanConfig, corpus: _Corpus,
-                      store: ArticleStore, spill: FingerprintSpill,
+                      store: ArticleStore, fps: SharedSpill,
                       progress: Progress | None) -> np.ndarray:
     """Pass 1; returns the hashes of the corpus's common short lines (boilerplate)."""
     pending: list[np.ndarray] = []
     counted = (np.zeros(0, np.uint64), np.zeros(0, np.int64))
     pending_rows = 0
-    _STATE.update(config=cfg, store=store.dir, partition_bits=spill.parts.bit_length() - 1)
+    _STATE.update(config=cfg, store=store.dir, fps=fps)
     try:
         with _pool(cfg.workers) as pool:
-            for res in _ordered_map(pool, _prepare_job, jobs, 2 * cfg.workers):
-                lines = _take(res, corpus, store, spill)
+            for res in _ordered_map(pool, _prepare_job, enumerate(jobs), 2 * cfg.workers):
+                lines = _take(res, corpus, store, cfg.batch_size)
                 pending.append(lines)
                 pending_rows += len(lines)
                 if pending_rows > 4_000_000:
@@ -309,31 +300,39 @@ def _fingerprint_pass(jobs: Iterable[LineBlock | list[Article]], cfg: ScanConfig
 
 
 _PAIR_COLUMNS = {"c": np.dtype(np.int64), "l": np.dtype(np.uint32), "r": np.dtype(np.uint32)}
+#: fingerprint rows: hash, slot of the article (see _Prepared), token position
+_FP_COLUMNS = {"h": np.dtype(np.uint64), "d": np.dtype(np.uint32), "p": np.dtype(np.uint32)}
 
 
-def _join_partition(p: int) -> tuple[list[tuple[int, np.ndarray]], int]:
+def _join_partition(p: int) -> tuple[list[tuple[int, np.ndarray]], int, int]:
     """Worker: the (pair, shared fingerprint) rows of fingerprint partition ``p``, spilled
-    by pair to this process's own folder; returns the big buckets and the row count."""
+    by pair to this process's own folder; returns the big buckets, the number of pair rows
+    and of fingerprint rows."""
     cfg: ScanConfig = _STATE["config"]
-    part = _STATE["spill"].read(p)
+    part = _STATE["fps"].read(p)
     if part is None:
-        return [], 0
-    codes, pl, pr, big = bucket_pairs(part["h"], part["d"], part["p"], _STATE["rank"],
-                                      cfg.candidates.bucket_cap)
-    del part
-    parts = _STATE["pair_parts"]
-    order, bounds = group_order((codes >> 32) % parts, parts)
-    out = PartitionedSpill(_STATE["pairs"] / f"w{os.getpid()}", _PAIR_COLUMNS, parts)
+        return [], 0, 0
+    doc = _STATE["slot_doc"][part["d"]]
+    h, pos = part["h"], part["p"]
+    if (doc < 0).any():  # rows of articles rejected as repeated ids
+        ok = doc >= 0
+        doc, h, pos = doc[ok], h[ok], pos[ok]
+    codes, pl, pr, big = bucket_pairs(h, doc.astype(np.uint32), pos, _STATE["rank"], cfg.candidates.bucket_cap)
+    nrows = len(h)
+    del part, h, pos, doc
+    pairs: SharedSpill = _STATE["pairs"]
+    order, bounds = group_order((codes >> 32) % pairs.parts, pairs.parts)
+    out = pairs.writer()
     out.add_grouped(bounds, c=codes[order], l=pl[order], r=pr[order])
     out.flush()
-    return big, len(codes)
+    return big, len(codes), nrows
 
 
 def _pair_partition(q: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Worker: (pair codes, shared fingerprints, co-located?) of pair partition ``q``, for
     pairs sharing enough fingerprints to be candidates."""
     cc = _STATE["config"].candidates
-    part = read_partition(sorted(_STATE["pairs"].iterdir()), q, _PAIR_COLUMNS)
+    part = _STATE["pairs"].read(q)
     if part is None:
         e = np.zeros(0, np.int64)
         return e, e, np.zeros(0, np.bool_)
@@ -341,35 +340,35 @@ def _pair_partition(q: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                     drift=cc.colocated_drift, min_count=min(cc.min_shared, cc.short_min_shared))
 
 
-def _candidate_pass(spill: FingerprintSpill, rank: np.ndarray, doc_fps: np.ndarray, cfg: ScanConfig,
-                    tmp: Path, progress: Progress | None) -> tuple[Candidates, int]:
+def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, doc_fps: np.ndarray,
+                    cfg: ScanConfig, tmp: Path, progress: Progress | None) -> tuple[Candidates, int, int]:
     """Join fingerprint partitions into (pair, shared fingerprint) rows, spilled by pair so
     that each pair's evidence is read back together; keep the candidate pairs.  Both steps
-    run one partition per worker.  Returns the candidates and the number of (pair, shared
-    fingerprint) rows."""
-    spill.flush()
-    (tmp / "pairs").mkdir()
-    _STATE.update(config=cfg, spill=spill, rank=rank, pairs=tmp / "pairs", pair_parts=spill.parts)
+    run one partition per worker.  Returns the candidates and the numbers of (pair, shared
+    fingerprint) rows and of fingerprint rows."""
+    pairs = SharedSpill(tmp / "pairs", _PAIR_COLUMNS, fps.parts)
+    _STATE.update(config=cfg, fps=fps, slot_doc=slot_doc, rank=rank, pairs=pairs)
     big: list[tuple[int, np.ndarray]] = []
-    rows = 0
+    rows = nfps = 0
     found = [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.bool_))]
-    steps = 2 * spill.parts
+    steps = 2 * fps.parts
     try:
         with _pool(cfg.workers) as pool:
-            for n, (b, r) in enumerate(_ordered_map(pool, _join_partition, range(spill.parts), 2 * cfg.workers), 1):
+            for n, (b, r, f) in enumerate(_ordered_map(pool, _join_partition, range(fps.parts), 2 * cfg.workers), 1):
                 big += b
                 rows += r
+                nfps += f
                 if progress:
                     progress("join", n, steps)
-            for n, res in enumerate(_ordered_map(pool, _pair_partition, range(spill.parts), 2 * cfg.workers),
-                                    spill.parts + 1):
+            for n, res in enumerate(_ordered_map(pool, _pair_partition, range(fps.parts), 2 * cfg.workers),
+                                    fps.parts + 1):
                 found.append(res)
                 if progress:
                     progress("join", n, steps)
     finally:
         _STATE.clear()
     codes, counts, colo = (np.concatenate(x) for x in zip(*found, strict=True))
-    return make_candidates(codes, counts, colo, big, cfg.candidates, doc_fps), rows
+    return make_candidates(codes, counts, colo, big, cfg.candidates, doc_fps), rows, nfps
 
 
 def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stage: str) -> list[Pair]:
@@ -412,6 +411,25 @@ def scan_articles(articles: Iterable[Article], config: ScanConfig | None = None,
     return scan_batches(batched(articles, cfg.batch_size), cfg, progress=progress, workdir=workdir)
 
 
+def _warm_up(cfg: ScanConfig) -> None:
+    """Load every kernel and lookup table once in this process, before workers are forked:
+    each forked worker would otherwise build the tables and load the compiled code again."""
+    arts = [Article("w0", "LONDON (AP) - One two three four five six seven eight nine ten.\nComments"),
+            Article("w1", "One two three four five six seven eight nine ten eleven.", "One")]
+    batch = prepare_batch(arts, cfg.prepare)
+    batch.mask_common_lines(np.array([1], np.uint64))
+    fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
+    batch_line_hashes(batch)
+    group_by_top_bits(fh, 4)
+    pos, hashes, runs, afirst = anchor_index_docs(batch.hash, batch.boiler, batch.tok_first, cfg.align.anchor_k)
+    ix = [(pos[afirst[d]:afirst[d + 1]], hashes[afirst[d]:afirst[d + 1]], runs[afirst[d]:afirst[d + 1]]) for d in (0, 1)]
+    align_indexed_pair(batch.prepared(0), batch.prepared(1), ix[0], ix[1], cfg.align)
+    docs = np.repeat(np.arange(2, dtype=np.uint32), np.diff(first))
+    codes, pl, pr, _ = bucket_pairs(fh, docs, fp, np.arange(2), cfg.candidates.bucket_cap)
+    evidence(codes, pl, pr, within=1, drift=1)
+    group_order(np.zeros(1, np.int64), 1)
+
+
 def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig | None = None, *,
                  progress: Progress | None = None, workdir: str | Path | None = None) -> ScanResult:
     """:func:`scan_articles` over batches: lists of articles or raw JSON Lines blocks (as
@@ -420,15 +438,18 @@ def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig |
     timings: dict[str, float] = {}
     corpus = _Corpus()
     t0 = time.perf_counter()
+    _warm_up(cfg)
     with tempfile.TemporaryDirectory(prefix="copydesk-", dir=workdir) as tmp:
         store = ArticleStore(Path(tmp) / "articles")
-        spill = FingerprintSpill(Path(tmp) / "fingerprints", parts=16)
-        common = _fingerprint_pass(jobs, cfg, corpus, store, spill, progress)
+        fps = SharedSpill(Path(tmp) / "fingerprints", _FP_COLUMNS, parts=16)
+        common = _fingerprint_pass(jobs, cfg, corpus, store, fps, progress)
         timings["prepare"] = time.perf_counter() - t0
 
         t = time.perf_counter()
         doc_fps = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)
-        cands, pair_rows = _candidate_pass(spill, _id_rank(corpus.ids), doc_fps, cfg, Path(tmp), progress)
+        slot_doc = np.concatenate([np.zeros(0, np.int64), *corpus.slot_doc])
+        cands, pair_rows, nfps = _candidate_pass(fps, slot_doc, _id_rank(corpus.ids), doc_fps, cfg, Path(tmp),
+                                                 progress)
         codes = (cands.left << 32) | cands.right
         timings["candidates"] = time.perf_counter() - t
 
@@ -459,7 +480,7 @@ def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig |
         pairs.sort(key=lambda p: (p.a, p.b))
     timings["families"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
-    stats = {"articles": len(corpus.ids), "tokens": corpus.tokens, "fingerprints": spill.rows, "shared_fingerprint_pairs": pair_rows,
+    stats = {"articles": len(corpus.ids), "tokens": corpus.tokens, "fingerprints": nfps, "shared_fingerprint_pairs": pair_rows,
              "boilerplate_lines": int(len(common)), "candidates": int(len(codes)),
              "candidates_second_round": int(len(extra)), "family_completion": int(len(missing)),
              "big_buckets": len(cands.big_buckets),

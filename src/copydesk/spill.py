@@ -117,6 +117,30 @@ class PartitionedSpill:
                 yield cols
 
 
+class SharedSpill:
+    """A :class:`PartitionedSpill` written by several processes at once: each appends to its
+    own folder under ``directory`` (named by process id, see :meth:`writer`); a partition is
+    read back from all of them (:meth:`read`)."""
+
+    def __init__(self, directory: Path, columns: dict[str, Any], parts: int) -> None:
+        self.dir = Path(directory)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.columns = {name: np.dtype(dt) for name, dt in columns.items()}
+        self.parts = parts
+        self._writers: dict[int, PartitionedSpill] = {}
+
+    def writer(self) -> PartitionedSpill:
+        """This process's spill (flush it before its rows are read)."""
+        pid = os.getpid()
+        if pid not in self._writers:
+            self._writers[pid] = PartitionedSpill(self.dir / f"w{pid}", self.columns, self.parts)
+        return self._writers[pid]
+
+    def read(self, p: int) -> dict[str, np.ndarray] | None:
+        """Partition ``p`` from every writer (files removed; None if empty)."""
+        return read_partition(sorted(x for x in self.dir.iterdir() if x.is_dir()), p, self.columns)
+
+
 def read_partition(dirs: list[Path], p: int, columns: dict[str, np.dtype]) -> dict[str, np.ndarray] | None:
     """Partition ``p`` of the :class:`PartitionedSpill` s written in ``dirs`` (same columns,
     e.g. one per worker process), concatenated; its files are removed.  None if empty."""
