@@ -138,3 +138,21 @@ def test_digit_flag_survives_ocr_skeleton() -> None:
     t = tokenize("10 1985 2017 ² lol 8oot?")
     assert t.digit.tolist() == [True, True, True, True, False, True]
     assert tokenize_reference("10 1985 2017 ² lol 8oot?").digit.tolist() == t.digit.tolist()
+
+
+def test_cached_fold_tables_equal_freshly_built_ones() -> None:
+    from copydesk.textnorm import _build_fold_tables, fold_tables, packed_table
+
+    for cached, fresh in zip(fold_tables(), _build_fold_tables(), strict=True):
+        assert np.array_equal(cached, fresh)
+    packed = packed_table()
+    is_space, start, length, chars, is_digit = fold_tables()
+    for cp in (ord("a"), ord("M"), ord("\u00e6"), ord("\ufb03"), ord(" "), ord("7"), 0xFDFA):
+        v = int(packed[cp])
+        assert bool(v >> 56 & 1) == bool(is_space[cp]) and bool(v >> 57 & 1) == bool(is_digit[cp])
+        n = v >> 48 & 0xF
+        if length[cp] <= 3:
+            assert n == length[cp]
+            assert [v >> (16 * t) & 0xFFFF for t in range(n)] == chars[start[cp]:start[cp] + n].tolist()
+        else:
+            assert n == 15

@@ -122,14 +122,17 @@ def _prepare_job(numbered: tuple[int, LineBlock | list[Article]]) -> _Prepared:
     fingerprint rows."""
     cfg: ScanConfig = _STATE["config"]
     index, job = numbered
-    if len(job.lines if isinstance(job, LineBlock) else job) > cfg.batch_size:
+    if isinstance(job, LineBlock):
+        job = job.load()
+    if len(job.lines or () if isinstance(job, LineBlock) else job) > cfg.batch_size:
         raise ValueError(f"a batch holds more than batch_size={cfg.batch_size} records")
     if isinstance(job, LineBlock):
         arts, lines, rejects = _parse(job)
-        offsets = np.zeros(len(job.lines) + 1, np.int64)
-        np.cumsum([len(x) for x in job.lines], out=offsets[1:])
+        raw = job.lines or []
+        offsets = np.zeros(len(raw) + 1, np.int64)
+        np.cumsum([len(x) for x in raw], out=offsets[1:])
         at = np.asarray(lines, np.int64)
-        name, base = append_file(_STATE["store"], b"".join(job.lines))
+        name, base = append_file(_STATE["store"], b"".join(raw))
         stored = (name, base, offsets[at], offsets[at + 1], JSON_LINE)
         wheres = [f"{job.where}:{job.first + n}" for n in lines]
     else:

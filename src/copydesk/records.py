@@ -38,6 +38,9 @@ class Passage:
         return {"a_start": self.a_start, "a_end": self.a_end,
                 "b_start": self.b_start, "b_end": self.b_end}
 
+    def __reduce__(self) -> tuple[Any, ...]:  # pickles fast (workers send many of these)
+        return Passage, (self.a_start, self.a_end, self.b_start, self.b_end)
+
 
 @dataclass(frozen=True, slots=True)
 class Pair:
@@ -57,6 +60,10 @@ class Pair:
                 "coverage_a": round(self.coverage_a, 4), "coverage_b": round(self.coverage_b, 4),
                 "passages": [p.to_dict() for p in self.passages],
                 "origin_reason": self.origin_reason}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Pair, (self.a, self.b, self.relation, self.origin, self.coverage_a, self.coverage_b,
+                      self.passages, self.origin_reason)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,14 @@ check they agree on random text.
 
 from __future__ import annotations
 
+import hashlib
+import inspect
+import os
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numba as nb
 import numpy as np
@@ -53,9 +58,39 @@ def has_digit(c: str) -> bool:
     return any(x.isdigit() and ord(x) < _TABLE_SIZE for x in s)
 
 
+def _tables_cache() -> Path:
+    """Where the folding tables are cached: beside numba's cache, keyed by everything they
+    are computed from (the folding code, the OCR table, the Unicode version)."""
+    spec = "".join(inspect.getsource(f) for f in (fold_char, has_digit, _build_fold_tables))
+    key = hashlib.blake2b(f"{spec}{OCR_SKELETON}{_TABLE_SIZE}{unicodedata.unidata_version}".encode(),
+                          digest_size=8).hexdigest()
+    return Path(__file__).parent / "__pycache__" / f"fold-tables-{key}.npz"
+
+
 @lru_cache(maxsize=1)
 def fold_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(is_space, fold_start, fold_len, fold_chars, is_digit) lookup tables for the BMP."""
+    """(is_space, fold_start, fold_len, fold_chars, is_digit) lookup tables for the BMP.
+    Computing them takes half a second, so they are cached on disk when possible."""
+    names = ("is_space", "start", "length", "chars", "is_digit")
+    try:
+        path = _tables_cache()
+        with np.load(path) as z:
+            return tuple(z[n] for n in names)  # type: ignore[return-value]
+    except (OSError, KeyError, ValueError):
+        pass
+    tables = _build_fold_tables()
+    try:
+        path.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz")
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **dict(zip(names, tables, strict=True)))
+        os.replace(tmp, path)
+    except OSError:  # a read-only install: compute each time
+        pass
+    return tables
+
+
+def _build_fold_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     is_space = np.zeros(_TABLE_SIZE, dtype=np.bool_)
     is_digit = np.zeros(_TABLE_SIZE, dtype=np.bool_)
     start = np.zeros(_TABLE_SIZE, dtype=np.int32)
@@ -84,15 +119,14 @@ def packed_table() -> np.ndarray:
     each), their count (bits 48-51; 15 means "more, see fold_tables"), and the space and
     digit flags (bits 56, 57)."""
     is_space, start, length, chars, is_digit = fold_tables()
-    out = np.zeros(_TABLE_SIZE, np.uint64)
-    for cp in range(_TABLE_SIZE):
-        n = int(length[cp])
-        v = (min(n, 15) if n <= 3 else 15) << 48
-        if n <= 3:
-            for t in range(n):
-                v |= int(chars[start[cp] + t]) << (16 * t)
-        v |= (int(is_space[cp]) << 56) | (int(is_digit[cp]) << 57)
-        out[cp] = v
+    n = length.astype(np.uint64)
+    small = length <= 3
+    out = np.where(small, n, np.uint64(15)) << np.uint64(48)
+    for t in range(3):
+        c = chars[np.minimum(start + t, len(chars) - 1)].astype(np.uint64)
+        out |= np.where(small & (length > t), c << np.uint64(16 * t), np.uint64(0))
+    out |= is_space.astype(np.uint64) << np.uint64(56)
+    out |= is_digit.astype(np.uint64) << np.uint64(57)
     return out
 
 

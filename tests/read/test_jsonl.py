@@ -512,6 +512,8 @@ def _flatten_blocks(path: str | Path, size: int) -> list[tuple[str, object]]:
             out.append((block.where, block))
             continue
         assert isinstance(block, LineBlock)
+        block = block.load()
+        assert block.lines is not None
         assert block.where == where and block.first == first
         assert 0 < len(block.lines) <= size
         first += len(block.lines)
@@ -583,7 +585,29 @@ def test_truncated_gzip_blocks_end_in_one_reject(tmp_path: Path, size: int) -> N
     rejects = [x for x in items if isinstance(x, Reject)]
     assert len(rejects) == 1 and items[-1] is rejects[0]
     assert rejects[0].reason.startswith("unreadable gzip")
-    nread = sum(len(b.lines) for b in items if isinstance(b, LineBlock))
+    nread = sum(len(b.load().lines or ()) for b in items if isinstance(b, LineBlock))
     assert 0 < nread < 2000
     assert rejects[0].where == f"{path}:{nread + 1}"
     assert _flatten_blocks(path, size) == _flatten_rows(iter_rows(path))
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 64, 1 << 20])
+@pytest.mark.parametrize("size", [1, 2, 5, 100])
+@pytest.mark.parametrize("tail", [b"", b"\n", b"\n\n"])
+def test_file_blocks_split_like_line_iteration(tmp_path: Path, chunk: int, size: int, tail: bytes) -> None:
+    """Byte-span blocks hold exactly the lines file iteration gives, whatever the read size."""
+    from copydesk.read.jsonl import _file_blocks
+
+    data = b"\n".join(f'{{"id": "{i}", "text": "{"x" * (i % 9)}"}}'.encode() for i in range(23)) + tail
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(data)
+    with open(path, "rb") as f:
+        expected = [line.rstrip(b"\n") for line in f]
+    got, first = [], 1
+    for block in _file_blocks(path, size, chunk=chunk):
+        assert block.first == first and block.lines is None
+        lines = block.load().lines
+        assert lines is not None and 0 < len(lines) <= size
+        got += lines
+        first += len(lines)
+    assert got == expected

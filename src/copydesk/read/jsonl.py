@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import orjson
 
 from ..errors import InputError
@@ -52,11 +53,27 @@ def check(path: str | Path) -> None:
 
 @dataclass(frozen=True, slots=True)
 class LineBlock:
-    """Consecutive raw lines of one JSON Lines input; ``lines[0]`` is line ``first``."""
+    """Consecutive raw lines of one JSON Lines input; ``lines[0]`` is line ``first``.  A
+    block of a plain file may instead name its bytes (``span``: path, offset, size) so that
+    whoever parses it reads them (:meth:`load`) and the lines never cross a pipe."""
 
     where: str
     first: int
-    lines: list[bytes]
+    lines: list[bytes] | None
+    span: tuple[str, int, int] | None = None
+
+    def load(self) -> LineBlock:
+        """This block with its lines in memory."""
+        if self.lines is not None or self.span is None:
+            return self
+        path, offset, size = self.span
+        with open(path, "rb") as f:
+            f.seek(offset)
+            data = f.read(size)
+        lines = data.split(b"\n")
+        if data.endswith(b"\n"):
+            lines.pop()
+        return LineBlock(self.where, self.first, lines)
 
 
 def _open_lines(path: str | Path) -> Iterator[Iterator[bytes | Reject]]:
@@ -91,6 +108,9 @@ def iter_blocks(path: str | Path, size: int) -> Iterator[LineBlock | Reject]:
     """The raw lines of a JSON Lines input in blocks of ``size`` (parse them with
     :func:`parse_block`); an unreadable gzip tail arrives as a :class:`Reject`."""
     where = STDIN if str(path) == "-" else str(path)
+    if where != STDIN and not is_gzip(path):
+        yield from _file_blocks(path, size)
+        return
     for lines in _open_lines(path):
         first = 1
         while True:
@@ -108,8 +128,33 @@ def iter_blocks(path: str | Path, size: int) -> Iterator[LineBlock | Reject]:
                 return
 
 
+def _file_blocks(path: str | Path, size: int, chunk: int = 1 << 24) -> Iterator[LineBlock]:
+    """Blocks of ``size`` lines of a plain file, as byte spans: the file is scanned for
+    newlines (vectorized), not split into lines here."""
+    where = str(path)
+    first = 1      # line number of the next block's first line
+    start = 0      # byte offset of the next block's first line
+    pending = 0    # complete lines seen since start
+    pos = 0        # bytes read so far
+    with open(path, "rb") as f:
+        while data := f.read(chunk):
+            ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10) + (pos + 1)
+            i = 0
+            while pending + len(ends) - i >= size:
+                i += size - pending
+                end = int(ends[i - 1])
+                yield LineBlock(where, first, None, (where, start, end - start))
+                first, start, pending = first + size, end, 0
+            pending += len(ends) - i
+            pos += len(data)
+    if pos > start:
+        yield LineBlock(where, first, None, (where, start, pos - start))
+
+
 def parse_block(block: LineBlock) -> Iterator[tuple[int, Row | Reject]]:
     """(index in the block, row or reject) for every non-blank line of ``block``."""
+    block = block.load()
+    assert block.lines is not None
     for n, line in enumerate(block.lines):
         item = parse_record(line, block.where, block.first + n)
         if item is not None:
