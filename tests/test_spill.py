@@ -8,33 +8,52 @@ import numpy as np
 import pytest
 
 from copydesk.records import Article
-from copydesk.spill import JSON_LINE, PACKED, ArticleStore, FingerprintSpill, append_file, pack
+from copydesk.spill import (
+    JSON_LINE,
+    PACKED,
+    ArticleStore,
+    PartitionedSpill,
+    SharedSpill,
+    append_file,
+    pack,
+)
+
+_COLS = {"h": np.uint64, "d": np.uint32, "p": np.uint32}
 
 
 @pytest.mark.parametrize("parts", [1, 4, 16])
-def test_fingerprint_spill_keeps_every_row(tmp_path: Path, parts: int) -> None:
+def test_partitioned_spill_keeps_every_row(tmp_path: Path, parts: int) -> None:
     rng = np.random.default_rng(parts)
-    spill = FingerprintSpill(tmp_path / "fp", parts=parts, buffer_rows=1000)
+    spill = PartitionedSpill(tmp_path / "fp", _COLS, parts=parts, buffer_rows=1000)
     rows = []
     for _ in range(7):
         h = rng.integers(0, 2**64 - 1, 900, dtype=np.uint64)
         d = rng.integers(0, 2**32 - 1, 900, dtype=np.uint64).astype(np.uint32)
         pos = rng.integers(0, 5000, 900).astype(np.uint32)
-        spill.add_rows(h, d, pos)
+        spill.add((h % np.uint64(parts)).astype(np.int64), h=h, d=d, p=pos)
         rows += list(zip(h.tolist(), d.tolist(), pos.tolist(), strict=True))
     got = []
     for part in spill.partitions():
         h = part["h"]
-        if parts > 1:  # one partition holds one range of top bits
-            assert len(np.unique(h >> np.uint64(64 - (parts.bit_length() - 1)))) == 1
+        assert len(np.unique(h % np.uint64(parts))) == 1  # one partition per read
+        assert all(part[c].flags.c_contiguous and part[c].dtype == _COLS[c] for c in _COLS)
         got += list(zip(h.tolist(), part["d"].tolist(), part["p"].tolist(), strict=True))
     assert sorted(got) == sorted(rows)
     assert spill.rows == len(rows)
+    assert not list(spill.dir.iterdir())  # read partitions are removed
 
 
-def test_fingerprint_spill_rejects_odd_partition_counts(tmp_path: Path) -> None:
-    with pytest.raises(ValueError):
-        FingerprintSpill(tmp_path, parts=3)
+def test_shared_spill_reads_a_partition_from_every_writer(tmp_path: Path) -> None:
+    shared = SharedSpill(tmp_path / "s", _COLS, parts=4)
+    other = PartitionedSpill(shared.dir / "w-other", _COLS, parts=4)  # as another process would
+    for spill, base in ((shared.writer(), 0), (other, 100)):
+        h = np.arange(base, base + 8, dtype=np.uint64)
+        spill.add_grouped(np.array([0, 2, 4, 6, 8]), h=h, d=h.astype(np.uint32), p=h.astype(np.uint32))
+        spill.flush()
+    assert shared.writer() is shared.writer()
+    got = shared.read(1)
+    assert got is not None and sorted(got["h"].tolist()) == [2, 3, 102, 103]
+    assert shared.read(1) is None
 
 
 def test_article_store_round_trip(tmp_path: Path) -> None:
@@ -60,16 +79,3 @@ def test_article_store_round_trip(tmp_path: Path) -> None:
     assert (j1.id, j1.text, j1.title) == ("j1", "from a line", "T1")
     assert (j2.id, j2.text, j2.date) == ("j2", "second", "2021-03-04")
     assert reader.raw_text(3) == lines[0].decode().rstrip("\n")
-
-
-def test_sorted_rows_land_in_their_partitions(tmp_path: Path) -> None:
-    rng = np.random.default_rng(3)
-    h = np.sort(rng.integers(0, 2**64 - 1, 5000, dtype=np.uint64))
-    d = rng.integers(0, 1000, 5000).astype(np.uint32)
-    p = rng.integers(0, 1000, 5000).astype(np.uint32)
-    a, b = FingerprintSpill(tmp_path / "a", parts=8), FingerprintSpill(tmp_path / "b", parts=8)
-    a.add_rows(h, d, p)
-    b.add_sorted_rows(h, d, p)
-    for x, y in zip(a.partitions(), b.partitions(), strict=True):
-        for col in "hdp":
-            assert np.array_equal(np.sort(x[col]), np.sort(y[col]))

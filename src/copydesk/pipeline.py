@@ -444,7 +444,7 @@ def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig |
     _warm_up(cfg)
     with tempfile.TemporaryDirectory(prefix="copydesk-", dir=workdir) as tmp:
         store = ArticleStore(Path(tmp) / "articles")
-        fps = SharedSpill(Path(tmp) / "fingerprints", _FP_COLUMNS, parts=16)
+        fps = SharedSpill(Path(tmp) / "fingerprints", _FP_COLUMNS, parts=64)
         common = _fingerprint_pass(jobs, cfg, corpus, store, fps, progress)
         timings["prepare"] = time.perf_counter() - t0
 

@@ -2,8 +2,8 @@
 
 * :class:`PartitionedSpill` — rows of numpy columns in partition files, read back one
   partition at a time: the candidate join holds one partition in memory (a hash-partitioned
-  external join).  :class:`FingerprintSpill` partitions (fingerprint, document, position)
-  rows by the fingerprint's top bits.
+  external join).  :class:`SharedSpill` is one written by several processes at once (the
+  scan's workers spill fingerprint rows, partitioned by the hash's top bits, and pair rows).
 * :class:`ArticleStore` — every accepted article written once, read back by index when a
   candidate pair is aligned.
 """
@@ -45,8 +45,9 @@ def group_order(groups: np.ndarray, ngroups: int) -> tuple[np.ndarray, np.ndarra
 
 
 class PartitionedSpill:
-    """Rows of named numpy columns appended to ``parts`` partition files; read back one
-    partition at a time.  The caller says which partition each row goes to."""
+    """Rows of named numpy columns appended to ``parts`` partition files (one file of packed
+    records per partition); read back one partition at a time.  The caller says which
+    partition each row goes to."""
 
     def __init__(self, directory: Path, columns: dict[str, Any], parts: int = 16,
                  buffer_rows: int = 1 << 20) -> None:
@@ -55,29 +56,19 @@ class PartitionedSpill:
         self.dir = Path(directory)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.columns = {name: np.dtype(dt) for name, dt in columns.items()}
+        self.record = record_dtype(self.columns)
         self.parts = parts
         self.buffer_rows = buffer_rows
         self._buf: list[list[dict[str, np.ndarray]]] = [[] for _ in range(parts)]
         self._buffered = 0
         self.rows = 0
 
-    def _path(self, part: int, name: str) -> Path:
-        return self.dir / f"part{part:03d}.{name}"
-
     def add(self, part: np.ndarray, **cols: np.ndarray) -> None:
         """Append rows; ``part[i]`` is row i's partition (0 <= part < parts)."""
         if not len(part):
             return
-        order = np.argsort(part, kind="stable")
-        bounds = np.searchsorted(part[order], np.arange(self.parts + 1))
-        for p in range(self.parts):
-            sel = order[bounds[p]:bounds[p + 1]]
-            if len(sel):
-                self._buf[p].append({n: cols[n][sel] for n in self.columns})
-        self.rows += len(part)
-        self._buffered += len(part)
-        if self._buffered >= self.buffer_rows:
-            self.flush()
+        order, bounds = group_order(part, self.parts)
+        self.add_grouped(bounds, **{n: cols[n][order] for n in self.columns})
 
     def add_grouped(self, bounds: np.ndarray, **cols: np.ndarray) -> None:
         """Append rows already grouped by partition: partition p's rows are
@@ -96,15 +87,16 @@ class PartitionedSpill:
         for p, chunks in enumerate(self._buf):
             if not chunks:
                 continue
-            for name, dt in self.columns.items():
-                with open(self._path(p, name), "ab") as f:
-                    for c in chunks:
-                        np.ascontiguousarray(c[name], dt).tofile(f)
+            rec = np.empty(sum(len(c[next(iter(self.columns))]) for c in chunks), self.record)
+            for name in self.columns:
+                rec[name] = np.concatenate([c[name] for c in chunks])
+            with open(partition_path(self.dir, p), "ab") as f:
+                rec.tofile(f)
             chunks.clear()
         self._buffered = 0
 
     def read(self, p: int) -> dict[str, np.ndarray] | None:
-        """The columns of partition ``p`` (None if empty), removing its files; call
+        """The columns of partition ``p`` (None if empty), removing its file; call
         :meth:`flush` first.  Any process may read a partition (one reader per partition)."""
         return read_partition([self.dir], p, self.columns)
 
@@ -115,6 +107,15 @@ class PartitionedSpill:
             cols = self.read(p)
             if cols is not None:
                 yield cols
+
+
+def record_dtype(columns: dict[str, np.dtype]) -> np.dtype:
+    """The packed record of a spill's columns."""
+    return np.dtype([(n, dt) for n, dt in columns.items()])
+
+
+def partition_path(directory: Path, p: int) -> Path:
+    return Path(directory) / f"part{p:03d}.rows"
 
 
 class SharedSpill:
@@ -143,39 +144,19 @@ class SharedSpill:
 
 def read_partition(dirs: list[Path], p: int, columns: dict[str, np.dtype]) -> dict[str, np.ndarray] | None:
     """Partition ``p`` of the :class:`PartitionedSpill` s written in ``dirs`` (same columns,
-    e.g. one per worker process), concatenated; its files are removed.  None if empty."""
-    found: dict[str, list[np.ndarray]] = {n: [] for n in columns}
+    e.g. one per worker process), as contiguous columns; its files are removed.  None if
+    empty."""
+    record = record_dtype(columns)
+    found = []
     for d in dirs:
-        paths = {n: Path(d) / f"part{p:03d}.{n}" for n in columns}
-        if not all(x.exists() for x in paths.values()):
-            continue
-        for n, dt in columns.items():
-            found[n].append(np.fromfile(paths[n], dtype=dt))
-        for x in paths.values():
-            x.unlink()
-    if not found[next(iter(columns))]:
+        path = partition_path(d, p)
+        if path.exists():
+            found.append(np.fromfile(path, dtype=record))
+            path.unlink()
+    if not found:
         return None
-    return {n: np.concatenate(v) if len(v) > 1 else v[0] for n, v in found.items()}
-
-
-class FingerprintSpill(PartitionedSpill):
-    """(fingerprint hash, document, token position) rows, partitioned by the hash's top bits."""
-
-    def __init__(self, directory: Path, parts: int = 16, buffer_rows: int = 1 << 20) -> None:
-        if parts & (parts - 1):
-            raise ValueError("parts must be a power of two")
-        super().__init__(directory, {"h": np.uint64, "d": np.uint32, "p": np.uint32}, parts, buffer_rows)
-        self.shift = np.uint64(64 - (parts.bit_length() - 1))
-
-    def add_sorted_rows(self, hashes: np.ndarray, docs: np.ndarray, pos: np.ndarray) -> None:
-        """:meth:`add_rows` for rows sorted by hash (cheaper: no partition sort)."""
-        edges = (np.arange(1, self.parts, dtype=np.uint64) << self.shift) if self.parts > 1 else np.zeros(0, np.uint64)
-        bounds = np.concatenate(([0], np.searchsorted(hashes, edges), [len(hashes)]))
-        self.add_grouped(bounds, h=hashes, d=docs, p=pos)
-
-    def add_rows(self, hashes: np.ndarray, docs: np.ndarray, pos: np.ndarray) -> None:
-        part = (hashes >> self.shift).astype(np.int64) if self.parts > 1 else np.zeros(len(hashes), np.int64)
-        self.add(part, h=hashes, d=docs, p=pos)
+    rows = np.concatenate(found) if len(found) > 1 else found[0]
+    return {n: np.ascontiguousarray(rows[n]) for n in columns}
 
 
 _NONE = 0xFFFFFFFF
