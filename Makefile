@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench profile clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ $(PEERS)/.installed: bench/requirements-peers.txt
 # speed benchmark against the MinHash dedup tools (minutes; not part of the tests)
 bench: $(STAMP) $(PEERS)/.installed
 	$(BIN)/python bench/scale.py --docs 10000 --record bench/RESULTS.md
+
+# where a scan's time goes (py-spy over all processes); DOCS picks the generated corpus
+DOCS ?= 100000
+profile: $(STAMP)
+	$(BIN)/python -m pip install --quiet py-spy
+	$(BIN)/python bench/profile.py bench/data/$(DOCS)/corpus.jsonl
 
 clean:
 	rm -rf $(VENV) results build src/*.egg-info .pytest_cache .ruff_cache

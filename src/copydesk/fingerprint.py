@@ -112,34 +112,61 @@ def shingle_at(th, i, k):  # pragma: no cover - jit
     return x ^ (x >> np.uint64(31))
 
 
+#: the shingle multiplier to the powers 0..16 (mod 2**64), for rolling shingle hashes
+_POWERS = np.array([pow(0x9E3779B97F4A7C15, e, 1 << 64) for e in range(17)], np.uint64)
+
+
 @nb.njit(cache=True, nogil=True)
-def _select_kernel(th, k, window):  # pragma: no cover - jit
-    n = len(th) - k + 1
+def winnow_into(th, a, n, k, window, powers, sh, out):  # pragma: no cover - jit
+    """Winnow the ``n`` k-shingles of ``th[a:a + n + k - 1]``: their hashes go to ``sh[:n]``,
+    the selected positions (relative to ``a``, ascending, unique) to ``out``; returns how
+    many.  Shingle hashes are rolled (the same values as :func:`shingle_at`) and the window
+    minimum is only searched again when it leaves the window."""
     if n <= 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.uint64)
-    sh = np.empty(n, np.uint64)
+        return 0
+    top = powers[k - 1]
+    acc = np.uint64(0)
+    for t in range(k):
+        acc = acc * powers[1] + th[a + t]
     for i in range(n):
-        sh[i] = shingle_at(th, i, k)
-    pos = np.empty(n, np.int64)
-    m = 0
+        if i > 0:
+            acc = (acc - th[a + i - 1] * top) * powers[1] + th[a + i + k - 1]
+        x = acc ^ (acc >> np.uint64(30))
+        x = x * np.uint64(0xBF58476D1CE4E5B9)
+        x = x ^ (x >> np.uint64(27))
+        x = x * np.uint64(0x94D049BB133111EB)
+        sh[i] = x ^ (x >> np.uint64(31))
     if n <= window:
         best = 0
         for i in range(1, n):
             if sh[i] < sh[best]:
                 best = i
-        pos[0] = best
-        m = 1
-    else:
-        last = -1
-        for s in range(n - window + 1):
+        out[0] = best
+        return 1
+    m = 0
+    best = -1
+    for s in range(n - window + 1):
+        if best < s:  # the minimum left the window: search it again (leftmost)
             best = s
             for i in range(s + 1, s + window):
                 if sh[i] < sh[best]:
                     best = i
-            if best != last:  # windows slide right, so a new minimum is always further right
-                pos[m] = best
-                m += 1
-                last = best
+        elif sh[s + window - 1] < sh[best]:
+            best = s + window - 1
+        if m == 0 or out[m - 1] != best:
+            out[m] = best
+            m += 1
+    return m
+
+
+@nb.njit(cache=True, nogil=True)
+def _select_kernel(th, k, window, powers):  # pragma: no cover - jit
+    n = len(th) - k + 1
+    if n <= 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.uint64)
+    sh = np.empty(n, np.uint64)
+    pos = np.empty(n, np.int64)
+    m = winnow_into(th, 0, n, k, window, powers, sh, pos)
     out_pos = pos[:m].copy()
     return out_pos, sh[out_pos]
 
@@ -149,7 +176,7 @@ def selected(token_hashes: np.ndarray, config: FingerprintConfig | None = None
     """Winnowed (positions, hashes) of one document, boilerplate not yet removed (numba;
     identical to :func:`selected_numpy`)."""
     cfg = config or FingerprintConfig()
-    return _select_kernel(np.ascontiguousarray(token_hashes, dtype=np.uint64), cfg.k, cfg.window)
+    return _select_kernel(np.ascontiguousarray(token_hashes, dtype=np.uint64), cfg.k, cfg.window, _POWERS)
 
 
 def outside_boilerplate(pos: np.ndarray, hashes: np.ndarray, boiler: np.ndarray, k: int

@@ -20,7 +20,7 @@ import numba as nb
 import numpy as np
 
 from .config import FingerprintConfig, PrepareConfig
-from .fingerprint import shingle_at
+from .fingerprint import _POWERS, winnow_into
 from .prepare import (
     _BODY_MIN_TOKENS,
     _DATELINE,
@@ -210,10 +210,10 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
 
 
 @nb.njit(cache=True, nogil=True)
-def _fingerprint_docs(hashes, boiler, tok_first, k, window):  # pragma: no cover - jit
+def _fingerprint_docs(hashes, boiler, tok_first, k, window, powers):  # pragma: no cover - jit
     """Per document: its distinct winnowed fingerprints outside boilerplate, in order of
     first occurrence, each with that token position (the set ``outside_boilerplate`` gives).
-    Winnowing as in ``fingerprint._select_kernel``; repeats are dropped with a small
+    Winnowing by ``fingerprint.winnow_into``; repeats are dropped with a small
     open-addressing hash set."""
     ndocs = len(tok_first) - 1
     longest = 0
@@ -223,6 +223,7 @@ def _fingerprint_docs(hashes, boiler, tok_first, k, window):  # pragma: no cover
     out_p = np.empty(len(hashes) + 1, np.uint32)
     fp_first = np.zeros(ndocs + 1, np.int64)
     sh = np.empty(longest + 1, np.uint64)
+    sel = np.empty(longest + 1, np.int64)
     size = 16
     while size < 2 * longest:
         size *= 2
@@ -232,25 +233,13 @@ def _fingerprint_docs(hashes, boiler, tok_first, k, window):  # pragma: no cover
     for d in range(ndocs):
         a = tok_first[d]
         n = tok_first[d + 1] - a - k + 1
-        if n <= 0:
-            fp_first[d + 1] = m
-            continue
-        for i in range(n):
-            sh[i] = shingle_at(hashes, a + i, k)
+        nsel = winnow_into(hashes, a, n, k, window, powers, sh, sel)
         mask = size - 1
         while mask + 1 > 16 and (mask + 1) // 2 >= 2 * n:
             mask = (mask + 1) // 2 - 1
         used[:mask + 1] = False
-        nsel = 1 if n <= window else n - window + 1
-        last = -1
-        for s in range(nsel):
-            best = s
-            for i in range(s + 1, min(s + window, n)):
-                if sh[i] < sh[best]:
-                    best = i
-            if best == last:
-                continue
-            last = best
+        for j in range(nsel):
+            best = sel[j]
             ok = True
             for t in range(best, best + k):
                 if boiler[a + t]:
@@ -287,7 +276,7 @@ def fingerprint_batch(batch: Batch, config: FingerprintConfig | None = None
     article d's are ``[fp_first[d]:fp_first[d + 1]]`` — the fingerprints
     ``outside_boilerplate(*selected(...))`` gives, in order of position."""
     cfg = config or FingerprintConfig()
-    return _fingerprint_docs(batch.hash, batch.boiler, batch.tok_first, cfg.k, cfg.window)
+    return _fingerprint_docs(batch.hash, batch.boiler, batch.tok_first, cfg.k, cfg.window, _POWERS)
 
 
 def batch_line_hashes(batch: Batch) -> tuple[np.ndarray, np.ndarray]:
