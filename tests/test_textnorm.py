@@ -156,3 +156,15 @@ def test_cached_fold_tables_equal_freshly_built_ones() -> None:
             assert [v >> (16 * t) & 0xFFFF for t in range(n)] == chars[start[cp]:start[cp] + n].tolist()
         else:
             assert n == 15
+
+
+@pytest.mark.parametrize(("text", "dtype"), [("", np.uint8), ("plain", np.uint8), ("caf\u00e9\u00ff", np.uint8),
+                                             ("\u2014dash\u0100", np.uint16), ("lone \ud800 half", np.uint16),
+                                             ("smile \U0001F600 \u2014", np.uint32)])
+def test_codepoints_narrowest_type_same_values(text: str, dtype: type) -> None:
+    from copydesk.textnorm import codepoints
+
+    cps = codepoints(text)
+    assert cps.dtype == dtype
+    assert cps.tolist() == [ord(c) for c in text]
+    assert tokenize(text).hash.tolist() == tokenize_reference(text).hash.tolist()

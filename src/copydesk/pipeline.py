@@ -122,6 +122,7 @@ def _prepare_job(numbered: tuple[int, LineBlock | list[Article]]) -> _Prepared:
     fingerprint rows."""
     cfg: ScanConfig = _STATE["config"]
     index, job = numbered
+    span = job.span if isinstance(job, LineBlock) else None
     if isinstance(job, LineBlock):
         job = job.load()
     if len(job.lines or () if isinstance(job, LineBlock) else job) > cfg.batch_size:
@@ -129,11 +130,15 @@ def _prepare_job(numbered: tuple[int, LineBlock | list[Article]]) -> _Prepared:
     if isinstance(job, LineBlock):
         arts, lines, rejects = _parse(job)
         raw = job.lines or []
-        offsets = np.zeros(len(raw) + 1, np.int64)
-        np.cumsum([len(x) for x in raw], out=offsets[1:])
+        size = np.array([len(x) for x in raw], np.int64)
         at = np.asarray(lines, np.int64)
-        name, base = append_file(_STATE["store"], b"".join(raw))
-        stored = (name, base, offsets[at], offsets[at + 1], JSON_LINE)
+        if span is not None:  # a plain file: its lines stay where they are (each lost its "\n")
+            offsets = np.concatenate(([0], np.cumsum(size + 1)))
+            stored = (str(Path(span[0]).resolve()), span[1], offsets[at], offsets[at] + size[at], JSON_LINE)
+        else:
+            offsets = np.concatenate(([0], np.cumsum(size)))
+            name, base = append_file(_STATE["store"], b"".join(raw))
+            stored = (name, base, offsets[at], offsets[at + 1], JSON_LINE)
         wheres = [f"{job.where}:{job.first + n}" for n in lines]
     else:
         arts, rejects, lines = job, [], list(range(len(job)))
@@ -419,6 +424,8 @@ def _warm_up(cfg: ScanConfig) -> None:
     each forked worker would otherwise build the tables and load the compiled code again."""
     arts = [Article("w0", "LONDON (AP) - One two three four five six seven eight nine ten.\nComments"),
             Article("w1", "One two three four five six seven eight nine ten eleven.", "One")]
+    for text in ("caf\u00e9", "caf\u00e9 \u2014", "caf\u00e9 \U0001F600"):  # 1-, 2- and 4-byte text
+        prepare_batch([Article("w", text, text)], cfg.prepare)
     batch = prepare_batch(arts, cfg.prepare)
     batch.mask_common_lines(np.array([1], np.uint64))
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)

@@ -31,7 +31,7 @@ from .prepare import (
 )
 from .records import Article
 from .spill import group_order
-from .textnorm import Tokens, tokenize_docs
+from .textnorm import Tokens, codepoints, tokenize_docs
 
 _SENTENCE_END = np.array([ord(c) for c in '.!?"”'], np.uint32)
 _CAPS = np.array([ord(c) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"], np.uint32)
@@ -155,7 +155,7 @@ def _dateline_lines(boiler, line_base, line_first, counts, c0, c1, caps, nxt):  
 
 def _codepoints(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, str]:
     joined = "".join(texts)
-    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cps = codepoints(joined)
     doc_cp = np.zeros(len(texts) + 1, np.int64)
     np.cumsum([len(t) for t in texts], out=doc_cp[1:])
     return cps, doc_cp, joined

@@ -200,10 +200,11 @@ def append_file(directory: Path, data: bytes) -> tuple[str, int]:
 
 class ArticleStore:
     """Where every accepted article lives on disk, so texts are not held in memory between
-    passes and any input (gzip, CSV, Parquet, stdin) can be revisited.  Worker processes
-    append whole batches to their own files (:func:`append_file`): a JSON Lines block as
-    the raw lines it came in, other articles packed; the parent records where each article
-    is.  ``reader().get(i)`` reads article ``i`` back."""
+    passes and any input (gzip, CSV, Parquet, stdin) can be revisited.  A line of a plain
+    JSON Lines file is read back from the file itself; other input is appended by the
+    worker processes to their own files (:func:`append_file`): JSON Lines as the raw lines
+    they came in, other articles packed.  The parent records where each article is;
+    ``reader().get(i)`` reads article ``i`` back."""
 
     def __init__(self, directory: Path) -> None:
         self.dir = Path(directory)
@@ -215,7 +216,9 @@ class ArticleStore:
         self._kind: list[np.ndarray] = []
 
     def add(self, name: str, base: int, starts: np.ndarray, ends: np.ndarray, kind: int) -> None:
-        """Record articles stored in file ``name`` at ``base + starts[n] : base + ends[n]``."""
+        """Record articles stored in file ``name`` (in the store's folder, or an absolute
+        path: a plain input file is read back where it is) at ``base + starts[n] :
+        base + ends[n]``."""
         f = self._files.setdefault(name, len(self._files))
         self._file.append(np.full(len(starts), f, np.int32))
         self._start.append(base + np.asarray(starts, np.int64))

@@ -299,7 +299,17 @@ def _tokenize_docs(cps, doc_cp, packed, fstart, flen, fchars):  # pragma: no cov
 
 
 def codepoints(text: str) -> np.ndarray:
-    """The text as a uint32 array of code points (index = Python str offset)."""
+    """The text's code points as an array (index = Python str offset), in the narrowest
+    unsigned type that holds them: uint8 for Latin-1 text (a plain copy of CPython's own
+    one-byte storage), uint16 for the rest of the BMP, else uint32.  The kernels accept all
+    three."""
+    try:
+        return np.frombuffer(text.encode("latin-1"), dtype=np.uint8)
+    except UnicodeEncodeError:
+        pass
+    data = text.encode("utf-16-le", "surrogatepass")
+    if len(data) == 2 * len(text):  # no character beyond the BMP
+        return np.frombuffer(data, dtype=np.uint16)
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
