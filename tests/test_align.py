@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from copydesk.align import Alignment, align, align_indexed_pair, align_reference
-from copydesk.align_kernel import anchor_index_docs
+from copydesk.align import Alignment, align, align_batch, align_reference
 from copydesk.config import AlignConfig
 from copydesk.prepare import Prepared, prepare
 from copydesk.prepare_batch import prepare_batch
@@ -203,22 +203,20 @@ def test_kernel_matches_reference(seed: int, n_paras: int, sep: str, anchor_k: i
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.integers(1, 4))
-def test_batch_anchor_index_gives_the_same_alignment(seed: int, anchor_k: int) -> None:
-    """The scan's path (anchors of a whole prepared batch, then align_indexed_pair) returns
-    what align returns for every pair of the batch."""
+@given(st.integers(0, 2**32 - 1), st.integers(1, 4), st.sampled_from([0, 20, 60]))
+def test_align_batch_gives_the_same_alignment(seed: int, anchor_k: int, max_gap: int) -> None:
+    """The scan's path (all pairs of a prepared batch in one kernel call) returns what align
+    returns for every pair of the batch, in both orders."""
     rng = random.Random(seed)
     paras = [paragraph(rng, rng.randint(5, 40)) for _ in range(4)]
     texts = ["\n\n".join(_mutate(rng, paras)) or "nothing" for _ in range(4)] + ["x", "Comments\n" + paras[0]]
     arts = [Article(f"d{n}", t) for n, t in enumerate(texts)]
-    cfg = AlignConfig(anchor_k=anchor_k)
+    cfg = AlignConfig(anchor_k=anchor_k, max_gap_chars=max_gap)
     batch = prepare_batch(arts)
-    pos, hashes, runs, first = anchor_index_docs(batch.hash, batch.boiler, batch.tok_first, anchor_k)
-    idx = [(pos[first[d]:first[d + 1]], hashes[first[d]:first[d + 1]], runs[first[d]:first[d + 1]])
-           for d in range(len(arts))]
-    for x in range(len(arts)):
-        for y in range(len(arts)):
-            pa, pb = batch.prepared(x), batch.prepared(y)
-            fast, ref = align_indexed_pair(pa, pb, idx[x], idx[y], cfg), align(pa, pb, cfg)
-            assert fast.spans.tolist() == ref.spans.tolist()
-            assert (fast.coverage_a, fast.coverage_b) == (ref.coverage_a, ref.coverage_b)
+    left, right = np.meshgrid(np.arange(len(arts)), np.arange(len(arts)))
+    got = align_batch(batch, left.ravel(), right.ravel(), cfg)
+    for x, y, fast in zip(left.ravel().tolist(), right.ravel().tolist(), got, strict=True):
+        ref = align(batch.prepared(x), batch.prepared(y), cfg)
+        assert fast.spans.tolist() == ref.spans.tolist()
+        assert fast.passages == ref.passages
+        assert (fast.coverage_a, fast.coverage_b) == (ref.coverage_a, ref.coverage_b)

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .align_kernel import align_indexed, align_spans, covered
+from .align_kernel import align_many, align_spans, anchor_index_docs, covered
 from .config import AlignConfig
 from .fingerprint import shingles, valid_shingles
 from .prepare import Prepared
+from .prepare_batch import Batch
 from .records import Passage
 
 
@@ -172,16 +173,29 @@ def align(a: Prepared, b: Prepared, config: AlignConfig | None = None) -> Alignm
     return _result(a, b, spans)
 
 
-def align_indexed_pair(a: Prepared, b: Prepared, ia: tuple[np.ndarray, ...], ib: tuple[np.ndarray, ...],
-                       config: AlignConfig | None = None) -> Alignment:
-    """:func:`align` given each side's anchor index (``align_kernel.anchor_index`` of its
-    tokens with ``anchor_k``) — computed once per article when it is in many pairs."""
+def align_batch(batch: Batch, left: np.ndarray, right: np.ndarray,
+                config: AlignConfig | None = None) -> list[Alignment]:
+    """:func:`align` of articles ``left[p]`` and ``right[p]`` of a prepared batch, for every
+    p, in one kernel call (each article's anchors computed once)."""
     cfg = config or AlignConfig()
-    ta, tb = a.tokens, b.tokens
-    spans = align_indexed(*ia, *ib, ta.hash, a.boiler, ta.start, ta.end, tb.hash, b.boiler, tb.start,
-                          tb.end, cfg.anchor_k, cfg.max_anchor_repeat, cfg.max_gap_chars,
-                          cfg.min_passage_chars)
-    return _result(a, b, spans)
+    left = np.asarray(left, np.int64)
+    right = np.asarray(right, np.int64)
+    pos, hashes, runs, afirst = anchor_index_docs(batch.hash, batch.boiler, batch.tok_first, cfg.anchor_k)
+    spans, first, cover = align_many(left, right, batch.hash, batch.boiler, batch.start, batch.end,
+                                     batch.weight, batch.tok_first, pos, hashes, runs, afirst,
+                                     cfg.anchor_k, cfg.max_anchor_repeat, cfg.max_gap_chars,
+                                     cfg.min_passage_chars)
+    per_pair = np.diff(first)
+    ta = batch.tok_first[np.repeat(left, per_pair)]
+    tb = batch.tok_first[np.repeat(right, per_pair)]
+    chars = list(zip(batch.start[ta + spans[:, 0]].tolist(), batch.end[ta + spans[:, 1] - 1].tolist(),
+                     batch.start[tb + spans[:, 2]].tolist(), batch.end[tb + spans[:, 3] - 1].tolist(),
+                     strict=True))
+    out = []
+    for f0, f1, (ia, na, ib, nb) in zip(first[:-1].tolist(), first[1:].tolist(), cover.tolist(), strict=True):
+        out.append(Alignment(spans[f0:f1], tuple(Passage(*c) for c in chars[f0:f1]),
+                             ia / na if na else 0.0, ib / nb if nb else 0.0))
+    return out
 
 
 def align_reference(a: Prepared, b: Prepared, config: AlignConfig | None = None) -> Alignment:

@@ -269,6 +269,41 @@ def align_indexed(pa, sa, ca, pb, sb, cb, ha, ba, a_start, a_end, hb, bb, b_star
 
 
 @nb.njit(cache=True, nogil=True)
+def align_many(left, right, hashes, boiler, starts, ends, weight, tok_first,
+               apos, ahash, aruns, afirst, k, max_repeat, max_gap, min_chars):  # pragma: no cover - jit
+    """:func:`align_indexed` for pairs (``left[p]``, ``right[p]``) of documents of one batch
+    (tokens of document d from ``tok_first[d]``, anchors from ``afirst[d]``).  Returns the
+    spans of all pairs end to end (pair p's are ``[first[p]:first[p + 1]]``) and per pair
+    the :func:`covered` figures (inside a, total a, inside b, total b)."""
+    n = len(left)
+    cap = 4 * n + 16
+    spans = np.empty((cap, 4), np.int64)
+    first = np.zeros(n + 1, np.int64)
+    cover = np.zeros((n, 4), np.int64)
+    m = 0
+    for p in range(n):
+        x, y = left[p], right[p]
+        a0, a1, b0, b1 = tok_first[x], tok_first[x + 1], tok_first[y], tok_first[y + 1]
+        i0, i1, j0, j1 = afirst[x], afirst[x + 1], afirst[y], afirst[y + 1]
+        kept = align_indexed(apos[i0:i1], ahash[i0:i1], aruns[i0:i1], apos[j0:j1], ahash[j0:j1], aruns[j0:j1],
+                             hashes[a0:a1], boiler[a0:a1], starts[a0:a1], ends[a0:a1],
+                             hashes[b0:b1], boiler[b0:b1], starts[b0:b1], ends[b0:b1],
+                             k, max_repeat, max_gap, min_chars)
+        nk = len(kept)
+        if m + nk > cap:
+            cap = 2 * (m + nk)
+            grown = np.empty((cap, 4), np.int64)
+            grown[:m] = spans[:m]
+            spans = grown
+        spans[m:m + nk] = kept
+        m += nk
+        first[p + 1] = m
+        cover[p, 0], cover[p, 1] = covered(kept, 0, weight[a0:a1], boiler[a0:a1])
+        cover[p, 2], cover[p, 3] = covered(kept, 2, weight[b0:b1], boiler[b0:b1])
+    return spans[:m], first, cover
+
+
+@nb.njit(cache=True, nogil=True)
 def covered(spans, lo, weight, boiler):  # pragma: no cover - jit
     """(non-space characters of non-boilerplate tokens inside the spans' side ``lo`` (0 for
     a, 2 for b), the same over the whole text).  Spans do not overlap on either side."""

@@ -31,8 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from .align import align_indexed_pair
-from .align_kernel import anchor_index_docs
+from .align import align_batch
 from .candidates import Candidates, expand_through_representatives, make_candidates
 from .config import ScanConfig
 from .families import families as make_families
@@ -166,27 +165,22 @@ def _align_codes(codes: np.ndarray) -> list[Pair]:
     reader = _STATE["reader"]
     cfg: ScanConfig = _STATE["config"]
     docs = np.unique(np.concatenate((codes >> 32, codes & 0xFFFFFFFF)))
-    arts = [reader.get(i) for i in docs.tolist()]
-    batch = prepare_batch(arts, cfg.prepare)
+    batch = prepare_batch([reader.get(i) for i in docs.tolist()], cfg.prepare)
     batch.mask_common_lines(_STATE["common"])
-    pos, hashes, runs, first = anchor_index_docs(batch.hash, batch.boiler, batch.tok_first,
-                                                 cfg.align.anchor_k)
-    at = {d: n for n, d in enumerate(docs.tolist())}
-    cache: dict[int, tuple[Prepared, str, tuple[np.ndarray, ...]]] = {}
+    x = np.searchsorted(docs, codes >> 32)
+    y = np.searchsorted(docs, codes & 0xFFFFFFFF)
+    swap = np.array([batch.ids[i] > batch.ids[j] for i, j in zip(x.tolist(), y.tolist(), strict=True)], np.bool_)
+    left, right = np.where(swap, y, x), np.where(swap, x, y)  # relate wants a.id < b.id
+    prepared: dict[int, Prepared] = {}
 
-    def get(i: int) -> tuple[Prepared, str, tuple[np.ndarray, ...]]:
-        n = at[i]
-        if n not in cache:
-            a, b = first[n], first[n + 1]
-            cache[n] = (batch.prepared(n), batch.texts[n], (pos[a:b], hashes[a:b], runs[a:b]))
-        return cache[n]
+    def get(n: int) -> Prepared:
+        if n not in prepared:
+            prepared[n] = batch.prepared(n)
+        return prepared[n]
 
     out = []
-    for code in codes.tolist():
-        (pa, ta, ia), (pb, tb, ib) = get(code >> 32), get(code & 0xFFFFFFFF)
-        if pa.id > pb.id:
-            (pa, ta, ia), (pb, tb, ib) = (pb, tb, ib), (pa, ta, ia)
-        pair = relate(pa, pb, align_indexed_pair(pa, pb, ia, ib, cfg.align), ta, tb, cfg.relate)
+    for i, j, al in zip(left.tolist(), right.tolist(), align_batch(batch, left, right, cfg.align), strict=True):
+        pair = relate(get(i), get(j), al, batch.texts[i], batch.texts[j], cfg.relate)
         if pair is not None:
             out.append(pair)
     return out
@@ -431,9 +425,7 @@ def _warm_up(cfg: ScanConfig) -> None:
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
     batch_line_hashes(batch)
     group_by_top_bits(fh, 4)
-    pos, hashes, runs, afirst = anchor_index_docs(batch.hash, batch.boiler, batch.tok_first, cfg.align.anchor_k)
-    ix = [(pos[afirst[d]:afirst[d + 1]], hashes[afirst[d]:afirst[d + 1]], runs[afirst[d]:afirst[d + 1]]) for d in (0, 1)]
-    align_indexed_pair(batch.prepared(0), batch.prepared(1), ix[0], ix[1], cfg.align)
+    align_batch(batch, np.array([0]), np.array([1]), cfg.align)
     docs = np.repeat(np.arange(2, dtype=np.uint32), np.diff(first))
     codes, pl, pr, _ = bucket_pairs(fh, docs, fp, np.arange(2), cfg.candidates.bucket_cap)
     evidence(codes, pl, pr, within=1, drift=1)
