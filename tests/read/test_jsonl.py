@@ -6,6 +6,7 @@ import gzip
 import io
 import json
 import math
+import os
 import random
 import sys
 from collections.abc import Iterable
@@ -611,3 +612,19 @@ def test_file_blocks_split_like_line_iteration(tmp_path: Path, chunk: int, size:
         got += lines
         first += len(lines)
     assert got == expected
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_named_pipe_is_read_as_a_stream(tmp_path: Path) -> None:
+    """A FIFO cannot be re-read by offset: its blocks carry their lines."""
+    import threading
+
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+    data = "".join(record(id=str(i), text=f"text {i}") + "\n" for i in range(5)).encode()
+    writer = threading.Thread(target=fifo.write_bytes, args=(data,))
+    writer.start()
+    blocks = list(iter_blocks(fifo, 2))
+    writer.join()
+    assert all(isinstance(b, LineBlock) and b.lines is not None and b.span is None for b in blocks)
+    assert [len(b.lines or ()) for b in blocks if isinstance(b, LineBlock)] == [2, 2, 1]

@@ -108,7 +108,7 @@ def iter_blocks(path: str | Path, size: int) -> Iterator[LineBlock | Reject]:
     """The raw lines of a JSON Lines input in blocks of ``size`` (parse them with
     :func:`parse_block`); an unreadable gzip tail arrives as a :class:`Reject`."""
     where = STDIN if str(path) == "-" else str(path)
-    if where != STDIN and not is_gzip(path):
+    if where != STDIN and not is_gzip(path) and Path(path).is_file():  # a regular file can be re-read
         yield from _file_blocks(path, size)
         return
     for lines in _open_lines(path):
