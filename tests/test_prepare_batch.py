@@ -16,10 +16,10 @@ from copydesk.prepare_batch import (
     Batch,
     batch_line_hashes,
     fingerprint_batch,
-    group_by_top_bits,
     prepare_batch,
 )
 from copydesk.records import Article
+from copydesk.spill import group_order, hash_partition
 from textgen import paragraph, words
 
 CONFIGS = [PrepareConfig(), PrepareConfig(boiler_patterns=False)]
@@ -258,23 +258,16 @@ def test_batch_matches_prepare_property(items: list[tuple[list[str], str, str | 
     check_line_hashes(batch, want)
 
 
-def _group_reference(h: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
-    top = (h >> np.uint64(64 - bits)).astype(np.int64) if bits else np.zeros(len(h), np.int64)
-    order = np.argsort(top, kind="stable")
-    bounds = np.searchsorted(top[order], np.arange((1 << bits) + 1), side="left")
-    return order, bounds
+@pytest.mark.parametrize("parts", [1, 2, 16, 64])
+def test_winnowed_fingerprints_spread_evenly_over_partitions(parts: int) -> None:
+    """Fingerprints are window minima (small values): partitions must still be even."""
+    rng = np.random.default_rng(parts)
+    toks = rng.integers(0, 2**63, 60_000, dtype=np.int64).astype(np.uint64)
+    batch_h = np.concatenate([selected(toks[i:i + 600])[1] for i in range(0, len(toks), 600)])
+    part = hash_partition(batch_h, parts)
+    assert part.min() >= 0 and part.max() < parts
+    counts = np.bincount(part, minlength=parts)
+    assert counts.max() <= 1.5 * len(batch_h) / parts + 50
+    order, bounds = group_order(part, parts)
+    assert np.array_equal(part[order], np.sort(part)) and bounds[-1] == len(batch_h)
 
-
-@pytest.mark.parametrize("bits", [0, 1, 3, 4, 8, 12])
-@pytest.mark.parametrize("n", [0, 1, 17, 1000])
-def test_group_by_top_bits(bits: int, n: int) -> None:
-    rng = np.random.default_rng(bits * 100 + n)
-    h = rng.integers(0, 2**64, size=n, dtype=np.uint64)
-    if n > 4:  # repeated values and the extremes
-        h[:3] = h[3]
-        h[-1], h[-2] = np.uint64(0), np.uint64(2**64 - 1)
-    order, bounds = group_by_top_bits(h, bits)
-    want_order, want_bounds = _group_reference(h, bits)
-    assert order.tolist() == want_order.tolist()
-    assert bounds.tolist() == want_bounds.tolist()
-    assert len(bounds) == (1 << bits) + 1 and bounds[0] == 0 and bounds[-1] == n

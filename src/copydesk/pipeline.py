@@ -37,12 +37,21 @@ from .config import ScanConfig
 from .families import families as make_families
 from .join_kernel import bucket_pairs, evidence
 from .prepare import Prepared
-from .prepare_batch import batch_line_hashes, fingerprint_batch, group_by_top_bits, prepare_batch
+from .prepare_batch import batch_line_hashes, fingerprint_batch, prepare_batch
 from .read._record import to_article
 from .read.jsonl import LineBlock, parse_block
 from .records import Article, Family, Pair, Reject
 from .relate import relate
-from .spill import JSON_LINE, PACKED, ArticleStore, SharedSpill, append_file, group_order, pack
+from .spill import (
+    JSON_LINE,
+    PACKED,
+    ArticleStore,
+    SharedSpill,
+    append_file,
+    group_order,
+    hash_partition,
+    pack,
+)
 
 #: progress(stage, done, total) — called as work advances; total may be None
 Progress = Callable[[str, int, int | None], None]
@@ -151,7 +160,7 @@ def _prepare_job(numbered: tuple[int, LineBlock | list[Article]]) -> _Prepared:
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
     fps: SharedSpill = _STATE["fps"]
     slot = np.repeat(np.arange(len(arts), dtype=np.uint32) + np.uint32(index * cfg.batch_size), np.diff(first))
-    order, bounds = group_by_top_bits(fh, fps.parts.bit_length() - 1)
+    order, bounds = group_order(hash_partition(fh, fps.parts), fps.parts)
     out = fps.writer()
     out.add_grouped(bounds, h=fh[order], d=slot[order], p=fp[order])
     out.flush()
@@ -424,7 +433,6 @@ def _warm_up(cfg: ScanConfig) -> None:
     batch.mask_common_lines(np.array([1], np.uint64))
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
     batch_line_hashes(batch)
-    group_by_top_bits(fh, 4)
     align_batch(batch, np.array([0]), np.array([1]), cfg.align)
     docs = np.repeat(np.arange(2, dtype=np.uint32), np.diff(first))
     codes, pl, pr, _ = bucket_pairs(fh, docs, fp, np.arange(2), cfg.candidates.bucket_cap)

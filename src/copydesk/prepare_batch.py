@@ -30,7 +30,6 @@ from .prepare import (
     _line_hash_kernel,
 )
 from .records import Article
-from .spill import group_order
 from .textnorm import Tokens, codepoints, tokenize_docs
 
 _SENTENCE_END = np.array([ord(c) for c in '.!?"”'], np.uint32)
@@ -260,14 +259,6 @@ def _fingerprint_docs(hashes, boiler, tok_first, k, window, powers):  # pragma: 
             m += 1
         fp_first[d + 1] = m
     return out_h[:m], out_p[:m], fp_first
-
-
-def group_by_top_bits(h: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """(order, bounds): ``h[order]`` grouped by the top ``bits`` bits of each value, group g
-    at ``[bounds[g]:bounds[g + 1]]`` (a counting sort; ``bits=0`` is one group)."""
-    if bits == 0:
-        return np.arange(len(h)), np.array([0, len(h)])
-    return group_order((h >> np.uint64(64 - bits)).astype(np.int64), 1 << bits)
 
 
 def fingerprint_batch(batch: Batch, config: FingerprintConfig | None = None

@@ -44,6 +44,20 @@ def group_order(groups: np.ndarray, ngroups: int) -> tuple[np.ndarray, np.ndarra
     return _group_order(np.ascontiguousarray(groups, np.int64), ngroups)
 
 
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def hash_partition(h: np.ndarray, parts: int) -> np.ndarray:
+    """The partition (0 <= p < parts, a power of two) of each 64-bit hash: the top bits of
+    ``h`` times the golden ratio.  Not the top bits of ``h`` itself: winnowed fingerprints
+    are window minima, so their top bits are far from uniform (a sixth of them would fall
+    in the first of 64 partitions, and the last ones would stay empty)."""
+    if parts == 1:
+        return np.zeros(len(h), np.int64)
+    with np.errstate(over="ignore"):
+        return ((h * _GOLDEN) >> np.uint64(64 - (parts.bit_length() - 1))).astype(np.int64)
+
+
 class PartitionedSpill:
     """Rows of named numpy columns appended to ``parts`` partition files (one file of packed
     records per partition); read back one partition at a time.  The caller says which
