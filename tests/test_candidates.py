@@ -8,7 +8,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from copydesk.candidates import Candidates, expand_through_representatives, find_candidates
+from copydesk.candidates import (
+    BigBuckets,
+    Candidates,
+    expand_through_representatives,
+    find_candidates,
+)
 from copydesk.config import CandidateConfig
 
 
@@ -33,7 +38,7 @@ def test_small_hand_case() -> None:
     fps = _fps([1, 2, 3, 10], [1, 2, 3, 11], [1, 12], [13, 14], [2, 3, 11])
     c = find_candidates(fps, _rank(5), CandidateConfig(min_shared=2))
     assert _pairs(c) == {(0, 1): 3, (0, 4): 2, (1, 4): 3}
-    assert c.big_buckets == ()
+    assert len(c.big_buckets) == 0
     assert np.all(c.left < c.right)
 
 
@@ -95,7 +100,7 @@ def test_expand_through_representatives_recovers_confirmed_members() -> None:
 def test_bucket_at_cap_gives_all_pairs() -> None:
     cfg = CandidateConfig(min_shared=1, bucket_cap=4)
     c = find_candidates(_fps(*[[9]] * 4), _rank(4), cfg)
-    assert len(_pairs(c)) == 6 and c.big_buckets == ()
+    assert len(_pairs(c)) == 6 and len(c.big_buckets) == 0
 
 
 @settings(max_examples=60, deadline=None)
@@ -121,3 +126,30 @@ def test_independent_of_input_order(sets: list[list[int]], rnd: random.Random,
     reps1 = {(r, tuple(m.tolist())) for r, m in c1.big_buckets}
     reps2 = {(perm[r], tuple(sorted(perm[x] for x in m.tolist()))) for r, m in c2.big_buckets}
     assert reps1 == reps2
+
+
+def _expand_reference(buckets: list[tuple[int, list[int]]], related: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The second round spelled out: per representative (members merged over its buckets),
+    all pairs of members confirmed related to it, minus pairs already related."""
+    by_rep: dict[int, set[int]] = {}
+    for rep, members in buckets:
+        by_rep.setdefault(rep, set()).update(members)
+    out = set()
+    for rep, members in by_rep.items():
+        conf = sorted(m for m in members if m != rep and (min(m, rep), max(m, rep)) in related)
+        out |= {(x, y) for n, x in enumerate(conf) for y in conf[n + 1:]}
+    return out - related
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.lists(st.integers(0, 15), min_size=1, max_size=8)), max_size=8),
+       st.sets(st.tuples(st.integers(0, 15), st.integers(0, 15)).filter(lambda t: t[0] < t[1]), max_size=40))
+def test_expand_matches_reference(raw: list[tuple[int, list[int]]], related: set[tuple[int, int]]) -> None:
+    buckets = [(rep, sorted(set(members) | {rep})) for rep, members in raw]
+    big = BigBuckets.of([(r, np.asarray(m)) for r, m in buckets]).merged()
+    assert [(r, m.tolist()) for r, m in big] == sorted(
+        (r, sorted(set().union(*(set(m) for rr, m in buckets if rr == r)))) for r in {r for r, _ in buckets})
+    e = np.zeros(0, np.int64)
+    cands = Candidates(e, e, e, big)
+    got = _decode(expand_through_representatives(cands, related))
+    assert got == _expand_reference(buckets, related)

@@ -42,10 +42,10 @@ def test_bucket_pairs_matches_reference(seed: int, cap: int) -> None:
 def test_bucket_pairs_empty_and_singletons() -> None:
     e64, e32 = np.zeros(0, np.uint64), np.zeros(0, np.uint32)
     codes, pl, pr, big = bucket_pairs(e64, e32, e32, np.zeros(0, np.int64), 8)
-    assert len(codes) == len(pl) == len(pr) == 0 and big == []
+    assert len(codes) == len(pl) == len(pr) == 0 and len(big) == 0
     codes, _, _, big = bucket_pairs(np.array([1, 2, 3], np.uint64), np.array([0, 1, 2], np.uint32),
                                     np.zeros(3, np.uint32), np.arange(3), 8)
-    assert len(codes) == 0 and big == []
+    assert len(codes) == 0 and len(big) == 0
 
 
 @pytest.mark.parametrize("seed", range(15))

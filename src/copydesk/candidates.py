@@ -12,7 +12,7 @@ family without ever enumerating the N² pairs of a boilerplate bucket.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -21,14 +21,59 @@ from .config import CandidateConfig
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class BigBuckets:
+    """Big buckets as arrays: bucket i has representative ``reps[i]`` and members
+    ``members[first[i]:first[i + 1]]`` (the representative among them)."""
+
+    reps: np.ndarray
+    first: np.ndarray
+    members: np.ndarray
+
+    @staticmethod
+    def of(buckets: Sequence[tuple[int, np.ndarray]]) -> BigBuckets:
+        sizes = [len(m) for _, m in buckets]
+        return BigBuckets(np.asarray([r for r, _ in buckets], np.int64),
+                          np.concatenate(([0], np.cumsum(sizes, dtype=np.int64))),
+                          np.concatenate([np.zeros(0, np.int64), *(np.asarray(m, np.int64) for _, m in buckets)]))
+
+    @staticmethod
+    def concat(parts: Sequence[BigBuckets]) -> BigBuckets:
+        sizes = np.concatenate([np.zeros(0, np.int64), *(np.diff(b.first) for b in parts)])
+        return BigBuckets(np.concatenate([np.zeros(0, np.int64), *(b.reps for b in parts)]),
+                          np.concatenate(([0], np.cumsum(sizes))),
+                          np.concatenate([np.zeros(0, np.int64), *(b.members for b in parts)]))
+
+    def merged(self) -> BigBuckets:
+        """One bucket per representative holding the union of its buckets' members
+        (representatives and members sorted)."""
+        rep_of = np.repeat(self.reps, np.diff(self.first))
+        rows = np.unique(rep_of << 32 | self.members)
+        reps, starts = np.unique(rows >> 32, return_index=True)
+        return BigBuckets(reps, np.concatenate((starts, [len(rows)])).astype(np.int64), rows & 0xFFFFFFFF)
+
+    def __len__(self) -> int:
+        return len(self.reps)
+
+    def __iter__(self) -> Iterator[tuple[int, np.ndarray]]:
+        for n, r in enumerate(self.reps.tolist()):
+            yield r, self.members[self.first[n]:self.first[n + 1]]
+
+    def __getitem__(self, n: int) -> tuple[int, np.ndarray]:
+        return int(self.reps[n]), self.members[self.first[n]:self.first[n + 1]]
+
+
+_NO_BUCKETS = BigBuckets(np.zeros(0, np.int64), np.zeros(1, np.int64), np.zeros(0, np.int64))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Candidates:
     """Candidate pairs as index arrays (``left < right``) and their shared-fingerprint counts,
-    plus, for each big bucket, its representative and members (for the second round)."""
+    plus the big buckets, one per representative (for the second round)."""
 
     left: np.ndarray
     right: np.ndarray
     shared: np.ndarray
-    big_buckets: tuple[tuple[int, np.ndarray], ...]
+    big_buckets: BigBuckets = _NO_BUCKETS
 
     def __len__(self) -> int:
         return len(self.left)
@@ -114,7 +159,7 @@ def required_shared(codes: np.ndarray, doc_fps: np.ndarray | None, cfg: Candidat
 
 
 def make_candidates(codes: np.ndarray, counts: np.ndarray, colocated: np.ndarray,
-                    big: list[tuple[int, np.ndarray]], cfg: CandidateConfig,
+                    big: BigBuckets | Sequence[tuple[int, np.ndarray]], cfg: CandidateConfig,
                     doc_fps: np.ndarray | None = None) -> Candidates:
     """Keep the pairs with enough (and, unless very many, co-located) shared fingerprints.
     ``doc_fps[i]``: document i's fingerprint count (enables the short-article rule)."""
@@ -122,7 +167,8 @@ def make_candidates(codes: np.ndarray, counts: np.ndarray, colocated: np.ndarray
     if cfg.colocated_within:
         keep &= colocated | (counts >= cfg.strong_shared)
     codes, counts = codes[keep], counts[keep]
-    return Candidates(codes >> 32, codes & 0xFFFFFFFF, counts, _merge_buckets(big))
+    buckets = big if isinstance(big, BigBuckets) else BigBuckets.of(big)
+    return Candidates(codes >> 32, codes & 0xFFFFFFFF, counts, buckets.merged())
 
 
 def find_candidates(doc_fps: Sequence[np.ndarray], rank: np.ndarray,
@@ -136,7 +182,7 @@ def find_candidates(doc_fps: Sequence[np.ndarray], rank: np.ndarray,
     cfg = config or CandidateConfig()
     if len(doc_fps) < 2:
         e = np.zeros(0, np.int64)
-        return Candidates(e, e, e, ())
+        return Candidates(e, e, e)
     lens = np.fromiter((len(f) for f in doc_fps), np.int64, len(doc_fps))
     fps = np.concatenate(doc_fps) if lens.sum() else np.zeros(0, np.uint64)
     docs = np.repeat(np.arange(len(doc_fps), dtype=np.int64), lens)
@@ -148,24 +194,27 @@ def find_candidates(doc_fps: Sequence[np.ndarray], rank: np.ndarray,
     return make_candidates(uniq, cnt, colo, big, cfg, lens)
 
 
-def _merge_buckets(big: list[tuple[int, np.ndarray]]) -> tuple[tuple[int, np.ndarray], ...]:
-    """One entry per representative with the union of its buckets' members."""
-    by_rep: dict[int, list[np.ndarray]] = {}
-    for rep, members in big:
-        by_rep.setdefault(rep, []).append(members)
-    return tuple((rep, np.unique(np.concatenate(ms))) for rep, ms in sorted(by_rep.items()))
-
-
-def expand_through_representatives(cands: Candidates, related: set[tuple[int, int]]) -> np.ndarray:
+def expand_through_representatives(cands: Candidates, related: np.ndarray | set[tuple[int, int]]) -> np.ndarray:
     """Second round: for each big bucket, all pairs among the members confirmed related to
-    its representative (encoded ``left * 2**32 + right``), minus pairs already related."""
-    out = []
-    for rep, members in cands.big_buckets:
-        conf = [int(m) for m in members.tolist()
-                if m != rep and (min(m, rep), max(m, rep)) in related]
-        conf.sort()
-        for x in range(len(conf)):
-            for y in range(x + 1, len(conf)):
-                if (conf[x], conf[y]) not in related:
-                    out.append(conf[x] << 32 | conf[y])
-    return np.unique(np.asarray(out, np.int64))
+    its representative (encoded ``left * 2**32 + right``), minus pairs already related.
+    ``related``: codes of the related pairs (or a set of (left, right) tuples)."""
+    if isinstance(related, set):
+        related = np.asarray([a << 32 | b for a, b in related], np.int64)
+    related = np.unique(np.asarray(related, np.int64))
+    big = cands.big_buckets
+    if not len(big) or not len(related):
+        return np.zeros(0, np.int64)
+    rep = np.repeat(big.reps, np.diff(big.first))
+    m = big.members
+    code = np.minimum(m, rep) << 32 | np.maximum(m, rep)
+    ok = (m != rep) & np.isin(code, related)
+    rep, m = rep[ok], m[ok]  # confirmed members, grouped by representative, sorted
+    starts = np.flatnonzero(np.concatenate(([True], rep[1:] != rep[:-1]))) if len(rep) else np.zeros(0, np.int64)
+    sizes = np.diff(np.concatenate((starts, [len(rep)])))
+    out = [np.zeros(0, np.int64)]
+    for s0, n in zip(starts[sizes >= 2].tolist(), sizes[sizes >= 2].tolist(), strict=True):
+        conf = m[s0:s0 + n]
+        i, j = np.triu_indices(n, 1)
+        out.append(conf[i] << 32 | conf[j])
+    pairs = np.unique(np.concatenate(out))
+    return pairs[~np.isin(pairs, related)]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from .candidates import BigBuckets
+
 
 @nb.njit(cache=True, nogil=True)
 def _mix(x):  # pragma: no cover - jit
@@ -131,15 +133,14 @@ def _bucket_pairs(h, d, p, rank, cap):  # pragma: no cover - jit
 
 
 def bucket_pairs(h: np.ndarray, d: np.ndarray, p: np.ndarray, rank: np.ndarray, cap: int
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[int, np.ndarray]]]:
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, BigBuckets]:
     """(pair codes, left positions, right positions, big buckets) from (fingerprint,
     document, position) rows; see :func:`copydesk.candidates.bucket_codes`.  Rows come in
     any order; a document holds each fingerprint once."""
     codes, pl, pr, reps, first, members = _bucket_pairs(
         np.ascontiguousarray(h, np.uint64), np.ascontiguousarray(d, np.uint32),
         np.ascontiguousarray(p, np.uint32), np.ascontiguousarray(rank, np.int64), cap)
-    big = [(int(r), members[first[n]:first[n + 1]]) for n, r in enumerate(reps.tolist())]
-    return codes, pl, pr, big
+    return codes, pl, pr, BigBuckets(reps, first, members)
 
 
 @nb.njit(cache=True, nogil=True)

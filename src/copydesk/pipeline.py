@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from .align import align_batch
-from .candidates import Candidates, expand_through_representatives, make_candidates
+from .candidates import BigBuckets, Candidates, expand_through_representatives, make_candidates
 from .config import ScanConfig
 from .families import families as make_families
 from .join_kernel import bucket_pairs, evidence
@@ -315,14 +315,14 @@ _PAIR_COLUMNS = {"c": np.dtype(np.int64), "l": np.dtype(np.uint32), "r": np.dtyp
 _FP_COLUMNS = {"h": np.dtype(np.uint64), "d": np.dtype(np.uint32), "p": np.dtype(np.uint32)}
 
 
-def _join_partition(p: int) -> tuple[list[tuple[int, np.ndarray]], int, int]:
+def _join_partition(p: int) -> tuple[BigBuckets | None, int, int]:
     """Worker: the (pair, shared fingerprint) rows of fingerprint partition ``p``, spilled
     by pair to this process's own folder; returns the big buckets, the number of pair rows
     and of fingerprint rows."""
     cfg: ScanConfig = _STATE["config"]
     part = _STATE["fps"].read(p)
     if part is None:
-        return [], 0, 0
+        return None, 0, 0
     doc = _STATE["slot_doc"][part["d"]]
     h, pos = part["h"], part["p"]
     if (doc < 0).any():  # rows of articles rejected as repeated ids
@@ -359,14 +359,15 @@ def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, do
     fingerprint) rows and of fingerprint rows."""
     pairs = SharedSpill(tmp / "pairs", _PAIR_COLUMNS, fps.parts)
     _STATE.update(config=cfg, fps=fps, slot_doc=slot_doc, rank=rank, pairs=pairs)
-    big: list[tuple[int, np.ndarray]] = []
+    big: list[BigBuckets] = []
     rows = nfps = 0
     found = [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.bool_))]
     steps = 2 * fps.parts
     try:
         with _pool(cfg.workers) as pool:
             for n, (b, r, f) in enumerate(_ordered_map(pool, _join_partition, range(fps.parts), 2 * cfg.workers), 1):
-                big += b
+                if b is not None:
+                    big.append(b)
                 rows += r
                 nfps += f
                 if progress:
@@ -379,7 +380,7 @@ def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, do
     finally:
         _STATE.clear()
     codes, counts, colo = (np.concatenate(x) for x in zip(*found, strict=True))
-    return make_candidates(codes, counts, colo, big, cfg.candidates, doc_fps), rows, nfps
+    return make_candidates(codes, counts, colo, BigBuckets.concat(big), cfg.candidates, doc_fps), rows, nfps
 
 
 def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stage: str) -> list[Pair]:
@@ -471,9 +472,10 @@ def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig |
             pairs = _align_pass(codes, cfg.workers, progress, "align")
             aligned = codes
             extra = np.zeros(0, np.int64)
-            if cands.big_buckets:
-                related = {tuple(sorted((index[p.a], index[p.b]))) for p in pairs}
-                extra = expand_through_representatives(cands, related)  # type: ignore[arg-type]
+            if len(cands.big_buckets):
+                ab = np.array([(index[p.a], index[p.b]) for p in pairs], np.int64).reshape(-1, 2)
+                related = np.minimum(ab[:, 0], ab[:, 1]) << 32 | np.maximum(ab[:, 0], ab[:, 1])
+                extra = expand_through_representatives(cands, related)
                 extra = extra[~np.isin(extra, aligned)]
                 pairs += _align_pass(extra, cfg.workers, progress, "align+")
                 aligned = np.union1d(aligned, extra)
