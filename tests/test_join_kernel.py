@@ -77,3 +77,19 @@ def test_group_order_is_a_stable_counting_sort(ngroups: int) -> None:
     order, bounds = group_order(g, ngroups)
     assert np.array_equal(order, np.argsort(g, kind="stable"))
     assert np.array_equal(bounds, np.searchsorted(np.sort(g), np.arange(ngroups + 1)))
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, 3000, 70_000])
+def test_both_grouping_orders_group_equal_keys_sorted_by_sub(n: int) -> None:
+    from copydesk.join_kernel import _grouped_order, _slot_order
+
+    rng = np.random.default_rng(n)
+    h = rng.integers(0, max(2, n // 3), n).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    sub = rng.permutation(n).astype(np.uint32)
+    for order in (_slot_order(h, sub), _grouped_order(h, sub)):
+        assert sorted(order.tolist()) == list(range(n))
+        hs, ss = h[order], sub[order]
+        starts = np.flatnonzero(np.concatenate(([True], hs[1:] != hs[:-1]))) if n else np.zeros(0, np.int64)
+        assert len(starts) == len(np.unique(h))  # each key in one run
+        for a, b in zip(starts.tolist(), [*starts[1:].tolist(), n][:len(starts)], strict=True):
+            assert np.all(np.diff(ss[a:b].astype(np.int64)) > 0)

@@ -12,6 +12,9 @@ import numpy as np
 
 from .candidates import BigBuckets
 
+#: from this many rows on, group them in two levels (see _grouped_order)
+_BIG_INPUT = 1 << 20
+
 
 @nb.njit(cache=True, nogil=True)
 def _mix(x):  # pragma: no cover - jit
@@ -20,11 +23,8 @@ def _mix(x):  # pragma: no cover - jit
 
 
 @nb.njit(cache=True, nogil=True)
-def _grouped_order(h, sub):  # pragma: no cover - jit
-    """An order of the rows that puts equal ``h`` together, sorted by ``sub`` within each
-    group: a counting sort on hashed low bits of ``h`` (about one row per slot), then an
-    insertion sort of each slot by (h, sub).  Groups come in no particular order; linear
-    time, unlike a full sort."""
+def _slot_order(h, sub):  # pragma: no cover - jit
+    """:func:`_grouped_order` in one level (faster while the slot counts fit in cache)."""
     n = len(h)
     bits = 1
     while (1 << bits) < n:
@@ -57,9 +57,78 @@ def _grouped_order(h, sub):  # pragma: no cover - jit
 
 
 @nb.njit(cache=True, nogil=True)
+def _grouped_order(h, sub):  # pragma: no cover - jit
+    """An order of the rows that puts equal ``h`` together, sorted by ``sub`` within each
+    group: a two-level counting sort on a mix of ``h`` (256 coarse groups, then about one row
+    per slot inside each, so the counts stay in cache), then an insertion sort of each slot
+    by (h, sub).  Groups come in no particular order; linear time, unlike a full sort."""
+    n = len(h)
+    key = np.empty(n, np.uint64)
+    counts = np.zeros(257, np.int64)
+    for i in range(n):
+        k = _mix(np.uint64(h[i]))
+        key[i] = k
+        counts[np.int64(k >> np.uint64(56)) + 1] += 1
+    top = np.cumsum(counts)
+    fill = top[:-1].copy()
+    coarse = np.empty(n, np.int64)  # rows by coarse group, with their keys, h and sub beside them
+    ck = np.empty(n, np.uint64)
+    ch = np.empty(n, h.dtype)
+    cs = np.empty(n, sub.dtype)
+    for i in range(n):
+        g = np.int64(key[i] >> np.uint64(56))
+        f = fill[g]
+        coarse[f] = i
+        ck[f] = key[i]
+        ch[f] = h[i]
+        cs[f] = sub[i]
+        fill[g] += 1
+    order = np.empty(n, np.int64)
+    at = np.empty(n, np.int64)  # position in the coarse arrays of order[...]
+    for g in range(256):
+        a, b = top[g], top[g + 1]
+        m = b - a
+        if m == 0:
+            continue
+        bits = 0
+        while (1 << bits) < m:
+            bits += 1
+        mask = np.uint64((1 << bits) - 1)
+        local = np.zeros((1 << bits) + 1, np.int64)
+        for x in range(a, b):
+            local[np.int64((ck[x] >> np.uint64(24)) & mask) + 1] += 1
+        for t in range(1 << bits):
+            local[t + 1] += local[t]
+        starts = local[:-1].copy()
+        for x in range(a, b):
+            sl = np.int64((ck[x] >> np.uint64(24)) & mask)
+            at[a + starts[sl]] = x
+            starts[sl] += 1
+        for sl in range(1 << bits):
+            lo, hi = a + local[sl], a + local[sl + 1]
+            for x in range(lo + 1, hi):
+                y = x
+                while y > lo:
+                    u, v = at[y - 1], at[y]
+                    if ch[v] < ch[u] or (ch[v] == ch[u] and cs[v] < cs[u]):
+                        at[y - 1], at[y] = v, u
+                        y -= 1
+                    else:
+                        break
+        for x in range(a, b):
+            order[x] = coarse[at[x]]
+    return order
+
+
+@nb.njit(cache=True, nogil=True)
 def _bucket_pairs(h, d, p, rank, cap):  # pragma: no cover - jit
     n = len(h)
-    order = _grouped_order(h, d)
+    if n < _BIG_INPUT:
+        order = _slot_order(h, d)
+    else:  # rows in group order, so that the walk below reads memory in sequence
+        order = _grouped_order(h, d)
+        h, d, p = h[order], d[order], p[order]
+        order = np.arange(n)
     npairs = 0
     nbig = 0
     nmembers = 0
@@ -146,7 +215,7 @@ def bucket_pairs(h: np.ndarray, d: np.ndarray, p: np.ndarray, rank: np.ndarray, 
 @nb.njit(cache=True, nogil=True)
 def _evidence(codes, pl, pr, within, drift, min_count):  # pragma: no cover - jit
     n = len(codes)
-    order = _grouped_order(codes, pl)
+    order = _slot_order(codes, pl) if n < _BIG_INPUT else _grouped_order(codes, pl)
     out_c = np.empty(n, np.int64)
     out_n = np.empty(n, np.int64)
     out_ok = np.zeros(n, np.bool_)
