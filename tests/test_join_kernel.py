@@ -93,3 +93,23 @@ def test_both_grouping_orders_group_equal_keys_sorted_by_sub(n: int) -> None:
         assert len(starts) == len(np.unique(h))  # each key in one run
         for a, b in zip(starts.tolist(), [*starts[1:].tolist(), n][:len(starts)], strict=True):
             assert np.all(np.diff(ss[a:b].astype(np.int64)) > 0)
+
+
+def test_bucket_pairs_matches_reference_above_the_two_level_threshold() -> None:
+    from copydesk.join_kernel import _BIG_INPUT
+
+    rng = np.random.default_rng(7)
+    n = _BIG_INPUT + 5000
+    d = rng.integers(0, 200_000, n).astype(np.uint32)
+    h = rng.integers(0, n, n).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    h[:300] = np.uint64(12345)  # one big bucket
+    key = h.astype(np.uint64) ^ (d.astype(np.uint64) << np.uint64(40))
+    _, first = np.unique(key, return_index=True)  # a document holds a fingerprint once
+    h, d = h[first], d[first]
+    p = rng.integers(0, 5000, len(h)).astype(np.uint32)
+    rank = rng.permutation(200_000)
+    codes, pl, pr, big = bucket_codes(h, d.astype(np.int64), p.astype(np.int64), rank, 8)
+    fcodes, fpl, fpr, fbig = bucket_pairs(h, d, p, rank, 8)
+    assert len(h) >= _BIG_INPUT
+    assert _as_rows(fcodes, fpl, fpr) == _as_rows(codes, pl, pr)
+    assert sorted((r, sorted(m.tolist())) for r, m in fbig) == sorted((r, sorted(m.tolist())) for r, m in big)
