@@ -368,6 +368,8 @@ def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, do
             for n, (b, r, f) in enumerate(_ordered_map(pool, _join_partition, range(fps.parts), 2 * cfg.workers), 1):
                 if b is not None:
                     big.append(b)
+                    if sum(len(x.members) for x in big) > 20_000_000:  # merge as we go: members
+                        big = [BigBuckets.concat(big).merged()]      # repeat across partitions
                 rows += r
                 nfps += f
                 if progress:
