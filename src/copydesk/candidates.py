@@ -46,13 +46,30 @@ class BigBuckets:
     def merged(self) -> BigBuckets:
         """One bucket per representative holding the union of its buckets' members
         (representatives and members sorted)."""
-        rows = np.repeat(self.reps, np.diff(self.first)) << 32 | self.members
+        return BigBuckets.merge([self])
+
+    @staticmethod
+    def merge(parts: list[BigBuckets]) -> BigBuckets:
+        """:meth:`merged` of the buckets of all ``parts``; the list is emptied as it is read,
+        so that its members and the merged rows are not all in memory at once."""
+        rows = np.empty(sum(len(b.members) for b in parts), np.int64)
+        at = 0
+        while parts:
+            b = parts.pop()
+            n = len(b.members)
+            rows[at:at + n] = np.repeat(b.reps, np.diff(b.first)) << 32
+            rows[at:at + n] |= b.members
+            at += n
+            del b
         rows.sort()  # a plain sort: much faster than np.unique's hashing on tens of millions
-        rows = rows[np.concatenate(([True], rows[1:] != rows[:-1]))] if len(rows) else rows
-        rep_of = rows >> 32
-        starts = np.flatnonzero(np.concatenate(([True], rep_of[1:] != rep_of[:-1]))) if len(rows) else rows
-        reps = rep_of[starts]
-        return BigBuckets(reps, np.concatenate((starts, [len(rows)])).astype(np.int64), rows & 0xFFFFFFFF)
+        if len(rows):
+            keep = np.empty(len(rows), np.bool_)
+            keep[0] = True
+            np.not_equal(rows[1:], rows[:-1], out=keep[1:])
+            rows = rows[keep]
+            del keep
+        starts = np.flatnonzero(np.diff(rows >> 32, prepend=-1))
+        return BigBuckets((rows[starts] >> 32), np.append(starts, len(rows)).astype(np.int64), rows & 0xFFFFFFFF)
 
     def __len__(self) -> int:
         return len(self.reps)
@@ -165,13 +182,15 @@ def make_candidates(codes: np.ndarray, counts: np.ndarray, colocated: np.ndarray
                     big: BigBuckets | Sequence[tuple[int, np.ndarray]], cfg: CandidateConfig,
                     doc_fps: np.ndarray | None = None) -> Candidates:
     """Keep the pairs with enough (and, unless very many, co-located) shared fingerprints.
+    ``big``: the big buckets, as (representative, members) tuples or already merged
+    (:meth:`BigBuckets.merge`).
     ``doc_fps[i]``: document i's fingerprint count (enables the short-article rule)."""
     keep = counts >= required_shared(codes, doc_fps, cfg)
     if cfg.colocated_within:
         keep &= colocated | (counts >= cfg.strong_shared)
     codes, counts = codes[keep], counts[keep]
-    buckets = big if isinstance(big, BigBuckets) else BigBuckets.of(big)
-    return Candidates(codes >> 32, codes & 0xFFFFFFFF, counts, buckets.merged())
+    buckets = big if isinstance(big, BigBuckets) else BigBuckets.of(big).merged()
+    return Candidates(codes >> 32, codes & 0xFFFFFFFF, counts, buckets)
 
 
 def find_candidates(doc_fps: Sequence[np.ndarray], rank: np.ndarray,

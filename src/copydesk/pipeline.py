@@ -368,8 +368,6 @@ def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, do
             for n, (b, r, f) in enumerate(_ordered_map(pool, _join_partition, range(fps.parts), 2 * cfg.workers), 1):
                 if b is not None:
                     big.append(b)
-                    if sum(len(x.members) for x in big) > 20_000_000:  # merge as we go: members
-                        big = [BigBuckets.concat(big).merged()]      # repeat across partitions
                 rows += r
                 nfps += f
                 if progress:
@@ -382,7 +380,7 @@ def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, do
     finally:
         _STATE.clear()
     codes, counts, colo = (np.concatenate(x) for x in zip(*found, strict=True))
-    return make_candidates(codes, counts, colo, BigBuckets.concat(big), cfg.candidates, doc_fps), rows, nfps
+    return make_candidates(codes, counts, colo, BigBuckets.merge(big), cfg.candidates, doc_fps), rows, nfps
 
 
 def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stage: str) -> list[Pair]:
