@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	@echo "(the first scan compiles copydesk's kernels: about half a minute, once)"
 	$(BIN)/copydesk scan src/copydesk/demo/demo.jsonl --out results/demo
 	@echo
 	@echo "Explain one pair:  $(BIN)/copydesk compare --corpus src/copydesk/demo/demo.jsonl ID_A ID_B"

@@ -22,6 +22,20 @@ def _mix(x):  # pragma: no cover - jit
     return x ^ (x >> np.uint64(29))
 
 
+@nb.njit(cache=True, nogil=True, inline="always")
+def _insertion_sort(idx, lo, hi, key, sub):  # pragma: no cover - jit
+    """Sort ``idx[lo:hi]`` in place by (key[i], sub[i]) — for the few rows of one slot."""
+    for x in range(lo + 1, hi):
+        y = x
+        while y > lo:
+            u, v = idx[y - 1], idx[y]
+            if key[v] < key[u] or (key[v] == key[u] and sub[v] < sub[u]):
+                idx[y - 1], idx[y] = v, u
+                y -= 1
+            else:
+                break
+
+
 @nb.njit(cache=True, nogil=True)
 def _slot_order(h, sub):  # pragma: no cover - jit
     """:func:`_grouped_order` in one level (faster while the slot counts fit in cache)."""
@@ -43,16 +57,7 @@ def _slot_order(h, sub):  # pragma: no cover - jit
         order[fill[slot[i]]] = i
         fill[slot[i]] += 1
     for g in range(1 << bits):
-        a, b = bounds[g], bounds[g + 1]
-        for x in range(a + 1, b):
-            y = x
-            while y > a:
-                u, v = order[y - 1], order[y]
-                if h[v] < h[u] or (h[v] == h[u] and sub[v] < sub[u]):
-                    order[y - 1], order[y] = v, u
-                    y -= 1
-                else:
-                    break
+        _insertion_sort(order, bounds[g], bounds[g + 1], h, sub)
     return order
 
 
@@ -105,16 +110,7 @@ def _grouped_order(h, sub):  # pragma: no cover - jit
             at[a + starts[sl]] = x
             starts[sl] += 1
         for sl in range(1 << bits):
-            lo, hi = a + local[sl], a + local[sl + 1]
-            for x in range(lo + 1, hi):
-                y = x
-                while y > lo:
-                    u, v = at[y - 1], at[y]
-                    if ch[v] < ch[u] or (ch[v] == ch[u] and cs[v] < cs[u]):
-                        at[y - 1], at[y] = v, u
-                        y -= 1
-                    else:
-                        break
+            _insertion_sort(at, a + local[sl], a + local[sl + 1], ch, cs)
         for x in range(a, b):
             order[x] = coarse[at[x]]
     return order
@@ -129,22 +125,28 @@ def _bucket_pairs(h, d, p, rank, cap):  # pragma: no cover - jit
         order = _grouped_order(h, d)
         h, d, p = h[order], d[order], p[order]
         order = np.arange(n)
-    npairs = 0
-    nbig = 0
-    nmembers = 0
+    runs = np.empty(n + 1, np.int64)  # where each run of equal fingerprints starts
+    nr = 0
     i = 0
     while i < n:
+        runs[nr] = i
+        nr += 1
         j = i + 1
         while j < n and h[order[j]] == h[order[i]]:
             j += 1
-        s = j - i
+        i = j
+    runs[nr] = n
+    npairs = 0
+    nbig = 0
+    nmembers = 0
+    for r in range(nr):
+        s = runs[r + 1] - runs[r]
         if s > cap:
             npairs += s - 1
             nbig += 1
             nmembers += s
         elif s >= 2:
             npairs += s * (s - 1) // 2
-        i = j
     codes = np.empty(npairs, np.int64)
     pl = np.empty(npairs, np.uint32)
     pr = np.empty(npairs, np.uint32)
@@ -153,11 +155,8 @@ def _bucket_pairs(h, d, p, rank, cap):  # pragma: no cover - jit
     members = np.empty(nmembers, np.int64)
     m = 0
     b = 0
-    i = 0
-    while i < n:
-        j = i + 1
-        while j < n and h[order[j]] == h[order[i]]:
-            j += 1
+    for r in range(nr):
+        i, j = runs[r], runs[r + 1]
         s = j - i
         if 2 <= s <= cap:
             for x in range(i, j):
@@ -197,7 +196,6 @@ def _bucket_pairs(h, d, p, rank, cap):  # pragma: no cover - jit
                 m += 1
             first[b + 1] = first[b] + s
             b += 1
-        i = j
     return codes, pl, pr, reps, first, members
 
 

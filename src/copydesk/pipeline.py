@@ -38,6 +38,7 @@ from .families import families as make_families
 from .join_kernel import bucket_pairs, evidence
 from .prepare import Prepared
 from .prepare_batch import batch_line_hashes, fingerprint_batch, prepare_batch
+from .read import batched
 from .read._record import to_article
 from .read.jsonl import LineBlock, parse_block
 from .records import Article, Family, Pair, Reject
@@ -229,18 +230,6 @@ class _Corpus:
     doc_fps: list[np.ndarray] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
     slot_doc: list[np.ndarray] = field(default_factory=list)  # per job: slot -> article (-1: none)
-
-
-def batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    """``articles`` in lists of ``size``."""
-    batch: list[Article] = []
-    for art in articles:
-        batch.append(art)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _count_lines(chunks: list[np.ndarray], counted: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -15,7 +15,7 @@ before any article is produced.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from ..errors import InputError
@@ -74,14 +74,19 @@ def _batches(plan: list[tuple[str | Path, _Source]], rejects: RejectLog,
                 else:
                     yield block
             continue
-        batch: list[Article] = []
-        for art in _articles([source], rejects, seen):
-            batch.append(art)
-            if len(batch) >= size:
-                yield batch
-                batch = []
-        if batch:
+        yield from batched(_articles([source], rejects, seen), size)
+
+
+def batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """``articles`` in lists of ``size``."""
+    batch: list[Article] = []
+    for art in articles:
+        batch.append(art)
+        if len(batch) >= size:
             yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _articles(sources: list[_Source], rejects: RejectLog, seen: set[str] | None = None) -> Iterator[Article]:
