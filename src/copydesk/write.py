@@ -7,17 +7,25 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .errors import MissingDependency
 from .records import Family, Pair, Reject
+
+
+def _line(row: dict[str, Any]) -> bytes:
+    try:
+        return orjson.dumps(row) + b"\n"
+    except TypeError:  # a string orjson refuses (an unpaired surrogate): escape it
+        return json.dumps(row).encode("ascii") + b"\n"
 
 
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
     """Write dicts as JSON Lines (UTF-8, no ASCII escaping); returns the line count."""
     n = 0
-    with open(path, "w", encoding="utf-8") as f:
+    with open(path, "wb") as f:
         for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False))
-            f.write("\n")
+            f.write(_line(row))
             n += 1
     return n
 
