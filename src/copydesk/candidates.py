@@ -36,13 +36,6 @@ class BigBuckets:
                           np.concatenate(([0], np.cumsum(sizes, dtype=np.int64))),
                           np.concatenate([np.zeros(0, np.int64), *(np.asarray(m, np.int64) for _, m in buckets)]))
 
-    @staticmethod
-    def concat(parts: Sequence[BigBuckets]) -> BigBuckets:
-        sizes = np.concatenate([np.zeros(0, np.int64), *(np.diff(b.first) for b in parts)])
-        return BigBuckets(np.concatenate([np.zeros(0, np.int64), *(b.reps for b in parts)]),
-                          np.concatenate(([0], np.cumsum(sizes))),
-                          np.concatenate([np.zeros(0, np.int64), *(b.members for b in parts)]))
-
     def merged(self) -> BigBuckets:
         """One bucket per representative holding the union of its buckets' members
         (representatives and members sorted)."""
