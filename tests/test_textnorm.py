@@ -141,21 +141,30 @@ def test_digit_flag_survives_ocr_skeleton() -> None:
 
 
 def test_cached_fold_tables_equal_freshly_built_ones() -> None:
-    from copydesk.textnorm import _build_fold_tables, fold_tables, packed_table
+    from copydesk.textnorm import _build_fold_tables, fold_tables
 
     for cached, fresh in zip(fold_tables(), _build_fold_tables(), strict=True):
         assert np.array_equal(cached, fresh)
-    packed = packed_table()
-    is_space, start, length, chars, is_digit = fold_tables()
-    for cp in (ord("a"), ord("M"), ord("\u00e6"), ord("\ufb03"), ord(" "), ord("7"), 0xFDFA):
-        v = int(packed[cp])
-        assert bool(v >> 56 & 1) == bool(is_space[cp]) and bool(v >> 57 & 1) == bool(is_digit[cp])
-        n = v >> 48 & 0xF
-        if length[cp] <= 3:
-            assert n == length[cp]
-            assert [v >> (16 * t) & 0xFFFF for t in range(n)] == chars[start[cp]:start[cp] + n].tolist()
-        else:
-            assert n == 15
+
+
+def test_hash_tables_compose_the_key_hash() -> None:
+    from copydesk.textnorm import HASH_BASE, fold_tables, hash_tables, key_hash, splitmix64
+
+    flags, value, mult = hash_tables()
+    is_space, _, _, _, is_digit = fold_tables()
+    mask = (1 << 64) - 1
+    h = 0
+    key = ""
+    for c in "a M\u00e6\ufb03 7\ufdfa\u00adß":
+        cp = ord(c)
+        f = fold_char(c)
+        assert bool(flags[cp] & 1) == bool(is_space[cp]) and bool(flags[cp] & 2) == bool(is_digit[cp])
+        assert bool(flags[cp] & 4) == bool(f)
+        assert int(mult[cp]) == pow(HASH_BASE, len(f), 1 << 64)
+        h = (h * int(mult[cp]) + int(value[cp])) & mask
+        key += f
+    assert splitmix64(h) == key_hash(key)
+    assert len(key) > 12  # the ligatures and the long Arabic ligature fold to several characters
 
 
 @pytest.mark.parametrize(("text", "dtype"), [("", np.uint8), ("plain", np.uint8), ("caf\u00e9\u00ff", np.uint8),

@@ -17,6 +17,7 @@ scan whose memory stays bounded whatever the corpus size:
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import multiprocessing as mp
 import os
@@ -196,12 +197,29 @@ def _align_codes(codes: np.ndarray) -> list[Pair]:
     return out
 
 
+def _keep_heap() -> None:
+    """Worker start-up: have glibc's malloc serve arrays up to 32 MB from its heap and keep
+    what is freed (instead of unmapping it), so each batch's arrays reuse memory already
+    mapped rather than faulting in fresh pages; about a second of system time at 100k
+    articles.  Workers are our own processes, so the setting touches no caller."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc
+        return
+    libc.mallopt(_M_MMAP_THRESHOLD, 32 << 20)
+    libc.mallopt(_M_TOP_PAD, 64 << 20)
+    libc.mallopt(_M_TRIM_THRESHOLD, 1 << 30)
+
+
+_M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3  # glibc's <malloc.h>
+
+
 @contextmanager
 def _pool(workers: int) -> Iterator[Any]:
     if workers <= 1 or "fork" not in mp.get_all_start_methods():
         yield None
         return
-    with mp.get_context("fork").Pool(workers) as pool:
+    with mp.get_context("fork").Pool(workers, initializer=_keep_heap) as pool:
         yield pool
 
 

@@ -30,8 +30,6 @@ from pathlib import Path
 import numba as nb
 import numpy as np
 
-FNV_OFFSET = np.uint64(0xCBF29CE484222325)
-FNV_PRIME = np.uint64(0x100000001B3)
 _TABLE_SIZE = 0x10000  # characters beyond the BMP (emoji, rare CJK) fold to nothing
 _MASK64 = (1 << 64) - 1
 
@@ -109,25 +107,41 @@ def _build_fold_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
     return is_space, start, length, np.asarray(chars, dtype=np.uint32), is_digit
 
 
-_SPACE_BIT = np.uint64(1 << 56)
-_DIGIT_BIT = np.uint64(1 << 57)
+#: flag bits of :func:`hash_tables`
+_SPACE = 1
+_DIGIT = 2
+_KEY = 4
+#: the base of the polynomial key hash (odd, so multiplying by it loses nothing)
+HASH_BASE = 0x9E3779B97F4A7C15
 
 
 @lru_cache(maxsize=1)
-def packed_table() -> np.ndarray:
-    """One uint64 per BMP character for the kernel: up to three folded characters (16 bits
-    each), their count (bits 48-51; 15 means "more, see fold_tables"), and the space and
-    digit flags (bits 56, 57)."""
+def hash_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(flags, value, multiplier) per BMP character, for the kernel.  ``flags``: space,
+    digit and "folds to something" bits.  A character's folded characters ``f`` enter the
+    key hash as ``h = h * multiplier + value`` with ``multiplier = B**len(f)`` and ``value``
+    their own polynomial hash (see :func:`key_hash`), so folding one character into several
+    costs no branch."""
     is_space, start, length, chars, is_digit = fold_tables()
-    n = length.astype(np.uint64)
-    small = length <= 3
-    out = np.where(small, n, np.uint64(15)) << np.uint64(48)
-    for t in range(3):
+    flags = (is_space * _SPACE | is_digit * _DIGIT | (length > 0) * _KEY).astype(np.uint8)
+    base = np.uint64(HASH_BASE)
+    value = np.zeros(_TABLE_SIZE, np.uint64)
+    powers = [np.uint64(1)]
+    for t in range(int(length.max())):
         c = chars[np.minimum(start + t, len(chars) - 1)].astype(np.uint64)
-        out |= np.where(small & (length > t), c << np.uint64(16 * t), np.uint64(0))
-    out |= is_space.astype(np.uint64) << np.uint64(56)
-    out |= is_digit.astype(np.uint64) << np.uint64(57)
-    return out
+        with np.errstate(over="ignore"):
+            value = np.where(length > t, value * base + c, value)
+            powers.append(powers[-1] * base)
+    return flags, value, np.asarray(powers, np.uint64)[length]
+
+
+def key_hash(key: str) -> int:
+    """The hash of a folded key (the specification): the polynomial hash of its characters
+    in base ``HASH_BASE`` modulo 2**64, then :func:`splitmix64`."""
+    h = 0
+    for x in key:
+        h = (h * HASH_BASE + ord(x)) & _MASK64
+    return splitmix64(h)
 
 
 def splitmix64(x: int) -> int:
@@ -170,12 +184,9 @@ def tokenize_reference(text: str) -> Tokens:
             j += 1
         key = "".join(fold_char(x) for x in text[i:j])
         if key:
-            h = 0xCBF29CE484222325
-            for x in key:
-                h = ((h ^ ord(x)) * 0x100000001B3) & _MASK64
             starts.append(i)
             ends.append(j)
-            hashes.append(splitmix64(h))
+            hashes.append(key_hash(key))
             weights.append(j - i + pending)
             lines.append(line)
             digits.append(any(has_digit(x) for x in text[i:j]))
@@ -199,20 +210,21 @@ def _mix(x: np.uint64) -> np.uint64:
 
 
 @nb.njit(cache=True, nogil=True)
-def _tokenize_docs(cps, doc_cp, packed, fstart, flen, fchars):  # pragma: no cover - jit
-    """Tokenize documents ``cps[doc_cp[d]:doc_cp[d + 1]]``.  Per token: start, end (local
-    to its document), hash, weight, line, digit; ``tok_first`` (ndocs + 1) token offsets.
-    Per line ("\\n"-separated, all documents in turn): its local start offset, its first
-    two and its last non-space code points (0 if none), its token count; ``line_base``
-    (ndocs + 1) line offsets."""
+def _tokenize_docs(cps, doc_cp, flags, value, mult, starts, ends, hashes, weights, lines,
+                   digits):  # pragma: no cover - jit
+    """Tokenize documents ``cps[doc_cp[d]:doc_cp[d + 1]]`` into the given arrays (room for
+    ``len(cps) // 2 + 1`` tokens; allocated by the caller, as numpy's large allocations get
+    huge pages).  Per token: start, end (local to its document), hash, weight, line, digit;
+    returns the token count, ``tok_first`` (ndocs + 1) token offsets, and per line
+    ("\\n"-separated, all documents in turn): its local start offset, its first two and its
+    last non-space code points (0 if none), its token count; ``line_base`` (ndocs + 1) line
+    offsets."""
     ndocs = len(doc_cp) - 1
-    n = len(cps)
     line_base = np.zeros(ndocs + 1, np.int64)
     for d in range(ndocs):
         nl = 1
         for i in range(doc_cp[d], doc_cp[d + 1]):
-            if cps[i] == 10:
-                nl += 1
+            nl += cps[i] == 10
         line_base[d + 1] = line_base[d] + nl
     nlines = line_base[ndocs]
     line_start = np.zeros(nlines, np.int32)
@@ -220,13 +232,6 @@ def _tokenize_docs(cps, doc_cp, packed, fstart, flen, fchars):  # pragma: no cov
     line_c1 = np.zeros(nlines, np.uint32)
     line_last = np.zeros(nlines, np.uint32)
     line_ntok = np.zeros(nlines, np.int64)
-    cap = n // 2 + 1
-    starts = np.empty(cap, np.int32)
-    ends = np.empty(cap, np.int32)
-    hashes = np.empty(cap, np.uint64)
-    weights = np.empty(cap, np.int32)
-    lines = np.empty(cap, np.int32)
-    digits = np.empty(cap, np.bool_)
     tok_first = np.zeros(ndocs + 1, np.int64)
     nt = 0
     for d in range(ndocs):
@@ -239,7 +244,7 @@ def _tokenize_docs(cps, doc_cp, packed, fstart, flen, fchars):  # pragma: no cov
         i = lo
         while i < hi:
             c = cps[i]
-            if c < 0x10000 and packed[c] & _SPACE_BIT:
+            if c < 0x10000 and flags[c] & _SPACE:
                 if c == 10:
                     line += 1
                     line_start[lb + line] = i + 1 - lo
@@ -249,42 +254,25 @@ def _tokenize_docs(cps, doc_cp, packed, fstart, flen, fchars):  # pragma: no cov
                 line_c0[lb + line] = c
                 line_c1[lb + line] = cps[i + 1] if i + 1 < hi else 0
             j = i
-            h = FNV_OFFSET
-            klen = 0
-            dig = False
+            h = np.uint64(0)
+            seen = 0
             while j < hi:
-                c = cps[j]
-                if c < 0x10000:
-                    info = packed[c]
-                    if info & _SPACE_BIT:
-                        break
-                    if info & _DIGIT_BIT:
-                        dig = True
-                    nf = np.int64((info >> np.uint64(48)) & np.uint64(0xF))
-                    if nf == 1:
-                        h = (h ^ (info & np.uint64(0xFFFF))) * FNV_PRIME
-                        klen += 1
-                    elif nf == 0:
-                        pass
-                    elif nf <= 3:
-                        for _t in range(nf):
-                            h = (h ^ (info & np.uint64(0xFFFF))) * FNV_PRIME
-                            info = info >> np.uint64(16)
-                        klen += nf
-                    else:
-                        s = fstart[c]
-                        for t in range(flen[c]):
-                            h = (h ^ np.uint64(fchars[s + t])) * FNV_PRIME
-                        klen += flen[c]
+                # beyond the BMP: not a space, folds to nothing, like code point 0
+                k = cps[j] if cps[j] < 0x10000 else 0
+                f = flags[k]
+                if f & _SPACE:
+                    break
+                seen |= f
+                h = h * mult[k] + value[k]
                 j += 1
             line_last[lb + line] = cps[j - 1]
-            if klen > 0:
+            if seen & _KEY:
                 starts[nt] = i - lo
                 ends[nt] = j - lo
                 hashes[nt] = _mix(h)
                 weights[nt] = j - i + pending
                 lines[nt] = line
-                digits[nt] = dig
+                digits[nt] = (seen & _DIGIT) != 0
                 line_ntok[lb + line] += 1
                 pending = 0
                 nt += 1
@@ -294,8 +282,7 @@ def _tokenize_docs(cps, doc_cp, packed, fstart, flen, fchars):  # pragma: no cov
                 pending += j - i
             i = j
         tok_first[d + 1] = nt
-    return (starts[:nt], ends[:nt], hashes[:nt], weights[:nt], lines[:nt], digits[:nt], tok_first, line_start, line_c0, line_c1,
-            line_last, line_base, line_ntok)
+    return nt, tok_first, line_start, line_c0, line_c1, line_last, line_base, line_ntok
 
 
 def codepoints(text: str) -> np.ndarray:
@@ -316,8 +303,11 @@ def codepoints(text: str) -> np.ndarray:
 def tokenize_docs(cps: np.ndarray, doc_cp: np.ndarray) -> tuple[np.ndarray, ...]:
     """Tokenize many documents in one kernel call (see ``_tokenize_docs``): ``cps`` holds
     their code points end to end, ``doc_cp`` (ndocs + 1) where each starts."""
-    _, fstart, flen, fchars, _ = fold_tables()
-    return _tokenize_docs(cps, np.asarray(doc_cp, np.int64), packed_table(), fstart, flen, fchars)
+    cap = len(cps) // 2 + 1
+    out = (np.empty(cap, np.int32), np.empty(cap, np.int32), np.empty(cap, np.uint64),
+           np.empty(cap, np.int32), np.empty(cap, np.int32), np.empty(cap, np.bool_))
+    nt, *rest = _tokenize_docs(cps, np.asarray(doc_cp, np.int64), *hash_tables(), *out)
+    return (*(x[:nt] for x in out), *rest)
 
 
 def tokenize(text: str) -> Tokens:
