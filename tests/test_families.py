@@ -116,3 +116,19 @@ def test_every_article_in_at_most_one_family(edges: list[tuple[int, int, float]]
         assert inside >= len(f.members) - 1
     rnd.shuffle(pairs)
     assert [f.to_dict() for f in families(pairs, {}, cfg)] == [f.to_dict() for f in fams]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9), st.sampled_from([0.2, 0.5, 0.95, 1.0]),
+                          st.sampled_from([0.2, 0.5, 1.0]), st.integers(0, 3)), max_size=30))
+def test_strongest_first_is_the_sort_by_strength(edges: list[tuple[int, int, float, float, int]]) -> None:
+    from copydesk.families import _strength, _strongest_first
+
+    pairs = {}
+    for x, y, ca, cb, n in edges:
+        if x != y:
+            a, b = sorted((f"d{x}", f"d{y}"))
+            pairs[a, b] = Pair(a, b, "partial", None, ca, cb, tuple(Passage(0, 10 * (t + 1), 0, 10) for t in range(n)))
+    ps = list(pairs.values())
+    random.Random(len(ps)).shuffle(ps)
+    assert _strongest_first(ps) == sorted(ps, key=lambda p: (_strength(p), p.a, p.b), reverse=True)

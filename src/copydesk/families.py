@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 from .config import FamilyConfig
 from .records import Family, Pair
 from .relate import date_order
@@ -21,6 +23,22 @@ def _strength(p: Pair) -> tuple[float, float, int]:
             sum(x.a_end - x.a_start for x in p.passages))
 
 
+def _strongest_first(pairs: Sequence[Pair]) -> list[Pair]:
+    """``sorted(pairs, key=lambda p: (_strength(p), p.a, p.b), reverse=True)``, with the
+    keys in arrays (a Python sort on tuple keys took a tenth of a second at 30,000 pairs)."""
+    if not pairs:
+        return []
+    ids = sorted({x for p in pairs for x in (p.a, p.b)})
+    rank = {x: n for n, x in enumerate(ids)}
+    ca = np.fromiter((p.coverage_a for p in pairs), np.float64, len(pairs))
+    cb = np.fromiter((p.coverage_b for p in pairs), np.float64, len(pairs))
+    total = np.fromiter((sum(x.a_end - x.a_start for x in p.passages) for p in pairs), np.int64, len(pairs))
+    ra = np.fromiter((rank[p.a] for p in pairs), np.int64, len(pairs))
+    rb = np.fromiter((rank[p.b] for p in pairs), np.int64, len(pairs))
+    order = np.lexsort((rb, ra, total, np.minimum(ca, cb), np.maximum(ca, cb)))[::-1]
+    return [pairs[i] for i in order.tolist()]
+
+
 def cluster(pairs: Sequence[Pair], config: FamilyConfig | None = None) -> list[set[str]]:
     """Groups of two or more ids, by density-checked agglomeration."""
     cfg = config or FamilyConfig()
@@ -29,7 +47,7 @@ def cluster(pairs: Sequence[Pair], config: FamilyConfig | None = None) -> list[s
         adj.setdefault(p.a, set()).add(p.b)
         adj.setdefault(p.b, set()).add(p.a)
     group: dict[str, set[str]] = {x: {x} for x in adj}
-    for p in sorted(pairs, key=lambda p: (_strength(p), p.a, p.b), reverse=True):
+    for p in _strongest_first(pairs):
         ga, gb = group[p.a], group[p.b]
         if ga is gb:
             continue

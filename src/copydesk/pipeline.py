@@ -491,8 +491,9 @@ def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig |
             t = time.perf_counter()
             fams = make_families(pairs, dates, cfg.families)
             missing = _uncompared_members(fams, index, aligned, cfg.families.complete_max_members)
-            if len(missing):
-                pairs += _align_pass(missing, cfg.workers, progress, "families")
+            found = _align_pass(missing, cfg.workers, progress, "families")
+            if found:
+                pairs += found
                 fams = make_families(pairs, dates, cfg.families)
         finally:
             _STATE.clear()

@@ -17,6 +17,7 @@ trims far more often than it pads).  Anything else is undecidable and left ``Non
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz.distance import Indel
@@ -71,8 +72,10 @@ def relation(a: Prepared, b: Prepared, al: Alignment, cfg: RelateConfig) -> str:
     return "partial"
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_date(value: str | None) -> datetime | date | None:
-    """An ISO 8601 date or datetime, or None when absent or unreadable."""
+    """An ISO 8601 date or datetime, or None when absent or unreadable (cached: families
+    compare each member's date many times)."""
     if not value:
         return None
     try:

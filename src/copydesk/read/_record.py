@@ -72,6 +72,11 @@ def _has_surrogate(s: str) -> bool:
     return not s.isascii() and _SURROGATE.search(s) is not None
 
 
+def _blank(s: str) -> bool:
+    """``not s.strip()`` without copying a long string."""
+    return not s or s.isspace()
+
+
 def _check_id(value: object) -> str | tuple[str]:
     """The id as a string, or a 1-tuple holding the reject reason."""
     if value is None:
@@ -80,7 +85,7 @@ def _check_id(value: object) -> str | tuple[str]:
         return str(value)
     if not isinstance(value, str):
         return (f"invalid id: expected a string, got {type_name(value)}",)
-    if not value.strip():
+    if _blank(value):
         return ("empty id",)
     return value
 
@@ -90,7 +95,7 @@ def _optional(value: object) -> tuple[str | None, bool]:
     if value is None:
         return None, True
     if isinstance(value, str):
-        return (value if value.strip() else None), True
+        return (None if _blank(value) else value), True
     if isinstance(value, bool):
         return None, False
     if isinstance(value, int):
@@ -117,7 +122,7 @@ def to_article(row: Row) -> Article | Reject:
         return reject("missing text")
     if not isinstance(text, str):
         return reject(f"invalid text: expected a string, got {type_name(text)}")
-    if not text.strip():
+    if _blank(text):
         return reject("empty text")
 
     optional: dict[str, str | None] = {}
