@@ -15,32 +15,65 @@ from .fingerprint import shingle_at
 
 
 @nb.njit(cache=True, nogil=True)
-def _valid_shingles(h, boiler, k):  # pragma: no cover - jit
-    """(positions, hashes) of shingles with no boilerplate token."""
+def _valid_shingles_into(h, boiler, k, pos, sh):  # pragma: no cover - jit
+    """Write (position, hash) of each shingle with no boilerplate token into ``pos`` and
+    ``sh``; returns how many."""
     n = len(h) - k + 1
-    if n <= 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.uint64)
-    pos = np.empty(n, np.int64)
-    sh = np.empty(n, np.uint64)
     m = 0
     bad = 0
     for t in range(min(k, len(h))):
         bad += boiler[t]
-    for i in range(n):
+    for i in range(max(n, 0)):
         if i > 0:
             bad += boiler[i + k - 1] - boiler[i - 1]
         if bad == 0:
             pos[m] = i
             sh[m] = shingle_at(h, i, k)
             m += 1
-    return pos[:m], sh[:m]
+    return m
 
 
 @nb.njit(cache=True, nogil=True)
-def _run_counts(sorted_vals):  # pragma: no cover - jit
-    """For a sorted array: the size of the run each element belongs to."""
+def sort_by_hash(sh, pos, out_sh, out_pos):  # pragma: no cover - jit
+    """Stable sort of (``sh``, ``pos``) by hash into ``out_sh``, ``out_pos``: a counting sort
+    on the top bits (about two slots per element; shingle hashes are well mixed), then an
+    insertion sort within each slot, where hardly anything moves.  Same order as
+    ``np.argsort(sh, kind="stable")``."""
+    n = len(sh)
+    if n == 0:
+        return
+    bits = 1
+    while (1 << bits) < 2 * n and bits < 16:
+        bits += 1
+    shift = np.uint64(64 - bits)
+    start = np.zeros((1 << bits) + 1, np.int64)
+    for i in range(n):
+        start[(sh[i] >> shift) + 1] += 1
+    for b in range(1 << bits):
+        start[b + 1] += start[b]
+    for i in range(n):
+        b = sh[i] >> shift
+        out_sh[start[b]] = sh[i]
+        out_pos[start[b]] = pos[i]
+        start[b] += 1
+    for i in range(1, n):
+        v = out_sh[i]
+        if out_sh[i - 1] <= v:
+            continue
+        p = out_pos[i]
+        j = i
+        while j > 0 and out_sh[j - 1] > v:
+            out_sh[j] = out_sh[j - 1]
+            out_pos[j] = out_pos[j - 1]
+            j -= 1
+        out_sh[j] = v
+        out_pos[j] = p
+
+
+@nb.njit(cache=True, nogil=True)
+def _run_counts_into(sorted_vals, out):  # pragma: no cover - jit
+    """For a sorted array: the size of the run each element belongs to, into ``out``."""
     n = len(sorted_vals)
-    out = np.empty(n, np.int64)
     s = 0
     while s < n:
         e = s + 1
@@ -49,17 +82,14 @@ def _run_counts(sorted_vals):  # pragma: no cover - jit
         for t in range(s, e):
             out[t] = e - s
         s = e
-    return out
 
 
 @nb.njit(cache=True, nogil=True)
 def anchor_index(h, boiler, k):  # pragma: no cover - jit
     """One text's anchors ready for matching: (positions, hashes, run sizes) of its
     boilerplate-free ``k``-shingles, sorted by hash (ties by position)."""
-    pos, sh = _valid_shingles(h, boiler, k)
-    o = np.argsort(sh, kind="mergesort")
-    ss = sh[o]
-    return pos[o], ss, _run_counts(ss)
+    pos, ss, cnt, first = anchor_index_docs(h, boiler, np.array([0, len(h)], np.int64), k)
+    return pos, ss, cnt
 
 
 @nb.njit(cache=True, nogil=True)
@@ -67,6 +97,11 @@ def anchor_index_docs(h, boiler, tok_first, k):  # pragma: no cover - jit
     """:func:`anchor_index` of every document of a batch (tokens ``tok_first[d]`` on), end
     to end; document d's anchors are ``[first[d]:first[d + 1]]``."""
     ndocs = len(tok_first) - 1
+    longest = 0
+    for d in range(ndocs):
+        longest = max(longest, tok_first[d + 1] - tok_first[d])
+    tpos = np.empty(longest, np.int64)
+    tsh = np.empty(longest, np.uint64)
     pos = np.empty(len(h), np.int64)
     ss = np.empty(len(h), np.uint64)
     cnt = np.empty(len(h), np.int64)
@@ -74,11 +109,9 @@ def anchor_index_docs(h, boiler, tok_first, k):  # pragma: no cover - jit
     m = 0
     for d in range(ndocs):
         a, b = tok_first[d], tok_first[d + 1]
-        p, x, c = anchor_index(h[a:b], boiler[a:b], k)
-        n = len(p)
-        pos[m:m + n] = p
-        ss[m:m + n] = x
-        cnt[m:m + n] = c
+        n = _valid_shingles_into(h[a:b], boiler[a:b], k, tpos, tsh)
+        sort_by_hash(tsh[:n], tpos[:n], ss[m:m + n], pos[m:m + n])
+        _run_counts_into(ss[m:m + n], cnt[m:m + n])
         m += n
         first[d + 1] = m
     return pos[:m], ss[:m], cnt[:m], first
@@ -121,7 +154,7 @@ def _runs(ai, bj, k, nb_tokens):  # pragma: no cover - jit
     key = np.empty(n, np.int64)
     for t in range(n):
         key[t] = (ai[t] - bj[t] + nb_tokens) * (np.int64(1) << 32) + ai[t]
-    order = np.argsort(key, kind="mergesort")
+    order = np.argsort(key)  # keys are distinct (a diagonal and a position fix a match)
     runs = np.empty((n, 4), np.int64)
     r = 0
     s = 0
@@ -142,7 +175,7 @@ def _runs(ai, bj, k, nb_tokens):  # pragma: no cover - jit
     rkey = np.empty(r, np.int64)
     for t in range(r):
         rkey[t] = runs[t, 0] * (np.int64(nb_tokens) + 1) + runs[t, 2]
-    o = np.argsort(rkey, kind="mergesort")
+    o = np.argsort(rkey)  # distinct: two runs never start at the same (a, b) positions
     out = np.empty((r, 4), np.int64)
     for t in range(r):
         out[t] = runs[o[t]]
