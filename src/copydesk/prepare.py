@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numba as nb
 import numpy as np
@@ -103,7 +104,10 @@ def line_hashes(tokens: Tokens, line_first: np.ndarray, max_tokens: int) -> np.n
     return _line_hash_kernel(tokens.hash, tokens.digit, line_first, max_tokens)
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_furniture(line: str, ntokens: int) -> bool:
+    """Is this short line page furniture (a pure function of the line, cached: "Comments",
+    "File picture" and the like recur in every other article)?"""
     if _FURNITURE.match(line) or _RIGHTS.search(line) or _DATE_LINE.match(line):
         return True
     return ntokens <= _BYLINE_MAX_TOKENS and bool(_BYLINE.match(line)) and not line.rstrip().endswith(".")

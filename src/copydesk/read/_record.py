@@ -35,7 +35,7 @@ KNOWN_FIELDS = frozenset(("id", "text", *OPTIONAL_FIELDS))
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Row:
     """One record as found in the input, before validation."""
 
@@ -128,7 +128,11 @@ def to_article(row: Row) -> Article | Reject:
     optional: dict[str, str | None] = {}
     extra: dict[str, Any] = {k: v for k, v in fields.items() if k not in KNOWN_FIELDS}
     for name in OPTIONAL_FIELDS:
-        value, usable = _optional(fields.get(name))
+        value = fields.get(name)
+        if value is None or type(value) is str:  # the common case, inline
+            optional[name] = None if value is None or _blank(value) else value
+            continue
+        value, usable = _optional(value)
         optional[name] = value
         if not usable:
             extra[name] = fields[name]

@@ -30,9 +30,9 @@ from ..records import Reject
 from ._record import Row, type_name, utf8_reason
 
 BOM = b"\xef\xbb\xbf"
-#: orjson turns integers beyond 64 bits into floats, so a record holding any float (or a
-#: nested value, which might) takes the standard parser
-_MAYBE_LOSSY = (float, dict, list)
+#: orjson turns integers beyond 64 bits into floats, so a record holding anything but these
+#: (a float, or a nested value, which might hold one) takes the standard parser
+_EXACT = frozenset((str, int, bool, type(None)))
 STDIN = "<stdin>"
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -197,7 +197,7 @@ def parse_record(line: bytes, where: str, lineno: int) -> Row | Reject | None:
     except orjson.JSONDecodeError:
         pass
     else:
-        if isinstance(obj, dict) and not any(isinstance(v, _MAYBE_LOSSY) for v in obj.values()):
+        if type(obj) is dict and _EXACT.issuperset(map(type, obj.values())):
             return Row(f"{where}:{lineno}", obj, None, line, clean=True)
     loc = f"{where}:{lineno}"
     try:
