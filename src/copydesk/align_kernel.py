@@ -118,16 +118,18 @@ def anchor_index_docs(h, boiler, tok_first, k):  # pragma: no cover - jit
 
 
 @nb.njit(cache=True, nogil=True)
-def _matches(pa, sa, ca, pb, sb, cb, max_repeat):  # pragma: no cover - jit
-    """Anchor matches (a position, b position) of two anchor indexes: a merge join over
-    the sorted hashes, skipping hashes repeated more than ``max_repeat`` times on a side."""
-    na, nbn = len(sa), len(sb)
-    ai = np.empty(min(na, nbn) * max_repeat + 1, np.int64)
-    bj = np.empty(min(na, nbn) * max_repeat + 1, np.int64)
-    m = 0
+def _runs(pa, sa, ca, pb, sb, cb, max_repeat, k, na):  # pragma: no cover - jit
+    """Exact diagonal runs of anchor matches, sorted by (a start, b start): rows [as, ae,
+    bs, be].  Matches come from a merge join over the two sorted anchor indexes (hashes
+    repeated more than ``max_repeat`` times on a side are skipped); each a position then
+    has at most ``max_repeat`` b positions, kept in a small table, so runs are found by
+    walking the diagonals from their first match, with no sort."""
+    cnt = np.zeros(na + 1, np.int64)
+    tab = np.empty((na + 1) * max_repeat, np.int64)
+    nm = 0
     i = 0
     j = 0
-    while i < na and j < nbn:
+    while i < len(sa) and j < len(sb):
         if sa[i] < sb[j]:
             i += ca[i]
         elif sa[i] > sb[j]:
@@ -136,50 +138,37 @@ def _matches(pa, sa, ca, pb, sb, cb, max_repeat):  # pragma: no cover - jit
             ni, nj = ca[i], cb[j]
             if ni <= max_repeat and nj <= max_repeat:
                 for x in range(i, i + ni):
-                    for y in range(j, j + nj):
-                        ai[m] = pa[x]
-                        bj[m] = pb[y]
-                        m += 1
+                    at = pa[x]
+                    for y in range(j, j + nj):  # ascending b positions
+                        tab[at * max_repeat + cnt[at]] = pb[y]
+                        cnt[at] += 1
+                nm += ni * nj
             i += ni
             j += nj
-    return ai[:m], bj[:m]
-
-
-@nb.njit(cache=True, nogil=True)
-def _runs(ai, bj, k, nb_tokens):  # pragma: no cover - jit
-    """Exact diagonal runs, sorted by (a start, b start): rows [as, ae, bs, be]."""
-    n = len(ai)
-    if n == 0:
-        return np.zeros((0, 4), np.int64)
-    key = np.empty(n, np.int64)
-    for t in range(n):
-        key[t] = (ai[t] - bj[t] + nb_tokens) * (np.int64(1) << 32) + ai[t]
-    order = np.argsort(key)  # keys are distinct (a diagonal and a position fix a match)
-    runs = np.empty((n, 4), np.int64)
+    runs = np.empty((nm, 4), np.int64)
     r = 0
-    s = 0
-    while s < n:
-        i0 = ai[order[s]]
-        d = i0 - bj[order[s]]
-        e = s + 1
-        while e < n and ai[order[e]] - bj[order[e]] == d and ai[order[e]] == ai[order[e - 1]] + 1:
-            e += 1
-        i1 = ai[order[e - 1]]
-        runs[r, 0] = i0
-        runs[r, 1] = i1 + k
-        runs[r, 2] = i0 - d
-        runs[r, 3] = i1 + k - d
-        r += 1
-        s = e
-    runs = runs[:r]
-    rkey = np.empty(r, np.int64)
-    for t in range(r):
-        rkey[t] = runs[t, 0] * (np.int64(nb_tokens) + 1) + runs[t, 2]
-    o = np.argsort(rkey)  # distinct: two runs never start at the same (a, b) positions
-    out = np.empty((r, 4), np.int64)
-    for t in range(r):
-        out[t] = runs[o[t]]
-    return out
+    for a0 in range(na):
+        for u in range(cnt[a0]):
+            b0 = tab[a0 * max_repeat + u]
+            if a0 > 0 and _has(tab, cnt, a0 - 1, b0 - 1, max_repeat):
+                continue  # inside a run that started earlier
+            e = a0
+            while e + 1 < na and _has(tab, cnt, e + 1, b0 + e + 1 - a0, max_repeat):
+                e += 1
+            runs[r, 0] = a0
+            runs[r, 1] = e + k
+            runs[r, 2] = b0
+            runs[r, 3] = b0 + e - a0 + k
+            r += 1
+    return runs[:r]
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _has(tab, cnt, a, b, max_repeat):  # pragma: no cover - jit
+    for u in range(cnt[a]):  # noqa: SIM110 - a plain loop compiles in numba
+        if tab[a * max_repeat + u] == b:
+            return True
+    return False
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
@@ -208,8 +197,7 @@ def align_spans(ha, ba, a_start, a_end, hb, bb, b_start, b_end,
 def align_indexed(pa, sa, ca, pb, sb, cb, ha, ba, a_start, a_end, hb, bb, b_start, b_end,
                   k, max_repeat, max_gap, min_chars):  # pragma: no cover - jit
     """:func:`align_spans` with both texts' :func:`anchor_index` already computed."""
-    ai, bj = _matches(pa, sa, ca, pb, sb, cb, max_repeat)
-    runs = _runs(ai, bj, k, len(hb))
+    runs = _runs(pa, sa, ca, pb, sb, cb, max_repeat, k, len(ha))
     nr = len(runs)
     ch = np.empty((max(nr, 1), 4), np.int64)
     nc = 0
