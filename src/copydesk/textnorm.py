@@ -224,7 +224,7 @@ def _tokenize_docs(cps, doc_cp, flags, value, mult, starts, ends, hashes, weight
     for d in range(ndocs):
         nl = 1
         for i in range(doc_cp[d], doc_cp[d + 1]):
-            nl += cps[i] == 10
+            nl += cps[np.uint64(i)] == 10
         line_base[d + 1] = line_base[d] + nl
     nlines = line_base[ndocs]
     line_start = np.zeros(nlines, np.int32)
@@ -243,7 +243,7 @@ def _tokenize_docs(cps, doc_cp, flags, value, mult, starts, ends, hashes, weight
         line = 0
         i = lo
         while i < hi:
-            c = cps[i]
+            c = cps[np.uint64(i)]  # unsigned indexes: no negative-index wraparound code
             if c < 0x10000 and flags[c] & _SPACE:
                 if c == 10:
                     line += 1
@@ -258,7 +258,8 @@ def _tokenize_docs(cps, doc_cp, flags, value, mult, starts, ends, hashes, weight
             seen = 0
             while j < hi:
                 # beyond the BMP: not a space, folds to nothing, like code point 0
-                k = cps[j] if cps[j] < 0x10000 else 0
+                k = cps[np.uint64(j)]
+                k = k if k < 0x10000 else 0
                 f = flags[k]
                 if f & _SPACE:
                     break
