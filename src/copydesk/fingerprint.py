@@ -121,25 +121,27 @@ def winnow_into(th, a, n, k, window, powers, sh, out):  # pragma: no cover - jit
     """Winnow the ``n`` k-shingles of ``th[a:a + n + k - 1]``: their hashes go to ``sh[:n]``,
     the selected positions (relative to ``a``, ascending, unique) to ``out``; returns how
     many.  Shingle hashes are rolled (the same values as :func:`shingle_at`) and the window
-    minimum is only searched again when it leaves the window."""
+    minimum is only searched again when it leaves the window.  Indexes are cast to unsigned
+    in the loops: numba then emits no negative-index wraparound code."""
     if n <= 0:
         return 0
+    u = np.uint64
     top = powers[k - 1]
-    acc = np.uint64(0)
+    acc = u(0)
     for t in range(k):
-        acc = acc * powers[1] + th[a + t]
+        acc = acc * powers[1] + th[u(a + t)]
     for i in range(n):
         if i > 0:
-            acc = (acc - th[a + i - 1] * top) * powers[1] + th[a + i + k - 1]
-        x = acc ^ (acc >> np.uint64(30))
-        x = x * np.uint64(0xBF58476D1CE4E5B9)
-        x = x ^ (x >> np.uint64(27))
-        x = x * np.uint64(0x94D049BB133111EB)
-        sh[i] = x ^ (x >> np.uint64(31))
+            acc = (acc - th[u(a + i - 1)] * top) * powers[1] + th[u(a + i + k - 1)]
+        x = acc ^ (acc >> u(30))
+        x = x * u(0xBF58476D1CE4E5B9)
+        x = x ^ (x >> u(27))
+        x = x * u(0x94D049BB133111EB)
+        sh[u(i)] = x ^ (x >> u(31))
     if n <= window:
         best = 0
         for i in range(1, n):
-            if sh[i] < sh[best]:
+            if sh[u(i)] < sh[u(best)]:
                 best = i
         out[0] = best
         return 1
@@ -149,12 +151,12 @@ def winnow_into(th, a, n, k, window, powers, sh, out):  # pragma: no cover - jit
         if best < s:  # the minimum left the window: search it again (leftmost)
             best = s
             for i in range(s + 1, s + window):
-                if sh[i] < sh[best]:
+                if sh[u(i)] < sh[u(best)]:
                     best = i
-        elif sh[s + window - 1] < sh[best]:
+        elif sh[u(s + window - 1)] < sh[u(best)]:
             best = s + window - 1
-        if m == 0 or out[m - 1] != best:
-            out[m] = best
+        if m == 0 or out[u(m - 1)] != best:
+            out[u(m)] = best
             m += 1
     return m
 

@@ -238,15 +238,15 @@ def _fingerprint_docs(hashes, boiler, tok_first, k, window, powers):  # pragma: 
             mask = (mask + 1) // 2 - 1
         used[:mask + 1] = False
         for j in range(nsel):
-            best = sel[j]
+            best = sel[np.uint64(j)]
             ok = True
             for t in range(best, best + k):
-                if boiler[a + t]:
+                if boiler[np.uint64(a + t)]:
                     ok = False
                     break
             if not ok:
                 continue
-            x = sh[best]
+            x = sh[np.uint64(best)]
             slot = x & np.uint64(mask)
             while used[slot] and table[slot] != x:
                 slot = (slot + np.uint64(1)) & np.uint64(mask)
@@ -254,8 +254,8 @@ def _fingerprint_docs(hashes, boiler, tok_first, k, window, powers):  # pragma: 
                 continue
             used[slot] = True
             table[slot] = x
-            out_h[m] = x
-            out_p[m] = best
+            out_h[np.uint64(m)] = x
+            out_p[np.uint64(m)] = best
             m += 1
         fp_first[d + 1] = m
     return out_h[:m], out_p[:m], fp_first
