@@ -12,6 +12,8 @@ import numpy as np
 
 from .candidates import BigBuckets
 
+_U = np.uint64
+
 #: from this many rows on, group them in two levels (see _grouped_order)
 _BIG_INPUT = 1 << 20
 
@@ -24,13 +26,15 @@ def _mix(x):  # pragma: no cover - jit
 
 @nb.njit(cache=True, nogil=True, inline="always")
 def _insertion_sort(idx, lo, hi, key, sub):  # pragma: no cover - jit
-    """Sort ``idx[lo:hi]`` in place by (key[i], sub[i]) — for the few rows of one slot."""
+    """Sort ``idx[lo:hi]`` in place by (key[i], sub[i]) — for the few rows of one slot.
+    (Indexes are cast to unsigned in these kernels: numba then emits no negative-index
+    wraparound code.)"""
     for x in range(lo + 1, hi):
         y = x
         while y > lo:
-            u, v = idx[y - 1], idx[y]
-            if key[v] < key[u] or (key[v] == key[u] and sub[v] < sub[u]):
-                idx[y - 1], idx[y] = v, u
+            a, b = idx[_U(y - 1)], idx[_U(y)]
+            if key[_U(b)] < key[_U(a)] or (key[_U(b)] == key[_U(a)] and sub[_U(b)] < sub[_U(a)]):
+                idx[_U(y - 1)], idx[_U(y)] = b, a
                 y -= 1
             else:
                 break
@@ -44,20 +48,23 @@ def _slot_order(h, sub):  # pragma: no cover - jit
     while (1 << bits) < n:
         bits += 1
     mask = np.uint64((1 << bits) - 1)
-    slot = np.empty(n, np.int64)
+    slot = np.empty(n, np.uint64)
     counts = np.zeros((1 << bits) + 1, np.int64)
     for i in range(n):
-        s = np.int64(_mix(np.uint64(h[i])) & mask)
-        slot[i] = s
-        counts[s + 1] += 1
+        s = _mix(np.uint64(h[_U(i)])) & mask
+        slot[_U(i)] = s
+        counts[s + _U(1)] += 1
     bounds = np.cumsum(counts)
     fill = bounds[:-1].copy()
     order = np.empty(n, np.int64)
     for i in range(n):
-        order[fill[slot[i]]] = i
-        fill[slot[i]] += 1
+        s = slot[_U(i)]
+        order[_U(fill[s])] = i
+        fill[s] += 1
     for g in range(1 << bits):
-        _insertion_sort(order, bounds[g], bounds[g + 1], h, sub)
+        a, b = bounds[_U(g)], bounds[_U(g + 1)]
+        if b - a > 1:
+            _insertion_sort(order, a, b, h, sub)
     return order
 
 
