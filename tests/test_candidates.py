@@ -153,3 +153,12 @@ def test_expand_matches_reference(raw: list[tuple[int, list[int]]], related: set
     cands = Candidates(e, e, e, big)
     got = _decode(expand_through_representatives(cands, related))
     assert got == _expand_reference(buckets, related)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(-5, 40)), st.lists(st.integers(-5, 40)))
+def test_in_sorted_is_isin(x: list[int], values: list[int]) -> None:
+    from copydesk.candidates import in_sorted
+
+    xs, vs = np.asarray(x, np.int64), np.unique(np.asarray(values, np.int64))
+    assert in_sorted(xs, vs).tolist() == np.isin(xs, vs).tolist()

@@ -222,7 +222,7 @@ def expand_through_representatives(cands: Candidates, related: np.ndarray | set[
     rep = np.repeat(big.reps, np.diff(big.first))
     m = big.members
     code = np.minimum(m, rep) << 32 | np.maximum(m, rep)
-    ok = (m != rep) & np.isin(code, related)
+    ok = (m != rep) & in_sorted(code, related)
     rep, m = rep[ok], m[ok]  # confirmed members, grouped by representative, sorted
     starts = np.flatnonzero(np.concatenate(([True], rep[1:] != rep[:-1]))) if len(rep) else np.zeros(0, np.int64)
     sizes = np.diff(np.concatenate((starts, [len(rep)])))
@@ -232,4 +232,13 @@ def expand_through_representatives(cands: Candidates, related: np.ndarray | set[
         i, j = np.triu_indices(n, 1)
         out.append(conf[i] << 32 | conf[j])
     pairs = np.unique(np.concatenate(out))
-    return pairs[~np.isin(pairs, related)]
+    return pairs[~in_sorted(pairs, related)]
+
+
+def in_sorted(x: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``np.isin(x, values)`` for sorted ``values``: a binary search per element, without
+    the sort of ``x`` that np.isin does (``x`` may be millions of big-bucket members)."""
+    if not len(values):
+        return np.zeros(len(x), np.bool_)
+    at = np.minimum(np.searchsorted(values, x), len(values) - 1)
+    return values[at] == x

@@ -27,6 +27,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -497,7 +498,8 @@ def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig |
                 fams = make_families(pairs, dates, cfg.families)
         finally:
             _STATE.clear()
-        pairs.sort(key=lambda p: (p.a, p.b))
+        pairs.sort(key=attrgetter("b"))  # two stable sorts on plain strings: (a, b) order,
+        pairs.sort(key=attrgetter("a"))  # faster than one sort on tuples
     timings["families"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     stats = {"articles": len(corpus.ids), "tokens": corpus.tokens, "fingerprints": nfps, "shared_fingerprint_pairs": pair_rows,
