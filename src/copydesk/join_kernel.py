@@ -124,7 +124,34 @@ def _grouped_order(h, sub):  # pragma: no cover - jit
 
 
 @nb.njit(cache=True, nogil=True)
+def _maybe_repeated(h):  # pragma: no cover - jit
+    """The rows whose value may occur more than once (a superset: counts per slot of a
+    table of about two slots per row, indexed by mixed bits, saturating at 2).  Most
+    fingerprints of a corpus are in one document only; dropping them first spares the
+    grouping below most of its random memory accesses."""
+    n = len(h)
+    bits = 4
+    while (1 << bits) < 2 * n:
+        bits += 1
+    mask = np.uint64((1 << bits) - 1)
+    seen = np.zeros(1 << bits, np.uint8)
+    for i in range(n):
+        s = _mix(np.uint64(h[_U(i)])) & mask
+        if seen[s] < 2:
+            seen[s] += 1
+    keep = np.empty(n, np.int64)
+    m = 0
+    for i in range(n):
+        if seen[_mix(np.uint64(h[_U(i)])) & mask] >= 2:
+            keep[_U(m)] = i
+            m += 1
+    return keep[:m]
+
+
+@nb.njit(cache=True, nogil=True)
 def _bucket_pairs(h, d, p, rank, cap):  # pragma: no cover - jit
+    keep = _maybe_repeated(h)  # a value found once makes no pair
+    h, d, p = h[keep], d[keep], p[keep]
     n = len(h)
     if n < _BIG_INPUT:
         order = _slot_order(h, d)
@@ -219,6 +246,9 @@ def bucket_pairs(h: np.ndarray, d: np.ndarray, p: np.ndarray, rank: np.ndarray, 
 
 @nb.njit(cache=True, nogil=True)
 def _evidence(codes, pl, pr, within, drift, min_count):  # pragma: no cover - jit
+    if min_count >= 2:  # a pair with one row is not kept
+        keep = _maybe_repeated(codes)
+        codes, pl, pr = codes[keep], pl[keep], pr[keep]
     n = len(codes)
     order = _slot_order(codes, pl) if n < _BIG_INPUT else _grouped_order(codes, pl)
     out_c = np.empty(n, np.int64)
