@@ -79,3 +79,23 @@ def test_article_store_round_trip(tmp_path: Path) -> None:
     assert (j1.id, j1.text, j1.title) == ("j1", "from a line", "T1")
     assert (j2.id, j2.text, j2.date) == ("j2", "second", "2021-03-04")
     assert reader.raw_text(3) == lines[0].decode().rstrip("\n")
+
+
+def test_store_reader_closes_its_files(tmp_path) -> None:
+    import os
+
+    from copydesk.spill import PACKED, ArticleStore, append_file, pack
+
+    store = ArticleStore(tmp_path / "store")
+    data = pack(Article("a", "some text"))
+    name, base = append_file(store.dir, data)
+    store.add(name, base, np.array([0]), np.array([len(data)]), PACKED)
+    reader = store.reader()
+    assert reader.get(0).text == "some text"
+    fds = list(reader._open.values())
+    reader.close()
+    for fd in fds:
+        with pytest.raises(OSError):
+            os.fstat(fd)
+    assert reader.get(0).id == "a"  # reopens on demand
+    reader.close()

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import struct
@@ -254,18 +255,30 @@ class StoreReader:
     def __init__(self, paths: list[Path], file: np.ndarray, start: np.ndarray, end: np.ndarray,
                  kind: np.ndarray) -> None:
         self.paths, self.file, self.start, self.end, self.kind = paths, file, start, end, kind
-        self._open: dict[int, Any] = {}
+        self._open: dict[int, int] = {}
 
     def __len__(self) -> int:
         return len(self.start)
 
+    def close(self) -> None:
+        """Close the files (also done when the reader is garbage-collected)."""
+        while self._open:
+            os.close(self._open.popitem()[1])
+
+    def __del__(self) -> None:
+        with contextlib.suppress(OSError, TypeError):  # TypeError: interpreter shutdown
+            self.close()
+
     def raw(self, i: int) -> bytes:
         f = int(self.file[i])
-        if f not in self._open:
-            self._open[f] = open(self.paths[f], "rb")  # noqa: SIM115 - lives as long as the reader
-        fh = self._open[f]
-        fh.seek(int(self.start[i]))
-        return fh.read(int(self.end[i] - self.start[i]))
+        fd = self._open.get(f)
+        if fd is None:  # a descriptor per file, open as long as the reader (one per process)
+            fd = self._open[f] = os.open(self.paths[f], os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        start = int(self.start[i])
+        if hasattr(os, "pread"):
+            return os.pread(fd, int(self.end[i]) - start, start)
+        os.lseek(fd, start, os.SEEK_SET)  # Windows
+        return os.read(fd, int(self.end[i]) - start)
 
     def get(self, i: int) -> Article:
         data = self.raw(i)
