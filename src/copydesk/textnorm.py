@@ -210,6 +210,40 @@ def _mix(x: np.uint64) -> np.uint64:
 
 
 @nb.njit(cache=True, nogil=True)
+def _chunks(cps, lo, hi, flags, value, mult, bnd, state, seen):  # pragma: no cover - jit
+    """Stage 1, without a branch per character: the chunk boundaries of ``cps[lo:hi]``
+    (``bnd[2t]``, ``bnd[2t + 1]``: start and end of chunk t), with the key hash state
+    (``state[2t + 1]``) and the or-ed flags (``seen[2t + 1]``) of each chunk.  Every
+    character stores its position, hash and flags at the current slot; the slot advances
+    when space and non-space alternate, so a slot keeps what its last writer left.  Indexes
+    are cast to unsigned: numba then emits no negative-index wraparound code."""
+    u = np.uint64
+    m = 0
+    prev = u(1)
+    h = u(0)
+    acc = u(0)
+    for i in range(lo, hi):
+        c = cps[u(i)]
+        k = c if c < 0x10000 else 0  # beyond the BMP: not a space, folds to nothing, like 0
+        f = u(flags[k])
+        sp = f & u(_SPACE)
+        bnd[u(m)] = i
+        state[u(m)] = h
+        seen[u(m)] = acc
+        m += np.int64(sp ^ prev)
+        keep = sp - u(1)  # all ones inside a chunk, 0 on a space: resets h and acc
+        h = (h & keep) * mult[k] + value[k]
+        acc = (acc & keep) | f
+        prev = sp
+    if prev == 0:  # the text ends inside a chunk
+        bnd[u(m)] = hi
+        state[u(m)] = h
+        seen[u(m)] = acc
+        m += 1
+    return m // 2
+
+
+@nb.njit(cache=True, nogil=True)
 def _tokenize_docs(cps, doc_cp, flags, value, mult, starts, ends, hashes, weights, lines,
                    digits):  # pragma: no cover - jit
     """Tokenize documents ``cps[doc_cp[d]:doc_cp[d + 1]]`` into the given arrays (room for
@@ -218,14 +252,18 @@ def _tokenize_docs(cps, doc_cp, flags, value, mult, starts, ends, hashes, weight
     returns the token count, ``tok_first`` (ndocs + 1) token offsets, and per line
     ("\\n"-separated, all documents in turn): its local start offset, its first two and its
     last non-space code points (0 if none), its token count; ``line_base`` (ndocs + 1) line
-    offsets."""
+    offsets.  Each document goes through :func:`_chunks` (into scratch arrays that stay in
+    cache), then its chunks (a few per word, not per character) become tokens here."""
+    u = np.uint64
     ndocs = len(doc_cp) - 1
     line_base = np.zeros(ndocs + 1, np.int64)
+    longest = 0
     for d in range(ndocs):
         nl = 1
         for i in range(doc_cp[d], doc_cp[d + 1]):
-            nl += cps[np.uint64(i)] == 10
+            nl += cps[u(i)] == 10
         line_base[d + 1] = line_base[d] + nl
+        longest = max(longest, doc_cp[d + 1] - doc_cp[d])
     nlines = line_base[ndocs]
     line_start = np.zeros(nlines, np.int32)
     line_c0 = np.zeros(nlines, np.uint32)
@@ -233,6 +271,9 @@ def _tokenize_docs(cps, doc_cp, flags, value, mult, starts, ends, hashes, weight
     line_last = np.zeros(nlines, np.uint32)
     line_ntok = np.zeros(nlines, np.int64)
     tok_first = np.zeros(ndocs + 1, np.int64)
+    bnd = np.empty(longest + 2, np.int64)
+    state = np.empty(longest + 2, np.uint64)
+    seen = np.empty(longest + 2, np.uint64)
     nt = 0
     for d in range(ndocs):
         lo = doc_cp[d]
@@ -241,47 +282,39 @@ def _tokenize_docs(cps, doc_cp, flags, value, mult, starts, ends, hashes, weight
         first = nt
         pending = 0
         line = 0
-        i = lo
-        while i < hi:
-            c = cps[np.uint64(i)]  # unsigned indexes: no negative-index wraparound code
-            if c < 0x10000 and flags[c] & _SPACE:
-                if c == 10:
+        at = lo  # characters before this have been looked at
+        for t in range(_chunks(cps, lo, hi, flags, value, mult, bnd, state, seen)):
+            i = bnd[u(2 * t)]
+            j = bnd[u(2 * t + 1)]
+            for x in range(at, i):  # the spaces before the chunk: count the lines
+                if cps[u(x)] == 10:
                     line += 1
-                    line_start[lb + line] = i + 1 - lo
-                i += 1
-                continue
-            if line_c0[lb + line] == 0:
-                line_c0[lb + line] = c
-                line_c1[lb + line] = cps[i + 1] if i + 1 < hi else 0
-            j = i
-            h = np.uint64(0)
-            seen = 0
-            while j < hi:
-                # beyond the BMP: not a space, folds to nothing, like code point 0
-                k = cps[np.uint64(j)]
-                k = k if k < 0x10000 else 0
-                f = flags[k]
-                if f & _SPACE:
-                    break
-                seen |= f
-                h = h * mult[k] + value[k]
-                j += 1
-            line_last[lb + line] = cps[j - 1]
-            if seen & _KEY:
-                starts[nt] = i - lo
-                ends[nt] = j - lo
-                hashes[nt] = _mix(h)
-                weights[nt] = j - i + pending
-                lines[nt] = line
-                digits[nt] = (seen & _DIGIT) != 0
-                line_ntok[lb + line] += 1
+                    line_start[u(lb + line)] = x + 1 - lo
+            at = j
+            ln = u(lb + line)
+            if line_c0[ln] == 0:
+                line_c0[ln] = cps[u(i)]
+                line_c1[ln] = cps[u(i + 1)] if i + 1 < hi else 0
+            line_last[ln] = cps[u(j - 1)]
+            f = seen[u(2 * t + 1)]
+            if f & u(_KEY):
+                starts[u(nt)] = i - lo
+                ends[u(nt)] = j - lo
+                hashes[u(nt)] = _mix(state[u(2 * t + 1)])
+                weights[u(nt)] = j - i + pending
+                lines[u(nt)] = line
+                digits[u(nt)] = (f & u(_DIGIT)) != 0
+                line_ntok[ln] += 1
                 pending = 0
                 nt += 1
             elif nt > first:
-                weights[nt - 1] += j - i
+                weights[u(nt - 1)] += j - i
             else:
                 pending += j - i
-            i = j
+        for x in range(at, hi):  # trailing spaces
+            if cps[u(x)] == 10:
+                line += 1
+                line_start[u(lb + line)] = x + 1 - lo
         tok_first[d + 1] = nt
     return nt, tok_first, line_start, line_c0, line_c1, line_last, line_base, line_ntok
 
