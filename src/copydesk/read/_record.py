@@ -107,39 +107,43 @@ def _optional(value: object) -> tuple[str | None, bool]:
     return None, False
 
 
+def _reject(row: Row, reason: str, art_id: str | None) -> Reject:
+    return Reject(row.where, reason, art_id, row.raw_text())
+
+
 def to_article(row: Row) -> Article | Reject:
     """Validate ``row``; never raises."""
     fields = row.fields
     art_id = _check_id(fields.get("id"))
     if isinstance(art_id, tuple):
-        return Reject(row.where, art_id[0], None, row.raw_text())
-
-    def reject(reason: str) -> Reject:
-        return Reject(row.where, reason, art_id, row.raw_text())
+        return _reject(row, art_id[0], None)
 
     text = fields.get("text")
     if text is None:
-        return reject("missing text")
+        return _reject(row, "missing text", art_id)
     if not isinstance(text, str):
-        return reject(f"invalid text: expected a string, got {type_name(text)}")
+        return _reject(row, f"invalid text: expected a string, got {type_name(text)}", art_id)
     if _blank(text):
-        return reject("empty text")
+        return _reject(row, "empty text", art_id)
 
-    optional: dict[str, str | None] = {}
-    extra: dict[str, Any] = {k: v for k, v in fields.items() if k not in KNOWN_FIELDS}
+    # a record of known fields only (the usual case) has no extra: no dict to build
+    extra: dict[str, Any] = {} if fields.keys() <= KNOWN_FIELDS else \
+        {k: v for k, v in fields.items() if k not in KNOWN_FIELDS}
+    optional: list[str | None] = []
     for name in OPTIONAL_FIELDS:
         value = fields.get(name)
         if value is None or type(value) is str:  # the common case, inline
-            optional[name] = None if value is None or _blank(value) else value
+            optional.append(None if value is None or _blank(value) else value)
             continue
         value, usable = _optional(value)
-        optional[name] = value
+        optional.append(value)
         if not usable:
             extra[name] = fields[name]
 
     if not row.clean:
-        for name, value in (("id", art_id), ("text", text), *optional.items()):
+        for name, value in zip(("id", "text", *OPTIONAL_FIELDS), (art_id, text, *optional), strict=True):
             if value is not None and _has_surrogate(value):
-                return reject(f"not valid Unicode: unpaired surrogate in {name}")
+                return _reject(row, f"not valid Unicode: unpaired surrogate in {name}", art_id)
 
-    return Article(id=art_id, text=text, extra=extra, **optional)
+    title, date, source, url = optional
+    return Article(art_id, text, title, date, source, url, extra)

@@ -198,7 +198,7 @@ def parse_record(line: bytes, where: str, lineno: int) -> Row | Reject | None:
         pass
     else:
         if type(obj) is dict and _EXACT.issuperset(map(type, obj.values())):
-            return Row(f"{where}:{lineno}", obj, None, line, clean=True)
+            return Row(f"{where}:{lineno}", obj, None, line, True)  # clean: orjson checked it
     loc = f"{where}:{lineno}"
     try:
         text = line.decode("utf-8")
