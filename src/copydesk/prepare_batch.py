@@ -84,6 +84,12 @@ def _mask_lines(boiler, line_first, hit):  # pragma: no cover - jit
             boiler[line_first[ln]:line_first[ln + 1]] = True
 
 
+def _line_flags(lines: np.ndarray, nlines: int) -> np.ndarray:
+    flags = np.zeros(nlines, np.bool_)
+    flags[lines] = True
+    return flags
+
+
 @nb.njit(cache=True, nogil=True)
 def _in(c, table):  # pragma: no cover - jit
     for x in table:  # noqa: SIM110 - numba
@@ -180,10 +186,10 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
             line_end = np.empty(nlines, np.int64)
             line_end[:-1] = at[1:] - 1
             line_end[line_base[1:] - 1] = doc_cp[1:]   # the last line of each document
-            for ln, s, e, c in zip(short.tolist(), at[short].tolist(), line_end[short].tolist(),
-                                   counts[short].tolist(), strict=True):
-                if _is_furniture(joined[s:e], c):
-                    boiler[line_first[ln]:line_first[ln + 1]] = True
+            lines = map(joined.__getitem__, map(slice, at[short].tolist(), line_end[short].tolist()))
+            hit = np.fromiter(map(_is_furniture, lines, counts[short].tolist()), np.bool_, len(short))
+            if hit.any():
+                _mask_lines(boiler, line_first, _line_flags(short[hit], nlines))
 
     titles = [a.title or "" for a in articles]
     tcps, tdoc, _ = _codepoints(titles)
