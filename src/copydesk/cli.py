@@ -134,6 +134,9 @@ def _summary(result: ScanResult, out: Path) -> str:
 
 def _cmd_scan(args: argparse.Namespace) -> int:
     from .api import scan
+    from .pipeline import keep_freed_heap
+
+    keep_freed_heap()
 
     cfg = _scan_config(args)
     out = Path(args.out)

@@ -106,7 +106,7 @@ class _Prepared:
 
     ids: list[str]
     dates: list[str | None]
-    wheres: list[str]
+    where: tuple[str, int] | None       # a JSON Lines block: its source and first line number
     rejects: list[tuple[int, Reject]]   # (line in the block, reject)
     lines: list[int]                    # each article's line in the block
     stored: tuple[str, int, np.ndarray, np.ndarray, int]
@@ -150,7 +150,7 @@ def _prepare_job(numbered: tuple[int, LineBlock | list[Article]]) -> _Prepared:
             offsets = np.concatenate(([0], np.cumsum(size)))
             name, base = append_file(_STATE["store"], b"".join(raw))
             stored = (name, base, offsets[at], offsets[at + 1], JSON_LINE)
-        wheres = [f"{job.where}:{job.first + n}" for n in lines]
+        where: tuple[str, int] | None = (job.where, job.first)
     else:
         arts, rejects, lines = job, [], list(range(len(job)))
         packed = [pack(a) for a in arts]
@@ -158,7 +158,7 @@ def _prepare_job(numbered: tuple[int, LineBlock | list[Article]]) -> _Prepared:
         np.cumsum([len(x) for x in packed], out=offsets[1:])
         name, base = append_file(_STATE["store"], b"".join(packed))
         stored = (name, base, offsets[:-1], offsets[1:], PACKED)
-        wheres = [f"article {a.id}" for a in arts]
+        where = None
     batch = prepare_batch(arts, cfg.prepare)
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
     fps: SharedSpill = _STATE["fps"]
@@ -168,7 +168,7 @@ def _prepare_job(numbered: tuple[int, LineBlock | list[Article]]) -> _Prepared:
     out.add_grouped(bounds, h=fh[order], d=slot[order], p=fp[order])
     out.flush()
     lh, ld = batch_line_hashes(batch)
-    return _Prepared([a.id for a in arts], [a.date for a in arts], wheres, rejects, lines, stored,
+    return _Prepared([a.id for a in arts], [a.date for a in arts], where, rejects, lines, stored,
                      lh, ld, len(batch.hash), np.diff(first))
 
 
@@ -198,11 +198,12 @@ def _align_codes(codes: np.ndarray) -> list[Pair]:
     return out
 
 
-def _keep_heap() -> None:
-    """Worker start-up: have glibc's malloc serve arrays up to 32 MB from its heap and keep
-    what is freed (instead of unmapping it), so each batch's arrays reuse memory already
-    mapped rather than faulting in fresh pages; about a second of system time at 100k
-    articles.  Workers are our own processes, so the setting touches no caller."""
+def keep_freed_heap() -> None:
+    """Have glibc's malloc serve arrays up to 32 MB from its heap and keep what is freed
+    (instead of unmapping it), so each batch's arrays reuse memory already mapped rather
+    than faulting in fresh pages; about a second of system time at 100k articles.  Every
+    worker process does this at start; the command line does it for its own process (a
+    library caller's process is left as it is)."""
     try:
         libc = ctypes.CDLL("libc.so.6")
     except OSError:  # not glibc
@@ -220,7 +221,7 @@ def _pool(workers: int) -> Iterator[Any]:
     if workers <= 1 or "fork" not in mp.get_all_start_methods():
         yield None
         return
-    with mp.get_context("fork").Pool(workers, initializer=_keep_heap) as pool:
+    with mp.get_context("fork").Pool(workers, initializer=keep_freed_heap) as pool:
         yield pool
 
 
@@ -263,6 +264,13 @@ def _count_lines(chunks: list[np.ndarray], counted: tuple[np.ndarray, np.ndarray
     return vals[first], np.add.reduceat(cnts, np.flatnonzero(first))
 
 
+def _where(res: _Prepared, n: int) -> str:
+    """Where article ``n`` of a worker's batch came from (for a reject entry)."""
+    if res.where is None:
+        return f"article {res.ids[n]}"
+    return f"{res.where[0]}:{res.where[1] + res.lines[n]}"
+
+
 def _take(res: _Prepared, corpus: _Corpus, store: ArticleStore, stride: int) -> np.ndarray:
     """Number a worker's articles (rejecting repeated ids) and record where they are
     stored; returns their short-line hashes."""
@@ -279,7 +287,7 @@ def _take(res: _Prepared, corpus: _Corpus, store: ArticleStore, stride: int) -> 
         dups = ArticleStore(store.dir)
         dups.add(name, base, starts[dup], ends[dup], kind)
         raw = dups.reader()
-        rejects += [(res.lines[n], Reject(res.wheres[n], "duplicate id", res.ids[n], raw.raw_text(m)))
+        rejects += [(res.lines[n], Reject(_where(res, n), "duplicate id", res.ids[n], raw.raw_text(m)))
                     for m, n in enumerate(dup.tolist())]
     corpus.rejects += [r for _, r in sorted(rejects, key=lambda x: x[0])]
     kept = np.flatnonzero(keep)
