@@ -132,3 +132,17 @@ def test_strongest_first_is_the_sort_by_strength(edges: list[tuple[int, int, flo
     ps = list(pairs.values())
     random.Random(len(ps)).shuffle(ps)
     assert _strongest_first(ps) == sorted(ps, key=lambda p: (_strength(p), p.a, p.b), reverse=True)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14), st.sampled_from([0.2, 0.6, 0.95])), max_size=40),
+       st.integers(0, 8))
+def test_refresh_families_equals_families_of_all_pairs(edges: list[tuple[int, int, float]], nadded: int) -> None:
+    from copydesk.families import refresh_families
+
+    pairs = list({(min(x, y), max(x, y)): _pair(f"d{x:02d}", f"d{y:02d}", cov)
+                  for x, y, cov in edges if x != y}.values())
+    added = pairs[len(pairs) - min(nadded, len(pairs)):]
+    old = pairs[:len(pairs) - len(added)]
+    dates = {f"d{i:02d}": f"2020-01-{1 + i % 5:02d}" for i in range(15)}
+    assert refresh_families(families(old, dates), pairs, added, dates) == families(pairs, dates)

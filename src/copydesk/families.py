@@ -105,3 +105,24 @@ def families(pairs: Sequence[Pair], dates: Mapping[str, str | None],
         out.append(Family(org or members[0], members, org))
     out.sort(key=lambda f: f.family)
     return out
+
+
+def refresh_families(before: list[Family], pairs: Sequence[Pair], added: Sequence[Pair],
+                     dates: Mapping[str, str | None], config: FamilyConfig | None = None) -> list[Family]:
+    """:func:`families` of ``pairs``, given ``before`` = the families of ``pairs`` without
+    ``added``.  Clustering never puts articles together that no chain of pairs connects, so
+    only the connected components that the added pairs touch are clustered again."""
+    adj: dict[str, list[str]] = {}
+    for p in pairs:
+        adj.setdefault(p.a, []).append(p.b)
+        adj.setdefault(p.b, []).append(p.a)
+    touched: set[str] = set()
+    todo = [x for p in added for x in (p.a, p.b)]
+    while todo:
+        x = todo.pop()
+        if x not in touched:
+            touched.add(x)
+            todo.extend(adj.get(x, ()))
+    kept = [f for f in before if f.members[0] not in touched]
+    again = families([p for p in pairs if p.a in touched], dates, config)
+    return sorted(kept + again, key=lambda f: f.family)

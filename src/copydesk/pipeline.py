@@ -37,6 +37,7 @@ from .align import align_batch
 from .candidates import BigBuckets, Candidates, expand_through_representatives, make_candidates
 from .config import ScanConfig
 from .families import families as make_families
+from .families import refresh_families
 from .join_kernel import bucket_pairs, evidence
 from .prepare import Prepared
 from .prepare_batch import batch_line_hashes, fingerprint_batch, prepare_batch
@@ -503,7 +504,7 @@ def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig |
             found = _align_pass(missing, cfg.workers, progress, "families")
             if found:
                 pairs += found
-                fams = make_families(pairs, dates, cfg.families)
+                fams = refresh_families(fams, pairs, found, dates, cfg.families)
         finally:
             _STATE.clear()
         pairs.sort(key=attrgetter("b"))  # two stable sorts on plain strings: (a, b) order,
