@@ -60,9 +60,11 @@ def hash_partition(h: np.ndarray, parts: int) -> np.ndarray:
 
 
 class PartitionedSpill:
-    """Rows of named numpy columns appended to ``parts`` partition files (one file of packed
-    records per partition); read back one partition at a time.  The caller says which
-    partition each row goes to."""
+    """Rows of named numpy columns appended to ``parts`` partitions, one file per partition
+    and column (plain arrays: written and read back without packing); read back one
+    partition at a time.  The caller says which partition each row goes to.  Files are
+    written unbuffered through descriptors kept open until :meth:`close`, so whatever
+    :meth:`flush` wrote is on disk even if the process is then killed (as pool workers are)."""
 
     def __init__(self, directory: Path, columns: dict[str, Any], parts: int = 16,
                  buffer_rows: int = 1 << 20) -> None:
@@ -71,11 +73,11 @@ class PartitionedSpill:
         self.dir = Path(directory)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.columns = {name: np.dtype(dt) for name, dt in columns.items()}
-        self.record = record_dtype(self.columns)
         self.parts = parts
         self.buffer_rows = buffer_rows
         self._buf: list[list[dict[str, np.ndarray]]] = [[] for _ in range(parts)]
         self._buffered = 0
+        self._fds: dict[tuple[int, str], int] = {}
         self.rows = 0
 
     def add(self, part: np.ndarray, **cols: np.ndarray) -> None:
@@ -88,10 +90,11 @@ class PartitionedSpill:
     def add_grouped(self, bounds: np.ndarray, **cols: np.ndarray) -> None:
         """Append rows already grouped by partition: partition p's rows are
         ``[bounds[p]:bounds[p + 1]]`` (no sorting needed)."""
+        cols = {n: np.ascontiguousarray(cols[n], self.columns[n]) for n in self.columns}
         for p in range(self.parts):
             a, b = int(bounds[p]), int(bounds[p + 1])
             if b > a:
-                self._buf[p].append({n: cols[n][a:b] for n in self.columns})
+                self._buf[p].append({n: c[a:b] for n, c in cols.items()})
         n = int(bounds[-1] - bounds[0])
         self.rows += n
         self._buffered += n
@@ -102,35 +105,52 @@ class PartitionedSpill:
         for p, chunks in enumerate(self._buf):
             if not chunks:
                 continue
-            rec = np.empty(sum(len(c[next(iter(self.columns))]) for c in chunks), self.record)
             for name in self.columns:
-                rec[name] = np.concatenate([c[name] for c in chunks])
-            with open(partition_path(self.dir, p), "ab") as f:
-                rec.tofile(f)
+                data = chunks[0][name] if len(chunks) == 1 else np.concatenate([c[name] for c in chunks])
+                _write_all(self._fd(p, name), memoryview(data).cast("B"))
             chunks.clear()
         self._buffered = 0
 
+    def _fd(self, p: int, name: str) -> int:
+        fd = self._fds.get((p, name))
+        if fd is None:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
+            fd = self._fds[p, name] = os.open(column_path(self.dir, p, name), flags, 0o600)
+        return fd
+
+    def close(self) -> None:
+        """Write what is buffered and close the files."""
+        self.flush()
+        while self._fds:
+            os.close(self._fds.popitem()[1])
+
+    def __del__(self) -> None:
+        with contextlib.suppress(OSError, TypeError, AttributeError):  # interpreter shutdown
+            while self._fds:
+                os.close(self._fds.popitem()[1])
+
     def read(self, p: int) -> dict[str, np.ndarray] | None:
-        """The columns of partition ``p`` (None if empty), removing its file; call
-        :meth:`flush` first.  Any process may read a partition (one reader per partition)."""
+        """The columns of partition ``p`` (None if empty), removing its files; writes what
+        is buffered first.  Any process may read a partition (one reader per partition)."""
+        self.close()
         return read_partition([self.dir], p, self.columns)
 
     def partitions(self) -> Iterator[dict[str, np.ndarray]]:
         """The columns of each non-empty partition in turn; files are removed once read."""
-        self.flush()
+        self.close()
         for p in range(self.parts):
             cols = self.read(p)
             if cols is not None:
                 yield cols
 
 
-def record_dtype(columns: dict[str, np.dtype]) -> np.dtype:
-    """The packed record of a spill's columns."""
-    return np.dtype([(n, dt) for n, dt in columns.items()])
+def _write_all(fd: int, data: memoryview) -> None:
+    while len(data):
+        data = data[os.write(fd, data):]
 
 
-def partition_path(directory: Path, p: int) -> Path:
-    return Path(directory) / f"part{p:03d}.rows"
+def column_path(directory: Path, p: int, name: str) -> Path:
+    return Path(directory) / f"part{p:03d}.{name}"
 
 
 class SharedSpill:
@@ -154,6 +174,9 @@ class SharedSpill:
 
     def read(self, p: int) -> dict[str, np.ndarray] | None:
         """Partition ``p`` from every writer (files removed; None if empty)."""
+        own = self._writers.get(os.getpid())
+        if own is not None:  # this process wrote some: close its files before reading
+            own.close()
         return read_partition(sorted(x for x in self.dir.iterdir() if x.is_dir()), p, self.columns)
 
 
@@ -161,17 +184,19 @@ def read_partition(dirs: list[Path], p: int, columns: dict[str, np.dtype]) -> di
     """Partition ``p`` of the :class:`PartitionedSpill` s written in ``dirs`` (same columns,
     e.g. one per worker process), as contiguous columns; its files are removed.  None if
     empty."""
-    record = record_dtype(columns)
-    found = []
+    found: dict[str, list[np.ndarray]] = {n: [] for n in columns}
     for d in dirs:
-        path = partition_path(d, p)
-        if path.exists():
-            found.append(np.fromfile(path, dtype=record))
-            path.unlink()
-    if not found:
+        for name, dt in columns.items():
+            path = column_path(d, p, name)
+            if path.exists():
+                found[name].append(np.fromfile(path, dtype=dt))
+                path.unlink()
+    if not any(found.values()):
         return None
-    rows = np.concatenate(found) if len(found) > 1 else found[0]
-    return {n: np.ascontiguousarray(rows[n]) for n in columns}
+    out = {n: (x[0] if len(x) == 1 else np.concatenate(x)) for n, x in found.items()}
+    if len({len(x) for x in out.values()}) != 1:
+        raise RuntimeError(f"spill partition {p} is incomplete")
+    return out
 
 
 _NONE = 0xFFFFFFFF
