@@ -389,11 +389,13 @@ def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, do
                 nfps += f
                 if progress:
                     progress("join", n, steps)
+            fps.remove()
             for n, res in enumerate(_ordered_map(pool, _pair_partition, range(fps.parts), 2 * cfg.workers),
                                     fps.parts + 1):
                 found.append(res)
                 if progress:
                     progress("join", n, steps)
+            pairs.remove()
     finally:
         _STATE.clear()
     codes, counts, colo = (np.concatenate(x) for x in zip(*found, strict=True))
