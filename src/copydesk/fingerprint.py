@@ -117,12 +117,17 @@ _POWERS = np.array([pow(0x9E3779B97F4A7C15, e, 1 << 64) for e in range(17)], np.
 
 
 @nb.njit(cache=True, nogil=True)
-def winnow_into(th, a, n, k, window, powers, sh, out):  # pragma: no cover - jit
+def winnow_into(th, a, n, k, window, powers, sh, out, pos, val):  # pragma: no cover - jit
     """Winnow the ``n`` k-shingles of ``th[a:a + n + k - 1]``: their hashes go to ``sh[:n]``,
     the selected positions (relative to ``a``, ascending, unique) to ``out``; returns how
-    many.  Shingle hashes are rolled (the same values as :func:`shingle_at`) and the window
-    minimum is only searched again when it leaves the window.  Indexes are cast to unsigned
-    in the loops: numba then emits no negative-index wraparound code."""
+    many.  Shingle hashes are rolled (the same values as :func:`shingle_at`).  The leftmost
+    minimum of every window comes from minima within blocks of ``window`` shingles (van
+    Herk / Gil-Werman): for each i, the leftmost minimum from its block's start to i
+    (position ``pos[0, i]``, value ``val[0, i]``) and from i to its block's end
+    (``pos[1, i]``, ``val[1, i]``); a window is the tail of one block and the head of the
+    next.  No branch depends on the hashes, so none is mispredicted.  ``sh``, ``pos``
+    (2 x n int64) and ``val`` (2 x n uint64) are scratch of at least ``n`` columns.
+    Indexes are cast to unsigned: numba then emits no negative-index wraparound code."""
     if n <= 0:
         return 0
     u = np.uint64
@@ -145,19 +150,38 @@ def winnow_into(th, a, n, k, window, powers, sh, out):  # pragma: no cover - jit
                 best = i
         out[0] = best
         return 1
+    pre, suf = pos[0], pos[1]
+    pre_v, suf_v = val[0], val[1]
+    for b in range(0, n, window):
+        e = min(b + window, n)
+        v = sh[u(b)]
+        p = b
+        pre[u(b)] = p
+        pre_v[u(b)] = v
+        for i in range(b + 1, e):
+            x = sh[u(i)]
+            p = i if x < v else p
+            v = min(x, v)
+            pre[u(i)] = p
+            pre_v[u(i)] = v
+        v = sh[u(e - 1)]
+        p = e - 1
+        suf[u(p)] = p
+        suf_v[u(p)] = v
+        for i in range(e - 2, b - 1, -1):
+            x = sh[u(i)]
+            p = i if x <= v else p  # ties: the left one
+            v = min(x, v)
+            suf[u(i)] = p
+            suf_v[u(i)] = v
     m = 0
-    best = -1
+    last = -1
     for s in range(n - window + 1):
-        if best < s:  # the minimum left the window: search it again (leftmost)
-            best = s
-            for i in range(s + 1, s + window):
-                if sh[u(i)] < sh[u(best)]:
-                    best = i
-        elif sh[u(s + window - 1)] < sh[u(best)]:
-            best = s + window - 1
-        if m == 0 or out[u(m - 1)] != best:
-            out[u(m)] = best
-            m += 1
+        r = s + window - 1
+        best = suf[u(s)] if suf_v[u(s)] <= pre_v[u(r)] else pre[u(r)]
+        out[u(m)] = best
+        m += best != last
+        last = best
     return m
 
 
@@ -168,7 +192,7 @@ def _select_kernel(th, k, window, powers):  # pragma: no cover - jit
         return np.zeros(0, np.int64), np.zeros(0, np.uint64)
     sh = np.empty(n, np.uint64)
     pos = np.empty(n, np.int64)
-    m = winnow_into(th, 0, n, k, window, powers, sh, pos)
+    m = winnow_into(th, 0, n, k, window, powers, sh, pos, np.empty((2, n), np.int64), np.empty((2, n), np.uint64))
     out_pos = pos[:m].copy()
     return out_pos, sh[out_pos]
 

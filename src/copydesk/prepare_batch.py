@@ -229,6 +229,8 @@ def _fingerprint_docs(hashes, boiler, tok_first, k, window, powers):  # pragma: 
     fp_first = np.zeros(ndocs + 1, np.int64)
     sh = np.empty(longest + 1, np.uint64)
     sel = np.empty(longest + 1, np.int64)
+    spos = np.empty((2, longest + 1), np.int64)
+    sval = np.empty((2, longest + 1), np.uint64)
     size = 16
     while size < 2 * longest:
         size *= 2
@@ -238,7 +240,7 @@ def _fingerprint_docs(hashes, boiler, tok_first, k, window, powers):  # pragma: 
     for d in range(ndocs):
         a = tok_first[d]
         n = tok_first[d + 1] - a - k + 1
-        nsel = winnow_into(hashes, a, n, k, window, powers, sh, sel)
+        nsel = winnow_into(hashes, a, n, k, window, powers, sh, sel, spos, sval)
         mask = size - 1
         while mask + 1 > 16 and (mask + 1) // 2 >= 2 * n:
             mask = (mask + 1) // 2 - 1
