@@ -129,11 +129,14 @@ def _runs(pa, sa, ca, pb, sb, cb, max_repeat, k, na):  # pragma: no cover - jit
     nm = 0
     i = 0
     j = 0
-    while i < len(sa) and j < len(sb):
-        if sa[i] < sb[j]:
-            i += ca[i]
-        elif sa[i] > sb[j]:
-            j += cb[j]
+    u = np.uint64
+    na_, nb_ = len(sa), len(sb)
+    while i < na_ and j < nb_:
+        va, vb = sa[u(i)], sb[u(j)]
+        if va != vb:  # step the smaller side, without a branch on which one it is
+            lt = va < vb
+            i += ca[u(i)] if lt else 0
+            j += 0 if lt else cb[u(j)]
         else:
             ni, nj = ca[i], cb[j]
             if ni <= max_repeat and nj <= max_repeat:
@@ -148,8 +151,8 @@ def _runs(pa, sa, ca, pb, sb, cb, max_repeat, k, na):  # pragma: no cover - jit
     runs = np.empty((nm, 4), np.int64)
     r = 0
     for a0 in range(na):
-        for u in range(cnt[a0]):
-            b0 = tab[a0 * max_repeat + u]
+        for q in range(cnt[a0]):
+            b0 = tab[a0 * max_repeat + q]
             if a0 > 0 and _has(tab, cnt, a0 - 1, b0 - 1, max_repeat):
                 continue  # inside a run that started earlier
             e = a0
@@ -301,6 +304,11 @@ def align_many(left, right, hashes, boiler, starts, ends, weight, tok_first,
     spans = np.empty((cap, 4), np.int64)
     first = np.zeros(n + 1, np.int64)
     cover = np.zeros((n, 4), np.int64)
+    total = np.zeros(len(tok_first) - 1, np.int64)  # each document's, once (not per pair)
+    for d in range(len(total)):
+        for t in range(tok_first[d], tok_first[d + 1]):
+            if not boiler[t]:
+                total[d] += weight[t]
     m = 0
     for p in range(n):
         x, y = left[p], right[p]
@@ -319,20 +327,26 @@ def align_many(left, right, hashes, boiler, starts, ends, weight, tok_first,
         spans[m:m + nk] = kept
         m += nk
         first[p + 1] = m
-        cover[p, 0], cover[p, 1] = covered(kept, 0, weight[a0:a1], boiler[a0:a1])
-        cover[p, 2], cover[p, 3] = covered(kept, 2, weight[b0:b1], boiler[b0:b1])
+        cover[p, 0], cover[p, 1] = _inside(kept, 0, weight[a0:a1], boiler[a0:a1]), total[x]
+        cover[p, 2], cover[p, 3] = _inside(kept, 2, weight[b0:b1], boiler[b0:b1]), total[y]
     return spans[:m], first, cover
+
+
+@nb.njit(cache=True, nogil=True)
+def _inside(spans, lo, weight, boiler):  # pragma: no cover - jit
+    inside = 0
+    for r in range(len(spans)):
+        for t in range(spans[r, lo], spans[r, lo + 1]):
+            if not boiler[t]:
+                inside += weight[t]
+    return inside
 
 
 @nb.njit(cache=True, nogil=True)
 def covered(spans, lo, weight, boiler):  # pragma: no cover - jit
     """(non-space characters of non-boilerplate tokens inside the spans' side ``lo`` (0 for
     a, 2 for b), the same over the whole text).  Spans do not overlap on either side."""
-    inside = 0
-    for r in range(len(spans)):
-        for t in range(spans[r, lo], spans[r, lo + 1]):
-            if not boiler[t]:
-                inside += weight[t]
+    inside = _inside(spans, lo, weight, boiler)
     total = 0
     for t in range(len(weight)):
         if not boiler[t]:
