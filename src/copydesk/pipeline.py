@@ -42,8 +42,7 @@ from .join_kernel import bucket_pairs, evidence
 from .prepare import Prepared
 from .prepare_batch import batch_line_hashes, fingerprint_batch, prepare_batch
 from .read import batched
-from .read._record import to_article
-from .read.jsonl import LineBlock, parse_block
+from .read.jsonl import LineBlock, block_articles
 from .records import Article, Family, Pair, Reject
 from .relate import relate
 from .spill import (
@@ -117,18 +116,6 @@ class _Prepared:
     nfp: np.ndarray
 
 
-def _parse(block: LineBlock) -> tuple[list[Article], list[int], list[tuple[int, Reject]]]:
-    arts, lines, rejects = [], [], []
-    for n, item in parse_block(block):
-        art = item if isinstance(item, Reject) else to_article(item)
-        if isinstance(art, Reject):
-            rejects.append((n, art))
-        else:
-            arts.append(art)
-            lines.append(n)
-    return arts, lines, rejects
-
-
 def _prepare_job(numbered: tuple[int, LineBlock | list[Article]]) -> _Prepared:
     """Parse (for a JSON Lines block), store, prepare and fingerprint one batch; spill its
     fingerprint rows."""
@@ -140,7 +127,7 @@ def _prepare_job(numbered: tuple[int, LineBlock | list[Article]]) -> _Prepared:
     if len(job.lines or () if isinstance(job, LineBlock) else job) > cfg.batch_size:
         raise ValueError(f"a batch holds more than batch_size={cfg.batch_size} records")
     if isinstance(job, LineBlock):
-        arts, lines, rejects = _parse(job)
+        arts, lines, rejects = block_articles(job)
         raw = job.lines or []
         size = np.array([len(x) for x in raw], np.int64)
         at = np.asarray(lines, np.int64)

@@ -628,3 +628,47 @@ def test_named_pipe_is_read_as_a_stream(tmp_path: Path) -> None:
     writer.join()
     assert all(isinstance(b, LineBlock) and b.lines is not None and b.span is None for b in blocks)
     assert [len(b.lines or ()) for b in blocks if isinstance(b, LineBlock)] == [2, 2, 1]
+
+
+@pytest.mark.parametrize("size", [1, 5, 64, 1000])
+def test_block_articles_match_rows_checked_one_by_one(tmp_path: Path, size: int) -> None:
+    from copydesk.read.jsonl import block_articles
+
+    rng = random.Random(size)
+    lines = [b"\xef\xbb\xbf" + TRICKY_LINES[1], *rng.sample(TRICKY_LINES, len(TRICKY_LINES))]
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(_tricky_file(lines))
+    for block in iter_blocks(path, size):
+        assert isinstance(block, LineBlock)
+        want_arts, want_rejects = [], []
+        for n, item in parse_block(block):
+            checked = item if isinstance(item, Reject) else to_article(item)
+            (want_rejects if isinstance(checked, Reject) else want_arts).append((n, _outcome(checked)))
+        arts, at, rejects = block_articles(block)
+        assert list(zip(at, map(_outcome, arts), strict=True)) == want_arts
+        assert [(n, r) for n, r in rejects] == [(n, r) for n, r in want_rejects]
+
+
+_values = st.one_of(st.none(), st.text(max_size=4), st.sampled_from(["", " ", "\u3000", "x"]),
+                    st.integers(-3, 3), st.booleans(), st.floats(allow_nan=False), st.lists(st.integers(), max_size=2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["id", "text", "title", "date", "source", "url", "lang"]), _values))
+def test_plain_article_agrees_with_to_article(fields: dict[str, object]) -> None:
+    from copydesk.read._record import plain_article
+
+    fields = {k: v.replace("\ud800", "") if isinstance(v, str) else v for k, v in fields.items()}
+    got = plain_article(fields)
+    if got is not None:
+        assert _outcome(got) == _outcome(to_article(Row("x:1", fields, None, None, True)))
+
+
+def test_plain_article_takes_plain_records_only() -> None:
+    from copydesk.read._record import plain_article
+
+    got = plain_article({"id": "a", "text": "t", "title": " ", "date": None, "source": "AFP"})
+    assert got is not None and (got.id, got.title, got.date, got.source, got.extra) == ("a", None, None, "AFP", {})
+    for odd in ({"id": 1, "text": "t"}, {"id": "a", "text": "t", "lang": "en"}, {"id": "a", "text": " "},
+                {"text": "t"}, {"id": "a", "text": "t", "title": 2}):
+        assert plain_article(odd) is None

@@ -107,6 +107,23 @@ def _optional(value: object) -> tuple[str | None, bool]:
     return None, False
 
 
+_PLAIN = frozenset((str, type(None)))
+
+
+def plain_article(fields: dict[str, Any]) -> Article | None:
+    """:func:`to_article` for the plainest records — known fields only, each a string or
+    null, id and text not blank, parsed by a parser that guarantees valid Unicode —
+    without the general checks; None for any other record (:func:`to_article` decides)."""
+    if not (fields.keys() <= KNOWN_FIELDS and _PLAIN.issuperset(map(type, fields.values()))):
+        return None
+    art_id, text = fields.get("id"), fields.get("text")
+    if art_id is None or text is None or _blank(art_id) or _blank(text):
+        return None
+    title, date, source, url = (None if v is None or _blank(v) else v
+                                for v in map(fields.get, OPTIONAL_FIELDS))
+    return Article(art_id, text, title, date, source, url, {})
+
+
 def _reject(row: Row, reason: str, art_id: str | None) -> Reject:
     return Reject(row.where, reason, art_id, row.raw_text())
 

@@ -26,8 +26,8 @@ import numpy as np
 import orjson
 
 from ..errors import InputError
-from ..records import Reject
-from ._record import Row, type_name, utf8_reason
+from ..records import Article, Reject
+from ._record import Row, plain_article, to_article, type_name, utf8_reason
 
 BOM = b"\xef\xbb\xbf"
 #: orjson turns integers beyond 64 bits into floats, so a record holding anything but these
@@ -149,6 +149,37 @@ def _file_blocks(path: str | Path, size: int, chunk: int = 1 << 24) -> Iterator[
             pos += len(data)
     if pos > start:
         yield LineBlock(where, first, None, (where, start, pos - start))
+
+
+def block_articles(block: LineBlock) -> tuple[list[Article], list[int], list[tuple[int, Reject]]]:
+    """The articles of ``block`` with each one's line index in it, and its rejects (with
+    theirs).  Plain records take a short path (:func:`~._record.plain_article`); any other
+    line is parsed and checked in full."""
+    block = block.load()
+    assert block.lines is not None
+    arts, at, rejects = [], [], []
+    for n, line in enumerate(block.lines):
+        if n or block.first != 1:  # the first line of a file may start with a BOM
+            try:
+                obj = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                obj = None
+            if type(obj) is dict:
+                art = plain_article(obj)
+                if art is not None:
+                    arts.append(art)
+                    at.append(n)
+                    continue
+        item = parse_record(line, block.where, block.first + n)
+        if item is None:
+            continue
+        checked = item if isinstance(item, Reject) else to_article(item)
+        if isinstance(checked, Reject):
+            rejects.append((n, checked))
+        else:
+            arts.append(checked)
+            at.append(n)
+    return arts, at, rejects
 
 
 def parse_block(block: LineBlock) -> Iterator[tuple[int, Row | Reject]]:
