@@ -7,7 +7,7 @@ engines share one vocabulary.  Ids are always the user's own ids, never position
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 RELATIONS = ("duplicate", "near_duplicate", "contained", "partial")
 
@@ -25,9 +25,9 @@ class Article:
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Passage:
-    """A shared passage: character offsets into the original texts of a and b, end exclusive."""
+class Passage(NamedTuple):
+    """A shared passage: character offsets into the original texts of a and b, end exclusive.
+    (A named tuple: scans create and pickle tens of thousands of these.)"""
 
     a_start: int
     a_end: int
@@ -37,9 +37,6 @@ class Passage:
     def to_dict(self) -> dict[str, int]:
         return {"a_start": self.a_start, "a_end": self.a_end,
                 "b_start": self.b_start, "b_end": self.b_end}
-
-    def __reduce__(self) -> tuple[Any, ...]:  # pickles fast (workers send many of these)
-        return Passage, (self.a_start, self.a_end, self.b_start, self.b_end)
 
 
 @dataclass(frozen=True, slots=True)
