@@ -113,3 +113,31 @@ def test_bucket_pairs_matches_reference_above_the_two_level_threshold() -> None:
     assert len(h) >= _BIG_INPUT
     assert _as_rows(fcodes, fpl, fpr) == _as_rows(codes, pl, pr)
     assert sorted((r, sorted(m.tolist())) for r, m in fbig) == sorted((r, sorted(m.tolist())) for r, m in big)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_component_order_groups_each_component(seed: int) -> None:
+    from copydesk.join_kernel import component_order
+
+    rng = np.random.default_rng(seed)
+    left = rng.integers(0, 60, 80)
+    right = left + 1 + rng.integers(0, 30, 80)
+    codes = np.unique(left << 32 | right)
+    got = component_order(codes[rng.permutation(len(codes))])
+    assert sorted(got.tolist()) == codes.tolist()
+    # reference components by repeated relabelling
+    label = {int(d): int(d) for d in np.concatenate((codes >> 32, codes & 0xFFFFFFFF))}
+    changed = True
+    while changed:
+        changed = False
+        for c in codes.tolist():
+            a, b = c >> 32, c & 0xFFFFFFFF
+            low = min(label[a], label[b])
+            if label[a] != low or label[b] != low:
+                label[a] = label[b] = low
+                changed = True
+    comp = [label[c >> 32] for c in got.tolist()]
+    assert comp == sorted(comp)  # each component's pairs together, by smallest document
+    for k in set(comp):
+        mine = [c for c, x in zip(got.tolist(), comp, strict=True) if x == k]
+        assert mine == sorted(mine)

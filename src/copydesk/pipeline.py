@@ -38,7 +38,7 @@ from .candidates import BigBuckets, Candidates, expand_through_representatives, 
 from .config import ScanConfig
 from .families import families as make_families
 from .families import refresh_families
-from .join_kernel import bucket_pairs, evidence
+from .join_kernel import bucket_pairs, component_order, evidence
 from .prepare import Prepared
 from .prepare_batch import batch_line_hashes, fingerprint_batch, prepare_batch
 from .read import batched
@@ -392,7 +392,7 @@ def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, do
 def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stage: str) -> list[Pair]:
     if not len(codes):
         return []
-    codes = np.sort(codes)  # neighbours share articles: the per-chunk cache gets hits
+    codes = component_order(codes)  # a chunk's pairs share articles: fewer are read and prepared
     chunks = np.array_split(codes, max(1, len(codes) // 500))
     out: list[Pair] = []
     done = 0
@@ -444,6 +444,7 @@ def _warm_up(cfg: ScanConfig) -> None:
     docs = np.repeat(np.arange(2, dtype=np.uint32), np.diff(first))
     codes, pl, pr, _ = bucket_pairs(fh, docs, fp, np.arange(2), cfg.candidates.bucket_cap)
     evidence(codes, pl, pr, within=1, drift=1)
+    component_order(np.array([1, 2 << 32 | 3], np.int64))
     group_order(np.zeros(1, np.int64), 1)
 
 
