@@ -48,13 +48,14 @@ def _slot_order(h, sub):  # pragma: no cover - jit
     while (1 << bits) < n:
         bits += 1
     mask = np.uint64((1 << bits) - 1)
-    slot = np.empty(n, np.uint64)
-    counts = np.zeros((1 << bits) + 1, np.int64)
+    slot = np.empty(n, np.uint32)
+    bounds = np.zeros((1 << bits) + 1, np.int32)  # 32 bits: half the cache lines (n < 2**20)
     for i in range(n):
         s = _mix(np.uint64(h[_U(i)])) & mask
         slot[_U(i)] = s
-        counts[s + _U(1)] += 1
-    bounds = np.cumsum(counts)
+        bounds[s + _U(1)] += 1
+    for g in range(1 << bits):
+        bounds[g + 1] += bounds[g]
     fill = bounds[:-1].copy()
     order = np.empty(n, np.int64)
     for i in range(n):
@@ -126,12 +127,13 @@ def _grouped_order(h, sub):  # pragma: no cover - jit
 @nb.njit(cache=True, nogil=True)
 def _maybe_repeated(h):  # pragma: no cover - jit
     """The rows whose value may occur more than once (a superset: counts per slot of a
-    table of about two slots per row, indexed by mixed bits, saturating at 2).  Most
-    fingerprints of a corpus are in one document only; dropping them first spares the
-    grouping below most of its random memory accesses."""
+    table of about eight slots per row, indexed by mixed bits, saturating at 2, so about
+    one value in eight found once is kept by mistake).  Most fingerprints of a corpus are
+    in one document only; dropping them first spares the grouping below most of its
+    random memory accesses."""
     n = len(h)
     bits = 4
-    while (1 << bits) < 2 * n:
+    while (1 << bits) < 8 * n:
         bits += 1
     mask = np.uint64((1 << bits) - 1)
     seen = np.zeros(1 << bits, np.uint8)
