@@ -198,10 +198,9 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
                      title_tok[2], title_tok[6], cfg.boiler_patterns, _SENTENCE_END)
 
     if cfg.boiler_patterns:
-        for ln in _dateline_lines(boiler, line_base, line_first, counts, c0, c1, _CAPS,
-                                  _DATELINE_NEXT).tolist():
-            d = int(np.searchsorted(line_base, ln, side="right")) - 1
-            ls = int(line_start[ln])
+        cand = _dateline_lines(boiler, line_base, line_first, counts, c0, c1, _CAPS, _DATELINE_NEXT)
+        docs = np.searchsorted(line_base, cand, side="right") - 1
+        for ln, d, ls in zip(cand.tolist(), docs.tolist(), line_start[cand].tolist(), strict=True):
             text = texts[d]
             e = text.find("\n", ls)
             m = _DATELINE.match(text[ls:] if e < 0 else text[ls:e])
