@@ -128,9 +128,9 @@ def hash_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     value = np.zeros(_TABLE_SIZE, np.uint64)
     powers = [np.uint64(1)]
     for t in range(int(length.max())):
-        c = chars[np.minimum(start + t, len(chars) - 1)].astype(np.uint64)
+        at = np.flatnonzero(length > t)  # the characters folding to more than t characters
         with np.errstate(over="ignore"):
-            value = np.where(length > t, value * base + c, value)
+            value[at] = value[at] * base + chars[start[at] + t]
             powers.append(powers[-1] * base)
     return flags, value, np.asarray(powers, np.uint64)[length]
 
