@@ -50,7 +50,7 @@ def read_corpus(paths: Sequence[str | Path], *, rejects: RejectLog) -> Iterator[
 def read_batches(paths: Sequence[str | Path], *, rejects: RejectLog,
                  size: int) -> Iterator[LineBlock | list[Article]]:
     """:func:`read_corpus` for a scan: JSON Lines inputs come as raw :class:`LineBlock` s
-    (parsed and validated by whoever prepares them, see :func:`jsonl.parse_block`), other
+    (parsed and validated by whoever prepares them, see :func:`jsonl.block_articles`), other
     inputs as validated articles, ``size`` at a time.  Ids are not checked across the two
     kinds here: the scan rejects a repeated id when it numbers the articles."""
     if isinstance(paths, (str, Path)):

@@ -106,7 +106,7 @@ def iter_stdin() -> Iterator[Row | Reject]:
 
 def iter_blocks(path: str | Path, size: int) -> Iterator[LineBlock | Reject]:
     """The raw lines of a JSON Lines input in blocks of ``size`` (parse them with
-    :func:`parse_block`); an unreadable gzip tail arrives as a :class:`Reject`."""
+    :func:`block_articles`); an unreadable gzip tail arrives as a :class:`Reject`."""
     where = STDIN if str(path) == "-" else str(path)
     if where != STDIN and not is_gzip(path) and Path(path).is_file():  # a regular file can be re-read
         yield from _file_blocks(path, size)
@@ -183,7 +183,8 @@ def block_articles(block: LineBlock) -> tuple[list[Article], list[int], list[tup
 
 
 def parse_block(block: LineBlock) -> Iterator[tuple[int, Row | Reject]]:
-    """(index in the block, row or reject) for every non-blank line of ``block``."""
+    """(index in the block, row or reject) for every non-blank line of ``block``: the
+    line-by-line form that :func:`block_articles` must agree with (tests compare them)."""
     block = block.load()
     assert block.lines is not None
     for n, line in enumerate(block.lines):
