@@ -17,6 +17,7 @@ from .config import (
     AlignConfig,
     CandidateConfig,
     FingerprintConfig,
+    FurnitureConfig,
     PrepareConfig,
     RelateConfig,
     ScanConfig,
@@ -58,8 +59,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="shortest passage kept, in characters")
     g.add_argument("--min-reuse", type=int, default=RelateConfig.min_reuse_chars,
                    help="a pair needs a passage this long (characters) to count as reuse")
-    g.add_argument("--boiler-min-docs", type=int, default=PrepareConfig.boiler_min_docs,
-                   help="a short line in this many articles is boilerplate")
+    g.add_argument("--boiler-min-docs", type=int, default=FurnitureConfig.min_docs,
+                   help="a line in this many articles that otherwise share nothing is furniture")
+    g.add_argument("--boiler-site-min-docs", type=int, default=FurnitureConfig.site_min_docs,
+                   help="... or in this many articles of one site")
 
     c = sub.add_parser("compare", help="explain one pair side by side",
                        description="Explain one pair: relation, origin, coverage and the shared "
@@ -83,7 +86,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _scan_config(args: argparse.Namespace) -> ScanConfig:
     return ScanConfig(
-        prepare=PrepareConfig(boiler_min_docs=args.boiler_min_docs),
+        prepare=PrepareConfig(furniture=FurnitureConfig(min_docs=args.boiler_min_docs,
+                                                        site_min_docs=args.boiler_site_min_docs)),
         fingerprint=FingerprintConfig(k=args.k, window=args.window),
         candidates=CandidateConfig(min_shared=args.min_shared, bucket_cap=args.bucket_cap),
         align=AlignConfig(max_gap_chars=args.max_gap, min_passage_chars=args.min_passage),

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -38,9 +39,10 @@ from .candidates import BigBuckets, Candidates, expand_through_representatives, 
 from .config import ScanConfig
 from .families import families as make_families
 from .families import refresh_families
+from .furniture import Furniture, learn, pair_codes
 from .join_kernel import bucket_pairs, component_order, evidence
 from .prepare import Prepared
-from .prepare_batch import batch_line_hashes, fingerprint_batch, prepare_batch
+from .prepare_batch import fingerprint_batch, line_rows, prepare_batch, token_line_keys
 from .read import batched
 from .read.jsonl import LineBlock, block_articles
 from .records import Article, Family, Pair, Reject
@@ -110,8 +112,8 @@ class _Prepared:
     rejects: list[tuple[int, Reject]]   # (line in the block, reject)
     lines: list[int]                    # each article's line in the block
     stored: tuple[str, int, np.ndarray, np.ndarray, int]
-    lh: np.ndarray
-    ld: np.ndarray
+    sites: list[str | None]
+    rows: tuple[np.ndarray, ...]        # line rows (see prepare_batch.line_rows)
     tokens: int
     nfp: np.ndarray
 
@@ -153,11 +155,22 @@ def _prepare_job(numbered: tuple[int, LineBlock | list[Article]]) -> _Prepared:
     slot = np.repeat(np.arange(len(arts), dtype=np.uint32) + np.uint32(index * cfg.batch_size), np.diff(first))
     order, bounds = group_order(hash_partition(fh, fps.parts), fps.parts)
     out = fps.writer()
-    out.add_grouped(bounds, h=fh[order], d=slot[order], p=fp[order])
+    lk = token_line_keys(batch)[batch.tok_first[np.repeat(np.arange(len(arts)), np.diff(first))] + fp]
+    out.add_grouped(bounds, h=fh[order], d=slot[order], p=fp[order], k=lk[order])
     out.flush()
-    lh, ld = batch_line_hashes(batch)
     return _Prepared([a.id for a in arts], [a.date for a in arts], where, rejects, lines, stored,
-                     lh, ld, len(batch.hash), np.diff(first))
+                     [site_of(a) for a in arts], line_rows(batch), len(batch.hash), np.diff(first))
+
+
+def site_of(article: Article) -> str | None:
+    """The site an article was published on: its ``source``, else its URL's host."""
+    if article.source:
+        return article.source.strip().casefold() or None
+    if article.url:
+        host = urlsplit(article.url.strip()).hostname
+        if host:
+            return host.removeprefix("www.")
+    return None
 
 
 def _align_codes(codes: np.ndarray) -> list[Pair]:
@@ -166,7 +179,7 @@ def _align_codes(codes: np.ndarray) -> list[Pair]:
     cfg: ScanConfig = _STATE["config"]
     docs = np.unique(np.concatenate((codes >> 32, codes & 0xFFFFFFFF)))
     batch = prepare_batch([reader.get(i) for i in docs.tolist()], cfg.prepare)
-    batch.mask_common_lines(_STATE["common"])
+    mask_furniture(batch, docs, _STATE["common"])
     x = np.searchsorted(docs, codes >> 32)
     y = np.searchsorted(docs, codes & 0xFFFFFFFF)
     swap = np.array([batch.ids[i] > batch.ids[j] for i, j in zip(x.tolist(), y.tolist(), strict=True)], np.bool_)
@@ -184,6 +197,20 @@ def _align_codes(codes: np.ndarray) -> list[Pair]:
         if pair is not None:
             out.append(pair)
     return out
+
+
+def mask_furniture(batch: Any, docs: np.ndarray, codes: np.ndarray) -> None:
+    """Mask, in place, the lines of a batch (of articles numbered ``docs``) that the corpus
+    furniture rule set aside (``codes`` from :func:`copydesk.furniture.learn`).  The mask is
+    soft: alignment may still extend a passage over such a line where both texts carry it
+    right beside the passage."""
+    batch.hard = batch.boiler.copy()
+    if not len(codes) or not len(batch.line_first) > 1:
+        return
+    keys = token_line_keys(batch)
+    doc_of = np.repeat(np.asarray(docs, np.int64), np.diff(batch.tok_first))
+    hit = np.isin(pair_codes(doc_of, keys), codes)
+    batch.boiler |= hit
 
 
 def keep_freed_heap() -> None:
@@ -238,18 +265,8 @@ class _Corpus:
     doc_fps: list[np.ndarray] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
     slot_doc: list[np.ndarray] = field(default_factory=list)  # per job: slot -> article (-1: none)
-
-
-def _count_lines(chunks: list[np.ndarray], counted: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Fold per-document line-hash arrays into (hashes, document counts)."""
-    vals = np.concatenate([counted[0], *chunks])
-    cnts = np.concatenate([counted[1], *(np.ones(len(c), np.int64) for c in chunks)])
-    order = np.argsort(vals, kind="stable")
-    vals, cnts = vals[order], cnts[order]
-    if not len(vals):
-        return vals, cnts
-    first = np.concatenate(([True], vals[1:] != vals[:-1]))
-    return vals[first], np.add.reduceat(cnts, np.flatnonzero(first))
+    site_ids: dict[str, int] = field(default_factory=dict)
+    rows: list[tuple[np.ndarray, ...]] = field(default_factory=list)
 
 
 def _where(res: _Prepared, n: int) -> str:
@@ -287,36 +304,39 @@ def _take(res: _Prepared, corpus: _Corpus, store: ArticleStore, stride: int) -> 
     store.add(name, base, starts[kept], ends[kept], kind)
     corpus.doc_fps.append(res.nfp[kept])
     corpus.tokens += res.tokens
-    return res.lh[number[res.ld] >= 0]
+    key, marks, doc, weight, line = res.rows
+    site = np.array([-1 if x is None else corpus.site_ids.setdefault(x, len(corpus.site_ids))
+                     for x in res.sites], np.int64)
+    ok = number[doc] >= 0
+    corpus.rows.append((key[ok], marks[ok], number[doc[ok]], site[doc[ok]], weight[ok], line[ok]))
+    return number
 
 
 def _fingerprint_pass(jobs: Iterable[LineBlock | list[Article]], cfg: ScanConfig, corpus: _Corpus,
                       store: ArticleStore, fps: SharedSpill,
-                      progress: Progress | None) -> np.ndarray:
-    """Pass 1; returns the hashes of the corpus's common short lines (boilerplate)."""
-    pending: list[np.ndarray] = []
-    counted = (np.zeros(0, np.uint64), np.zeros(0, np.int64))
-    pending_rows = 0
+                      progress: Progress | None) -> Furniture:
+    """Pass 1; returns the corpus furniture learned from the articles' lines."""
     _STATE.update(config=cfg, store=store.dir, fps=fps)
     try:
         with _pool(cfg.workers) as pool:
             for res in _ordered_map(pool, _prepare_job, enumerate(jobs), 2 * cfg.workers):
-                lines = _take(res, corpus, store, cfg.batch_size)
-                pending.append(lines)
-                pending_rows += len(lines)
-                if pending_rows > 4_000_000:
-                    counted, pending, pending_rows = _count_lines(pending, counted), [], 0
+                _take(res, corpus, store, cfg.batch_size)
                 if progress:
                     progress("prepare", len(corpus.ids), None)
     finally:
         _STATE.clear()
-    vals, cnts = _count_lines(pending, counted)
-    return vals[cnts >= cfg.prepare.boiler_min_docs]
+    if not corpus.rows:
+        e = np.zeros(0, np.int64)
+        corpus.rows = [(e.astype(np.uint64), np.zeros((0, 4), np.uint64), e, e, e, e)]
+    key, marks, doc, site, weight, line = (np.concatenate(c) for c in zip(*corpus.rows, strict=True))
+    corpus.rows = []
+    return learn(key, marks, doc, site, weight, line, cfg.prepare.furniture)
 
 
 _PAIR_COLUMNS = {"c": np.dtype(np.int64), "l": np.dtype(np.uint32), "r": np.dtype(np.uint32)}
 #: fingerprint rows: hash, slot of the article (see _Prepared), token position
-_FP_COLUMNS = {"h": np.dtype(np.uint64), "d": np.dtype(np.uint32), "p": np.dtype(np.uint32)}
+_FP_COLUMNS = {"h": np.dtype(np.uint64), "d": np.dtype(np.uint32), "p": np.dtype(np.uint32),
+               "k": np.dtype(np.uint32)}  # k: the low bits of the key of the fingerprint's line
 
 
 def _join_partition(p: int) -> tuple[BigBuckets | None, int, int]:
@@ -329,8 +349,10 @@ def _join_partition(p: int) -> tuple[BigBuckets | None, int, int]:
         return None, 0, 0
     doc = _STATE["slot_doc"][part["d"]]
     h, pos = part["h"], part["p"]
-    if (doc < 0).any():  # rows of articles rejected as repeated ids
-        ok = doc >= 0
+    ok = doc >= 0  # rows of articles rejected as repeated ids go, and rows in furniture
+    if len(_STATE["furniture"]):
+        ok &= ~np.isin(pair_codes(np.maximum(doc, 0), part["k"]), _STATE["furniture"])
+    if not ok.all():
         doc, h, pos = doc[ok], h[ok], pos[ok]
     codes, pl, pr, big = bucket_pairs(h, doc.astype(np.uint32), pos, _STATE["rank"], cfg.candidates.bucket_cap)
     nrows = len(h)
@@ -356,13 +378,14 @@ def _pair_partition(q: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, doc_fps: np.ndarray,
-                    cfg: ScanConfig, tmp: Path, progress: Progress | None) -> tuple[Candidates, int, int]:
+                    furniture: np.ndarray, cfg: ScanConfig, tmp: Path,
+                    progress: Progress | None) -> tuple[Candidates, int, int]:
     """Join fingerprint partitions into (pair, shared fingerprint) rows, spilled by pair so
     that each pair's evidence is read back together; keep the candidate pairs.  Both steps
     run one partition per worker.  Returns the candidates and the numbers of (pair, shared
     fingerprint) rows and of fingerprint rows."""
     pairs = SharedSpill(tmp / "pairs", _PAIR_COLUMNS, fps.parts)
-    _STATE.update(config=cfg, fps=fps, slot_doc=slot_doc, rank=rank, pairs=pairs)
+    _STATE.update(config=cfg, fps=fps, slot_doc=slot_doc, rank=rank, pairs=pairs, furniture=furniture)
     big: list[BigBuckets] = []
     rows = nfps = 0
     found = [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.bool_))]
@@ -437,9 +460,10 @@ def _warm_up(cfg: ScanConfig) -> None:
     for text in ("caf\u00e9", "caf\u00e9 \u2014", "caf\u00e9 \U0001F600"):  # 1-, 2- and 4-byte text
         prepare_batch([Article("w", text, text)], cfg.prepare)
     batch = prepare_batch(arts, cfg.prepare)
-    batch.mask_common_lines(np.array([1], np.uint64))
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
-    batch_line_hashes(batch)
+    key, marks, doc, weight, line = line_rows(batch)
+    learn(key, marks, doc, np.zeros(len(key), np.int64), weight, line, cfg.prepare.furniture)
+    mask_furniture(batch, np.arange(2), np.array([1], np.uint64))
     align_batch(batch, np.array([0]), np.array([1]), cfg.align)
     docs = np.repeat(np.arange(2, dtype=np.uint32), np.diff(first))
     codes, pl, pr, _ = bucket_pairs(fh, docs, fp, np.arange(2), cfg.candidates.bucket_cap)
@@ -460,14 +484,15 @@ def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig |
     with tempfile.TemporaryDirectory(prefix="copydesk-", dir=workdir) as tmp:
         store = ArticleStore(Path(tmp) / "articles")
         fps = SharedSpill(Path(tmp) / "fingerprints", _FP_COLUMNS, parts=64)
-        common = _fingerprint_pass(jobs, cfg, corpus, store, fps, progress)
+        furniture = _fingerprint_pass(jobs, cfg, corpus, store, fps, progress)
+        common = furniture.codes
         timings["prepare"] = time.perf_counter() - t0
 
         t = time.perf_counter()
         doc_fps = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)
         slot_doc = np.concatenate([np.zeros(0, np.int64), *corpus.slot_doc])
-        cands, pair_rows, nfps = _candidate_pass(fps, slot_doc, _id_rank(corpus.ids), doc_fps, cfg, Path(tmp),
-                                                 progress)
+        cands, pair_rows, nfps = _candidate_pass(fps, slot_doc, _id_rank(corpus.ids), doc_fps, common, cfg,
+                                                 Path(tmp), progress)
         codes = (cands.left << 32) | cands.right
         timings["candidates"] = time.perf_counter() - t
 
@@ -502,7 +527,7 @@ def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig |
     timings["families"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     stats = {"articles": len(corpus.ids), "tokens": corpus.tokens, "fingerprints": nfps, "shared_fingerprint_pairs": pair_rows,
-             "boilerplate_lines": int(len(common)), "candidates": int(len(codes)),
+             "furniture_lines": len(furniture), "furniture_masked": int(len(common)), "candidates": int(len(codes)),
              "candidates_second_round": int(len(extra)), "family_completion": int(len(missing)),
              "big_buckets": len(cands.big_buckets),
              "pairs": len(pairs), "families": len(fams), "workers": cfg.workers,
