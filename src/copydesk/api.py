@@ -14,7 +14,7 @@ from .pipeline import Progress, ScanResult, scan_articles, scan_batches
 from .prepare import prepare
 from .read import RejectLog, read_batches
 from .records import Article, Pair
-from .relate import is_reuse, origin, relation
+from .relate import judge
 from .write import write_results
 
 
@@ -69,8 +69,8 @@ def compare(a: Article, b: Article, config: ScanConfig | None = None) -> Pair:
         a, b = b, a
     pa, pb = prepare(a, cfg.prepare), prepare(b, cfg.prepare)
     al = align(pa, pb, cfg.align)
-    if not is_reuse(al, a.text, b.text, cfg.relate):
-        return Pair(a.id, b.id, "unrelated", None, al.coverage_a, al.coverage_b, al.passages)
-    rel = relation(pa, pb, al, cfg.relate)
-    org, why = origin(pa, pb, rel, al)
-    return Pair(a.id, b.id, rel, org, al.coverage_a, al.coverage_b, al.passages, why)
+    pair = judge(pa, pb, al, a.text, b.text, cfg.relate)
+    if isinstance(pair, Pair):
+        return pair
+    return Pair(a.id, b.id, "unrelated", None, al.coverage_a, al.coverage_b, al.passages,
+                "template instances" if pair == "template" else None)

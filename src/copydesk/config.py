@@ -119,6 +119,10 @@ class RelateConfig:
     contained: float = 0.70       #: one coverage at least this: contained
     min_reuse_chars: int = 80     #: a pair needs a passage at least this long to be related
     min_total_chars: int = 120    #: ... and this many shared characters in all (~20 words)
+    #: ... unless one side is carried almost whole (at least this coverage) by a passage of
+    #: at least ``short_min_chars``: the floors scale with a short article
+    short_whole: float = 0.8
+    short_min_chars: int = 40
     duplicate_similarity: float = 1.0  #: token-sequence similarity for a duplicate (1 = identical)
 
     def __post_init__(self) -> None:

@@ -46,7 +46,7 @@ from .prepare_batch import fingerprint_batch, line_rows, prepare_batch, token_li
 from .read import batched
 from .read.jsonl import LineBlock, block_articles
 from .records import Article, Family, Pair, Reject
-from .relate import relate
+from .relate import judge, usable_date
 from .spill import (
     JSON_LINE,
     PACKED,
@@ -173,8 +173,9 @@ def site_of(article: Article) -> str | None:
     return None
 
 
-def _align_codes(codes: np.ndarray) -> list[Pair]:
-    """Align and relate a chunk of candidate pairs (codes ``left << 32 | right``)."""
+def _align_codes(codes: np.ndarray) -> tuple[list[Pair], int]:
+    """Align and relate a chunk of candidate pairs (codes ``left << 32 | right``); returns
+    the related pairs and how many were set aside as template instances."""
     reader = _STATE["reader"]
     cfg: ScanConfig = _STATE["config"]
     docs = np.unique(np.concatenate((codes >> 32, codes & 0xFFFFFFFF)))
@@ -191,12 +192,15 @@ def _align_codes(codes: np.ndarray) -> list[Pair]:
             prepared[n] = batch.prepared(n)
         return prepared[n]
 
-    out = []
+    out: list[Pair] = []
+    templates = 0
     for i, j, al in zip(left.tolist(), right.tolist(), align_batch(batch, left, right, cfg.align), strict=True):
-        pair = relate(get(i), get(j), al, batch.texts[i], batch.texts[j], cfg.relate)
-        if pair is not None:
+        pair = judge(get(i), get(j), al, batch.texts[i], batch.texts[j], cfg.relate)
+        if isinstance(pair, Pair):
             out.append(pair)
-    return out
+        elif pair == "template":
+            templates += 1
+    return out, templates
 
 
 def mask_furniture(batch: Any, docs: np.ndarray, codes: np.ndarray) -> None:
@@ -412,7 +416,8 @@ def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, do
     return make_candidates(codes, counts, colo, BigBuckets.merge(big), cfg.candidates, doc_fps), rows, nfps
 
 
-def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stage: str) -> list[Pair]:
+def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stage: str,
+                counts: dict[str, int] | None = None) -> list[Pair]:
     if not len(codes):
         return []
     codes = component_order(codes)  # a chunk's pairs share articles: fewer are read and prepared
@@ -420,8 +425,11 @@ def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stag
     out: list[Pair] = []
     done = 0
     with _pool(workers if len(codes) > 200 else 1) as pool:
-        for chunk, res in zip(chunks, _ordered_map(pool, _align_codes, chunks, 4 * workers), strict=True):
+        for chunk, (res, templates) in zip(chunks, _ordered_map(pool, _align_codes, chunks, 4 * workers),
+                                           strict=True):
             out.extend(res)
+            if counts is not None:
+                counts["template_pairs"] = counts.get("template_pairs", 0) + templates
             done += len(chunk)
             if progress:
                 progress(stage, done, len(codes))
@@ -501,7 +509,8 @@ def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig |
         index = {i: n for n, i in enumerate(corpus.ids)}
         dates = dict(zip(corpus.ids, corpus.dates, strict=True))
         try:
-            pairs = _align_pass(codes, cfg.workers, progress, "align")
+            counts: dict[str, int] = {}
+            pairs = _align_pass(codes, cfg.workers, progress, "align", counts)
             aligned = codes
             extra = np.zeros(0, np.int64)
             if len(cands.big_buckets):
@@ -509,14 +518,14 @@ def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig |
                 related = np.minimum(ab[:, 0], ab[:, 1]) << 32 | np.maximum(ab[:, 0], ab[:, 1])
                 extra = expand_through_representatives(cands, related)
                 extra = extra[~np.isin(extra, aligned)]
-                pairs += _align_pass(extra, cfg.workers, progress, "align+")
+                pairs += _align_pass(extra, cfg.workers, progress, "align+", counts)
                 aligned = np.union1d(aligned, extra)
             timings["align"] = time.perf_counter() - t
 
             t = time.perf_counter()
             fams = make_families(pairs, dates, cfg.families)
             missing = _uncompared_members(fams, index, aligned, cfg.families.complete_max_members)
-            found = _align_pass(missing, cfg.workers, progress, "families")
+            found = _align_pass(missing, cfg.workers, progress, "families", counts)
             if found:
                 pairs += found
                 fams = refresh_families(fams, pairs, found, dates, cfg.families)
@@ -530,6 +539,9 @@ def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig |
              "furniture_lines": len(furniture), "furniture_masked": int(len(common)), "candidates": int(len(codes)),
              "candidates_second_round": int(len(extra)), "family_completion": int(len(missing)),
              "big_buckets": len(cands.big_buckets),
+             "template_pairs_set_aside": counts.get("template_pairs", 0),
+             "dates_unusable": sum(usable_date(d) is False for d in corpus.dates),
+             "dates_missing": sum(usable_date(d) is None for d in corpus.dates),
              "pairs": len(pairs), "families": len(fams), "workers": cfg.workers,
              "cpu_count": os.cpu_count()}
     return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg)
