@@ -59,7 +59,7 @@ def test_rejects_with_row_numbers(tmp_path: Path) -> None:
     assert [(r.where, r.reason, r.id) for r in rejects] == [
         (f"{path}:2", "missing text", "b"),
         (f"{path}:3", "missing id", None),
-        (f"{path}:4", "duplicate id", "a"),
+        (f"{path}:4", f"duplicate id: first seen at {path}:1", "a"),
         (f"{path}:5", "empty text", "e"),
     ]
     assert rejects[0].raw == '{"id": "b", "text": null}'
