@@ -143,7 +143,7 @@ def test_bad_records_are_rejected_not_fatal(tmp_path: Path,
     assert reasons[0].startswith("malformed JSON")
     assert reasons[1] == "missing text" and rejects[1]["id"] == "notext"
     assert reasons[2] == "empty text" and rejects[2]["id"] == "empty"
-    assert reasons[3] == "duplicate id" and rejects[3]["id"] == "web"
+    assert reasons[3] == f"duplicate id: first seen at {path}:1" and rejects[3]["id"] == "web"
     assert reasons[4].startswith("not valid UTF-8")
     for r in rejects:
         assert r["where"].startswith(str(path))
