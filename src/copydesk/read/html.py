@@ -192,13 +192,16 @@ def _host(url: str | None) -> str | None:
 def _date(htmldate: ModuleType, html: str, url: str | None) -> str | None:
     """The publication date (ISO 8601), with its time where the page gives one."""
     try:
-        found = htmldate.find_date(html, url=url, original_date=True, outputformat=_DATE_FORMAT)
+        # markup only (meta tags, <time>, structured data, the URL): the opportunistic text
+        # search would read "Copyright 2017" as 2017-01-01, and a wrong date decides origins
+        found = htmldate.find_date(html, url=url, original_date=True, extensive_search=False,
+                                   outputformat=_DATE_FORMAT)
     except Exception:  # no date is better than no article
         return None
     if not found:
         return None
     try:
-        when = dt.datetime.strptime(found, _DATE_FORMAT)
+        when = dt.datetime.fromisoformat(found)  # "%z" prints nothing for a naive time
     except ValueError:
         return None
     if when.tzinfo is None and when.time() == dt.time(0):
