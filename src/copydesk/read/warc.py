@@ -10,9 +10,9 @@ skipped and counted by reason (:class:`~.rejects.Skip`).
 A broken record is one reject, located as ``file@offset``: a block shorter than its
 ``Content-Length`` (a truncated crawl), a response whose HTTP head cannot be parsed, a record
 without a target URI.  When the reader cannot find the next record at all (garbage inside the
-file), the damaged range is one reject ``file@start-end`` and reading resumes at the next record
-start found after it (a ``WARC/1.x`` line, or a gzip member in a compressed crawl), so one bad
-spot costs the records in it, not the rest of the crawl.
+file), the damaged range is one reject ``file@start-end`` (from the last record read to the next
+record start found: a ``WARC/1.x`` line, or a gzip member in a compressed crawl) and reading
+resumes there, so one bad spot costs the records in it, not the rest of the crawl.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def _warc() -> Any:
     return warc
 
 
-def check(path: str | Path) -> None:
+def check() -> None:
     """Fail early (:class:`MissingDependency`) if the ``web`` extra is not installed."""
     _warc()
     from .html import check as html_check
@@ -68,11 +68,14 @@ def iter_pages(path: str | Path) -> Iterator[Page | Reject | Skip]:
                     last = base + record.stream_pos
                     yield _page(record, where, last)
             except OSError as err:
-                resume = _next_start(f, max(last, base) + 1, marker)
+                # the damage lies after the last record read (or at ``base``), up to the
+                # next record start found
                 start = max(last, base)
-                end = "end" if resume is None else str(resume)
-                yield Reject(f"{where}@{start}-{end}", f"broken WARC record: {err} "
-                             f"(bytes {start} to {end} skipped)", None, None)
+                resume = _next_start(f, start + 1, marker)
+                after = f"after the record at offset {last}" if last >= base else f"at offset {base}"
+                then = "the file ends" if resume is None else f"reading resumed at offset {resume}"
+                yield Reject(f"{where}@{start}-{'end' if resume is None else resume}",
+                             f"broken WARC record: {err} {after} ({then})", None, None)
                 base = resume
                 continue
             base = None
@@ -110,7 +113,7 @@ def _page(record: Any, where: str, offset: int) -> Page | Reject | Skip:
     loc = f"{where}@{offset}"
     kind = record.record_type
     if kind not in (warc.WarcRecordType.response, warc.WarcRecordType.resource):
-        return Skip(loc, f"WARC {kind.name} record")
+        return Skip(loc, f"WARC {kind} record")
     uri = record.headers.get("WARC-Target-URI") or None
     block = record.reader.read()
     if len(block) < record.content_length:
