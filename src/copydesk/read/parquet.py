@@ -68,7 +68,8 @@ def iter_rows(path: str | Path) -> Iterator[Row | Reject]:
                 lost = size - done
                 yield Reject(f"{path}:{rowno + done + 1}",
                              f"unreadable Parquet: row group {group + 1} of {pf.num_row_groups} "
-                             f"({lost} row{'s' if lost != 1 else ''} lost): {err}", None, None)
+                             f"({lost} row{'s' if lost != 1 else ''} lost): {' '.join(str(err).split())}",
+                             None, None)
                 break
             for record in batch.to_pylist():
                 done += 1
