@@ -143,7 +143,7 @@ def test_bad_records_are_rejected_not_fatal(tmp_path: Path,
     assert reasons[0].startswith("malformed JSON")
     assert reasons[1] == "missing text" and rejects[1]["id"] == "notext"
     assert reasons[2] == "empty text" and rejects[2]["id"] == "empty"
-    assert reasons[3] == "duplicate id" and rejects[3]["id"] == "web"
+    assert reasons[3] == f"duplicate id: first seen at {path}:1" and rejects[3]["id"] == "web"
     assert reasons[4].startswith("not valid UTF-8")
     for r in rejects:
         assert r["where"].startswith(str(path))
@@ -272,3 +272,33 @@ def test_version_via_python_m() -> None:
                           text=True, timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"copydesk {copydesk.__version__}"
+
+
+def test_a_run_that_reads_no_article_says_so_and_fails(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(100))
+    (folder / "empty.jsonl").write_bytes(b"")
+    out = tmp_path / "out"
+    assert _scan(folder, out) == 2
+    err = capsys.readouterr().err
+    assert "no article could be read (2 rejected" in err and err.count("\n") == 1
+    rejects = _read_jsonl(out / "rejects.jsonl")
+    assert [(Path(r["where"]).name, r["reason"].partition(" (")[0]) for r in rejects] == [
+        ("empty.jsonl", "empty file"), ("photo.jpg", "skipped: unknown file type")]
+
+
+def test_format_and_field_options(tmp_path: Path) -> None:
+    path = tmp_path / "export.data"
+    rename = {"id": "doc_id", "text": "body", "date": "published"}
+    path.write_text("".join(json.dumps({rename.get(k, k): v for k, v in r.items()}) + "\n"
+                            for r in _records()), encoding="utf-8")
+    out = tmp_path / "out"
+    assert _scan(path, out) == 2  # the name says nothing: --format is needed
+    assert _scan(path, out, "--format", "jsonl", "--id-field", "doc_id", "--text-field", "body",
+                 "--date-field", "published") == 0
+    want = tmp_path / "want"
+    assert _scan(_write_jsonl(tmp_path / "c.jsonl", _records()), want) == 0
+    assert (out / "pairs.jsonl").read_text() == (want / "pairs.jsonl").read_text() != ""
+    assert _scan(path, out, "--format", "jsonl", "--id-field", "body", "--text-field", "body") == 2

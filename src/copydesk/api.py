@@ -12,7 +12,7 @@ from .align import align
 from .config import ScanConfig
 from .pipeline import Progress, ScanResult, scan_articles, scan_batches
 from .prepare import prepare
-from .read import RejectLog, read_batches
+from .read import FieldMap, RejectLog, read_batches
 from .records import Article, Pair
 from .relate import judge
 from .write import write_results
@@ -20,13 +20,16 @@ from .write import write_results
 
 def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | None = None,
          config: ScanConfig | None = None, progress: Progress | None = None,
-         parquet: bool = False, workdir: str | Path | None = None) -> ScanResult:
+         parquet: bool = False, workdir: str | Path | None = None,
+         fields: FieldMap | None = None, format: str | None = None) -> ScanResult:
     """Find all reuse in a collection.
 
-    ``inputs`` is either paths (JSON Lines, CSV, Parquet, ``.txt`` files or folders of them)
-    or :class:`Article` records.  With ``out`` the results are written there
+    ``inputs`` is either paths (JSON Lines, CSV, Parquet, ``.txt`` files, saved web pages, WARC
+    crawls, or folders of them) or :class:`Article` records.  With ``out`` the results are written there
     (``pairs.jsonl``, ``families.jsonl``, ``rejects.jsonl``, ``run.json``).  Articles are
-    streamed; temporary spills go to ``workdir`` (default: the system temp folder)."""
+    streamed; temporary spills go to ``workdir`` (default: the system temp folder).
+    ``fields`` reads differently named input fields (:class:`copydesk.read.FieldMap`);
+    ``format`` reads every input path as that format (see :data:`copydesk.read.FORMATS`)."""
     cfg = config or ScanConfig()
     log = RejectLog()
     t0 = time.perf_counter()
@@ -36,12 +39,13 @@ def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | 
         sources: list[str] = ["<articles>"]
     else:
         jobs = read_batches([Path(x) if str(x) != "-" else "-" for x in items], rejects=log,  # type: ignore[arg-type]
-                            size=cfg.batch_size)
+                            size=cfg.batch_size, fields=fields, format=format)
         sources = [str(x) for x in items]
         result = scan_batches(jobs, cfg, progress=progress, workdir=workdir)
     for r in result.rejects:
         log.add(r)
     result.rejects = list(log)
+    result.stats["skipped_records"] = log.skipped  # not articles by nature (a crawl's requests)
     result.timings["total"] = time.perf_counter() - t0
     if out is not None:
         write_results(Path(out), pairs=result.pairs, families=result.families,
@@ -54,7 +58,8 @@ def manifest(result: ScanResult, sources: list[str], log: RejectLog) -> dict[str
     """The ``run.json`` record of a scan: what ran, on what, with which parameters."""
     return {"tool": "copydesk", "version": __version__, "inputs": sources,
             "config": result.config.to_dict(),
-            "counts": {**result.summary(), "rejected_by_reason": log.by_reason()},
+            "counts": {**result.summary(), "rejected_by_reason": log.by_reason(),
+                       "skipped": log.skipped, "skipped_by_reason": log.skipped_by_reason()},
             "stats": result.stats,
             "timings_s": {k: round(v, 3) for k, v in result.timings.items()}}
 

@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .config import (
@@ -39,13 +40,14 @@ def _parser() -> argparse.ArgumentParser:
                        description="Find all reuse in a collection and write pairs.jsonl, "
                                    "families.jsonl, rejects.jsonl and run.json to --out.")
     s.add_argument("inputs", nargs="+", metavar="ARTICLES",
-                   help="JSON Lines (.jsonl, .jsonl.gz, - for stdin), .csv, .parquet, .txt files "
-                        "or folders of .txt files")
+                   help="JSON Lines (.jsonl, .jsonl.gz, .jsonl.zst, - for stdin), .csv, .parquet, "
+                        ".txt, saved web pages (.html), WARC crawls (.warc, .warc.gz), or folders")
     s.add_argument("--out", "-o", required=True, metavar="DIR", help="folder for the results")
     s.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)")
     s.add_argument("--parquet", action="store_true", help="also write pairs.parquet (needs pyarrow)")
     s.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
     s.add_argument("--tmp", metavar="DIR", help="folder for temporary spill files (default: system temp)")
+    _input_options(s)
     g = s.add_argument_group("tuning (defaults are sensible; values are recorded in run.json)")
     g.add_argument("--k", type=int, default=FingerprintConfig.k, help="words per fingerprint shingle")
     g.add_argument("--window", type=int, default=FingerprintConfig.window, help="winnowing window")
@@ -82,6 +84,25 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--corpus", metavar="FILE", help="corpus to use instead of DIR/corpus.jsonl")
     e.add_argument("--json", action="store_true", help="print one JSON object")
     return p
+
+
+def _input_options(s: argparse.ArgumentParser) -> None:
+    from .read import FORMATS
+
+    r = s.add_argument_group("input")
+    r.add_argument("--format", choices=FORMATS,
+                   help="read every input as this format (default: from each file's name)")
+    for name in ("id", "text", "title", "date", "source"):
+        r.add_argument(f"--{name}-field", metavar="NAME", default=name,
+                       help=f"field holding the article's {name} in JSON Lines, CSV or Parquet "
+                            f"(default: {name})")
+
+
+def _fields(args: argparse.Namespace) -> Any:
+    from .read import FieldMap
+
+    return FieldMap(id=args.id_field, text=args.text_field, title=args.title_field,
+                    date=args.date_field, source=args.source_field)
 
 
 def _scan_config(args: argparse.Namespace) -> ScanConfig:
@@ -133,6 +154,8 @@ def _summary(result: ScanResult, out: Path) -> str:
               f"  {'families':<16}{s['families']:>10,}",
               f"  {'rejected inputs':<16}{s['rejected']:>10,}"
               + (f"   (reasons in {out / 'rejects.jsonl'})" if s["rejected"] else ""),
+              *([f"  {'skipped records':<16}{skipped:>10,}   (not articles: see run.json)"]
+                if (skipped := result.stats.get("skipped_records", 0)) else []),
               "", f"results in {out}/ (pairs.jsonl, families.jsonl, rejects.jsonl, run.json)"]
     return "\n".join(lines)
 
@@ -152,10 +175,14 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     bars = _Bars(enabled=not args.quiet and sys.stderr.isatty())
     try:
         result = scan(args.inputs, out=out, config=cfg, progress=bars, parquet=args.parquet,
-                      workdir=args.tmp)
+                      workdir=args.tmp, fields=_fields(args), format=args.format)
     finally:
         bars.close()
     print(_summary(result, out))
+    if not result.summary()["articles"]:
+        why = f"{len(result.rejects):,} rejected, reasons in {out / 'rejects.jsonl'}" \
+            if result.rejects else "the inputs hold no records"
+        raise InputError(f"no article could be read ({why})")
     return 0
 
 

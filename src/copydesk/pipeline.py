@@ -3,8 +3,8 @@
 Stages are the plain functions of their modules; this module wires them into a streaming
 scan whose memory stays bounded whatever the corpus size:
 
-1. **fingerprint pass** — input streams in batches (raw JSON Lines blocks or articles) to
-   worker processes, which parse, store (:class:`~copydesk.spill.ArticleStore`), prepare
+1. **fingerprint pass** — input streams in batches (raw JSON Lines blocks, web pages or
+   articles) to worker processes, which parse (extract the article of a page), store (:class:`~copydesk.spill.ArticleStore`), prepare
    and fingerprint them (:mod:`copydesk.prepare_batch`), spill their fingerprint rows
    hash-partitioned (:class:`~copydesk.spill.SharedSpill`) and return only ids and short-line
    hashes.  The parent numbers the articles.
@@ -17,6 +17,7 @@ scan whose memory stays bounded whatever the corpus size:
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import hashlib
 import multiprocessing as mp
@@ -43,7 +44,8 @@ from .furniture import Furniture, learn, pair_codes
 from .join_kernel import bucket_pairs, component_order, evidence
 from .prepare import Prepared
 from .prepare_batch import fingerprint_batch, line_rows, prepare_batch, token_line_keys
-from .read import batched
+from .read import ArticleBatch, batched, duplicate
+from .read.html import PageBlock
 from .read.jsonl import LineBlock, block_articles
 from .records import Article, Family, Pair, Reject
 from .relate import judge, usable_date
@@ -116,18 +118,22 @@ class _Prepared:
     rows: tuple[np.ndarray, ...]        # line rows (see prepare_batch.line_rows)
     tokens: int
     nfp: np.ndarray
+    wheres: list[str] | None = None     # articles or pages: where each was found (by index)
 
 
-def _prepare_job(numbered: tuple[int, LineBlock | list[Article]]) -> _Prepared:
-    """Parse (for a JSON Lines block), store, prepare and fingerprint one batch; spill its
-    fingerprint rows."""
+def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) -> _Prepared:
+    """Parse (for a JSON Lines block; extract, for web pages), store, prepare and fingerprint
+    one batch; spill its fingerprint rows."""
     cfg: ScanConfig = _STATE["config"]
     index, job = numbered
     span = job.span if isinstance(job, LineBlock) else None
     if isinstance(job, LineBlock):
         job = job.load()
-    if len(job.lines or () if isinstance(job, LineBlock) else job) > cfg.batch_size:
+    size = len(job.lines or ()) if isinstance(job, LineBlock) else \
+        len(job.pages) if isinstance(job, PageBlock) else len(job)
+    if size > cfg.batch_size:
         raise ValueError(f"a batch holds more than batch_size={cfg.batch_size} records")
+    wheres = job.wheres if isinstance(job, ArticleBatch) else None
     if isinstance(job, LineBlock):
         arts, lines, rejects = block_articles(job)
         raw = job.lines or []
@@ -142,7 +148,11 @@ def _prepare_job(numbered: tuple[int, LineBlock | list[Article]]) -> _Prepared:
             stored = (name, base, offsets[at], offsets[at + 1], JSON_LINE)
         where: tuple[str, int] | None = (job.where, job.first)
     else:
-        arts, rejects, lines = job, [], list(range(len(job)))
+        if isinstance(job, PageBlock):
+            wheres = job.wheres()
+            arts, lines, rejects = job.articles()
+        else:
+            arts, rejects, lines = job, [], list(range(len(job)))
         packed = [pack(a) for a in arts]
         offsets = np.zeros(len(packed) + 1, np.int64)
         np.cumsum([len(x) for x in packed], out=offsets[1:])
@@ -159,7 +169,7 @@ def _prepare_job(numbered: tuple[int, LineBlock | list[Article]]) -> _Prepared:
     out.add_grouped(bounds, h=fh[order], d=slot[order], p=fp[order], k=lk[order])
     out.flush()
     return _Prepared([a.id for a in arts], [a.date for a in arts], where, rejects, lines, stored,
-                     [site_of(a) for a in arts], line_rows(batch), len(batch.hash), np.diff(first))
+                     [site_of(a) for a in arts], line_rows(batch), len(batch.hash), np.diff(first), wheres)
 
 
 def site_of(article: Article) -> str | None:
@@ -271,23 +281,50 @@ class _Corpus:
     slot_doc: list[np.ndarray] = field(default_factory=list)  # per job: slot -> article (-1: none)
     site_ids: dict[str, int] = field(default_factory=dict)
     rows: list[tuple[np.ndarray, ...]] = field(default_factory=list)
+    # where the articles were found, to name the first place of a repeated id: per job its
+    # first article's number, and its source and lines (JSON Lines) or places (other input)
+    job_start: list[int] = field(default_factory=list)
+    job_where: list[tuple[str, int, np.ndarray] | list[str] | None] = field(default_factory=list)
+    number_of: dict[str, int] | None = None  # id -> article number, built at the first repeat
+
+    def where_of(self, art_id: str) -> str | None:
+        """Where the article ``art_id`` (already numbered) was found."""
+        if self.number_of is None:
+            self.number_of = {i: n for n, i in enumerate(self.ids)}
+        number = self.number_of.get(art_id)
+        if number is None:
+            return None
+        j = bisect.bisect_right(self.job_start, number) - 1
+        k = number - self.job_start[j]
+        place = self.job_where[j]
+        if isinstance(place, tuple):
+            return f"{place[0]}:{place[1] + int(place[2][k])}"
+        return place[k] if place is not None else None  # articles given without a place
+
+
 
 
 def _where(res: _Prepared, n: int) -> str:
     """Where article ``n`` of a worker's batch came from (for a reject entry)."""
     if res.where is None:
-        return f"article {res.ids[n]}"
+        return res.wheres[res.lines[n]] if res.wheres is not None else f"article {res.ids[n]}"
     return f"{res.where[0]}:{res.where[1] + res.lines[n]}"
 
 
 def _take(res: _Prepared, corpus: _Corpus, store: ArticleStore, stride: int) -> np.ndarray:
     """Number a worker's articles (rejecting repeated ids) and record where they are
-    stored; returns their short-line hashes."""
+    stored; returns their numbers by slot (-1: rejected)."""
     rejects = list(res.rejects)
     keep = np.ones(len(res.ids), np.bool_)
+    first: dict[int, str | None] = {}  # a repeated id's article -> where the id was first seen
     for n, art_id in enumerate(res.ids):
         if art_id in corpus.seen:
             keep[n] = False
+            try:
+                m = res.ids.index(art_id, 0, n)  # earlier in this batch
+                first[n] = None if res.where is None and res.wheres is None else _where(res, m)
+            except ValueError:
+                first[n] = corpus.where_of(art_id)
         else:
             corpus.seen.add(art_id)
     name, base, starts, ends, kind = res.stored
@@ -296,10 +333,18 @@ def _take(res: _Prepared, corpus: _Corpus, store: ArticleStore, stride: int) -> 
         dups = ArticleStore(store.dir)
         dups.add(name, base, starts[dup], ends[dup], kind)
         raw = dups.reader()
-        rejects += [(res.lines[n], Reject(_where(res, n), "duplicate id", res.ids[n], raw.raw_text(m)))
+        rejects += [(res.lines[n], duplicate(_where(res, n), res.ids[n], first[n], raw.raw_text(m)))
                     for m, n in enumerate(dup.tolist())]
     corpus.rejects += [r for _, r in sorted(rejects, key=lambda x: x[0])]
     kept = np.flatnonzero(keep)
+    corpus.job_start.append(len(corpus.ids))
+    if res.where is not None:
+        corpus.job_where.append((res.where[0], res.where[1], np.asarray(res.lines, np.int32)[kept]))
+    else:
+        corpus.job_where.append([res.wheres[res.lines[n]] for n in kept.tolist()]
+                                if res.wheres is not None else None)
+    if corpus.number_of is not None:
+        corpus.number_of.update((res.ids[n], len(corpus.ids) + k) for k, n in enumerate(kept.tolist()))
     number = np.full(stride, -1, np.int64)
     number[kept] = len(corpus.ids) + np.arange(len(kept))
     corpus.slot_doc.append(number)
@@ -316,7 +361,7 @@ def _take(res: _Prepared, corpus: _Corpus, store: ArticleStore, stride: int) -> 
     return number
 
 
-def _fingerprint_pass(jobs: Iterable[LineBlock | list[Article]], cfg: ScanConfig, corpus: _Corpus,
+def _fingerprint_pass(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg: ScanConfig, corpus: _Corpus,
                       store: ArticleStore, fps: SharedSpill,
                       progress: Progress | None) -> Furniture:
     """Pass 1; returns the corpus furniture learned from the articles' lines."""
@@ -480,10 +525,10 @@ def _warm_up(cfg: ScanConfig) -> None:
     group_order(np.zeros(1, np.int64), 1)
 
 
-def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig | None = None, *,
+def scan_batches(jobs: Iterable[LineBlock | PageBlock | list[Article]], config: ScanConfig | None = None, *,
                  progress: Progress | None = None, workdir: str | Path | None = None) -> ScanResult:
-    """:func:`scan_articles` over batches: lists of articles or raw JSON Lines blocks (as
-    :func:`copydesk.read.read_batches` gives them), parsed in the worker processes."""
+    """:func:`scan_articles` over batches: lists of articles, raw JSON Lines blocks or web
+    pages (as :func:`copydesk.read.read_batches` gives them), parsed in the worker processes."""
     cfg = config or ScanConfig()
     timings: dict[str, float] = {}
     corpus = _Corpus()
