@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -9,13 +10,14 @@ from typing import Any
 
 from . import __version__
 from .align import align
+from .atomic import check_results_dir, check_writable_dir, output_error, staged_dir
 from .config import ScanConfig
 from .pipeline import Progress, ScanResult, scan_articles, scan_batches
 from .prepare import prepare
 from .read import RejectLog, read_batches
 from .records import Article, Pair
 from .relate import is_reuse, origin, relation
-from .write import write_results
+from .write import require_pyarrow, write_results
 
 
 def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | None = None,
@@ -25,28 +27,50 @@ def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | 
 
     ``inputs`` is either paths (JSON Lines, CSV, Parquet, ``.txt`` files or folders of them)
     or :class:`Article` records.  With ``out`` the results are written there
-    (``pairs.jsonl``, ``families.jsonl``, ``rejects.jsonl``, ``run.json``).  Articles are
-    streamed; temporary spills go to ``workdir`` (default: the system temp folder)."""
+    (``pairs.jsonl``, ``families.jsonl``, ``rejects.jsonl``, ``run.json``), all at once: they
+    are written into a hidden folder beside ``out`` that replaces it when complete, so
+    ``out`` never holds half a run or a mix of two.  Articles are streamed; temporary spills
+    go to ``workdir`` (default: the system temp folder).
+
+    Everything that can be checked before the scan is: the inputs, ``out`` (writable; new,
+    empty or an earlier results folder), ``workdir`` (writable) and pyarrow for ``parquet``
+    (:class:`ConfigError`, :class:`MissingDependency`).  A write that fails part way (a full
+    disk) raises :class:`OutputError` and leaves ``out`` as it was."""
     cfg = config or ScanConfig()
     log = RejectLog()
     t0 = time.perf_counter()
+    out_dir = None if out is None else Path(out)
+    if out_dir is not None:
+        check_results_dir(out_dir)
+        if parquet:
+            require_pyarrow()
+    if workdir is not None:
+        check_writable_dir(Path(workdir), "temporary folder (--tmp)")
     items = list(inputs) if not isinstance(inputs, (str, Path)) else [inputs]
-    if items and all(isinstance(x, Article) for x in items):
-        result = scan_articles(items, cfg, progress=progress, workdir=workdir)  # type: ignore[arg-type]
-        sources: list[str] = ["<articles>"]
-    else:
-        jobs = read_batches([Path(x) if str(x) != "-" else "-" for x in items], rejects=log,  # type: ignore[arg-type]
-                            size=cfg.batch_size)
-        sources = [str(x) for x in items]
-        result = scan_batches(jobs, cfg, progress=progress, workdir=workdir)
-    for r in result.rejects:
-        log.add(r)
-    result.rejects = list(log)
-    result.timings["total"] = time.perf_counter() - t0
-    if out is not None:
-        write_results(Path(out), pairs=result.pairs, families=result.families,
-                      rejects=result.rejects, manifest=manifest(result, sources, log),
-                      parquet=parquet)
+    articles = bool(items) and all(isinstance(x, Article) for x in items)
+    sources = ["<articles>"] if articles else [str(x) for x in items]
+    jobs = None if articles else read_batches(  # checks every input now
+        [Path(x) if str(x) != "-" else "-" for x in items], rejects=log,  # type: ignore[arg-type]
+        size=cfg.batch_size)
+    with staged_dir(out_dir) if out_dir is not None else contextlib.nullcontext() as stage:
+        try:
+            if jobs is None:
+                result = scan_articles(items, cfg, progress=progress, workdir=workdir)  # type: ignore[arg-type]
+            else:
+                result = scan_batches(jobs, cfg, progress=progress, workdir=workdir)
+        except OSError as e:
+            raise output_error(e, "scanning") from None
+        for r in result.rejects:
+            log.add(r)
+        result.rejects = list(log)
+        result.timings["total"] = time.perf_counter() - t0
+        if stage is not None:
+            try:
+                write_results(stage, pairs=result.pairs, families=result.families,
+                              rejects=result.rejects, manifest=manifest(result, sources, log),
+                              parquet=parquet)
+            except OSError as e:
+                raise output_error(e, f"writing the results to {out_dir}") from None
     return result
 
 

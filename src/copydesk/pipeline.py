@@ -457,6 +457,7 @@ def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig |
     corpus = _Corpus()
     t0 = time.perf_counter()
     _warm_up(cfg)
+    timings["warm_up"] = time.perf_counter() - t0  # compiling the kernels, on a first run
     with tempfile.TemporaryDirectory(prefix="copydesk-", dir=workdir) as tmp:
         store = ArticleStore(Path(tmp) / "articles")
         fps = SharedSpill(Path(tmp) / "fingerprints", _FP_COLUMNS, parts=64)
