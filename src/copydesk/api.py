@@ -76,7 +76,9 @@ def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | 
 
 def manifest(result: ScanResult, sources: list[str], log: RejectLog) -> dict[str, Any]:
     """The ``run.json`` record of a scan: what ran, on what, with which parameters."""
+    resolved = [x if x in ("-", "<articles>") else str(Path(x).resolve()) for x in sources]
     return {"tool": "copydesk", "version": __version__, "inputs": sources,
+            "inputs_resolved": resolved,
             "config": result.config.to_dict(),
             "counts": {**result.summary(), "rejected_by_reason": log.by_reason()},
             "stats": result.stats,

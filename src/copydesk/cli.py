@@ -81,7 +81,9 @@ def _parser() -> argparse.ArgumentParser:
                                    "folder (corpus.jsonl, gold_pairs.jsonl, gold_families.jsonl).")
     e.add_argument("--gold", required=True, metavar="DIR")
     e.add_argument("results", metavar="RESULTS")
-    e.add_argument("--corpus", metavar="FILE", help="corpus to use instead of DIR/corpus.jsonl")
+    e.add_argument("--corpus", metavar="FILE",
+                   help="the corpus RESULTS were scanned from (default: DIR/corpus.jsonl, "
+                        "else the .jsonl input recorded in RESULTS/run.json)")
     e.add_argument("--json", action="store_true", help="print one JSON object")
     return p
 
