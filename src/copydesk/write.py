@@ -78,10 +78,11 @@ CORE_FIELDS = ("id", "text", "title", "date", "source", "url")
 
 
 def corpus_format(path: Path) -> str:
-    """``"jsonl"`` or ``"parquet"`` from a file name; :class:`ConfigError` otherwise."""
+    """``"jsonl"``, ``"jsonl.gz"`` or ``"parquet"`` from a file name; :class:`ConfigError`
+    otherwise."""
     name = path.name.lower()
     if name.endswith(JSONL_SUFFIXES):
-        return "jsonl"
+        return "jsonl.gz" if name.endswith(".gz") else "jsonl"
     if name.endswith(PARQUET_SUFFIXES):
         return "parquet"
     raise ConfigError(f"--out {path}: name it .jsonl (or .jsonl.gz, .ndjson) for JSON Lines, "
@@ -114,22 +115,22 @@ def kind_of(value: Any) -> str:
 
 
 class ArticleWriter:
-    """Streams articles to JSON Lines (gzip for ``.gz``) or Parquet, in batches.
+    """Streams articles to JSON Lines (``fmt`` ``"jsonl"``, or ``"jsonl.gz"`` compressed) or
+    Parquet (``"parquet"``, in batches).
 
     Parquet needs one schema up front: the core fields are strings, and each extra field's
     column type comes from ``extra_kinds`` (the :func:`kind_of` of every value it takes in
     the corpus): one kind → that type (int and float together → float), anything mixed or
     nested → a string column holding JSON text."""
 
-    BATCH = 1000
-
-    def __init__(self, path: Path, fmt: str, extra_kinds: dict[str, set[str]] | None = None) -> None:
-        self.path, self.fmt, self.count = path, fmt, 0
+    def __init__(self, path: Path, fmt: str, extra_kinds: dict[str, set[str]] | None = None,
+                 *, batch: int = 1000) -> None:
+        self.path, self.fmt, self.count, self.batch = path, fmt, 0, batch
         self._rows: list[dict[str, Any]] = []
-        if fmt == "jsonl":
+        if fmt.startswith("jsonl"):
             # closed by close() / the with block of the caller
-            self._file: Any = (gzip.open(path, "wb")  # noqa: SIM115
-                               if path.name.lower().endswith(".gz") else open(path, "wb"))  # noqa: SIM115
+            self._file: Any = (gzip.open(path, "wb") if fmt == "jsonl.gz"  # noqa: SIM115
+                               else open(path, "wb"))  # noqa: SIM115
             return
         require_pyarrow()
         import pyarrow as pa
@@ -151,7 +152,7 @@ class ArticleWriter:
     def write(self, article: Article) -> None:
         row = article_row(article)
         self.count += 1
-        if self.fmt == "jsonl":
+        if self.fmt != "parquet":
             try:
                 line = orjson.dumps(row, default=str)
             except TypeError:  # an unpaired surrogate in extra metadata: escape it
@@ -162,7 +163,7 @@ class ArticleWriter:
             if name in row and not isinstance(row[name], str | None):
                 row[name] = json.dumps(row[name], ensure_ascii=False, default=str)
         self._rows.append(row)
-        if len(self._rows) >= self.BATCH:
+        if len(self._rows) >= self.batch:
             self._flush()
 
     def _flush(self) -> None:
