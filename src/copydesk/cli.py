@@ -25,7 +25,7 @@ from .config import (
     ScanConfig,
 )
 from .dedup import KEEP_RULES
-from .errors import ConfigError, CopydeskError, InputError
+from .errors import ConfigError, CopydeskError, InputError, MissingDependency
 from .pipeline import ScanResult
 from .records import RELATIONS, Article
 
@@ -313,7 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = signal.signal(signal.SIGTERM, _on_sigterm(os.getpid())) if main_thread else None
     try:
         return cmd(args)
-    except (ConfigError, InputError) as e:
+    except (ConfigError, InputError, MissingDependency) as e:
         print(f"copydesk {args.command}: error: {e}", file=sys.stderr)
         return 2
     except CopydeskError as e:
