@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import importlib
 import json
 import random
 from pathlib import Path
@@ -11,11 +12,13 @@ from typing import Any
 import pytest
 
 import copydesk
-from copydesk import dedup as dedup_mod
 from copydesk.dedup import DedupMap, choose_kept, dedup, dedup_groups, map_entries, map_path
 from copydesk.errors import ConfigError, OutputError
 from copydesk.read import RejectLog, read_corpus
 from copydesk.records import Family, Pair, Passage
+
+# the module (``copydesk.dedup`` the attribute is the function, exported by the package)
+dedup_mod = importlib.import_module("copydesk.dedup")
 
 _SYL = ["ba", "ker", "lo", "mi", "tan", "sor", "vel", "du", "rin", "pa", "gos", "the", "na",
         "wil", "fer", "cu", "den", "jo", "mar", "sti", "pe", "quo", "zan", "hal"]

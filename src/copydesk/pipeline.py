@@ -21,6 +21,7 @@ import ctypes
 import hashlib
 import multiprocessing as mp
 import os
+import signal
 import tempfile
 import time
 from collections import deque
@@ -204,12 +205,32 @@ def keep_freed_heap() -> None:
 _M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3  # glibc's <malloc.h>
 
 
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _worker_init() -> None:
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked by _pool, see there
+    keep_freed_heap()
+
+
 @contextmanager
 def _pool(workers: int) -> Iterator[Any]:
+    """A fork pool, made with Ctrl-C and SIGTERM blocked in the creating thread: the pool's
+    helper threads inherit that mask, so such a signal sent to the process always lands on
+    the main thread (Linux hands it to any thread not blocking it, and only the main thread
+    runs Python's handlers) and interrupts what it waits on, e.g. a read of stdin.  Workers
+    unblock them again as they start."""
     if workers <= 1 or "fork" not in mp.get_all_start_methods():
         yield None
         return
-    with mp.get_context("fork").Pool(workers, initializer=keep_freed_heap) as pool:
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        pool = mp.get_context("fork").Pool(workers, initializer=_worker_init)
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        raise
+    with pool:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a signal that came meanwhile: now
         yield pool
 
 
