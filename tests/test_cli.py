@@ -416,7 +416,7 @@ def test_sigterm_cleans_up_like_ctrl_c(tmp_path: Path) -> None:
         proc.stdin.write("".join(json.dumps(r) + "\n" for r in _records()).encode())
         proc.stdin.flush()
         deadline = time.monotonic() + 60
-        while not any(spill.iterdir()):
+        while not any(p.name.startswith("copydesk-") for p in spill.iterdir()):
             assert proc.poll() is None, proc.communicate()
             assert time.monotonic() < deadline, "the scan never started"
             time.sleep(0.05)

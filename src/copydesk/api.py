@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -10,9 +12,17 @@ from typing import Any
 
 from . import __version__
 from .align import align
-from .atomic import check_results_dir, check_writable_dir, output_error, staged_dir
+from .atomic import (
+    PROBE_PREFIX,
+    check_results_dir,
+    check_writable_dir,
+    output_error,
+    staged_dir,
+    staging_prefix,
+    sweep,
+)
 from .config import ScanConfig
-from .pipeline import Progress, ScanResult, scan_articles, scan_batches
+from .pipeline import Progress, ScanResult, scan_articles, scan_batches, spill_prefix
 from .prepare import prepare
 from .read import RejectLog, read_batches
 from .records import Article, Pair
@@ -36,6 +46,21 @@ def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | 
     empty or an earlier results folder), ``workdir`` (writable) and pyarrow for ``parquet``
     (:class:`ConfigError`, :class:`MissingDependency`).  A write that fails part way (a full
     disk) raises :class:`OutputError` and leaves ``out`` as it was."""
+    try:
+        return _scan(inputs, out, config, progress=progress, parquet=parquet, workdir=workdir)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM through the CLI: the process is ending,
+        # so remove whatever of its own a signal left between creating it and its clean-up
+        tmp = Path(workdir) if workdir is not None else Path(tempfile.gettempdir())
+        sweep(tmp, spill_prefix())
+        sweep(tmp, PROBE_PREFIX + f"{os.getpid()}-")
+        if out is not None:
+            sweep(Path(out).parent, staging_prefix(Path(out)))
+        raise
+
+
+def _scan(inputs: Sequence[str | Path] | Iterable[Article], out: str | Path | None,
+          config: ScanConfig | None, *, progress: Progress | None, parquet: bool,
+          workdir: str | Path | None) -> ScanResult:
     cfg = config or ScanConfig()
     log = RejectLog()
     t0 = time.perf_counter()
@@ -52,6 +77,14 @@ def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | 
     jobs = None if articles else read_batches(  # checks every input now
         [Path(x) if str(x) != "-" else "-" for x in items], rejects=log,  # type: ignore[arg-type]
         size=cfg.batch_size)
+    return _scan_into(out_dir, jobs, items, cfg, log, sources, t0, progress=progress,
+                      parquet=parquet, workdir=workdir)
+
+
+def _scan_into(out_dir: Path | None, jobs: Iterable[Any] | None, items: list[Any],
+               cfg: ScanConfig, log: RejectLog, sources: list[str], t0: float, *,
+               progress: Progress | None, parquet: bool,
+               workdir: str | Path | None) -> ScanResult:
     with staged_dir(out_dir) if out_dir is not None else contextlib.nullcontext() as stage:
         try:
             if jobs is None:

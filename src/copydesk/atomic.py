@@ -26,6 +26,7 @@ from .errors import ConfigError, OutputError
 RESULT_FILES = frozenset({"pairs.jsonl", "families.jsonl", "rejects.jsonl", "run.json",
                           "pairs.parquet"})
 PARTIAL = ".partial-"
+PROBE_PREFIX = ".copydesk-probe-"
 
 
 def _why(err: OSError) -> str:
@@ -37,7 +38,7 @@ def check_writable_dir(path: Path, what: str) -> None:
     if not path.is_dir():
         raise ConfigError(f"{what} {path} is not a folder")
     try:
-        fd, probe = tempfile.mkstemp(prefix=".copydesk-probe-", dir=path)
+        fd, probe = tempfile.mkstemp(prefix=f"{PROBE_PREFIX}{os.getpid()}-", dir=path)
     except OSError as e:
         raise ConfigError(f"{what} {path} is not writable ({_why(e)})") from None
     os.close(fd)
@@ -59,6 +60,27 @@ def check_results_dir(out: Path) -> None:
     if strangers:
         raise ConfigError(f"--out {out} holds files a scan did not write ({strangers[0]}, ...); "
                           "give a new or empty folder, or an earlier results folder")
+
+
+def staging_prefix(dest: Path) -> str:
+    """The hidden name of what is staged for ``dest``, with this process's id: a signal can
+    land between creating a temporary entry and the ``try`` that removes it, so after an
+    interruption :func:`sweep` removes this process's own leftovers by name."""
+    return f".{dest.name}{PARTIAL}{os.getpid()}-"
+
+
+def sweep(folder: Path, prefix: str) -> None:
+    """Remove the entries of ``folder`` whose names start with ``prefix`` (best effort)."""
+    try:
+        entries = [p for p in folder.iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return
+    for p in entries:
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                p.unlink()
 
 
 def _umask() -> int:
@@ -87,7 +109,7 @@ def staged_dir(out: Path) -> Iterator[Path]:
     earlier results folder is swapped out and removed), on any exception it is removed."""
     parent = _make_parent(out, "--out")
     try:
-        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}{PARTIAL}", dir=parent))
+        stage = Path(tempfile.mkdtemp(prefix=staging_prefix(out), dir=parent))
     except OSError as e:
         raise ConfigError(f"--out {out}: cannot write in {parent} ({_why(e)})") from None
     try:
@@ -128,7 +150,7 @@ def staged_files(paths: Iterable[Path]) -> Iterator[list[Path]]:
         for path in dests:
             parent = _make_parent(path, "--out")
             try:
-                fd, name = tempfile.mkstemp(prefix=f".{path.name}{PARTIAL}", dir=parent)
+                fd, name = tempfile.mkstemp(prefix=staging_prefix(path), dir=parent)
             except OSError as e:
                 raise ConfigError(f"--out {path}: cannot write in {parent} ({_why(e)})") from None
             os.close(fd)

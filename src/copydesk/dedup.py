@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from .api import scan
-from .atomic import output_error, staged_files
+from .atomic import output_error, staged_files, staging_prefix, sweep
 from .config import ScanConfig
 from .errors import ConfigError
 from .pipeline import Progress, ScanResult
@@ -260,7 +260,18 @@ def dedup(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path,
     items = list(inputs) if not isinstance(inputs, (str, Path)) else [inputs]
     fmt = _check(items, out, keep, drop)
     listed = [x for x in items if isinstance(x, Article)]
+    try:
+        return _dedup_into(out, fmt, items, listed, keep, drop, config=config,
+                           progress=progress, workdir=workdir)
+    except KeyboardInterrupt:  # see copydesk.api.scan: leftovers a signal may leave
+        for path in (out, map_path(out)):
+            sweep(path.parent, staging_prefix(path))
+        raise
 
+
+def _dedup_into(out: Path, fmt: str, items: list[Any], listed: list[Article], keep: str,
+                drop: Sequence[str], *, config: ScanConfig | None, progress: Progress | None,
+                workdir: str | Path | None) -> DedupResult:
     def articles() -> Iterator[Article]:
         if listed:
             return iter(listed)

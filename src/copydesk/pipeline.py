@@ -469,6 +469,12 @@ def _warm_up(cfg: ScanConfig) -> None:
     group_order(np.zeros(1, np.int64), 1)
 
 
+def spill_prefix() -> str:
+    """Name prefix of this process's spill folder (with its id, so that after an interruption
+    :func:`copydesk.atomic.sweep` can remove a folder the signal left behind)."""
+    return f"copydesk-{os.getpid()}-"
+
+
 def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig | None = None, *,
                  progress: Progress | None = None, workdir: str | Path | None = None) -> ScanResult:
     """:func:`scan_articles` over batches: lists of articles or raw JSON Lines blocks (as
@@ -479,7 +485,7 @@ def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig |
     t0 = time.perf_counter()
     _warm_up(cfg)
     timings["warm_up"] = time.perf_counter() - t0  # compiling the kernels, on a first run
-    with tempfile.TemporaryDirectory(prefix="copydesk-", dir=workdir) as tmp:
+    with tempfile.TemporaryDirectory(prefix=spill_prefix(), dir=workdir) as tmp:
         store = ArticleStore(Path(tmp) / "articles")
         fps = SharedSpill(Path(tmp) / "fingerprints", _FP_COLUMNS, parts=64)
         common = _fingerprint_pass(jobs, cfg, corpus, store, fps, progress)
