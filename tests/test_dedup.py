@@ -6,6 +6,7 @@ import errno
 import importlib
 import json
 import random
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 
 import copydesk
 from copydesk.dedup import DedupMap, choose_kept, dedup, dedup_groups, map_entries, map_path
-from copydesk.errors import ConfigError, OutputError
+from copydesk.errors import ConfigError, MissingDependency, OutputError
 from copydesk.read import RejectLog, read_corpus
 from copydesk.records import Family, Pair, Passage
 
@@ -189,6 +190,16 @@ def test_bad_requests_fail_before_the_scan(corpus: Path, name: str, kwargs: dict
         dedup(["-"], out=corpus.parent / "x.jsonl")
     assert corpus.read_bytes() == before
     assert sorted(p.name for p in corpus.parent.iterdir()) == ["corpus.jsonl"]
+
+
+def test_parquet_output_without_pyarrow_fails_first(corpus: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    monkeypatch.setattr(dedup_mod, "scan", lambda *a, **k: pytest.fail("scanned"))
+    with pytest.raises(MissingDependency, match=r"copydesk\[parquet\]"):
+        dedup([corpus], out=tmp_path / "d.parquet")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.jsonl"]
 
 
 def test_full_disk_keeps_nothing(corpus: Path, tmp_path: Path,

@@ -229,7 +229,8 @@ def _cmd_dedup(args: argparse.Namespace) -> int:
           f"kept {res.kept:,}, dropped {res.dropped:,} (--keep {args.keep})")
     if s["rejected"]:
         print(f"  {s['rejected']:,} input records rejected (not articles; not written)")
-    print(f"written: {res.files['corpus']} and {res.files['map']} (kept article of every article)")
+    print(f"written: {res.files['corpus']} (the kept articles) and {res.files['map']} "
+          "(every article, the one kept in its place, and why)")
     return 0
 
 
