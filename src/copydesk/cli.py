@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
                                    "family to FILE (JSON Lines, or Parquet for .parquet) and "
                                    "FILE.map.jsonl: every article, the one kept in its place, "
                                    "family, relation and why.")
-    _add_inputs(d)
+    _add_inputs(d, stdin=False)
     d.add_argument("--out", "-o", required=True, metavar="FILE",
                    help="the deduplicated corpus: .jsonl, .jsonl.gz, .ndjson or .parquet")
     d.add_argument("--keep", choices=KEEP_RULES, default="origin",
@@ -88,10 +88,11 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _add_inputs(p: argparse.ArgumentParser) -> None:
+def _add_inputs(p: argparse.ArgumentParser, *, stdin: bool = True) -> None:
     p.add_argument("inputs", nargs="+", metavar="ARTICLES",
-                   help="JSON Lines (.jsonl, .jsonl.gz, .ndjson, - for stdin), .csv, .parquet, "
-                        ".txt files, or folders (every .txt file in them, recursively)")
+                   help="JSON Lines (.jsonl, .jsonl.gz, .ndjson" + (", - for stdin" if stdin else "")
+                        + "), .csv, .parquet, .txt files, or folders (every .txt file in them, "
+                        "recursively)")
 
 
 def _add_scan_options(p: argparse.ArgumentParser) -> None:
