@@ -22,6 +22,7 @@ import ctypes
 import hashlib
 import multiprocessing as mp
 import os
+import signal
 import tempfile
 import time
 from collections import deque
@@ -74,6 +75,8 @@ class ScanResult:
     stats: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     config: ScanConfig = field(default_factory=ScanConfig)
+    #: what the corpus furniture rule set aside (``boilerplate.jsonl``), one record per line
+    boilerplate: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         by_rel: dict[str, int] = {}
@@ -245,12 +248,35 @@ def keep_freed_heap() -> None:
 _M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3  # glibc's <malloc.h>
 
 
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _worker_init() -> None:
+    # a worker dies at once on SIGTERM (Pool.terminate sends it), whatever handler the parent
+    # had installed: a Python-level handler would wait for the worker's next bytecode
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked by _pool, see there
+    keep_freed_heap()
+
+
 @contextmanager
 def _pool(workers: int) -> Iterator[Any]:
+    """A fork pool, made with Ctrl-C and SIGTERM blocked in the creating thread: the pool's
+    helper threads inherit that mask, so such a signal sent to the process always lands on
+    the main thread (Linux hands it to any thread not blocking it, and only the main thread
+    runs Python's handlers) and interrupts what it waits on, e.g. a read of stdin.  Workers
+    unblock them again as they start."""
     if workers <= 1 or "fork" not in mp.get_all_start_methods():
         yield None
         return
-    with mp.get_context("fork").Pool(workers, initializer=keep_freed_heap) as pool:
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        pool = mp.get_context("fork").Pool(workers, initializer=_worker_init)
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        raise
+    with pool:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a signal that came meanwhile: now
         yield pool
 
 
@@ -525,6 +551,12 @@ def _warm_up(cfg: ScanConfig) -> None:
     group_order(np.zeros(1, np.int64), 1)
 
 
+def spill_prefix() -> str:
+    """Name prefix of this process's spill folder (with its id, so that after an interruption
+    :func:`copydesk.atomic.sweep` can remove a folder the signal left behind)."""
+    return f"copydesk-{os.getpid()}-"
+
+
 def scan_batches(jobs: Iterable[LineBlock | PageBlock | list[Article]], config: ScanConfig | None = None, *,
                  progress: Progress | None = None, workdir: str | Path | None = None) -> ScanResult:
     """:func:`scan_articles` over batches: lists of articles, raw JSON Lines blocks or web
@@ -534,7 +566,8 @@ def scan_batches(jobs: Iterable[LineBlock | PageBlock | list[Article]], config: 
     corpus = _Corpus()
     t0 = time.perf_counter()
     _warm_up(cfg)
-    with tempfile.TemporaryDirectory(prefix="copydesk-", dir=workdir) as tmp:
+    timings["warm_up"] = time.perf_counter() - t0  # compiling the kernels, on a first run
+    with tempfile.TemporaryDirectory(prefix=spill_prefix(), dir=workdir) as tmp:
         store = ArticleStore(Path(tmp) / "articles")
         fps = SharedSpill(Path(tmp) / "fingerprints", _FP_COLUMNS, parts=64)
         furniture = _fingerprint_pass(jobs, cfg, corpus, store, fps, progress)
@@ -549,6 +582,7 @@ def scan_batches(jobs: Iterable[LineBlock | PageBlock | list[Article]], config: 
         codes = (cands.left << 32) | cands.right
         timings["candidates"] = time.perf_counter() - t
 
+        boilerplate = _furniture_records(furniture, store.reader())
         t = time.perf_counter()
         _STATE.update(reader=store.reader(), common=common, config=cfg)
         index = {i: n for n, i in enumerate(corpus.ids)}
@@ -589,4 +623,22 @@ def scan_batches(jobs: Iterable[LineBlock | PageBlock | list[Article]], config: 
              "dates_missing": sum(usable_date(d) is None for d in corpus.dates),
              "pairs": len(pairs), "families": len(fams), "workers": cfg.workers,
              "cpu_count": os.cpu_count()}
-    return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg)
+    return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg, boilerplate)
+
+
+def _furniture_records(furniture: Furniture, reader: Any) -> list[dict[str, Any]]:
+    """The audit records of the corpus furniture: the text of each learned line (from one
+    article that carries it), how many articles carry it, in how many it was masked, on
+    how many sites, and why."""
+    out = []
+    order = np.lexsort((furniture.keys, -furniture.masked))
+    for n in order.tolist():
+        art = reader.get(int(furniture.example_doc[n]))
+        lines = art.text.split("\n")
+        ln = int(furniture.example_line[n])
+        text = lines[ln] if ln < len(lines) else ""
+        masked, carriers, sites = (int(x[n]) for x in (furniture.masked, furniture.carriers, furniture.sites))
+        out.append({"text": text, "articles": carriers, "masked_in": masked, "sites": sites,
+                    "example": art.id,
+                    "why": f"recurs in {carriers} articles ({sites} sites) whose other text is their own"})
+    return out
