@@ -32,6 +32,8 @@ class FurnitureConfig:
     #: lines carried by more articles are judged on this many of them
     sample: int = 64
     rounds: int = 3
+    #: mask lines that give another article's headline (and its teaser below it)
+    links: bool = True
 
     def __post_init__(self) -> None:
         _check(self.min_docs >= 2 and self.site_min_docs >= 2,

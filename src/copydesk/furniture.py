@@ -57,6 +57,7 @@ class Furniture:
     sites: np.ndarray
     example_doc: np.ndarray
     example_line: np.ndarray
+    links: int = 0  #: (article, line) pairs masked as links to other articles (link_lines)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -89,9 +90,10 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
     found = [learn_lines(key, marks, doc, site, weight, line, cfg)]
     for by in (marks[:, 0], marks[:, 1]):
         found.append(learn_lines(key, marks, doc, site, weight, line, cfg, group=by))
-    out = Furniture(*(np.concatenate([getattr(f, x) for f in found]) for x in Furniture.__slots__))
+    fields = Furniture.__slots__[:-1]
+    out = Furniture(*(np.concatenate([getattr(f, x) for f in found]) for x in fields))
     _, first = np.unique(out.keys, return_index=True)
-    return Furniture(np.unique(out.codes), *(getattr(out, x)[first] for x in Furniture.__slots__[1:]))
+    return Furniture(np.unique(out.codes), *(getattr(out, x)[first] for x in fields[1:]))
 
 
 def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
@@ -255,3 +257,54 @@ def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
             break
         masked = new
     return masked
+
+
+def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.ndarray, ...],
+               row_doc: np.ndarray, row_line: np.ndarray, row_key: np.ndarray,
+               row_marks: np.ndarray, row_weight: np.ndarray) -> np.ndarray:
+    """Codes of lines that link to another article of the corpus: a short line that is
+    another article's headline (up to two words cut at either end: "1.", "READ MORE:",
+    "(update)"), and the line right below it when it repeats, edited or not, a line of that
+    article that is only a part of it (a "related stories" teaser; a roundup that carries a
+    whole brief under its headline carries the brief, not a teaser).  Lists of other
+    stories are page furniture, however few pages carry them; the article itself keeps its
+    own lede.
+
+    ``title_key``/``title_doc``: the headlines (as line keys) of articles with headlines of
+    at least three words; ``links``: (article, line index, key, cut keys n x 9) of short
+    lines (``prepare_batch.line_rows``); ``row_*``: every (article, line index, key, marks,
+    weight) row of :func:`learn`."""
+    ldoc, lline, lkey, subs = links
+    if not len(ldoc) or not len(title_key):
+        return np.zeros(0, np.uint64)
+    order = np.argsort(title_key, kind="stable")
+    tk, td = title_key[order], title_doc[order]
+    target = np.full(len(ldoc), -1, np.int64)
+    for j in range(subs.shape[1]):
+        v = subs[:, j]
+        at = np.minimum(np.searchsorted(tk, v), len(tk) - 1)
+        hit = (tk[at] == v) & (v != 0) & (td[at] != ldoc) & (target < 0)
+        target[hit] = td[at][hit]
+    is_link = target >= 0
+    codes = [pair_codes(ldoc[is_link], lkey[is_link])]
+    # teasers: the next line, when the linked article has a line with one of its marks
+    row_doc = np.asarray(row_doc, np.int64)
+    pos = row_doc << np.int64(24) | np.asarray(row_line, np.int64)
+    porder = np.argsort(pos, kind="stable")
+    ps = pos[porder]
+    nxt = ldoc[is_link] << np.int64(24) | (lline[is_link] + 1)
+    if not len(ps):
+        return np.unique(codes[0])
+    at = np.minimum(np.searchsorted(ps, nxt), len(ps) - 1)
+    found = ps[at] == nxt
+    row = porder[at][found]
+    ref = target[is_link][found]
+    content = np.bincount(row_doc, weights=row_weight)
+    part = row_weight[row] < 0.5 * content[ref]
+    have = np.unique(np.concatenate([pair_codes(row_doc, row_marks[:, j]) for j in range(row_marks.shape[1])]))
+    teaser = np.zeros(len(row), np.bool_)
+    for j in range(row_marks.shape[1]):
+        teaser |= np.isin(pair_codes(ref, row_marks[row, j]), have)
+    teaser &= part
+    codes.append(pair_codes(row_doc[row[teaser]], np.asarray(row_key, np.uint64)[row[teaser]]))
+    return np.unique(np.concatenate(codes))
