@@ -2,7 +2,8 @@
 nothing (cookie notices, newsletter prompts, related-story lists, author bios, footers).
 
 A line is *furniture* when it recurs in enough articles — ``site_min_docs`` of one site (the
-article's ``source``, or its URL's host), or ``min_docs`` anywhere — and the articles carrying
+article's ``source``, or its URL's host), or ``min_docs`` of articles whose site is not
+known — and the articles carrying
 it are, for the most part, unrelated apart from it: most of each carrier's remaining text
 is found in no other carrier.  Syndicated text is the opposite case: a wire paragraph
 reprinted by hundreds of outlets recurs *together with the rest of its story*, so its
@@ -133,7 +134,8 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     known = sv[run_first] >= 0
     best_site = np.zeros(ngroups, np.int64)
     np.maximum.at(best_site, grp[run_first][known], run_size[known])
-    cand = np.flatnonzero((ksize >= cfg.min_docs) | (best_site >= cfg.site_min_docs))
+    unknown = np.bincount(grp_of, weights=site_k < 0, minlength=ngroups)
+    cand = np.flatnonzero((unknown >= cfg.min_docs) | (best_site >= cfg.site_min_docs))
     # sampled carriers of each candidate (the first ``sample`` in a fixed pseudo-random order)
     take = np.minimum(ksize[cand], cfg.sample)
     crow = by_key[_ranges(kfirst[cand], take)]           # the row of (L, d)
@@ -237,7 +239,8 @@ def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
         new: set[tuple[int, int]] = set()
         for k, ds in carriers.items():
             per_site = Counter(site_of[(d, k)] for d in ds if site_of[(d, k)] >= 0)
-            if len(ds) < cfg.min_docs and max(per_site.values(), default=0) < cfg.site_min_docs:
+            unknown = sum(site_of[(d, k)] < 0 for d in ds)
+            if unknown < cfg.min_docs and max(per_site.values(), default=0) < cfg.site_min_docs:
                 continue
             sample = sorted(ds, key=lambda d: (rank[d], d))[:cfg.sample]
             seen = [Counter(v[0][j] for d in sample for v in rows[d].values()) for j in range(4)]
