@@ -9,9 +9,9 @@ Inside each aligned passage the two token sequences are compared word by word
   separated by many slot edits (at least ``slot_share`` of all edits); a re-issue of the same instance (same figures, or one
   corrected) keeps long exact runs.  A pair whose passages hold at least
   ``min_slot_edits`` slot edits and whose exact pieces average fewer than
-  ``max_mean_run`` words is a template pair, not reuse.  A *slot* edit changes a number or
-  a capitalised word for a different one (not a respelling or an OCR slip of it); OCR
-  noise and copy-desk edits mostly change other words, or change slots rarely.
+  ``max_mean_run`` words is a template pair, not reuse.  A *slot* edit replaces a number,
+  or words by different words (not a respelling or an OCR slip of them); OCR noise garbles
+  words rather than replacing them, and copy-desk edits are rare next to the text kept.
 * **time words** — a wire story says "on Tuesday"; the paper that reprints it the next
   day says "yesterday".  Where one side has a weekday and the other "yesterday" in the
   same place, the weekday side is the older text.
@@ -61,18 +61,19 @@ def _kinds(p: Prepared, text: str, lo: int, hi: int) -> tuple[bool, bool, str]:
 
 
 def _slot(a: Prepared, text_a: str, sa: int, ea: int, b: Prepared, text_b: str, sb: int, eb: int) -> bool:
-    """Does this edit fill a slot with another value: a number, or a name replaced by a
-    different one (a respelling or an OCR slip of the same name is not another value)?"""
-    da, ca, xa = _kinds(a, text_a, sa, ea)
-    db, cb, xb = _kinds(b, text_b, sb, eb)
+    """Does this edit fill a slot with another value: a number, or words replaced by
+    different ones (a respelling or an OCR slip of the same words is not another value;
+    words only added or only dropped are an edit, not a slot)?"""
+    da, _, xa = _kinds(a, text_a, sa, ea)
+    db, _, xb = _kinds(b, text_b, sb, eb)
+    if not (xa and xb):
+        return False
     if da or db:
         return True
-    if not (ca or cb):
-        return False
-    return not (xa and xb and Levenshtein.normalized_similarity(xa.casefold(), xb.casefold()) >= _SAME_NAME)
+    return Levenshtein.normalized_similarity(xa.casefold(), xb.casefold()) < _SAME_WORDS
 
 
-_SAME_NAME = 0.75
+_SAME_WORDS = 0.75
 
 
 def summarize(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: str) -> EditSummary:

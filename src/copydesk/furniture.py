@@ -147,9 +147,10 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     erow = _ranges(doc_first[cd], nrows)
     eown = np.repeat(np.arange(len(crow)), nrows)
     ec = cidx[eown]
-    alone = np.ones(len(erow), np.bool_)
+    seen = np.zeros(len(erow), np.int64)
     for j in range(marks.shape[1]):
-        alone &= _count_pairs(ec, marks[erow, j]) == 1
+        seen += _count_pairs(ec, marks[erow, j]) > 1
+    alone = seen < MARKS_TO_MATCH
     self_row = erow == crow[eown]
     masked = np.zeros(n, np.bool_)
     for _ in range(cfg.rounds):
@@ -169,6 +170,12 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
             break
         masked = new
     return _result(exact, doc, site, line, masked)
+
+
+#: a line is found in another carrier when that carrier has a line with this many of its
+#: marks (an edited copy keeps its beginning and one of its min-hashes, say; two instances of
+#: a template share at most one end)
+MARKS_TO_MATCH = 2
 
 
 def _count_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -248,7 +255,8 @@ def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
             for d in sample:
                 live = {x: v for x, v in rows[d].items() if (d, x) not in masked and x != k}
                 cont = sum(v[1] for v in live.values())
-                own = sum(v[1] for v in live.values() if all(seen[j][v[0][j]] == 1 for j in range(4)))
+                own = sum(v[1] for v in live.values()
+                          if sum(seen[j][v[0][j]] > 1 for j in range(4)) < MARKS_TO_MATCH)
                 ratios.append(own / cont if cont > 0 else 0.0)
             if sorted(ratios)[(len(ratios) - 1) // 2] < cfg.own_share:
                 continue
