@@ -25,8 +25,8 @@ class FurnitureConfig:
     #: ... or this many of one site (``source``, else the URL's host)
     site_min_docs: int = 3
     #: it is furniture when, for the median carrier, at least this share of the rest of its
-    #: text is found in no other carrier
-    own_share: float = 0.5
+    #: text is found in no other carrier (versions of one story share nearly all of it)
+    own_share: float = 0.3
     #: and it is masked in each carrier whose own share is at least this (0: in every carrier;
     #: passages still take in furniture both texts carry right beside them)
     carrier_share: float = 0.0
@@ -35,6 +35,9 @@ class FurnitureConfig:
     rounds: int = 3
     #: mask lines that give another article's headline (and its teaser below it)
     links: bool = True
+    #: also group lines by their first and by their last words (a chain's footer naming each
+    #: masthead); off: common openings ("The Prime Minister said") would group unrelated lines
+    by_ends: bool = False
 
     def __post_init__(self) -> None:
         _check(self.min_docs >= 2 and self.site_min_docs >= 2,

@@ -34,6 +34,14 @@ _PHI = np.uint64(0x9E3779B97F4A7C15)
 _K32 = np.uint64(0xFFFFFFFF)
 
 
+def in_sorted(values: np.ndarray, sorted_codes: np.ndarray) -> np.ndarray:
+    """``np.isin(values, sorted_codes)`` by binary search (``sorted_codes`` sorted)."""
+    if not len(sorted_codes):
+        return np.zeros(len(values), np.bool_)
+    at = np.minimum(np.searchsorted(sorted_codes, values), len(sorted_codes) - 1)
+    return sorted_codes[at] == values
+
+
 def pair_codes(doc: np.ndarray, key: np.ndarray) -> np.ndarray:
     """A 64-bit code per (article number, line key); only the key's low 32 bits are used, so
     that fingerprint rows can carry the key in 32 bits."""
@@ -89,7 +97,7 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
     (a chain's footer that names each masthead differs only at one end); a line is masked
     where any of the three finds it."""
     found = [learn_lines(key, marks, doc, site, weight, line, cfg)]
-    for by in (marks[:, 0], marks[:, 1]):
+    for by in (marks[:, 0], marks[:, 1])[:cfg.by_ends * 2]:
         found.append(learn_lines(key, marks, doc, site, weight, line, cfg, group=by))
     fields = Furniture.__slots__[:-1]
     out = Furniture(*(np.concatenate([getattr(f, x) for f in found]) for x in fields))
@@ -298,24 +306,27 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
         target[hit] = td[at][hit]
     is_link = target >= 0
     codes = [pair_codes(ldoc[is_link], lkey[is_link])]
+    if not is_link.any():
+        return np.unique(codes[0])
     # teasers: the next line, when the linked article has a line with one of its marks
     row_doc = np.asarray(row_doc, np.int64)
     pos = row_doc << np.int64(24) | np.asarray(row_line, np.int64)
     porder = np.argsort(pos, kind="stable")
     ps = pos[porder]
     nxt = ldoc[is_link] << np.int64(24) | (lline[is_link] + 1)
-    if not len(ps):
-        return np.unique(codes[0])
     at = np.minimum(np.searchsorted(ps, nxt), len(ps) - 1)
     found = ps[at] == nxt
     row = porder[at][found]
     ref = target[is_link][found]
     content = np.bincount(row_doc, weights=row_weight)
     part = row_weight[row] < 0.5 * content[ref]
-    have = np.unique(np.concatenate([pair_codes(row_doc, row_marks[:, j]) for j in range(row_marks.shape[1])]))
-    teaser = np.zeros(len(row), np.bool_)
+    # the lines of the linked articles only, by mark
+    linked = np.isin(row_doc, np.unique(ref), kind="table") if len(ref) else np.zeros(len(row_doc), np.bool_)
+    have = np.sort(np.concatenate([pair_codes(row_doc[linked], row_marks[linked, j])
+                                   for j in range(row_marks.shape[1])]))
+    seen = np.zeros(len(row), np.int64)
     for j in range(row_marks.shape[1]):
-        teaser |= np.isin(pair_codes(ref, row_marks[row, j]), have)
-    teaser &= part
+        seen += in_sorted(pair_codes(ref, row_marks[row, j]), have)
+    teaser = part & (seen >= 1)
     codes.append(pair_codes(row_doc[row[teaser]], np.asarray(row_key, np.uint64)[row[teaser]]))
     return np.unique(np.concatenate(codes))

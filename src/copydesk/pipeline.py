@@ -41,7 +41,7 @@ from .candidates import BigBuckets, Candidates, expand_through_representatives, 
 from .config import ScanConfig
 from .families import families as make_families
 from .families import refresh_families
-from .furniture import Furniture, learn, link_lines, pair_codes
+from .furniture import Furniture, in_sorted, learn, link_lines, pair_codes
 from .join_kernel import bucket_pairs, component_order, evidence
 from .prepare import Prepared
 from .prepare_batch import fingerprint_batch, line_rows, prepare_batch, token_line_keys
@@ -235,7 +235,7 @@ def mask_furniture(batch: Any, docs: np.ndarray, codes: np.ndarray) -> None:
         return
     keys = token_line_keys(batch)
     doc_of = np.repeat(np.asarray(docs, np.int64), np.diff(batch.tok_first))
-    hit = np.isin(pair_codes(doc_of, keys), codes)
+    hit = in_sorted(pair_codes(doc_of, keys), codes)
     batch.boiler |= hit
 
 
@@ -450,7 +450,7 @@ def _join_partition(p: int) -> tuple[BigBuckets | None, int, int]:
     h, pos = part["h"], part["p"]
     ok = doc >= 0  # rows of articles rejected as repeated ids go, and rows in furniture
     if len(_STATE["furniture"]):
-        ok &= ~np.isin(pair_codes(np.maximum(doc, 0), part["k"]), _STATE["furniture"])
+        ok &= ~in_sorted(pair_codes(np.maximum(doc, 0), part["k"]), _STATE["furniture"])
     if not ok.all():
         doc, h, pos = doc[ok], h[ok], pos[ok]
     codes, pl, pr, big = bucket_pairs(h, doc.astype(np.uint32), pos, _STATE["rank"], cfg.candidates.bucket_cap)
