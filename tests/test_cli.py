@@ -533,3 +533,24 @@ def test_eval_of_the_demo_needs_no_corpus_option(tmp_path: Path,
     err = capsys.readouterr().err
     _one_line_error(err)
     assert "--corpus" in err
+
+
+def test_compare_in_a_corpus_gives_the_scan_verdict(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """``compare --corpus`` applies the corpus rules: a pair the scan reports comes out as
+    the scan's record, and one it leaves out says why."""
+    corpus = _write_jsonl(tmp_path / "c.jsonl", _records())
+    out = tmp_path / "out"
+    assert _scan(corpus, out) == 0
+    scanned = {(p["a"], p["b"]): p for p in _read_jsonl(out / "pairs.jsonl")}
+    capsys.readouterr()
+    (a, b), want = next(iter(scanned.items()))
+    assert main(["compare", "--corpus", str(corpus), a, b, "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert (got["relation"], got["origin"], got["passages"]) == (want["relation"], want["origin"], want["passages"])
+    assert "scan" in got["note"]
+    ids = [r["id"] for r in _records()]
+    other = next((x, y) for x in ids for y in ids if x < y and (x, y) not in scanned)
+    assert main(["compare", "--corpus", str(corpus), *other, "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["relation"] == "unrelated" and got["note"].startswith(("not reuse", "not found"))

@@ -184,3 +184,25 @@ def test_quoted_excerpt_of_the_other_article_is_reuse() -> None:
     source = Article("b", _story(0) + "\n\n" + para + "\n\n" + _story(2))
     p = _pair(host, source)
     assert p is not None and p.relation == "partial"
+
+
+def test_dates_with_offsets_and_other_forms() -> None:
+    from copydesk.relate import date_order, parse_date, usable_date
+
+    # 09:00 UTC is after 10:00+02:00 (08:00 UTC)
+    assert date_order("2017-07-04T09:00+00:00", "2017-07-04T10:00+02:00") == 1
+    assert parse_date("4 July 2017") == parse_date("2017-07-04")
+    assert date_order("Tue, 04 Jul 2017 09:00:00 +0200", "2017-07-04T08:30:00Z") == -1  # 07:00 UTC
+    assert usable_date("not a date") is False and usable_date("") is None
+    assert date_order("not a date", "2017-07-04") == 0
+
+
+def test_conflicting_text_evidence_gives_no_origin() -> None:
+    text = ("The World Health Organisation said {when} that it would send a further 200 doctors to "
+            "the region, as the number of cases reported in the past week rose to more than 1,400 "
+            "and aid agencies warned of shortages of clean water and medicine in the camps.")
+    # the side with the weekday has no dateline, the side with "yesterday" has one
+    a = Article("a", text.format(when="on Tuesday"))
+    b = Article("b", "GENEVA (CNS) - " + text.format(when="yesterday"))
+    pair = _pair(a, b)
+    assert pair is not None and pair.origin is None and pair.origin_reason is None

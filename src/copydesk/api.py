@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import __version__
 from .align import align
 from .atomic import (
@@ -140,3 +142,39 @@ def compare(a: Article, b: Article, config: ScanConfig | None = None) -> Pair:
         return pair
     return Pair(a.id, b.id, "unrelated", None, al.coverage_a, al.coverage_b, al.passages,
                 "template instances" if pair == "template" else None)
+
+
+def compare_in_corpus(corpus: Sequence[str | Path], a: Article, b: Article,
+                      config: ScanConfig | None = None) -> tuple[Pair, str]:
+    """Explain one pair of a corpus with the scan's verdict: the corpus is scanned (its
+    furniture learned, its candidates joined), and the pair is the scan's record when the
+    scan found it.  Otherwise the pair is aligned with the corpus furniture masked and the
+    returned note says why the scan left it out."""
+    from .align import align_batch
+    from .pipeline import mask_furniture
+    from .prepare_batch import prepare_batch
+
+    cfg = config or ScanConfig()
+    result = scan(list(corpus), config=cfg)
+    lo, hi = (a, b) if a.id < b.id else (b, a)
+    for p in result.pairs:
+        if p.a == lo.id and p.b == hi.id:
+            return p, "as found by copydesk scan of the corpus"
+    number = {x: n for n, x in enumerate(result.ids)}
+    batch = prepare_batch([lo, hi], cfg.prepare)
+    mask_furniture(batch, np.array([number[lo.id], number[hi.id]]), result.furniture)
+    al = align_batch(batch, np.array([0]), np.array([1]), cfg.align)[0]
+    verdict = judge(batch.prepared(0), batch.prepared(1), al, lo.text, hi.text, cfg.relate)
+    if isinstance(verdict, Pair):
+        note = ("not found by the scan: the two share too few fingerprints outside furniture to "
+                "be compared (see guaranteed_tokens in run.json)")
+    elif verdict == "template":
+        note = "not reuse: instances of one template (the same skeleton with other figures and names)"
+    else:
+        note = "not reuse: too little shared outside furniture, or one shared quotation"
+    return Pair(lo.id, hi.id, "unrelated", None, al.coverage_a, al.coverage_b, al.passages), note
+
+
+#: what ``compare`` of two articles alone cannot apply
+CORPUS_RULES_NOTE = ("compared alone: corpus rules not applied (page furniture learned across a "
+                     "corpus, links to other articles' headlines); use --corpus for the scan's verdict")

@@ -288,24 +288,26 @@ def _from_corpus(path: str, ids: Sequence[str]) -> list[Article]:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from .api import compare
+    from .api import CORPUS_RULES_NOTE, compare, compare_in_corpus
     from .render.terminal import render_pair, should_color
 
     if args.corpus:
         a, b = _from_corpus(args.corpus, [args.a, args.b])
+        pair, note = compare_in_corpus([args.corpus], a, b)
     else:
         a, b = _one_article(args.a), _one_article(args.b)
         if a.id == b.id:
             a = Article(args.a, a.text, a.title, a.date, a.source, a.url, a.extra)
             b = Article(args.b, b.text, b.title, b.date, b.source, b.url, b.extra)
-    pair = compare(a, b)
+        pair, note = compare(a, b), CORPUS_RULES_NOTE
     if args.json:
-        print(json.dumps(pair.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps({**pair.to_dict(), "note": note}, ensure_ascii=False, indent=2))
         return 0
     color = {"always": True, "never": False}.get(args.color, should_color(sys.stdout))
     width = args.width or shutil.get_terminal_size((100, 24)).columns
     if width < 40:
         raise ConfigError("--width must be at least 40")
+    print(f"({note})", file=sys.stderr)
     print(render_pair(a, b, pair, color=color, width=width))
     return 0
 

@@ -76,22 +76,39 @@ def _slot(a: Prepared, text_a: str, sa: int, ea: int, b: Prepared, text_b: str, 
 _SAME_WORDS = 0.75
 
 
+def _regions(ops: object) -> list[tuple[int, int, int, int, bool]]:
+    """Opcodes as alternating equal and edited regions (adjacent replace, insert and delete
+    operations joined: "on Tuesday" -> "yesterday" is one edit)."""
+    out: list[tuple[int, int, int, int, bool]] = []
+    for op in ops:  # type: ignore[attr-defined]
+        equal = op.tag == "equal"
+        if out and not equal and not out[-1][4]:
+            sa, _, sb, _, _ = out[-1]
+            out[-1] = (sa, op.src_end, sb, op.dest_end, False)
+        else:
+            out.append((op.src_start, op.src_end, op.dest_start, op.dest_end, equal))
+    return out
+
+
 def summarize(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: str) -> EditSummary:
     """Word-level edits inside the passages (token spans ``[as, ae, bs, be)``)."""
     matched = pieces = edits = slots = 0
     older = 0
     ha, hb = a.tokens.hash, b.tokens.hash
     for a0, a1, b0, b1 in np.asarray(spans).tolist():
-        for op in Levenshtein.opcodes(ha[a0:a1].tolist(), hb[b0:b1].tolist()):
+        ops = Levenshtein.opcodes(ha[a0:a1].tolist(), hb[b0:b1].tolist())
+        for op in ops:
             if op.tag == "equal":
                 matched += op.src_end - op.src_start
                 pieces += 1
                 continue
             edits += 1
-            sa, ea, sb, eb = a0 + op.src_start, a0 + op.src_end, b0 + op.dest_start, b0 + op.dest_end
-            if _slot(a, text_a, sa, ea, b, text_b, sb, eb):
+            if _slot(a, text_a, a0 + op.src_start, a0 + op.src_end, b, text_b, b0 + op.dest_start, b0 + op.dest_end):
                 slots += 1
-            wa, wb = set(ha[sa:ea].tolist()), set(hb[sb:eb].tolist())
+        for sa, ea, sb, eb, equal in _regions(ops):  # "on Tuesday" -> "yesterday" as one edit
+            if equal:
+                continue
+            wa, wb = set(ha[a0 + sa:a0 + ea].tolist()), set(hb[b0 + sb:b0 + eb].tolist())
             if wa & _WEEKDAYS and _YESTERDAY in wb:
                 older += 1
             elif wb & _WEEKDAYS and _YESTERDAY in wa:

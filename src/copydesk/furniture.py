@@ -24,7 +24,7 @@ plain specification; :func:`learn` the vectorised version used by the scan.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -67,6 +67,7 @@ class Furniture:
     example_doc: np.ndarray
     example_line: np.ndarray
     links: int = 0  #: (article, line) pairs masked as links to other articles (link_lines)
+    docs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  #: articles with a masked line
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -99,10 +100,11 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
     found = [learn_lines(key, marks, doc, site, weight, line, cfg)]
     for by in (marks[:, 0], marks[:, 1])[:cfg.by_ends * 2]:
         found.append(learn_lines(key, marks, doc, site, weight, line, cfg, group=by))
-    fields = Furniture.__slots__[:-1]
+    fields = Furniture.__slots__[:-2]
     out = Furniture(*(np.concatenate([getattr(f, x) for f in found]) for x in fields))
     _, first = np.unique(out.keys, return_index=True)
-    return Furniture(np.unique(out.codes), *(getattr(out, x)[first] for x in fields[1:]))
+    docs = np.unique(np.concatenate([f.docs for f in found]))
+    return Furniture(np.unique(out.codes), *(getattr(out, x)[first] for x in fields[1:]), docs=docs)
 
 
 def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
@@ -229,7 +231,7 @@ def _result(key: np.ndarray, doc: np.ndarray, site: np.ndarray, line: np.ndarray
         sk = sk[sk[:, 1] >= 0]
         np.add.at(sites, sk[:, 0], 1)
     return Furniture(codes, keys, carriers.astype(np.int64), size.astype(np.int64), sites,
-                     doc[ex], line[ex])
+                     doc[ex], line[ex], docs=np.unique(doc[masked]))
 
 
 def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
@@ -280,8 +282,8 @@ def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
 
 def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.ndarray, ...],
                row_doc: np.ndarray, row_line: np.ndarray, row_key: np.ndarray,
-               row_marks: np.ndarray, row_weight: np.ndarray) -> np.ndarray:
-    """Codes of lines that link to another article of the corpus: a short line that is
+               row_marks: np.ndarray, row_weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (and articles) of lines that link to another article of the corpus: a short line that is
     another article's headline (up to two words cut at either end: "1.", "READ MORE:",
     "(update)"), and the line right below it when it repeats, edited or not, a line of that
     article that is only a part of it (a "related stories" teaser; a roundup that carries a
@@ -295,19 +297,23 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     weight) row of :func:`learn`."""
     ldoc, lline, lkey, subs = links
     if not len(ldoc) or not len(title_key):
-        return np.zeros(0, np.uint64)
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
     order = np.argsort(title_key, kind="stable")
     tk, td = title_key[order], title_doc[order]
+    own = np.zeros(int(max(ldoc.max(), title_doc.max())) + 1, np.uint64)
+    own[title_doc] = title_key
+    mine = (subs == own[ldoc][:, None]).any(axis=1)  # the article's own headline, repeated
     target = np.full(len(ldoc), -1, np.int64)
     for j in range(subs.shape[1]):
         v = subs[:, j]
         at = np.minimum(np.searchsorted(tk, v), len(tk) - 1)
-        hit = (tk[at] == v) & (v != 0) & (td[at] != ldoc) & (target < 0)
+        hit = (tk[at] == v) & (v != 0) & (td[at] != ldoc) & (target < 0) & ~mine
         target[hit] = td[at][hit]
     is_link = target >= 0
     codes = [pair_codes(ldoc[is_link], lkey[is_link])]
+    docs = [ldoc[is_link]]
     if not is_link.any():
-        return np.unique(codes[0])
+        return np.unique(codes[0]), np.unique(docs[0])
     # teasers: the next line, when the linked article has a line with one of its marks
     row_doc = np.asarray(row_doc, np.int64)
     pos = row_doc << np.int64(24) | np.asarray(row_line, np.int64)
@@ -329,4 +335,5 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
         seen += in_sorted(pair_codes(ref, row_marks[row, j]), have)
     teaser = part & (seen >= 1)
     codes.append(pair_codes(row_doc[row[teaser]], np.asarray(row_key, np.uint64)[row[teaser]]))
-    return np.unique(np.concatenate(codes))
+    docs.append(row_doc[row[teaser]])
+    return np.unique(np.concatenate(codes)), np.unique(np.concatenate(docs))

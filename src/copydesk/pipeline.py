@@ -77,6 +77,11 @@ class ScanResult:
     config: ScanConfig = field(default_factory=ScanConfig)
     #: what the corpus furniture rule set aside (``boilerplate.jsonl``), one record per line
     boilerplate: list[dict[str, Any]] = field(default_factory=list)
+    #: the articles in scan order, and the furniture masked in them (codes of article number
+    #: and line, see copydesk.furniture): what ``compare --corpus`` needs to judge one pair
+    #: as the scan did
+    ids: list[str] = field(default_factory=list)
+    furniture: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
 
     def summary(self) -> dict[str, Any]:
         by_rel: dict[str, int] = {}
@@ -426,8 +431,9 @@ def _fingerprint_pass(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg
         links = tuple(np.concatenate(c) for c in zip(*corpus.links, strict=True))
         tkey, tdoc = (np.concatenate(c) for c in zip(*corpus.titles, strict=True))
         found = link_lines(tkey, tdoc, links, doc, line, key, marks, weight)
-        furniture.links = int(len(found))
-        furniture.codes = np.union1d(furniture.codes, found)
+        furniture.links = int(len(found[0]))
+        furniture.codes = np.union1d(furniture.codes, found[0])
+        furniture.docs = np.union1d(furniture.docs, found[1])
     corpus.links, corpus.titles = [], []
     return furniture
 
@@ -450,7 +456,8 @@ def _join_partition(p: int) -> tuple[BigBuckets | None, int, int]:
     h, pos = part["h"], part["p"]
     ok = doc >= 0  # rows of articles rejected as repeated ids go, and rows in furniture
     if len(_STATE["furniture"]):
-        ok &= ~in_sorted(pair_codes(np.maximum(doc, 0), part["k"]), _STATE["furniture"])
+        some = np.flatnonzero(_STATE["has_furniture"][np.maximum(doc, 0)] & ok)
+        ok[some] &= ~in_sorted(pair_codes(doc[some], part["k"][some]), _STATE["furniture"])
     if not ok.all():
         doc, h, pos = doc[ok], h[ok], pos[ok]
     codes, pl, pr, big = bucket_pairs(h, doc.astype(np.uint32), pos, _STATE["rank"], cfg.candidates.bucket_cap)
@@ -477,14 +484,17 @@ def _pair_partition(q: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, doc_fps: np.ndarray,
-                    furniture: np.ndarray, cfg: ScanConfig, tmp: Path,
+                    furniture: np.ndarray, furniture_docs: np.ndarray, cfg: ScanConfig, tmp: Path,
                     progress: Progress | None) -> tuple[Candidates, int, int]:
     """Join fingerprint partitions into (pair, shared fingerprint) rows, spilled by pair so
     that each pair's evidence is read back together; keep the candidate pairs.  Both steps
     run one partition per worker.  Returns the candidates and the numbers of (pair, shared
     fingerprint) rows and of fingerprint rows."""
     pairs = SharedSpill(tmp / "pairs", _PAIR_COLUMNS, fps.parts)
-    _STATE.update(config=cfg, fps=fps, slot_doc=slot_doc, rank=rank, pairs=pairs, furniture=furniture)
+    has = np.zeros(len(rank) + 1, np.bool_)
+    has[furniture_docs] = True
+    _STATE.update(config=cfg, fps=fps, slot_doc=slot_doc, rank=rank, pairs=pairs, furniture=furniture,
+                  has_furniture=has)
     big: list[BigBuckets] = []
     rows = nfps = 0
     found = [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.bool_))]
@@ -602,8 +612,8 @@ def scan_batches(jobs: Iterable[LineBlock | PageBlock | list[Article]], config: 
         t = time.perf_counter()
         doc_fps = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)
         slot_doc = np.concatenate([np.zeros(0, np.int64), *corpus.slot_doc])
-        cands, pair_rows, nfps = _candidate_pass(fps, slot_doc, _id_rank(corpus.ids), doc_fps, common, cfg,
-                                                 Path(tmp), progress)
+        cands, pair_rows, nfps = _candidate_pass(fps, slot_doc, _id_rank(corpus.ids), doc_fps, common,
+                                                 furniture.docs, cfg, Path(tmp), progress)
         codes = (cands.left << 32) | cands.right
         timings["candidates"] = time.perf_counter() - t
 
@@ -649,7 +659,8 @@ def scan_batches(jobs: Iterable[LineBlock | PageBlock | list[Article]], config: 
              "dates_missing": sum(usable_date(d) is None for d in corpus.dates),
              "pairs": len(pairs), "families": len(fams), "workers": cfg.workers,
              "cpu_count": os.cpu_count()}
-    return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg, boilerplate)
+    return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg, boilerplate,
+                      ids=corpus.ids, furniture=common)
 
 
 def _furniture_records(furniture: Furniture, reader: Any) -> list[dict[str, Any]]:

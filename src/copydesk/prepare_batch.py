@@ -212,8 +212,7 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
                 boiler[a:b] |= start[a:b] < ls + m.end()
 
     line_hash = _line_hash_kernel(hashes, digit, line_first, cfg.boiler_line_max_tokens)
-    title_key = _line_keys_kernel(title_tok[2], np.zeros(len(title_tok[2]), np.bool_), title_tok[3],
-                                  title_tok[5], title_tok[6], LINE_ENDS)[0]
+    title_key = _line_keys_only(title_tok[2], title_tok[6])
     return Batch([a.id for a in articles], [a.date for a in articles], texts, start, end, hashes,
                  weight, line, digit, boiler, tok_first, line_base, line_first, line_hash,
                  title_key=title_key)
@@ -296,17 +295,10 @@ def batch_line_hashes(batch: Batch) -> tuple[np.ndarray, np.ndarray]:
 
 
 @nb.njit(cache=True, nogil=True)
-def _line_keys_kernel(hashes, boiler, weight, digit, line_first, ends):  # pragma: no cover - jit
-    """Per line: its key (a hash of all its tokens, 0 for an empty line), the hashes of its
-    first and of its last ``ends`` tokens (a line edited in one place keeps one of them), and
-    the characters of its tokens outside boilerplate."""
+def _line_keys_only(hashes, line_first):  # pragma: no cover - jit
+    """Per line: its key, a hash of all its tokens (0 for an empty line)."""
     nlines = len(line_first) - 1
     key = np.zeros(nlines, np.uint64)
-    head = np.zeros(nlines, np.uint64)
-    tail = np.zeros(nlines, np.uint64)
-    mins = np.zeros((nlines, 2), np.uint64)
-    subs = np.zeros((nlines, 9), np.uint64)
-    w = np.zeros(nlines, np.int64)
     for ln in range(nlines):
         a, b = line_first[ln], line_first[ln + 1]
         if b <= a:
@@ -314,9 +306,29 @@ def _line_keys_kernel(hashes, boiler, weight, digit, line_first, ends):  # pragm
         acc = np.uint64(0x51ED2701)
         for i in range(a, b):
             acc = _mix(acc ^ hashes[i])
-            if not boiler[i]:
-                w[ln] += weight[i]
         key[ln] = acc if acc != 0 else np.uint64(1)
+    return key
+
+
+@nb.njit(cache=True, nogil=True)
+def _line_keys_kernel(hashes, boiler, weight, digit, line_first, ends):  # pragma: no cover - jit
+    """Per line: its key (:func:`_line_keys_only`), the hashes of its first and of its last
+    ``ends`` tokens (a line edited in one place keeps one of them), two min-hashes of its
+    3-word shingles, the keys of the line with up to two words cut at either end (short
+    lines only) and the characters of its tokens outside boilerplate."""
+    nlines = len(line_first) - 1
+    key = _line_keys_only(hashes, line_first)
+    head = np.zeros(nlines, np.uint64)
+    tail = np.zeros(nlines, np.uint64)
+    mins = np.zeros((nlines, 2), np.uint64)
+    subs = np.zeros((nlines, 9), np.uint64)
+    w = np.zeros(nlines, np.int64)
+    seed0 = np.uint64(0x9E3779B97F4A7C15)
+    seed1 = np.uint64(0x3C6EF372FE94F82A)
+    for ln in range(nlines):
+        a, b = line_first[ln], line_first[ln + 1]
+        if b <= a:
+            continue
         h = np.uint64(0x2545F491)
         for i in range(a, min(b, a + ends)):
             h = _mix(h ^ hashes[i])
@@ -327,29 +339,33 @@ def _line_keys_kernel(hashes, boiler, weight, digit, line_first, ends):  # pragm
         tail[ln] = t
         # two min-hashes of the line's 3-word shingles: an OCR-noisy copy of the line keeps
         # one of them with good odds even when both of its ends changed
-        for r in range(2):
-            seed = np.uint64(0x9E3779B97F4A7C15) * np.uint64(r + 1)
-            best = np.uint64(0xFFFFFFFFFFFFFFFF)
-            for i in range(a, max(a + 1, b - 2)):
-                x = hashes[i]
-                if i + 2 < b:
-                    x = _mix(_mix(x ^ (hashes[i + 1] * np.uint64(31))) ^ hashes[i + 2])
-                x = _mix(x ^ seed)
-                if x < best:
-                    best = x
-            mins[ln, r] = best
+        best0 = np.uint64(0xFFFFFFFFFFFFFFFF)
+        best1 = np.uint64(0xFFFFFFFFFFFFFFFF)
+        for i in range(a, max(a + 1, b - 2)):
+            x = hashes[i]
+            if i + 2 < b:
+                x = _mix(_mix(x ^ (hashes[i + 1] * np.uint64(31))) ^ hashes[i + 2])
+            y0 = _mix(x ^ seed0)
+            y1 = _mix(x ^ seed1)
+            if y0 < best0:
+                best0 = y0
+            if y1 < best1:
+                best1 = y1
+        mins[ln, 0] = best0
+        mins[ln, 1] = best1
+        for i in range(a, b):
+            if not boiler[i]:
+                w[ln] += weight[i]
         # a short line with up to two words cut at either end ("1.", "READ MORE:",
         # "(update)"): keys to compare with the corpus's headlines
         if b - a <= LINK_MAX_TOKENS:
             for i in range(3):
-                for j in range(3):
-                    lo, hi = a + i, b - j
-                    if hi - lo < 2:
-                        continue
-                    acc = np.uint64(0x51ED2701)
-                    for t in range(lo, hi):
-                        acc = _mix(acc ^ hashes[t])
-                    subs[ln, 3 * i + j] = acc if acc != 0 else np.uint64(1)
+                acc = np.uint64(0x51ED2701)
+                for t2 in range(a + i, b):
+                    acc = _mix(acc ^ hashes[t2])
+                    cut = b - 1 - t2
+                    if cut <= 2 and t2 + 1 - (a + i) >= 2:
+                        subs[ln, 3 * i + cut] = acc if acc != 0 else np.uint64(1)
     return key, head, tail, mins, subs, w
 
 
@@ -374,7 +390,8 @@ def line_rows(batch: Batch) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, .
     doc = np.repeat(np.arange(len(batch), dtype=np.int64), np.diff(batch.line_base))
     local = np.arange(len(key), dtype=np.int64) - batch.line_base[doc]
     keep = (w > 0) & (key != 0)
-    links = (doc[keep & short], local[keep & short], key[keep & short], subs[keep & short])
+    link = short & (key != 0)  # a link line may be masked already ("READ MORE: ...")
+    links = (doc[link], local[link], key[link], subs[link])
     key, head, doc, w, local = key[keep], head[keep], doc[keep], w[keep], local[keep]
     order = np.lexsort((local, key, doc))
     key, head, doc, w, local = (x[order] for x in (key, head, doc, w, local))
@@ -389,6 +406,4 @@ def line_rows(batch: Batch) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, .
 
 def token_line_keys(batch: Batch) -> np.ndarray:
     """The line key of every token's line (see :func:`line_rows`)."""
-    key = _line_keys_kernel(batch.hash, batch.boiler, batch.weight, batch.digit, batch.line_first,
-                            LINE_ENDS)[0]
-    return np.repeat(key, np.diff(batch.line_first))
+    return np.repeat(_line_keys_only(batch.hash, batch.line_first), np.diff(batch.line_first))

@@ -1,0 +1,61 @@
+"""Edits inside passages: template instances are not reuse, a re-issue is; time words
+tell which side is older."""
+
+from __future__ import annotations
+
+from copydesk.align import align
+from copydesk.edits import is_template_pair, summarize
+from copydesk.prepare import prepare
+from copydesk.records import Article
+from copydesk.relate import judge
+
+SKELETON = ("The winning numbers in {day}'s Midweek Millions draw were {n1}, {n2}, {n3}, {n4}, {n5} and {n6}. "
+            "The bonus ball was {b}.\n\nThere was no jackpot winner, and the {pot} prize rolls over to the "
+            "next draw, when it is expected to reach {next}.\n\nPlayers matching five numbers plus the bonus "
+            "ball win {p5b}; five numbers win {p5}. Ticket holders have 180 days to claim their prizes.")
+DRAW_1 = dict(day="Tuesday", n1=9, n2=11, n3=24, n4=25, n5=32, n6=38, b=4, pot="£5.9m", next="£8.1m",
+              p5b="£51,521", p5="£2,157")
+DRAW_2 = dict(day="Saturday", n1=7, n2=21, n3=23, n4=28, n5=34, n6=44, b=12, pot="£3.6m", next="£6.2m",
+              p5b="£85,744", p5="£1,382")
+
+
+def _judge(a: Article, b: Article) -> object:
+    pa, pb = prepare(a), prepare(b)
+    return judge(pa, pb, align(pa, pb), a.text, b.text)
+
+
+def test_two_instances_of_a_template_are_not_reuse() -> None:
+    a = Article("a", SKELETON.format(**DRAW_1))
+    b = Article("b", SKELETON.format(**DRAW_2))
+    assert _judge(a, b) == "template"
+
+
+def test_a_reissue_and_a_correction_of_one_instance_are_reuse() -> None:
+    a = Article("a", SKELETON.format(**DRAW_1))
+    same = Article("b", SKELETON.format(**DRAW_1))
+    fixed = Article("c", "CORRECTED\n\n" + SKELETON.format(**{**DRAW_1, "p5": "£2,517"}))
+    assert _judge(a, same).relation == "duplicate"  # type: ignore[union-attr]
+    assert _judge(a, fixed).relation in ("duplicate", "near_duplicate")  # type: ignore[union-attr]
+
+
+def test_respellings_are_not_slots() -> None:
+    text = ("Forces loyal to the government of Raqqa province said the offensive on Tuesday had "
+            "reached the Old City, where Islamic State fighters have held out since June. Officials "
+            "in Raqqa said the coalition would keep up its strikes on Raqqa and around Tabqa.")
+    a = Article("a", text)
+    b = Article("b", text.replace("Raqqa", "Raqa").replace("Tabqa", "Tabka"))
+    pa, pb = prepare(a), prepare(b)
+    s = summarize(pa, pb, align(pa, pb).spans, a.text, b.text)
+    assert s.edits >= 2 and s.slot_edits == 0 and not is_template_pair(s)
+
+
+def test_weekday_against_yesterday_names_the_older_side() -> None:
+    text = ("GENEVA (CNS) - The World Health Organisation said {when} that it would send a further "
+            "200 doctors to the region, as the number of cases reported in the past week rose to "
+            "more than 1,400 and aid agencies warned of shortages of clean water and medicine.")
+    wire = Article("wire", text.format(when="on Tuesday"))
+    paper = Article("paper", text.format(when="yesterday").removeprefix("GENEVA (CNS) - "))
+    pair = _judge(paper, wire)
+    assert pair.origin == "wire" and pair.origin_reason in ("time_words", "dateline")  # type: ignore[union-attr]
+    pa, pb = prepare(paper), prepare(wire)
+    assert summarize(pa, pb, align(pa, pb).spans, paper.text, wire.text).older == -1

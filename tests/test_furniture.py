@@ -1,0 +1,96 @@
+"""Corpus furniture: lines recurring on articles that otherwise share nothing are masked;
+syndicated text, which recurs together with the rest of its story, never is."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import copydesk
+from copydesk.config import FurnitureConfig
+from copydesk.furniture import learn_lines, learn_reference, link_lines, pair_codes
+from copydesk.prepare_batch import line_rows, prepare_batch
+from copydesk.records import Article
+from textgen import paragraph
+
+COOKIE = ("We and our partners use cookies to personalise your experience, measure audiences "
+          "and show you relevant advertising. By continuing you accept our cookie policy.")
+FOOTER = "Northgate Post, part of Northgate Media Group. Terms, conditions and privacy notice apply here."
+
+
+def _page(n: int, body: str, site: str) -> Article:
+    return Article(f"{site}-{n:02d}", f"{COOKIE}\n\n{body}\n\n{FOOTER}", source=site)
+
+
+def sentences(rng: random.Random, n: int) -> list[str]:
+    return [paragraph(rng, rng.randint(14, 30)) for _ in range(n)]
+
+
+def _story(seed: int, n: int = 8) -> str:
+    return "\n\n".join(sentences(random.Random(seed), n))
+
+
+def test_site_furniture_is_masked_and_syndication_is_not(tmp_path) -> None:
+    wire = _story(999)
+    pages = [_page(n, _story(n), "northgate") for n in range(6)]
+    # the same wire story on six other sites, each with a furniture line of its own
+    reprints = [Article(f"re-{n}", f"{wire}\n\nMore news from site {n} every day here.", source=f"site-{n}")
+                for n in range(6)]
+    result = copydesk.scan(pages + reprints, out=tmp_path)
+    found = {(p.a, p.b) for p in result.pairs}
+    # pages of one site that share only furniture are not pairs ...
+    assert not any(a.startswith("northgate") and b.startswith("northgate") for a, b in found)
+    # ... every pair of reprints is
+    assert sum(a.startswith("re-") and b.startswith("re-") for a, b in found) == 15
+    masked = {r["text"] for r in result.boilerplate}
+    assert COOKIE in masked and FOOTER in masked
+    assert not any(line in masked for line in wire.split("\n\n"))
+    audit = (tmp_path / "boilerplate.jsonl").read_text()
+    assert "cookies" in audit
+
+
+def _rows(articles: list[Article]) -> tuple[np.ndarray, ...]:
+    (key, marks, doc, weight, line), _ = line_rows(prepare_batch(articles))
+    return key, marks, doc, weight, line
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.integers(4, 12), st.integers(1, 3))
+def test_learn_matches_reference(seed: int, ndocs: int, nsites: int) -> None:
+    rng = random.Random(seed)
+    shared = [sentences(rng, 1)[0] for _ in range(4)]
+    arts = []
+    for n in range(ndocs):
+        lines = sentences(rng, rng.randint(1, 5)) + rng.sample(shared, rng.randint(0, 3))
+        rng.shuffle(lines)
+        arts.append(Article(f"d{n}", "\n".join(lines), source=f"s{n % nsites}"))
+    key, marks, doc, weight, line = _rows(arts)
+    site = doc % nsites
+    cfg = FurnitureConfig(min_docs=3, site_min_docs=2, sample=5)
+    fast = learn_lines(key, marks, doc, site, weight, line, cfg)
+    ref = learn_reference(key, marks, doc, site, weight, line, cfg)
+    want = np.unique(pair_codes(np.array([d for d, _ in ref], np.int64),
+                                np.array([k for _, k in ref], np.uint64)))
+    assert np.array_equal(fast.codes, want)
+
+
+def test_links_to_other_articles_are_masked() -> None:
+    rng = random.Random(5)
+    story = Article("story", "\n\n".join(sentences(rng, 6)), title="Minister resigns over expenses row")
+    lede = story.text.split("\n\n")[0]
+    page = Article("page", "\n\n".join(sentences(rng, 6))
+                   + f"\n\nMost read\n1. Minister resigns over expenses row\n{lede}")
+    arts = [story, page]
+    batch = prepare_batch(arts)
+    (key, marks, doc, weight, line), links = line_rows(batch)
+    ok = batch.title_key != 0
+    codes, docs = link_lines(batch.title_key[ok], np.flatnonzero(ok), links, doc, line, key, marks, weight)
+    masked = set(zip(doc[np.isin(pair_codes(doc, key), codes)].tolist(),
+                     line[np.isin(pair_codes(doc, key), codes)].tolist(), strict=True))
+    lines = page.text.split("\n")
+    assert {lines[n] for d, n in masked if d == 1} == {"1. Minister resigns over expenses row", lede}
+    assert not any(d == 0 for d, _ in masked)  # the story keeps its own lede
+    assert docs.tolist() == [1]
