@@ -3,13 +3,29 @@
 A *chunk* is a maximal run of non-whitespace characters.  Its *key* is the chunk folded
 character by character: NFKD decomposition, case folding, and only letters and digits kept
 (so accents, soft hyphens, zero-width spaces, curly quotes, dashes and ligatures all fold
-away: "Gronkjær’s" and "gronkjaer's" differ only in "æ").  Keys are then reduced to an
+away: "Gronkjær’s" and "gronkjaer's" differ only in "æ"), then a few spelling variants that
+NFKD leaves apart are merged (:data:`SCRIPT_FOLD`: Arabic alef variants, alef maqsura, teh
+marbuta and tatweel, Persian yeh and keheh, Turkish dotless i; decimal digits of every
+script become ASCII digits).  Keys are then reduced to an
 *OCR skeleton*: letters that scanners confuse fall into one class (l/1/i/I, o/0, e/c, s/5,
 b/8/h, n/u/r, and the two-glyph confusions rn→m, cl→d, vv→w, li→h become equal because
 m→"nn", d→"el", w→"yy", h→"ll").  Matching on skeletons keeps printed and scanned copies of a
-story comparable; five-word runs of skeletons remain as rare as five-word runs of words.  A chunk with a non-empty key is a
-*token*; a punctuation-only chunk adds its length to the previous token's *weight*, so the
-weights of a document's tokens add up to its non-space characters (what coverage counts).
+story comparable; five-word runs of skeletons remain as rare as five-word runs of words.
+
+Chinese, Japanese, Thai, Lao, Khmer and Myanmar are written without spaces between words,
+so a chunk holding a letter of those *dense* scripts (:func:`is_dense`) is cut further into
+*segments*: every dense letter starts a segment of its own, together with the combining
+marks after it (Thai vowel and tone marks, kana voicing marks); so does the first
+other character after a dense one, and the first letter or digit after punctuation that
+follows a dense letter (in "北京」GDP": 北 | 京 | 」 | GDP).  Runs of other characters inside
+such a chunk ("GDP", "5.5%" and "2017" in "2017年") stay whole.  One dense character thus carries about what one word carries
+elsewhere, and a shingle of k tokens is a character k-gram.  A chunk without dense letters
+is one segment, as before, and costs nothing more: the kernel learns that a chunk has dense
+letters from the flags it or-s together anyway.
+
+A segment with a non-empty key is a *token*; a punctuation-only segment adds its length to
+the previous token's *weight*, so the weights of a document's tokens add up to its
+non-space characters (what coverage counts).
 
 Two implementations share one folding table: :func:`tokenize_reference` (plain Python, the
 specification) and :func:`tokenize` (numba over code-point arrays, the hot path).  Tests
@@ -33,10 +49,41 @@ import numpy as np
 _TABLE_SIZE = 0x10000  # characters beyond the BMP (emoji, rare CJK) fold to nothing
 _MASK64 = (1 << 64) - 1
 
+#: the tokenizer's name and version, recorded in ``run.json``; bump the version whenever
+#: tokens or keys change (fingerprints of one version do not match another's)
+TOKENIZER_NAME = "copydesk-words+dense-chars"
+TOKENIZER_VERSION = "2"
+
 
 #: classic OCR glyph confusions, applied after case folding (see the module docstring)
 OCR_SKELETON = {"1": "l", "i": "l", "0": "o", "c": "e", "5": "s", "8": "ll", "u": "n", "r": "n",
                 "m": "nn", "d": "el", "v": "y", "w": "yy", "h": "ll", "b": "ll", "q": "g", "f": "t"}
+
+
+#: spelling variants merged in keys after NFKD and case folding (the text itself is never
+#: changed).  Arabic: hamza forms of alef already lose their hamza in NFKD (أ إ آ → ا), alef
+#: wasla and wavy-hamza alefs do not; alef maqsura and Persian yeh → yeh, teh marbuta → heh,
+#: keheh → kaf (writers and keyboards use them interchangeably); tatweel (kashida, a
+#: letter-stretching mark that NFKD keeps as a letter) is dropped.  Turkish: dotless ı → i,
+#: as "I" (its capital) and "İ" (the capital of i) both fold to i.  Harakat, Hebrew points and
+#: other combining marks need no entry: they are not letters, so keys drop them.
+SCRIPT_FOLD = {"\u0671": "\u0627", "\u0672": "\u0627", "\u0673": "\u0627", "\u0649": "\u064a",
+               "\u06cc": "\u064a", "\u0629": "\u0647", "\u06a9": "\u0643", "\u0640": "",
+               "\u0131": "i"}
+
+#: code point ranges of the letters of scripts written without spaces between words (the
+#: first folded character of a dense character lies in one): Thai, Lao, Myanmar, Khmer, CJK
+#: radicals, ideographic marks (々 〆 〇), kana, bopomofo, ideographs, Yi
+DENSE_RANGES = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x2E80, 0x2FDF),
+                (0x3005, 0x3007), (0x3021, 0x3029), (0x3031, 0x3035), (0x303B, 0x303C),
+                (0x3040, 0x30FF), (0x3100, 0x312F), (0x31A0, 0x31BF), (0x31F0, 0x31FF),
+                (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xA000, 0xA4CF), (0xF900, 0xFAFF))
+
+
+def _fold_script(x: str) -> str:
+    if x.isdecimal() and not x.isascii():
+        return str(unicodedata.decimal(x))
+    return SCRIPT_FOLD.get(x, x)
 
 
 def fold_char(c: str) -> str:
@@ -44,7 +91,20 @@ def fold_char(c: str) -> str:
     if ord(c) >= _TABLE_SIZE:
         return ""
     s = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", c).casefold())
+    s = "".join(map(_fold_script, s))
     return "".join(OCR_SKELETON.get(x, x) for x in s if x.isalnum() and ord(x) < _TABLE_SIZE)
+
+
+def is_dense(c: str) -> bool:
+    """Is the character a letter of a script written without spaces (its key starts in
+    :data:`DENSE_RANGES`)?  Such a letter is a token of its own (see the module docstring)."""
+    key = fold_char(c)
+    return bool(key) and any(lo <= ord(key[0]) <= hi for lo, hi in DENSE_RANGES)
+
+
+def is_mark(c: str) -> bool:
+    """Is the character a combining mark (it stays in the segment of the letter before it)?"""
+    return ord(c) < _TABLE_SIZE and unicodedata.category(c).startswith("M")
 
 
 def has_digit(c: str) -> bool:
@@ -59,17 +119,22 @@ def has_digit(c: str) -> bool:
 def _tables_cache() -> Path:
     """Where the folding tables are cached: beside numba's cache, keyed by everything they
     are computed from (the folding code, the OCR table, the Unicode version)."""
-    spec = "".join(inspect.getsource(f) for f in (fold_char, has_digit, _build_fold_tables))
-    key = hashlib.blake2b(f"{spec}{OCR_SKELETON}{_TABLE_SIZE}{unicodedata.unidata_version}".encode(),
-                          digest_size=8).hexdigest()
+    spec = "".join(inspect.getsource(f) for f in (fold_char, _fold_script, has_digit, is_dense,
+                                                  is_mark, _build_fold_tables))
+    key = hashlib.blake2b(f"{spec}{OCR_SKELETON}{SCRIPT_FOLD}{DENSE_RANGES}{_TABLE_SIZE}"
+                          f"{unicodedata.unidata_version}".encode(), digest_size=8).hexdigest()
     return Path(__file__).parent / "__pycache__" / f"fold-tables-{key}.npz"
 
 
+_Tables = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
 @lru_cache(maxsize=1)
-def fold_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(is_space, fold_start, fold_len, fold_chars, is_digit) lookup tables for the BMP.
-    Computing them takes half a second, so they are cached on disk when possible."""
-    names = ("is_space", "start", "length", "chars", "is_digit")
+def fold_tables() -> _Tables:
+    """(is_space, fold_start, fold_len, fold_chars, is_digit, is_dense, is_mark) lookup
+    tables for the BMP.  Computing them takes a second, so they are cached on disk when
+    possible."""
+    names = ("is_space", "start", "length", "chars", "is_digit", "is_dense", "is_mark")
     try:
         path = _tables_cache()
         with np.load(path) as z:
@@ -88,9 +153,11 @@ def fold_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.nd
     return tables
 
 
-def _build_fold_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _build_fold_tables() -> _Tables:
     is_space = np.zeros(_TABLE_SIZE, dtype=np.bool_)
     is_digit = np.zeros(_TABLE_SIZE, dtype=np.bool_)
+    dense = np.zeros(_TABLE_SIZE, dtype=np.bool_)
+    mark = np.zeros(_TABLE_SIZE, dtype=np.bool_)
     start = np.zeros(_TABLE_SIZE, dtype=np.int32)
     length = np.zeros(_TABLE_SIZE, dtype=np.int8)
     chars: list[int] = []
@@ -100,17 +167,21 @@ def _build_fold_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
         if 0xD800 <= cp <= 0xDFFF:
             continue
         is_digit[cp] = has_digit(c)
+        dense[cp] = is_dense(c)
+        mark[cp] = is_mark(c)
         f = fold_char(c)
         start[cp] = len(chars)
         length[cp] = len(f)
         chars.extend(ord(x) for x in f)
-    return is_space, start, length, np.asarray(chars, dtype=np.uint32), is_digit
+    return is_space, start, length, np.asarray(chars, dtype=np.uint32), is_digit, dense, mark
 
 
 #: flag bits of :func:`hash_tables`
 _SPACE = 1
 _DIGIT = 2
 _KEY = 4
+_DENSE = 8
+_MARK = 16
 #: the base of the polynomial key hash (odd, so multiplying by it loses nothing)
 HASH_BASE = 0x9E3779B97F4A7C15
 
@@ -118,12 +189,13 @@ HASH_BASE = 0x9E3779B97F4A7C15
 @lru_cache(maxsize=1)
 def hash_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(flags, value, multiplier) per BMP character, for the kernel.  ``flags``: space,
-    digit and "folds to something" bits.  A character's folded characters ``f`` enter the
+    digit, "folds to something", dense-script letter and combining-mark bits.  A character's folded characters ``f`` enter the
     key hash as ``h = h * multiplier + value`` with ``multiplier = B**len(f)`` and ``value``
     their own polynomial hash (see :func:`key_hash`), so folding one character into several
     costs no branch."""
-    is_space, start, length, chars, is_digit = fold_tables()
-    flags = (is_space * _SPACE | is_digit * _DIGIT | (length > 0) * _KEY).astype(np.uint8)
+    is_space, start, length, chars, is_digit, dense, mark = fold_tables()
+    flags = (is_space * _SPACE | is_digit * _DIGIT | (length > 0) * _KEY | dense * _DENSE
+             | mark * _MARK).astype(np.uint8)
     base = np.uint64(HASH_BASE)
     value = np.zeros(_TABLE_SIZE, np.uint64)
     powers = [np.uint64(1)]
@@ -167,6 +239,27 @@ class Tokens:
         return len(self.start)
 
 
+def segments(text: str, i: int, j: int) -> list[tuple[int, int]]:
+    """The segments of the chunk ``text[i:j]`` (see the module docstring)."""
+    out = []
+    s = i
+    after_dense = False  # the last character that is not a combining mark was dense
+    tail = False         # the segment started right after a dense letter and has no key yet
+    for x in range(i, j):
+        c = text[x]
+        dense, mark, key = is_dense(c), is_mark(c), bool(fold_char(c))
+        cut = x > i and (dense or (after_dense and not mark) or (tail and key))
+        if cut:
+            out.append((s, x))
+            s = x
+            tail = after_dense and not key
+        else:
+            tail = tail and not key
+        after_dense = dense or (after_dense and mark)
+    out.append((s, j))
+    return out
+
+
 def tokenize_reference(text: str) -> Tokens:
     """Pure-Python tokenizer: the specification :func:`tokenize` must match."""
     starts, ends, hashes, weights, lines, digits = [], [], [], [], [], []
@@ -182,19 +275,20 @@ def tokenize_reference(text: str) -> Tokens:
         j = i
         while j < n and not text[j].isspace():
             j += 1
-        key = "".join(fold_char(x) for x in text[i:j])
-        if key:
-            starts.append(i)
-            ends.append(j)
-            hashes.append(key_hash(key))
-            weights.append(j - i + pending)
-            lines.append(line)
-            digits.append(any(has_digit(x) for x in text[i:j]))
-            pending = 0
-        elif weights:
-            weights[-1] += j - i
-        else:
-            pending += j - i
+        for a, b in segments(text, i, j):
+            key = "".join(fold_char(x) for x in text[a:b])
+            if key:
+                starts.append(a)
+                ends.append(b)
+                hashes.append(key_hash(key))
+                weights.append(b - a + pending)
+                lines.append(line)
+                digits.append(any(has_digit(x) for x in text[a:b]))
+                pending = 0
+            elif weights:
+                weights[-1] += b - a
+            else:
+                pending += b - a
         i = j
     return Tokens(np.asarray(starts, np.int32), np.asarray(ends, np.int32),
                   np.asarray(hashes, np.uint64), np.asarray(weights, np.int32),
@@ -243,17 +337,40 @@ def _chunks(cps, lo, hi, flags, value, mult, bnd, state, seen):  # pragma: no co
     return m // 2
 
 
+@nb.njit(cache=True, nogil=True, inline="always")
+def _emit(i, j, lo, h, f, line, first, nt, pending, starts, ends, hashes, weights, lines,
+          digits):  # pragma: no cover - jit
+    """Segment ``[i, j)`` (key hash state ``h``, or-ed flags ``f``) becomes token ``nt``, or
+    adds its length to the previous token's weight (or to ``pending`` before the first).
+    Returns the new (nt, pending)."""
+    u = np.uint64
+    if f & u(_KEY):
+        starts[u(nt)] = i - lo
+        ends[u(nt)] = j - lo
+        hashes[u(nt)] = _mix(h)
+        weights[u(nt)] = j - i + pending
+        lines[u(nt)] = line
+        digits[u(nt)] = (f & u(_DIGIT)) != 0
+        return nt + 1, 0
+    if nt > first:
+        weights[u(nt - 1)] += j - i
+        return nt, pending
+    return nt, pending + j - i
+
+
 @nb.njit(cache=True, nogil=True)
 def _tokenize_docs(cps, doc_cp, flags, value, mult, starts, ends, hashes, weights, lines,
                    digits):  # pragma: no cover - jit
     """Tokenize documents ``cps[doc_cp[d]:doc_cp[d + 1]]`` into the given arrays (room for
-    ``len(cps) // 2 + 1`` tokens; allocated by the caller, as numpy's large allocations get
+    ``token_capacity(cps)`` tokens; allocated by the caller, as numpy's large allocations get
     huge pages).  Per token: start, end (local to its document), hash, weight, line, digit;
     returns the token count, ``tok_first`` (ndocs + 1) token offsets, and per line
     ("\\n"-separated, all documents in turn): its local start offset, its first two and its
     last non-space code points (0 if none), its token count; ``line_base`` (ndocs + 1) line
     offsets.  Each document goes through :func:`_chunks` (into scratch arrays that stay in
-    cache), then its chunks (a few per word, not per character) become tokens here."""
+    cache), then its chunks (a few per word, not per character) become tokens here; the
+    rare chunk with a dense-script letter is cut into segments character by character
+    (:func:`segments`)."""
     u = np.uint64
     ndocs = len(doc_cp) - 1
     line_base = np.zeros(ndocs + 1, np.int64)
@@ -297,20 +414,38 @@ def _tokenize_docs(cps, doc_cp, flags, value, mult, starts, ends, hashes, weight
                 line_c1[ln] = cps[u(i + 1)] if i + 1 < hi else 0
             line_last[ln] = cps[u(j - 1)]
             f = seen[u(2 * t + 1)]
-            if f & u(_KEY):
-                starts[u(nt)] = i - lo
-                ends[u(nt)] = j - lo
-                hashes[u(nt)] = _mix(state[u(2 * t + 1)])
-                weights[u(nt)] = j - i + pending
-                lines[u(nt)] = line
-                digits[u(nt)] = (f & u(_DIGIT)) != 0
-                line_ntok[ln] += 1
-                pending = 0
-                nt += 1
-            elif nt > first:
-                weights[u(nt - 1)] += j - i
+            before = nt
+            if (f & u(_DENSE)) == 0:
+                nt, pending = _emit(i, j, lo, state[u(2 * t + 1)], f, line, first, nt, pending,
+                                    starts, ends, hashes, weights, lines, digits)
             else:
-                pending += j - i
+                s = i
+                h = u(0)
+                acc = u(0)
+                after_dense = False
+                tail = False
+                for x in range(i, j):
+                    c = cps[u(x)]
+                    k = c if c < 0x10000 else 0
+                    fx = flags[k]
+                    dense = (fx & _DENSE) != 0
+                    mark = (fx & _MARK) != 0
+                    key = (fx & _KEY) != 0
+                    if x > s and (dense or (after_dense and not mark) or (tail and key)):
+                        nt, pending = _emit(s, x, lo, h, acc, line, first, nt, pending,
+                                            starts, ends, hashes, weights, lines, digits)
+                        s = x
+                        h = u(0)
+                        acc = u(0)
+                        tail = after_dense and not key
+                    else:
+                        tail = tail and not key
+                    h = h * mult[k] + value[k]
+                    acc |= u(fx)
+                    after_dense = dense or (after_dense and mark)
+                nt, pending = _emit(s, j, lo, h, acc, line, first, nt, pending,
+                                    starts, ends, hashes, weights, lines, digits)
+            line_ntok[ln] += nt - before
         for x in range(at, hi):  # trailing spaces
             if cps[u(x)] == 10:
                 line += 1
@@ -334,10 +469,19 @@ def codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
+def token_capacity(cps: np.ndarray) -> int:
+    """An upper bound on the tokens of ``cps``: tokens of other letters are runs separated
+    by at least one space or dense letter, so at most ``(n + 1) // 2`` of them, plus one
+    per dense letter (whose code points are all >= U+0E00, so Latin-1 text has none)."""
+    n = len(cps)
+    dense = 0 if cps.dtype == np.uint8 else int(np.count_nonzero(cps >= 0x0E00))
+    return min(n, (n + 1) // 2 + dense) + 1
+
+
 def tokenize_docs(cps: np.ndarray, doc_cp: np.ndarray) -> tuple[np.ndarray, ...]:
     """Tokenize many documents in one kernel call (see ``_tokenize_docs``): ``cps`` holds
     their code points end to end, ``doc_cp`` (ndocs + 1) where each starts."""
-    cap = len(cps) // 2 + 1
+    cap = token_capacity(cps)
     out = (np.empty(cap, np.int32), np.empty(cap, np.int32), np.empty(cap, np.uint64),
            np.empty(cap, np.int32), np.empty(cap, np.int32), np.empty(cap, np.bool_))
     nt, *rest = _tokenize_docs(cps, np.asarray(doc_cp, np.int64), *hash_tables(), *out)
