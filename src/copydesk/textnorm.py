@@ -95,11 +95,34 @@ def fold_char(c: str) -> str:
     return "".join(OCR_SKELETON.get(x, x) for x in s if x.isalnum() and ord(x) < _TABLE_SIZE)
 
 
+#: letters of an alphabet among the dense scripts (Thai, Lao, Myanmar, Khmer); the others
+#: (ideographs, kana, bopomofo, Yi) stand for a syllable or a morpheme each
+ALPHABET_RANGES = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF))
+#: how many dense letters the key of a dense token spans: its own and the next ones of the
+#: same run.  An ideograph or a kana carries about half a word, so keys are character
+#: bigrams; a Thai word has three or four letters, so Thai keys are 4-grams.  A shingle of k
+#: tokens is then a (k + n - 1)-gram, an alignment anchor of 3 tokens an (n + 2)-gram
+IDEOGRAPH_CONTEXT = 2
+ALPHABET_CONTEXT = 4
+_CONTEXT_SHIFT = 5  # the context length is kept in the top bits of the kernel's flags
+
+
+def _in_ranges(cp: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(lo <= cp <= hi for lo, hi in ranges)
+
+
 def is_dense(c: str) -> bool:
     """Is the character a letter of a script written without spaces (its key starts in
     :data:`DENSE_RANGES`)?  Such a letter is a token of its own (see the module docstring)."""
     key = fold_char(c)
-    return bool(key) and any(lo <= ord(key[0]) <= hi for lo, hi in DENSE_RANGES)
+    return bool(key) and _in_ranges(ord(key[0]), DENSE_RANGES)
+
+
+def context_len(c: str) -> int:
+    """How many dense letters the key of the token that ``c`` starts spans (0: not dense)."""
+    if not is_dense(c):
+        return 0
+    return ALPHABET_CONTEXT if _in_ranges(ord(fold_char(c)[0]), ALPHABET_RANGES) else IDEOGRAPH_CONTEXT
 
 
 def is_mark(c: str) -> bool:
@@ -120,8 +143,9 @@ def _tables_cache() -> Path:
     """Where the folding tables are cached: beside numba's cache, keyed by everything they
     are computed from (the folding code, the OCR table, the Unicode version)."""
     spec = "".join(inspect.getsource(f) for f in (fold_char, _fold_script, has_digit, is_dense,
-                                                  is_mark, _build_fold_tables))
-    key = hashlib.blake2b(f"{spec}{OCR_SKELETON}{SCRIPT_FOLD}{DENSE_RANGES}{_TABLE_SIZE}"
+                                                  context_len, is_mark, _build_fold_tables))
+    key = hashlib.blake2b(f"{spec}{OCR_SKELETON}{SCRIPT_FOLD}{DENSE_RANGES}{ALPHABET_RANGES}"
+                          f"{IDEOGRAPH_CONTEXT}{ALPHABET_CONTEXT}{_TABLE_SIZE}"
                           f"{unicodedata.unidata_version}".encode(), digest_size=8).hexdigest()
     return Path(__file__).parent / "__pycache__" / f"fold-tables-{key}.npz"
 
@@ -131,10 +155,11 @@ _Tables = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.n
 
 @lru_cache(maxsize=1)
 def fold_tables() -> _Tables:
-    """(is_space, fold_start, fold_len, fold_chars, is_digit, is_dense, is_mark) lookup
-    tables for the BMP.  Computing them takes a second, so they are cached on disk when
+    """(is_space, fold_start, fold_len, fold_chars, is_digit, context, is_mark) lookup
+    tables for the BMP (``context``: :func:`context_len`, 0 for characters that are not
+    dense).  Computing them takes a second, so they are cached on disk when
     possible."""
-    names = ("is_space", "start", "length", "chars", "is_digit", "is_dense", "is_mark")
+    names = ("is_space", "start", "length", "chars", "is_digit", "context", "is_mark")
     try:
         path = _tables_cache()
         with np.load(path) as z:
@@ -156,7 +181,7 @@ def fold_tables() -> _Tables:
 def _build_fold_tables() -> _Tables:
     is_space = np.zeros(_TABLE_SIZE, dtype=np.bool_)
     is_digit = np.zeros(_TABLE_SIZE, dtype=np.bool_)
-    dense = np.zeros(_TABLE_SIZE, dtype=np.bool_)
+    context = np.zeros(_TABLE_SIZE, dtype=np.uint8)
     mark = np.zeros(_TABLE_SIZE, dtype=np.bool_)
     start = np.zeros(_TABLE_SIZE, dtype=np.int32)
     length = np.zeros(_TABLE_SIZE, dtype=np.int8)
@@ -167,13 +192,13 @@ def _build_fold_tables() -> _Tables:
         if 0xD800 <= cp <= 0xDFFF:
             continue
         is_digit[cp] = has_digit(c)
-        dense[cp] = is_dense(c)
+        context[cp] = context_len(c)
         mark[cp] = is_mark(c)
         f = fold_char(c)
         start[cp] = len(chars)
         length[cp] = len(f)
         chars.extend(ord(x) for x in f)
-    return is_space, start, length, np.asarray(chars, dtype=np.uint32), is_digit, dense, mark
+    return is_space, start, length, np.asarray(chars, dtype=np.uint32), is_digit, context, mark
 
 
 #: flag bits of :func:`hash_tables`
@@ -189,13 +214,15 @@ HASH_BASE = 0x9E3779B97F4A7C15
 @lru_cache(maxsize=1)
 def hash_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(flags, value, multiplier) per BMP character, for the kernel.  ``flags``: space,
-    digit, "folds to something", dense-script letter and combining-mark bits.  A character's folded characters ``f`` enter the
+    digit, "folds to something", dense-script letter and combining-mark bits, and the
+    context length of a dense letter in the top three bits.  A character's folded characters ``f`` enter the
     key hash as ``h = h * multiplier + value`` with ``multiplier = B**len(f)`` and ``value``
     their own polynomial hash (see :func:`key_hash`), so folding one character into several
     costs no branch."""
-    is_space, start, length, chars, is_digit, dense, mark = fold_tables()
-    flags = (is_space * _SPACE | is_digit * _DIGIT | (length > 0) * _KEY | dense * _DENSE
-             | mark * _MARK).astype(np.uint8)
+    is_space, start, length, chars, is_digit, context, mark = fold_tables()
+    assert context.max() < 1 << (8 - _CONTEXT_SHIFT)
+    flags = (is_space * _SPACE | is_digit * _DIGIT | (length > 0) * _KEY | (context > 0) * _DENSE
+             | mark * _MARK | context.astype(np.int64) << _CONTEXT_SHIFT).astype(np.uint8)
     base = np.uint64(HASH_BASE)
     value = np.zeros(_TABLE_SIZE, np.uint64)
     powers = [np.uint64(1)]
@@ -275,8 +302,13 @@ def tokenize_reference(text: str) -> Tokens:
         j = i
         while j < n and not text[j].isspace():
             j += 1
-        for a, b in segments(text, i, j):
+        segs = segments(text, i, j)
+        for q, (a, b) in enumerate(segs):
             key = "".join(fold_char(x) for x in text[a:b])
+            for r in range(q + 1, q + context_len(text[a])):  # a dense segment's context
+                if r == len(segs) or not is_dense(text[segs[r][0]]):
+                    break
+                key += "".join(fold_char(x) for x in text[segs[r][0]:segs[r][1]])
             if key:
                 starts.append(a)
                 ends.append(b)
@@ -389,6 +421,11 @@ def _tokenize_docs(cps, doc_cp, flags, value, mult, starts, ends, hashes, weight
     line_ntok = np.zeros(nlines, np.int64)
     tok_first = np.zeros(ndocs + 1, np.int64)
     bnd = np.empty(longest + 2, np.int64)
+    seg_s = np.empty(longest + 1, np.int64)
+    seg_e = np.empty(longest + 1, np.int64)
+    seg_h = np.empty(longest + 1, np.uint64)
+    seg_m = np.empty(longest + 1, np.uint64)
+    seg_f = np.empty(longest + 1, np.uint64)
     state = np.empty(longest + 2, np.uint64)
     seen = np.empty(longest + 2, np.uint64)
     nt = 0
@@ -419,32 +456,54 @@ def _tokenize_docs(cps, doc_cp, flags, value, mult, starts, ends, hashes, weight
                 nt, pending = _emit(i, j, lo, state[u(2 * t + 1)], f, line, first, nt, pending,
                                     starts, ends, hashes, weights, lines, digits)
             else:
+                # cut the chunk into segments (scratch arrays), then emit them: a dense
+                # segment's hash goes on over the dense segments after it (its context)
+                ns = 0
                 s = i
                 h = u(0)
+                m = u(1)
                 acc = u(0)
                 after_dense = False
                 tail = False
-                for x in range(i, j):
-                    c = cps[u(x)]
-                    k = c if c < 0x10000 else 0
-                    fx = flags[k]
+                for x in range(i, j + 1):
+                    fx = 0
+                    k = 0
+                    if x < j:
+                        c = cps[u(x)]
+                        k = c if c < 0x10000 else 0
+                        fx = flags[k]
                     dense = (fx & _DENSE) != 0
                     mark = (fx & _MARK) != 0
                     key = (fx & _KEY) != 0
-                    if x > s and (dense or (after_dense and not mark) or (tail and key)):
-                        nt, pending = _emit(s, x, lo, h, acc, line, first, nt, pending,
-                                            starts, ends, hashes, weights, lines, digits)
+                    if x == j or (x > s and (dense or (after_dense and not mark) or (tail and key))):
+                        seg_s[u(ns)] = s
+                        seg_e[u(ns)] = x
+                        seg_h[u(ns)] = h
+                        seg_m[u(ns)] = m
+                        seg_f[u(ns)] = acc
+                        ns += 1
                         s = x
                         h = u(0)
+                        m = u(1)
                         acc = u(0)
                         tail = after_dense and not key
                     else:
                         tail = tail and not key
                     h = h * mult[k] + value[k]
+                    m = m * mult[k]
                     acc |= u(fx)
                     after_dense = dense or (after_dense and mark)
-                nt, pending = _emit(s, j, lo, h, acc, line, first, nt, pending,
-                                    starts, ends, hashes, weights, lines, digits)
+                for q in range(ns):
+                    f = seg_f[u(q)]
+                    h = seg_h[u(q)]
+                    if f & u(_DENSE):
+                        ctx = flags[cps[u(seg_s[u(q)])]] >> _CONTEXT_SHIFT
+                        for r in range(q + 1, min(q + ctx, ns)):
+                            if (seg_f[u(r)] & u(_DENSE)) == 0:
+                                break
+                            h = h * seg_m[u(r)] + seg_h[u(r)]
+                    nt, pending = _emit(seg_s[u(q)], seg_e[u(q)], lo, h, f, line, first, nt,
+                                        pending, starts, ends, hashes, weights, lines, digits)
             line_ntok[ln] += nt - before
         for x in range(at, hi):  # trailing spaces
             if cps[u(x)] == 10:
