@@ -8,12 +8,15 @@ story word for word; each unrelated story shares only the outlet's style and the
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
 import copydesk
 from copydesk.records import Pair
+from copydesk.textnorm import TOKENIZER_NAME, TOKENIZER_VERSION
 from multilingual import ARTICLES, STORIES, Story
 
 LANGS = [s.lang for s in STORIES]
@@ -122,3 +125,11 @@ def test_dense_gaps_are_bridged_in_characters() -> None:
     pair = copydesk.compare(a, story.reprint())
     dropped = _spans(a.text, [story.paras[3]])[0]
     assert _covered(a.text, dropped, [(p.a_start, p.a_end) for p in pair.passages]) < 0.05
+
+
+def test_run_json_names_the_tokenizer(tmp_path: Path) -> None:
+    copydesk.scan(ARTICLES[:6], out=tmp_path)
+    run = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    assert run["tokenizer"]["name"] == TOKENIZER_NAME
+    assert run["tokenizer"]["version"] == TOKENIZER_VERSION
+    assert run["tokenizer"]["ideograph_context"] == 2

@@ -15,6 +15,7 @@ from .prepare import prepare
 from .read import RejectLog, read_batches
 from .records import Article, Pair
 from .relate import is_reuse, origin, relation
+from .textnorm import tokenizer_info
 from .write import write_results
 
 
@@ -53,7 +54,7 @@ def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | 
 def manifest(result: ScanResult, sources: list[str], log: RejectLog) -> dict[str, Any]:
     """The ``run.json`` record of a scan: what ran, on what, with which parameters."""
     return {"tool": "copydesk", "version": __version__, "inputs": sources,
-            "config": result.config.to_dict(),
+            "tokenizer": tokenizer_info(), "config": result.config.to_dict(),
             "counts": {**result.summary(), "rejected_by_reason": log.by_reason()},
             "stats": result.stats,
             "timings_s": {k: round(v, 3) for k, v in result.timings.items()}}

@@ -86,6 +86,13 @@ def _fold_script(x: str) -> str:
     return SCRIPT_FOLD.get(x, x)
 
 
+def tokenizer_info() -> dict[str, str | int]:
+    """The tokenizer's name, version and parameters, as ``run.json`` records them."""
+    return {"name": TOKENIZER_NAME, "version": TOKENIZER_VERSION,
+            "unicode": unicodedata.unidata_version, "ideograph_context": IDEOGRAPH_CONTEXT,
+            "alphabet_context": ALPHABET_CONTEXT}
+
+
 def fold_char(c: str) -> str:
     """The folded key characters of one character (the specification)."""
     if ord(c) >= _TABLE_SIZE:
