@@ -39,6 +39,7 @@ import inspect
 import os
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -112,6 +113,7 @@ ALPHABET_RANGES = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF))
 IDEOGRAPH_CONTEXT = 2
 ALPHABET_CONTEXT = 4
 _CONTEXT_SHIFT = 5  # the context length is kept in the top bits of the kernel's flags
+_DENSE_FROM = min(lo for lo, _ in DENSE_RANGES)  # no dense letter comes before this
 
 
 def _in_ranges(cp: int, ranges: tuple[tuple[int, int], ...]) -> bool:
@@ -398,126 +400,244 @@ def _emit(i, j, lo, h, f, line, first, nt, pending, starts, ends, hashes, weight
 
 
 @nb.njit(cache=True, nogil=True)
-def _tokenize_docs(cps, doc_cp, flags, value, mult, starts, ends, hashes, weights, lines,
-                   digits):  # pragma: no cover - jit
-    """Tokenize documents ``cps[doc_cp[d]:doc_cp[d + 1]]`` into the given arrays (room for
-    ``token_capacity(cps)`` tokens; allocated by the caller, as numpy's large allocations get
-    huge pages).  Per token: start, end (local to its document), hash, weight, line, digit;
-    returns the token count, ``tok_first`` (ndocs + 1) token offsets, and per line
-    ("\\n"-separated, all documents in turn): its local start offset, its first two and its
-    last non-space code points (0 if none), its token count; ``line_base`` (ndocs + 1) line
-    offsets.  Each document goes through :func:`_chunks` (into scratch arrays that stay in
-    cache), then its chunks (a few per word, not per character) become tokens here; the
-    rare chunk with a dense-script letter is cut into segments character by character
-    (:func:`segments`)."""
+def _dense_chunk(cps, i, j, lo, flags, value, mult, line, first, nt, pending, starts, ends,
+                 hashes, weights, lines, digits, seg_s, seg_e, seg_h, seg_m,
+                 seg_f):  # pragma: no cover - jit
+    """Tokens of the chunk ``cps[i:j]`` that holds a dense letter (:func:`segments`; kept
+    out of :func:`_tokenize_docs`, whose loop over ordinary chunks stays as small as it
+    was).  ``seg_*``: scratch of at least ``j - i + 1``.  Returns the new (nt, pending)."""
     u = np.uint64
-    ndocs = len(doc_cp) - 1
-    line_base = np.zeros(ndocs + 1, np.int64)
-    longest = 0
-    for d in range(ndocs):
-        nl = 1
-        for i in range(doc_cp[d], doc_cp[d + 1]):
-            nl += cps[u(i)] == 10
-        line_base[d + 1] = line_base[d] + nl
-        longest = max(longest, doc_cp[d + 1] - doc_cp[d])
-    nlines = line_base[ndocs]
-    line_start = np.zeros(nlines, np.int32)
-    line_c0 = np.zeros(nlines, np.uint32)
-    line_c1 = np.zeros(nlines, np.uint32)
-    line_last = np.zeros(nlines, np.uint32)
-    line_ntok = np.zeros(nlines, np.int64)
-    tok_first = np.zeros(ndocs + 1, np.int64)
-    bnd = np.empty(longest + 2, np.int64)
-    seg_s = np.empty(longest + 1, np.int64)
-    seg_e = np.empty(longest + 1, np.int64)
-    seg_h = np.empty(longest + 1, np.uint64)
-    seg_m = np.empty(longest + 1, np.uint64)
-    seg_f = np.empty(longest + 1, np.uint64)
-    state = np.empty(longest + 2, np.uint64)
-    seen = np.empty(longest + 2, np.uint64)
-    nt = 0
-    for d in range(ndocs):
-        lo = doc_cp[d]
-        hi = doc_cp[d + 1]
-        lb = line_base[d]
-        first = nt
-        pending = 0
-        line = 0
-        at = lo  # characters before this have been looked at
-        for t in range(_chunks(cps, lo, hi, flags, value, mult, bnd, state, seen)):
-            i = bnd[u(2 * t)]
-            j = bnd[u(2 * t + 1)]
-            for x in range(at, i):  # the spaces before the chunk: count the lines
-                if cps[u(x)] == 10:
-                    line += 1
-                    line_start[u(lb + line)] = x + 1 - lo
-            at = j
-            ln = u(lb + line)
-            if line_c0[ln] == 0:
-                line_c0[ln] = cps[u(i)]
-                line_c1[ln] = cps[u(i + 1)] if i + 1 < hi else 0
-            line_last[ln] = cps[u(j - 1)]
-            f = seen[u(2 * t + 1)]
-            before = nt
-            if (f & u(_DENSE)) == 0:
-                nt, pending = _emit(i, j, lo, state[u(2 * t + 1)], f, line, first, nt, pending,
-                                    starts, ends, hashes, weights, lines, digits)
-            else:
-                # cut the chunk into segments (scratch arrays), then emit them: a dense
-                # segment's hash goes on over the dense segments after it (its context)
-                ns = 0
-                s = i
-                h = u(0)
-                m = u(1)
-                acc = u(0)
-                after_dense = False
-                tail = False
-                for x in range(i, j + 1):
-                    fx = 0
-                    k = 0
-                    if x < j:
-                        c = cps[u(x)]
-                        k = c if c < 0x10000 else 0
-                        fx = flags[k]
-                    dense = (fx & _DENSE) != 0
-                    mark = (fx & _MARK) != 0
-                    key = (fx & _KEY) != 0
-                    if x == j or (x > s and (dense or (after_dense and not mark) or (tail and key))):
-                        seg_s[u(ns)] = s
-                        seg_e[u(ns)] = x
-                        seg_h[u(ns)] = h
-                        seg_m[u(ns)] = m
-                        seg_f[u(ns)] = acc
-                        ns += 1
-                        s = x
-                        h = u(0)
-                        m = u(1)
-                        acc = u(0)
-                        tail = after_dense and not key
-                    else:
-                        tail = tail and not key
-                    h = h * mult[k] + value[k]
-                    m = m * mult[k]
-                    acc |= u(fx)
-                    after_dense = dense or (after_dense and mark)
-                for q in range(ns):
-                    f = seg_f[u(q)]
-                    h = seg_h[u(q)]
-                    if f & u(_DENSE):
-                        ctx = flags[cps[u(seg_s[u(q)])]] >> _CONTEXT_SHIFT
-                        for r in range(q + 1, min(q + ctx, ns)):
-                            if (seg_f[u(r)] & u(_DENSE)) == 0:
-                                break
-                            h = h * seg_m[u(r)] + seg_h[u(r)]
-                    nt, pending = _emit(seg_s[u(q)], seg_e[u(q)], lo, h, f, line, first, nt,
-                                        pending, starts, ends, hashes, weights, lines, digits)
-            line_ntok[ln] += nt - before
-        for x in range(at, hi):  # trailing spaces
+    # cut the chunk into segments (scratch arrays), then emit them: a dense
+    # segment's hash goes on over the dense segments after it (its context)
+    ns = 0
+    s = i
+    h = u(0)
+    m = u(1)
+    acc = u(0)
+    after_dense = False
+    tail = False
+    for x in range(i, j + 1):
+        fx = 0
+        k = 0
+        if x < j:
+            c = cps[u(x)]
+            k = c if c < 0x10000 else 0
+            fx = flags[k]
+        dense = (fx & _DENSE) != 0
+        mark = (fx & _MARK) != 0
+        key = (fx & _KEY) != 0
+        if x == j or (x > s and (dense or (after_dense and not mark) or (tail and key))):
+            seg_s[u(ns)] = s
+            seg_e[u(ns)] = x
+            seg_h[u(ns)] = h
+            seg_m[u(ns)] = m
+            seg_f[u(ns)] = acc
+            ns += 1
+            s = x
+            h = u(0)
+            m = u(1)
+            acc = u(0)
+            tail = after_dense and not key
+        else:
+            tail = tail and not key
+        h = h * mult[k] + value[k]
+        m = m * mult[k]
+        acc |= u(fx)
+        after_dense = dense or (after_dense and mark)
+    for q in range(ns):
+        f = seg_f[u(q)]
+        h = seg_h[u(q)]
+        if f & u(_DENSE):
+            ctx = flags[cps[u(seg_s[u(q)])]] >> _CONTEXT_SHIFT
+            for r in range(q + 1, min(q + ctx, ns)):
+                if (seg_f[u(r)] & u(_DENSE)) == 0:
+                    break
+                h = h * seg_m[u(r)] + seg_h[u(r)]
+        nt, pending = _emit(seg_s[u(q)], seg_e[u(q)], lo, h, f, line, first, nt,
+                            pending, starts, ends, hashes, weights, lines, digits)
+    return nt, pending
+
+
+@nb.njit(cache=True, nogil=True)
+def _dense_doc(cps, lo, hi, lb, nch, bnd, state, seen, flags, value, mult, nt, starts, ends,
+               hashes, weights, lines, digits, line_start, line_c0, line_c1, line_last,
+               line_ntok, seg_s, seg_e, seg_h, seg_m, seg_f):  # pragma: no cover - jit
+    """The loop of :func:`_tokenize_docs` over the chunks of one document, for a document
+    with a dense letter: chunks that hold one are cut by :func:`_dense_chunk`.  (A copy of
+    that loop rather than a branch inside it: see :func:`_make_tokenize_docs`.)  Returns the
+    new token count."""
+    u = np.uint64
+    first = nt
+    pending = 0
+    line = 0
+    at = lo  # characters before this have been looked at
+    for t in range(nch):
+        i = bnd[u(2 * t)]
+        j = bnd[u(2 * t + 1)]
+        for x in range(at, i):  # the spaces before the chunk: count the lines
             if cps[u(x)] == 10:
                 line += 1
                 line_start[u(lb + line)] = x + 1 - lo
-        tok_first[d + 1] = nt
-    return nt, tok_first, line_start, line_c0, line_c1, line_last, line_base, line_ntok
+        at = j
+        ln = u(lb + line)
+        if line_c0[ln] == 0:
+            line_c0[ln] = cps[u(i)]
+            line_c1[ln] = cps[u(i + 1)] if i + 1 < hi else 0
+        line_last[ln] = cps[u(j - 1)]
+        f = seen[u(2 * t + 1)]
+        if (f & u(_DENSE | _KEY)) == u(_KEY):
+            starts[u(nt)] = i - lo
+            ends[u(nt)] = j - lo
+            hashes[u(nt)] = _mix(state[u(2 * t + 1)])
+            weights[u(nt)] = j - i + pending
+            lines[u(nt)] = line
+            digits[u(nt)] = (f & u(_DIGIT)) != 0
+            line_ntok[ln] += 1
+            pending = 0
+            nt += 1
+        elif (f & u(_DENSE)) == 0:
+            if nt > first:
+                weights[u(nt - 1)] += j - i
+            else:
+                pending += j - i
+        else:
+            before = nt
+            nt, pending = _dense_chunk(cps, i, j, lo, flags, value, mult, line, first, nt,
+                                       pending, starts, ends, hashes, weights, lines, digits,
+                                       seg_s, seg_e, seg_h, seg_m, seg_f)
+            line_ntok[ln] += nt - before
+    for x in range(at, hi):  # trailing spaces
+        if cps[u(x)] == 10:
+            line += 1
+            line_start[u(lb + line)] = x + 1 - lo
+    return nt
+
+
+@nb.njit(cache=True, nogil=True)
+def _no_dense_doc(cps, lo, hi, lb, nch, bnd, state, seen, flags, value, mult, nt, starts, ends,
+                  hashes, weights, lines, digits, line_start, line_c0, line_c1, line_last,
+                  line_ntok, seg_s, seg_e, seg_h, seg_m, seg_f):  # pragma: no cover - jit
+    """Stands in for :func:`_dense_doc` in the kernel without the dense path: gives up."""
+    return -1
+
+
+def _make_tokenize_docs(dense_doc: Callable[..., int]) -> Callable[..., tuple]:
+    """:func:`_tokenize_docs` with ``dense_doc`` for documents with a dense letter.  It is
+    compiled twice: with :func:`_dense_doc`, and with :func:`_no_dense_doc` (then it returns a
+    token count of -1 at the first such document, and is run first).  Any call to the dense
+    path in the kernel, even one never taken, made tokenizing other text 12 % slower: LLVM
+    inlines it, and compiles the loop over ordinary chunks worse."""
+
+    @nb.njit(cache=True, nogil=True)
+    def _tokenize_docs(cps, doc_cp, flags, value, mult, starts, ends, hashes, weights, lines,
+                       digits):  # pragma: no cover - jit
+        """Tokenize documents ``cps[doc_cp[d]:doc_cp[d + 1]]`` into the given arrays (room for
+        ``token_capacity(cps)`` tokens; allocated by the caller, as numpy's large allocations get
+        huge pages).  Per token: start, end (local to its document), hash, weight, line, digit;
+        returns the token count, ``tok_first`` (ndocs + 1) token offsets, and per line
+        ("\\n"-separated, all documents in turn): its local start offset, its first two and its
+        last non-space code points (0 if none), its token count; ``line_base`` (ndocs + 1) line
+        offsets.  Each document goes through :func:`_chunks` (into scratch arrays that stay in
+        cache), then its chunks (a few per word, not per character) become tokens here; the
+        rare chunk with a dense-script letter is cut into segments character by character
+        (:func:`segments`)."""
+        u = np.uint64
+        ndocs = len(doc_cp) - 1
+        line_base = np.zeros(ndocs + 1, np.int64)
+        longest = 0
+        top = np.zeros(ndocs, np.uint32)  # the largest code point of each document
+        for d in range(ndocs):
+            nl = 1
+            mx = 0
+            for i in range(doc_cp[d], doc_cp[d + 1]):
+                nl += cps[u(i)] == 10
+                mx = max(mx, cps[u(i)])
+            top[d] = mx
+            line_base[d + 1] = line_base[d] + nl
+            longest = max(longest, doc_cp[d + 1] - doc_cp[d])
+        nlines = line_base[ndocs]
+        line_start = np.zeros(nlines, np.int32)
+        line_c0 = np.zeros(nlines, np.uint32)
+        line_c1 = np.zeros(nlines, np.uint32)
+        line_last = np.zeros(nlines, np.uint32)
+        line_ntok = np.zeros(nlines, np.int64)
+        tok_first = np.zeros(ndocs + 1, np.int64)
+        bnd = np.empty(longest + 2, np.int64)
+        seg_s = np.empty(0, np.int64)  # scratch of the dense path, allocated when first needed
+        seg_e = np.empty(0, np.int64)
+        seg_h = np.empty(0, np.uint64)
+        seg_m = np.empty(0, np.uint64)
+        seg_f = np.empty(0, np.uint64)
+        state = np.empty(longest + 2, np.uint64)
+        seen = np.empty(longest + 2, np.uint64)
+        nt = 0
+        for d in range(ndocs):
+            lo = doc_cp[d]
+            hi = doc_cp[d + 1]
+            lb = line_base[d]
+            nch = _chunks(cps, lo, hi, flags, value, mult, bnd, state, seen)
+            any_dense = u(0)
+            if top[d] >= _DENSE_FROM:  # else no dense letter can be there
+                for t in range(nch):
+                    any_dense |= seen[u(2 * t + 1)]
+            if any_dense & u(_DENSE):
+                if len(seg_s) < longest + 1:
+                    seg_s = np.empty(longest + 1, np.int64)
+                    seg_e = np.empty(longest + 1, np.int64)
+                    seg_h = np.empty(longest + 1, np.uint64)
+                    seg_m = np.empty(longest + 1, np.uint64)
+                    seg_f = np.empty(longest + 1, np.uint64)
+                nt = dense_doc(cps, lo, hi, lb, nch, bnd, state, seen, flags, value, mult, nt,
+                               starts, ends, hashes, weights, lines, digits, line_start, line_c0,
+                               line_c1, line_last, line_ntok, seg_s, seg_e, seg_h, seg_m, seg_f)
+                if nt < 0:
+                    return nt, tok_first, line_start, line_c0, line_c1, line_last, line_base, line_ntok
+                tok_first[d + 1] = nt
+                continue
+            first = nt
+            pending = 0
+            line = 0
+            at = lo  # characters before this have been looked at
+            for t in range(nch):
+                i = bnd[u(2 * t)]
+                j = bnd[u(2 * t + 1)]
+                for x in range(at, i):  # the spaces before the chunk: count the lines
+                    if cps[u(x)] == 10:
+                        line += 1
+                        line_start[u(lb + line)] = x + 1 - lo
+                at = j
+                ln = u(lb + line)
+                if line_c0[ln] == 0:
+                    line_c0[ln] = cps[u(i)]
+                    line_c1[ln] = cps[u(i + 1)] if i + 1 < hi else 0
+                line_last[ln] = cps[u(j - 1)]
+                f = seen[u(2 * t + 1)]
+                if f & u(_KEY):
+                    starts[u(nt)] = i - lo
+                    ends[u(nt)] = j - lo
+                    hashes[u(nt)] = _mix(state[u(2 * t + 1)])
+                    weights[u(nt)] = j - i + pending
+                    lines[u(nt)] = line
+                    digits[u(nt)] = (f & u(_DIGIT)) != 0
+                    line_ntok[ln] += 1
+                    pending = 0
+                    nt += 1
+                elif nt > first:
+                    weights[u(nt - 1)] += j - i
+                else:
+                    pending += j - i
+            for x in range(at, hi):  # trailing spaces
+                if cps[u(x)] == 10:
+                    line += 1
+                    line_start[u(lb + line)] = x + 1 - lo
+            tok_first[d + 1] = nt
+        return nt, tok_first, line_start, line_c0, line_c1, line_last, line_base, line_ntok
+
+    return _tokenize_docs
+
+
+_tokenize_docs = _make_tokenize_docs(_dense_doc)
+_tokenize_docs_plain = _make_tokenize_docs(_no_dense_doc)
 
 
 def codepoints(text: str) -> np.ndarray:
@@ -540,7 +660,7 @@ def token_capacity(cps: np.ndarray) -> int:
     by at least one space or dense letter, so at most ``(n + 1) // 2`` of them, plus one
     per dense letter (whose code points are all >= U+0E00, so Latin-1 text has none)."""
     n = len(cps)
-    dense = 0 if cps.dtype == np.uint8 else int(np.count_nonzero(cps >= 0x0E00))
+    dense = 0 if cps.dtype == np.uint8 else int(np.count_nonzero(cps >= _DENSE_FROM))
     return min(n, (n + 1) // 2 + dense) + 1
 
 
@@ -550,7 +670,10 @@ def tokenize_docs(cps: np.ndarray, doc_cp: np.ndarray) -> tuple[np.ndarray, ...]
     cap = token_capacity(cps)
     out = (np.empty(cap, np.int32), np.empty(cap, np.int32), np.empty(cap, np.uint64),
            np.empty(cap, np.int32), np.empty(cap, np.int32), np.empty(cap, np.bool_))
-    nt, *rest = _tokenize_docs(cps, np.asarray(doc_cp, np.int64), *hash_tables(), *out)
+    doc_cp = np.asarray(doc_cp, np.int64)
+    nt, *rest = _tokenize_docs_plain(cps, doc_cp, *hash_tables(), *out)
+    if nt < 0:  # a document with a dense letter: again with the dense path
+        nt, *rest = _tokenize_docs(cps, doc_cp, *hash_tables(), *out)
     return (*(x[:nt] for x in out), *rest)
 
 
