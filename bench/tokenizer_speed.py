@@ -9,7 +9,8 @@ figure is the median of ``--repeat`` runs over the whole corpus.
 (Not named tokenize.py: that would shadow the standard library module of that name.)
 
 Corpora: ``english`` — the first ``--docs`` BBC articles of the benchmark data (or the demo
-corpus when the data is absent); ``mixed`` — the same with every third article replaced by
+corpus when the data is absent); ``english’`` — the same with curly apostrophes (so stored
+as two-byte code points, as most real news text is); ``mixed`` — the same with every third article replaced by
 one of the test stories in Chinese, Japanese, Thai, Arabic, Russian, Greek, German or Turkish.
 
     .venv/bin/python bench/tokenizer_speed.py [--docs 3000] [--repeat 7] [--old REV]
@@ -106,7 +107,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         old = load_old(rev, Path(tmp))
         eng = english(args.docs)
-        corpora = {"english": eng, "mixed": mixed(eng)}
+        # curly apostrophes: the same English as two-byte code points (uint16 arrays)
+        curly = [t.replace("'", "\u2019") for t in eng]
+        corpora = {"english": eng, "english’": curly, "mixed": mixed(eng)}
         print(f"tokenize_docs, {args.docs} articles in batches of {args.batch}, median of "
               f"{args.repeat} (old = {rev[:10]})")
         print(f"{'corpus':8} {'chars':>10} {'old ms':>8} {'new ms':>8} {'new/old':>8} "

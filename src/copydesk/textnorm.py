@@ -656,12 +656,13 @@ def codepoints(text: str) -> np.ndarray:
 
 
 def token_capacity(cps: np.ndarray) -> int:
-    """An upper bound on the tokens of ``cps``: tokens of other letters are runs separated
-    by at least one space or dense letter, so at most ``(n + 1) // 2`` of them, plus one
-    per dense letter (whose code points are all >= U+0E00, so Latin-1 text has none)."""
+    """An upper bound on the tokens of ``cps``: Latin-1 text (uint8) has no dense letters, so
+    its tokens are runs separated by spaces, at most ``(n + 1) // 2``; other text may have
+    a token per character.  (Counting the dense letters would cost a pass over the text;
+    the arrays are allocated but not touched beyond the tokens written, so the larger bound
+    costs address space, not memory.)"""
     n = len(cps)
-    dense = 0 if cps.dtype == np.uint8 else int(np.count_nonzero(cps >= _DENSE_FROM))
-    return min(n, (n + 1) // 2 + dense) + 1
+    return ((n + 1) // 2 if cps.dtype == np.uint8 else n) + 1
 
 
 def tokenize_docs(cps: np.ndarray, doc_cp: np.ndarray) -> tuple[np.ndarray, ...]:
