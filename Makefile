@@ -19,6 +19,8 @@ demo: $(STAMP)
 	$(BIN)/copydesk scan src/copydesk/demo/demo.jsonl --out results/demo
 	@echo
 	@echo "Explain one pair:  $(BIN)/copydesk compare --corpus src/copydesk/demo/demo.jsonl ID_A ID_B"
+	@echo "Score it:          $(BIN)/copydesk eval --gold src/copydesk/demo results/demo"
+	@echo "(copydesk is in $(BIN)/; to have it on your PATH: pipx install .  or  pip install .)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -27,6 +29,25 @@ test: lint
 	$(BIN)/python -m pytest
 
 PEERS := bench/.venv-peers
+# the benchmark kit beside the repository (a plain clone does not have it)
+BBC   ?= $(or $(COPYDESK_BBC),../shared/data/bbc/articles.jsonl)
+# where `make bench` appends its table; `make bench RECORD=bench/RESULTS.md` records a round
+RECORD ?= bench/out/RESULTS.md
+BENCH_DOCS ?= 10000
+# `make profile` scans the corpus `make bench` made (generating it if needed)
+DOCS ?= $(BENCH_DOCS)
+
+# fail at once, before installing anything, when the benchmark data is missing
+ifneq ($(filter bench,$(MAKECMDGOALS)),)
+ifeq ($(wildcard $(BBC)),)
+$(error make bench needs the benchmark kit's $(BBC) (the ../shared folder beside the repository; or set BBC=FILE))
+endif
+endif
+ifneq ($(filter profile,$(MAKECMDGOALS)),)
+ifeq ($(wildcard bench/data/$(DOCS)/corpus.jsonl)$(wildcard $(BBC)),)
+$(error make profile needs bench/data/$(DOCS)/corpus.jsonl or the benchmark kit's $(BBC) to make it)
+endif
+endif
 
 $(PEERS)/.installed: bench/requirements-peers.txt
 	$(PYTHON) -m venv $(PEERS)
@@ -35,13 +56,13 @@ $(PEERS)/.installed: bench/requirements-peers.txt
 
 # speed benchmark against the MinHash dedup tools (minutes; not part of the tests)
 bench: $(STAMP) $(PEERS)/.installed
-	$(BIN)/python bench/scale.py --docs 10000 --record bench/RESULTS.md
+	@mkdir -p $(dir $(RECORD))
+	COPYDESK_BBC=$(BBC) $(BIN)/python bench/scale.py --docs $(BENCH_DOCS) --record $(RECORD)
 
-# where a scan's time goes (py-spy over all processes); DOCS picks the generated corpus
-DOCS ?= 100000
+# where a scan's time goes (py-spy over all processes)
 profile: $(STAMP)
 	$(BIN)/python -m pip install --quiet py-spy
-	$(BIN)/python bench/profile.py bench/data/$(DOCS)/corpus.jsonl
+	COPYDESK_BBC=$(BBC) $(BIN)/python bench/profile.py --docs $(DOCS)
 
 clean:
 	rm -rf $(VENV) results build src/*.egg-info .pytest_cache .ruff_cache

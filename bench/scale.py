@@ -12,7 +12,10 @@ Peers run in their own venv (``bench/.venv-peers``, see ``bench/requirements-pee
 project's venv stays clean.  A peer that cannot run is reported as "not available: <reason>".
 
     .venv/bin/python bench/scale.py --docs 10000 [--docs 100000] [--systems copydesk,datasketch,textdedup]
-        [--repeat N] [--work bench/data] [--record bench/RESULTS.md]
+        [--repeat N] [--work bench/data] [--record bench/out/RESULTS.md]
+
+``make bench`` appends to the untracked ``bench/out/RESULTS.md``; a round worth keeping is
+recorded in the tracked ``bench/RESULTS.md`` by choice: ``make bench RECORD=bench/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -321,6 +324,12 @@ def ensure_corpus(docs: int, work: Path) -> tuple[Path, Path]:
     if corpus.exists() and (gold / "gold_pairs.jsonl").exists():
         print(f"[{docs}] reusing {corpus}", file=sys.stderr)
         return corpus, gold
+    for needed in (SOURCE, TOOLS / "make_scale_corpus.py"):
+        if not needed.is_file():
+            sys.exit(
+                f"cannot generate the {docs:,}-article corpus: {needed} not found (the benchmark "
+                "kit in ../shared beside the repository; or set COPYDESK_BBC / COPYDESK_TOOLS)"
+            )
     folder.mkdir(parents=True, exist_ok=True)
     cmd = [
         sys.executable, str(TOOLS / "make_scale_corpus.py"), "--source", str(SOURCE), "--docs", str(docs),

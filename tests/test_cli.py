@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import random
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import copydesk
+import copydesk.write
 from copydesk.cli import main
 from copydesk.config import FingerprintConfig
 from copydesk.records import RELATIONS
@@ -143,7 +148,7 @@ def test_bad_records_are_rejected_not_fatal(tmp_path: Path,
     assert reasons[0].startswith("malformed JSON")
     assert reasons[1] == "missing text" and rejects[1]["id"] == "notext"
     assert reasons[2] == "empty text" and rejects[2]["id"] == "empty"
-    assert reasons[3] == "duplicate id" and rejects[3]["id"] == "web"
+    assert reasons[3] == f"duplicate id: first seen at {path}:1" and rejects[3]["id"] == "web"
     assert reasons[4].startswith("not valid UTF-8")
     for r in rejects:
         assert r["where"].startswith(str(path))
@@ -272,3 +277,259 @@ def test_version_via_python_m() -> None:
                           text=True, timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"copydesk {copydesk.__version__}"
+
+
+def test_a_run_that_reads_no_article_says_so_and_fails(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(100))
+    (folder / "empty.jsonl").write_bytes(b"")
+    out = tmp_path / "out"
+    assert _scan(folder, out) == 2
+    err = capsys.readouterr().err
+    assert "no article could be read (2 rejected" in err and err.count("\n") == 1
+    rejects = _read_jsonl(out / "rejects.jsonl")
+    assert [(Path(r["where"]).name, r["reason"].partition(" (")[0]) for r in rejects] == [
+        ("empty.jsonl", "empty file"), ("photo.jpg", "skipped: unknown file type")]
+
+
+def test_format_and_field_options(tmp_path: Path) -> None:
+    path = tmp_path / "export.data"
+    rename = {"id": "doc_id", "text": "body", "date": "published"}
+    path.write_text("".join(json.dumps({rename.get(k, k): v for k, v in r.items()}) + "\n"
+                            for r in _records()), encoding="utf-8")
+    out = tmp_path / "out"
+    assert _scan(path, out) == 2  # the name says nothing: --format is needed
+    assert _scan(path, out, "--format", "jsonl", "--id-field", "doc_id", "--text-field", "body",
+                 "--date-field", "published") == 0
+    want = tmp_path / "want"
+    assert _scan(_write_jsonl(tmp_path / "c.jsonl", _records()), want) == 0
+    assert (out / "pairs.jsonl").read_text() == (want / "pairs.jsonl").read_text() != ""
+    assert _scan(path, out, "--format", "jsonl", "--id-field", "body", "--text-field", "body") == 2
+
+
+# -- output handling: checked before the scan, written whole, cleaned up on failure ----------
+def _no_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any scan fail loudly: the checks under test must come before it."""
+    def scanned(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the scan started")
+
+    monkeypatch.setattr("copydesk.api.scan_batches", scanned)
+
+
+def _hidden(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def test_rerun_replaces_the_whole_results_set(corpus: Path, tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    out = tmp_path / "out"
+    assert _scan(corpus, out, "--parquet") == 0
+    assert (out / "pairs.parquet").exists()
+    assert _scan(corpus, out) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["boilerplate.jsonl", "families.jsonl", "pairs.jsonl",
+                                                    "rejects.jsonl", "run.json"]
+    assert _hidden(tmp_path) == []
+
+
+def test_parquet_without_pyarrow_fails_before_scanning(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow -> ImportError
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    _no_scan(monkeypatch)
+    assert _scan(corpus, tmp_path / "out", "--parquet") == 2
+    err = capsys.readouterr().err
+    _one_line_error(err)
+    assert "pip install 'copydesk[parquet]'" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_unwritable_out_or_tmp_fails_before_scanning(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    _no_scan(monkeypatch)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    assert _scan(corpus, blocker / "out") == 2  # a folder cannot be made inside a file
+    _one_line_error(capsys.readouterr().err)
+    for tmp in (blocker, tmp_path / "missing"):
+        assert _scan(corpus, tmp_path / "out", "--tmp", str(tmp)) == 2
+        err = capsys.readouterr().err
+        _one_line_error(err)
+        assert "--tmp" in err
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.docx").write_text("not results")
+    assert _scan(corpus, mine) == 2  # never replace a folder a scan did not write
+    _one_line_error(capsys.readouterr().err)
+    assert (mine / "thesis.docx").exists()
+    assert not (tmp_path / "out").exists() and _hidden(tmp_path) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into read-only folders")
+def test_read_only_out_parent(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    _no_scan(monkeypatch)
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        assert _scan(corpus, ro / "out") == 2
+        assert _scan(corpus, tmp_path / "out", "--tmp", str(ro)) == 2
+    finally:
+        ro.chmod(0o755)
+    _one_line_error(capsys.readouterr().err.splitlines()[0])
+
+
+def test_full_disk_while_writing_results(corpus: Path, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert _scan(corpus, out) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    capsys.readouterr()
+    real = copydesk.write.write_jsonl
+    calls = []
+
+    def full_disk(path: Path, rows: Any) -> int:
+        calls.append(path)
+        if len(calls) == 2:  # the first file is written, the second fails part way
+            path.write_bytes(b'{"a": "half')
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real(path, rows)
+
+    monkeypatch.setattr("copydesk.write.write_jsonl", full_disk)
+    assert _scan(corpus, out, "--k", "4") == 1
+    err = capsys.readouterr().err
+    _one_line_error(err)
+    assert "no space left on device" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the earlier run, intact
+    assert _hidden(tmp_path) == []
+    fresh = tmp_path / "fresh"
+    calls.clear()
+    assert _scan(corpus, fresh) == 1
+    assert not fresh.exists() and _hidden(tmp_path) == []  # nothing that looks like results
+
+
+def test_full_disk_while_spilling(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    spill = tmp_path / "spill"
+    spill.mkdir()
+
+    def full_disk(job: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(spill / "x"))
+
+    monkeypatch.setattr("copydesk.pipeline._prepare_job", full_disk)
+    assert _scan(corpus, tmp_path / "out", "--tmp", str(spill)) == 1
+    err = capsys.readouterr().err
+    _one_line_error(err)
+    assert "no space left on device" in err and "--tmp" in err
+    assert list(spill.iterdir()) == []  # spills removed
+    assert not (tmp_path / "out").exists() and _hidden(tmp_path) == []
+
+
+def test_sigterm_cleans_up_like_ctrl_c(tmp_path: Path) -> None:
+    """SIGTERM (timeout, schedulers, containers) mid-scan: exit 143, one line, spills and
+    the half-made results folder removed."""
+    spill, parent = tmp_path / "spill", tmp_path / "results"
+    spill.mkdir()
+    out = parent / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "copydesk", "scan", "-", "--out", str(out), "--tmp", str(spill),
+         "--workers", "2", "--quiet"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdin is not None
+    try:
+        # a few articles, stdin left open: the scan waits for more, its spill folder made
+        proc.stdin.write("".join(json.dumps(r) + "\n" for r in _records()).encode())
+        proc.stdin.flush()
+        deadline = time.monotonic() + 60
+        while not any(p.name.startswith("copydesk-") for p in spill.iterdir()):
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the scan never started"
+            time.sleep(0.05)
+        assert any(parent.iterdir())  # the staging folder exists meanwhile
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdin.close()
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    assert code == 143, err
+    assert "Traceback" not in err
+    assert err.strip().splitlines() == ["copydesk scan: terminated (SIGTERM)"]
+    assert list(spill.iterdir()) == []
+    assert list(parent.iterdir()) == []
+
+
+def test_scan_help_shows_the_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["scan", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert f"words per fingerprint shingle (default: {FingerprintConfig().k})" in text
+    assert "default: %" not in text
+    assert "or folders of them (read recursively)" in text
+
+
+def test_summary_rate_leaves_out_the_kernel_compile() -> None:
+    from copydesk.cli import _summary
+
+    result = copydesk.ScanResult([], [], stats={"articles": 1000},
+                                 timings={"warm_up": 30.0, "total": 32.0})
+    text = _summary(result, Path("out"))
+    first = text.splitlines()[0]
+    assert "in 2.0 s (500 articles/s)" in first
+    assert "30 s compiling" in text and "first run only" in text
+    quick = copydesk.ScanResult([], [], stats={"articles": 1000},
+                                timings={"warm_up": 0.3, "total": 2.3})
+    assert "compiling" not in _summary(quick, Path("out"))
+
+
+# -- dedup ----------------------------------------------------------------------------------
+def test_dedup_command(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "d" / "deduped.jsonl"
+    assert main(["dedup", str(corpus), "--out", str(out), "--workers", "1", "-q"]) == 0
+    stdout = capsys.readouterr().out
+    assert "kept 3, dropped 2" in stdout
+    mapping = {r["id"]: r for r in _read_jsonl(Path(str(out) + ".map.jsonl"))}
+    assert set(mapping) == {r["id"] for r in _records()}
+    assert mapping["print"]["kept"] == "web" and mapping["print"]["relation"] == "contained"
+    assert {r["id"] for r in _read_jsonl(out)} == {"web", mapping["copy"]["kept"], "lonely"}
+    assert main(["dedup", str(corpus), "--out", str(out), "--keep", "longest", "--workers", "1",
+                 "--drop", "duplicate", "-q"]) == 0
+    assert "kept 4, dropped 1 (--keep longest)" in capsys.readouterr().out
+    assert _hidden(out.parent) == []
+
+
+@pytest.mark.parametrize("extra", [["--out", "x.csv"], ["--out", "x.jsonl", "--drop", "same"],
+                                   ["--out", "x.jsonl", "--keep", "newest"]])
+def test_dedup_usage_errors(extra: list[str], corpus: Path, tmp_path: Path,
+                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _no_scan(monkeypatch)
+    try:
+        code = main(["dedup", str(corpus), "-q", *extra])
+    except SystemExit as e:  # argparse's own usage error (--keep choices)
+        code = e.code  # type: ignore[assignment]
+    assert code == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.jsonl"]
+
+
+# -- the demo, as its README says -----------------------------------------------------------
+def test_eval_of_the_demo_needs_no_corpus_option(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    demo = Path(copydesk.__file__).parent / "demo"
+    out = tmp_path / "demo"
+    assert _scan(demo / "demo.jsonl", out) == 0
+    capsys.readouterr()
+    assert main(["eval", "--gold", str(demo), str(out)]) == 0
+    assert "pair_f1=" in capsys.readouterr().out
+    (out / "run.json").unlink()
+    assert main(["eval", "--gold", str(demo), str(out)]) == 2
+    err = capsys.readouterr().err
+    _one_line_error(err)
+    assert "--corpus" in err

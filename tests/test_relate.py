@@ -136,7 +136,28 @@ def test_is_reuse_needs_min_reuse_chars() -> None:
     pa, pb = prepare(Article("a", _story(0))), prepare(Article("b", _story(0)))
     al = align(pa, pb)
     assert is_reuse(al, _story(0), _story(0), RelateConfig())
-    assert not is_reuse(al, _story(0), _story(0), RelateConfig(min_reuse_chars=len(STORY[0]) + 1))
+    long_floor = len(STORY[0]) + 1
+    assert not is_reuse(al, _story(0), _story(0), RelateConfig(min_reuse_chars=long_floor,
+                                                                short_min_chars=long_floor))
+
+
+def test_short_article_carried_whole_is_reuse() -> None:
+    """The floors scale with the shorter article: a one-sentence item carried whole inside a
+    longer story is reuse, though its only passage is below ``min_reuse_chars``."""
+    brief = "Shares in Everwell Foods rose 4% after the group said sales were strong."
+    host = STORY[1] + "\n\n" + brief + "\n\n" + STORY[2]
+    assert len(brief) < RelateConfig().min_reuse_chars
+    pair = _pair(Article("a", brief), Article("b", host))
+    assert pair is not None and pair.relation == "contained"
+    # the same sentence inside two long unrelated stories is not
+    assert _pair(Article("a", STORY[0] + "\n\n" + brief), Article("b", host)) is None
+
+
+def test_quotation_with_attribution_is_not_reuse() -> None:
+    quote = '"We expect the economy to recover strongly in the second half of the year and beyond,"'
+    a = Article("a", STORY[0] + "\n\n" + quote + " the economist said.\n\n" + STORY[2])
+    b = Article("b", STORY[1] + "\n\n" + quote + " the minister said.\n\n" + STORY[3])
+    assert _pair(a, b) is None
 
 
 def test_relate_requires_ordered_ids() -> None:

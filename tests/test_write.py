@@ -17,3 +17,40 @@ def test_rows_round_trip_and_text_stays_readable(tmp_path: Path) -> None:
     text = data.decode("utf-8")  # strict: valid UTF-8
     assert "caf\u00e9" in text  # no ASCII escaping of ordinary text
     assert [json.loads(line) for line in text.splitlines()] == rows
+
+
+def test_corpus_format_by_name(tmp_path: Path) -> None:
+    import pytest
+
+    from copydesk.errors import ConfigError
+    from copydesk.write import corpus_format
+
+    assert corpus_format(Path("a.JSONL")) == "jsonl"
+    assert corpus_format(Path("a.ndjson.gz")) == "jsonl.gz"
+    assert corpus_format(Path("a.parquet")) == "parquet"
+    with pytest.raises(ConfigError, match=".parquet"):
+        corpus_format(Path("a.csv"))
+
+
+def test_parquet_articles_keep_metadata_types(tmp_path: Path) -> None:
+    import pytest
+
+    pq = pytest.importorskip("pyarrow.parquet")
+    from copydesk.records import Article
+    from copydesk.write import ArticleWriter, kind_of
+
+    arts = [Article("a", "text a", date="2024-01-01", extra={"n": 1, "mixed": "x", "f": 1}),
+            Article("b", "text b", extra={"n": 2, "mixed": [1, 2], "f": 0.5})]
+    kinds: dict[str, set[str]] = {}
+    for a in arts:
+        for k, v in a.extra.items():
+            kinds.setdefault(k, set()).add(kind_of(v))
+    with ArticleWriter(tmp_path / "x", "parquet", kinds, batch=1) as w:  # one schema, 2 groups
+        for a in arts:
+            w.write(a)
+    rows = pq.read_table(tmp_path / "x").to_pylist()
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert rows[0]["date"] == "2024-01-01" and rows[1]["date"] is None
+    assert [r["n"] for r in rows] == [1, 2]
+    assert [r["f"] for r in rows] == [1.0, 0.5]
+    assert [r["mixed"] for r in rows] == ["x", "[1, 2]"]  # mixed kinds: JSON text

@@ -3,6 +3,7 @@
     >>> import copydesk
     >>> result = copydesk.scan(["corpus.jsonl"], out="results/")      # doctest: +SKIP
     >>> copydesk.compare(article_a, article_b).relation                  # doctest: +SKIP
+    >>> copydesk.dedup(["corpus.jsonl"], out="deduped.jsonl")             # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -19,13 +20,20 @@ from .config import (  # noqa: E402
     RelateConfig,
     ScanConfig,
 )
-from .errors import ConfigError, CopydeskError, InputError, MissingDependency  # noqa: E402
+from .dedup import DedupResult, dedup  # noqa: E402
+from .errors import (  # noqa: E402
+    ConfigError,
+    CopydeskError,
+    InputError,
+    MissingDependency,
+    OutputError,
+)
 from .pipeline import ScanResult  # noqa: E402
 from .records import Article, Family, Pair, Passage, Reject  # noqa: E402
 
 __all__ = [
-    "AlignConfig", "Article", "CandidateConfig", "ConfigError", "CopydeskError", "Family",
-    "FamilyConfig", "FingerprintConfig", "InputError", "MissingDependency", "Pair", "Passage",
-    "PrepareConfig", "Reject", "RelateConfig", "ScanConfig", "ScanResult", "__version__",
-    "compare", "scan",
+    "AlignConfig", "Article", "CandidateConfig", "ConfigError", "CopydeskError", "DedupResult",
+    "Family", "FamilyConfig", "FingerprintConfig", "InputError", "MissingDependency",
+    "OutputError", "Pair", "Passage", "PrepareConfig", "Reject", "RelateConfig", "ScanConfig",
+    "ScanResult", "__version__", "compare", "dedup", "scan",
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -9,53 +12,116 @@ from typing import Any
 
 from . import __version__
 from .align import align
+from .atomic import (
+    PROBE_PREFIX,
+    check_results_dir,
+    check_writable_dir,
+    output_error,
+    staged_dir,
+    staging_prefix,
+    sweep,
+)
 from .config import ScanConfig
-from .pipeline import Progress, ScanResult, scan_articles, scan_batches
+from .pipeline import Progress, ScanResult, scan_articles, scan_batches, spill_prefix
 from .prepare import prepare
-from .read import RejectLog, read_batches
+from .read import FieldMap, RejectLog, read_batches
 from .records import Article, Pair
-from .relate import is_reuse, origin, relation
+from .relate import judge
 from .textnorm import tokenizer_info
-from .write import write_results
+from .write import require_pyarrow, write_results
 
 
 def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | None = None,
          config: ScanConfig | None = None, progress: Progress | None = None,
-         parquet: bool = False, workdir: str | Path | None = None) -> ScanResult:
+         parquet: bool = False, workdir: str | Path | None = None,
+         fields: FieldMap | None = None, format: str | None = None) -> ScanResult:
     """Find all reuse in a collection.
 
-    ``inputs`` is either paths (JSON Lines, CSV, Parquet, ``.txt`` files or folders of them)
-    or :class:`Article` records.  With ``out`` the results are written there
-    (``pairs.jsonl``, ``families.jsonl``, ``rejects.jsonl``, ``run.json``).  Articles are
-    streamed; temporary spills go to ``workdir`` (default: the system temp folder)."""
+    ``inputs`` is either paths (JSON Lines, CSV, Parquet, ``.txt`` files, saved web pages,
+    WARC crawls, or folders of them) or :class:`Article` records.  ``fields`` reads differently
+    named input fields (:class:`copydesk.read.FieldMap`); ``format`` reads every input path as
+    that format (see :data:`copydesk.read.FORMATS`).  With ``out`` the results are written there
+    (``pairs.jsonl``, ``families.jsonl``, ``rejects.jsonl``, ``run.json``), all at once: they
+    are written into a hidden folder beside ``out`` that replaces it when complete, so
+    ``out`` never holds half a run or a mix of two.  Articles are streamed; temporary spills
+    go to ``workdir`` (default: the system temp folder).
+
+    Everything that can be checked before the scan is: the inputs, ``out`` (writable; new,
+    empty or an earlier results folder), ``workdir`` (writable) and pyarrow for ``parquet``
+    (:class:`ConfigError`, :class:`MissingDependency`).  A write that fails part way (a full
+    disk) raises :class:`OutputError` and leaves ``out`` as it was."""
+    try:
+        return _scan(inputs, out, config, progress=progress, parquet=parquet, workdir=workdir,
+                     fields=fields, format=format)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM through the CLI: the process is ending,
+        # so remove whatever of its own a signal left between creating it and its clean-up
+        tmp = Path(workdir) if workdir is not None else Path(tempfile.gettempdir())
+        sweep(tmp, spill_prefix())
+        sweep(tmp, PROBE_PREFIX + f"{os.getpid()}-")
+        if out is not None:
+            sweep(Path(out).parent, staging_prefix(Path(out)))
+        raise
+
+
+def _scan(inputs: Sequence[str | Path] | Iterable[Article], out: str | Path | None,
+          config: ScanConfig | None, *, progress: Progress | None, parquet: bool,
+          workdir: str | Path | None, fields: FieldMap | None = None,
+          format: str | None = None) -> ScanResult:
     cfg = config or ScanConfig()
     log = RejectLog()
     t0 = time.perf_counter()
+    out_dir = None if out is None else Path(out)
+    if out_dir is not None:
+        check_results_dir(out_dir)
+        if parquet:
+            require_pyarrow()
+    if workdir is not None:
+        check_writable_dir(Path(workdir), "temporary folder (--tmp)")
     items = list(inputs) if not isinstance(inputs, (str, Path)) else [inputs]
-    if items and all(isinstance(x, Article) for x in items):
-        result = scan_articles(items, cfg, progress=progress, workdir=workdir)  # type: ignore[arg-type]
-        sources: list[str] = ["<articles>"]
-    else:
-        jobs = read_batches([Path(x) if str(x) != "-" else "-" for x in items], rejects=log,  # type: ignore[arg-type]
-                            size=cfg.batch_size)
-        sources = [str(x) for x in items]
-        result = scan_batches(jobs, cfg, progress=progress, workdir=workdir)
-    for r in result.rejects:
-        log.add(r)
-    result.rejects = list(log)
-    result.timings["total"] = time.perf_counter() - t0
-    if out is not None:
-        write_results(Path(out), pairs=result.pairs, families=result.families,
-                      rejects=result.rejects, manifest=manifest(result, sources, log),
-                      parquet=parquet)
+    articles = bool(items) and all(isinstance(x, Article) for x in items)
+    sources = ["<articles>"] if articles else [str(x) for x in items]
+    jobs = None if articles else read_batches(  # checks every input now
+        [Path(x) if str(x) != "-" else "-" for x in items], rejects=log,  # type: ignore[arg-type]
+        size=cfg.batch_size, fields=fields, format=format)
+    return _scan_into(out_dir, jobs, items, cfg, log, sources, t0, progress=progress,
+                      parquet=parquet, workdir=workdir)
+
+
+def _scan_into(out_dir: Path | None, jobs: Iterable[Any] | None, items: list[Any],
+               cfg: ScanConfig, log: RejectLog, sources: list[str], t0: float, *,
+               progress: Progress | None, parquet: bool,
+               workdir: str | Path | None) -> ScanResult:
+    with staged_dir(out_dir) if out_dir is not None else contextlib.nullcontext() as stage:
+        try:
+            if jobs is None:
+                result = scan_articles(items, cfg, progress=progress, workdir=workdir)  # type: ignore[arg-type]
+            else:
+                result = scan_batches(jobs, cfg, progress=progress, workdir=workdir)
+        except OSError as e:
+            raise output_error(e, "scanning") from None
+        for r in result.rejects:
+            log.add(r)
+        result.rejects = list(log)
+        result.stats["skipped_records"] = log.skipped  # not articles by nature (a crawl's requests)
+        result.timings["total"] = time.perf_counter() - t0
+        if stage is not None:
+            try:
+                write_results(stage, pairs=result.pairs, families=result.families,
+                              rejects=result.rejects, manifest=manifest(result, sources, log),
+                              parquet=parquet, boilerplate=result.boilerplate)
+            except OSError as e:
+                raise output_error(e, f"writing the results to {out_dir}") from None
     return result
 
 
 def manifest(result: ScanResult, sources: list[str], log: RejectLog) -> dict[str, Any]:
     """The ``run.json`` record of a scan: what ran, on what, with which parameters."""
+    resolved = [x if x in ("-", "<articles>") else str(Path(x).resolve()) for x in sources]
     return {"tool": "copydesk", "version": __version__, "inputs": sources,
-            "tokenizer": tokenizer_info(), "config": result.config.to_dict(),
-            "counts": {**result.summary(), "rejected_by_reason": log.by_reason()},
+            "inputs_resolved": resolved, "tokenizer": tokenizer_info(),
+            "config": result.config.to_dict(),
+            "counts": {**result.summary(), "rejected_by_reason": log.by_reason(),
+                       "skipped": log.skipped, "skipped_by_reason": log.skipped_by_reason()},
             "stats": result.stats,
             "timings_s": {k: round(v, 3) for k, v in result.timings.items()}}
 
@@ -70,8 +136,8 @@ def compare(a: Article, b: Article, config: ScanConfig | None = None) -> Pair:
         a, b = b, a
     pa, pb = prepare(a, cfg.prepare), prepare(b, cfg.prepare)
     al = align(pa, pb, cfg.align)
-    if not is_reuse(al, a.text, b.text, cfg.relate):
-        return Pair(a.id, b.id, "unrelated", None, al.coverage_a, al.coverage_b, al.passages)
-    rel = relation(pa, pb, al, cfg.relate)
-    org, why = origin(pa, pb, rel, al)
-    return Pair(a.id, b.id, rel, org, al.coverage_a, al.coverage_b, al.passages, why)
+    pair = judge(pa, pb, al, a.text, b.text, cfg.relate)
+    if isinstance(pair, Pair):
+        return pair
+    return Pair(a.id, b.id, "unrelated", None, al.coverage_a, al.coverage_b, al.passages,
+                "template instances" if pair == "template" else None)

@@ -7,21 +7,27 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from . import __version__
 from .config import (
     AlignConfig,
     CandidateConfig,
     FingerprintConfig,
+    FurnitureConfig,
     PrepareConfig,
     RelateConfig,
     ScanConfig,
 )
-from .errors import ConfigError, CopydeskError, InputError
+from .dedup import KEEP_RULES
+from .errors import ConfigError, CopydeskError, InputError, MissingDependency
 from .pipeline import ScanResult
 from .records import RELATIONS, Article
 
@@ -37,29 +43,30 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("scan", help="find all reuse in a collection of articles",
                        description="Find all reuse in a collection and write pairs.jsonl, "
                                    "families.jsonl, rejects.jsonl and run.json to --out.")
-    s.add_argument("inputs", nargs="+", metavar="ARTICLES",
-                   help="JSON Lines (.jsonl, .jsonl.gz, - for stdin), .csv, .parquet, .txt files "
-                        "or folders of .txt files")
-    s.add_argument("--out", "-o", required=True, metavar="DIR", help="folder for the results")
-    s.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)")
+    _add_inputs(s)
+    s.add_argument("--out", "-o", required=True, metavar="DIR",
+                   help="folder for the results (new, empty, or an earlier results folder, "
+                        "which is replaced as a whole)")
     s.add_argument("--parquet", action="store_true", help="also write pairs.parquet (needs pyarrow)")
-    s.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
-    s.add_argument("--tmp", metavar="DIR", help="folder for temporary spill files (default: system temp)")
-    g = s.add_argument_group("tuning (defaults are sensible; values are recorded in run.json)")
-    g.add_argument("--k", type=int, default=FingerprintConfig.k, help="words per fingerprint shingle")
-    g.add_argument("--window", type=int, default=FingerprintConfig.window, help="winnowing window")
-    g.add_argument("--min-shared", type=int, default=CandidateConfig.min_shared,
-                   help="shared fingerprints that make a candidate pair")
-    g.add_argument("--bucket-cap", type=int, default=CandidateConfig.bucket_cap,
-                   help="fingerprints shared by more articles link through a representative")
-    g.add_argument("--max-gap", type=int, default=AlignConfig.max_gap_chars,
-                   help="characters of edits a passage may bridge")
-    g.add_argument("--min-passage", type=int, default=AlignConfig.min_passage_chars,
-                   help="shortest passage kept, in characters")
-    g.add_argument("--min-reuse", type=int, default=RelateConfig.min_reuse_chars,
-                   help="a pair needs a passage this long (characters) to count as reuse")
-    g.add_argument("--boiler-min-docs", type=int, default=PrepareConfig.boiler_min_docs,
-                   help="a short line in this many articles is boilerplate")
+    _add_scan_options(s)
+
+    d = sub.add_parser("dedup", help="write the corpus with one article per reuse family",
+                       description="Scan, then write the corpus with one article per reuse "
+                                   "family to FILE (JSON Lines, or Parquet for .parquet) and "
+                                   "FILE.map.jsonl: every article, the one kept in its place, "
+                                   "family, relation and why.")
+    _add_inputs(d, stdin=False)
+    d.add_argument("--out", "-o", required=True, metavar="FILE",
+                   help="the deduplicated corpus: .jsonl, .jsonl.gz, .ndjson or .parquet")
+    d.add_argument("--keep", choices=KEEP_RULES, default="origin",
+                   help="which article of a family to keep: its origin (published first, "
+                        "else the source of the others), the longest, or the earliest "
+                        "(default: %(default)s)")
+    d.add_argument("--drop", default=",".join(RELATIONS), metavar="RELATIONS",
+                   help="drop a member only if its relation to the kept article is one of "
+                        "these, e.g. duplicate,near_duplicate,contained to keep partial reuse "
+                        "(default: %(default)s: one article per family)")
+    _add_scan_options(d)
 
     c = sub.add_parser("compare", help="explain one pair side by side",
                        description="Explain one pair: relation, origin, coverage and the shared "
@@ -76,14 +83,72 @@ def _parser() -> argparse.ArgumentParser:
                                    "folder (corpus.jsonl, gold_pairs.jsonl, gold_families.jsonl).")
     e.add_argument("--gold", required=True, metavar="DIR")
     e.add_argument("results", metavar="RESULTS")
-    e.add_argument("--corpus", metavar="FILE", help="corpus to use instead of DIR/corpus.jsonl")
+    e.add_argument("--corpus", metavar="FILE",
+                   help="the corpus RESULTS were scanned from (default: DIR/corpus.jsonl, "
+                        "else the .jsonl input recorded in RESULTS/run.json)")
     e.add_argument("--json", action="store_true", help="print one JSON object")
     return p
 
 
+def _input_options(s: argparse.ArgumentParser) -> None:
+    from .read import FORMATS
+
+    r = s.add_argument_group("input")
+    r.add_argument("--format", choices=FORMATS,
+                   help="read every input as this format (default: from each file's name)")
+    for name in ("id", "text", "title", "date", "source"):
+        r.add_argument(f"--{name}-field", metavar="NAME", default=name,
+                       help=f"field holding the article's {name} in JSON Lines, CSV or Parquet "
+                            f"(default: {name})")
+
+
+def _fields(args: argparse.Namespace) -> Any:
+    from .read import FieldMap
+
+    return FieldMap(id=args.id_field, text=args.text_field, title=args.title_field,
+                    date=args.date_field, source=args.source_field)
+def _add_inputs(p: argparse.ArgumentParser, *, stdin: bool = True) -> None:
+    p.add_argument("inputs", nargs="+", metavar="ARTICLES",
+                   help="JSON Lines (.jsonl, .jsonl.gz, .jsonl.zst" + (", - for stdin" if stdin else "")
+                        + "), .csv, .parquet, .txt, saved web pages (.html), WARC crawls (.warc, "
+                        ".warc.gz), or folders of them (read recursively)")
+
+
+def _add_scan_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                   help="processes (default: all cores, here %(default)s)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+    _input_options(p)
+    p.add_argument("--tmp", metavar="DIR",
+                   help="folder for temporary spill files (default: the system temp folder)")
+    g = p.add_argument_group("tuning (defaults are sensible; values are recorded in run.json)")
+    g.add_argument("--k", type=int, default=FingerprintConfig.k,
+                   help="words per fingerprint shingle (default: %(default)s)")
+    g.add_argument("--window", type=int, default=FingerprintConfig.window,
+                   help="winnowing window (default: %(default)s)")
+    g.add_argument("--min-shared", type=int, default=CandidateConfig.min_shared,
+                   help="shared fingerprints that make a candidate pair (default: %(default)s)")
+    g.add_argument("--bucket-cap", type=int, default=CandidateConfig.bucket_cap,
+                   help="fingerprints shared by more articles link through a representative "
+                        "(default: %(default)s)")
+    g.add_argument("--max-gap", type=int, default=AlignConfig.max_gap_chars,
+                   help="characters of edits a passage may bridge (default: %(default)s)")
+    g.add_argument("--min-passage", type=int, default=AlignConfig.min_passage_chars,
+                   help="shortest passage kept, in characters (default: %(default)s)")
+    g.add_argument("--min-reuse", type=int, default=RelateConfig.min_reuse_chars,
+                   help="a pair needs a passage this long (characters) to count as reuse "
+                        "(default: %(default)s)")
+    g.add_argument("--boiler-min-docs", type=int, default=FurnitureConfig.min_docs,
+                   help="a line in this many articles that otherwise share nothing is furniture "
+                        "(default: %(default)s)")
+    g.add_argument("--boiler-site-min-docs", type=int, default=FurnitureConfig.site_min_docs,
+                   help="... or in this many articles of one site (default: %(default)s)")
+
+
 def _scan_config(args: argparse.Namespace) -> ScanConfig:
     return ScanConfig(
-        prepare=PrepareConfig(boiler_min_docs=args.boiler_min_docs),
+        prepare=PrepareConfig(furniture=FurnitureConfig(min_docs=args.boiler_min_docs,
+                                                        site_min_docs=args.boiler_site_min_docs)),
         fingerprint=FingerprintConfig(k=args.k, window=args.window),
         candidates=CandidateConfig(min_shared=args.min_shared, bucket_cap=args.bucket_cap),
         align=AlignConfig(max_gap_chars=args.max_gap, min_passage_chars=args.min_passage),
@@ -116,19 +181,36 @@ class _Bars:
             sys.stderr.flush()
 
 
+def kernels_cached() -> bool:
+    """Whether numba has compiled copydesk's kernels before (its on-disk cache: beside the
+    modules, or in a user-wide folder when that is read-only).  Only decides whether to
+    warn that the first scan compiles; a wrong guess costs one line."""
+    here = Path(__file__).parent / "__pycache__"
+    if any(here.glob("align_kernel.*.nbi")):
+        return True
+    places = [os.environ.get("NUMBA_CACHE_DIR", ""), str(Path.home() / ".cache" / "numba")]
+    return any(p and Path(p).is_dir() and any(Path(p).rglob("align_kernel.*.nbi")) for p in places)
+
+
 def _summary(result: ScanResult, out: Path) -> str:
     s = result.summary()
-    secs = result.timings.get("total", 0.0)
+    warm = result.timings.get("warm_up", 0.0)  # loading (first run: compiling) the kernels
+    secs = max(result.timings.get("total", 0.0) - warm, 0.0)
     rate = s["articles"] / secs if secs else 0.0
     noun = "article" if s["articles"] == 1 else "articles"
-    lines = [f"copydesk scan: {s['articles']:,} {noun} in {secs:.1f} s ({rate:,.0f} articles/s)",
-             "", f"  {'relation':<16}{'pairs':>10}"]
+    lines = [f"copydesk scan: {s['articles']:,} {noun} in {secs:.1f} s ({rate:,.0f} articles/s)"]
+    if warm >= 2.0:
+        lines.append(f"  (+ {warm:.0f} s compiling the kernels: first run only, cached for the "
+                     "next runs, not counted above)")
+    lines += ["", f"  {'relation':<16}{'pairs':>10}"]
     for rel in RELATIONS:
         lines.append(f"  {rel:<16}{s['pairs_by_relation'].get(rel, 0):>10,}")
     lines += [f"  {'all pairs':<16}{s['pairs']:>10,}",
               f"  {'families':<16}{s['families']:>10,}",
               f"  {'rejected inputs':<16}{s['rejected']:>10,}"
               + (f"   (reasons in {out / 'rejects.jsonl'})" if s["rejected"] else ""),
+              *([f"  {'skipped records':<16}{skipped:>10,}   (not articles: see run.json)"]
+                if (skipped := result.stats.get("skipped_records", 0)) else []),
               "", f"results in {out}/ (pairs.jsonl, families.jsonl, rejects.jsonl, run.json)"]
     return "\n".join(lines)
 
@@ -141,17 +223,45 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
     cfg = _scan_config(args)
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise ConfigError(f"--out {out} is a file; give a folder for the results")
-    if args.tmp and not Path(args.tmp).is_dir():
-        raise ConfigError(f"--tmp {args.tmp} is not a folder")
     bars = _Bars(enabled=not args.quiet and sys.stderr.isatty())
+    if not args.quiet and not kernels_cached():
+        print("(first run: compiling copydesk's kernels, about half a minute, once)",
+              file=sys.stderr)
     try:
         result = scan(args.inputs, out=out, config=cfg, progress=bars, parquet=args.parquet,
-                      workdir=args.tmp)
+                      workdir=args.tmp, fields=_fields(args), format=args.format)
     finally:
         bars.close()
     print(_summary(result, out))
+    if not result.summary()["articles"]:
+        why = f"{len(result.rejects):,} rejected, reasons in {out / 'rejects.jsonl'}" \
+            if result.rejects else "the inputs hold no records"
+        raise InputError(f"no article could be read ({why})")
+    return 0
+
+
+def _cmd_dedup(args: argparse.Namespace) -> int:
+    from .dedup import dedup
+    from .pipeline import keep_freed_heap
+
+    keep_freed_heap()
+    cfg = _scan_config(args)
+    bars = _Bars(enabled=not args.quiet and sys.stderr.isatty())
+    if not args.quiet and not kernels_cached():
+        print("(first run: compiling copydesk's kernels, about half a minute, once)",
+              file=sys.stderr)
+    try:
+        res = dedup(args.inputs, out=args.out, keep=args.keep, config=cfg, progress=bars,
+                    workdir=args.tmp, drop=[r.strip() for r in args.drop.split(",") if r.strip()])
+    finally:
+        bars.close()
+    s = res.scan.summary()
+    print(f"copydesk dedup: {len(res.entries):,} articles, {s['families']:,} families: "
+          f"kept {res.kept:,}, dropped {res.dropped:,} (--keep {args.keep})")
+    if s["rejected"]:
+        print(f"  {s['rejected']:,} input records rejected (not articles; not written)")
+    print(f"written: {res.files['corpus']} (the kept articles) and {res.files['map']} "
+          "(every article, the one kept in its place, and why)")
     return 0
 
 
@@ -208,24 +318,55 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (sent by ``timeout``, schedulers and container runtimes), raised in the main
+    process so that it unwinds exactly like Ctrl-C: worker pool stopped, temporary folders
+    and spills removed, no half-written results."""
+
+
+def _on_sigterm(parent: int) -> Callable[[int, FrameType | None], None]:
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if os.getpid() != parent:  # a forked worker inherited this: just die as by default
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second TERM must not cut the clean-up
+        raise Terminated
+    return handler
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the exit status (0 ok, 1 failure, 2 bad usage or input)."""
+    """Entry point; returns the exit status (0 ok, 1 failure, 2 bad usage or input,
+    130 interrupted, 143 terminated)."""
     args = _parser().parse_args(argv)
-    cmd = {"scan": _cmd_scan, "compare": _cmd_compare, "eval": _cmd_eval}[args.command]
+    cmd = {"scan": _cmd_scan, "compare": _cmd_compare, "eval": _cmd_eval,
+           "dedup": _cmd_dedup}[args.command]
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm(os.getpid())) if main_thread else None
     try:
         return cmd(args)
-    except (ConfigError, InputError) as e:
+    except (ConfigError, InputError, MissingDependency) as e:
         print(f"copydesk {args.command}: error: {e}", file=sys.stderr)
         return 2
     except CopydeskError as e:
         print(f"copydesk {args.command}: error: {e}", file=sys.stderr)
         return 1
+    except Terminated:
+        print(f"copydesk {args.command}: terminated (SIGTERM)", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("copydesk: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         sys.stderr.close()
         return 0
+    except OSError as e:  # the environment, not a bug: one line, no traceback
+        where = f" ({e.filename})" if e.filename else ""
+        print(f"copydesk {args.command}: error: {e.strerror or e}{where}", file=sys.stderr)
+        return 1
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def run() -> None:  # pragma: no cover - ends the process

@@ -16,6 +16,31 @@ def _check(cond: bool, msg: str) -> None:
 
 
 @dataclass(frozen=True, kw_only=True)
+class FurnitureConfig:
+    """Corpus furniture (see :mod:`copydesk.furniture`): lines that recur across articles
+    which otherwise share nothing."""
+
+    #: a line is judged when this many articles carry it ...
+    min_docs: int = 6
+    #: ... or this many of one site (``source``, else the URL's host)
+    site_min_docs: int = 3
+    #: it is furniture when, for the median carrier, at least this share of the rest of its
+    #: text is found in no other carrier
+    own_share: float = 0.5
+    #: and it is masked in each carrier whose own share is at least this
+    carrier_share: float = 0.3
+    #: lines carried by more articles are judged on this many of them
+    sample: int = 64
+    rounds: int = 3
+
+    def __post_init__(self) -> None:
+        _check(self.min_docs >= 2 and self.site_min_docs >= 2,
+               "furniture min_docs and site_min_docs must be >= 2 (a line in one article is never shared furniture)")
+        _check(0 < self.own_share <= 1 and 0 < self.carrier_share <= 1, "furniture shares must be in (0, 1]")
+        _check(self.sample >= 3 and self.rounds >= 1, "furniture sample must be >= 3 and rounds >= 1")
+
+
+@dataclass(frozen=True, kw_only=True)
 class PrepareConfig:
     """Tokenizing and boilerplate masking."""
 
@@ -25,6 +50,7 @@ class PrepareConfig:
     boiler_min_docs: int = 8
     #: mask lines matching common web-furniture patterns ("Published: ...", "Comments", ...)
     boiler_patterns: bool = True
+    furniture: FurnitureConfig = field(default_factory=FurnitureConfig)
 
     def __post_init__(self) -> None:
         _check(self.boiler_line_max_tokens >= 0, "boiler_line_max_tokens must be >= 0")
@@ -93,6 +119,10 @@ class RelateConfig:
     contained: float = 0.70       #: one coverage at least this: contained
     min_reuse_chars: int = 80     #: a pair needs a passage at least this long to be related
     min_total_chars: int = 120    #: ... and this many shared characters in all (~20 words)
+    #: ... unless one side is carried almost whole (at least this coverage) by a passage of
+    #: at least ``short_min_chars``: the floors scale with a short article
+    short_whole: float = 0.8
+    short_min_chars: int = 40
     duplicate_similarity: float = 1.0  #: token-sequence similarity for a duplicate (1 = identical)
 
     def __post_init__(self) -> None:

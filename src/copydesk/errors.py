@@ -3,7 +3,9 @@
     CopydeskError            base of everything copydesk raises on purpose
     ├── ConfigError          an impossible or invalid option (CLI exit status 2)
     ├── InputError           an input file that cannot be read at all (missing, unknown format)
-    └── MissingDependency    an optional extra is not installed (message names the extra)
+    ├── MissingDependency    an optional extra is not installed (message names the extra)
+    └── OutputError          results or temporary files cannot be written (disk full, ...);
+                             nothing half-written is left under the final name (CLI exit 1)
 
 Bad *records* inside a readable input are never exceptions: readers turn them into
 :class:`copydesk.records.Reject` entries and the run goes on.
@@ -31,3 +33,8 @@ class MissingDependency(CopydeskError, ImportError):
         super().__init__(f"{package} is needed for this; install it with: pip install 'copydesk[{extra}]'")
         self.package = package
         self.extra = extra
+
+
+class OutputError(CopydeskError):
+    """Writing failed part way (a full disk, a lost mount); the message says what to do.
+    Whatever was being written has been removed: no result that looks complete is left."""

@@ -548,16 +548,49 @@ def _existing(path: Path, what: str) -> Path:
     return path
 
 
+def recorded_corpus(pred_dir: Path) -> Path | None:
+    """The corpus a results folder was scanned from, when its ``run.json`` names exactly one
+    JSON Lines input that still exists (absolute path first, then as given)."""
+    try:
+        run = json.loads((pred_dir / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(run, dict):
+        return None
+    for key in ("inputs_resolved", "inputs"):
+        inputs = run.get(key)
+        if isinstance(inputs, list) and len(inputs) == 1 and isinstance(inputs[0], str):
+            path = Path(inputs[0])
+            if path.name.lower().endswith((".jsonl", ".ndjson")) and path.is_file():
+                return path
+    return None
+
+
+def _corpus_path(gold_dir: Path, pred_dir: Path, corpus: str | Path | None) -> Path:
+    """``corpus``; else ``gold_dir/corpus.jsonl``; else the input recorded in the results'
+    run.json (so the bundled demo's gold folder, whose corpus is ``demo.jsonl``, just works)."""
+    if corpus is not None:
+        return _existing(Path(corpus), "corpus")
+    default = gold_dir / "corpus.jsonl"
+    if default.is_file():
+        return default
+    recorded = recorded_corpus(pred_dir)
+    if recorded is not None:
+        return recorded
+    raise InputError(f"corpus file not found: {default}, and {pred_dir / 'run.json'} names no "
+                     "single .jsonl input; give the scanned corpus with --corpus FILE")
+
+
 def evaluate(gold_dir: str | Path, pred_dir: str | Path, *, corpus: str | Path | None = None,
              strict: bool = False) -> Result:
     """Score ``pred_dir`` against ``gold_dir``; the dict of ``evaluate.py --json``.
 
-    ``corpus`` replaces ``gold_dir/corpus.jsonl``; ``strict`` requires coverage and passages on
+    ``corpus`` replaces ``gold_dir/corpus.jsonl``; without either, the one JSON Lines input
+    recorded in ``pred_dir/run.json`` is used.  ``strict`` requires coverage and passages on
     every predicted pair.  Raises :class:`InputError` for a missing file or a malformed line.
     """
     gold_dir, pred_dir = Path(gold_dir), Path(pred_dir)
-    corpus_path = _existing(gold_dir / "corpus.jsonl" if corpus is None else Path(corpus),
-                            "corpus")
+    corpus_path = _corpus_path(gold_dir, pred_dir, corpus)
     gold_pairs_path = _existing(gold_dir / "gold_pairs.jsonl", "gold")
     gold_families_path = _existing(gold_dir / "gold_families.jsonl", "gold")
     pred_pairs_path = _existing(pred_dir / "pairs.jsonl", "prediction")

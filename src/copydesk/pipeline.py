@@ -3,8 +3,8 @@
 Stages are the plain functions of their modules; this module wires them into a streaming
 scan whose memory stays bounded whatever the corpus size:
 
-1. **fingerprint pass** — input streams in batches (raw JSON Lines blocks or articles) to
-   worker processes, which parse, store (:class:`~copydesk.spill.ArticleStore`), prepare
+1. **fingerprint pass** — input streams in batches (raw JSON Lines blocks, web pages or
+   articles) to worker processes, which parse (extract the article of a page), store (:class:`~copydesk.spill.ArticleStore`), prepare
    and fingerprint them (:mod:`copydesk.prepare_batch`), spill their fingerprint rows
    hash-partitioned (:class:`~copydesk.spill.SharedSpill`) and return only ids and short-line
    hashes.  The parent numbers the articles.
@@ -17,10 +17,12 @@ scan whose memory stays bounded whatever the corpus size:
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import hashlib
 import multiprocessing as mp
 import os
+import signal
 import tempfile
 import time
 from collections import deque
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -38,13 +41,15 @@ from .candidates import BigBuckets, Candidates, expand_through_representatives, 
 from .config import ScanConfig
 from .families import families as make_families
 from .families import refresh_families
+from .furniture import Furniture, learn, pair_codes
 from .join_kernel import bucket_pairs, component_order, evidence
 from .prepare import Prepared
-from .prepare_batch import batch_line_hashes, fingerprint_batch, prepare_batch
-from .read import batched
+from .prepare_batch import fingerprint_batch, line_rows, prepare_batch, token_line_keys
+from .read import ArticleBatch, batched, duplicate
+from .read.html import PageBlock
 from .read.jsonl import LineBlock, block_articles
 from .records import Article, Family, Pair, Reject
-from .relate import relate
+from .relate import judge, usable_date
 from .spill import (
     JSON_LINE,
     PACKED,
@@ -70,6 +75,8 @@ class ScanResult:
     stats: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     config: ScanConfig = field(default_factory=ScanConfig)
+    #: what the corpus furniture rule set aside (``boilerplate.jsonl``), one record per line
+    boilerplate: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         by_rel: dict[str, int] = {}
@@ -110,22 +117,26 @@ class _Prepared:
     rejects: list[tuple[int, Reject]]   # (line in the block, reject)
     lines: list[int]                    # each article's line in the block
     stored: tuple[str, int, np.ndarray, np.ndarray, int]
-    lh: np.ndarray
-    ld: np.ndarray
+    sites: list[str | None]
+    rows: tuple[np.ndarray, ...]        # line rows (see prepare_batch.line_rows)
     tokens: int
     nfp: np.ndarray
+    wheres: list[str] | None = None     # articles or pages: where each was found (by index)
 
 
-def _prepare_job(numbered: tuple[int, LineBlock | list[Article]]) -> _Prepared:
-    """Parse (for a JSON Lines block), store, prepare and fingerprint one batch; spill its
-    fingerprint rows."""
+def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) -> _Prepared:
+    """Parse (for a JSON Lines block; extract, for web pages), store, prepare and fingerprint
+    one batch; spill its fingerprint rows."""
     cfg: ScanConfig = _STATE["config"]
     index, job = numbered
     span = job.span if isinstance(job, LineBlock) else None
     if isinstance(job, LineBlock):
         job = job.load()
-    if len(job.lines or () if isinstance(job, LineBlock) else job) > cfg.batch_size:
+    size = len(job.lines or ()) if isinstance(job, LineBlock) else \
+        len(job.pages) if isinstance(job, PageBlock) else len(job)
+    if size > cfg.batch_size:
         raise ValueError(f"a batch holds more than batch_size={cfg.batch_size} records")
+    wheres = job.wheres if isinstance(job, ArticleBatch) else None
     if isinstance(job, LineBlock):
         arts, lines, rejects = block_articles(job)
         raw = job.lines or []
@@ -140,7 +151,11 @@ def _prepare_job(numbered: tuple[int, LineBlock | list[Article]]) -> _Prepared:
             stored = (name, base, offsets[at], offsets[at + 1], JSON_LINE)
         where: tuple[str, int] | None = (job.where, job.first)
     else:
-        arts, rejects, lines = job, [], list(range(len(job)))
+        if isinstance(job, PageBlock):
+            wheres = job.wheres()
+            arts, lines, rejects = job.articles()
+        else:
+            arts, rejects, lines = job, [], list(range(len(job)))
         packed = [pack(a) for a in arts]
         offsets = np.zeros(len(packed) + 1, np.int64)
         np.cumsum([len(x) for x in packed], out=offsets[1:])
@@ -153,20 +168,32 @@ def _prepare_job(numbered: tuple[int, LineBlock | list[Article]]) -> _Prepared:
     slot = np.repeat(np.arange(len(arts), dtype=np.uint32) + np.uint32(index * cfg.batch_size), np.diff(first))
     order, bounds = group_order(hash_partition(fh, fps.parts), fps.parts)
     out = fps.writer()
-    out.add_grouped(bounds, h=fh[order], d=slot[order], p=fp[order])
+    lk = token_line_keys(batch)[batch.tok_first[np.repeat(np.arange(len(arts)), np.diff(first))] + fp]
+    out.add_grouped(bounds, h=fh[order], d=slot[order], p=fp[order], k=lk[order])
     out.flush()
-    lh, ld = batch_line_hashes(batch)
     return _Prepared([a.id for a in arts], [a.date for a in arts], where, rejects, lines, stored,
-                     lh, ld, len(batch.hash), np.diff(first))
+                     [site_of(a) for a in arts], line_rows(batch), len(batch.hash), np.diff(first), wheres)
 
 
-def _align_codes(codes: np.ndarray) -> list[Pair]:
-    """Align and relate a chunk of candidate pairs (codes ``left << 32 | right``)."""
+def site_of(article: Article) -> str | None:
+    """The site an article was published on: its ``source``, else its URL's host."""
+    if article.source:
+        return article.source.strip().casefold() or None
+    if article.url:
+        host = urlsplit(article.url.strip()).hostname
+        if host:
+            return host.removeprefix("www.")
+    return None
+
+
+def _align_codes(codes: np.ndarray) -> tuple[list[Pair], int]:
+    """Align and relate a chunk of candidate pairs (codes ``left << 32 | right``); returns
+    the related pairs and how many were set aside as template instances."""
     reader = _STATE["reader"]
     cfg: ScanConfig = _STATE["config"]
     docs = np.unique(np.concatenate((codes >> 32, codes & 0xFFFFFFFF)))
     batch = prepare_batch([reader.get(i) for i in docs.tolist()], cfg.prepare)
-    batch.mask_common_lines(_STATE["common"])
+    mask_furniture(batch, docs, _STATE["common"])
     x = np.searchsorted(docs, codes >> 32)
     y = np.searchsorted(docs, codes & 0xFFFFFFFF)
     swap = np.array([batch.ids[i] > batch.ids[j] for i, j in zip(x.tolist(), y.tolist(), strict=True)], np.bool_)
@@ -178,12 +205,29 @@ def _align_codes(codes: np.ndarray) -> list[Pair]:
             prepared[n] = batch.prepared(n)
         return prepared[n]
 
-    out = []
+    out: list[Pair] = []
+    templates = 0
     for i, j, al in zip(left.tolist(), right.tolist(), align_batch(batch, left, right, cfg.align), strict=True):
-        pair = relate(get(i), get(j), al, batch.texts[i], batch.texts[j], cfg.relate)
-        if pair is not None:
+        pair = judge(get(i), get(j), al, batch.texts[i], batch.texts[j], cfg.relate)
+        if isinstance(pair, Pair):
             out.append(pair)
-    return out
+        elif pair == "template":
+            templates += 1
+    return out, templates
+
+
+def mask_furniture(batch: Any, docs: np.ndarray, codes: np.ndarray) -> None:
+    """Mask, in place, the lines of a batch (of articles numbered ``docs``) that the corpus
+    furniture rule set aside (``codes`` from :func:`copydesk.furniture.learn`).  The mask is
+    soft: alignment may still extend a passage over such a line where both texts carry it
+    right beside the passage."""
+    batch.hard = batch.boiler.copy()
+    if not len(codes) or not len(batch.line_first) > 1:
+        return
+    keys = token_line_keys(batch)
+    doc_of = np.repeat(np.asarray(docs, np.int64), np.diff(batch.tok_first))
+    hit = np.isin(pair_codes(doc_of, keys), codes)
+    batch.boiler |= hit
 
 
 def keep_freed_heap() -> None:
@@ -204,12 +248,35 @@ def keep_freed_heap() -> None:
 _M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3  # glibc's <malloc.h>
 
 
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _worker_init() -> None:
+    # a worker dies at once on SIGTERM (Pool.terminate sends it), whatever handler the parent
+    # had installed: a Python-level handler would wait for the worker's next bytecode
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked by _pool, see there
+    keep_freed_heap()
+
+
 @contextmanager
 def _pool(workers: int) -> Iterator[Any]:
+    """A fork pool, made with Ctrl-C and SIGTERM blocked in the creating thread: the pool's
+    helper threads inherit that mask, so such a signal sent to the process always lands on
+    the main thread (Linux hands it to any thread not blocking it, and only the main thread
+    runs Python's handlers) and interrupts what it waits on, e.g. a read of stdin.  Workers
+    unblock them again as they start."""
     if workers <= 1 or "fork" not in mp.get_all_start_methods():
         yield None
         return
-    with mp.get_context("fork").Pool(workers, initializer=keep_freed_heap) as pool:
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        pool = mp.get_context("fork").Pool(workers, initializer=_worker_init)
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        raise
+    with pool:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a signal that came meanwhile: now
         yield pool
 
 
@@ -238,35 +305,52 @@ class _Corpus:
     doc_fps: list[np.ndarray] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
     slot_doc: list[np.ndarray] = field(default_factory=list)  # per job: slot -> article (-1: none)
+    site_ids: dict[str, int] = field(default_factory=dict)
+    rows: list[tuple[np.ndarray, ...]] = field(default_factory=list)
+    # where the articles were found, to name the first place of a repeated id: per job its
+    # first article's number, and its source and lines (JSON Lines) or places (other input)
+    job_start: list[int] = field(default_factory=list)
+    job_where: list[tuple[str, int, np.ndarray] | list[str] | None] = field(default_factory=list)
+    number_of: dict[str, int] | None = None  # id -> article number, built at the first repeat
+
+    def where_of(self, art_id: str) -> str | None:
+        """Where the article ``art_id`` (already numbered) was found."""
+        if self.number_of is None:
+            self.number_of = {i: n for n, i in enumerate(self.ids)}
+        number = self.number_of.get(art_id)
+        if number is None:
+            return None
+        j = bisect.bisect_right(self.job_start, number) - 1
+        k = number - self.job_start[j]
+        place = self.job_where[j]
+        if isinstance(place, tuple):
+            return f"{place[0]}:{place[1] + int(place[2][k])}"
+        return place[k] if place is not None else None  # articles given without a place
 
 
-def _count_lines(chunks: list[np.ndarray], counted: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Fold per-document line-hash arrays into (hashes, document counts)."""
-    vals = np.concatenate([counted[0], *chunks])
-    cnts = np.concatenate([counted[1], *(np.ones(len(c), np.int64) for c in chunks)])
-    order = np.argsort(vals, kind="stable")
-    vals, cnts = vals[order], cnts[order]
-    if not len(vals):
-        return vals, cnts
-    first = np.concatenate(([True], vals[1:] != vals[:-1]))
-    return vals[first], np.add.reduceat(cnts, np.flatnonzero(first))
 
 
 def _where(res: _Prepared, n: int) -> str:
     """Where article ``n`` of a worker's batch came from (for a reject entry)."""
     if res.where is None:
-        return f"article {res.ids[n]}"
+        return res.wheres[res.lines[n]] if res.wheres is not None else f"article {res.ids[n]}"
     return f"{res.where[0]}:{res.where[1] + res.lines[n]}"
 
 
 def _take(res: _Prepared, corpus: _Corpus, store: ArticleStore, stride: int) -> np.ndarray:
     """Number a worker's articles (rejecting repeated ids) and record where they are
-    stored; returns their short-line hashes."""
+    stored; returns their numbers by slot (-1: rejected)."""
     rejects = list(res.rejects)
     keep = np.ones(len(res.ids), np.bool_)
+    first: dict[int, str | None] = {}  # a repeated id's article -> where the id was first seen
     for n, art_id in enumerate(res.ids):
         if art_id in corpus.seen:
             keep[n] = False
+            try:
+                m = res.ids.index(art_id, 0, n)  # earlier in this batch
+                first[n] = None if res.where is None and res.wheres is None else _where(res, m)
+            except ValueError:
+                first[n] = corpus.where_of(art_id)
         else:
             corpus.seen.add(art_id)
     name, base, starts, ends, kind = res.stored
@@ -275,10 +359,18 @@ def _take(res: _Prepared, corpus: _Corpus, store: ArticleStore, stride: int) -> 
         dups = ArticleStore(store.dir)
         dups.add(name, base, starts[dup], ends[dup], kind)
         raw = dups.reader()
-        rejects += [(res.lines[n], Reject(_where(res, n), "duplicate id", res.ids[n], raw.raw_text(m)))
+        rejects += [(res.lines[n], duplicate(_where(res, n), res.ids[n], first[n], raw.raw_text(m)))
                     for m, n in enumerate(dup.tolist())]
     corpus.rejects += [r for _, r in sorted(rejects, key=lambda x: x[0])]
     kept = np.flatnonzero(keep)
+    corpus.job_start.append(len(corpus.ids))
+    if res.where is not None:
+        corpus.job_where.append((res.where[0], res.where[1], np.asarray(res.lines, np.int32)[kept]))
+    else:
+        corpus.job_where.append([res.wheres[res.lines[n]] for n in kept.tolist()]
+                                if res.wheres is not None else None)
+    if corpus.number_of is not None:
+        corpus.number_of.update((res.ids[n], len(corpus.ids) + k) for k, n in enumerate(kept.tolist()))
     number = np.full(stride, -1, np.int64)
     number[kept] = len(corpus.ids) + np.arange(len(kept))
     corpus.slot_doc.append(number)
@@ -287,36 +379,39 @@ def _take(res: _Prepared, corpus: _Corpus, store: ArticleStore, stride: int) -> 
     store.add(name, base, starts[kept], ends[kept], kind)
     corpus.doc_fps.append(res.nfp[kept])
     corpus.tokens += res.tokens
-    return res.lh[number[res.ld] >= 0]
+    key, marks, doc, weight, line = res.rows
+    site = np.array([-1 if x is None else corpus.site_ids.setdefault(x, len(corpus.site_ids))
+                     for x in res.sites], np.int64)
+    ok = number[doc] >= 0
+    corpus.rows.append((key[ok], marks[ok], number[doc[ok]], site[doc[ok]], weight[ok], line[ok]))
+    return number
 
 
-def _fingerprint_pass(jobs: Iterable[LineBlock | list[Article]], cfg: ScanConfig, corpus: _Corpus,
+def _fingerprint_pass(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg: ScanConfig, corpus: _Corpus,
                       store: ArticleStore, fps: SharedSpill,
-                      progress: Progress | None) -> np.ndarray:
-    """Pass 1; returns the hashes of the corpus's common short lines (boilerplate)."""
-    pending: list[np.ndarray] = []
-    counted = (np.zeros(0, np.uint64), np.zeros(0, np.int64))
-    pending_rows = 0
+                      progress: Progress | None) -> Furniture:
+    """Pass 1; returns the corpus furniture learned from the articles' lines."""
     _STATE.update(config=cfg, store=store.dir, fps=fps)
     try:
         with _pool(cfg.workers) as pool:
             for res in _ordered_map(pool, _prepare_job, enumerate(jobs), 2 * cfg.workers):
-                lines = _take(res, corpus, store, cfg.batch_size)
-                pending.append(lines)
-                pending_rows += len(lines)
-                if pending_rows > 4_000_000:
-                    counted, pending, pending_rows = _count_lines(pending, counted), [], 0
+                _take(res, corpus, store, cfg.batch_size)
                 if progress:
                     progress("prepare", len(corpus.ids), None)
     finally:
         _STATE.clear()
-    vals, cnts = _count_lines(pending, counted)
-    return vals[cnts >= cfg.prepare.boiler_min_docs]
+    if not corpus.rows:
+        e = np.zeros(0, np.int64)
+        corpus.rows = [(e.astype(np.uint64), np.zeros((0, 4), np.uint64), e, e, e, e)]
+    key, marks, doc, site, weight, line = (np.concatenate(c) for c in zip(*corpus.rows, strict=True))
+    corpus.rows = []
+    return learn(key, marks, doc, site, weight, line, cfg.prepare.furniture)
 
 
 _PAIR_COLUMNS = {"c": np.dtype(np.int64), "l": np.dtype(np.uint32), "r": np.dtype(np.uint32)}
 #: fingerprint rows: hash, slot of the article (see _Prepared), token position
-_FP_COLUMNS = {"h": np.dtype(np.uint64), "d": np.dtype(np.uint32), "p": np.dtype(np.uint32)}
+_FP_COLUMNS = {"h": np.dtype(np.uint64), "d": np.dtype(np.uint32), "p": np.dtype(np.uint32),
+               "k": np.dtype(np.uint32)}  # k: the low bits of the key of the fingerprint's line
 
 
 def _join_partition(p: int) -> tuple[BigBuckets | None, int, int]:
@@ -329,8 +424,10 @@ def _join_partition(p: int) -> tuple[BigBuckets | None, int, int]:
         return None, 0, 0
     doc = _STATE["slot_doc"][part["d"]]
     h, pos = part["h"], part["p"]
-    if (doc < 0).any():  # rows of articles rejected as repeated ids
-        ok = doc >= 0
+    ok = doc >= 0  # rows of articles rejected as repeated ids go, and rows in furniture
+    if len(_STATE["furniture"]):
+        ok &= ~np.isin(pair_codes(np.maximum(doc, 0), part["k"]), _STATE["furniture"])
+    if not ok.all():
         doc, h, pos = doc[ok], h[ok], pos[ok]
     codes, pl, pr, big = bucket_pairs(h, doc.astype(np.uint32), pos, _STATE["rank"], cfg.candidates.bucket_cap)
     nrows = len(h)
@@ -356,13 +453,14 @@ def _pair_partition(q: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, doc_fps: np.ndarray,
-                    cfg: ScanConfig, tmp: Path, progress: Progress | None) -> tuple[Candidates, int, int]:
+                    furniture: np.ndarray, cfg: ScanConfig, tmp: Path,
+                    progress: Progress | None) -> tuple[Candidates, int, int]:
     """Join fingerprint partitions into (pair, shared fingerprint) rows, spilled by pair so
     that each pair's evidence is read back together; keep the candidate pairs.  Both steps
     run one partition per worker.  Returns the candidates and the numbers of (pair, shared
     fingerprint) rows and of fingerprint rows."""
     pairs = SharedSpill(tmp / "pairs", _PAIR_COLUMNS, fps.parts)
-    _STATE.update(config=cfg, fps=fps, slot_doc=slot_doc, rank=rank, pairs=pairs)
+    _STATE.update(config=cfg, fps=fps, slot_doc=slot_doc, rank=rank, pairs=pairs, furniture=furniture)
     big: list[BigBuckets] = []
     rows = nfps = 0
     found = [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.bool_))]
@@ -389,7 +487,8 @@ def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, do
     return make_candidates(codes, counts, colo, BigBuckets.merge(big), cfg.candidates, doc_fps), rows, nfps
 
 
-def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stage: str) -> list[Pair]:
+def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stage: str,
+                counts: dict[str, int] | None = None) -> list[Pair]:
     if not len(codes):
         return []
     codes = component_order(codes)  # a chunk's pairs share articles: fewer are read and prepared
@@ -397,8 +496,11 @@ def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stag
     out: list[Pair] = []
     done = 0
     with _pool(workers if len(codes) > 200 else 1) as pool:
-        for chunk, res in zip(chunks, _ordered_map(pool, _align_codes, chunks, 4 * workers), strict=True):
+        for chunk, (res, templates) in zip(chunks, _ordered_map(pool, _align_codes, chunks, 4 * workers),
+                                           strict=True):
             out.extend(res)
+            if counts is not None:
+                counts["template_pairs"] = counts.get("template_pairs", 0) + templates
             done += len(chunk)
             if progress:
                 progress(stage, done, len(codes))
@@ -437,9 +539,10 @@ def _warm_up(cfg: ScanConfig) -> None:
     for text in ("caf\u00e9", "caf\u00e9 \u2014", "caf\u00e9 \U0001F600"):  # 1-, 2- and 4-byte text
         prepare_batch([Article("w", text, text)], cfg.prepare)
     batch = prepare_batch(arts, cfg.prepare)
-    batch.mask_common_lines(np.array([1], np.uint64))
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
-    batch_line_hashes(batch)
+    key, marks, doc, weight, line = line_rows(batch)
+    learn(key, marks, doc, np.zeros(len(key), np.int64), weight, line, cfg.prepare.furniture)
+    mask_furniture(batch, np.arange(2), np.array([1], np.uint64))
     align_batch(batch, np.array([0]), np.array([1]), cfg.align)
     docs = np.repeat(np.arange(2, dtype=np.uint32), np.diff(first))
     codes, pl, pr, _ = bucket_pairs(fh, docs, fp, np.arange(2), cfg.candidates.bucket_cap)
@@ -448,35 +551,45 @@ def _warm_up(cfg: ScanConfig) -> None:
     group_order(np.zeros(1, np.int64), 1)
 
 
-def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig | None = None, *,
+def spill_prefix() -> str:
+    """Name prefix of this process's spill folder (with its id, so that after an interruption
+    :func:`copydesk.atomic.sweep` can remove a folder the signal left behind)."""
+    return f"copydesk-{os.getpid()}-"
+
+
+def scan_batches(jobs: Iterable[LineBlock | PageBlock | list[Article]], config: ScanConfig | None = None, *,
                  progress: Progress | None = None, workdir: str | Path | None = None) -> ScanResult:
-    """:func:`scan_articles` over batches: lists of articles or raw JSON Lines blocks (as
-    :func:`copydesk.read.read_batches` gives them), parsed in the worker processes."""
+    """:func:`scan_articles` over batches: lists of articles, raw JSON Lines blocks or web
+    pages (as :func:`copydesk.read.read_batches` gives them), parsed in the worker processes."""
     cfg = config or ScanConfig()
     timings: dict[str, float] = {}
     corpus = _Corpus()
     t0 = time.perf_counter()
     _warm_up(cfg)
-    with tempfile.TemporaryDirectory(prefix="copydesk-", dir=workdir) as tmp:
+    timings["warm_up"] = time.perf_counter() - t0  # compiling the kernels, on a first run
+    with tempfile.TemporaryDirectory(prefix=spill_prefix(), dir=workdir) as tmp:
         store = ArticleStore(Path(tmp) / "articles")
         fps = SharedSpill(Path(tmp) / "fingerprints", _FP_COLUMNS, parts=64)
-        common = _fingerprint_pass(jobs, cfg, corpus, store, fps, progress)
+        furniture = _fingerprint_pass(jobs, cfg, corpus, store, fps, progress)
+        common = furniture.codes
         timings["prepare"] = time.perf_counter() - t0
 
         t = time.perf_counter()
         doc_fps = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)
         slot_doc = np.concatenate([np.zeros(0, np.int64), *corpus.slot_doc])
-        cands, pair_rows, nfps = _candidate_pass(fps, slot_doc, _id_rank(corpus.ids), doc_fps, cfg, Path(tmp),
-                                                 progress)
+        cands, pair_rows, nfps = _candidate_pass(fps, slot_doc, _id_rank(corpus.ids), doc_fps, common, cfg,
+                                                 Path(tmp), progress)
         codes = (cands.left << 32) | cands.right
         timings["candidates"] = time.perf_counter() - t
 
+        boilerplate = _furniture_records(furniture, store.reader())
         t = time.perf_counter()
         _STATE.update(reader=store.reader(), common=common, config=cfg)
         index = {i: n for n, i in enumerate(corpus.ids)}
         dates = dict(zip(corpus.ids, corpus.dates, strict=True))
         try:
-            pairs = _align_pass(codes, cfg.workers, progress, "align")
+            counts: dict[str, int] = {}
+            pairs = _align_pass(codes, cfg.workers, progress, "align", counts)
             aligned = codes
             extra = np.zeros(0, np.int64)
             if len(cands.big_buckets):
@@ -484,14 +597,14 @@ def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig |
                 related = np.minimum(ab[:, 0], ab[:, 1]) << 32 | np.maximum(ab[:, 0], ab[:, 1])
                 extra = expand_through_representatives(cands, related)
                 extra = extra[~np.isin(extra, aligned)]
-                pairs += _align_pass(extra, cfg.workers, progress, "align+")
+                pairs += _align_pass(extra, cfg.workers, progress, "align+", counts)
                 aligned = np.union1d(aligned, extra)
             timings["align"] = time.perf_counter() - t
 
             t = time.perf_counter()
             fams = make_families(pairs, dates, cfg.families)
             missing = _uncompared_members(fams, index, aligned, cfg.families.complete_max_members)
-            found = _align_pass(missing, cfg.workers, progress, "families")
+            found = _align_pass(missing, cfg.workers, progress, "families", counts)
             if found:
                 pairs += found
                 fams = refresh_families(fams, pairs, found, dates, cfg.families)
@@ -502,9 +615,30 @@ def scan_batches(jobs: Iterable[LineBlock | list[Article]], config: ScanConfig |
     timings["families"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     stats = {"articles": len(corpus.ids), "tokens": corpus.tokens, "fingerprints": nfps, "shared_fingerprint_pairs": pair_rows,
-             "boilerplate_lines": int(len(common)), "candidates": int(len(codes)),
+             "furniture_lines": len(furniture), "furniture_masked": int(len(common)), "candidates": int(len(codes)),
              "candidates_second_round": int(len(extra)), "family_completion": int(len(missing)),
              "big_buckets": len(cands.big_buckets),
+             "template_pairs_set_aside": counts.get("template_pairs", 0),
+             "dates_unusable": sum(usable_date(d) is False for d in corpus.dates),
+             "dates_missing": sum(usable_date(d) is None for d in corpus.dates),
              "pairs": len(pairs), "families": len(fams), "workers": cfg.workers,
              "cpu_count": os.cpu_count()}
-    return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg)
+    return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg, boilerplate)
+
+
+def _furniture_records(furniture: Furniture, reader: Any) -> list[dict[str, Any]]:
+    """The audit records of the corpus furniture: the text of each learned line (from one
+    article that carries it), how many articles carry it, in how many it was masked, on
+    how many sites, and why."""
+    out = []
+    order = np.lexsort((furniture.keys, -furniture.masked))
+    for n in order.tolist():
+        art = reader.get(int(furniture.example_doc[n]))
+        lines = art.text.split("\n")
+        ln = int(furniture.example_line[n])
+        text = lines[ln] if ln < len(lines) else ""
+        masked, carriers, sites = (int(x[n]) for x in (furniture.masked, furniture.carriers, furniture.sites))
+        out.append({"text": text, "articles": carriers, "masked_in": masked, "sites": sites,
+                    "example": art.id,
+                    "why": f"recurs in {carriers} articles ({sites} sites) whose other text is their own"})
+    return out

@@ -30,7 +30,7 @@ from .prepare import (
     _line_hash_kernel,
 )
 from .records import Article
-from .textnorm import Tokens, codepoints, tokenize_docs
+from .textnorm import Tokens, _mix, codepoints, tokenize_docs
 
 _SENTENCE_END = np.array([ord(c) for c in '.!?"”'], np.uint32)
 _CAPS = np.array([ord(c) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"], np.uint32)
@@ -55,6 +55,7 @@ class Batch:
     line_base: np.ndarray   # int64 (ndocs + 1)
     line_first: np.ndarray  # int64 (nlines + 1), global token index
     line_hash: np.ndarray   # uint64 per line
+    hard: np.ndarray | None = None  # boilerplate before corpus furniture was added (None: same)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -66,7 +67,8 @@ class Batch:
         toks = Tokens(self.start[a:b], self.end[a:b], self.hash[a:b], self.weight[a:b],
                       self.line[a:b], self.digit[a:b])
         return Prepared(self.ids[d], self.dates[d], toks, self.boiler[a:b], self.line_hash[la:lb],
-                        (self.line_first[la:lb + 1] - a).astype(np.int32))
+                        (self.line_first[la:lb + 1] - a).astype(np.int32),
+                        None if self.hard is None else self.hard[a:b])
 
     def mask_common_lines(self, common: np.ndarray) -> None:
         """Mask, in place, every line whose hash is in ``common`` (sorted)."""
@@ -287,3 +289,83 @@ def batch_line_hashes(batch: Batch) -> tuple[np.ndarray, np.ndarray]:
     first = np.ones(len(h), np.bool_)
     first[1:] = (h[1:] != h[:-1]) | (d[1:] != d[:-1])
     return h[first], d[first]
+
+
+@nb.njit(cache=True, nogil=True)
+def _line_keys_kernel(hashes, boiler, weight, digit, line_first, ends):  # pragma: no cover - jit
+    """Per line: its key (a hash of all its tokens, 0 for an empty line), the hashes of its
+    first and of its last ``ends`` tokens (a line edited in one place keeps one of them), and
+    the characters of its tokens outside boilerplate."""
+    nlines = len(line_first) - 1
+    key = np.zeros(nlines, np.uint64)
+    head = np.zeros(nlines, np.uint64)
+    tail = np.zeros(nlines, np.uint64)
+    mins = np.zeros((nlines, 2), np.uint64)
+    w = np.zeros(nlines, np.int64)
+    for ln in range(nlines):
+        a, b = line_first[ln], line_first[ln + 1]
+        if b <= a:
+            continue
+        acc = np.uint64(0x51ED2701)
+        for i in range(a, b):
+            acc = _mix(acc ^ hashes[i])
+            if not boiler[i]:
+                w[ln] += weight[i]
+        key[ln] = acc if acc != 0 else np.uint64(1)
+        h = np.uint64(0x2545F491)
+        for i in range(a, min(b, a + ends)):
+            h = _mix(h ^ hashes[i])
+        head[ln] = h
+        t = np.uint64(0x7F4A7C15)
+        for i in range(max(a, b - ends), b):
+            t = _mix(t ^ hashes[i])
+        tail[ln] = t
+        # two min-hashes of the line's 3-word shingles: an OCR-noisy copy of the line keeps
+        # one of them with good odds even when both of its ends changed
+        for r in range(2):
+            seed = np.uint64(0x9E3779B97F4A7C15) * np.uint64(r + 1)
+            best = np.uint64(0xFFFFFFFFFFFFFFFF)
+            for i in range(a, max(a + 1, b - 2)):
+                x = hashes[i]
+                if i + 2 < b:
+                    x = _mix(_mix(x ^ (hashes[i + 1] * np.uint64(31))) ^ hashes[i + 2])
+                x = _mix(x ^ seed)
+                if x < best:
+                    best = x
+            mins[ln, r] = best
+    return key, head, tail, mins, w
+
+
+#: tokens at each end of a line that identify it when the line was edited elsewhere
+LINE_ENDS = 5
+
+
+def line_rows(batch: Batch) -> tuple[np.ndarray, ...]:
+    """One row per distinct (article, line key) of a batch, for the corpus furniture rule
+    (:mod:`copydesk.furniture`): (key, its *marks* — hashes of its first words, of its last
+    words and two min-hashes of its 3-word shingles, by which an edited or OCR-noisy copy of
+    the line is still recognised (n x 4) —, article index in the batch, weight outside
+    boilerplate, index of the line in its article)."""
+    key, head, tail, mins, w = _line_keys_kernel(batch.hash, batch.boiler, batch.weight, batch.digit,
+                                                 batch.line_first, LINE_ENDS)
+    head = np.stack([head, tail, mins[:, 0], mins[:, 1]], axis=1)
+    doc = np.repeat(np.arange(len(batch), dtype=np.int64), np.diff(batch.line_base))
+    local = np.arange(len(key), dtype=np.int64) - batch.line_base[doc]
+    keep = (w > 0) & (key != 0)
+    key, head, doc, w, local = key[keep], head[keep], doc[keep], w[keep], local[keep]
+    order = np.lexsort((local, key, doc))
+    key, head, doc, w, local = (x[order] for x in (key, head, doc, w, local))
+    first = np.ones(len(key), np.bool_)
+    first[1:] = (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])
+    if not first.all():  # a line repeated within an article: one row, weights added
+        grp = np.cumsum(first) - 1
+        w = np.bincount(grp, weights=w).astype(np.int64)
+        key, head, doc, local = key[first], head[first], doc[first], local[first]
+    return key, head, doc, w, local
+
+
+def token_line_keys(batch: Batch) -> np.ndarray:
+    """The line key of every token's line (see :func:`line_rows`)."""
+    key = _line_keys_kernel(batch.hash, batch.boiler, batch.weight, batch.digit, batch.line_first,
+                            LINE_ENDS)[0]
+    return np.repeat(key, np.diff(batch.line_first))

@@ -16,7 +16,7 @@ trims far more often than it pads).  Anything else is undecidable and left ``Non
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 import numpy as np
@@ -24,18 +24,24 @@ from rapidfuzz.distance import Indel
 
 from .align import Alignment
 from .config import RelateConfig
-from .prepare import Prepared
+from .edits import EditSummary, is_template_pair, summarize
+from .prepare import _DATELINE, Prepared
 from .records import Pair
 
 _QUOTES = "\"'“”‘’«»„"
+_ATTRIBUTION_CHARS = 60
 
 
 def is_reuse(al: Alignment, text_a: str, text_b: str, cfg: RelateConfig) -> bool:
     """Is this alignment real reuse?  Needs one passage of ``min_reuse_chars`` and
     ``min_total_chars`` in all (stock phrases of ten or twelve words recur by chance in a big
-    corpus); a single quotation that both articles quote does not count (an article quoting
-    a paragraph of the other one is an excerpt, and does)."""
-    if al.longest_chars < cfg.min_reuse_chars or al.total_chars < cfg.min_total_chars:
+    corpus) — or, for a short article, that it is carried almost whole (the floors scale with
+    the shorter article: a one-sentence brief inside a roundup is reuse); a single quotation
+    that both articles quote, with or without its attribution, does not count (an article
+    quoting a paragraph of the other one is an excerpt, and does)."""
+    floors = al.longest_chars >= cfg.min_reuse_chars and al.total_chars >= cfg.min_total_chars
+    whole = max(al.coverage_a, al.coverage_b) >= cfg.short_whole and al.longest_chars >= cfg.short_min_chars
+    if not (floors or whole):
         return False
     only = al.passages[0] if len(al.passages) == 1 else None
     return not (only and _only_a_quotation(text_a, only.a_start, only.a_end)
@@ -50,7 +56,13 @@ def _only_a_quotation(text: str, start: int, end: int) -> bool:
     if not any(q in head for q in _QUOTES):
         return False
     close = min((i for i in (text.find(q, start + 1, end + 3) for q in _QUOTES) if i >= 0), default=-1)
-    return close >= end - 3
+    if close < 0:
+        return False
+    if close >= end - 3:
+        return True
+    # '..." the economist said.' — the quotation, then only its attribution
+    rest = text[close + 1:end]
+    return len(rest) <= _ATTRIBUTION_CHARS and not any(q in rest for q in _QUOTES) and "\n" not in rest
 
 
 def _content_keys(p: Prepared) -> np.ndarray:
@@ -74,17 +86,53 @@ def relation(a: Prepared, b: Prepared, al: Alignment, cfg: RelateConfig) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def parse_date(value: str | None) -> datetime | date | None:
-    """An ISO 8601 date or datetime, or None when absent or unreadable (cached: families
-    compare each member's date many times)."""
-    if not value:
+    """A publication date: ISO 8601 first, then the common other forms ("4 July 2017",
+    "July 4, 2017", RFC 2822 e-mail headers) through python-dateutil.  A time with an offset
+    is converted to UTC; None when absent or unreadable (cached: families compare each
+    member's date many times)."""
+    if not value or not value.strip():
         return None
+    value = value.strip()
     try:
-        if len(value) <= 10:
+        if len(value) <= 10 and value[:4].isdigit():
             return date.fromisoformat(value)
         d = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return d.replace(tzinfo=None)
     except ValueError:
+        d = _parse_other(value)
+        if d is None:
+            return None
+        if isinstance(d, date) and not isinstance(d, datetime):
+            return d
+    if d.tzinfo is not None:
+        d = d.astimezone(UTC)
+    return d.replace(tzinfo=None)
+
+
+def _parse_other(value: str) -> datetime | date | None:
+    try:
+        d = _dateutil().parse(value, default=_NO_TIME)
+    except (ValueError, OverflowError, TypeError):
         return None
+    if d.replace(tzinfo=None) == _NO_TIME.replace(tzinfo=None):
+        return None
+    has_time = d.hour or d.minute or d.second or ":" in value
+    return d if has_time else d.date()
+
+
+_NO_TIME = datetime(1, 1, 1)
+
+
+@lru_cache(maxsize=1)
+def _dateutil():  # type: ignore[no-untyped-def]
+    from dateutil import parser
+    return parser
+
+
+def usable_date(value: str | None) -> bool | None:
+    """None when there is no date, else whether it can be read."""
+    if not value or not value.strip():
+        return None
+    return parse_date(value) is not None
 
 
 def date_order(x: str | None, y: str | None) -> int:
@@ -99,11 +147,39 @@ def date_order(x: str | None, y: str | None) -> int:
     return -1 if dx < dy else (1 if dy < dx else 0)
 
 
-def origin(a: Prepared, b: Prepared, rel: str, al: Alignment) -> tuple[str | None, str | None]:
-    """(origin id, reason) of a related pair."""
+def has_dateline(text: str) -> bool:
+    """Does the story open with a wire dateline ("GENEVA (CNS) - ")?"""
+    for n, line in enumerate(text.split("\n", 40)[:40]):
+        if len(line.split()) >= _BODY_WORDS:
+            return bool(_DATELINE.match(line))
+        if n > 30:
+            break
+    return False
+
+
+_BODY_WORDS = 8
+
+
+def origin(a: Prepared, b: Prepared, rel: str, al: Alignment, text_a: str = "", text_b: str = "",
+           edits: EditSummary | None = None) -> tuple[str | None, str | None]:
+    """(origin id, reason) of a related pair: publication dates when both are usable and
+    differ (``date``); else evidence from the text where it is clear: "on <weekday>" against
+    "yesterday" in the same place (``time_words``), a wire dateline on one side only
+    (``dateline``), one side containing the other (``containment``).  Conflicting or absent
+    evidence gives None: a wrong origin is worse than none."""
     o = date_order(a.date, b.date)
     if o:
         return (a.id if o < 0 else b.id), "date"
+    votes: list[tuple[int, str]] = []
+    if edits is not None and edits.older:
+        votes.append((1 if edits.older > 0 else -1, "time_words"))
+    da, db = has_dateline(text_a), has_dateline(text_b)
+    if da != db:
+        votes.append((1 if da else -1, "dateline"))
+    if votes:
+        if len({v for v, _ in votes}) > 1:
+            return None, None
+        return (a.id if votes[0][0] > 0 else b.id), votes[0][1]
     if rel == "contained":
         # the side with low coverage holds the other: it is taken as the source
         return (b.id if al.coverage_a >= al.coverage_b else a.id), "containment"
@@ -112,13 +188,25 @@ def origin(a: Prepared, b: Prepared, rel: str, al: Alignment) -> tuple[str | Non
 
 def relate(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
            config: RelateConfig | None = None) -> Pair | None:
-    """The :class:`Pair` record for an aligned pair, or None when it is not reuse.
-    ``a.id < b.id`` is required (FORMATS.md orders pairs)."""
+    """The :class:`Pair` record for an aligned pair, or None when it is not reuse (see
+    :func:`judge` for why).  ``a.id < b.id`` is required (FORMATS.md orders pairs)."""
+    pair = judge(a, b, al, text_a, text_b, config)
+    return pair if isinstance(pair, Pair) else None
+
+
+def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
+          config: RelateConfig | None = None) -> Pair | str:
+    """The :class:`Pair` record for an aligned pair, or why it is not reuse: ``"unrelated"``
+    (too little shared, or one shared quotation) or ``"template"`` (the same skeleton with
+    other figures and names: see :mod:`copydesk.edits`)."""
     cfg = config or RelateConfig()
     if a.id > b.id:
         raise ValueError("relate() expects a.id < b.id")
     if not is_reuse(al, text_a, text_b, cfg):
-        return None
+        return "unrelated"
+    edits = summarize(a, b, al.spans, text_a, text_b)
+    if is_template_pair(edits):
+        return "template"
     rel = relation(a, b, al, cfg)
-    org, why = origin(a, b, rel, al)
+    org, why = origin(a, b, rel, al, text_a, text_b, edits)
     return Pair(a.id, b.id, rel, org, al.coverage_a, al.coverage_b, al.passages, why)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -9,11 +10,12 @@ from typing import Any
 
 import orjson
 
-from .errors import MissingDependency
-from .records import Family, Pair, Reject
+from .errors import ConfigError, MissingDependency
+from .records import Article, Family, Pair, Reject
 
 
-def _line(row: dict[str, Any]) -> bytes:
+def json_line(row: dict[str, Any]) -> bytes:
+    """One JSON Lines line (UTF-8, newline included)."""
     try:
         return orjson.dumps(row) + b"\n"
     except TypeError:  # a string orjson refuses (an unpaired surrogate): escape it
@@ -25,32 +27,42 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
     n = 0
     with open(path, "wb") as f:
         for row in rows:
-            f.write(_line(row))
+            f.write(json_line(row))
             n += 1
     return n
 
 
+def require_pyarrow() -> None:
+    """Raise :class:`MissingDependency` now (before a scan) if Parquet cannot be written."""
+    try:
+        import pyarrow  # noqa: F401
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        raise MissingDependency("pyarrow", "parquet") from None
+
+
 def write_parquet(path: Path, pairs: Iterable[Pair]) -> None:
     """pairs as Parquet (one row per pair, passages as a list of structs)."""
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError as e:  # pragma: no cover - depends on the environment
-        raise MissingDependency("pyarrow", "parquet") from e
+    require_pyarrow()
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     rows = [p.to_dict() for p in pairs]
     pq.write_table(pa.Table.from_pylist(rows), path)
 
 
 def write_results(out: Path, *, pairs: list[Pair], families: list[Family],
                   rejects: Iterable[Reject], manifest: dict[str, Any],
-                  parquet: bool = False) -> dict[str, str]:
-    """Write pairs.jsonl, families.jsonl, rejects.jsonl, run.json (and pairs.parquet)."""
+                  parquet: bool = False, boilerplate: Iterable[dict[str, Any]] = ()) -> dict[str, str]:
+    """Write pairs.jsonl, families.jsonl, rejects.jsonl, boilerplate.jsonl, run.json (and pairs.parquet) into
+    ``out`` (for a scan: the staging folder of :func:`copydesk.atomic.staged_dir`)."""
     out.mkdir(parents=True, exist_ok=True)
     files = {"pairs": "pairs.jsonl", "families": "families.jsonl", "rejects": "rejects.jsonl",
-             "manifest": "run.json"}
+             "boilerplate": "boilerplate.jsonl", "manifest": "run.json"}
     write_jsonl(out / files["pairs"], (p.to_dict() for p in pairs))
     write_jsonl(out / files["families"], (f.to_dict() for f in families))
     write_jsonl(out / files["rejects"], (r.to_dict() for r in rejects))
+    write_jsonl(out / files["boilerplate"], boilerplate)
     if parquet:
         files["pairs_parquet"] = "pairs.parquet"
         write_parquet(out / files["pairs_parquet"], pairs)
@@ -58,3 +70,117 @@ def write_results(out: Path, *, pairs: list[Pair], families: list[Family],
     (out / files["manifest"]).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                          encoding="utf-8")
     return files
+
+
+# -- a corpus of articles (what ``copydesk dedup`` writes) ----------------------------------
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+PARQUET_SUFFIXES = (".parquet",)
+CORE_FIELDS = ("id", "text", "title", "date", "source", "url")
+
+
+def corpus_format(path: Path) -> str:
+    """``"jsonl"``, ``"jsonl.gz"`` or ``"parquet"`` from a file name; :class:`ConfigError`
+    otherwise."""
+    name = path.name.lower()
+    if name.endswith(JSONL_SUFFIXES):
+        return "jsonl.gz" if name.endswith(".gz") else "jsonl"
+    if name.endswith(PARQUET_SUFFIXES):
+        return "parquet"
+    raise ConfigError(f"--out {path}: name it .jsonl (or .jsonl.gz, .ndjson) for JSON Lines, "
+                      "or .parquet for Parquet")
+
+
+def article_row(a: Article) -> dict[str, Any]:
+    """An article as an input record (FORMATS.md): id, text, the optional fields it has, and
+    its extra metadata under their own names — so a written corpus reads back the same."""
+    row: dict[str, Any] = dict(a.extra)
+    row.update(id=a.id, text=a.text)
+    for name in CORE_FIELDS[2:]:
+        value = getattr(a, name)
+        if value is not None:
+            row[name] = value
+    return row
+
+
+def kind_of(value: Any) -> str:
+    """The Parquet column kind a metadata value needs (see :class:`ArticleWriter`)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    return "str" if isinstance(value, str) else "json"
+
+
+class ArticleWriter:
+    """Streams articles to JSON Lines (``fmt`` ``"jsonl"``, or ``"jsonl.gz"`` compressed) or
+    Parquet (``"parquet"``, in batches).
+
+    Parquet needs one schema up front: the core fields are strings, and each extra field's
+    column type comes from ``extra_kinds`` (the :func:`kind_of` of every value it takes in
+    the corpus): one kind → that type (int and float together → float), anything mixed or
+    nested → a string column holding JSON text."""
+
+    def __init__(self, path: Path, fmt: str, extra_kinds: dict[str, set[str]] | None = None,
+                 *, batch: int = 1000) -> None:
+        self.path, self.fmt, self.count, self.batch = path, fmt, 0, batch
+        self._rows: list[dict[str, Any]] = []
+        if fmt.startswith("jsonl"):
+            # closed by close() / the with block of the caller
+            self._file: Any = (gzip.open(path, "wb") if fmt == "jsonl.gz"  # noqa: SIM115
+                               else open(path, "wb"))  # noqa: SIM115
+            return
+        require_pyarrow()
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self._pa = pa
+        types = {"bool": pa.bool_(), "int": pa.int64(), "float": pa.float64(), "str": pa.string()}
+        fields = [pa.field(name, pa.string()) for name in CORE_FIELDS]
+        self._json: set[str] = set()
+        for name, kinds in (extra_kinds or {}).items():
+            kinds = kinds - {"null"}
+            kind = "float" if kinds == {"int", "float"} else (next(iter(kinds)) if len(kinds) == 1 else "json")
+            if kind == "json":
+                self._json.add(name)
+            fields.append(pa.field(name, types.get(kind, pa.string())))
+        self._schema = pa.schema(fields)
+        self._file = pq.ParquetWriter(path, self._schema)
+
+    def write(self, article: Article) -> None:
+        row = article_row(article)
+        self.count += 1
+        if self.fmt != "parquet":
+            try:
+                line = orjson.dumps(row, default=str)
+            except TypeError:  # an unpaired surrogate in extra metadata: escape it
+                line = json.dumps(row, default=str).encode("ascii")
+            self._file.write(line + b"\n")
+            return
+        for name in self._json:
+            if name in row and not isinstance(row[name], str | None):
+                row[name] = json.dumps(row[name], ensure_ascii=False, default=str)
+        self._rows.append(row)
+        if len(self._rows) >= self.batch:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._rows:
+            table = self._pa.Table.from_pylist(self._rows, schema=self._schema)
+            self._file.write_table(table)
+            self._rows = []
+
+    def close(self) -> None:
+        if self.fmt == "parquet":
+            self._flush()
+        self._file.close()
+
+    def __enter__(self) -> ArticleWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+

@@ -67,12 +67,31 @@ def test_scan_rejects_in_input_order(tmp_path: Path, workers: int, batch_size: i
          '{"id": "b", "text": }'),
         (f"{path}:4", "not valid UTF-8: byte 0xe9 at offset 24", None,
          '{"id": "c", "text": "caf\ufffd"}'),
-        (f"{path}:5", "duplicate id", "a", LINES[4].decode().rstrip("\r")),
-        (f"{path}:8", "duplicate id", "d", LINES[7].decode()),
+        (f"{path}:5", f"duplicate id: first seen at {path}:1", "a", LINES[4].decode().rstrip("\r")),
+        (f"{path}:8", f"duplicate id: first seen at {path}:6", "d", LINES[7].decode()),
         (f"{path}:10", "not a JSON object: got array", None, "[1, 2]"),
-        (f"{path}:11", "duplicate id", "1", LINES[10].decode()),
+        (f"{path}:11", f"duplicate id: first seen at {path}:9", "1", LINES[10].decode()),
     ]
     assert [(r.where, r.reason, r.id, r.raw) for r in result.rejects] == want
     written = [json.loads(x) for x in (out / "rejects.jsonl").read_text("utf-8").splitlines()]
     assert [(r["where"], r["reason"], r["id"], r["raw"]) for r in written] == want
     assert result.stats["articles"] == 4  # a, b, d and 1: the first of each id only
+
+
+@pytest.mark.parametrize("batch_size", [1, 100])
+def test_duplicate_ids_across_files_are_located_in_both(tmp_path: Path, batch_size: int) -> None:
+    """A repeated id is rejected where it repeats, and the reason names where it was first
+    seen, across JSON Lines files and across kinds of input (CSV articles, JSON Lines blocks)."""
+    first = tmp_path / "a.jsonl"
+    first.write_bytes(_line(id="x", text=TEXT) + b"\n" + _line(id="shared", text=TEXT + " A.") + b"\n")
+    table = tmp_path / "b.csv"
+    table.write_text(f'id,text\nfrom-csv,"{TEXT} C."\n', encoding="utf-8")
+    second = tmp_path / "c.jsonl"
+    second.write_bytes(_line(id="y", text=TEXT + " B.") + b"\n" + _line(id="shared", text="again") + b"\n"
+                       + _line(id="from-csv", text="again") + b"\n")
+    result = copydesk.scan([first, table, second], config=ScanConfig(workers=1, batch_size=batch_size))
+    assert [(r.where, r.reason, r.id) for r in result.rejects] == [
+        (f"{second}:2", f"duplicate id: first seen at {first}:2", "shared"),
+        (f"{second}:3", f"duplicate id: first seen at {table}:2", "from-csv"),
+    ]
+    assert result.stats["articles"] == 4  # x, shared, from-csv, y

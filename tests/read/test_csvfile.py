@@ -58,11 +58,17 @@ def test_bom_and_blank_lines(tmp_path: Path) -> None:
     assert [a.id for a in articles] == ["a", "b"] and rejects == []
 
 
-@pytest.mark.parametrize("content", [b"", b"id,text\n", b"\n\nid,text\n\n"])
+@pytest.mark.parametrize("content", [b"id,text\n", b"\n\nid,text\n\n"])
 def test_empty_csv(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "c.csv"
     path.write_bytes(content)
     assert read(path) == ([], [])
+
+
+def test_empty_csv_file_is_a_reject(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_bytes(b"")
+    assert read(path) == ([], [Reject(str(path), "empty file", None, None)])
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,12 @@ from copydesk.read.jsonl import (
 from copydesk.records import Article, Reject
 
 
+def zstd_compress(data: bytes) -> bytes:
+    import zstandard
+
+    return zstandard.ZstdCompressor().compress(data)
+
+
 def read(*paths: str | Path) -> tuple[list[Article], list[Reject]]:
     log = RejectLog()
     articles = list(read_corpus(paths, rejects=log))
@@ -173,14 +179,16 @@ def test_bom_only_tolerated_at_start(tmp_path: Path) -> None:
 def test_empty_file(tmp_path: Path) -> None:
     path = tmp_path / "empty.jsonl"
     path.write_bytes(b"")
-    assert read(path) == ([], [])
+    assert read(path) == ([], [Reject(str(path), "empty file", None, None)])
 
 
-@pytest.mark.parametrize("name", ["c.jsonl.gz", "c.ndjson", "C.JSONL", "c.ndjson.gz"])
+@pytest.mark.parametrize("name", ["c.jsonl.gz", "c.ndjson", "C.JSONL", "c.ndjson.gz",
+                                  "c.jsonl.zst", "c.NDJSON.ZST"])
 def test_suffixes(tmp_path: Path, name: str) -> None:
     data = (record(id="a", text="x") + "\n" + record(id="b", text="y") + "\n").encode()
     path = tmp_path / name
-    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    compress = {".gz": gzip.compress, ".zst": zstd_compress}.get(path.suffix.lower(), bytes)
+    path.write_bytes(compress(data))
     articles, rejects = read(path)
     assert [a.id for a in articles] == ["a", "b"] and rejects == []
 
@@ -206,16 +214,63 @@ def test_truncated_gzip_keeps_what_was_read(tmp_path: Path) -> None:
     assert all(r.reason.startswith(("unreadable gzip", "malformed JSON")) for r in rejects)
 
 
+def test_truncated_zstd_keeps_what_was_read(tmp_path: Path) -> None:
+    data = "".join(record(id=str(i), text=f"text {i} " * 20) + "\n" for i in range(2000))
+    blob = zstd_compress(data.encode())
+    path = tmp_path / "c.jsonl.zst"
+    path.write_bytes(blob[: len(blob) // 2])
+    articles, rejects = read(path)
+    assert 0 < len(articles) < 2000
+    assert [a.id for a in articles] == [str(i) for i in range(len(articles))]
+    assert rejects[-1].reason.startswith("unreadable zstd: truncated")
+    assert rejects[-1].where == f"{path}:{len(articles) + len(rejects)}"
+    for size in (1, 64, 5000):
+        assert _flatten_blocks(path, size) == _flatten_rows(iter_rows(path))
+
+
+def test_corrupt_zstd_is_one_reject(tmp_path: Path) -> None:
+    blob = bytearray(zstd_compress(b"".join(record(id=str(i), text="t" * i).encode() + b"\n"
+                                            for i in range(300))))
+    blob[len(blob) // 2: len(blob) // 2 + 16] = b"\xff" * 16
+    path = tmp_path / "c.jsonl.zst"
+    path.write_bytes(bytes(blob))
+    articles, rejects = read(path)
+    assert len(articles) < 300
+    assert rejects and rejects[-1].reason.startswith("unreadable zstd")
+
+
+def test_zstd_frames_and_long_lines(tmp_path: Path) -> None:
+    """Concatenated frames are read one after another; a line longer than a read chunk is
+    joined whole."""
+    long_text = "word " * 400_000  # 2 MB: spans decompressed chunks
+    one = (record(id="a", text="x") + "\n").encode()
+    two = (record(id="b", text=long_text) + "\n" + record(id="c", text="z")).encode()
+    path = tmp_path / "c.jsonl.zst"
+    path.write_bytes(zstd_compress(one) + zstd_compress(two))
+    articles, rejects = read(path)
+    assert [(a.id, len(a.text)) for a in articles] == [("a", 1), ("b", len(long_text)), ("c", 1)]
+    assert rejects == []
+
+
+def test_zst_name_but_not_zstd(tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "c.jsonl.zst", record(id="a", text="x"))
+    with pytest.raises(InputError, match="not a zstd file"):
+        read_corpus([path], rejects=RejectLog())
+
+
 def test_gz_name_but_not_gzip(tmp_path: Path) -> None:
     path = write_lines(tmp_path / "c.jsonl.gz", record(id="a", text="x"))
     with pytest.raises(InputError, match="not a gzip file"):
         read_corpus([path], rejects=RejectLog())
 
 
-def test_empty_gz_file(tmp_path: Path) -> None:
-    path = tmp_path / "c.jsonl.gz"
+@pytest.mark.parametrize("name", ["c.jsonl.gz", "c.jsonl.zst"])
+def test_empty_compressed_file(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
     path.write_bytes(b"")
-    assert read(path) == ([], [])
+    assert read(path) == ([], [Reject(str(path), "empty file", None, None)])
+    path.write_bytes(gzip.compress(b"") if name.endswith(".gz") else zstd_compress(b""))
+    assert read(path) == ([], [Reject(str(path), "empty file", None, None)])
 
 
 def test_binary_junk(tmp_path: Path) -> None:
@@ -281,8 +336,9 @@ def test_duplicate_ids_within_file(tmp_path: Path) -> None:
                        record(id=1, text="second"), record(id="1", text="third"))
     articles, rejects = read(path)
     assert [(a.id, a.text) for a in articles] == [("1", "first")]
+    first = f"duplicate id: first seen at {path}:1"
     assert [(r.where, r.reason, r.id) for r in rejects] == [
-        (f"{path}:2", "duplicate id", "1"), (f"{path}:3", "duplicate id", "1")]
+        (f"{path}:2", first, "1"), (f"{path}:3", first, "1")]
 
 
 @settings(max_examples=50, deadline=None)
@@ -295,6 +351,9 @@ def test_round_trip_property(tmp_path_factory: pytest.TempPathFactory,
                             for (i, t), a in zip(items, [True, False] * 20, strict=False)),
                     encoding="utf-8")
     articles, rejects = read(path)
+    if not items:
+        assert (articles, [r.reason for r in rejects]) == ([], ["empty file"])
+        return
     assert len(articles) + len(rejects) == len(items)
     got = iter(articles)
     seen: set[str] = set()
@@ -564,7 +623,7 @@ def test_blocks_without_final_newline_and_empty(tmp_path: Path) -> None:
     for size in (1, 2, 5, 6):
         assert _flatten_blocks(path, size) == want
     path.write_bytes(b"")
-    assert list(iter_blocks(path, 3)) == []
+    assert list(iter_blocks(path, 3)) == [Reject(str(path), "empty file", None, None)]
 
 
 def test_blocks_from_stdin(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -59,7 +59,7 @@ def test_rejects_with_row_numbers(tmp_path: Path) -> None:
     assert [(r.where, r.reason, r.id) for r in rejects] == [
         (f"{path}:2", "missing text", "b"),
         (f"{path}:3", "missing id", None),
-        (f"{path}:4", "duplicate id", "a"),
+        (f"{path}:4", f"duplicate id: first seen at {path}:1", "a"),
         (f"{path}:5", "empty text", "e"),
     ]
     assert rejects[0].raw == '{"id": "b", "text": null}'
@@ -96,3 +96,29 @@ def test_missing_pyarrow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         read_corpus([path], rejects=RejectLog())
     assert isinstance(info.value, ImportError)
     assert "copydesk[parquet]" in str(info.value)
+
+
+def test_corrupt_row_group_loses_only_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "c.parquet"
+    rows = [{"id": str(i), "text": f"text number {i} " * 5} for i in range(30)]
+    pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=10)
+    col = pq.ParquetFile(path).metadata.row_group(1).column(1)  # group 2's text column
+    start = col.dictionary_page_offset or col.data_page_offset
+    data = bytearray(path.read_bytes())
+    data[start:start + col.total_compressed_size] = b"\xab" * col.total_compressed_size
+    path.write_bytes(bytes(data))
+    articles, (reject,) = read(path)
+    assert [a.id for a in articles] == [str(i) for i in (*range(10), *range(20, 30))]
+    assert reject.where == f"{path}:11"
+    assert reject.reason.startswith("unreadable Parquet: row group 2 of 3 (10 rows lost): ")
+    assert "\n" not in reject.reason
+
+
+def test_mapped_columns(tmp_path: Path) -> None:
+    from copydesk.read import FieldMap
+
+    path = write_parquet(tmp_path / "c.parquet", {"doc": ["a"], "body": ["text"], "id": [7]})
+    with pytest.raises(InputError, match="needs columns doc and content"):
+        read_corpus([path], rejects=RejectLog(), fields=FieldMap(id="doc", text="content"))
+    (art,) = read_corpus([path], rejects=RejectLog(), fields=FieldMap(id="doc", text="body"))
+    assert (art.id, art.text, art.extra) == ("a", "text", {"id": 7})

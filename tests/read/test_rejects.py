@@ -93,8 +93,8 @@ def test_duplicate_ids_across_files_and_formats(tmp_path: Path) -> None:
     assert [(a.id, a.text) for a in articles] == [
         ("1", "one"), ("2", "two"), ("3", "three"), ("4", "four")]
     assert [(r.where, r.reason, r.id, r.raw) for r in log] == [
-        (f"{second}:2", "duplicate id", "2", "2,two again"),
-        (str(folder / "3.txt"), "duplicate id", "3", "three again"),
+        (f"{second}:2", f"duplicate id: first seen at {first}:2", "2", "2,two again"),
+        (str(folder / "3.txt"), f"duplicate id: first seen at {second}:3", "3", "three again"),
     ]
 
 

@@ -28,10 +28,12 @@ def test_directory_recursive_sorted_ids(tmp_path: Path) -> None:
     put(root / "2024" / "05" / "afp-1.txt", "Deep")
     put(root / "a.txt", "Ay")
     put(root / "2024" / "z.TXT", "Upper-case suffix")
-    put(root / "notes.md", "ignored: not a .txt file")
+    notes = put(root / "notes.md", "not a .txt file: listed as skipped")
     (root / "dir.txt").mkdir()  # a directory named like a file is not an article
     articles, rejects = read(root)
-    assert rejects == []
+    assert [(r.where, r.reason.partition(" (")[0]) for r in rejects] == [
+        (str(notes), "skipped: unknown file type")]
+    assert "(.md)" in rejects[0].reason
     assert [a.id for a in articles] == ["2024/05/afp-1", "2024/z", "a", "b"]
     assert [a.text for a in articles] == ["Deep", "Upper-case suffix", "Ay", "Bee"]
     assert all(a.title is None and a.extra == {} for a in articles)
@@ -69,7 +71,8 @@ def test_empty_file_rejected(tmp_path: Path, content: bytes) -> None:
     path = put(tmp_path / "d" / "blank.txt", content)
     articles, rejects = read(tmp_path / "d")
     assert articles == []
-    assert [(r.where, r.reason, r.id) for r in rejects] == [(str(path), "empty text", "blank")]
+    reason = "empty file" if content == b"" else "empty text"
+    assert [(r.where, r.reason, r.id) for r in rejects] == [(str(path), reason, "blank")]
 
 
 def test_empty_directory(tmp_path: Path) -> None:
@@ -98,7 +101,7 @@ def test_duplicate_id_between_directory_and_file(tmp_path: Path) -> None:
     articles, rejects = read(tmp_path / "d", later)
     assert [(a.id, a.text) for a in articles] == [("story", "first")]
     assert [(r.where, r.reason, r.id, r.raw) for r in rejects] == [
-        (str(later), "duplicate id", "story", "second")]
+        (str(later), f"duplicate id: first seen at {tmp_path / 'd' / 'story.txt'}", "story", "second")]
 
 
 def test_unreadable_file_in_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,80 +1,313 @@
 """Step 1, *read*: turn input files into :class:`~copydesk.records.Article` records.
 
-:func:`read_corpus` picks a reader by path — a directory of ``.txt`` files, ``.txt``,
-``.jsonl`` / ``.jsonl.gz`` / ``.ndjson``, ``-`` (JSON Lines on stdin), ``.csv``, ``.parquet`` —
-and owns the loop every reader shares: validation (``_record.to_article``), duplicate ids
-across all inputs, and the reject log.  A format module only finds records.
+:func:`read_corpus` picks a reader by path — ``.jsonl`` / ``.jsonl.gz`` / ``.jsonl.zst`` /
+``.ndjson``, ``-`` (JSON Lines on stdin), ``.csv``, ``.parquet``, ``.txt``, ``.html`` / ``.htm``
+(a saved web page), ``.warc`` / ``.warc.gz`` (a crawl), or a folder of any of these — or takes
+the format it is told (``format=``, the command's ``--format``).  It owns the loop every reader
+shares: validation (``_record.to_article``, through a :class:`FieldMap` when the input names its
+fields differently), duplicate ids across all inputs, and the reject log.  A format module only
+finds records.
 
 A bad record is never fatal and never silently lost: it becomes a
-:class:`~copydesk.records.Reject` in the :class:`RejectLog`.  Only an input that cannot be
-read at all (missing, unknown format, CSV without ``id``/``text``) raises
-:class:`~copydesk.errors.InputError`, and it does so when :func:`read_corpus` is called,
-before any article is produced.
+:class:`~copydesk.records.Reject` in the :class:`RejectLog`; a record that is no article by
+nature (a crawl's request records, its images) is a :class:`Skip`, counted.  In a folder every
+file is read or rejected with the reason it was skipped (an unknown extension, a hidden file);
+an empty file is a reject.  Only an input that cannot be read at all (missing, unknown format,
+CSV without ``id``/``text``, a missing optional dependency) raises
+:class:`~copydesk.errors.InputError` (or :class:`~copydesk.errors.MissingDependency`), and it
+does so when :func:`read_corpus` is called, before any article is produced.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ..errors import InputError
+from ..errors import ConfigError, InputError
 from ..records import Article, Reject
-from . import csvfile, jsonl, parquet, txtdir
-from ._record import Row, to_article
+from . import csvfile, html, jsonl, parquet, txtdir, warc
+from ._record import FieldMap, Row, map_row, to_article
+from .html import PageBlock
 from .jsonl import LineBlock
-from .rejects import RejectLog
+from .rejects import RejectLog, Skip
 
-__all__ = ["ACCEPTED", "LineBlock", "RejectLog", "read_batches", "read_corpus"]
+__all__ = ["ACCEPTED", "FORMATS", "ArticleBatch", "FieldMap", "LineBlock", "PageBlock",
+           "RejectLog", "Skip", "read_batches", "read_corpus"]
 
-ACCEPTED = ("a directory of .txt files, .txt, .jsonl, .jsonl.gz, .ndjson, .csv, .parquet, "
-            "or - for JSON Lines on stdin")
+FORMATS = ("jsonl", "csv", "parquet", "txt", "html", "warc")
+ACCEPTED = (".jsonl, .jsonl.gz, .jsonl.zst, .ndjson, .csv, .parquet, .txt, .html, .htm, .warc, "
+            ".warc.gz, a folder of these, or - for JSON Lines on stdin")
 
-_Source = Callable[[], Iterator[Row | Reject]]
-_JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+_JSONL_SUFFIXES = tuple(base + z for base in (".jsonl", ".ndjson") for z in ("", ".gz", ".zst"))
+#: formats whose records name their fields (and so can be read through a FieldMap)
+_MAPPABLE = frozenset(("jsonl", "csv", "parquet"))
+#: a block of pages sent to a worker holds at most this many bytes of HTML
+_PAGE_BLOCK_BYTES = 32 << 20
 
 
-def read_corpus(paths: Sequence[str | Path], *, rejects: RejectLog) -> Iterator[Article]:
+@dataclass(frozen=True, slots=True)
+class _Input:
+    """One file to read, in one format; ``id`` names the article of a one-article file."""
+
+    path: str | Path  # "-" for stdin
+    format: str
+    id: str | None = None
+
+
+class ArticleBatch(list[Article]):
+    """A list of validated articles that also says where each came from (``wheres``)."""
+
+    def __init__(self, articles: Iterable[Article] = (), wheres: Iterable[str] = ()) -> None:
+        super().__init__(articles)
+        self.wheres: list[str] = list(wheres)
+
+
+def read_corpus(paths: Sequence[str | Path] | str | Path, *, rejects: RejectLog,
+                fields: FieldMap | None = None, format: str | None = None) -> Iterator[Article]:
     """Stream the articles of ``paths`` in input order; bad records go to ``rejects``.
 
     Every path is checked first (exists, known format, readable header), so an
     :class:`InputError` comes at once, not after half the corpus.  Ids must be unique across
-    all inputs: a later record with an id already seen is rejected as ``"duplicate id"``.
-    """
+    all inputs: a later record with an id already seen is rejected as ``"duplicate id"``, and
+    the reason says where the id was first seen.  ``fields`` maps differently named fields of
+    JSON Lines, CSV and Parquet inputs; ``format`` (one of :data:`FORMATS`) overrides the
+    format the names suggest."""
+    plan = _plan(paths, format, fields or FieldMap())
+    return (art for art, _ in _located(plan, rejects, fields or FieldMap(), {}))
+
+
+def read_batches(paths: Sequence[str | Path] | str | Path, *, rejects: RejectLog, size: int,
+                 fields: FieldMap | None = None,
+                 format: str | None = None) -> Iterator[LineBlock | PageBlock | ArticleBatch]:
+    """:func:`read_corpus` for a scan, ``size`` records at a time: JSON Lines inputs come as
+    raw :class:`LineBlock` s (parsed and validated by whoever prepares them, see
+    :func:`jsonl.block_articles`) unless their fields are mapped, web pages as
+    :class:`PageBlock` s (extracted by whoever prepares them), other inputs as validated
+    articles.  Ids are not checked across the kinds here: the scan rejects a repeated id when
+    it numbers the articles."""
+    fmap = fields or FieldMap()
+    return _batches(_plan(paths, format, fmap), rejects, size, fmap)
+
+
+# -- what to read -----------------------------------------------------------------------------
+def detect_format(path: str | Path) -> str | None:
+    """The format a file's name says, or None."""
+    if str(path) == "-":
+        return "jsonl"
+    name = Path(path).name.lower()
+    if name.endswith(_JSONL_SUFFIXES):
+        return "jsonl"
+    if warc.is_warc(name):
+        return "warc"
+    if name.endswith(".csv"):
+        return "csv"
+    if name.endswith(".parquet"):
+        return "parquet"
+    if html.is_html(name):
+        return "html"
+    if txtdir.is_txt(name):
+        return "txt"
+    return None
+
+
+def _plan(paths: Sequence[str | Path] | str | Path, fmt: str | None,
+          fmap: FieldMap) -> list[_Input | Reject]:
+    if fmt is not None and fmt not in FORMATS:
+        raise ConfigError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    sources = [_source(p) for p in paths]
-    return _articles(sources, rejects)
+    plan: list[_Input | Reject] = []
+    for path in paths:
+        if str(path) == "-":
+            if fmt not in (None, "jsonl"):
+                raise InputError(f"- (stdin) is read as JSON Lines only, not {fmt}")
+            plan.append(_Input("-", "jsonl"))
+            continue
+        p = Path(path)
+        if not p.exists():
+            raise InputError(f"{path}: no such file or directory (accepted: {ACCEPTED})")
+        if p.is_dir():
+            plan += _folder(p, fmt, fmap)
+            continue
+        kind = fmt or detect_format(p)
+        if kind is None:
+            raise InputError(f"{path}: unknown input format (accepted: {ACCEPTED}; "
+                             "--format names the format of a file named otherwise)")
+        item = _Input(path, kind, p.stem if kind in ("txt", "html") else None)
+        empty = _empty(item)
+        if empty is None:
+            _check(item, fmap)
+        plan.append(empty or item)
+    return plan
 
 
-def read_batches(paths: Sequence[str | Path], *, rejects: RejectLog,
-                 size: int) -> Iterator[LineBlock | list[Article]]:
-    """:func:`read_corpus` for a scan: JSON Lines inputs come as raw :class:`LineBlock` s
-    (parsed and validated by whoever prepares them, see :func:`jsonl.block_articles`), other
-    inputs as validated articles, ``size`` at a time.  Ids are not checked across the two
-    kinds here: the scan rejects a repeated id when it numbers the articles."""
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    plan = [(p, _source(p)) for p in paths]
-    return _batches(plan, rejects, size)
+def _folder(directory: Path, fmt: str | None, fmap: FieldMap) -> list[_Input | Reject]:
+    """Every file under ``directory`` (sorted by path): an input, or a reject saying why it
+    is skipped.  A one-article file's id is its path in the folder without the extension."""
+    found: list[_Input | Reject] = []
+    for p in sorted((q for q in directory.rglob("*") if not q.is_dir()),
+                    key=lambda q: q.relative_to(directory).as_posix()):
+        rel = p.relative_to(directory).as_posix()
+        if any(part.startswith(".") for part in Path(rel).parts):
+            found.append(Reject(str(p), "skipped: hidden file", None, None))
+            continue
+        if not p.is_file():
+            found.append(Reject(str(p), "skipped: not a regular file", None, None))
+            continue
+        kind = fmt or detect_format(p)
+        if kind is None:
+            what = p.suffix.lower() or "no extension"
+            found.append(Reject(str(p), f"skipped: unknown file type ({what}); --format reads "
+                                        "every file of a folder as one format", None, None))
+            continue
+        art_id = rel[: len(rel) - len(p.suffix)] if kind in ("txt", "html") and p.suffix else rel
+        item = _Input(p, kind, art_id if kind in ("txt", "html") else None)
+        bad = _empty(item)
+        if bad is None:
+            try:
+                _check(item, fmap)
+            except InputError as err:  # one unreadable file does not stop a folder
+                bad = Reject(str(p), f"unreadable file: {err}", None, None)
+        found.append(bad or item)
+    return found
 
 
-def _is_jsonl(path: str | Path) -> bool:
-    return str(path) == "-" or (not Path(path).is_dir() and Path(path).name.lower().endswith(_JSONL_SUFFIXES))
+def _empty(item: _Input) -> Reject | None:
+    try:
+        size = Path(item.path).stat().st_size
+    except OSError as err:
+        raise InputError(f"{item.path}: cannot read ({err.strerror or err})") from None
+    if size == 0 and Path(item.path).is_file():
+        return Reject(str(item.path), jsonl.EMPTY_FILE, item.id, None)
+    return None
 
 
-def _batches(plan: list[tuple[str | Path, _Source]], rejects: RejectLog,
-             size: int) -> Iterator[LineBlock | list[Article]]:
-    seen: set[str] = set()
-    for path, source in plan:
-        if _is_jsonl(path):
-            for block in jsonl.iter_blocks(path, size):
+def _check(item: _Input, fmap: FieldMap) -> None:
+    """Run a format's early check; an OS error (permissions, a directory) becomes InputError."""
+    checks: dict[str, Callable[[], None]] = {
+        "jsonl": lambda: jsonl.check(item.path),
+        "csv": lambda: csvfile.check(item.path, (fmap.id, fmap.text)),
+        "parquet": lambda: parquet.check(item.path, (fmap.id, fmap.text)),
+        "txt": lambda: _readable(item.path),
+        "html": lambda: (html.check(), _readable(item.path)),
+        "warc": lambda: (warc.check(), _readable(item.path)),
+    }
+    try:
+        checks[item.format]()
+    except OSError as err:
+        raise InputError(f"{item.path}: cannot read ({err.strerror or err})") from None
+
+
+def _readable(path: str | Path) -> None:
+    with open(path, "rb"):
+        pass
+
+
+# -- reading ----------------------------------------------------------------------------------
+def _rows(item: _Input, fmap: FieldMap) -> Iterator[Row | Reject | Skip]:
+    """The records of one input, before validation (pages extracted here, in this process)."""
+    path = item.path
+    if item.format == "jsonl":
+        yield from jsonl.iter_stdin() if str(path) == "-" else jsonl.iter_rows(path)
+    elif item.format == "csv":
+        yield from csvfile.iter_rows(path, (fmap.id, fmap.text))
+    elif item.format == "parquet":
+        yield from parquet.iter_rows(path)
+    elif item.format == "txt":
+        yield txtdir.read_file(Path(path), art_id=item.id or Path(path).stem)
+    elif item.format == "html":
+        yield from html.iter_file(path, art_id=item.id or Path(path).stem)
+    else:
+        for page in warc.iter_pages(path):
+            yield html.extract(page) if isinstance(page, html.Page) else page
+
+
+def _located(plan: Iterable[_Input | Reject], rejects: RejectLog, fmap: FieldMap,
+             seen: dict[str, str]) -> Iterator[tuple[Article, str]]:
+    """Validated articles of ``plan`` and where each was found; ``seen`` maps the ids read so
+    far to where (a repeated id is rejected, naming both places)."""
+    for item in plan:
+        if isinstance(item, Reject):
+            rejects.add(item)
+            continue
+        mapped = item.format in _MAPPABLE and not fmap.identity
+        for row in _rows(item, fmap):
+            if isinstance(row, Reject):
+                rejects.add(row)
+                continue
+            if isinstance(row, Skip):
+                rejects.skip(row)
+                continue
+            result = map_row(row, fmap) if mapped else to_article(row)
+            if isinstance(result, Reject):
+                rejects.add(result)
+            elif result.id in seen:
+                rejects.add(duplicate(row.where, result.id, seen[result.id], row.raw_text()))
+            else:
+                seen[result.id] = row.where
+                yield result, row.where
+
+
+def duplicate(where: str, art_id: str, first: str | None, raw: str | None) -> Reject:
+    """The reject of a repeated id, naming where it was first seen."""
+    return Reject(where, "duplicate id" + (f": first seen at {first}" if first else ""), art_id, raw)
+
+
+def _batches(plan: list[_Input | Reject], rejects: RejectLog, size: int,
+             fmap: FieldMap) -> Iterator[LineBlock | PageBlock | ArticleBatch]:
+    seen: dict[str, str] = {}
+    for item in plan:
+        if isinstance(item, Reject):
+            rejects.add(item)
+        elif item.format == "jsonl" and fmap.identity:
+            for block in jsonl.iter_blocks(item.path, size):
                 if isinstance(block, Reject):
                     rejects.add(block)
                 else:
                     yield block
-            continue
-        yield from batched(_articles([source], rejects, seen), size)
+        elif item.format in ("html", "warc"):
+            yield from _page_blocks(item, rejects, size)
+        else:
+            yield from _batched(_located([item], rejects, fmap, seen), size)
+
+
+def _page_blocks(item: _Input, rejects: RejectLog, size: int) -> Iterator[PageBlock]:
+    """The pages of a saved page or a crawl, unextracted, in blocks of at most ``size`` pages
+    and about :data:`_PAGE_BLOCK_BYTES` bytes."""
+    found: Iterable[Any]
+    if item.format == "html":
+        found = [html.read_page(Path(item.path), art_id=item.id or Path(item.path).stem)]
+    else:
+        found = warc.iter_pages(item.path)
+    pages: list[html.Page] = []
+    held = 0
+    for page in found:
+        if isinstance(page, Reject):
+            rejects.add(page)
+        elif isinstance(page, Skip):
+            rejects.skip(page)
+        else:
+            pages.append(page)
+            held += len(page.data)
+            if len(pages) >= size or held >= _PAGE_BLOCK_BYTES:
+                yield PageBlock(pages)
+                pages, held = [], 0
+    if pages:
+        yield PageBlock(pages)
+
+
+def _batched(located: Iterable[tuple[Article, str]], size: int) -> Iterator[ArticleBatch]:
+    batch = ArticleBatch()
+    for art, where in located:
+        batch.append(art)
+        batch.wheres.append(where)
+        if len(batch) >= size:
+            yield batch
+            batch = ArticleBatch()
+    if batch:
+        yield batch
 
 
 def batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -87,58 +320,3 @@ def batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
             batch = []
     if batch:
         yield batch
-
-
-def _articles(sources: list[_Source], rejects: RejectLog, seen: set[str] | None = None) -> Iterator[Article]:
-    seen = set() if seen is None else seen
-    for source in sources:
-        for item in source():
-            if isinstance(item, Reject):
-                rejects.add(item)
-                continue
-            result = to_article(item)
-            if isinstance(result, Reject):
-                rejects.add(result)
-            elif result.id in seen:
-                rejects.add(Reject(item.where, "duplicate id", result.id, item.raw_text()))
-            else:
-                seen.add(result.id)
-                yield result
-
-
-def _source(path: str | Path) -> _Source:
-    """The reader for ``path``, after checking it can be read."""
-    if str(path) == "-":
-        return jsonl.iter_stdin
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"{path}: no such file or directory (accepted: {ACCEPTED})")
-    if p.is_dir():
-        return functools.partial(txtdir.iter_dir, p)
-    name = p.name.lower()
-    if name.endswith(_JSONL_SUFFIXES):
-        _check(jsonl.check, path)
-        return functools.partial(jsonl.iter_rows, path)
-    if name.endswith(".csv"):
-        _check(csvfile.check, path)
-        return functools.partial(csvfile.iter_rows, path)
-    if name.endswith(".parquet"):
-        _check(parquet.check, path)
-        return functools.partial(parquet.iter_rows, path)
-    if txtdir.is_txt(p):
-        _check(_readable, path)
-        return functools.partial(txtdir.iter_file, p)
-    raise InputError(f"{path}: unknown input format (accepted: {ACCEPTED})")
-
-
-def _readable(path: str | Path) -> None:
-    with open(path, "rb"):
-        pass
-
-
-def _check(check: Callable[[str | Path], None], path: str | Path) -> None:
-    """Run a format's early check; an OS error (permissions, a directory) becomes InputError."""
-    try:
-        check(path)
-    except OSError as err:
-        raise InputError(f"{path}: cannot read ({err.strerror or err})") from None

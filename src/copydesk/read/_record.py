@@ -15,6 +15,10 @@ Format modules only find records (a JSON object, a CSV row, a ``.txt`` file) and
 
 Reasons are ``"category"`` or ``"category: detail"``; :class:`~copydesk.read.RejectLog` counts
 by the category.
+
+Exports that name things differently (``doc_id``, ``body``, ``published``) are read through a
+:class:`FieldMap` (``--id-field`` ...), which renames a record's fields before these rules
+apply, so a mapped record becomes exactly the article its renamed twin would.
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
+from ..errors import ConfigError
 from ..records import Article, Reject
 
 OPTIONAL_FIELDS = ("title", "date", "source", "url")
@@ -53,6 +59,69 @@ class Row:
         if self.raw_bytes is not None:
             return self.raw_bytes.decode("utf-8", errors="replace").rstrip("\r\n")
         return json.dumps(dict(self.fields), ensure_ascii=False, default=str)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMap:
+    """The input field that holds each article field (``FieldMap(id="doc_id", text="body")``).
+
+    A field of a standard name that a mapping displaces (a ``id`` column beside the mapped
+    ``doc_id``) is not lost: it is kept in ``Article.extra`` under its own name."""
+
+    id: str = "id"
+    text: str = "text"
+    title: str = "title"
+    date: str = "date"
+    source: str = "source"
+
+    def __post_init__(self) -> None:
+        names = [getattr(self, f.name) for f in dataclass_fields(self)]
+        if any(not isinstance(n, str) or not n.strip() for n in names):
+            raise ConfigError("field names must be non-empty strings")
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ConfigError(f"field {repeated[0]!r} is mapped to two article fields; "
+                              "give each of --id-field, --text-field, ... its own field")
+
+    @property
+    def identity(self) -> bool:
+        """True if every article field is read from the field of its own name."""
+        return self == _IDENTITY
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """(article field, input field) for every field read from another name."""
+        return [(f.name, getattr(self, f.name)) for f in dataclass_fields(self)
+                if getattr(self, f.name) != f.name]
+
+    def apply(self, fields: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """``fields`` renamed to article fields, and the displaced fields (for ``extra``)."""
+        pairs = self.pairs()
+        sources = {src for _, src in pairs}
+        targets = {dst for dst, _ in pairs}
+        out: dict[str, Any] = {}
+        displaced: dict[str, Any] = {}
+        for key, value in fields.items():
+            if key in sources:
+                continue
+            (displaced if key in targets else out)[key] = value
+        for dst, src in pairs:
+            if src in fields:
+                out[dst] = fields[src]
+        return out, displaced
+
+
+_IDENTITY = FieldMap()
+
+
+def map_row(row: Row, fmap: FieldMap) -> Article | Reject:
+    """:func:`to_article` of ``row`` read through ``fmap``."""
+    if fmap.identity:
+        return to_article(row)
+    mapped, displaced = fmap.apply(row.fields)
+    result = to_article(Row(row.where, mapped, row.raw, row.raw_bytes, row.clean))
+    if displaced and isinstance(result, Article):
+        result.extra.update(displaced)
+    return result
 
 
 def type_name(value: object) -> str:

@@ -61,19 +61,20 @@ class _Lines:
         return raw, bad
 
 
-def _column_names(cells: list[str], path: str | Path) -> list[str]:
+def _column_names(cells: list[str], path: str | Path, required: tuple[str, str]) -> list[str]:
     names = [c.strip() or f"column_{i}" for i, c in enumerate(cells, start=1)]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise InputError(f"{path}: CSV header repeats column(s) {', '.join(dupes)}")
-    missing = [c for c in REQUIRED if c not in names]
+    missing = [c for c in required if c not in names]
     if missing:
-        raise InputError(f"{path}: CSV header needs columns id and text "
+        raise InputError(f"{path}: CSV header needs columns {' and '.join(required)} "
                          f"(missing {', '.join(missing)}; found {', '.join(names)})")
     return names
 
 
-def _read_header(reader: Iterator[list[str]], lines: _Lines, path: str | Path) -> list[str] | None:
+def _read_header(reader: Iterator[list[str]], lines: _Lines, path: str | Path,
+                 required: tuple[str, str]) -> list[str] | None:
     """Column names from the first non-blank record, or None for a file with no records."""
     for cells in reader:
         _, bad = lines.take()
@@ -81,7 +82,7 @@ def _read_header(reader: Iterator[list[str]], lines: _Lines, path: str | Path) -
             continue
         if bad is not None:
             raise InputError(f"{path}: CSV header is not valid UTF-8")
-        return _column_names(cells, path)
+        return _column_names(cells, path, required)
     return None
 
 
@@ -97,28 +98,29 @@ def _id_of(cells: list[str], id_col: int) -> str | None:
     return None
 
 
-def check(path: str | Path) -> None:
-    """Fail early, with :class:`InputError`, if the header lacks ``id`` or ``text``."""
+def check(path: str | Path, required: tuple[str, str] = REQUIRED) -> None:
+    """Fail early, with :class:`InputError`, if the header lacks ``id`` or ``text`` (or the
+    columns ``required`` names in their place)."""
     with open(path, "rb") as f:
         lines = _Lines(f)
         try:
-            _read_header(_reader(lines), lines, path)
+            _read_header(_reader(lines), lines, path, required)
         except csv.Error as err:
             raise InputError(f"{path}: cannot parse CSV header: {err}") from None
 
 
-def iter_rows(path: str | Path) -> Iterator[Row | Reject]:
+def iter_rows(path: str | Path, required: tuple[str, str] = REQUIRED) -> Iterator[Row | Reject]:
     """One row per CSV record after the header; blank lines are skipped."""
     with open(path, "rb") as f:
         lines = _Lines(f)
         reader = _reader(lines)
         try:
-            names = _read_header(reader, lines, path)
+            names = _read_header(reader, lines, path, required)
         except csv.Error as err:
             raise InputError(f"{path}: cannot parse CSV header: {err}") from None
         if names is None:
             return
-        id_col = names.index("id")
+        id_col = names.index(required[0])
         while True:
             start = lines.lineno + 1
             where = f"{path}:{start}"

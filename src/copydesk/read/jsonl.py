@@ -1,4 +1,5 @@
-"""JSON Lines reader (``.jsonl``, ``.jsonl.gz``, ``.ndjson``, stdin): one article per line.
+"""JSON Lines reader (``.jsonl``, ``.jsonl.gz``, ``.jsonl.zst``, ``.ndjson``, stdin): one article
+per line.
 
 The input is read in binary and split on ``\\n`` only, and each line is decoded strictly as
 UTF-8 on its own, so one bad line costs one reject, not the file, and a U+2028 inside a string
@@ -8,6 +9,11 @@ Lines are parsed by orjson; a line orjson refuses (or one holding a number too b
 keep exact) is parsed again by the standard library, which decides and words the reject, so
 the result never depends on the fast path.  Large inputs travel as :class:`LineBlock` s of raw
 lines, parsed where they are prepared (in the scan's worker processes).
+
+A compressed input (gzip or zstd, by its name) is decompressed as a stream; a damaged or
+truncated stream ends in one reject at the line where reading stopped, and what was read before
+it is kept.  An empty file (no bytes at all, or no lines after decompression) is one reject,
+``empty file``, so a forgotten or failed export does not pass unnoticed.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import orjson
 
 from ..errors import InputError
 from ..records import Article, Reject
+from . import zstd
 from ._record import Row, plain_article, to_article, type_name, utf8_reason
 
 BOM = b"\xef\xbb\xbf"
@@ -37,18 +44,28 @@ STDIN = "<stdin>"
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
+EMPTY_FILE = "empty file"
+
+
 def is_gzip(path: str | Path) -> bool:
     """True if the name says gzip (``.gz``)."""
     return str(path).lower().endswith(".gz")
 
 
+def is_zstd(path: str | Path) -> bool:
+    """True if the name says Zstandard (``.zst``)."""
+    return str(path).lower().endswith(".zst")
+
+
 def check(path: str | Path) -> None:
-    """Fail early if a ``.gz`` file is not gzip at all (an empty file is an empty corpus)."""
-    if is_gzip(path):
-        with open(path, "rb") as f:
-            head = f.read(2)
-        if head and head != _GZIP_MAGIC:
-            raise InputError(f"{path}: not a gzip file; name it .jsonl if it is plain JSON Lines")
+    """Fail early if a ``.gz`` (``.zst``) file is not gzip (zstd) at all; an empty file is
+    left to the reader, which rejects it."""
+    for named, magic, kind in ((is_gzip, _GZIP_MAGIC, "gzip"), (is_zstd, zstd.MAGIC, "zstd")):
+        if named(path):
+            with open(path, "rb") as f:
+                head = f.read(len(magic))
+            if head and head != magic:
+                raise InputError(f"{path}: not a {kind} file; name it .jsonl if it is plain JSON Lines")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,16 +103,29 @@ def _open_lines(path: str | Path) -> Iterator[Iterator[bytes | Reject]]:
             yield (line.encode("utf-8", "surrogateescape") for line in sys.stdin)
     elif is_gzip(path):
         with gzip.open(path, "rb") as f:
-            yield _guard_gzip(f, str(path))
+            yield _guard_stream(f, str(path), "gzip", (OSError, EOFError, zlib.error))
+    elif is_zstd(path):
+        yield _guard_stream(zstd.iter_lines(path), str(path), "zstd", (OSError, *zstd.errors()))
     else:
         with open(path, "rb") as f:
             yield iter(f)
 
 
 def iter_rows(path: str | Path) -> Iterator[Row | Reject]:
-    """Rows of a JSON Lines file (gzip-compressed if the name ends in ``.gz``)."""
+    """Rows of a JSON Lines file (gzip- or zstd-compressed if the name ends in ``.gz`` or
+    ``.zst``)."""
     for lines in _open_lines(path):
-        yield from parse_lines(lines, str(path))
+        yield from parse_lines(_nonempty(lines, str(path)), str(path))
+
+
+def _nonempty(lines: Iterable[bytes | Reject], where: str) -> Iterator[bytes | Reject]:
+    """``lines``, or an ``empty file`` reject if there are none."""
+    empty = True
+    for line in lines:
+        empty = False
+        yield line
+    if empty:
+        yield Reject(where, EMPTY_FILE, None, None)
 
 
 def iter_stdin() -> Iterator[Row | Reject]:
@@ -108,10 +138,11 @@ def iter_blocks(path: str | Path, size: int) -> Iterator[LineBlock | Reject]:
     """The raw lines of a JSON Lines input in blocks of ``size`` (parse them with
     :func:`block_articles`); an unreadable gzip tail arrives as a :class:`Reject`."""
     where = STDIN if str(path) == "-" else str(path)
-    if where != STDIN and not is_gzip(path) and Path(path).is_file():  # a regular file can be re-read
-        yield from _file_blocks(path, size)
+    if where != STDIN and not is_gzip(path) and not is_zstd(path) and Path(path).is_file():
+        yield from _file_blocks(path, size)  # a regular file can be re-read: byte spans
         return
-    for lines in _open_lines(path):
+    for stream in _open_lines(path):
+        lines = _nonempty(stream, where) if where != STDIN else stream
         first = 1
         while True:
             block = list(itertools.islice(lines, size))
@@ -128,7 +159,7 @@ def iter_blocks(path: str | Path, size: int) -> Iterator[LineBlock | Reject]:
                 return
 
 
-def _file_blocks(path: str | Path, size: int, chunk: int = 1 << 24) -> Iterator[LineBlock]:
+def _file_blocks(path: str | Path, size: int, chunk: int = 1 << 24) -> Iterator[LineBlock | Reject]:
     """Blocks of ``size`` lines of a plain file, as byte spans: the file is scanned for
     newlines (vectorized), not split into lines here."""
     where = str(path)
@@ -149,6 +180,8 @@ def _file_blocks(path: str | Path, size: int, chunk: int = 1 << 24) -> Iterator[
             pos += len(data)
     if pos > start:
         yield LineBlock(where, first, None, (where, start, pos - start))
+    elif pos == 0:
+        yield Reject(where, EMPTY_FILE, None, None)
 
 
 def block_articles(block: LineBlock) -> tuple[list[Article], list[int], list[tuple[int, Reject]]]:
@@ -193,8 +226,10 @@ def parse_block(block: LineBlock) -> Iterator[tuple[int, Row | Reject]]:
             yield n, item
 
 
-def _guard_gzip(f: Iterable[bytes], where: str) -> Iterator[bytes | Reject]:
-    """Lines of a gzip stream; a corrupt or truncated stream ends in one reject, not a crash."""
+def _guard_stream(f: Iterable[bytes], where: str, kind: str,
+                  damaged: tuple[type[BaseException], ...]) -> Iterator[bytes | Reject]:
+    """Lines of a compressed stream; a corrupt or truncated stream ends in one reject
+    (``unreadable gzip: ...``), not a crash."""
     it = iter(f)
     lineno = 0
     while True:
@@ -202,8 +237,8 @@ def _guard_gzip(f: Iterable[bytes], where: str) -> Iterator[bytes | Reject]:
             line = next(it)
         except StopIteration:
             return
-        except (OSError, EOFError, zlib.error) as err:
-            yield Reject(f"{where}:{lineno + 1}", f"unreadable gzip: {err}", None, None)
+        except damaged as err:
+            yield Reject(f"{where}:{lineno + 1}", f"unreadable {kind}: {err}", None, None)
             return
         lineno += 1
         yield line

@@ -4,6 +4,10 @@ Same columns as CSV: ``id`` and ``text`` required, ``title``, ``date``, ``source
 optional, the rest to ``extra``.  Rows are streamed in record batches, never the whole table;
 ``where`` is ``path:N`` with N the 1-based row number.  pyarrow is imported lazily so the rest
 of copydesk works without it.
+
+Row groups are read one at a time, so a corrupt row group loses only its own rows: one reject,
+at the group's first unread row, says which group failed, why, and how many rows were lost;
+the next group is read as usual.
 """
 
 from __future__ import annotations
@@ -37,29 +41,37 @@ def _open(path: str | Path) -> Any:
         raise InputError(f"{path}: cannot read as Parquet ({err})") from None
 
 
-def check(path: str | Path) -> None:
+def check(path: str | Path, required: tuple[str, str] = REQUIRED) -> None:
     """Fail early if pyarrow is missing, the file is not Parquet, or ``id``/``text`` columns
-    are absent."""
+    (or those ``required`` names in their place) are absent."""
     names = _open(path).schema_arrow.names
-    missing = [c for c in REQUIRED if c not in names]
+    missing = [c for c in required if c not in names]
     if missing:
-        raise InputError(f"{path}: Parquet file needs columns id and text "
+        raise InputError(f"{path}: Parquet file needs columns {' and '.join(required)} "
                          f"(missing {', '.join(missing)}; found {', '.join(names)})")
 
 
 def iter_rows(path: str | Path) -> Iterator[Row | Reject]:
-    """One row per Parquet row, in file order."""
+    """One row per Parquet row, in file order; a row group that cannot be read is one reject."""
     pf = _open(path)
-    rowno = 0
-    batches = pf.iter_batches(batch_size=BATCH_ROWS)
-    while True:
-        try:
-            batch = next(batches)
-        except StopIteration:
-            return
-        except Exception as err:  # a corrupt row group: report it, keep what was read
-            yield Reject(f"{path}:{rowno + 1}", f"unreadable Parquet: {err}", None, None)
-            return
-        for record in batch.to_pylist():
-            rowno += 1
-            yield Row(f"{path}:{rowno}", record)
+    rowno = 0  # rows before the current group
+    for group in range(pf.num_row_groups):
+        size = pf.metadata.row_group(group).num_rows
+        done = 0
+        batches = pf.iter_batches(batch_size=BATCH_ROWS, row_groups=[group])
+        while True:
+            try:
+                batch = next(batches)
+            except StopIteration:
+                break
+            except Exception as err:  # pyarrow raises OSError, ArrowInvalid, ... for bad pages
+                lost = size - done
+                yield Reject(f"{path}:{rowno + done + 1}",
+                             f"unreadable Parquet: row group {group + 1} of {pf.num_row_groups} "
+                             f"({lost} row{'s' if lost != 1 else ''} lost): {' '.join(str(err).split())}",
+                             None, None)
+                break
+            for record in batch.to_pylist():
+                done += 1
+                yield Row(f"{path}:{rowno + done}", record)
+        rowno += size

@@ -2,6 +2,10 @@
 
 A bad record is never fatal and never silently lost (DESIGN.md, step 1): readers hand each one
 to a :class:`RejectLog`, which counts it by reason and writes ``rejects.jsonl`` at the end.
+
+Records that are not articles by nature — a crawl's request and metadata records, images and
+style sheets, redirects — are not rejects: they are *skipped*, counted by reason
+(:meth:`RejectLog.skip`, in the summary and ``run.json``) but not written one by one.
 """
 
 from __future__ import annotations
@@ -10,12 +14,22 @@ import dataclasses
 import json
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..records import Reject
 
 #: longest ``raw`` kept per reject, in characters; keeps the log small when whole files fail
 MAX_RAW = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """An input record that is not an article by nature (e.g. a WARC ``request`` record),
+    counted by ``reason`` and otherwise ignored."""
+
+    where: str
+    reason: str
 
 
 def reason_category(reason: str) -> str:
@@ -36,6 +50,7 @@ class RejectLog:
         self.max_raw = max_raw
         self._rejects: list[Reject] = []
         self._by_reason: Counter[str] = Counter()
+        self._skipped: Counter[str] = Counter()
 
     def add(self, reject: Reject) -> None:
         """Record one reject."""
@@ -43,6 +58,19 @@ class RejectLog:
             reject = dataclasses.replace(reject, raw=reject.raw[: self.max_raw])
         self._rejects.append(reject)
         self._by_reason[reason_category(reject.reason)] += 1
+
+    def skip(self, skip: Skip) -> None:
+        """Count one record that is not an article by nature."""
+        self._skipped[reason_category(skip.reason)] += 1
+
+    @property
+    def skipped(self) -> int:
+        """Number of records skipped."""
+        return sum(self._skipped.values())
+
+    def skipped_by_reason(self) -> dict[str, int]:
+        """Skipped records per reason, most frequent first (ties by name)."""
+        return dict(sorted(self._skipped.items(), key=lambda kv: (-kv[1], kv[0])))
 
     @property
     def count(self) -> int:

@@ -4,7 +4,8 @@ Ids come from the file names (the user's own names, never positions): in a direc
 relative to it without ``.txt`` and with ``/`` separators (``2024/afp-123``); for a single file,
 its stem.  Files are read in binary and decoded strictly, so the text is exactly the file's
 content (``\\r\\n`` kept, offsets stay true) minus a leading UTF-8 BOM.  A file that is not
-UTF-8, cannot be read or holds only whitespace is rejected.
+UTF-8 (Latin-1, say), is mojibake (UTF-8 decoded as Latin-1 before it was saved), cannot be
+read or holds only whitespace is rejected.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from ..records import Reject
 from ._record import Row, utf8_reason
+from .text import mojibake
 
 BOM = b"\xef\xbb\xbf"
 SUFFIX = ".txt"
@@ -60,4 +62,7 @@ def read_file(path: Path, *, art_id: str) -> Row | Reject:
     except UnicodeDecodeError as err:
         raw = data.decode("utf-8", errors="replace")
         return Reject(where, utf8_reason(err), art_id, raw)
+    bad = mojibake(text)
+    if bad is not None:
+        return Reject(where, bad, art_id, text)
     return Row(where, {"id": art_id, "text": text}, text)

@@ -1,0 +1,257 @@
+"""Corpus furniture: text of any length that recurs across articles which otherwise share
+nothing (cookie notices, newsletter prompts, related-story lists, author bios, footers).
+
+A line is *furniture* when it recurs in enough articles — ``site_min_docs`` of one site (the
+article's ``source``, or its URL's host), or ``min_docs`` anywhere — and the articles carrying
+it are, for the most part, unrelated apart from it: most of each carrier's remaining text
+is found in no other carrier.  Syndicated text is the opposite case: a wire paragraph
+reprinted by hundreds of outlets recurs *together with the rest of its story*, so its
+carriers share their other lines too, and it is never masked.
+
+The test is made per carrier as well: a furniture line is masked only in the carriers whose
+own text is mostly their own (a story's page and its copies keep a line that other pages
+quote as a "related story" teaser).  Lines carried by more than ``sample`` articles are judged
+on a fixed sample of carriers and masked in all of them.  The rule is applied
+``rounds`` times, each time leaving out what the previous round masked, so a reprint's own
+site furniture no longer counts as "its own text".
+
+Masks are expressed as codes of (article number, line key) pairs, so that the candidate
+join and the alignment can look them up without the text.  :func:`learn_reference` is the
+plain specification; :func:`learn` the vectorised version used by the scan.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import FurnitureConfig
+
+_PHI = np.uint64(0x9E3779B97F4A7C15)
+_K32 = np.uint64(0xFFFFFFFF)
+
+
+def pair_codes(doc: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """A 64-bit code per (article number, line key); only the key's low 32 bits are used, so
+    that fingerprint rows can carry the key in 32 bits."""
+    x = (np.asarray(doc, np.uint64) + np.uint64(1)) * _PHI
+    x ^= np.asarray(key, np.uint64) & _K32
+    x ^= x >> np.uint64(31)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(29)
+    return x
+
+
+@dataclass(slots=True)
+class Furniture:
+    """What was learned: ``codes`` (sorted) of masked (article, line) pairs, and per learned
+    line its key, how many articles carry it and have it masked, on how many sites, and one
+    (article, line index) where it occurs."""
+
+    codes: np.ndarray
+    keys: np.ndarray
+    carriers: np.ndarray
+    masked: np.ndarray
+    sites: np.ndarray
+    example_doc: np.ndarray
+    example_line: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+def _groups(sorted_vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first index, size) of each run of equal values in a sorted array."""
+    if not len(sorted_vals):
+        e = np.zeros(0, np.int64)
+        return e, e
+    first = np.flatnonzero(np.concatenate(([True], sorted_vals[1:] != sorted_vals[:-1])))
+    size = np.diff(np.concatenate((first, [len(sorted_vals)])))
+    return first, size
+
+
+def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(s, s + n)`` for each (s, n)."""
+    total = int(sizes.sum())
+    if not total:
+        return np.zeros(0, np.int64)
+    offs = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
+    return offs + np.arange(total)
+
+
+def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
+          weight: np.ndarray, line: np.ndarray, cfg: FurnitureConfig | None = None) -> Furniture:
+    """:func:`learn_lines` by whole lines, and again by their first and by their last words
+    (a chain's footer that names each masthead differs only at one end); a line is masked
+    where any of the three finds it."""
+    found = [learn_lines(key, marks, doc, site, weight, line, cfg)]
+    for by in (marks[:, 0], marks[:, 1]):
+        found.append(learn_lines(key, marks, doc, site, weight, line, cfg, group=by))
+    out = Furniture(*(np.concatenate([getattr(f, x) for f in found]) for x in Furniture.__slots__))
+    _, first = np.unique(out.keys, return_index=True)
+    return Furniture(np.unique(out.codes), *(getattr(out, x)[first] for x in Furniture.__slots__[1:]))
+
+
+def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
+                weight: np.ndarray, line: np.ndarray, cfg: FurnitureConfig | None = None,
+                group: np.ndarray | None = None) -> Furniture:
+    """Learn the corpus furniture from line rows, one per distinct (article, line key):
+    ``key`` (uint64, non-zero), ``marks`` (n x 4 hashes of the line's first words, last
+    words and two min-hashes of its shingles: a copy of the line edited in one place, or
+    with OCR noise, still shares one of them — see ``prepare_batch.line_rows``), ``doc``
+    (article number), ``site`` (site number, -1 when unknown), ``weight`` (characters outside
+    other boilerplate) and ``line`` (index of the line in its article).  Same result as
+    :func:`learn_reference`."""
+    cfg = cfg or FurnitureConfig()
+    key = np.asarray(key, np.uint64)
+    doc = np.asarray(doc, np.int64)
+    n = len(key)
+    if not n:
+        return _result(key, doc, site, line, np.zeros(0, np.bool_))
+    by_doc = np.lexsort((key, doc))
+    exact = np.asarray(key)[by_doc]
+    if group is not None:
+        key = np.asarray(group, np.uint64)
+    key, marks, doc, site, weight, line = (np.asarray(x)[by_doc] for x in (key, marks, doc, site, weight, line))
+    weight = weight.astype(np.int64)
+    ndocs = int(doc.max()) + 1
+    doc_first = np.searchsorted(doc, np.arange(ndocs + 1))
+    by_key = np.lexsort((_doc_rank(doc), key))
+    kfirst, ksize = _groups(key[by_key])
+    ngroups = len(kfirst)
+    # candidates: enough carriers, or enough on one site
+    grp_of = np.repeat(np.arange(ngroups), ksize)
+    site_k = site[by_key]
+    ss = np.lexsort((site_k, grp_of))
+    grp, sv = grp_of[ss], site_k[ss]
+    run_first = np.flatnonzero(np.concatenate(([True], (grp[1:] != grp[:-1]) | (sv[1:] != sv[:-1]))))
+    run_size = np.diff(np.concatenate((run_first, [len(sv)])))
+    known = sv[run_first] >= 0
+    best_site = np.zeros(ngroups, np.int64)
+    np.maximum.at(best_site, grp[run_first][known], run_size[known])
+    cand = np.flatnonzero((ksize >= cfg.min_docs) | (best_site >= cfg.site_min_docs))
+    # sampled carriers of each candidate (the first ``sample`` in a fixed pseudo-random order)
+    take = np.minimum(ksize[cand], cfg.sample)
+    crow = by_key[_ranges(kfirst[cand], take)]           # the row of (L, d)
+    cidx = np.repeat(np.arange(len(cand)), take)          # L's candidate number
+    full = ksize[cand] <= cfg.sample
+    # every row of each sampled carrier
+    cd = doc[crow]
+    nrows = doc_first[cd + 1] - doc_first[cd]
+    erow = _ranges(doc_first[cd], nrows)
+    eown = np.repeat(np.arange(len(crow)), nrows)
+    ec = cidx[eown]
+    alone = np.ones(len(erow), np.bool_)
+    for j in range(marks.shape[1]):
+        alone &= _count_pairs(ec, marks[erow, j]) == 1
+    self_row = erow == crow[eown]
+    masked = np.zeros(n, np.bool_)
+    for _ in range(cfg.rounds):
+        live = ~masked
+        content = np.bincount(doc, weights=np.where(live, weight, 0), minlength=ndocs)
+        own = np.bincount(eown, weights=np.where(live[erow] & ~self_row & alone, weight[erow], 0),
+                          minlength=len(crow))
+        cont = content[cd] - np.where(live[crow], weight[crow], 0)
+        ratio = np.where(cont > 0, own / np.maximum(cont, 1), 0.0)
+        is_f = _group_median(ratio, cidx, len(cand)) >= cfg.own_share
+        new = np.zeros(n, np.bool_)
+        hit = is_f[cidx] & full[cidx] & (ratio >= cfg.carrier_share)
+        new[crow[hit]] = True
+        big = cand[is_f & ~full]   # judged on a sample: masked in every carrier
+        new[by_key[_ranges(kfirst[big], ksize[big])]] = True
+        if np.array_equal(new, masked):
+            break
+        masked = new
+    return _result(exact, doc, site, line, masked)
+
+
+def _count_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For each i: how many j have (a[j], b[j]) == (a[i], b[i])."""
+    order = np.lexsort((b, a))
+    sa, sb = a[order], b[order]
+    brk = np.concatenate(([True], (sa[1:] != sa[:-1]) | (sb[1:] != sb[:-1])))
+    first = np.flatnonzero(brk)
+    size = np.diff(np.concatenate((first, [len(sa)])))
+    out = np.empty(len(a), np.int64)
+    out[order] = np.repeat(size, size)
+    return out
+
+
+def _doc_rank(doc: np.ndarray) -> np.ndarray:
+    """A fixed pseudo-random order of articles (so a sample is not the first articles read)."""
+    return pair_codes(doc, np.zeros(len(doc), np.uint64))
+
+
+def _group_median(vals: np.ndarray, grp: np.ndarray, ngroups: int) -> np.ndarray:
+    """Median of ``vals`` per group (lower median for even sizes, as ``statistics.median_low``)."""
+    out = np.zeros(ngroups)
+    if not len(vals):
+        return out
+    order = np.lexsort((vals, grp))
+    first, size = _groups(grp[order])
+    out[grp[order][first]] = vals[order][first + (size - 1) // 2]
+    return out
+
+
+def _result(key: np.ndarray, doc: np.ndarray, site: np.ndarray, line: np.ndarray,
+            masked: np.ndarray) -> Furniture:
+    codes = np.unique(pair_codes(doc[masked], key[masked]))
+    mk = key[masked]
+    order = np.lexsort((doc[masked], mk))
+    first, size = _groups(mk[order])
+    keys = mk[order][first]
+    ex = np.flatnonzero(masked)[order][first]
+    carriers = np.searchsorted(np.sort(key), keys, "right") - np.searchsorted(np.sort(key), keys, "left")
+    sites = np.zeros(len(keys), np.int64)
+    if len(keys):
+        sk = np.unique(np.stack([np.searchsorted(keys, mk), site[masked]], 1), axis=0)
+        sk = sk[sk[:, 1] >= 0]
+        np.add.at(sites, sk[:, 0], 1)
+    return Furniture(codes, keys, carriers.astype(np.int64), size.astype(np.int64), sites,
+                     doc[ex], line[ex])
+
+
+def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
+                    site: np.ndarray, weight: np.ndarray, line: np.ndarray,
+                    cfg: FurnitureConfig | None = None) -> set[tuple[int, int]]:
+    """The rule of :func:`learn_lines` (by whole lines) in plain Python: the set of masked
+    (article, key) pairs."""
+    cfg = cfg or FurnitureConfig()
+    rows: dict[int, dict[int, tuple[tuple[int, ...], int]]] = defaultdict(dict)
+    site_of: dict[tuple[int, int], int] = {}
+    for k, m, d, s, w in zip(key.tolist(), marks.tolist(), doc.tolist(), site.tolist(),
+                             weight.tolist(), strict=True):
+        rows[d][k] = (tuple(m), w)
+        site_of[(d, k)] = s
+    carriers: dict[int, list[int]] = defaultdict(list)
+    for d in sorted(rows):
+        for k in rows[d]:
+            carriers[k].append(d)
+    rank = {d: int(pair_codes(np.array([d]), np.zeros(1, np.uint64))[0]) for d in rows}
+    masked: set[tuple[int, int]] = set()
+    for _ in range(cfg.rounds):
+        new: set[tuple[int, int]] = set()
+        for k, ds in carriers.items():
+            per_site = Counter(site_of[(d, k)] for d in ds if site_of[(d, k)] >= 0)
+            if len(ds) < cfg.min_docs and max(per_site.values(), default=0) < cfg.site_min_docs:
+                continue
+            sample = sorted(ds, key=lambda d: (rank[d], d))[:cfg.sample]
+            seen = [Counter(v[0][j] for d in sample for v in rows[d].values()) for j in range(4)]
+            ratios = []
+            for d in sample:
+                live = {x: v for x, v in rows[d].items() if (d, x) not in masked and x != k}
+                cont = sum(v[1] for v in live.values())
+                own = sum(v[1] for v in live.values() if all(seen[j][v[0][j]] == 1 for j in range(4)))
+                ratios.append(own / cont if cont > 0 else 0.0)
+            if sorted(ratios)[(len(ratios) - 1) // 2] < cfg.own_share:
+                continue
+            if len(ds) <= cfg.sample:
+                new |= {(d, k) for d, r in zip(sample, ratios, strict=True) if r >= cfg.carrier_share}
+            else:
+                new |= {(d, k) for d in ds}
+        if new == masked:
+            break
+        masked = new
+    return masked
