@@ -287,3 +287,21 @@ def test_codepoints_narrowest_type_same_values(text: str, dtype: type) -> None:
     assert cps.dtype == dtype
     assert cps.tolist() == [ord(c) for c in text]
     assert tokenize(text).hash.tolist() == tokenize_reference(text).hash.tolist()
+
+
+@pytest.mark.parametrize("piece", ["a", "a\u2019", "\u2019a", "北", "a北", "ก"])
+def test_many_short_documents_fit_the_token_capacity(piece: str) -> None:
+    """A batch of one-word documents has about a token per character: more than half its
+    length (an odd-length document has (n + 1) // 2 chunks), so the bound must count the
+    documents too."""
+    from copydesk.textnorm import codepoints, token_capacity, tokenize_docs
+
+    docs = [piece] * 41
+    joined = "".join(docs)
+    cps = codepoints(joined)
+    doc_cp = np.arange(0, len(joined) + 1, len(piece))
+    out = tokenize_docs(cps, doc_cp)
+    want = [tokenize_reference(d) for d in docs]
+    assert out[6].tolist() == np.cumsum([0] + [len(t) for t in want]).tolist()
+    assert out[2].tolist() == [h for t in want for h in t.hash.tolist()]
+    assert len(out[0]) <= token_capacity(cps, len(docs), dense=is_dense(piece[-1]) or is_dense(piece[0]))
