@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -84,15 +85,20 @@ def batches(texts: list[str], size: int) -> list[tuple[np.ndarray, np.ndarray]]:
     return out
 
 
-def timed(mod: ModuleType, data: list[tuple[np.ndarray, np.ndarray]], repeat: int) -> float:
+def timed(mod: ModuleType, data: list[tuple[np.ndarray, np.ndarray]], repeat: int
+          ) -> tuple[float, float]:
+    """Median seconds of a pass over ``data``, and minor page faults per pass (fresh pages
+    of output arrays above glibc's mmap threshold show up here: see ``token_capacity``)."""
     mod.tokenize_docs(*data[0])  # compile (or load the cache) and build the tables
     runs = []
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     for _ in range(repeat):
         t0 = time.perf_counter()
         for cps, doc_cp in data:
             mod.tokenize_docs(cps, doc_cp)
         runs.append(time.perf_counter() - t0)
-    return statistics.median(runs)
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults
+    return statistics.median(runs), faults / repeat
 
 
 def main() -> None:
@@ -113,20 +119,24 @@ def main() -> None:
         print(f"tokenize_docs, {args.docs} articles in batches of {args.batch}, median of "
               f"{args.repeat} (old = {rev[:10]})")
         print(f"{'corpus':8} {'chars':>10} {'old ms':>8} {'new ms':>8} {'new/old':>8} "
-              f"{'old Mchar/s':>11} {'new Mchar/s':>11} {'tokens old':>10} {'tokens new':>10}")
+              f"{'old Mchar/s':>11} {'new Mchar/s':>11} {'tokens old':>10} {'tokens new':>10} "
+              f"{'faults old':>10} {'faults new':>10}")
         for name, texts in corpora.items():
             data = batches(texts, args.batch)
             chars = sum(len(c) for c, _ in data)
             # interleave old and new so that machine noise hits both alike
-            t_old, t_new = [], []
+            t_old, t_new, f_old, f_new = [], [], [], []
             for _ in range(3):
-                t_old.append(timed(old, data, args.repeat))
-                t_new.append(timed(new, data, args.repeat))
+                for mod, times, faults in ((old, t_old, f_old), (new, t_new, f_new)):
+                    t, f = timed(mod, data, args.repeat)
+                    times.append(t)
+                    faults.append(f)
             to, tn = statistics.median(t_old), statistics.median(t_new)
             n_old = sum(int(old.tokenize_docs(*b)[0].size) for b in data)
             n_new = sum(int(new.tokenize_docs(*b)[0].size) for b in data)
             print(f"{name:8} {chars:>10,} {to * 1e3:>8.1f} {tn * 1e3:>8.1f} {tn / to:>8.3f} "
-                  f"{chars / to / 1e6:>11.1f} {chars / tn / 1e6:>11.1f} {n_old:>10,} {n_new:>10,}")
+                  f"{chars / to / 1e6:>11.1f} {chars / tn / 1e6:>11.1f} {n_old:>10,} {n_new:>10,} "
+                  f"{statistics.median(f_old):>10,.0f} {statistics.median(f_new):>10,.0f}")
 
 
 if __name__ == "__main__":
