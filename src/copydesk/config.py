@@ -27,16 +27,19 @@ class FurnitureConfig:
     #: it is furniture when, for the median carrier, at least this share of the rest of its
     #: text is found in no other carrier
     own_share: float = 0.5
-    #: and it is masked in each carrier whose own share is at least this
-    carrier_share: float = 0.3
+    #: and it is masked in each carrier whose own share is at least this (0: in every carrier;
+    #: passages still take in furniture both texts carry right beside them)
+    carrier_share: float = 0.0
     #: lines carried by more articles are judged on this many of them
     sample: int = 64
     rounds: int = 3
+    #: mask lines that give another article's headline (and its teaser below it)
+    links: bool = True
 
     def __post_init__(self) -> None:
         _check(self.min_docs >= 2 and self.site_min_docs >= 2,
                "furniture min_docs and site_min_docs must be >= 2 (a line in one article is never shared furniture)")
-        _check(0 < self.own_share <= 1 and 0 < self.carrier_share <= 1, "furniture shares must be in (0, 1]")
+        _check(0 < self.own_share <= 1 and 0 <= self.carrier_share <= 1, "furniture shares must be in [0, 1]")
         _check(self.sample >= 3 and self.rounds >= 1, "furniture sample must be >= 3 and rounds >= 1")
 
 

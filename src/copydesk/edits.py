@@ -9,9 +9,9 @@ Inside each aligned passage the two token sequences are compared word by word
   separated by many slot edits (at least ``slot_share`` of all edits); a re-issue of the same instance (same figures, or one
   corrected) keeps long exact runs.  A pair whose passages hold at least
   ``min_slot_edits`` slot edits and whose exact pieces average fewer than
-  ``max_mean_run`` words is a template pair, not reuse.  A *slot* edit changes a number or
-  a capitalised word on at least one side; OCR noise and copy-desk edits mostly change
-  other words, or change slots rarely.
+  ``max_mean_run`` words is a template pair, not reuse.  A *slot* edit replaces a number,
+  or words by different words (not a respelling or an OCR slip of them); OCR noise garbles
+  words rather than replacing them, and copy-desk edits are rare next to the text kept.
 * **time words** — a wire story says "on Tuesday"; the paper that reprints it the next
   day says "yesterday".  Where one side has a weekday and the other "yesterday" in the
   same place, the weekday side is the older text.
@@ -50,15 +50,30 @@ class EditSummary:
         return self.matched / self.pieces if self.pieces else 0.0
 
 
-def _slot(p: Prepared, text: str, lo: int, hi: int) -> bool:
+def _kinds(p: Prepared, text: str, lo: int, hi: int) -> tuple[bool, bool, str]:
+    """(has a number, has a capitalised word, the text) of tokens ``lo:hi``."""
     t = p.tokens
-    for i in range(lo, hi):
-        if t.digit[i]:
-            return True
-        c = text[int(t.start[i])]
-        if c.isupper():
-            return True
-    return False
+    if hi <= lo:
+        return False, False, ""
+    digit = bool(t.digit[lo:hi].any())
+    caps = any(text[int(t.start[i])].isupper() for i in range(lo, hi))
+    return digit, caps, text[int(t.start[lo]):int(t.end[hi - 1])]
+
+
+def _slot(a: Prepared, text_a: str, sa: int, ea: int, b: Prepared, text_b: str, sb: int, eb: int) -> bool:
+    """Does this edit fill a slot with another value: a number, or words replaced by
+    different ones (a respelling or an OCR slip of the same words is not another value;
+    words only added or only dropped are an edit, not a slot)?"""
+    da, _, xa = _kinds(a, text_a, sa, ea)
+    db, _, xb = _kinds(b, text_b, sb, eb)
+    if not (xa and xb):
+        return False
+    if da or db:
+        return True
+    return Levenshtein.normalized_similarity(xa.casefold(), xb.casefold()) < _SAME_WORDS
+
+
+_SAME_WORDS = 0.75
 
 
 def summarize(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: str) -> EditSummary:
@@ -74,7 +89,7 @@ def summarize(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: 
                 continue
             edits += 1
             sa, ea, sb, eb = a0 + op.src_start, a0 + op.src_end, b0 + op.dest_start, b0 + op.dest_end
-            if _slot(a, text_a, sa, ea) or _slot(b, text_b, sb, eb):
+            if _slot(a, text_a, sa, ea, b, text_b, sb, eb):
                 slots += 1
             wa, wb = set(ha[sa:ea].tolist()), set(hb[sb:eb].tolist())
             if wa & _WEEKDAYS and _YESTERDAY in wb:

@@ -2,7 +2,8 @@
 nothing (cookie notices, newsletter prompts, related-story lists, author bios, footers).
 
 A line is *furniture* when it recurs in enough articles — ``site_min_docs`` of one site (the
-article's ``source``, or its URL's host), or ``min_docs`` anywhere — and the articles carrying
+article's ``source``, or its URL's host), or ``min_docs`` of articles whose site is not
+known — and the articles carrying
 it are, for the most part, unrelated apart from it: most of each carrier's remaining text
 is found in no other carrier.  Syndicated text is the opposite case: a wire paragraph
 reprinted by hundreds of outlets recurs *together with the rest of its story*, so its
@@ -57,6 +58,7 @@ class Furniture:
     sites: np.ndarray
     example_doc: np.ndarray
     example_line: np.ndarray
+    links: int = 0  #: (article, line) pairs masked as links to other articles (link_lines)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -89,9 +91,10 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
     found = [learn_lines(key, marks, doc, site, weight, line, cfg)]
     for by in (marks[:, 0], marks[:, 1]):
         found.append(learn_lines(key, marks, doc, site, weight, line, cfg, group=by))
-    out = Furniture(*(np.concatenate([getattr(f, x) for f in found]) for x in Furniture.__slots__))
+    fields = Furniture.__slots__[:-1]
+    out = Furniture(*(np.concatenate([getattr(f, x) for f in found]) for x in fields))
     _, first = np.unique(out.keys, return_index=True)
-    return Furniture(np.unique(out.codes), *(getattr(out, x)[first] for x in Furniture.__slots__[1:]))
+    return Furniture(np.unique(out.codes), *(getattr(out, x)[first] for x in fields[1:]))
 
 
 def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
@@ -131,7 +134,8 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     known = sv[run_first] >= 0
     best_site = np.zeros(ngroups, np.int64)
     np.maximum.at(best_site, grp[run_first][known], run_size[known])
-    cand = np.flatnonzero((ksize >= cfg.min_docs) | (best_site >= cfg.site_min_docs))
+    unknown = np.bincount(grp_of, weights=site_k < 0, minlength=ngroups)
+    cand = np.flatnonzero((unknown >= cfg.min_docs) | (best_site >= cfg.site_min_docs))
     # sampled carriers of each candidate (the first ``sample`` in a fixed pseudo-random order)
     take = np.minimum(ksize[cand], cfg.sample)
     crow = by_key[_ranges(kfirst[cand], take)]           # the row of (L, d)
@@ -143,9 +147,10 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     erow = _ranges(doc_first[cd], nrows)
     eown = np.repeat(np.arange(len(crow)), nrows)
     ec = cidx[eown]
-    alone = np.ones(len(erow), np.bool_)
+    seen = np.zeros(len(erow), np.int64)
     for j in range(marks.shape[1]):
-        alone &= _count_pairs(ec, marks[erow, j]) == 1
+        seen += _count_pairs(ec, marks[erow, j]) > 1
+    alone = seen < MARKS_TO_MATCH
     self_row = erow == crow[eown]
     masked = np.zeros(n, np.bool_)
     for _ in range(cfg.rounds):
@@ -165,6 +170,12 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
             break
         masked = new
     return _result(exact, doc, site, line, masked)
+
+
+#: a line is found in another carrier when that carrier has a line with this many of its
+#: marks (an edited copy keeps its beginning and one of its min-hashes, say; two instances of
+#: a template share at most one end)
+MARKS_TO_MATCH = 2
 
 
 def _count_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -235,7 +246,8 @@ def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
         new: set[tuple[int, int]] = set()
         for k, ds in carriers.items():
             per_site = Counter(site_of[(d, k)] for d in ds if site_of[(d, k)] >= 0)
-            if len(ds) < cfg.min_docs and max(per_site.values(), default=0) < cfg.site_min_docs:
+            unknown = sum(site_of[(d, k)] < 0 for d in ds)
+            if unknown < cfg.min_docs and max(per_site.values(), default=0) < cfg.site_min_docs:
                 continue
             sample = sorted(ds, key=lambda d: (rank[d], d))[:cfg.sample]
             seen = [Counter(v[0][j] for d in sample for v in rows[d].values()) for j in range(4)]
@@ -243,7 +255,8 @@ def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
             for d in sample:
                 live = {x: v for x, v in rows[d].items() if (d, x) not in masked and x != k}
                 cont = sum(v[1] for v in live.values())
-                own = sum(v[1] for v in live.values() if all(seen[j][v[0][j]] == 1 for j in range(4)))
+                own = sum(v[1] for v in live.values()
+                          if sum(seen[j][v[0][j]] > 1 for j in range(4)) < MARKS_TO_MATCH)
                 ratios.append(own / cont if cont > 0 else 0.0)
             if sorted(ratios)[(len(ratios) - 1) // 2] < cfg.own_share:
                 continue
@@ -255,3 +268,54 @@ def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
             break
         masked = new
     return masked
+
+
+def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.ndarray, ...],
+               row_doc: np.ndarray, row_line: np.ndarray, row_key: np.ndarray,
+               row_marks: np.ndarray, row_weight: np.ndarray) -> np.ndarray:
+    """Codes of lines that link to another article of the corpus: a short line that is
+    another article's headline (up to two words cut at either end: "1.", "READ MORE:",
+    "(update)"), and the line right below it when it repeats, edited or not, a line of that
+    article that is only a part of it (a "related stories" teaser; a roundup that carries a
+    whole brief under its headline carries the brief, not a teaser).  Lists of other
+    stories are page furniture, however few pages carry them; the article itself keeps its
+    own lede.
+
+    ``title_key``/``title_doc``: the headlines (as line keys) of articles with headlines of
+    at least three words; ``links``: (article, line index, key, cut keys n x 9) of short
+    lines (``prepare_batch.line_rows``); ``row_*``: every (article, line index, key, marks,
+    weight) row of :func:`learn`."""
+    ldoc, lline, lkey, subs = links
+    if not len(ldoc) or not len(title_key):
+        return np.zeros(0, np.uint64)
+    order = np.argsort(title_key, kind="stable")
+    tk, td = title_key[order], title_doc[order]
+    target = np.full(len(ldoc), -1, np.int64)
+    for j in range(subs.shape[1]):
+        v = subs[:, j]
+        at = np.minimum(np.searchsorted(tk, v), len(tk) - 1)
+        hit = (tk[at] == v) & (v != 0) & (td[at] != ldoc) & (target < 0)
+        target[hit] = td[at][hit]
+    is_link = target >= 0
+    codes = [pair_codes(ldoc[is_link], lkey[is_link])]
+    # teasers: the next line, when the linked article has a line with one of its marks
+    row_doc = np.asarray(row_doc, np.int64)
+    pos = row_doc << np.int64(24) | np.asarray(row_line, np.int64)
+    porder = np.argsort(pos, kind="stable")
+    ps = pos[porder]
+    nxt = ldoc[is_link] << np.int64(24) | (lline[is_link] + 1)
+    if not len(ps):
+        return np.unique(codes[0])
+    at = np.minimum(np.searchsorted(ps, nxt), len(ps) - 1)
+    found = ps[at] == nxt
+    row = porder[at][found]
+    ref = target[is_link][found]
+    content = np.bincount(row_doc, weights=row_weight)
+    part = row_weight[row] < 0.5 * content[ref]
+    have = np.unique(np.concatenate([pair_codes(row_doc, row_marks[:, j]) for j in range(row_marks.shape[1])]))
+    teaser = np.zeros(len(row), np.bool_)
+    for j in range(row_marks.shape[1]):
+        teaser |= np.isin(pair_codes(ref, row_marks[row, j]), have)
+    teaser &= part
+    codes.append(pair_codes(row_doc[row[teaser]], np.asarray(row_key, np.uint64)[row[teaser]]))
+    return np.unique(np.concatenate(codes))

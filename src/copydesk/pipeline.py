@@ -41,7 +41,7 @@ from .candidates import BigBuckets, Candidates, expand_through_representatives, 
 from .config import ScanConfig
 from .families import families as make_families
 from .families import refresh_families
-from .furniture import Furniture, learn, pair_codes
+from .furniture import Furniture, learn, link_lines, pair_codes
 from .join_kernel import bucket_pairs, component_order, evidence
 from .prepare import Prepared
 from .prepare_batch import fingerprint_batch, line_rows, prepare_batch, token_line_keys
@@ -118,7 +118,8 @@ class _Prepared:
     lines: list[int]                    # each article's line in the block
     stored: tuple[str, int, np.ndarray, np.ndarray, int]
     sites: list[str | None]
-    rows: tuple[np.ndarray, ...]        # line rows (see prepare_batch.line_rows)
+    rows: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]  # see prepare_batch.line_rows
+    titles: tuple[np.ndarray, np.ndarray]  # headline keys of headlines of 3+ words, and their article
     tokens: int
     nfp: np.ndarray
     wheres: list[str] | None = None     # articles or pages: where each was found (by index)
@@ -172,7 +173,15 @@ def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) ->
     out.add_grouped(bounds, h=fh[order], d=slot[order], p=fp[order], k=lk[order])
     out.flush()
     return _Prepared([a.id for a in arts], [a.date for a in arts], where, rejects, lines, stored,
-                     [site_of(a) for a in arts], line_rows(batch), len(batch.hash), np.diff(first), wheres)
+                     [site_of(a) for a in arts], line_rows(batch), _titles(batch, arts),
+                     len(batch.hash), np.diff(first), wheres)
+
+
+def _titles(batch: Any, arts: list[Article]) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, article index) of the batch's headlines of at least three words."""
+    words = np.array([len((a.title or "").split()) for a in arts], np.int64)
+    ok = (words >= 3) & (batch.title_key != 0)
+    return batch.title_key[ok], np.flatnonzero(ok)
 
 
 def site_of(article: Article) -> str | None:
@@ -307,6 +316,8 @@ class _Corpus:
     slot_doc: list[np.ndarray] = field(default_factory=list)  # per job: slot -> article (-1: none)
     site_ids: dict[str, int] = field(default_factory=dict)
     rows: list[tuple[np.ndarray, ...]] = field(default_factory=list)
+    links: list[tuple[np.ndarray, ...]] = field(default_factory=list)
+    titles: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     # where the articles were found, to name the first place of a repeated id: per job its
     # first article's number, and its source and lines (JSON Lines) or places (other input)
     job_start: list[int] = field(default_factory=list)
@@ -379,11 +390,16 @@ def _take(res: _Prepared, corpus: _Corpus, store: ArticleStore, stride: int) -> 
     store.add(name, base, starts[kept], ends[kept], kind)
     corpus.doc_fps.append(res.nfp[kept])
     corpus.tokens += res.tokens
-    key, marks, doc, weight, line = res.rows
+    (key, marks, doc, weight, line), (ldoc, lline, lkey, subs) = res.rows
     site = np.array([-1 if x is None else corpus.site_ids.setdefault(x, len(corpus.site_ids))
                      for x in res.sites], np.int64)
     ok = number[doc] >= 0
     corpus.rows.append((key[ok], marks[ok], number[doc[ok]], site[doc[ok]], weight[ok], line[ok]))
+    ok = number[ldoc] >= 0
+    corpus.links.append((number[ldoc[ok]], lline[ok], lkey[ok], subs[ok]))
+    tkey, tdoc = res.titles
+    ok = number[tdoc] >= 0
+    corpus.titles.append((tkey[ok], number[tdoc[ok]]))
     return number
 
 
@@ -405,7 +421,15 @@ def _fingerprint_pass(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg
         corpus.rows = [(e.astype(np.uint64), np.zeros((0, 4), np.uint64), e, e, e, e)]
     key, marks, doc, site, weight, line = (np.concatenate(c) for c in zip(*corpus.rows, strict=True))
     corpus.rows = []
-    return learn(key, marks, doc, site, weight, line, cfg.prepare.furniture)
+    furniture = learn(key, marks, doc, site, weight, line, cfg.prepare.furniture)
+    if corpus.links and cfg.prepare.furniture.links:
+        links = tuple(np.concatenate(c) for c in zip(*corpus.links, strict=True))
+        tkey, tdoc = (np.concatenate(c) for c in zip(*corpus.titles, strict=True))
+        found = link_lines(tkey, tdoc, links, doc, line, key, marks, weight)
+        furniture.links = int(len(found))
+        furniture.codes = np.union1d(furniture.codes, found)
+    corpus.links, corpus.titles = [], []
+    return furniture
 
 
 _PAIR_COLUMNS = {"c": np.dtype(np.int64), "l": np.dtype(np.uint32), "r": np.dtype(np.uint32)}
@@ -540,8 +564,9 @@ def _warm_up(cfg: ScanConfig) -> None:
         prepare_batch([Article("w", text, text)], cfg.prepare)
     batch = prepare_batch(arts, cfg.prepare)
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
-    key, marks, doc, weight, line = line_rows(batch)
+    (key, marks, doc, weight, line), links = line_rows(batch)
     learn(key, marks, doc, np.zeros(len(key), np.int64), weight, line, cfg.prepare.furniture)
+    link_lines(np.array([1], np.uint64), np.array([0]), links, doc, line, key, marks, weight)
     mask_furniture(batch, np.arange(2), np.array([1], np.uint64))
     align_batch(batch, np.array([0]), np.array([1]), cfg.align)
     docs = np.repeat(np.arange(2, dtype=np.uint32), np.diff(first))
@@ -615,7 +640,8 @@ def scan_batches(jobs: Iterable[LineBlock | PageBlock | list[Article]], config: 
     timings["families"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     stats = {"articles": len(corpus.ids), "tokens": corpus.tokens, "fingerprints": nfps, "shared_fingerprint_pairs": pair_rows,
-             "furniture_lines": len(furniture), "furniture_masked": int(len(common)), "candidates": int(len(codes)),
+             "furniture_lines": len(furniture), "furniture_masked": int(len(common)),
+             "link_lines_masked": furniture.links, "candidates": int(len(codes)),
              "candidates_second_round": int(len(extra)), "family_completion": int(len(missing)),
              "big_buckets": len(cands.big_buckets),
              "template_pairs_set_aside": counts.get("template_pairs", 0),

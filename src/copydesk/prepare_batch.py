@@ -56,6 +56,7 @@ class Batch:
     line_first: np.ndarray  # int64 (nlines + 1), global token index
     line_hash: np.ndarray   # uint64 per line
     hard: np.ndarray | None = None  # boilerplate before corpus furniture was added (None: same)
+    title_key: np.ndarray | None = None  # uint64 per article: its title as a line key (0: none)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -211,8 +212,11 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
                 boiler[a:b] |= start[a:b] < ls + m.end()
 
     line_hash = _line_hash_kernel(hashes, digit, line_first, cfg.boiler_line_max_tokens)
+    title_key = _line_keys_kernel(title_tok[2], np.zeros(len(title_tok[2]), np.bool_), title_tok[3],
+                                  title_tok[5], title_tok[6], LINE_ENDS)[0]
     return Batch([a.id for a in articles], [a.date for a in articles], texts, start, end, hashes,
-                 weight, line, digit, boiler, tok_first, line_base, line_first, line_hash)
+                 weight, line, digit, boiler, tok_first, line_base, line_first, line_hash,
+                 title_key=title_key)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -301,6 +305,7 @@ def _line_keys_kernel(hashes, boiler, weight, digit, line_first, ends):  # pragm
     head = np.zeros(nlines, np.uint64)
     tail = np.zeros(nlines, np.uint64)
     mins = np.zeros((nlines, 2), np.uint64)
+    subs = np.zeros((nlines, 9), np.uint64)
     w = np.zeros(nlines, np.int64)
     for ln in range(nlines):
         a, b = line_first[ln], line_first[ln + 1]
@@ -333,25 +338,43 @@ def _line_keys_kernel(hashes, boiler, weight, digit, line_first, ends):  # pragm
                 if x < best:
                     best = x
             mins[ln, r] = best
-    return key, head, tail, mins, w
+        # a short line with up to two words cut at either end ("1.", "READ MORE:",
+        # "(update)"): keys to compare with the corpus's headlines
+        if b - a <= LINK_MAX_TOKENS:
+            for i in range(3):
+                for j in range(3):
+                    lo, hi = a + i, b - j
+                    if hi - lo < 2:
+                        continue
+                    acc = np.uint64(0x51ED2701)
+                    for t in range(lo, hi):
+                        acc = _mix(acc ^ hashes[t])
+                    subs[ln, 3 * i + j] = acc if acc != 0 else np.uint64(1)
+    return key, head, tail, mins, subs, w
 
 
 #: tokens at each end of a line that identify it when the line was edited elsewhere
 LINE_ENDS = 5
+#: a line this short may be a link: another article's headline
+LINK_MAX_TOKENS = 24
 
 
-def line_rows(batch: Batch) -> tuple[np.ndarray, ...]:
+def line_rows(batch: Batch) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
     """One row per distinct (article, line key) of a batch, for the corpus furniture rule
     (:mod:`copydesk.furniture`): (key, its *marks* — hashes of its first words, of its last
     words and two min-hashes of its 3-word shingles, by which an edited or OCR-noisy copy of
     the line is still recognised (n x 4) —, article index in the batch, weight outside
-    boilerplate, index of the line in its article)."""
-    key, head, tail, mins, w = _line_keys_kernel(batch.hash, batch.boiler, batch.weight, batch.digit,
-                                                 batch.line_first, LINE_ENDS)
+    boilerplate, index of the line in its article); and for each short line, candidates for
+    a link to another article: (article, line index, key, the keys of the line with up to
+    two words cut at either end (n x 9), 0 where not formed)."""
+    key, head, tail, mins, subs, w = _line_keys_kernel(batch.hash, batch.boiler, batch.weight, batch.digit,
+                                                       batch.line_first, LINE_ENDS)
     head = np.stack([head, tail, mins[:, 0], mins[:, 1]], axis=1)
+    short = subs.any(axis=1)
     doc = np.repeat(np.arange(len(batch), dtype=np.int64), np.diff(batch.line_base))
     local = np.arange(len(key), dtype=np.int64) - batch.line_base[doc]
     keep = (w > 0) & (key != 0)
+    links = (doc[keep & short], local[keep & short], key[keep & short], subs[keep & short])
     key, head, doc, w, local = key[keep], head[keep], doc[keep], w[keep], local[keep]
     order = np.lexsort((local, key, doc))
     key, head, doc, w, local = (x[order] for x in (key, head, doc, w, local))
@@ -361,7 +384,7 @@ def line_rows(batch: Batch) -> tuple[np.ndarray, ...]:
         grp = np.cumsum(first) - 1
         w = np.bincount(grp, weights=w).astype(np.int64)
         key, head, doc, local = key[first], head[first], doc[first], local[first]
-    return key, head, doc, w, local
+    return (key, head, doc, w, local), links
 
 
 def token_line_keys(batch: Batch) -> np.ndarray:
