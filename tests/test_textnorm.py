@@ -305,3 +305,17 @@ def test_many_short_documents_fit_the_token_capacity(piece: str) -> None:
     assert out[6].tolist() == np.cumsum([0] + [len(t) for t in want]).tolist()
     assert out[2].tolist() == [h for t in want for h in t.hash.tolist()]
     assert len(out[0]) <= token_capacity(cps, len(docs), dense=is_dense(piece[-1]) or is_dense(piece[0]))
+
+
+def test_dense_letters_lie_where_the_kernel_looks_for_them() -> None:
+    """The kernel skips the dense check of a document without a code point in the two bands
+    of ``_DENSE_LOW``/``_DENSE_HIGH``: every dense letter must lie in them, and the
+    punctuation of English text (curly quotes, dashes, the euro sign) outside."""
+    from copydesk import textnorm
+
+    flags = textnorm.hash_tables()[0]
+    cps = np.arange(len(flags))
+    band = ((cps >= textnorm._DENSE_LOW) & (cps < textnorm._DENSE_LOW + textnorm._DENSE_LOW_SPAN)
+            | (cps >= textnorm._DENSE_HIGH))
+    assert not np.any((flags & 8).astype(bool) & ~band)
+    assert not band[[ord(c) for c in "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u2022\u20ac\u2122"]].any()

@@ -113,7 +113,13 @@ ALPHABET_RANGES = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF))
 IDEOGRAPH_CONTEXT = 2
 ALPHABET_CONTEXT = 4
 _CONTEXT_SHIFT = 5  # the context length is kept in the top bits of the kernel's flags
-_DENSE_FROM = min(lo for lo, _ in DENSE_RANGES)  # no dense letter comes before this
+#: every dense letter lies in [_DENSE_LOW, _DENSE_LOW + _DENSE_LOW_SPAN) (Thai to Khmer) or
+#: at _DENSE_HIGH or above (CJK and after); the gap between holds the punctuation, currency
+#: signs, symbols and dashes of English text, so a document with a curly quote or an em dash
+#: is known to have no dense letter without looking at its chunks (a test checks the bounds)
+_DENSE_LOW = 0x0E00
+_DENSE_LOW_SPAN = 0x1800 - 0x0E00
+_DENSE_HIGH = 0x2E80
 
 
 def _in_ranges(cp: int, ranges: tuple[tuple[int, int], ...]) -> bool:
@@ -552,14 +558,15 @@ def _make_tokenize_docs(dense_doc: Callable[..., int]) -> Callable[..., tuple]:
         ndocs = len(doc_cp) - 1
         line_base = np.zeros(ndocs + 1, np.int64)
         longest = 0
-        top = np.zeros(ndocs, np.uint32)  # the largest code point of each document
+        maybe = np.zeros(ndocs, np.bool_)  # the document has a code point where dense letters are
         for d in range(ndocs):
             nl = 1
-            mx = 0
+            hit = False
             for i in range(doc_cp[d], doc_cp[d + 1]):
-                nl += cps[u(i)] == 10
-                mx = max(mx, cps[u(i)])
-            top[d] = mx
+                c = cps[u(i)]
+                nl += c == 10
+                hit |= (u(c) - u(_DENSE_LOW) < u(_DENSE_LOW_SPAN)) | (c >= _DENSE_HIGH)
+            maybe[d] = hit
             line_base[d + 1] = line_base[d] + nl
             longest = max(longest, doc_cp[d + 1] - doc_cp[d])
         nlines = line_base[ndocs]
@@ -579,7 +586,7 @@ def _make_tokenize_docs(dense_doc: Callable[..., int]) -> Callable[..., tuple]:
             lb = line_base[d]
             nch = _chunks(cps, lo, hi, flags, value, mult, bnd, state, seen)
             any_dense = u(0)
-            if top[d] >= _DENSE_FROM:  # else no dense letter can be there
+            if maybe[d]:  # else no dense letter can be there
                 for t in range(nch):
                     any_dense |= seen[u(2 * t + 1)]
             if any_dense & u(_DENSE):
@@ -686,6 +693,7 @@ def tokenize_docs(cps: np.ndarray, doc_cp: np.ndarray) -> tuple[np.ndarray, ...]
     out = _outputs(token_capacity(cps, ndocs, dense=False))
     nt, *rest = _tokenize_docs_plain(cps, doc_cp, *hash_tables(), *out)
     if nt < 0:  # a document with a dense letter: again with the dense path
+        del out, rest  # freed first, so that the larger arrays can take their place
         out = _outputs(token_capacity(cps, ndocs, dense=True))
         nt, *rest = _tokenize_docs(cps, doc_cp, *hash_tables(), *out)
     return (*(x[:nt] for x in out), *rest)
