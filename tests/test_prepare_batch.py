@@ -57,6 +57,21 @@ NOISE = [
 ]
 
 
+#: lines in scripts without spaces, and with folds of their own (see test_textnorm)
+SCRIPT_LINES = [
+    "新华社北京7月4日电（记者王小明）国家统计局今天发布数据。", "上半年GDP增长5.5%。", "责任编辑：李华",
+    "「北京」", "東京都は4日、新しい計画を発表した。", "（共同）", "ภาษาไทยที่ไม่มีการเว้นวรรค",
+    "กรุงเทพฯ ๔ ก.ค.", "ـأهلاً بكم في القاهرة ٢٠١٧", "علـــى مدرسة", "İstanbul'da KIZ",
+    "Straße STRASSE", "Ωμέγα ΣΟΦΟΣ", "Москва — ёлка", "서울에서 열린 회의",
+]
+_DENSE_ALPHABET = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质信具土美教育" "กขคงจฉชซญดตถทธนบปผพฟภมยรลวศสหอฮะาำิีึืุูเแโใไ่้๊๋็์" "。，、「」！？：（）"
+
+
+def script_line(rng: random.Random, n: int) -> str:
+    """``n`` random characters of Chinese and Thai with their punctuation, run together."""
+    return "".join(rng.choice(_DENSE_ALPHABET) for _ in range(n))
+
+
 def _decorate(rng: random.Random, line: str) -> str:
     """Random leading/trailing whitespace around a line."""
     pads = ["", "", "", " ", "  ", "\t", "\u00a0", " \t "]
@@ -111,6 +126,23 @@ def make_article(rng: random.Random, n: int) -> Article:
 def make_articles(seed: int, n: int) -> list[Article]:
     rng = random.Random(seed)
     return [make_article(rng, i) for i in range(n)]
+
+
+def make_script_article(rng: random.Random, n: int) -> Article:
+    """An article mixing lines of every script with the furniture the rules look for."""
+    lines = []
+    for _ in range(rng.randint(1, 8)):
+        r = rng.random()
+        if r < 0.4:
+            lines.append(script_line(rng, rng.choice([1, 3, 4, 5, 11, 12, 13, 40, 200])))
+        elif r < 0.7:
+            lines.append(rng.choice(SCRIPT_LINES))
+        elif r < 0.85:
+            lines.append(rng.choice(FURNITURE + LABELS + NOISE + DATELINES))
+        else:
+            lines.append(paragraph(rng, rng.randint(3, 20)) + script_line(rng, rng.randint(0, 9)))
+    title = rng.choice([None, rng.choice(lines), script_line(rng, 6)])
+    return Article(f"s{n}", "\n".join(lines), title=title)
 
 
 def assert_same_prepared(got: Prepared, want: Prepared) -> None:
@@ -199,6 +231,17 @@ def test_fingerprints_other_configs(fcfg: FingerprintConfig) -> None:
         check_fingerprints(batch, want, fcfg)
 
 
+@pytest.mark.parametrize("cfg", CONFIGS, ids=CONFIG_IDS)
+def test_batch_matches_prepare_all_scripts(cfg: PrepareConfig) -> None:
+    rng = random.Random(17)
+    articles = [make_script_article(rng, i) for i in range(80)]
+    batch, want = check_batch(articles, cfg)
+    check_fingerprints(batch, want, FingerprintConfig())
+    check_line_hashes(batch, want)
+    check_common_lines(articles, cfg, want, rng)
+    assert sum(len(p.tokens) > 100 for p in want) > 10
+
+
 def test_rules_fire_in_generated_articles() -> None:
     """The generator really exercises the rules (else the comparison proves little)."""
     articles = make_articles(1060, 120)
@@ -237,7 +280,8 @@ def test_dateline_and_edge_rules_in_batch() -> None:
 
 
 _LINE = st.one_of(
-    st.sampled_from(FURNITURE + LABELS + NOISE),
+    st.sampled_from(FURNITURE + LABELS + NOISE + SCRIPT_LINES),
+    st.text(alphabet=st.sampled_from(list(_DENSE_ALPHABET[::7] + " \t.A1")), max_size=30),
     st.builds(lambda d, w: d + " ".join(w), st.sampled_from(DATELINES),
               st.lists(st.sampled_from(["storm", "hit", "the", "coast", "2017", "Mr.", "x"]),
                        min_size=0, max_size=14)),

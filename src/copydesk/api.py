@@ -29,6 +29,7 @@ from .prepare import prepare
 from .read import FieldMap, RejectLog, read_batches
 from .records import Article, Pair
 from .relate import judge
+from .textnorm import tokenizer_info
 from .write import require_pyarrow, write_results
 
 
@@ -119,7 +120,7 @@ def manifest(result: ScanResult, sources: list[str], log: RejectLog) -> dict[str
     """The ``run.json`` record of a scan: what ran, on what, with which parameters."""
     resolved = [x if x in ("-", "<articles>") else str(Path(x).resolve()) for x in sources]
     return {"tool": "copydesk", "version": __version__, "inputs": sources,
-            "inputs_resolved": resolved,
+            "inputs_resolved": resolved, "tokenizer": tokenizer_info(),
             "config": result.config.to_dict(),
             "counts": {**result.summary(), "rejected_by_reason": log.by_reason(),
                        "skipped": log.skipped, "skipped_by_reason": log.skipped_by_reason()},
