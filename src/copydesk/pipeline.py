@@ -397,9 +397,9 @@ def _take(res: _Prepared, corpus: _Corpus, store: ArticleStore, stride: int) -> 
     corpus.tokens += res.tokens
     (key, marks, doc, weight, line), (ldoc, lline, lkey, subs) = res.rows
     site = np.array([-1 if x is None else corpus.site_ids.setdefault(x, len(corpus.site_ids))
-                     for x in res.sites], np.int64)
+                     for x in res.sites], np.int32)
     ok = number[doc] >= 0
-    corpus.rows.append((key[ok], marks[ok], number[doc[ok]], site[doc[ok]], weight[ok], line[ok]))
+    corpus.rows.append((key[ok], marks[ok], number[doc[ok]].astype(np.int32), site[doc[ok]], weight[ok], line[ok]))
     ok = number[ldoc] >= 0
     corpus.links.append((number[ldoc[ok]], lline[ok], lkey[ok], subs[ok]))
     tkey, tdoc = res.titles
@@ -423,7 +423,7 @@ def _fingerprint_pass(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg
         _STATE.clear()
     if not corpus.rows:
         e = np.zeros(0, np.int64)
-        corpus.rows = [(e.astype(np.uint64), np.zeros((0, 4), np.uint64), e, e, e, e)]
+        corpus.rows = [(e.astype(np.uint64), np.zeros((0, 4), np.uint32), e, e, e, e)]
     key, marks, doc, site, weight, line = (np.concatenate(c) for c in zip(*corpus.rows, strict=True))
     corpus.rows = []
     furniture = learn(key, marks, doc, site, weight, line, cfg.prepare.furniture)

@@ -401,7 +401,10 @@ def line_rows(batch: Batch) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, .
         grp = np.cumsum(first) - 1
         w = np.bincount(grp, weights=w).astype(np.int64)
         key, head, doc, local = key[first], head[first], doc[first], local[first]
-    return (key, head, doc, w, local), links
+    # compact rows: the parent keeps one per line of the corpus until furniture is learned
+    # (marks are compared for equality only; 32 bits are plenty within a line's carriers)
+    return (key, head.astype(np.uint32), doc.astype(np.int32), w.astype(np.int32),
+            local.astype(np.int32)), (links[0].astype(np.int32), links[1].astype(np.int32), *links[2:])
 
 
 def token_line_keys(batch: Batch) -> np.ndarray:

@@ -38,6 +38,7 @@ import hashlib
 import inspect
 import os
 import tempfile
+import types
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -534,113 +535,119 @@ def _no_dense_doc(cps, lo, hi, lb, nch, bnd, state, seen, flags, value, mult, nt
     return -1
 
 
-def _make_tokenize_docs(dense_doc: Callable[..., int]) -> Callable[..., tuple]:
-    """:func:`_tokenize_docs` with ``dense_doc`` for documents with a dense letter.  It is
-    compiled twice: with :func:`_dense_doc`, and with :func:`_no_dense_doc` (then it returns a
-    token count of -1 at the first such document, and is run first).  Any call to the dense
-    path in the kernel, even one never taken, made tokenizing other text 12 % slower: LLVM
-    inlines it, and compiles the loop over ordinary chunks worse."""
+def _make_tokenize_docs(dense: Callable[..., int], name: str) -> Callable[..., tuple]:
+    """:func:`_tokenize_docs_source` compiled with ``dense`` as its ``dense_doc`` for
+    documents with a dense letter.  It is compiled twice: with :func:`_dense_doc`, and with
+    :func:`_no_dense_doc` (then it returns a token count of -1 at the first such document,
+    and is run first).  Any call to the dense path in the kernel, even one never taken, made
+    tokenizing other text 12 % slower: LLVM inlines it, and compiles the loop over ordinary
+    chunks worse.  Each variant is a module-level function of its own name (numba names its
+    on-disk cache after the function and cannot cache a closure over another kernel: as a
+    closure, both variants were compiled again in every process, four seconds a scan)."""
+    src = _tokenize_docs_source
+    fn = types.FunctionType(src.__code__, {**globals(), "dense_doc": dense}, name, src.__defaults__)
+    fn.__qualname__ = name
+    fn.__doc__ = src.__doc__
+    return nb.njit(cache=True, nogil=True)(fn)
 
-    @nb.njit(cache=True, nogil=True)
-    def _tokenize_docs(cps, doc_cp, flags, value, mult, starts, ends, hashes, weights, lines,
-                       digits):  # pragma: no cover - jit
-        """Tokenize documents ``cps[doc_cp[d]:doc_cp[d + 1]]`` into the given arrays (room for
-        ``token_capacity(cps, ndocs, dense)`` tokens, ``dense`` true for the variant with the
-        dense path; allocated by the caller, as numpy's large allocations get huge pages).  Per token: start, end (local to its document), hash, weight, line, digit;
-        returns the token count, ``tok_first`` (ndocs + 1) token offsets, and per line
-        ("\\n"-separated, all documents in turn): its local start offset, its first two and its
-        last non-space code points (0 if none), its token count; ``line_base`` (ndocs + 1) line
-        offsets.  Each document goes through :func:`_chunks` (into scratch arrays that stay in
-        cache), then its chunks (a few per word, not per character) become tokens here; the
-        rare chunk with a dense-script letter is cut into segments character by character
-        (:func:`segments`)."""
-        u = np.uint64
-        ndocs = len(doc_cp) - 1
-        line_base = np.zeros(ndocs + 1, np.int64)
-        longest = 0
-        maybe = np.zeros(ndocs, np.bool_)  # the document has a code point where dense letters are
-        for d in range(ndocs):
-            nl = 1
-            hit = False
-            for i in range(doc_cp[d], doc_cp[d + 1]):
-                c = cps[u(i)]
-                nl += c == 10
-                hit |= (u(c) - u(_DENSE_LOW) < u(_DENSE_LOW_SPAN)) | (c >= _DENSE_HIGH)
-            maybe[d] = hit
-            line_base[d + 1] = line_base[d] + nl
-            longest = max(longest, doc_cp[d + 1] - doc_cp[d])
-        nlines = line_base[ndocs]
-        line_start = np.zeros(nlines, np.int32)
-        line_c0 = np.zeros(nlines, np.uint32)
-        line_c1 = np.zeros(nlines, np.uint32)
-        line_last = np.zeros(nlines, np.uint32)
-        line_ntok = np.zeros(nlines, np.int64)
-        tok_first = np.zeros(ndocs + 1, np.int64)
-        bnd = np.empty(longest + 2, np.int64)
-        state = np.empty(longest + 2, np.uint64)
-        seen = np.empty(longest + 2, np.uint64)
-        nt = 0
-        for d in range(ndocs):
-            lo = doc_cp[d]
-            hi = doc_cp[d + 1]
-            lb = line_base[d]
-            nch = _chunks(cps, lo, hi, flags, value, mult, bnd, state, seen)
-            any_dense = u(0)
-            if maybe[d]:  # else no dense letter can be there
-                for t in range(nch):
-                    any_dense |= seen[u(2 * t + 1)]
-            if any_dense & u(_DENSE):
-                nt = dense_doc(cps, lo, hi, lb, nch, bnd, state, seen, flags, value, mult, nt,
-                               starts, ends, hashes, weights, lines, digits, line_start, line_c0,
-                               line_c1, line_last, line_ntok)
-                if nt < 0:
-                    return nt, tok_first, line_start, line_c0, line_c1, line_last, line_base, line_ntok
-                tok_first[d + 1] = nt
-                continue
-            first = nt
-            pending = 0
-            line = 0
-            at = lo  # characters before this have been looked at
+
+def _tokenize_docs_source(cps, doc_cp, flags, value, mult, starts, ends, hashes, weights, lines,
+                   digits):  # pragma: no cover - jit
+    """Tokenize documents ``cps[doc_cp[d]:doc_cp[d + 1]]`` into the given arrays (room for
+    ``token_capacity(cps, ndocs, dense)`` tokens, ``dense`` true for the variant with the
+    dense path; allocated by the caller, as numpy's large allocations get huge pages).  Per token: start, end (local to its document), hash, weight, line, digit;
+    returns the token count, ``tok_first`` (ndocs + 1) token offsets, and per line
+    ("\\n"-separated, all documents in turn): its local start offset, its first two and its
+    last non-space code points (0 if none), its token count; ``line_base`` (ndocs + 1) line
+    offsets.  Each document goes through :func:`_chunks` (into scratch arrays that stay in
+    cache), then its chunks (a few per word, not per character) become tokens here; the
+    rare chunk with a dense-script letter is cut into segments character by character
+    (:func:`segments`)."""
+    u = np.uint64
+    ndocs = len(doc_cp) - 1
+    line_base = np.zeros(ndocs + 1, np.int64)
+    longest = 0
+    maybe = np.zeros(ndocs, np.bool_)  # the document has a code point where dense letters are
+    for d in range(ndocs):
+        nl = 1
+        hit = False
+        for i in range(doc_cp[d], doc_cp[d + 1]):
+            c = cps[u(i)]
+            nl += c == 10
+            hit |= (u(c) - u(_DENSE_LOW) < u(_DENSE_LOW_SPAN)) | (c >= _DENSE_HIGH)
+        maybe[d] = hit
+        line_base[d + 1] = line_base[d] + nl
+        longest = max(longest, doc_cp[d + 1] - doc_cp[d])
+    nlines = line_base[ndocs]
+    line_start = np.zeros(nlines, np.int32)
+    line_c0 = np.zeros(nlines, np.uint32)
+    line_c1 = np.zeros(nlines, np.uint32)
+    line_last = np.zeros(nlines, np.uint32)
+    line_ntok = np.zeros(nlines, np.int64)
+    tok_first = np.zeros(ndocs + 1, np.int64)
+    bnd = np.empty(longest + 2, np.int64)
+    state = np.empty(longest + 2, np.uint64)
+    seen = np.empty(longest + 2, np.uint64)
+    nt = 0
+    for d in range(ndocs):
+        lo = doc_cp[d]
+        hi = doc_cp[d + 1]
+        lb = line_base[d]
+        nch = _chunks(cps, lo, hi, flags, value, mult, bnd, state, seen)
+        any_dense = u(0)
+        if maybe[d]:  # else no dense letter can be there
             for t in range(nch):
-                i = bnd[u(2 * t)]
-                j = bnd[u(2 * t + 1)]
-                for x in range(at, i):  # the spaces before the chunk: count the lines
-                    if cps[u(x)] == 10:
-                        line += 1
-                        line_start[u(lb + line)] = x + 1 - lo
-                at = j
-                ln = u(lb + line)
-                if line_c0[ln] == 0:
-                    line_c0[ln] = cps[u(i)]
-                    line_c1[ln] = cps[u(i + 1)] if i + 1 < hi else 0
-                line_last[ln] = cps[u(j - 1)]
-                f = seen[u(2 * t + 1)]
-                if f & u(_KEY):
-                    starts[u(nt)] = i - lo
-                    ends[u(nt)] = j - lo
-                    hashes[u(nt)] = _mix(state[u(2 * t + 1)])
-                    weights[u(nt)] = j - i + pending
-                    lines[u(nt)] = line
-                    digits[u(nt)] = (f & u(_DIGIT)) != 0
-                    line_ntok[ln] += 1
-                    pending = 0
-                    nt += 1
-                elif nt > first:
-                    weights[u(nt - 1)] += j - i
-                else:
-                    pending += j - i
-            for x in range(at, hi):  # trailing spaces
+                any_dense |= seen[u(2 * t + 1)]
+        if any_dense & u(_DENSE):
+            nt = dense_doc(cps, lo, hi, lb, nch, bnd, state, seen, flags, value, mult, nt,  # noqa: F821 (bound per variant)
+                           starts, ends, hashes, weights, lines, digits, line_start, line_c0,
+                           line_c1, line_last, line_ntok)
+            if nt < 0:
+                return nt, tok_first, line_start, line_c0, line_c1, line_last, line_base, line_ntok
+            tok_first[d + 1] = nt
+            continue
+        first = nt
+        pending = 0
+        line = 0
+        at = lo  # characters before this have been looked at
+        for t in range(nch):
+            i = bnd[u(2 * t)]
+            j = bnd[u(2 * t + 1)]
+            for x in range(at, i):  # the spaces before the chunk: count the lines
                 if cps[u(x)] == 10:
                     line += 1
                     line_start[u(lb + line)] = x + 1 - lo
-            tok_first[d + 1] = nt
-        return nt, tok_first, line_start, line_c0, line_c1, line_last, line_base, line_ntok
+            at = j
+            ln = u(lb + line)
+            if line_c0[ln] == 0:
+                line_c0[ln] = cps[u(i)]
+                line_c1[ln] = cps[u(i + 1)] if i + 1 < hi else 0
+            line_last[ln] = cps[u(j - 1)]
+            f = seen[u(2 * t + 1)]
+            if f & u(_KEY):
+                starts[u(nt)] = i - lo
+                ends[u(nt)] = j - lo
+                hashes[u(nt)] = _mix(state[u(2 * t + 1)])
+                weights[u(nt)] = j - i + pending
+                lines[u(nt)] = line
+                digits[u(nt)] = (f & u(_DIGIT)) != 0
+                line_ntok[ln] += 1
+                pending = 0
+                nt += 1
+            elif nt > first:
+                weights[u(nt - 1)] += j - i
+            else:
+                pending += j - i
+        for x in range(at, hi):  # trailing spaces
+            if cps[u(x)] == 10:
+                line += 1
+                line_start[u(lb + line)] = x + 1 - lo
+        tok_first[d + 1] = nt
+    return nt, tok_first, line_start, line_c0, line_c1, line_last, line_base, line_ntok
 
-    return _tokenize_docs
 
-
-_tokenize_docs = _make_tokenize_docs(_dense_doc)
-_tokenize_docs_plain = _make_tokenize_docs(_no_dense_doc)
+_tokenize_docs = _make_tokenize_docs(_dense_doc, "_tokenize_docs_dense")
+_tokenize_docs_plain = _make_tokenize_docs(_no_dense_doc, "_tokenize_docs_plain")
 
 
 def codepoints(text: str) -> np.ndarray:
