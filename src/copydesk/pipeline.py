@@ -25,7 +25,7 @@ import os
 import signal
 import tempfile
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -655,12 +655,19 @@ def scan_batches(jobs: Iterable[LineBlock | PageBlock | list[Article]], config: 
              "candidates_second_round": int(len(extra)), "family_completion": int(len(missing)),
              "big_buckets": len(cands.big_buckets),
              "template_pairs_set_aside": counts.get("template_pairs", 0),
-             "dates_unusable": sum(usable_date(d) is False for d in corpus.dates),
-             "dates_missing": sum(usable_date(d) is None for d in corpus.dates),
+             **_date_counts(corpus.dates),
              "pairs": len(pairs), "families": len(fams), "workers": cfg.workers,
              "cpu_count": os.cpu_count()}
     return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg, boilerplate,
                       ids=corpus.ids, furniture=common)
+
+
+def _date_counts(dates: list[str | None]) -> dict[str, int]:
+    """How many articles have no date, and how many a date that cannot be read."""
+    seen = Counter(dates)
+    usable = {d: usable_date(d) for d in seen}
+    return {"dates_missing": sum(n for d, n in seen.items() if usable[d] is None),
+            "dates_unusable": sum(n for d, n in seen.items() if usable[d] is False)}
 
 
 def _furniture_records(furniture: Furniture, reader: Any) -> list[dict[str, Any]]:
