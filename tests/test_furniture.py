@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 import copydesk
 from copydesk.config import FurnitureConfig
-from copydesk.furniture import learn_lines, learn_reference, link_lines, pair_codes
+from copydesk.furniture import (
+    CodeSet,
+    in_sorted,
+    learn_lines,
+    learn_reference,
+    link_lines,
+    pair_codes,
+)
 from copydesk.prepare_batch import line_rows, prepare_batch
 from copydesk.records import Article
 from textgen import paragraph
@@ -94,3 +101,11 @@ def test_links_to_other_articles_are_masked() -> None:
     assert {lines[n] for d, n in masked if d == 1} == {"1. Minister resigns over expenses row", lede}
     assert not any(d == 0 for d, _ in masked)  # the story keeps its own lede
     assert docs.tolist() == [1]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=200), st.lists(st.integers(0, 2**64 - 1), max_size=200))
+def test_code_set_matches_binary_search(codes: list[int], probes: list[int]) -> None:
+    table = np.unique(np.array(codes, np.uint64))
+    values = np.array(probes + codes[:20], np.uint64)
+    assert np.array_equal(CodeSet(table).contains(values), in_sorted(values, table))

@@ -41,7 +41,7 @@ from .candidates import BigBuckets, Candidates, expand_through_representatives, 
 from .config import ScanConfig
 from .families import families as make_families
 from .families import refresh_families
-from .furniture import Furniture, in_sorted, learn, link_lines, pair_codes
+from .furniture import CodeSet, Furniture, learn, link_lines, pair_codes
 from .join_kernel import bucket_pairs, component_order, evidence
 from .prepare import Prepared
 from .prepare_batch import fingerprint_batch, line_rows, prepare_batch, token_line_keys
@@ -230,7 +230,7 @@ def _align_codes(codes: np.ndarray) -> tuple[list[Pair], int]:
     return out, templates
 
 
-def mask_furniture(batch: Any, docs: np.ndarray, codes: np.ndarray) -> None:
+def mask_furniture(batch: Any, docs: np.ndarray, codes: np.ndarray | CodeSet) -> None:
     """Mask, in place, the lines of a batch (of articles numbered ``docs``) that the corpus
     furniture rule set aside (``codes`` from :func:`copydesk.furniture.learn`).  The mask is
     soft: alignment may still extend a passage over such a line where both texts carry it
@@ -240,7 +240,8 @@ def mask_furniture(batch: Any, docs: np.ndarray, codes: np.ndarray) -> None:
         return
     keys = token_line_keys(batch)
     doc_of = np.repeat(np.asarray(docs, np.int64), np.diff(batch.tok_first))
-    hit = in_sorted(pair_codes(doc_of, keys), codes)
+    codes = codes if isinstance(codes, CodeSet) else CodeSet(codes)
+    hit = codes.contains(pair_codes(doc_of, keys))
     batch.boiler |= hit
 
 
@@ -457,7 +458,7 @@ def _join_partition(p: int) -> tuple[BigBuckets | None, int, int]:
     ok = doc >= 0  # rows of articles rejected as repeated ids go, and rows in furniture
     if len(_STATE["furniture"]):
         some = np.flatnonzero(_STATE["has_furniture"][np.maximum(doc, 0)] & ok)
-        ok[some] &= ~in_sorted(pair_codes(doc[some], part["k"][some]), _STATE["furniture"])
+        ok[some] &= ~_STATE["furniture"].contains(pair_codes(doc[some], part["k"][some]))
     if not ok.all():
         doc, h, pos = doc[ok], h[ok], pos[ok]
     codes, pl, pr, big = bucket_pairs(h, doc.astype(np.uint32), pos, _STATE["rank"], cfg.candidates.bucket_cap)
@@ -493,8 +494,8 @@ def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, do
     pairs = SharedSpill(tmp / "pairs", _PAIR_COLUMNS, fps.parts)
     has = np.zeros(len(rank) + 1, np.bool_)
     has[furniture_docs] = True
-    _STATE.update(config=cfg, fps=fps, slot_doc=slot_doc, rank=rank, pairs=pairs, furniture=furniture,
-                  has_furniture=has)
+    _STATE.update(config=cfg, fps=fps, slot_doc=slot_doc, rank=rank, pairs=pairs,
+                  furniture=CodeSet(furniture), has_furniture=has)
     big: list[BigBuckets] = []
     rows = nfps = 0
     found = [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.bool_))]
@@ -619,7 +620,7 @@ def scan_batches(jobs: Iterable[LineBlock | PageBlock | list[Article]], config: 
 
         boilerplate = _furniture_records(furniture, store.reader())
         t = time.perf_counter()
-        _STATE.update(reader=store.reader(), common=common, config=cfg)
+        _STATE.update(reader=store.reader(), common=CodeSet(common), config=cfg)
         index = {i: n for n, i in enumerate(corpus.ids)}
         dates = dict(zip(corpus.ids, corpus.dates, strict=True))
         try:

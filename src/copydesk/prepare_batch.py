@@ -343,8 +343,9 @@ def _line_keys_kernel(hashes, boiler, weight, digit, line_first, ends):  # pragm
         best1 = np.uint64(0xFFFFFFFFFFFFFFFF)
         for i in range(a, max(a + 1, b - 2)):
             x = hashes[i]
-            if i + 2 < b:
-                x = _mix(_mix(x ^ (hashes[i + 1] * np.uint64(31))) ^ hashes[i + 2])
+            if i + 2 < b:  # token hashes are well mixed: rotations tell their places apart
+                x ^= (hashes[i + 1] << np.uint64(21) | hashes[i + 1] >> np.uint64(43)) ^ \
+                    (hashes[i + 2] << np.uint64(42) | hashes[i + 2] >> np.uint64(22))
             y0 = _mix(x ^ seed0)
             y1 = _mix(x ^ seed1)
             if y0 < best0:
@@ -393,7 +394,7 @@ def line_rows(batch: Batch) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, .
     link = short & (key != 0)  # a link line may be masked already ("READ MORE: ...")
     links = (doc[link], local[link], key[link], subs[link])
     key, head, doc, w, local = key[keep], head[keep], doc[keep], w[keep], local[keep]
-    order = np.lexsort((local, key, doc))
+    order = np.lexsort((key, doc))  # stable: the first line of a repeated key comes first
     key, head, doc, w, local = (x[order] for x in (key, head, doc, w, local))
     first = np.ones(len(key), np.bool_)
     first[1:] = (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])
