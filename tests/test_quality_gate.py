@@ -8,6 +8,7 @@ under CI it fails.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -18,13 +19,21 @@ from copydesk.evaluation import SUMMARY_KEYS, evaluate
 FLOORS = {
     "dev": {"pair_f1": 0.97, "contained_recall": 0.97, "relation_acc": 0.90,
             "origin_acc": 0.98, "family_ari": 0.99, "passage_f1": 0.95},
-    "dev-ocr": {"pair_f1": 0.93},
-    # web and wire hard cases (issue 8): pinned at what the engine reaches now, below the
-    # issue's targets (pair precision and recall 0.97, relation 0.90, origin 0.95, ARI
-    # 0.95), so that no later change loses ground; raise them as the engine gets there
-    "dev-web": {"pair_f1": 0.78, "contained_recall": 0.97, "origin_acc": 0.93,
-                "family_ari": 0.89, "passage_f1": 0.97},
+    "dev-ocr": {"pair_f1": 0.97, "contained_recall": 0.975, "relation_acc": 0.895,
+                "family_ari": 0.97, "passage_f1": 0.955},
+    # web and wire hard cases (issue 8).  Met: relation >= 0.90, ARI >= 0.95, passage F1 >=
+    # 0.95.  Pinned at what the engine reaches, below the issue's targets: pair precision
+    # 0.97 (0.951 reached; pair F1 0.972) and origin 0.95 (0.947)
+    "dev-web": {"pair_f1": 0.965, "contained_recall": 0.985, "relation_acc": 0.92,
+                "origin_acc": 0.94, "family_ari": 0.985, "passage_f1": 0.98},
 }
+
+#: dev-web by kind (gold_meta.jsonl): share of gold pairs found for briefs and short tables
+#: carried whole and for template re-issues; share of unrelated pages and of shared-quote
+#: stories that end up in any pair.  The issue's targets are <= 0.02 and <= 0.05 for the
+#: last two; pinned at what the engine reaches (0.046 and 0.163)
+WEB_KINDS = {"brief": 0.95, "table": 0.95, "template": 0.99}
+WEB_STRAYS = {"singleton": 0.05, "shared_quote": 0.17}
 
 
 def _summary(result: dict) -> dict[str, float]:
@@ -39,6 +48,27 @@ def test_quality_floors(shared_dir: Path, tmp_path: Path, name: str) -> None:
     got = _summary(evaluate(gold, tmp_path, strict=True))
     failed = {k: (round(got[k], 4), floor) for k, floor in FLOORS[name].items() if not got[k] >= floor}
     assert not failed, f"{name}: below floor (got, floor): {failed}"
+
+
+def test_web_kinds(shared_dir: Path, tmp_path: Path) -> None:
+    gold = shared_dir / "data" / "dev-web"
+    result = copydesk.scan([gold / "corpus.jsonl"], out=tmp_path)
+    meta = {m["id"]: m for m in map(json.loads, (gold / "gold_meta.jsonl").read_text().splitlines())}
+    found = {(p.a, p.b) for p in result.pairs}
+    kind = {}
+    for line in (gold / "gold_pairs.jsonl").read_text().splitlines():
+        g = json.loads(line)
+        k = meta[g["a"]]["kind"] if meta[g["a"]]["kind"] in WEB_KINDS else meta[g["b"]]["kind"]
+        if k in WEB_KINDS:
+            kind.setdefault(k, []).append((g["a"], g["b"]) in found)
+    recall = {k: sum(v) / len(v) for k, v in kind.items()}
+    low = {k: round(r, 4) for k, r in recall.items() if r < WEB_KINDS[k]}
+    assert set(recall) == set(WEB_KINDS) and not low, f"found below floor: {low}"
+    paired = {x for p in result.pairs for x in (p.a, p.b)}
+    for k, ceiling in WEB_STRAYS.items():
+        ids = [i for i, m in meta.items() if m["kind"] == k]
+        share = sum(i in paired for i in ids) / len(ids)
+        assert share <= ceiling, f"{k}: {share:.3f} of them are in a pair (ceiling {ceiling})"
 
 
 def test_seeds_pair(shared_dir: Path, tmp_path: Path) -> None:
