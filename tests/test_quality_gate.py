@@ -31,9 +31,9 @@ FLOORS = {
 #: dev-web by kind (gold_meta.jsonl): share of gold pairs found for briefs and short tables
 #: carried whole and for template re-issues; share of unrelated pages and of shared-quote
 #: stories that end up in any pair.  The issue's targets are <= 0.02 and <= 0.05 for the
-#: last two; pinned at what the engine reaches (0.046 and 0.163)
+#: last two; pinned at what the engine reaches (0.046 and 0.087)
 WEB_KINDS = {"brief": 0.95, "table": 0.95, "template": 0.99}
-WEB_STRAYS = {"singleton": 0.05, "shared_quote": 0.17}
+WEB_STRAYS = {"singleton": 0.05, "shared_quote": 0.10}
 
 
 def _summary(result: dict) -> dict[str, float]:

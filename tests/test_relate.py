@@ -206,3 +206,13 @@ def test_conflicting_text_evidence_gives_no_origin() -> None:
     b = Article("b", "GENEVA (CNS) - " + text.format(when="yesterday"))
     pair = _pair(a, b)
     assert pair is not None and pair.origin is None and pair.origin_reason is None
+
+
+def test_a_quotation_with_chance_words_around_it_is_still_one_quotation() -> None:
+    """Word-by-word extension can take in a word of the paragraphs around a shared quotation
+    ("says." before it, "The" after it); it is still one quotation, not reuse."""
+    quote = ('"We have delivered another year of solid progress and remain confident in the '
+             'long-term prospects for the group, despite a more uncertain economic outlook,"')
+    a = Article("a", STORY[0] + " The bank says.\n\n" + quote + " a spokesman said.\n\nThe " + STORY[2])
+    b = Article("b", STORY[1] + " He says.\n\n" + quote + " a spokesman said.\n\nThe " + STORY[3])
+    assert _pair(a, b) is None

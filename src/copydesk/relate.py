@@ -51,7 +51,15 @@ def is_reuse(al: Alignment, text_a: str, text_b: str, cfg: RelateConfig) -> bool
 def _only_a_quotation(text: str, start: int, end: int) -> bool:
     """Is ``text[start:end]`` one quotation and nothing else (a press-release sentence quoted
     by two unrelated stories)?  True when it opens with a quotation mark (or just after one)
-    and that quotation closes within the last few characters of the passage."""
+    and that quotation closes within the last few characters of the passage, or is followed
+    only by its attribution ('..." the economist said.').  A word or two of the paragraph
+    before or after, which word-by-word extension can take in by chance ("says."), is
+    ignored."""
+    cut = text.rfind("\n", start, min(end, start + 40))
+    if cut >= 0 and len(text[start:cut].split()) <= 2:
+        start = cut + 1
+        while start < end and text[start].isspace():
+            start += 1
     head = text[max(0, start - 1):start + 1]
     if not any(q in head for q in _QUOTES):
         return False
@@ -60,9 +68,9 @@ def _only_a_quotation(text: str, start: int, end: int) -> bool:
         return False
     if close >= end - 3:
         return True
-    # '..." the economist said.' — the quotation, then only its attribution
-    rest = text[close + 1:end]
-    return len(rest) <= _ATTRIBUTION_CHARS and not any(q in rest for q in _QUOTES) and "\n" not in rest
+    attribution, _, spill = text[close + 1:end].partition("\n")
+    return (len(attribution) <= _ATTRIBUTION_CHARS and not any(q in attribution for q in _QUOTES)
+            and len(spill.split()) <= 2)
 
 
 def _content_keys(p: Prepared) -> np.ndarray:
