@@ -94,13 +94,13 @@ def test_links_to_other_articles_are_masked() -> None:
     batch = prepare_batch(arts)
     (key, marks, doc, weight, line), links = line_rows(batch)
     ok = batch.title_key != 0
-    codes, docs = link_lines(batch.title_key[ok], np.flatnonzero(ok), links, doc, line, key, marks, weight)
+    codes, docs, records = link_lines(batch.title_key[ok], np.flatnonzero(ok), links, doc, line, key, marks, weight)
     masked = set(zip(doc[np.isin(pair_codes(doc, key), codes)].tolist(),
                      line[np.isin(pair_codes(doc, key), codes)].tolist(), strict=True))
     lines = page.text.split("\n")
     assert {lines[n] for d, n in masked if d == 1} == {"1. Minister resigns over expenses row", lede}
     assert not any(d == 0 for d, _ in masked)  # the story keeps its own lede
-    assert docs.tolist() == [1]
+    assert docs.tolist() == [1] and sorted(r[4].split()[0] for r in records) == ["gives", "repeats"]
 
 
 @settings(max_examples=30, deadline=None)

@@ -211,7 +211,13 @@ def _summary(result: ScanResult, out: Path) -> str:
               + (f"   (reasons in {out / 'rejects.jsonl'})" if s["rejected"] else ""),
               *([f"  {'skipped records':<16}{skipped:>10,}   (not articles: see run.json)"]
                 if (skipped := result.stats.get("skipped_records", 0)) else []),
-              "", f"results in {out}/ (pairs.jsonl, families.jsonl, rejects.jsonl, run.json)"]
+              *([f"  {'furniture lines':<16}{fl:>10,}   (set aside for matching: {out / 'boilerplate.jsonl'})"]
+                if (fl := result.stats.get("furniture_lines", 0)) else []),
+              *([f"  {'template pairs':<16}{tp:>10,}   (same skeleton, other figures: not reuse)"]
+                if (tp := result.stats.get("template_pairs_set_aside", 0)) else []),
+              *([f"  {'unreadable dates':<16}{ud:>10,}   (treated as absent; origin then from the text)"]
+                if (ud := result.stats.get("dates_unusable", 0)) else []),
+              "", f"results in {out}/ (pairs.jsonl, families.jsonl, rejects.jsonl, boilerplate.jsonl, run.json)"]
     return "\n".join(lines)
 
 

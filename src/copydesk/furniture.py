@@ -119,6 +119,7 @@ class Furniture:
     example_line: np.ndarray
     links: int = 0  #: (article, line) pairs masked as links to other articles (link_lines)
     docs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  #: articles with a masked line
+    link_records: list[tuple[int, int, int, int, str]] = field(default_factory=list)  #: see link_lines
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -151,7 +152,7 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
     found = [learn_lines(key, marks, doc, site, weight, line, cfg)]
     for by in (marks[:, 0], marks[:, 1])[:cfg.by_ends * 2]:
         found.append(learn_lines(key, marks, doc, site, weight, line, cfg, group=by))
-    fields = Furniture.__slots__[:-2]
+    fields = Furniture.__slots__[:-3]
     out = Furniture(*(np.concatenate([getattr(f, x) for f in found]) for x in fields))
     _, first = np.unique(out.keys, return_index=True)
     docs = np.unique(np.concatenate([f.docs for f in found]))
@@ -333,8 +334,9 @@ def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
 
 def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.ndarray, ...],
                row_doc: np.ndarray, row_line: np.ndarray, row_key: np.ndarray,
-               row_marks: np.ndarray, row_weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes (and articles) of lines that link to another article of the corpus: a short line that is
+               row_marks: np.ndarray, row_weight: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int, int, int, str]]]:
+    """Codes (and articles, and audit records: see :func:`_examples`) of lines that link to another article of the corpus: a short line that is
     another article's headline (up to two words cut at either end: "1.", "READ MORE:",
     "(update)"), and the line right below it when it repeats, edited or not, a line of that
     article that is only a part of it (a "related stories" teaser; a roundup that carries a
@@ -348,7 +350,7 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     weight) row of :func:`learn`."""
     ldoc, lline, lkey, subs = links
     if not len(ldoc) or not len(title_key):
-        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64), []
     order = np.argsort(title_key, kind="stable")
     tk, td = title_key[order], title_doc[order]
     own = np.zeros(int(max(ldoc.max(), title_doc.max())) + 1, np.uint64)
@@ -363,8 +365,9 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     is_link = target >= 0
     codes = [pair_codes(ldoc[is_link], lkey[is_link])]
     docs = [ldoc[is_link]]
+    records = _examples(lkey[is_link], ldoc[is_link], lline[is_link], "gives another article's headline (a link)")
     if not is_link.any():
-        return np.unique(codes[0]), np.unique(docs[0])
+        return np.unique(codes[0]), np.unique(docs[0]), records
     # teasers: the next line, when the linked article has a line with one of its marks
     row_doc = np.asarray(row_doc, np.int64)
     pos = row_doc << np.int64(24) | np.asarray(row_line, np.int64)
@@ -387,4 +390,15 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     teaser = part & (seen >= 1)
     codes.append(pair_codes(row_doc[row[teaser]], np.asarray(row_key, np.uint64)[row[teaser]]))
     docs.append(row_doc[row[teaser]])
-    return np.unique(np.concatenate(codes)), np.unique(np.concatenate(docs))
+    records += _examples(np.asarray(row_key, np.uint64)[row[teaser]], row_doc[row[teaser]],
+                         np.asarray(row_line, np.int64)[row[teaser]],
+                         "repeats part of the article linked on the line above (a teaser)")
+    return np.unique(np.concatenate(codes)), np.unique(np.concatenate(docs)), records
+
+
+def _examples(key: np.ndarray, doc: np.ndarray, line: np.ndarray, why: str) -> list[tuple[int, int, int, int, str]]:
+    """(article, line, articles carrying it, sites (0: not counted), why) per distinct key."""
+    if not len(key):
+        return []
+    _, first, count = np.unique(key, return_index=True, return_counts=True)
+    return [(int(doc[f]), int(line[f]), int(n), 0, why) for f, n in zip(first.tolist(), count.tolist(), strict=True)]

@@ -435,6 +435,7 @@ def _fingerprint_pass(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg
         furniture.links = int(len(found[0]))
         furniture.codes = np.union1d(furniture.codes, found[0])
         furniture.docs = np.union1d(furniture.docs, found[1])
+        furniture.link_records = found[2]
     corpus.links, corpus.titles = [], []
     return furniture
 
@@ -686,4 +687,9 @@ def _furniture_records(furniture: Furniture, reader: Any) -> list[dict[str, Any]
         out.append({"text": text, "articles": carriers, "masked_in": masked, "sites": sites,
                     "example": art.id,
                     "why": f"recurs in {carriers} articles ({sites} sites) whose other text is their own"})
+    for doc, ln, count, _, why in sorted(furniture.link_records, key=lambda r: -r[2]):
+        art = reader.get(doc)
+        lines = art.text.split("\n")
+        out.append({"text": lines[ln] if ln < len(lines) else "", "articles": count, "masked_in": count,
+                    "sites": None, "example": art.id, "why": why})
     return out

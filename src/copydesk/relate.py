@@ -121,7 +121,7 @@ def _parse_other(value: str) -> datetime | date | None:
         d = _dateutil().parse(value, default=_NO_TIME)
     except (ValueError, OverflowError, TypeError):
         return None
-    if d.replace(tzinfo=None) == _NO_TIME.replace(tzinfo=None):
+    if d.year == _NO_TIME.year:  # no year in it ("5", "Tuesday"): not a publication date
         return None
     has_time = d.hour or d.minute or d.second or ":" in value
     return d if has_time else d.date()
