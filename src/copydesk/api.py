@@ -29,6 +29,7 @@ from .prepare import prepare
 from .read import FieldMap, RejectLog, read_batches
 from .records import Article, Pair
 from .relate import judge
+from .segment import require_icu
 from .textnorm import tokenizer_info
 from .write import require_pyarrow, write_results
 
@@ -79,6 +80,8 @@ def _scan(inputs: Sequence[str | Path] | Iterable[Article], out: str | Path | No
             require_pyarrow()
     if workdir is not None:
         check_writable_dir(Path(workdir), "temporary folder (--tmp)")
+    if cfg.prepare.segmenter == "icu":
+        require_icu()
     items = list(inputs) if not isinstance(inputs, (str, Path)) else [inputs]
     articles = bool(items) and all(isinstance(x, Article) for x in items)
     sources = ["<articles>"] if articles else [str(x) for x in items]
@@ -120,7 +123,8 @@ def manifest(result: ScanResult, sources: list[str], log: RejectLog) -> dict[str
     """The ``run.json`` record of a scan: what ran, on what, with which parameters."""
     resolved = [x if x in ("-", "<articles>") else str(Path(x).resolve()) for x in sources]
     return {"tool": "copydesk", "version": __version__, "inputs": sources,
-            "inputs_resolved": resolved, "tokenizer": tokenizer_info(),
+            "inputs_resolved": resolved,
+            "tokenizer": tokenizer_info(result.config.prepare.segmenter),
             "config": result.config.to_dict(),
             "counts": {**result.summary(), "rejected_by_reason": log.by_reason(),
                        "skipped": log.skipped, "skipped_by_reason": log.skipped_by_reason()},
@@ -132,6 +136,8 @@ def compare(a: Article, b: Article, config: ScanConfig | None = None) -> Pair:
     """Explain one pair.  Returns a :class:`Pair` (ids ordered ``a < b``) whose relation is
     ``"unrelated"`` when the shared text is not reuse (its passages are still given)."""
     cfg = config or ScanConfig()
+    if cfg.prepare.segmenter == "icu":
+        require_icu()
     if a.id == b.id:
         b = Article(b.id + " (2)", b.text, b.title, b.date, b.source, b.url, b.extra)
     if a.id > b.id:

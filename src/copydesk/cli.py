@@ -18,6 +18,7 @@ from typing import Any
 
 from . import __version__
 from .config import (
+    SEGMENTERS,
     AlignConfig,
     CandidateConfig,
     FingerprintConfig,
@@ -77,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="print the pair as JSON")
     c.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     c.add_argument("--width", type=int, default=0, help="output width (default: terminal width)")
+    _segmenter_option(c)
 
     e = sub.add_parser("eval", help="score results against gold labels",
                        description="Score RESULTS (pairs.jsonl, families.jsonl) against a gold "
@@ -121,6 +123,7 @@ def _add_scan_options(p: argparse.ArgumentParser) -> None:
     _input_options(p)
     p.add_argument("--tmp", metavar="DIR",
                    help="folder for temporary spill files (default: the system temp folder)")
+    _segmenter_option(p)
     g = p.add_argument_group("tuning (defaults are sensible; values are recorded in run.json)")
     g.add_argument("--k", type=int, default=FingerprintConfig.k,
                    help="words per fingerprint shingle (default: %(default)s)")
@@ -145,10 +148,19 @@ def _add_scan_options(p: argparse.ArgumentParser) -> None:
                    help="... or in this many articles of one site (default: %(default)s)")
 
 
+def _segmenter_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--segmenter", choices=SEGMENTERS, default=PrepareConfig.segmenter,
+                   help="how Chinese, Japanese, Thai and other text written without spaces is "
+                        "cut into tokens: a token per character (chars), or a token per word "
+                        "of ICU's dictionaries (icu; needs pip install 'copydesk[icu]'); other "
+                        "scripts are not affected (default: %(default)s)")
+
+
 def _scan_config(args: argparse.Namespace) -> ScanConfig:
     return ScanConfig(
         prepare=PrepareConfig(furniture=FurnitureConfig(min_docs=args.boiler_min_docs,
-                                                        site_min_docs=args.boiler_site_min_docs)),
+                                                        site_min_docs=args.boiler_site_min_docs),
+                              segmenter=args.segmenter),
         fingerprint=FingerprintConfig(k=args.k, window=args.window),
         candidates=CandidateConfig(min_shared=args.min_shared, bucket_cap=args.bucket_cap),
         align=AlignConfig(max_gap_chars=args.max_gap, min_passage_chars=args.min_passage),
@@ -297,15 +309,16 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from .api import CORPUS_RULES_NOTE, compare, compare_in_corpus
     from .render.terminal import render_pair, should_color
 
+    cfg = ScanConfig(prepare=PrepareConfig(segmenter=args.segmenter))
     if args.corpus:
         a, b = _from_corpus(args.corpus, [args.a, args.b])
-        pair, note = compare_in_corpus([args.corpus], a, b)
+        pair, note = compare_in_corpus([args.corpus], a, b, cfg)
     else:
         a, b = _one_article(args.a), _one_article(args.b)
         if a.id == b.id:
             a = Article(args.a, a.text, a.title, a.date, a.source, a.url, a.extra)
             b = Article(args.b, b.text, b.title, b.date, b.source, b.url, b.extra)
-        pair, note = compare(a, b), CORPUS_RULES_NOTE
+        pair, note = compare(a, b, cfg), CORPUS_RULES_NOTE
     if args.json:
         print(json.dumps({**pair.to_dict(), "note": note}, ensure_ascii=False, indent=2))
         return 0

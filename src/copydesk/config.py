@@ -46,6 +46,10 @@ class FurnitureConfig:
         _check(self.sample >= 3 and self.rounds >= 1, "furniture sample must be >= 3 and rounds >= 1")
 
 
+#: the segmenters of dense scripts (see :attr:`PrepareConfig.segmenter`)
+SEGMENTERS = ("chars", "icu")
+
+
 @dataclass(frozen=True, kw_only=True)
 class PrepareConfig:
     """Tokenizing and boilerplate masking."""
@@ -57,9 +61,16 @@ class PrepareConfig:
     #: mask lines matching common web-furniture patterns ("Published: ...", "Comments", ...)
     boiler_patterns: bool = True
     furniture: FurnitureConfig = field(default_factory=FurnitureConfig)
+    #: how text of scripts written without spaces (Chinese, Japanese, Thai, ...) is cut into
+    #: tokens: ``"chars"``, a token per character (keys of character n-grams; no dependency),
+    #: or ``"icu"``, a token per word found by ICU's dictionary word breaker (the ``icu``
+    #: extra: ``pip install 'copydesk[icu]'``).  Other scripts are tokenized alike by both
+    segmenter: str = "chars"
 
     def __post_init__(self) -> None:
         _check(self.boiler_line_max_tokens >= 0, "boiler_line_max_tokens must be >= 0")
+        _check(self.segmenter in SEGMENTERS,
+               f"segmenter must be one of {', '.join(SEGMENTERS)} (got {self.segmenter!r})")
         _check(self.boiler_min_docs >= 2, "boiler_min_docs must be >= 2 (a line in one article is never shared boilerplate)")
 
 

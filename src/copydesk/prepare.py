@@ -151,7 +151,7 @@ def prepare(article: Article, config: PrepareConfig | None = None) -> Prepared:
     """Tokenize one article and mask the boilerplate it shows on its own."""
     cfg = config or PrepareConfig()
     text = article.text
-    toks = tokenize(text)
+    toks = tokenize(text, cfg.segmenter)
     counts = np.bincount(toks.line, minlength=text.count("\n") + 1)
     line_first = np.zeros(len(counts) + 1, np.int32)
     np.cumsum(counts, out=line_first[1:])
@@ -164,7 +164,7 @@ def prepare(article: Article, config: PrepareConfig | None = None) -> Prepared:
             if _is_furniture(lines[ln], int(counts[ln])):
                 boiler[line_first[ln]:line_first[ln + 1]] = True
     if article.title:
-        key = tokenize(article.title).hash
+        key = tokenize(article.title, cfg.segmenter).hash
         if len(key):
             for ln in np.flatnonzero(counts == len(key)).tolist():
                 a = int(line_first[ln])

@@ -175,7 +175,7 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
     texts = [a.text for a in articles]
     cps, doc_cp, joined = _codepoints(texts)
     (start, end, hashes, weight, line, digit, tok_first, line_start, c0, c1, line_last,
-     line_base, counts) = tokenize_docs(cps, doc_cp)
+     line_base, counts) = tokenize_docs(cps, doc_cp, cfg.segmenter, joined)
     nlines = int(line_base[-1])
     line_first = np.zeros(nlines + 1, np.int64)
     np.cumsum(counts, out=line_first[1:])
@@ -195,8 +195,8 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
                 _mask_lines(boiler, line_first, _line_flags(short[hit], nlines))
 
     titles = [a.title or "" for a in articles]
-    tcps, tdoc, _ = _codepoints(titles)
-    title_tok = tokenize_docs(tcps, tdoc)
+    tcps, tdoc, tjoined = _codepoints(titles)
+    title_tok = tokenize_docs(tcps, tdoc, cfg.segmenter, tjoined)
     _title_and_edges(hashes, boiler, tok_first, line_base, line_first, counts, line_last,
                      title_tok[2], title_tok[6], cfg.boiler_patterns, _SENTENCE_END)
 

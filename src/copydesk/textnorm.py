@@ -40,7 +40,7 @@ import os
 import tempfile
 import types
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -54,6 +54,8 @@ _MASK64 = (1 << 64) - 1
 #: the tokenizer's name and version, recorded in ``run.json``; bump the version whenever
 #: tokens or keys change (fingerprints of one version do not match another's)
 TOKENIZER_NAME = "copydesk-words+dense-chars"
+#: the name with dense text cut into words by ICU (``PrepareConfig(segmenter="icu")``)
+TOKENIZER_NAME_ICU = "copydesk-words+dense-icu-words"
 TOKENIZER_VERSION = "2"
 
 
@@ -88,9 +90,16 @@ def _fold_script(x: str) -> str:
     return SCRIPT_FOLD.get(x, x)
 
 
-def tokenizer_info() -> dict[str, str | int]:
-    """The tokenizer's name, version and parameters, as ``run.json`` records them."""
-    return {"name": TOKENIZER_NAME, "version": TOKENIZER_VERSION,
+def tokenizer_info(segmenter: str = "chars") -> dict[str, str | int]:
+    """The tokenizer's name, version and parameters, as ``run.json`` records them; with
+    ``segmenter="icu"``, also the versions of ICU and PyICU that cut dense text into words
+    (and the name says so: its keys differ from those of ``"chars"``)."""
+    if segmenter == "icu":
+        from .segment import icu_info
+
+        return {"name": TOKENIZER_NAME_ICU, "version": TOKENIZER_VERSION, "segmenter": segmenter,
+                "unicode": unicodedata.unidata_version, **icu_info()}
+    return {"name": TOKENIZER_NAME, "version": TOKENIZER_VERSION, "segmenter": segmenter,
             "unicode": unicodedata.unidata_version, "ideograph_context": IDEOGRAPH_CONTEXT,
             "alphabet_context": ALPHABET_CONTEXT}
 
@@ -303,8 +312,28 @@ def segments(text: str, i: int, j: int) -> list[tuple[int, int]]:
     return out
 
 
-def tokenize_reference(text: str) -> Tokens:
-    """Pure-Python tokenizer: the specification :func:`tokenize` must match."""
+def word_segments(text: str, i: int, j: int, breaks: Collection[int]) -> list[tuple[int, int]]:
+    """The segments of the chunk ``text[i:j]`` when dense text is cut into words: the
+    :func:`segments`, with each run of dense segments joined into words at the offsets in
+    ``breaks`` (word boundaries, e.g. ICU's: see :mod:`copydesk.segment`).  Segments of other
+    characters stay as they are."""
+    out: list[tuple[int, int]] = []
+    joinable = False  # the last segment in ``out`` starts with a dense letter
+    for a, b in segments(text, i, j):
+        dense = is_dense(text[a])
+        if dense and joinable and a not in breaks:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+        joinable = dense
+    return out
+
+
+def tokenize_reference(text: str, breaks: Collection[int] | None = None) -> Tokens:
+    """Pure-Python tokenizer: the specification :func:`tokenize` must match.  With
+    ``breaks`` (word boundaries, as offsets into ``text``), dense text is cut into words
+    (:func:`word_segments`) and a word's key is its own folded characters: segmenter
+    ``"icu"``, which :func:`tokenize` with ``segmenter="icu"`` must match."""
     starts, ends, hashes, weights, lines, digits = [], [], [], [], [], []
     pending = 0
     line = 0
@@ -318,10 +347,11 @@ def tokenize_reference(text: str) -> Tokens:
         j = i
         while j < n and not text[j].isspace():
             j += 1
-        segs = segments(text, i, j)
+        segs = segments(text, i, j) if breaks is None else word_segments(text, i, j, breaks)
         for q, (a, b) in enumerate(segs):
             key = "".join(fold_char(x) for x in text[a:b])
-            for r in range(q + 1, q + context_len(text[a])):  # a dense segment's context
+            context = context_len(text[a]) if breaks is None else 0
+            for r in range(q + 1, q + context):  # a dense segment's context
                 if r == len(segs) or not is_dense(text[segs[r][0]]):
                     break
                 key += "".join(fold_char(x) for x in text[segs[r][0]:segs[r][1]])
@@ -688,13 +718,23 @@ def _outputs(cap: int) -> tuple[np.ndarray, ...]:
             np.empty(cap, np.int32), np.empty(cap, np.int32), np.empty(cap, np.bool_))
 
 
-def tokenize_docs(cps: np.ndarray, doc_cp: np.ndarray) -> tuple[np.ndarray, ...]:
+def tokenize_docs(cps: np.ndarray, doc_cp: np.ndarray, segmenter: str = "chars",
+                  joined: str | None = None) -> tuple[np.ndarray, ...]:
     """Tokenize many documents in one kernel call (see ``_tokenize_docs``): ``cps`` holds
     their code points end to end, ``doc_cp`` (ndocs + 1) where each starts.  The kernel
     without the dense path runs first, into arrays sized for text without dense letters
     (:func:`token_capacity`); it gives up at the first document with a dense letter, and
     then the kernel with the dense path runs, into arrays with room for a token per
-    character.  Latin-1 text (uint8) has no dense letters."""
+    character.  Latin-1 text (uint8) has no dense letters.
+
+    With ``segmenter="icu"`` (``joined``: the documents' text end to end, whose code points
+    ``cps`` are), the dense letters of each word that ICU finds are then joined into one
+    token (:func:`copydesk.segment.join_words`); text without dense letters is untouched."""
+    if segmenter != "chars":
+        from .segment import join_words
+
+        assert joined is not None, "segmenter icu needs the text"
+        return join_words(tokenize_docs(cps, doc_cp), cps, doc_cp, joined)
     doc_cp = np.asarray(doc_cp, np.int64)
     ndocs = len(doc_cp) - 1
     out = _outputs(token_capacity(cps, ndocs, dense=False))
@@ -706,7 +746,8 @@ def tokenize_docs(cps: np.ndarray, doc_cp: np.ndarray) -> tuple[np.ndarray, ...]
     return (*(x[:nt] for x in out), *rest)
 
 
-def tokenize(text: str) -> Tokens:
-    """Fast tokenizer (numba); identical output to :func:`tokenize_reference`."""
+def tokenize(text: str, segmenter: str = "chars") -> Tokens:
+    """Fast tokenizer (numba); identical output to :func:`tokenize_reference` (with ICU's
+    word boundaries as ``breaks`` for ``segmenter="icu"``)."""
     cps = codepoints(text)
-    return Tokens(*tokenize_docs(cps, np.array([0, len(cps)]))[:6])
+    return Tokens(*tokenize_docs(cps, np.array([0, len(cps)]), segmenter, text)[:6])
