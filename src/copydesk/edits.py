@@ -50,22 +50,22 @@ class EditSummary:
         return self.matched / self.pieces if self.pieces else 0.0
 
 
-def _kinds(p: Prepared, text: str, lo: int, hi: int) -> tuple[bool, bool, str]:
-    """(has a number, has a capitalised word, the text) of tokens ``lo:hi``."""
+def _kinds(p: Prepared, text: str, lo: int, hi: int) -> tuple[bool, str]:
+    """(has a number, the text) of tokens ``lo:hi``."""
     t = p.tokens
     if hi <= lo:
-        return False, False, ""
-    digit = bool(t.digit[lo:hi].any())
-    caps = any(text[int(t.start[i])].isupper() for i in range(lo, hi))
-    return digit, caps, text[int(t.start[lo]):int(t.end[hi - 1])]
+        return False, ""
+    return bool(t.digit[lo:hi].any()), text[int(t.start[lo]):int(t.end[hi - 1])]
 
 
 def _slot(a: Prepared, text_a: str, sa: int, ea: int, b: Prepared, text_b: str, sb: int, eb: int) -> bool:
     """Does this edit fill a slot with another value: a number, or words replaced by
     different ones (a respelling or an OCR slip of the same words is not another value;
     words only added or only dropped are an edit, not a slot)?"""
-    da, _, xa = _kinds(a, text_a, sa, ea)
-    db, _, xb = _kinds(b, text_b, sb, eb)
+    if ea <= sa or eb <= sb:
+        return False
+    da, xa = _kinds(a, text_a, sa, ea)
+    db, xb = _kinds(b, text_b, sb, eb)
     if not (xa and xb):
         return False
     if da or db:
