@@ -21,19 +21,19 @@ FLOORS = {
             "origin_acc": 0.98, "family_ari": 0.99, "passage_f1": 0.95},
     "dev-ocr": {"pair_f1": 0.97, "contained_recall": 0.975, "relation_acc": 0.895,
                 "family_ari": 0.97, "passage_f1": 0.955},
-    # web and wire hard cases (issue 8).  Met: relation >= 0.90, ARI >= 0.95, passage F1 >=
-    # 0.95.  Pinned at what the engine reaches, below the issue's targets: pair precision
-    # 0.97 (0.951 reached; pair F1 0.972) and origin 0.95 (0.947)
-    "dev-web": {"pair_f1": 0.965, "contained_recall": 0.985, "relation_acc": 0.92,
-                "origin_acc": 0.94, "family_ari": 0.985, "passage_f1": 0.98},
+    # web and wire hard cases (issue 8).  Met: pair precision (0.989) and recall (0.994) >=
+    # 0.97, relation >= 0.90, ARI >= 0.95, passage F1 >= 0.95.  Origin is pinned below the
+    # issue's 0.95, at what the engine reaches (0.947)
+    "dev-web": {"pair_f1": 0.985, "contained_recall": 0.985, "relation_acc": 0.92,
+                "origin_acc": 0.94, "family_ari": 0.99, "passage_f1": 0.985},
 }
 
 #: dev-web by kind (gold_meta.jsonl): share of gold pairs found for briefs and short tables
 #: carried whole and for template re-issues; share of unrelated pages and of shared-quote
 #: stories that end up in any pair.  The issue's targets are <= 0.02 and <= 0.05 for the
-#: last two; pinned at what the engine reaches (0.046 and 0.087)
+#: last two; pinned at what the engine reaches (0.026 and 0.054)
 WEB_KINDS = {"brief": 0.95, "table": 0.95, "template": 0.99}
-WEB_STRAYS = {"singleton": 0.05, "shared_quote": 0.10}
+WEB_STRAYS = {"singleton": 0.03, "shared_quote": 0.06}
 
 
 def _summary(result: dict) -> dict[str, float]:

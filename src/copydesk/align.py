@@ -126,10 +126,9 @@ def chain_runs(runs: np.ndarray, a: Prepared, b: Prepared, cfg: AlignConfig, k: 
 
 
 def _extend(span: list[int], a: Prepared, b: Prepared) -> None:
-    """Grow a span word by word while both texts agree outside fixed boilerplate (corpus
-    furniture that both carry right beside a passage belongs to it)."""
+    """Grow a span word by word while both texts agree outside boilerplate."""
     ha, hb = a.tokens.hash, b.tokens.hash
-    xa, xb = a.fixed, b.fixed
+    xa, xb = a.boiler, b.boiler
     while (span[1] < len(ha) and span[3] < len(hb) and ha[span[1]] == hb[span[3]]
            and not xa[span[1]] and not xb[span[3]]):
         span[1] += 1
@@ -170,7 +169,7 @@ def align(a: Prepared, b: Prepared, config: AlignConfig | None = None) -> Alignm
     :func:`align_reference`)."""
     cfg = config or AlignConfig()
     ta, tb = a.tokens, b.tokens
-    spans = align_spans(ta.hash, a.boiler, a.fixed, ta.start, ta.end, tb.hash, b.boiler, b.fixed, tb.start, tb.end,
+    spans = align_spans(ta.hash, a.boiler, ta.start, ta.end, tb.hash, b.boiler, tb.start, tb.end,
                         cfg.anchor_k, cfg.max_anchor_repeat, cfg.max_gap_chars, cfg.min_passage_chars)
     return _result(a, b, spans)
 
@@ -183,8 +182,7 @@ def align_batch(batch: Batch, left: np.ndarray, right: np.ndarray,
     left = np.asarray(left, np.int64)
     right = np.asarray(right, np.int64)
     pos, hashes, runs, afirst = anchor_index_docs(batch.hash, batch.boiler, batch.tok_first, cfg.anchor_k)
-    hard = batch.boiler if batch.hard is None else batch.hard
-    spans, first, cover = align_many(left, right, batch.hash, batch.boiler, hard, batch.start, batch.end,
+    spans, first, cover = align_many(left, right, batch.hash, batch.boiler, batch.start, batch.end,
                                      batch.weight, batch.tok_first, pos, hashes, runs, afirst,
                                      cfg.anchor_k, cfg.max_anchor_repeat, cfg.max_gap_chars,
                                      cfg.min_passage_chars)

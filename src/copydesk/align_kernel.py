@@ -187,20 +187,17 @@ def _gap_ok(starts, ends, boiler, end_tok, start_tok, max_gap):  # pragma: no co
 
 
 @nb.njit(cache=True, nogil=True)
-def align_spans(ha, ba, xa, a_start, a_end, hb, bb, xb, b_start, b_end,
+def align_spans(ha, ba, a_start, a_end, hb, bb, b_start, b_end,
                 k, max_repeat, max_gap, min_chars):  # pragma: no cover - jit
-    """Passages as token spans [as, ae, bs, be] (sorted), as :func:`align_reference`.
-    ``ba``/``bb`` mark all boilerplate; ``xa``/``xb`` the part a passage may never extend
-    over (the rest is corpus furniture, which a passage may take in where both texts carry
-    it right beside the passage)."""
+    """Passages as token spans [as, ae, bs, be] (sorted), as :func:`align_reference`."""
     pa, sa, ca = anchor_index(ha, ba, k)
     pb, sb, cb = anchor_index(hb, bb, k)
-    return align_indexed(pa, sa, ca, pb, sb, cb, ha, ba, xa, a_start, a_end, hb, bb, xb, b_start, b_end,
+    return align_indexed(pa, sa, ca, pb, sb, cb, ha, ba, a_start, a_end, hb, bb, b_start, b_end,
                          k, max_repeat, max_gap, min_chars)
 
 
 @nb.njit(cache=True, nogil=True)
-def align_indexed(pa, sa, ca, pb, sb, cb, ha, ba, xa, a_start, a_end, hb, bb, xb, b_start, b_end,
+def align_indexed(pa, sa, ca, pb, sb, cb, ha, ba, a_start, a_end, hb, bb, b_start, b_end,
                   k, max_repeat, max_gap, min_chars):  # pragma: no cover - jit
     """:func:`align_spans` with both texts' :func:`anchor_index` already computed."""
     runs = _runs(pa, sa, ca, pb, sb, cb, max_repeat, k, len(ha))
@@ -240,11 +237,11 @@ def align_indexed(pa, sa, ca, pb, sb, cb, ha, ba, xa, a_start, a_end, hb, bb, xb
     na, nbt = len(ha), len(hb)
     for c in range(nc):  # extend word by word while both texts agree
         while (ch[c, 1] < na and ch[c, 3] < nbt and ha[ch[c, 1]] == hb[ch[c, 3]]
-               and not xa[ch[c, 1]] and not xb[ch[c, 3]]):
+               and not ba[ch[c, 1]] and not bb[ch[c, 3]]):
             ch[c, 1] += 1
             ch[c, 3] += 1
         while (ch[c, 0] > 0 and ch[c, 2] > 0 and ha[ch[c, 0] - 1] == hb[ch[c, 2] - 1]
-               and not xa[ch[c, 0] - 1] and not xb[ch[c, 2] - 1]):
+               and not ba[ch[c, 0] - 1] and not bb[ch[c, 2] - 1]):
             ch[c, 0] -= 1
             ch[c, 2] -= 1
     # longest first (ties: a start, b start), then keep chains overlapping no kept one
@@ -296,7 +293,7 @@ def align_indexed(pa, sa, ca, pb, sb, cb, ha, ba, xa, a_start, a_end, hb, bb, xb
 
 
 @nb.njit(cache=True, nogil=True)
-def align_many(left, right, hashes, boiler, hard, starts, ends, weight, tok_first,
+def align_many(left, right, hashes, boiler, starts, ends, weight, tok_first,
                apos, ahash, aruns, afirst, k, max_repeat, max_gap, min_chars):  # pragma: no cover - jit
     """:func:`align_indexed` for pairs (``left[p]``, ``right[p]``) of documents of one batch
     (tokens of document d from ``tok_first[d]``, anchors from ``afirst[d]``).  Returns the
@@ -318,8 +315,8 @@ def align_many(left, right, hashes, boiler, hard, starts, ends, weight, tok_firs
         a0, a1, b0, b1 = tok_first[x], tok_first[x + 1], tok_first[y], tok_first[y + 1]
         i0, i1, j0, j1 = afirst[x], afirst[x + 1], afirst[y], afirst[y + 1]
         kept = align_indexed(apos[i0:i1], ahash[i0:i1], aruns[i0:i1], apos[j0:j1], ahash[j0:j1], aruns[j0:j1],
-                             hashes[a0:a1], boiler[a0:a1], hard[a0:a1], starts[a0:a1], ends[a0:a1],
-                             hashes[b0:b1], boiler[b0:b1], hard[b0:b1], starts[b0:b1], ends[b0:b1],
+                             hashes[a0:a1], boiler[a0:a1], starts[a0:a1], ends[a0:a1],
+                             hashes[b0:b1], boiler[b0:b1], starts[b0:b1], ends[b0:b1],
                              k, max_repeat, max_gap, min_chars)
         nk = len(kept)
         if m + nk > cap:

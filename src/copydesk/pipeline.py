@@ -232,10 +232,9 @@ def _align_codes(codes: np.ndarray) -> tuple[list[Pair], int]:
 
 def mask_furniture(batch: Any, docs: np.ndarray, codes: np.ndarray | CodeSet) -> None:
     """Mask, in place, the lines of a batch (of articles numbered ``docs``) that the corpus
-    furniture rule set aside (``codes`` from :func:`copydesk.furniture.learn`).  The mask is
-    soft: alignment may still extend a passage over such a line where both texts carry it
-    right beside the passage."""
-    batch.hard = batch.boiler.copy()
+    furniture rule set aside (``codes`` from :func:`copydesk.furniture.learn`).  (A passage
+    that could extend over furniture both texts carry — a wire agency's copyright line under
+    two unrelated stories — made pairs of its own; it does not.)"""
     if not len(codes) or not len(batch.line_first) > 1:
         return
     keys = token_line_keys(batch)

@@ -63,12 +63,6 @@ class Prepared:
     boiler: np.ndarray       # bool per token: masked as boilerplate
     line_hash: np.ndarray    # uint64 per line (0 for lines too long to be boilerplate)
     line_first: np.ndarray   # int32 first token index of each line (len = lines + 1)
-    hard: np.ndarray | None = None  # boilerplate found in the article itself (None: all of it)
-
-    @property
-    def fixed(self) -> np.ndarray:
-        """The boilerplate a passage never extends over (all but corpus furniture)."""
-        return self.boiler if self.hard is None else self.hard
 
     @property
     def content_weight(self) -> int:

@@ -55,7 +55,6 @@ class Batch:
     line_base: np.ndarray   # int64 (ndocs + 1)
     line_first: np.ndarray  # int64 (nlines + 1), global token index
     line_hash: np.ndarray   # uint64 per line
-    hard: np.ndarray | None = None  # boilerplate before corpus furniture was added (None: same)
     title_key: np.ndarray | None = None  # uint64 per article: its title as a line key (0: none)
 
     def __len__(self) -> int:
@@ -68,8 +67,7 @@ class Batch:
         toks = Tokens(self.start[a:b], self.end[a:b], self.hash[a:b], self.weight[a:b],
                       self.line[a:b], self.digit[a:b])
         return Prepared(self.ids[d], self.dates[d], toks, self.boiler[a:b], self.line_hash[la:lb],
-                        (self.line_first[la:lb + 1] - a).astype(np.int32),
-                        None if self.hard is None else self.hard[a:b])
+                        (self.line_first[la:lb + 1] - a).astype(np.int32))
 
     def mask_common_lines(self, common: np.ndarray) -> None:
         """Mask, in place, every line whose hash is in ``common`` (sorted)."""
