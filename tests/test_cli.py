@@ -554,3 +554,27 @@ def test_compare_in_a_corpus_gives_the_scan_verdict(tmp_path: Path,
     assert main(["compare", "--corpus", str(corpus), *other, "--json"]) == 0
     got = json.loads(capsys.readouterr().out)
     assert got["relation"] == "unrelated" and got["note"].startswith(("not reuse", "not found"))
+
+
+def test_a_50_mb_article(tmp_path: Path) -> None:
+    """Bad-input list of the issue: a 50 MB article is read whole (no reject, no traceback)
+    and an excerpt of it in another article is found with exact offsets."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    syl = np.array(["ba", "ker", "lo", "mi", "tan", "sor", "vel", "du", "rin", "pa", "gos", "wil"])
+    vocab = np.array(["".join(rng.choice(syl, n)) for n in rng.integers(2, 5, 20_000)])
+    words = vocab[rng.integers(0, len(vocab), 6_500_000)]
+    paras = [" ".join(words[i:i + 60]) + "." for i in range(0, len(words), 60)]
+    text = "\n\n".join(paras)
+    assert len(text) > 50_000_000
+    excerpt = paras[900] + "\n\n" + paras[901]
+    path = _write_jsonl(tmp_path / "big.jsonl", [
+        {"id": "huge", "text": text},
+        {"id": "small", "text": "An unrelated opening line about the weather.\n\n" + excerpt}])
+    out = tmp_path / "out"
+    assert _scan(path, out) == 0
+    (pair,) = _read_jsonl(out / "pairs.jsonl")
+    assert pair["relation"] == "contained" and _read_jsonl(out / "rejects.jsonl") == []
+    (p,) = pair["passages"]
+    assert text[p["a_start"]:p["a_end"]] == excerpt
