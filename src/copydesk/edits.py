@@ -120,7 +120,24 @@ def summarize(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: 
     return EditSummary(matched, pieces, edits, slots, older)
 
 
-def is_template_pair(s: EditSummary, *, min_slot_edits: int = 3, max_mean_run: float = 10.0,
+def edits_at_most(a: Prepared, b: Prepared, spans: np.ndarray) -> int:
+    """A cheap upper bound on the edits :func:`summarize` would count (each edit changes at
+    least one aligned position of passages of equal length); passages of unequal length
+    give no bound (a large number)."""
+    ha, hb = a.tokens.hash, b.tokens.hash
+    total = 0
+    for a0, a1, b0, b1 in np.asarray(spans).tolist():
+        if a1 - a0 != b1 - b0:
+            return 1 << 30
+        total += int(np.count_nonzero(ha[a0:a1] != hb[b0:b1]))
+    return total
+
+
+#: fewer slot edits than this never make a template pair
+MIN_SLOT_EDITS = 3
+
+
+def is_template_pair(s: EditSummary, *, min_slot_edits: int = MIN_SLOT_EDITS, max_mean_run: float = 10.0,
                      slot_share: float = 0.8) -> bool:
     """Do the passages share only a skeleton whose slots differ (see the module docstring)?"""
     return (s.slot_edits >= min_slot_edits and s.slot_edits >= slot_share * s.edits

@@ -24,7 +24,7 @@ from rapidfuzz.distance import Indel
 
 from .align import Alignment
 from .config import RelateConfig
-from .edits import EditSummary, is_template_pair, summarize
+from .edits import MIN_SLOT_EDITS, EditSummary, edits_at_most, is_template_pair, summarize
 from .prepare import _DATELINE, Prepared
 from .records import Pair
 
@@ -212,9 +212,13 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
         raise ValueError("relate() expects a.id < b.id")
     if not is_reuse(al, text_a, text_b, cfg):
         return "unrelated"
-    edits = summarize(a, b, al.spans, text_a, text_b)
-    if is_template_pair(edits):
-        return "template"
+    edits = None
+    if edits_at_most(a, b, al.spans) >= MIN_SLOT_EDITS:  # else no template (and no diff needed)
+        edits = summarize(a, b, al.spans, text_a, text_b)
+        if is_template_pair(edits):
+            return "template"
+    if edits is None and not date_order(a.date, b.date):  # the text must decide: time words
+        edits = summarize(a, b, al.spans, text_a, text_b)
     rel = relation(a, b, al, cfg)
     org, why = origin(a, b, rel, al, text_a, text_b, edits)
     return Pair(a.id, b.id, rel, org, al.coverage_a, al.coverage_b, al.passages, why)
