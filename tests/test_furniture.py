@@ -109,3 +109,9 @@ def test_code_set_matches_binary_search(codes: list[int], probes: list[int]) -> 
     table = np.unique(np.array(codes, np.uint64))
     values = np.array(probes + codes[:20], np.uint64)
     assert np.array_equal(CodeSet(table).contains(values), in_sorted(values, table))
+
+
+def test_code_map_gives_the_first_number_of_each_code() -> None:
+    codes = np.array([5, 9, 5, 2**63 + 1], np.uint64)
+    m = CodeMap(codes, np.array([10, 11, 12, 13]))
+    assert m.get(np.array([5, 9, 7, 2**63 + 1], np.uint64)).tolist() == [10, 11, -1, 13]

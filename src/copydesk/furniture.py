@@ -67,6 +67,48 @@ class CodeSet:
         return _probe(self.table, self.used, np.ascontiguousarray(values, np.uint64))
 
 
+class CodeMap(CodeSet):
+    """A :class:`CodeSet` that also maps each code to a number (the first given for it)."""
+
+    def __init__(self, codes: np.ndarray, values: np.ndarray) -> None:
+        codes = np.asarray(codes, np.uint64)
+        uniq, first = np.unique(codes, return_index=True)
+        super().__init__(uniq)
+        self.values = np.full(len(self.table), -1, np.int64)
+        _fill_values(self.table, self.used, uniq, np.asarray(values, np.int64)[first], self.values)
+
+    def get(self, values: np.ndarray) -> np.ndarray:
+        """The number of each code, -1 where it is not in the map."""
+        if not self.size:
+            return np.full(len(values), -1, np.int64)
+        return _lookup(self.table, self.used, self.values, np.ascontiguousarray(values, np.uint64))
+
+
+@nb.njit(cache=True, nogil=True)
+def _fill_values(table, used, codes, values, out):  # pragma: no cover - jit
+    mask = np.uint64(len(table) - 1)
+    for i in range(len(codes)):
+        slot = codes[i] & mask
+        while table[slot] != codes[i]:
+            slot = (slot + np.uint64(1)) & mask
+        out[slot] = values[i]
+
+
+@nb.njit(cache=True, nogil=True)
+def _lookup(table, used, vals, values):  # pragma: no cover - jit
+    mask = np.uint64(len(table) - 1)
+    out = np.full(len(values), -1, np.int64)
+    for i in range(len(values)):
+        x = values[i]
+        slot = x & mask
+        while used[slot]:
+            if table[slot] == x:
+                out[i] = vals[slot]
+                break
+            slot = (slot + np.uint64(1)) & mask
+    return out
+
+
 @nb.njit(cache=True, nogil=True)
 def _fill(table, used, codes):  # pragma: no cover - jit
     mask = np.uint64(len(table) - 1)
@@ -351,17 +393,17 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     ldoc, lline, lkey, subs = links
     if not len(ldoc) or not len(title_key):
         return np.zeros(0, np.uint64), np.zeros(0, np.int64), []
-    order = np.argsort(title_key, kind="stable")
-    tk, td = title_key[order], title_doc[order]
+    order = np.argsort(title_doc, kind="stable")  # the first article of a repeated headline
+    titles = CodeMap(title_key[order], title_doc[order])
     own = np.zeros(int(max(ldoc.max(), title_doc.max())) + 1, np.uint64)
     own[title_doc] = title_key
     mine = (subs == own[ldoc][:, None]).any(axis=1)  # the article's own headline, repeated
     target = np.full(len(ldoc), -1, np.int64)
     for j in range(subs.shape[1]):
         v = subs[:, j]
-        at = np.minimum(np.searchsorted(tk, v), len(tk) - 1)
-        hit = (tk[at] == v) & (v != 0) & (td[at] != ldoc) & (target < 0) & ~mine
-        target[hit] = td[at][hit]
+        td = titles.get(v)
+        hit = (td >= 0) & (v != 0) & (td != ldoc) & (target < 0) & ~mine
+        target[hit] = td[hit]
     is_link = target >= 0
     codes = [pair_codes(ldoc[is_link], lkey[is_link])]
     docs = [ldoc[is_link]]
