@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import copydesk
 from copydesk.config import FurnitureConfig
 from copydesk.furniture import (
+    CodeMap,
     CodeSet,
     in_sorted,
     learn_lines,
