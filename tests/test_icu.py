@@ -202,7 +202,7 @@ def test_english_batches_are_identical() -> None:
 def _batch_arrays(batch: object) -> list[np.ndarray]:
     return [getattr(batch, n) for n in ("start", "end", "hash", "weight", "line", "digit",
                                          "boiler", "tok_first", "line_base", "line_first",
-                                         "line_hash", "title_key")]
+                                         "title_key")]
 
 
 # --- scans -----------------------------------------------------------------------------

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from copydesk.config import PrepareConfig
-from copydesk.prepare import Prepared, common_lines, mask_common_lines, prepare
+from copydesk.prepare import Prepared, prepare
 from copydesk.records import Article
 
 BODY = ("The storm hit the northern coast on Tuesday night, flooding hundreds of homes and "
@@ -102,54 +101,3 @@ def test_content_weight_excludes_boilerplate() -> None:
     assert len(p.line_first) == text.count("\n") + 2
 
 
-def _corpus(n_with: int, n_without: int, line: str) -> tuple[list[Prepared], list[str]]:
-    texts = []
-    for i in range(n_with + n_without):
-        body = f"Story number {i} begins with words unique to story {i} and nothing else here."
-        # "NN" becomes the doc's number: 0..9 include 0/1/5/8, which the OCR skeleton reads as
-        # letters, so this also checks that digits are recognised before the skeleton
-        extra = line.replace("NN", str(i)) + "\n" if i < n_with else ""
-        texts.append(f"{body}\n{extra}{BODY}")
-    return [prepare(Article(str(i), t)) for i, t in enumerate(texts)], texts
-
-
-def test_common_line_in_many_docs_is_masked() -> None:
-    cfg = PrepareConfig()
-    # digits are ignored when lines are compared: "NN" becomes a different number per doc
-    docs, texts = _corpus(cfg.boiler_min_docs, 2, "Get the NN best stories in your inbox")
-    common = common_lines(docs, cfg)
-    assert len(common) == 1
-    mask_common_lines(docs, common)
-    for d, t in zip(docs, texts, strict=True):
-        masked = _masked(d, t)
-        if "inbox" in t:
-            assert masked[0] == "Get" and masked[-1] == "inbox"
-        else:
-            assert masked == []
-
-
-def test_line_in_few_docs_is_kept() -> None:
-    cfg = PrepareConfig()
-    docs, _ = _corpus(cfg.boiler_min_docs - 1, 5, "Get the NN best stories in your inbox")
-    common = common_lines(docs, cfg)
-    assert len(common) == 0
-    mask_common_lines(docs, common)
-    assert not any(d.boiler.any() for d in docs)
-
-
-def test_long_lines_are_never_common() -> None:
-    cfg = PrepareConfig()
-    docs, _ = _corpus(12, 0, BODY)  # every doc has BODY twice, but it is a long line
-    assert len(common_lines(docs, cfg)) == 0
-    assert len(common_lines([], cfg)) == 0
-
-
-def test_line_hash_kernel_matches_reference() -> None:
-    from copydesk.prepare import line_hashes, line_hashes_reference
-
-    text = ("Published: 2005-03-04\nBy Anna Kowal\n\nA long body line with many words in it, more "
-            "than twelve words for sure, so it is not hashed.\nShare this article\n1 2 3\n")
-    p = prepare(Article("x", text))
-    for max_tokens in (0, 1, 3, 12, 100):
-        assert np.array_equal(line_hashes(p.tokens, p.line_first, max_tokens),
-                              line_hashes_reference(p.tokens, p.line_first, max_tokens))

@@ -11,10 +11,9 @@ from hypothesis import strategies as st
 
 from copydesk.config import FingerprintConfig, PrepareConfig
 from copydesk.fingerprint import outside_boilerplate, selected
-from copydesk.prepare import Prepared, mask_common_lines, prepare
+from copydesk.prepare import Prepared, prepare
 from copydesk.prepare_batch import (
     Batch,
-    batch_line_hashes,
     fingerprint_batch,
     prepare_batch,
 )
@@ -151,7 +150,7 @@ def assert_same_prepared(got: Prepared, want: Prepared) -> None:
         g, w = getattr(got.tokens, name), getattr(want.tokens, name)
         assert g.dtype == w.dtype, name
         assert np.array_equal(g, w), name
-    for name in ("boiler", "line_hash", "line_first"):
+    for name in ("boiler", "line_first"):
         g, w = getattr(got, name), getattr(want, name)
         assert g.dtype == w.dtype, name
         assert np.array_equal(g, w), name
@@ -184,41 +183,14 @@ def check_fingerprints(batch: Batch, want: list[Prepared], fcfg: FingerprintConf
         assert positions[a:b].tolist() == sorted(positions[a:b].tolist())  # in position order
 
 
-def check_line_hashes(batch: Batch, want: list[Prepared]) -> None:
-    h, d = batch_line_hashes(batch)
-    assert len(h) == len(d)
-    for n, p in enumerate(want):
-        expect = np.unique(p.line_hash[p.line_hash != 0])
-        got = h[d == n]
-        assert np.array_equal(np.sort(got), expect), f"doc {n}"
-    assert set(d.tolist()) <= set(range(len(batch)))
-
-
-def check_common_lines(articles: list[Article], cfg: PrepareConfig, want: list[Prepared],
-                       rng: random.Random) -> None:
-    allh = sorted({x for p in want for x in p.line_hash.tolist() if x})
-    for common_list in ([], rng.sample(allh, len(allh) // 2), allh,
-                        [*rng.sample(allh, min(3, len(allh))), 12345, 2**64 - 1]):
-        common = np.unique(np.asarray(common_list, np.uint64))
-        batch = prepare_batch(articles, cfg)
-        batch.mask_common_lines(common)
-        for d, a in enumerate(articles):
-            p = prepare(a, cfg)
-            mask_common_lines([p], common)
-            assert np.array_equal(batch.prepared(d).boiler, p.boiler), f"doc {d}: {a.text!r}"
-
-
 @pytest.mark.parametrize("cfg", CONFIGS, ids=CONFIG_IDS)
 @pytest.mark.parametrize("size", [1, 2, 7, 60])
 def test_batch_matches_prepare(cfg: PrepareConfig, size: int) -> None:
     articles = make_articles(1000 + size, 120)
-    rng = random.Random(size)
     for at in range(0, len(articles), size):
         chunk = articles[at:at + size]
         batch, want = check_batch(chunk, cfg)
         check_fingerprints(batch, want, FingerprintConfig())
-        check_line_hashes(batch, want)
-        check_common_lines(chunk, cfg, want, rng)
 
 
 @pytest.mark.parametrize("fcfg", [FingerprintConfig(k=1, window=1), FingerprintConfig(k=2, window=3),
@@ -237,8 +209,6 @@ def test_batch_matches_prepare_all_scripts(cfg: PrepareConfig) -> None:
     articles = [make_script_article(rng, i) for i in range(80)]
     batch, want = check_batch(articles, cfg)
     check_fingerprints(batch, want, FingerprintConfig())
-    check_line_hashes(batch, want)
-    check_common_lines(articles, cfg, want, rng)
     assert sum(len(p.tokens) > 100 for p in want) > 10
 
 
@@ -299,7 +269,6 @@ def test_batch_matches_prepare_property(items: list[tuple[list[str], str, str | 
                 for n, (lines, nl, title) in enumerate(items)]
     batch, want = check_batch(articles, cfg)
     check_fingerprints(batch, want, FingerprintConfig(k=2, window=3))
-    check_line_hashes(batch, want)
 
 
 @pytest.mark.parametrize("parts", [1, 2, 16, 64])

@@ -54,10 +54,9 @@ SEGMENTERS = ("chars", "icu")
 class PrepareConfig:
     """Tokenizing and boilerplate masking."""
 
-    #: a line this short (in word tokens) that recurs in at least ``boiler_min_docs`` articles
-    #: is boilerplate (bylines, "Share this article", copyright lines)
+    #: lines this short (in word tokens) are tested against the furniture patterns
+    #: (bylines, "Share this article", copyright lines)
     boiler_line_max_tokens: int = 12
-    boiler_min_docs: int = 8
     #: mask lines matching common web-furniture patterns ("Published: ...", "Comments", ...)
     boiler_patterns: bool = True
     furniture: FurnitureConfig = field(default_factory=FurnitureConfig)
@@ -71,7 +70,6 @@ class PrepareConfig:
         _check(self.boiler_line_max_tokens >= 0, "boiler_line_max_tokens must be >= 0")
         _check(self.segmenter in SEGMENTERS,
                f"segmenter must be one of {', '.join(SEGMENTERS)} (got {self.segmenter!r})")
-        _check(self.boiler_min_docs >= 2, "boiler_min_docs must be >= 2 (a line in one article is never shared boilerplate)")
 
 
 @dataclass(frozen=True, kw_only=True)

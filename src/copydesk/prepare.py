@@ -1,13 +1,11 @@
 """Prepare: tokens with offsets and the boilerplate mask of each article.
 
-Boilerplate is masked line by line, in two steps:
-
-* :func:`prepare` (per article): lines that look like web furniture ("Published: ...",
-  "Comments", "Share this article", "Archive photo", copyright lines, short bylines), a line
-  repeating the article's own headline, and a leading dateline ("LONDON (AP) - ").
-* :func:`mask_common_lines` (per corpus): short lines that recur in many articles — the
-  boilerplate of an outlet we were not told about.  Digits are ignored when lines are
-  compared, so "Copyright 2004 ..." and "Copyright 2005 ..." are one line.
+:func:`prepare` (per article) masks, line by line, what an article shows on its own: lines
+that look like web furniture ("Published: ...", "Comments", "Share this article", "Archive
+photo", copyright lines, short bylines), a line repeating the article's own headline, short
+section labels above or below the body, and a leading dateline ("LONDON (AP) - ").
+Furniture that only the corpus reveals (lines recurring on articles that otherwise share
+nothing) is learned by :mod:`copydesk.furniture`.
 
 Masked tokens are excluded from fingerprints, from passages and from coverage.
 """
@@ -15,16 +13,14 @@ Masked tokens are excluded from fingerprints, from passages and from coverage.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numba as nb
 import numpy as np
 
 from .config import PrepareConfig
 from .records import Article
-from .textnorm import Tokens, _mix, splitmix64, tokenize
+from .textnorm import Tokens, tokenize
 
 _FURNITURE = re.compile(
     r"""^\W*(?:
@@ -50,7 +46,6 @@ _DATELINE = re.compile(
 _BYLINE_MAX_TOKENS = 6
 _BODY_MIN_TOKENS = 8   # a line this long is body text, not furniture
 _EDGE_MAX_TOKENS = 4   # section labels above or below the body are at most this long
-_DIGITS_AS = np.uint64(0x5DEECE66D)  # stands in for any token with a digit in a line hash
 
 
 @dataclass(slots=True, eq=False)
@@ -61,47 +56,12 @@ class Prepared:
     date: str | None
     tokens: Tokens
     boiler: np.ndarray       # bool per token: masked as boilerplate
-    line_hash: np.ndarray    # uint64 per line (0 for lines too long to be boilerplate)
     line_first: np.ndarray   # int32 first token index of each line (len = lines + 1)
 
     @property
     def content_weight(self) -> int:
         """Non-space characters outside boilerplate (the denominator of coverage)."""
         return int(self.tokens.weight[~self.boiler].sum())
-
-
-def line_hashes_reference(tokens: Tokens, line_first: np.ndarray, max_tokens: int) -> np.ndarray:
-    """Hash per line of at most ``max_tokens`` tokens (0 for other lines); tokens holding a
-    digit hash alike, so dates and years do not make boilerplate lines differ."""
-    nlines = len(line_first) - 1
-    out = np.zeros(nlines, dtype=np.uint64)
-    h = np.where(tokens.digit, _DIGITS_AS, tokens.hash)
-    for ln in np.flatnonzero((np.diff(line_first) > 0) & (np.diff(line_first) <= max_tokens)):
-        acc = 0
-        for x in h[line_first[ln]:line_first[ln + 1]].tolist():
-            acc = splitmix64(acc ^ x)
-        out[ln] = acc or 1
-    return out
-
-
-@nb.njit(cache=True, nogil=True)
-def _line_hash_kernel(hashes, digit, line_first, max_tokens):  # pragma: no cover - jit
-    nlines = len(line_first) - 1
-    out = np.zeros(nlines, np.uint64)
-    for ln in range(nlines):
-        a, b = line_first[ln], line_first[ln + 1]
-        if b <= a or b - a > max_tokens:
-            continue
-        acc = np.uint64(0)
-        for i in range(a, b):
-            acc = _mix(acc ^ (_DIGITS_AS if digit[i] else hashes[i]))
-        out[ln] = acc if acc != 0 else np.uint64(1)
-    return out
-
-
-def line_hashes(tokens: Tokens, line_first: np.ndarray, max_tokens: int) -> np.ndarray:
-    """Fast :func:`line_hashes_reference` (numba)."""
-    return _line_hash_kernel(tokens.hash, tokens.digit, line_first, max_tokens)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -167,30 +127,4 @@ def prepare(article: Article, config: PrepareConfig | None = None) -> Prepared:
     if cfg.boiler_patterns:
         _mask_edges(lines, counts, nonempty, line_first, boiler)
         _mask_dateline(lines, nonempty.tolist(), line_first, toks, boiler)
-    line_hash = line_hashes(toks, line_first, cfg.boiler_line_max_tokens)
-    return Prepared(article.id, article.date, toks, boiler, line_hash, line_first)
-
-
-def common_lines(docs: Iterable[Prepared], config: PrepareConfig | None = None) -> np.ndarray:
-    """Hashes of short lines found in at least ``boiler_min_docs`` articles (sorted)."""
-    cfg = config or PrepareConfig()
-    per_doc = [np.unique(d.line_hash[d.line_hash != 0]) for d in docs]
-    if not per_doc:
-        return np.zeros(0, np.uint64)
-    allh = np.concatenate(per_doc)
-    if not len(allh):
-        return allh
-    uniq, cnt = np.unique(allh, return_counts=True)
-    return uniq[cnt >= cfg.boiler_min_docs]
-
-
-def mask_common_lines(docs: Sequence[Prepared], common: np.ndarray) -> None:
-    """Mask, in place, every line whose hash is in ``common`` (sorted, as
-    :func:`common_lines` returns it)."""
-    if not len(common):
-        return
-    for d in docs:
-        at = np.minimum(np.searchsorted(common, d.line_hash), len(common) - 1)
-        hit = np.flatnonzero((common[at] == d.line_hash) & (d.line_hash != 0))
-        for ln in hit.tolist():
-            d.boiler[d.line_first[ln]:d.line_first[ln + 1]] = True
+    return Prepared(article.id, article.date, toks, boiler, line_first)

@@ -27,7 +27,6 @@ from .prepare import (
     _EDGE_MAX_TOKENS,
     Prepared,
     _is_furniture,
-    _line_hash_kernel,
 )
 from .records import Article
 from .textnorm import Tokens, _mix, codepoints, tokenize_docs
@@ -54,7 +53,6 @@ class Batch:
     tok_first: np.ndarray   # int64 (ndocs + 1)
     line_base: np.ndarray   # int64 (ndocs + 1)
     line_first: np.ndarray  # int64 (nlines + 1), global token index
-    line_hash: np.ndarray   # uint64 per line
     title_key: np.ndarray | None = None  # uint64 per article: its title as a line key (0: none)
 
     def __len__(self) -> int:
@@ -66,16 +64,8 @@ class Batch:
         la, lb = int(self.line_base[d]), int(self.line_base[d + 1])
         toks = Tokens(self.start[a:b], self.end[a:b], self.hash[a:b], self.weight[a:b],
                       self.line[a:b], self.digit[a:b])
-        return Prepared(self.ids[d], self.dates[d], toks, self.boiler[a:b], self.line_hash[la:lb],
+        return Prepared(self.ids[d], self.dates[d], toks, self.boiler[a:b],
                         (self.line_first[la:lb + 1] - a).astype(np.int32))
-
-    def mask_common_lines(self, common: np.ndarray) -> None:
-        """Mask, in place, every line whose hash is in ``common`` (sorted)."""
-        if not len(common) or not len(self.line_hash):
-            return
-        at = np.minimum(np.searchsorted(common, self.line_hash), len(common) - 1)
-        hit = (common[at] == self.line_hash) & (self.line_hash != 0)
-        _mask_lines(self.boiler, self.line_first, hit)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -209,10 +199,9 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
                 a, b = int(line_first[ln]), int(line_first[ln + 1])
                 boiler[a:b] |= start[a:b] < ls + m.end()
 
-    line_hash = _line_hash_kernel(hashes, digit, line_first, cfg.boiler_line_max_tokens)
     title_key = _line_keys_only(title_tok[2], title_tok[6])
     return Batch([a.id for a in articles], [a.date for a in articles], texts, start, end, hashes,
-                 weight, line, digit, boiler, tok_first, line_base, line_first, line_hash,
+                 weight, line, digit, boiler, tok_first, line_base, line_first,
                  title_key=title_key)
 
 
@@ -278,18 +267,6 @@ def fingerprint_batch(batch: Batch, config: FingerprintConfig | None = None
     ``outside_boilerplate(*selected(...))`` gives, in order of position."""
     cfg = config or FingerprintConfig()
     return _fingerprint_docs(batch.hash, batch.boiler, batch.tok_first, cfg.k, cfg.window, _POWERS)
-
-
-def batch_line_hashes(batch: Batch) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct non-zero short-line hashes of each article, as (hashes, article) rows."""
-    doc_of_line = np.repeat(np.arange(len(batch), dtype=np.int64), np.diff(batch.line_base))
-    keep = batch.line_hash != 0
-    h, d = batch.line_hash[keep], doc_of_line[keep]
-    order = np.lexsort((h, d))
-    h, d = h[order], d[order]
-    first = np.ones(len(h), np.bool_)
-    first[1:] = (h[1:] != h[:-1]) | (d[1:] != d[:-1])
-    return h[first], d[first]
 
 
 @nb.njit(cache=True, nogil=True)
