@@ -1,0 +1,72 @@
+"""Write a report folder: ``index.html``, ``families/*.html``, ``pairs/*.html``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..records import Article, Pair
+from .data import Results
+from .html import render, render_pair
+from .overview import date_key, family_view, index_counts, plan_pages
+from .pairview import pair_view
+
+#: what a report folder holds (a folder holding anything else is not replaced)
+REPORT_FILES = frozenset({"index.html", "families", "pairs"})
+
+
+@dataclass(frozen=True, slots=True)
+class ReportInfo:
+    """What was written: the folder, and how many pages of each kind."""
+
+    folder: Path
+    families: int
+    pairs: int
+    pairs_left_out: int
+
+    @property
+    def index(self) -> Path:
+        return self.folder / "index.html"
+
+
+def _relations(pairs: list[Pair]) -> str:
+    c = Counter(p.relation for p in pairs)
+    return ", ".join(f"{n} {rel}" for rel, n in c.most_common())
+
+
+def write_report(folder: Path, results: Results, articles: Mapping[str, Article], *,
+                 max_pairs: int, inputs: list[str] | None = None) -> ReportInfo:
+    """Write every page into ``folder`` (created; the caller stages it).  ``articles`` must
+    hold every article of ``results`` (see :func:`copydesk.report.data.check_articles`)."""
+    plan = plan_pages(results.pairs, results.families, max_pairs)
+    (folder / "families").mkdir(parents=True, exist_ok=True)
+    (folder / "pairs").mkdir(exist_ok=True)
+    families = []
+    for fam in results.families:
+        fpairs = plan.by_family.get(fam.family, [])
+        view = family_view(fam, fpairs, articles)
+        paged = sum((p.a, p.b) in plan.pages for p in fpairs)
+        html = render("family.html", view=view, root="../", pages=plan.pages, paged=paged,
+                      cut=paged < len(fpairs), max_pairs=max_pairs)
+        (folder / view.file).write_text(html, encoding="utf-8")
+        dated = [m.article.date for m in view.members if date_key(m.article.date)[0] == 0]
+        first = min(dated, key=date_key) if dated else None
+        families.append({"family": fam, "file": view.file, "first": first,
+                         "relations": _relations(fpairs)})
+    by_key = {(p.a, p.b): p for p in results.pairs}
+    files = {f["family"].family: f["file"] for f in families}
+    for (a, b), file in plan.pages.items():
+        fid = plan.family_of.get(a)
+        html = render_pair(pair_view(by_key[(a, b)], articles[a], articles[b]), family=fid,
+                           family_file=files.get(fid) if fid is not None else None)
+        (folder / file).write_text(html, encoding="utf-8")
+    families.sort(key=lambda f: (-len(f["family"].members), f["family"].family))
+    titles = {f["family"].origin: articles[f["family"].origin].title for f in families
+              if f["family"].origin in articles}
+    html = render("index.html", root="", plan=plan, families=families, titles=titles,
+                  counts=index_counts(results.pairs, results.families, results.run),
+                  loose=plan.by_family.get("", []), inputs=inputs or [])
+    (folder / "index.html").write_text(html, encoding="utf-8")
+    return ReportInfo(folder, len(families), len(plan.pages), plan.left_out)
