@@ -16,15 +16,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..atomic import staged_dir
+from ..atomic import REPORT_FILES, check_report_dir, staged_dir
 from ..errors import ConfigError
 from ..read import FieldMap, RejectLog, read_corpus
 from ..records import Article
-from .build import REPORT_FILES, ReportInfo, write_report
+from .build import ReportInfo, write_report
 from .data import Results, check_articles, load_results, pick_articles, recorded_inputs
 
-__all__ = ["DEFAULT_MAX_PAIRS", "REPORT_DIR", "REPORT_FILES", "ReportInfo", "check_report_dir",
-           "make_report", "report_into"]
+__all__ = ["DEFAULT_MAX_PAIRS", "REPORT_DIR", "REPORT_FILES", "ReportInfo", "check_max_pairs",
+           "check_report_dir", "make_report", "report_into"]
 
 #: pair pages written at most (the other pairs are summarized on their family's page)
 DEFAULT_MAX_PAIRS = 2000
@@ -35,18 +35,6 @@ REPORT_DIR = "report"
 def check_max_pairs(max_pairs: int) -> None:
     if max_pairs < 0:
         raise ConfigError("--max-pairs must be 0 or more")
-
-
-def check_report_dir(out: Path) -> None:
-    """``out`` may be new, empty or an earlier report (replaced as a whole); else refused."""
-    if not out.exists():
-        return
-    if not out.is_dir():
-        raise ConfigError(f"--out {out} is a file; give a folder for the report")
-    strangers = sorted(p.name for p in out.iterdir() if p.name not in REPORT_FILES)
-    if strangers:
-        raise ConfigError(f"--out {out} holds files a report did not write ({strangers[0]}, ...); "
-                          "give a new or empty folder, or an earlier report folder")
 
 
 def report_into(folder: Path, results: Results, articles: Iterable[Article], *, where: str,

@@ -13,9 +13,6 @@ from .html import render, render_pair
 from .overview import date_key, family_view, index_counts, plan_pages
 from .pairview import pair_view
 
-#: what a report folder holds (a folder holding anything else is not replaced)
-REPORT_FILES = frozenset({"index.html", "families", "pairs"})
-
 
 @dataclass(frozen=True, slots=True)
 class ReportInfo:
