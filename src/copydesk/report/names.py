@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 
 _UNSAFE = re.compile(r"[^a-z0-9]+")
 _SLUG_CHARS = 40
 
 
 def slug(text: str, limit: int = _SLUG_CHARS) -> str:
-    """Lower-case ASCII letters and digits joined by ``-`` (may be empty)."""
-    return _UNSAFE.sub("-", text.lower()).strip("-")[:limit].strip("-")
+    """Lower-case ASCII letters and digits joined by ``-`` (accents dropped; may be empty)."""
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _UNSAFE.sub("-", ascii_.lower()).strip("-")[:limit].strip("-")
 
 
 def _digest(*parts: str) -> str:
