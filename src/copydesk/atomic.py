@@ -59,7 +59,8 @@ def check_results_dir(out: Path) -> None:
         raise ConfigError(f"--out {out} is a file; give a folder for the results")
     stranger = _stranger(out, RESULT_FILES)
     if stranger is None and (out / "report").is_dir():
-        stranger = _stranger(out / "report", REPORT_FILES)
+        inner = _stranger(out / "report", REPORT_FILES)
+        stranger = inner and f"report/{inner}"
     if stranger:
         raise ConfigError(f"--out {out} holds files a scan did not write ({stranger}, ...); "
                           "give a new or empty folder, or an earlier results folder")
