@@ -13,6 +13,9 @@ from .html import render, render_pair
 from .overview import date_key, family_view, index_counts, plan_pages
 from .pairview import pair_view
 
+#: a family page lists at most this many pairs (the rest are counted by relation)
+FAMILY_ROWS = 500
+
 
 @dataclass(frozen=True, slots=True)
 class ReportInfo:
@@ -45,8 +48,13 @@ def write_report(folder: Path, results: Results, articles: Mapping[str, Article]
         fpairs = plan.by_family.get(fam.family, [])
         view = family_view(fam, fpairs, articles)
         paged = sum((p.a, p.b) in plan.pages for p in fpairs)
+        # the pairs with a page first; a big family's table stops at FAMILY_ROWS rows
+        rows = sorted(view.pairs, key=lambda p: (p.a, p.b) not in plan.pages)[:FAMILY_ROWS]
+        shown = {(p.a, p.b) for p in rows}
+        rest = [p for p in view.pairs if (p.a, p.b) not in shown]
         html = render("family.html", view=view, root="../", pages=plan.pages, paged=paged,
-                      cut=paged < len(fpairs), max_pairs=max_pairs)
+                      cut=paged < len(fpairs), max_pairs=max_pairs, rows=rows,
+                      rest=len(rest), rest_relations=_relations(rest))
         (folder / view.file).write_text(html, encoding="utf-8")
         dated = [m.article.date for m in view.members if date_key(m.article.date)[0] == 0]
         first = min(dated, key=date_key) if dated else None
@@ -64,6 +72,6 @@ def write_report(folder: Path, results: Results, articles: Mapping[str, Article]
               if f["family"].origin in articles}
     html = render("index.html", root="", plan=plan, families=families, titles=titles,
                   counts=index_counts(results.pairs, results.families, results.run),
-                  loose=plan.by_family.get("", []), inputs=inputs or [])
+                  loose=plan.by_family.get("", []), inputs=inputs or [], family_rows=FAMILY_ROWS)
     (folder / "index.html").write_text(html, encoding="utf-8")
     return ReportInfo(folder, len(families), len(plan.pages), plan.left_out)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..records import Article, Pair, Passage
-from ..worddiff import Edit, EditOp, diff_pair, passage_words
+from ..worddiff import Edit, EditOp, diff_pair
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +78,11 @@ def side_segments(text: str, start: int, end: int, edits: Sequence[Edit],
 
 
 def _word_counts(a: str, b: str, edits: Sequence[Edit]) -> dict[str, tuple[int, int]]:
+    """Words of each side by fate (whitespace-separated, as :mod:`copydesk.worddiff`)."""
     counts: dict[str, tuple[int, int]] = {}
     for e in edits:
-        na = len(passage_words(a, e.a_start, e.a_end))
-        nb = len(passage_words(b, e.b_start, e.b_end))
+        na = len(a[e.a_start:e.a_end].split())
+        nb = len(b[e.b_start:e.b_end].split())
         ca, cb = counts.get(e.op, (0, 0))
         counts[e.op] = (ca + na, cb + nb)
     return counts
