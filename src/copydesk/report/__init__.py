@@ -22,6 +22,7 @@ from ..read import FieldMap, RejectLog, read_corpus
 from ..records import Article
 from .build import ReportInfo, write_report
 from .data import Results, check_articles, load_results, pick_articles, recorded_inputs
+from .overview import plan_pages
 
 __all__ = ["DEFAULT_MAX_PAIRS", "REPORT_DIR", "REPORT_FILES", "ReportInfo", "check_max_pairs",
            "check_report_dir", "make_report", "report_into"]
@@ -40,14 +41,15 @@ def check_max_pairs(max_pairs: int) -> None:
 def report_into(folder: Path, results: Results, articles: Iterable[Article], *, where: str,
                 max_pairs: int = DEFAULT_MAX_PAIRS, inputs: Sequence[str] = ()) -> ReportInfo:
     """Write the report of ``results`` into ``folder``, taking the texts from ``articles``
-    (streamed; only the articles of the results are kept).  ``where`` names the corpus in
+    (streamed; only the texts of the pair pages are kept).  ``where`` names the corpus in
     errors."""
     check_max_pairs(max_pairs)
+    plan = plan_pages(results.pairs, results.families, max_pairs)
     wanted = {m for f in results.families for m in f.members}
     wanted.update(x for p in results.pairs for x in (p.a, p.b))
-    found = pick_articles(articles, wanted)
-    check_articles(found, results.pairs, results.families, where)
-    return write_report(folder, results, found, max_pairs=max_pairs, inputs=list(inputs))
+    metas, texts = pick_articles(articles, wanted, {x for key in plan.pages for x in key})
+    check_articles(metas, results.pairs, results.families, where)
+    return write_report(folder, results, plan, metas, texts, inputs=list(inputs))
 
 
 def make_report(results_dir: str | Path, out: str | Path | None = None, *,

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..records import Article, Pair
-from .data import Results
+from .data import Meta, Results
 from .html import render, render_pair
-from .overview import date_key, family_view, index_counts, plan_pages
+from .overview import Plan, date_key, family_view, index_counts
 from .pairview import pair_view
 
 #: a family page lists at most this many pairs (the rest are counted by relation)
@@ -36,17 +36,18 @@ def _relations(pairs: list[Pair]) -> str:
     return ", ".join(f"{n} {rel}" for rel, n in c.most_common())
 
 
-def write_report(folder: Path, results: Results, articles: Mapping[str, Article], *,
-                 max_pairs: int, inputs: list[str] | None = None) -> ReportInfo:
-    """Write every page into ``folder`` (created; the caller stages it).  ``articles`` must
-    hold every article of ``results`` (see :func:`copydesk.report.data.check_articles`)."""
-    plan = plan_pages(results.pairs, results.families, max_pairs)
+def write_report(folder: Path, results: Results, plan: Plan, metas: Mapping[str, Meta],
+                 texts: Mapping[str, Article], *, inputs: list[str] | None = None) -> ReportInfo:
+    """Write every page into ``folder`` (created; the caller stages it).  ``metas`` holds
+    every article of ``results``, ``texts`` those of the pairs that get a page (``plan``;
+    see :func:`copydesk.report.data.check_articles`)."""
+    max_pairs = plan.max_pairs
     (folder / "families").mkdir(parents=True, exist_ok=True)
     (folder / "pairs").mkdir(exist_ok=True)
     families = []
     for fam in results.families:
         fpairs = plan.by_family.get(fam.family, [])
-        view = family_view(fam, fpairs, articles)
+        view = family_view(fam, fpairs, metas)
         paged = sum((p.a, p.b) in plan.pages for p in fpairs)
         # the pairs with a page first; a big family's table stops at FAMILY_ROWS rows
         rows = sorted(view.pairs, key=lambda p: (p.a, p.b) not in plan.pages)[:FAMILY_ROWS]
@@ -64,12 +65,12 @@ def write_report(folder: Path, results: Results, articles: Mapping[str, Article]
     files = {f["family"].family: f["file"] for f in families}
     for (a, b), file in plan.pages.items():
         fid = plan.family_of.get(a)
-        html = render_pair(pair_view(by_key[(a, b)], articles[a], articles[b]), family=fid,
+        html = render_pair(pair_view(by_key[(a, b)], texts[a], texts[b]), family=fid,
                            family_file=files.get(fid) if fid is not None else None)
         (folder / file).write_text(html, encoding="utf-8")
     families.sort(key=lambda f: (-len(f["family"].members), f["family"].family))
-    titles = {f["family"].origin: articles[f["family"].origin].title for f in families
-              if f["family"].origin in articles}
+    titles = {f["family"].origin: metas[f["family"].origin].title for f in families
+              if f["family"].origin in metas}
     html = render("index.html", root="", plan=plan, families=families, titles=titles,
                   counts=index_counts(results.pairs, results.families, results.run),
                   loose=plan.by_family.get("", []), inputs=inputs or [], family_rows=FAMILY_ROWS)

@@ -5,7 +5,7 @@ characters in them)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,12 +98,37 @@ def recorded_inputs(results_dir: str | Path, run: dict[str, Any]) -> list[Path]:
     raise InputError(f"{folder / 'run.json'} records no inputs; give the corpus with --corpus FILE")
 
 
-def pick_articles(articles: Iterable[Article], wanted: set[str]) -> dict[str, Article]:
-    """The articles whose ids are in ``wanted`` (streamed: the rest are not kept)."""
-    return {a.id: a for a in articles if a.id in wanted}
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """An article without its text: what family and index pages show of it."""
+
+    id: str
+    title: str | None
+    date: str | None
+    source: str | None
+    url: str | None
+    length: int  # characters of its text
+
+    @classmethod
+    def of(cls, a: Article) -> Meta:
+        return cls(a.id, a.title, a.date, a.source, a.url, len(a.text))
 
 
-def check_articles(found: dict[str, Article], pairs: Sequence[Pair], families: Sequence[Family],
+def pick_articles(articles: Iterable[Article], wanted: set[str],
+                  texts: set[str]) -> tuple[dict[str, Meta], dict[str, Article]]:
+    """What the report keeps of a streamed corpus: the metadata of the articles in
+    ``wanted``, and the whole articles (texts) of those in ``texts`` only."""
+    metas: dict[str, Meta] = {}
+    whole: dict[str, Article] = {}
+    for a in articles:
+        if a.id in wanted:
+            metas[a.id] = Meta.of(a)
+            if a.id in texts:
+                whole[a.id] = a
+    return metas, whole
+
+
+def check_articles(found: Mapping[str, Meta], pairs: Sequence[Pair], families: Sequence[Family],
                    where: str) -> None:
     """Every id of the results is in ``found`` and every passage fits its text, else the
     corpus is not the one scanned: :class:`InputError`."""
@@ -117,7 +142,7 @@ def check_articles(found: dict[str, Article], pairs: Sequence[Pair], families: S
             if side not in found:
                 raise InputError(f"article {side!r} of the results is not in {where}; "
                                  "give the scanned corpus with --corpus FILE")
-        la, lb = len(found[p.a].text), len(found[p.b].text)
+        la, lb = found[p.a].length, found[p.b].length
         if any(q.a_end > la or q.b_end > lb for q in p.passages):
             raise InputError(f"the texts of {p.a!r} and {p.b!r} in {where} are shorter than "
                              "their passages: not the corpus that was scanned; give it with "

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ..records import RELATIONS, Article, Family, Pair
+from ..records import RELATIONS, Family, Pair
 from ..relate import parse_date
+from .data import Meta
 from .names import family_file, pair_file
 
 
@@ -18,7 +19,7 @@ from .names import family_file, pair_file
 class Member:
     """A family member as its page shows it: how it relates to its parent."""
 
-    article: Article
+    article: Meta
     is_origin: bool
     parent: str | None  # the member it is linked to (the origin when they were paired)
     pair: Pair | None  # the pair (member, parent)
@@ -117,7 +118,7 @@ def plan_pages(pairs: Sequence[Pair], families: Sequence[Family], max_pairs: int
     return Plan(pages, family_of, dict(by_family), max_pairs, len(pairs) - len(pages), cut)
 
 
-def family_view(fam: Family, pairs: Sequence[Pair], articles: Mapping[str, Article]) -> FamilyView:
+def family_view(fam: Family, pairs: Sequence[Pair], articles: Mapping[str, Meta]) -> FamilyView:
     """Members on a timeline: the origin first, then by date (undated last), then by id."""
     members = []
     mine = pairs_by_member(pairs)
