@@ -148,7 +148,8 @@ def _scan_into(out_dir: Path | None, jobs: Iterable[Any] | None, items: list[Any
             try:
                 write_results(stage, pairs=result.pairs, families=result.families,
                               rejects=result.rejects, manifest=run,
-                              parquet=parquet, boilerplate=result.boilerplate)
+                              parquet=parquet, boilerplate=result.boilerplate,
+                              report="report/index.html" if reporter is not None else None)
                 if reporter is not None:
                     reporter(stage, result, run)
             except OSError as e:

@@ -111,6 +111,8 @@ def test_scan_report_and_rerun(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(args) == 0
     assert "report in" in capsys.readouterr().out
     first = sorted(p.name for p in (out / "report" / "pairs").iterdir())
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["files"]["report"] == "report/index.html"
     assert first and (out / "report" / "index.html").is_file()
     assert main(args) == 0  # a rerun into the same folder replaces the whole set
     assert sorted(p.name for p in (out / "report" / "pairs").iterdir()) == first
