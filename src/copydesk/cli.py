@@ -90,9 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", "-o", metavar="DIR",
                    help="folder for the report (new, empty, or an earlier report, which is "
                         "replaced; default: RESULTS/report)")
-    r.add_argument("--corpus", nargs="+", metavar="FILE",
-                   help="the articles RESULTS were scanned from (default: the inputs recorded "
-                        "in RESULTS/run.json)")
+    r.add_argument("--corpus", action="append", metavar="FILE",
+                   help="the articles RESULTS were scanned from; repeat it for more files or "
+                        "folders (default: the inputs recorded in RESULTS/run.json)")
     _add_max_pairs(r)
     _input_options(r)
 
