@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	@echo "(the first scan compiles copydesk's kernels: about half a minute, once)"
-	$(BIN)/copydesk scan src/copydesk/demo/demo.jsonl --out results/demo
+	$(BIN)/copydesk scan src/copydesk/demo/demo.jsonl --out results/demo --report
 	@echo
+	@echo "Read it:           open results/demo/report/index.html in a browser"
 	@echo "Explain one pair:  $(BIN)/copydesk compare --corpus src/copydesk/demo/demo.jsonl ID_A ID_B"
 	@echo "Score it:          $(BIN)/copydesk eval --gold src/copydesk/demo results/demo"
 	@echo "(copydesk is in $(BIN)/; to have it on your PATH: pipx install .  or  pip install .)"

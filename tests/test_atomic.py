@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from copydesk.atomic import (
+    check_report_dir,
     check_results_dir,
     check_writable_dir,
     staged_dir,
@@ -74,6 +75,24 @@ def test_results_dir_rules(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(ConfigError, match="is a file"):
         check_results_dir(tmp_path / "file")
+
+
+def test_report_folder_in_results_is_checked_too(tmp_path: Path) -> None:
+    earlier = tmp_path / "earlier"
+    (earlier / "report" / "pairs").mkdir(parents=True)
+    (earlier / "report" / "families").mkdir()
+    (earlier / "run.json").write_text("{}")
+    (earlier / "report" / "index.html").write_text("")
+    (earlier / "report" / "pairs" / "a--b-0123.html").write_text("")
+    check_results_dir(earlier)
+    check_report_dir(earlier / "report")
+    (earlier / "report" / "pairs" / "notes.txt").write_text("mine")
+    with pytest.raises(ConfigError, match="report/pairs/notes.txt"):
+        check_results_dir(earlier)
+    with pytest.raises(ConfigError, match="pairs/notes.txt"):
+        check_report_dir(earlier / "report")
+    with pytest.raises(ConfigError, match="a report did not write"):
+        check_report_dir(earlier)  # a results folder is no report folder
 
 
 def test_unwritable_places_fail_before_any_work(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import contextlib
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +24,10 @@ from .atomic import (
     sweep,
 )
 from .config import ScanConfig
+from .errors import ConfigError
 from .pipeline import Progress, ScanResult, scan_articles, scan_batches, spill_prefix
 from .prepare import prepare
-from .read import FieldMap, RejectLog, read_batches
+from .read import FieldMap, RejectLog, read_batches, read_corpus
 from .records import Article, Pair
 from .relate import judge
 from .segment import require_icu
@@ -37,7 +38,8 @@ from .write import require_pyarrow, write_results
 def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | None = None,
          config: ScanConfig | None = None, progress: Progress | None = None,
          parquet: bool = False, workdir: str | Path | None = None,
-         fields: FieldMap | None = None, format: str | None = None) -> ScanResult:
+         fields: FieldMap | None = None, format: str | None = None,
+         report: bool = False, max_pairs: int | None = None) -> ScanResult:
     """Find all reuse in a collection.
 
     ``inputs`` is either paths (JSON Lines, CSV, Parquet, ``.txt`` files, saved web pages,
@@ -47,7 +49,9 @@ def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | 
     (``pairs.jsonl``, ``families.jsonl``, ``rejects.jsonl``, ``run.json``), all at once: they
     are written into a hidden folder beside ``out`` that replaces it when complete, so
     ``out`` never holds half a run or a mix of two.  Articles are streamed; temporary spills
-    go to ``workdir`` (default: the system temp folder).
+    go to ``workdir`` (default: the system temp folder).  With ``report`` the HTML report is
+    written into ``out/report/`` as well (:mod:`copydesk.report`; at most ``max_pairs`` pair
+    pages), from the texts read again from ``inputs``.
 
     Everything that can be checked before the scan is: the inputs, ``out`` (writable; new,
     empty or an earlier results folder), ``workdir`` (writable) and pyarrow for ``parquet``
@@ -55,7 +59,7 @@ def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | 
     disk) raises :class:`OutputError` and leaves ``out`` as it was."""
     try:
         return _scan(inputs, out, config, progress=progress, parquet=parquet, workdir=workdir,
-                     fields=fields, format=format)
+                     fields=fields, format=format, report=report, max_pairs=max_pairs)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM through the CLI: the process is ending,
         # so remove whatever of its own a signal left between creating it and its clean-up
         tmp = Path(workdir) if workdir is not None else Path(tempfile.gettempdir())
@@ -69,7 +73,8 @@ def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | 
 def _scan(inputs: Sequence[str | Path] | Iterable[Article], out: str | Path | None,
           config: ScanConfig | None, *, progress: Progress | None, parquet: bool,
           workdir: str | Path | None, fields: FieldMap | None = None,
-          format: str | None = None) -> ScanResult:
+          format: str | None = None, report: bool = False,
+          max_pairs: int | None = None) -> ScanResult:
     cfg = config or ScanConfig()
     log = RejectLog()
     t0 = time.perf_counter()
@@ -85,17 +90,49 @@ def _scan(inputs: Sequence[str | Path] | Iterable[Article], out: str | Path | No
     items = list(inputs) if not isinstance(inputs, (str, Path)) else [inputs]
     articles = bool(items) and all(isinstance(x, Article) for x in items)
     sources = ["<articles>"] if articles else [str(x) for x in items]
+    reporter = _reporter(out_dir, sources, items if articles else None, fields, format,
+                         max_pairs) if report else None
     jobs = None if articles else read_batches(  # checks every input now
         [Path(x) if str(x) != "-" else "-" for x in items], rejects=log,  # type: ignore[arg-type]
         size=cfg.batch_size, fields=fields, format=format)
     return _scan_into(out_dir, jobs, items, cfg, log, sources, t0, progress=progress,
-                      parquet=parquet, workdir=workdir)
+                      parquet=parquet, workdir=workdir, reporter=reporter)
+
+
+Reporter = Callable[[Path, ScanResult, dict[str, Any]], None]
+
+
+def _reporter(out_dir: Path | None, sources: list[str], articles: list[Article] | None,
+              fields: FieldMap | None, format: str | None, max_pairs: int | None) -> Reporter:
+    """What ``report=True`` adds to a scan: checked now (before the scan), run on the staged
+    results.  The texts are the articles given, or the input files read again."""
+    from .report import DEFAULT_MAX_PAIRS, REPORT_DIR, check_max_pairs, report_into
+    from .report.data import Results
+    from .report.html import environment
+
+    environment()  # jinja2 is there
+    limit = DEFAULT_MAX_PAIRS if max_pairs is None else max_pairs
+    check_max_pairs(limit)
+    if out_dir is None:
+        raise ConfigError("report=True needs out: the report is written into the results folder")
+    if "-" in sources:
+        raise ConfigError("--report reads the inputs again for their texts, which standard "
+                          "input cannot give: save it to a file first, or run copydesk report "
+                          "RESULTS --corpus FILE afterwards")
+
+    def write(stage: Path, result: ScanResult, run: dict[str, Any]) -> None:
+        texts = articles if articles is not None else read_corpus(
+            sources, rejects=RejectLog(), fields=fields, format=format)
+        report_into(stage / REPORT_DIR, Results(result.pairs, result.families, run), texts,
+                    where=", ".join(sources), max_pairs=limit,
+                    inputs=[Path(s).name if s != "<articles>" else s for s in sources])
+    return write
 
 
 def _scan_into(out_dir: Path | None, jobs: Iterable[Any] | None, items: list[Any],
                cfg: ScanConfig, log: RejectLog, sources: list[str], t0: float, *,
                progress: Progress | None, parquet: bool,
-               workdir: str | Path | None) -> ScanResult:
+               workdir: str | Path | None, reporter: Reporter | None = None) -> ScanResult:
     with staged_dir(out_dir) if out_dir is not None else contextlib.nullcontext() as stage:
         try:
             if jobs is None:
@@ -110,10 +147,14 @@ def _scan_into(out_dir: Path | None, jobs: Iterable[Any] | None, items: list[Any
         result.stats["skipped_records"] = log.skipped  # not articles by nature (a crawl's requests)
         result.timings["total"] = time.perf_counter() - t0
         if stage is not None:
+            run = manifest(result, sources, log)
             try:
                 write_results(stage, pairs=result.pairs, families=result.families,
-                              rejects=result.rejects, manifest=manifest(result, sources, log),
-                              parquet=parquet, boilerplate=result.boilerplate)
+                              rejects=result.rejects, manifest=run,
+                              parquet=parquet, boilerplate=result.boilerplate,
+                              report="report/index.html" if reporter is not None else None)
+                if reporter is not None:
+                    reporter(stage, result, run)
             except OSError as e:
                 raise output_error(e, f"writing the results to {out_dir}") from None
     return result

@@ -24,7 +24,12 @@ from .errors import ConfigError, OutputError
 #: every name a scan writes into its results folder; a folder holding anything else is not
 #: replaced (it may be the user's own folder, given by mistake)
 RESULT_FILES = frozenset({"pairs.jsonl", "families.jsonl", "rejects.jsonl", "run.json",
-                          "pairs.parquet", "boilerplate.jsonl"})
+                          "pairs.parquet", "boilerplate.jsonl", "report"})
+#: what the HTML report folder holds (``report`` in a results folder, or ``copydesk report
+#: --out``): its index, and folders of pages
+REPORT_FILES = frozenset({"index.html", "families", "pairs"})
+#: the report's page folders hold pages only
+_PAGE_DIRS = frozenset({"families", "pairs"})
 PARTIAL = ".partial-"
 PROBE_PREFIX = ".copydesk-probe-"
 
@@ -52,14 +57,42 @@ def check_results_dir(out: Path) -> None:
         return
     if not out.is_dir():
         raise ConfigError(f"--out {out} is a file; give a folder for the results")
-    try:
-        names = {p.name for p in out.iterdir()}
-    except OSError as e:
-        raise ConfigError(f"--out {out} cannot be read ({_why(e)})") from None
-    strangers = sorted(names - RESULT_FILES)
-    if strangers:
-        raise ConfigError(f"--out {out} holds files a scan did not write ({strangers[0]}, ...); "
+    stranger = _stranger(out, RESULT_FILES)
+    if stranger is None and (out / "report").is_dir():
+        inner = _stranger(out / "report", REPORT_FILES)
+        stranger = inner and f"report/{inner}"
+    if stranger:
+        raise ConfigError(f"--out {out} holds files a scan did not write ({stranger}, ...); "
                           "give a new or empty folder, or an earlier results folder")
+
+
+def check_report_dir(out: Path) -> None:
+    """Like :func:`check_results_dir` for the folder of an HTML report."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise ConfigError(f"--out {out} is a file; give a folder for the report")
+    stranger = _stranger(out, REPORT_FILES)
+    if stranger:
+        raise ConfigError(f"--out {out} holds files a report did not write ({stranger}, ...); "
+                          "give a new or empty folder, or an earlier report folder")
+
+
+def _stranger(folder: Path, allowed: frozenset[str]) -> str | None:
+    """The first entry of ``folder`` (a results or report folder) that copydesk did not
+    write, as a path relative to it; page folders of a report may hold only ``.html``."""
+    try:
+        names = sorted(p.name for p in folder.iterdir())
+        strangers = [n for n in names if n not in allowed]
+        if not strangers:
+            for sub in sorted(_PAGE_DIRS & allowed & set(names)):
+                if not (folder / sub).is_dir():
+                    return sub
+                strangers += [f"{sub}/{p.name}" for p in sorted((folder / sub).iterdir())
+                              if not (p.name.endswith(".html") and p.is_file())]
+    except OSError as e:
+        raise ConfigError(f"--out {folder} cannot be read ({_why(e)})") from None
+    return strangers[0] if strangers else None
 
 
 def staging_prefix(dest: Path) -> str:

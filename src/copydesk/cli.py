@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="folder for the results (new, empty, or an earlier results folder, "
                         "which is replaced as a whole)")
     s.add_argument("--parquet", action="store_true", help="also write pairs.parquet (needs pyarrow)")
+    s.add_argument("--report", action="store_true",
+                   help="also write the HTML report into DIR/report/ (open DIR/report/index.html)")
+    _add_max_pairs(s)
     _add_scan_options(s)
 
     d = sub.add_parser("dedup", help="write the corpus with one article per reuse family",
@@ -80,6 +83,21 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--width", type=int, default=0, help="output width (default: terminal width)")
     _segmenter_option(c)
 
+    r = sub.add_parser("report", help="write an HTML report of scan results",
+                       description="Write a static HTML report of a results folder: an index, "
+                                   "a page per family and per pair (both texts side by side, "
+                                   "word-level edits marked).  The texts are read from the "
+                                   "corpus recorded in RESULTS/run.json, or --corpus.")
+    r.add_argument("results", metavar="RESULTS", help="a folder written by copydesk scan")
+    r.add_argument("--out", "-o", metavar="DIR",
+                   help="folder for the report (new, empty, or an earlier report, which is "
+                        "replaced; default: RESULTS/report)")
+    r.add_argument("--corpus", action="append", metavar="FILE",
+                   help="the articles RESULTS were scanned from; repeat it for more files or "
+                        "folders (default: the inputs recorded in RESULTS/run.json)")
+    _add_max_pairs(r)
+    _input_options(r)
+
     e = sub.add_parser("eval", help="score results against gold labels",
                        description="Score RESULTS (pairs.jsonl, families.jsonl) against a gold "
                                    "folder (corpus.jsonl, gold_pairs.jsonl, gold_families.jsonl).")
@@ -109,6 +127,14 @@ def _fields(args: argparse.Namespace) -> Any:
 
     return FieldMap(id=args.id_field, text=args.text_field, title=args.title_field,
                     date=args.date_field, source=args.source_field)
+def _add_max_pairs(p: argparse.ArgumentParser) -> None:
+    from .report import DEFAULT_MAX_PAIRS
+
+    p.add_argument("--max-pairs", type=int, default=DEFAULT_MAX_PAIRS, metavar="N",
+                   help="write at most N pair pages in the report; the other pairs are "
+                        "summarized on their family's page (default: %(default)s)")
+
+
 def _add_inputs(p: argparse.ArgumentParser, *, stdin: bool = True) -> None:
     p.add_argument("inputs", nargs="+", metavar="ARTICLES",
                    help="JSON Lines (.jsonl, .jsonl.gz, .jsonl.zst" + (", - for stdin" if stdin else "")
@@ -247,10 +273,13 @@ def _cmd_scan(args: argparse.Namespace) -> int:
               file=sys.stderr)
     try:
         result = scan(args.inputs, out=out, config=cfg, progress=bars, parquet=args.parquet,
-                      workdir=args.tmp, fields=_fields(args), format=args.format)
+                      workdir=args.tmp, fields=_fields(args), format=args.format,
+                      report=args.report, max_pairs=args.max_pairs)
     finally:
         bars.close()
     print(_summary(result, out))
+    if args.report:
+        print(f"report in {out / 'report' / 'index.html'}")
     if not result.summary()["articles"]:
         why = f"{len(result.rejects):,} rejected, reasons in {out / 'rejects.jsonl'}" \
             if result.rejects else "the inputs hold no records"
@@ -331,6 +360,18 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import make_report
+
+    info = make_report(args.results, args.out, corpus=args.corpus, fields=_fields(args),
+                       format=args.format, max_pairs=args.max_pairs)
+    cut = (f"; {info.pairs_left_out:,} more pairs summarized on their family pages "
+           f"(--max-pairs {args.max_pairs})") if info.pairs_left_out else ""
+    print(f"copydesk report: {info.families:,} family pages, {info.pairs:,} pair pages{cut}")
+    print(f"open {info.index}")
+    return 0
+
+
 def _cmd_eval(args: argparse.Namespace) -> int:
     from .evaluation import evaluate, format_report
 
@@ -361,7 +402,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     130 interrupted, 143 terminated)."""
     args = _parser().parse_args(argv)
     cmd = {"scan": _cmd_scan, "compare": _cmd_compare, "eval": _cmd_eval,
-           "dedup": _cmd_dedup}[args.command]
+           "dedup": _cmd_dedup, "report": _cmd_report}[args.command]
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm(os.getpid())) if main_thread else None
     try:

@@ -53,9 +53,10 @@ def write_parquet(path: Path, pairs: Iterable[Pair]) -> None:
 
 def write_results(out: Path, *, pairs: list[Pair], families: list[Family],
                   rejects: Iterable[Reject], manifest: dict[str, Any],
-                  parquet: bool = False, boilerplate: Iterable[dict[str, Any]] = ()) -> dict[str, str]:
+                  parquet: bool = False, boilerplate: Iterable[dict[str, Any]] = (),
+                  report: str | None = None) -> dict[str, str]:
     """Write pairs.jsonl, families.jsonl, rejects.jsonl, boilerplate.jsonl, run.json (and pairs.parquet) into
-    ``out`` (for a scan: the staging folder of :func:`copydesk.atomic.staged_dir`)."""
+    ``out``; ``report`` names the report's index page in run.json (for a scan: the staging folder of :func:`copydesk.atomic.staged_dir`)."""
     out.mkdir(parents=True, exist_ok=True)
     files = {"pairs": "pairs.jsonl", "families": "families.jsonl", "rejects": "rejects.jsonl",
              "boilerplate": "boilerplate.jsonl", "manifest": "run.json"}
@@ -66,6 +67,8 @@ def write_results(out: Path, *, pairs: list[Pair], families: list[Family],
     if parquet:
         files["pairs_parquet"] = "pairs.parquet"
         write_parquet(out / files["pairs_parquet"], pairs)
+    if report is not None:  # written next, by copydesk.report
+        files["report"] = report
     manifest = {**manifest, "files": files}
     (out / files["manifest"]).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                          encoding="utf-8")
