@@ -50,6 +50,7 @@ from .read.html import PageBlock
 from .read.jsonl import LineBlock, block_articles
 from .records import Article, Family, Pair, Reject
 from .relate import judge, usable_date
+from .sentence_keys import sentence_keys, with_sentence_keys
 from .spill import (
     JSON_LINE,
     PACKED,
@@ -170,6 +171,10 @@ def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) ->
         where = None
     batch = prepare_batch(arts, cfg.prepare)
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
+    nfp = np.diff(first)  # winnowed fingerprints only: the short-article rule counts these
+    fc = cfg.fingerprint
+    fh, fp, first = with_sentence_keys(fh, fp, first, *sentence_keys(batch, bands=fc.sentence_bands,
+                                                                       min_words=fc.sentence_min_words))
     fps: SharedSpill = _STATE["fps"]
     slot = np.repeat(np.arange(len(arts), dtype=np.uint32) + np.uint32(index * cfg.batch_size), np.diff(first))
     order, bounds = group_order(hash_partition(fh, fps.parts), fps.parts)
@@ -179,7 +184,7 @@ def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) ->
     out.flush()
     return _Prepared([a.id for a in arts], [a.date for a in arts], where, rejects, lines, stored,
                      [site_of(a) for a in arts], line_rows(batch), _titles(batch, arts),
-                     len(batch.hash), np.diff(first), wheres)
+                     len(batch.hash), nfp, wheres)
 
 
 def _titles(batch: Any, arts: list[Article]) -> tuple[np.ndarray, np.ndarray]:
@@ -222,7 +227,8 @@ def _align_codes(codes: np.ndarray) -> tuple[list[Pair], int]:
     out: list[Pair] = []
     templates = 0
     for i, j, al in zip(left.tolist(), right.tolist(), align_batch(batch, left, right, cfg.align), strict=True):
-        pair = judge(get(i), get(j), al, batch.texts[i], batch.texts[j], cfg.relate)
+        pair = judge(get(i), get(j), al, batch.texts[i], batch.texts[j], cfg.relate,
+                     paraphrase=cfg.paraphrase)
         if isinstance(pair, Pair):
             out.append(pair)
         elif pair == "template":
@@ -575,6 +581,7 @@ def _warm_up(cfg: ScanConfig) -> None:
         prepare_batch([Article("w", text, text)], cfg.prepare)
     batch = prepare_batch(arts, cfg.prepare)
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
+    sentence_keys(batch, bands=1, min_words=2)
     (key, marks, doc, weight, line), links = line_rows(batch)
     learn(key, marks, doc, np.zeros(len(key), np.int64), weight, line, cfg.prepare.furniture)
     link_lines(np.array([1], np.uint64), np.array([0]), links, doc, line, key, marks, weight)

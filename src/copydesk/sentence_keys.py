@@ -1,0 +1,115 @@
+"""Sentence signatures: a second route to candidate pairs, for reworded reuse.
+
+A light revision rewords most sentences, so its longest run of identical words is often
+shorter than the winnowing guarantee (:attr:`copydesk.config.ScanConfig.guaranteed_tokens`)
+and it shares too few fingerprints to be compared.  Its sentences still keep most content
+words (stopwords left out).  Each sentence with at least ``min_words`` distinct content
+words gets ``bands`` keys, each the pair of its two smallest content-word hashes under two
+hash functions (a MinHash band of two rows, Broder 1997): two sentences with content-word
+Jaccard similarity J share a band with probability about J².  The keys join the winnowed
+fingerprints in the candidate join (same rows; 64-bit hashes of another family, so a chance
+collision with a shingle is as unlikely as between two shingles), at
+the token position of the sentence's first word, so a pair with several reworded sentences
+in common becomes a candidate; the paraphrase stage (:mod:`copydesk.paraphrase`) decides.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from .paraphrase import stop_keys
+from .prepare_batch import Batch
+
+_SEEDS = np.array([0x243F6A8885A308D3, 0x13198A2E03707344, 0xA4093822299F31D0, 0x082EFA98EC4E6C89,
+                   0x452821E638D01377, 0xBE5466CF34E90C6C, 0xC0AC29B7C97C50DD, 0x3F84D5B5B5470917],
+                  np.uint64)
+
+
+@nb.njit(cache=True, inline="always")
+def _mix(x):  # pragma: no cover - jit
+    x = x + np.uint64(0x9E3779B97F4A7C15)
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+@nb.njit(cache=True, nogil=True)
+def _sentence_keys(hashes, content, cut, tok_first, min_words, bands, seeds):  # pragma: no cover - jit
+    n = len(hashes)
+    cap = (n // max(min_words, 1) + 1) * bands
+    out_h = np.empty(cap, np.uint64)
+    out_p = np.empty(cap, np.uint32)
+    first = np.zeros(len(tok_first), np.int64)
+    mins = np.empty(2 * bands, np.uint64)
+    words = np.empty(n, np.uint64)
+    m = 0
+    for d in range(len(tok_first) - 1):
+        first[d] = m
+        lo, hi = tok_first[d], tok_first[d + 1]
+        s = lo
+        while s < hi:
+            e = s
+            while e < hi - 1 and not cut[e]:
+                e += 1
+            e += 1  # sentence is tokens [s, e)
+            w = 0
+            for t in range(s, e):
+                if content[t]:
+                    h = hashes[t]
+                    dup = False
+                    for u in range(w):
+                        if words[u] == h:
+                            dup = True
+                            break
+                    if not dup:
+                        words[w] = h
+                        w += 1
+            if w >= min_words:
+                for r in range(2 * bands):
+                    mins[r] = np.uint64(0xFFFFFFFFFFFFFFFF)
+                for u in range(w):
+                    for r in range(2 * bands):
+                        v = _mix(words[u] ^ seeds[r])
+                        if v < mins[r]:
+                            mins[r] = v
+                for b in range(bands):
+                    key = _mix(mins[2 * b] ^ _mix(mins[2 * b + 1] + np.uint64(b)))
+                    out_h[m] = key
+                    out_p[m] = np.uint32(s - lo)
+                    m += 1
+            s = e
+    first[len(tok_first) - 1] = m
+    return out_h[:m], out_p[:m], first
+
+
+def sentence_keys(batch: Batch, *, bands: int, min_words: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(keys, token positions, per-article offsets) of the sentence signatures of a batch,
+    laid out like :func:`copydesk.prepare_batch.fingerprint_batch`'s fingerprints."""
+    if bands <= 0 or batch.sent_end is None or not len(batch.hash):
+        return (np.zeros(0, np.uint64), np.zeros(0, np.uint32), np.zeros(len(batch.ids) + 1, np.int64))
+    h = batch.hash
+    content = ~batch.boiler & ~np.isin(h, stop_keys())
+    cut = batch.sent_end.copy()
+    cut[:-1] |= (batch.line[1:] != batch.line[:-1]) | (batch.boiler[1:] != batch.boiler[:-1])
+    return _sentence_keys(h, content, cut, batch.tok_first, min_words, min(bands, len(_SEEDS) // 2), _SEEDS)
+
+
+def with_sentence_keys(fh: np.ndarray, fp: np.ndarray, first: np.ndarray, sh: np.ndarray, sp: np.ndarray,
+                       sfirst: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fingerprint rows and sentence-key rows of a batch merged, article by article."""
+    if not len(sh):
+        return fh, fp, first
+    nd = len(first) - 1
+    sdoc = np.repeat(np.arange(nd), np.diff(sfirst))
+    o = np.lexsort((sp, sh, sdoc))  # a key once per article (a repeated sentence, a band collision)
+    once = np.ones(len(o), np.bool_)
+    once[1:] = (sh[o][1:] != sh[o][:-1]) | (sdoc[o][1:] != sdoc[o][:-1])
+    o = np.sort(o[once])
+    sh, sp = sh[o], sp[o]
+    sfirst = np.concatenate(([0], np.cumsum(np.bincount(sdoc[o], minlength=nd))))
+    doc = np.concatenate((np.repeat(np.arange(nd), np.diff(first)), np.repeat(np.arange(nd), np.diff(sfirst))))
+    order = np.argsort(doc, kind="stable")
+    h = np.concatenate((fh.astype(np.uint64), sh))[order]
+    p = np.concatenate((fp.astype(np.int64), sp.astype(np.int64)))[order].astype(fp.dtype)
+    return h, p, first + sfirst
