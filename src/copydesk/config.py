@@ -73,7 +73,7 @@ class FingerprintConfig:
     #: copydesk.sentence_keys; 0: off) ...
     sentence_bands: int = 3
     #: ... for sentences with at least this many distinct content words
-    sentence_min_words: int = 5
+    sentence_min_words: int = 6
 
     def __post_init__(self) -> None:
         _check(1 <= self.k <= 16, "k (words per shingle) must be between 1 and 16")
@@ -156,15 +156,16 @@ class ParaphraseConfig:
     min_sentences: int = 3        #: a pairing needs this many sentence pairs ...
     min_run: int = 2              #: ... this many of them adjacent on both sides ...
     min_share: float = 0.3        #: ... and this share of the shorter text's sentences
-    #: pairings whose differing words are at least this share numbers are template instances
-    max_number_edits: float = 0.5
+    #: pairings whose differing words are at least this share slots (numbers, names) are
+    #: template instances
+    max_slot_edits: float = 0.5
 
     def __post_init__(self) -> None:
         _check(self.min_words >= 1, "paraphrase min_words must be >= 1")
         _check(0 < self.min_similarity <= 1, "paraphrase min_similarity must be in (0, 1]")
         _check(self.min_sentences >= 1 and self.min_run >= 1, "paraphrase min_sentences and min_run must be >= 1")
-        _check(0 <= self.min_share <= 1 and 0 < self.max_number_edits <= 1,
-               "paraphrase min_share and max_number_edits must be in [0, 1]")
+        _check(0 <= self.min_share <= 1 and 0 < self.max_slot_edits <= 1,
+               "paraphrase min_share and max_slot_edits must be in [0, 1]")
 
 
 @dataclass(frozen=True, kw_only=True)

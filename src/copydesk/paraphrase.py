@@ -16,8 +16,8 @@ agree.  This stage, after the exact alignment of :mod:`copydesk.align`:
    ``min_sentences`` pairs, a run of ``min_run`` pairs adjacent on both sides, and enough of
    the shorter text's sentences paired.  Two outlets' own reports of one event share names,
    figures and the topic, but not one sentence after another in the same order; instances
-   of a template differ in their figures and names (pairs whose differing words are mostly
-   numbers are set aside).
+   of a template differ in their figures and names (pairings whose differing words are
+   mostly such slots are set aside).
 
 Paired sentences that do not overlap an exact passage become passages of kind
 ``paraphrase``; their offsets are the sentences' exact characters.
@@ -87,7 +87,7 @@ class Sentences:
     size: np.ndarray   # distinct content words per sentence
     keys: np.ndarray
     sent: np.ndarray
-    digit: np.ndarray  # per key: a number
+    digit: np.ndarray  # per key: a slot of a template (a number, or a capitalised word not first)
 
 
 def sentences(p: Prepared, text: str, min_words: int = 4) -> Sentences:
@@ -105,8 +105,12 @@ def sentences(p: Prepared, text: str, min_words: int = 4) -> Sentences:
     brk[-1] = True
     sid = np.concatenate(([0], np.cumsum(brk[:-1]))).astype(np.int64)
     content = ~p.boiler & ~np.isin(t.hash, stop_keys())
+    # slots: numbers, and capitalised words other than a sentence's first (names)
+    initial = np.concatenate(([True], brk[:-1]))
+    caps = np.fromiter(map(str.isupper, map(text.__getitem__, t.start.tolist())), np.bool_, n)
+    slot = t.digit | (caps & ~initial)
     # (sentence, key) once each
-    s_c, k_c, d_c = sid[content], t.hash[content], t.digit[content]
+    s_c, k_c, d_c = sid[content], t.hash[content], slot[content]
     order = np.lexsort((k_c, s_c))
     s_c, k_c, d_c = s_c[order], k_c[order], d_c[order]
     if len(s_c):
@@ -124,7 +128,7 @@ def sentences(p: Prepared, text: str, min_words: int = 4) -> Sentences:
 
 
 def similarity(x: Sentences, y: Sentences, max_sentences_per_word: int = 6) -> tuple[np.ndarray, np.ndarray]:
-    """(Dice matrix, shared-number count matrix) of every sentence pair of ``x`` and ``y``:
+    """(Dice matrix, shared-slot count matrix) of every sentence pair of ``x`` and ``y``:
     a join on content-word keys (a word found in more than ``max_sentences_per_word``
     sentences of a side is left out of the join: the names a story repeats throughout)."""
     nx, ny = len(x.first), len(y.first)
@@ -240,20 +244,21 @@ def paraphrase_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config:
     none = np.zeros((0, 4), np.int64)
     if min(len(sa.first), len(sb.first)) < cfg.min_sentences:
         return none
-    sim, nums = similarity(sa, sb)
+    sim, slots = similarity(sa, sb)
     pairs = monotone_pairs(sim, cfg.min_similarity)
     if len(pairs) < cfg.min_sentences or _longest_run(pairs) < cfg.min_run:
         return none
     if len(pairs) < cfg.min_share * min(len(sa.first), len(sb.first)):
         return none
     i, j = pairs[:, 0], pairs[:, 1]
-    # template instances: what differs between the paired sentences is mostly figures
+    # template instances: what differs between the paired sentences is mostly slots (figures
+    # and names); a reworded sentence changes ordinary words
     inter = np.round(sim[i, j] * (sa.size[i] + sb.size[j]) / 2).astype(np.int64)
     differ = (sa.size[i] - inter) + (sb.size[j] - inter)
-    num_x = np.bincount(sa.sent[sa.digit], minlength=len(sa.first))[i]
-    num_y = np.bincount(sb.sent[sb.digit], minlength=len(sb.first))[j]
-    num_differ = (num_x - nums[i, j]) + (num_y - nums[i, j])
-    if differ.sum() and num_differ.sum() >= cfg.max_number_edits * differ.sum():
+    slot_x = np.bincount(sa.sent[sa.digit], minlength=len(sa.first))[i]
+    slot_y = np.bincount(sb.sent[sb.digit], minlength=len(sb.first))[j]
+    slot_differ = (slot_x - slots[i, j]) + (slot_y - slots[i, j])
+    if differ.sum() and slot_differ.sum() >= cfg.max_slot_edits * differ.sum():
         return none
     return np.stack([sa.first[i], sa.last[i], sb.first[j], sb.last[j]], axis=1).astype(np.int64)
 

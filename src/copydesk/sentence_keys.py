@@ -6,7 +6,10 @@ and it shares too few fingerprints to be compared.  Its sentences still keep mos
 words (stopwords left out).  Each sentence with at least ``min_words`` distinct content
 words gets ``bands`` keys, each the pair of its two smallest content-word hashes under two
 hash functions (a MinHash band of two rows, Broder 1997): two sentences with content-word
-Jaccard similarity J share a band with probability about J².  The keys join the winnowed
+Jaccard similarity J share a band with probability about J².  The figures of the sentence
+(its tokens with digits, as a set) are part of every key: instances of one template (a
+market close, a results table) have the same sentences with other figures, a revision keeps
+its source's figures.  The keys join the winnowed
 fingerprints in the candidate join (same rows; 64-bit hashes of another family, so a chance
 collision with a shingle is as unlikely as between two shingles), at
 the token position of the sentence's first word, so a pair with several reworded sentences
@@ -35,7 +38,7 @@ def _mix(x):  # pragma: no cover - jit
 
 
 @nb.njit(cache=True, nogil=True)
-def _sentence_keys(hashes, content, cut, tok_first, min_words, bands, seeds):  # pragma: no cover - jit
+def _sentence_keys(hashes, digit, content, cut, tok_first, min_words, bands, seeds):  # pragma: no cover - jit
     n = len(hashes)
     cap = (n // max(min_words, 1) + 1) * bands
     out_h = np.empty(cap, np.uint64)
@@ -54,7 +57,10 @@ def _sentence_keys(hashes, content, cut, tok_first, min_words, bands, seeds):  #
                 e += 1
             e += 1  # sentence is tokens [s, e)
             w = 0
+            figures = np.uint64(0)
             for t in range(s, e):
+                if content[t] and digit[t]:
+                    figures ^= _mix(hashes[t])  # the sentence's figures, in any order
                 if content[t]:
                     h = hashes[t]
                     dup = False
@@ -74,7 +80,7 @@ def _sentence_keys(hashes, content, cut, tok_first, min_words, bands, seeds):  #
                         if v < mins[r]:
                             mins[r] = v
                 for b in range(bands):
-                    key = _mix(mins[2 * b] ^ _mix(mins[2 * b + 1] + np.uint64(b)))
+                    key = _mix(mins[2 * b] ^ _mix(mins[2 * b + 1] + np.uint64(b)) ^ figures)
                     out_h[m] = key
                     out_p[m] = np.uint32(s - lo)
                     m += 1
@@ -83,16 +89,21 @@ def _sentence_keys(hashes, content, cut, tok_first, min_words, bands, seeds):  #
     return out_h[:m], out_p[:m], first
 
 
-def sentence_keys(batch: Batch, *, bands: int, min_words: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def sentence_keys(batch: Batch, *, bands: int, min_words: int, min_line_tokens: int = 12
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(keys, token positions, per-article offsets) of the sentence signatures of a batch,
-    laid out like :func:`copydesk.prepare_batch.fingerprint_batch`'s fingerprints."""
+    laid out like :func:`copydesk.prepare_batch.fingerprint_batch`'s fingerprints; only
+    sentences of lines of at least ``min_line_tokens`` tokens are signed."""
     if bands <= 0 or batch.sent_end is None or not len(batch.hash):
         return (np.zeros(0, np.uint64), np.zeros(0, np.uint32), np.zeros(len(batch.ids) + 1, np.int64))
     h = batch.hash
-    content = ~batch.boiler & ~np.isin(h, stop_keys())
+    per_line = np.diff(batch.line_first)
+    # body paragraphs only: short lines (credit lines, captions, navigation) are furniture far
+    # more often than reworded story text
+    content = ~batch.boiler & ~np.isin(h, stop_keys()) & (np.repeat(per_line, per_line) >= min_line_tokens)
     cut = batch.sent_end.copy()
     cut[:-1] |= (batch.line[1:] != batch.line[:-1]) | (batch.boiler[1:] != batch.boiler[:-1])
-    return _sentence_keys(h, content, cut, batch.tok_first, min_words, min(bands, len(_SEEDS) // 2), _SEEDS)
+    return _sentence_keys(h, batch.digit, content, cut, batch.tok_first, min_words, min(bands, len(_SEEDS) // 2), _SEEDS)
 
 
 def with_sentence_keys(fh: np.ndarray, fp: np.ndarray, first: np.ndarray, sh: np.ndarray, sp: np.ndarray,
