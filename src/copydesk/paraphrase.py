@@ -35,8 +35,9 @@ from .align import Alignment
 from .align_kernel import covered
 from .config import ParaphraseConfig
 from .prepare import Prepared
+from .prepare_batch import _sentence_ends
 from .records import Passage
-from .textnorm import tokenize
+from .textnorm import codepoints, tokenize
 
 _STOPWORDS = """
 a about above after again against all also am an and any are as at be because been before being
@@ -59,23 +60,6 @@ def stop_keys() -> np.ndarray:
     return np.unique(tokenize(_STOPWORDS).hash)
 
 
-_ENDS = frozenset(".!?")
-_CLOSERS = "\"'”’)]»"
-_ABBREVIATIONS = frozenset(("mr.", "mrs.", "ms.", "dr.", "st.", "prof.", "gen.", "sen.", "rep.", "gov.", "lt.",
-                            "col.", "capt.", "sgt.", "jan.", "feb.", "aug.", "sept.", "oct.", "nov.", "dec.",
-                            "no.", "vs.", "v.", "inc.", "co.", "corp.", "ltd.", "jr.", "sr."))
-
-
-def _ends_sentence(chunk: str) -> bool:
-    """Does a token chunk ("left.", '"no."', "times!") end its sentence?  Not for a title or
-    other abbreviation ("Mr.") or initials ("U.S.")."""
-    c = chunk.rstrip(_CLOSERS)
-    if not c or c[-1] not in _ENDS:
-        return False
-    abbreviation = c.lower() in _ABBREVIATIONS or (len(c) <= 5 and c.count(".") >= 2) or len(c) == 2
-    return not (c[-1] == "." and abbreviation)
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class Sentences:
     """The sentences of one text: token ranges ``[first, last)`` and, per sentence, its
@@ -90,6 +74,12 @@ class Sentences:
     digit: np.ndarray  # per key: a slot of a template (a number, or a capitalised word not first)
 
 
+@lru_cache(maxsize=512)
+def _cached_sentences(p: Prepared, text: str, min_words: int) -> Sentences:
+    # Prepared compares by identity: an article aligned in many pairs of a chunk is split once
+    return sentences(p, text, min_words)
+
+
 def sentences(p: Prepared, text: str, min_words: int = 4) -> Sentences:
     """Sentences of a prepared text outside boilerplate with at least ``min_words`` content
     words."""
@@ -98,8 +88,8 @@ def sentences(p: Prepared, text: str, min_words: int = 4) -> Sentences:
     if n == 0:
         e = np.zeros(0, np.int64)
         return Sentences(e, e, e, e.astype(np.uint64), e, e.astype(np.bool_))
-    stop_after = np.fromiter(map(_ends_sentence, map(text.__getitem__, map(slice, t.start.tolist(), t.end.tolist()))),
-                             np.bool_, n)
+    cps = codepoints(text)
+    stop_after = _sentence_ends(cps, np.array([0, len(cps)], np.int64), np.array([0, n], np.int64), t.start, t.end)
     brk = np.zeros(n, np.bool_)
     brk[:-1] = stop_after[:-1] | (t.line[1:] != t.line[:-1]) | (p.boiler[1:] != p.boiler[:-1])
     brk[-1] = True
@@ -107,7 +97,8 @@ def sentences(p: Prepared, text: str, min_words: int = 4) -> Sentences:
     content = ~p.boiler & ~np.isin(t.hash, stop_keys())
     # slots: numbers, and capitalised words other than a sentence's first (names)
     initial = np.concatenate(([True], brk[:-1]))
-    caps = np.fromiter(map(str.isupper, map(text.__getitem__, t.start.tolist())), np.bool_, n)
+    c0 = cps[t.start].astype(np.int64)
+    caps = ((c0 >= 65) & (c0 <= 90)) | ((c0 >= 0xC0) & (c0 <= 0xDE) & (c0 != 0xD7))
     slot = t.digit | (caps & ~initial)
     # (sentence, key) once each
     s_c, k_c, d_c = sid[content], t.hash[content], slot[content]
@@ -239,8 +230,8 @@ def paraphrase_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config:
     """Token spans ``[as, ae, bs, be)`` (n x 4) of the sentences of ``a`` and ``b`` paired as
     edited versions of each other, or none when the pairing is not evidence of reuse."""
     cfg = config or ParaphraseConfig()
-    sa = sa if sa is not None else sentences(a, text_a, cfg.min_words)
-    sb = sb if sb is not None else sentences(b, text_b, cfg.min_words)
+    sa = sa if sa is not None else _cached_sentences(a, text_a, cfg.min_words)
+    sb = sb if sb is not None else _cached_sentences(b, text_b, cfg.min_words)
     none = np.zeros((0, 4), np.int64)
     if min(len(sa.first), len(sb.first)) < cfg.min_sentences:
         return none
@@ -279,6 +270,10 @@ def with_paraphrases(a: Prepared, b: Prepared, al: Alignment, spans: np.ndarray)
     sentence that overlaps exact passages (on either side) is merged with them into one
     passage covering both: ``edited`` when the exact passages hold most of it, else
     ``paraphrase``; a sentence pair overlapping nothing is a ``paraphrase`` passage."""
+    inside = np.zeros(len(spans), np.bool_)
+    for s0, s1, t0, t1 in al.spans.tolist():  # a sentence pair within one exact passage adds nothing
+        inside |= (s0 <= spans[:, 0]) & (spans[:, 1] <= s1) & (t0 <= spans[:, 2]) & (spans[:, 3] <= t1)
+    spans = spans[~inside]
     if not len(spans):
         return al
     items = [[*s, 1 if n < len(al.spans) else 0, k] for n, (s, k) in

@@ -174,8 +174,9 @@ def _codepoints(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, str]:
 def _sentence_ends(cps, doc_cp, tok_first, start, end):  # pragma: no cover - jit
     """Per token: does its chunk end a sentence?  Its last character (closing quotes and
     brackets aside) is ``.``, ``!`` or ``?``, and it is not a short abbreviation ("Mr.",
-    "St.") or initials ("U.S.") — the rule of :func:`copydesk.paraphrase._ends_sentence`,
-    approximately (it only needs to cut both texts of a pair alike)."""
+    "St.": at most four characters and capitalised) or initials ("U.S.").  Used by the sentence
+    signatures and by :func:`copydesk.paraphrase.sentences`; plain-Python specification:
+    :func:`sentence_ends_reference`."""
     out = np.zeros(len(start), np.bool_)
     for d in range(len(tok_first) - 1):
         base = doc_cp[d]
@@ -191,6 +192,22 @@ def _sentence_ends(cps, doc_cp, tok_first, start, end):  # pragma: no cover - ji
             elif c == 46:
                 n = e - s + 1
                 out[t] = n > 4 or (n >= 3 and cps[e - 2] != 46 and not (n <= 4 and 65 <= cps[s] <= 90))
+    return out
+
+
+def sentence_ends_reference(batch: Batch) -> list[bool]:
+    """Plain-Python specification of :func:`_sentence_ends` over a batch's texts."""
+    closers = "\"')]\u201d\u2019\u00bb"
+    out = []
+    for d, text in enumerate(batch.texts):
+        for t in range(int(batch.tok_first[d]), int(batch.tok_first[d + 1])):
+            s, e = int(batch.start[t]), int(batch.end[t]) - 1
+            while e > s and text[e] in closers:
+                e -= 1
+            n = e - s + 1
+            c = text[e]
+            out.append(c in "!?" or (c == "." and (n > 4 or (n >= 3 and text[e - 2] != "."
+                                                              and not (n <= 4 and "A" <= text[s] <= "Z")))))
     return out
 
 

@@ -218,7 +218,10 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
     edits = summarize(a, b, exact, text_a, text_b) if len(exact) else None
     if edits is not None and is_template_pair(edits):
         return "template" if is_reuse(al, text_a, text_b, cfg) else "unrelated"
-    if paraphrase is not None and paraphrase.enabled:
+    # sentences reworded between the exact passages cannot change the relation of a pair
+    # that is near-duplicate on exact passages alone
+    settled = min(al.coverage_a, al.coverage_b) >= cfg.near_duplicate
+    if paraphrase is not None and paraphrase.enabled and not settled:
         spans = paraphrase_spans(a, b, text_a, text_b, paraphrase)
         if len(spans):
             al = with_paraphrases(a, b, al, spans)

@@ -23,6 +23,9 @@ import numpy as np
 
 from .paraphrase import stop_keys
 from .prepare_batch import Batch
+from .textnorm import splitmix64
+
+_MASK64 = (1 << 64) - 1
 
 _SEEDS = np.array([0x243F6A8885A308D3, 0x13198A2E03707344, 0xA4093822299F31D0, 0x082EFA98EC4E6C89,
                    0x452821E638D01377, 0xBE5466CF34E90C6C, 0xC0AC29B7C97C50DD, 0x3F84D5B5B5470917],
@@ -35,6 +38,44 @@ def _mix(x):  # pragma: no cover - jit
     x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return x ^ (x >> np.uint64(31))
+
+
+@nb.njit(cache=True, inline="always")
+def _is_stop(h, stop):  # pragma: no cover - jit
+    """Is ``h`` in the sorted array ``stop``?  (A binary search: about 200 stopwords.)"""
+    lo, hi = 0, len(stop)
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if stop[mid] < h:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < len(stop) and stop[lo] == h
+
+
+@nb.njit(cache=True, nogil=True)
+def _content_and_cuts_kernel(hashes, boiler, sent_end, line, line_first, stop, min_line_tokens):  # pragma: no cover - jit
+    n = len(hashes)
+    content = np.zeros(n, np.bool_)
+    cut = np.zeros(n, np.bool_)
+    for g in range(len(line_first) - 1):
+        a, b = line_first[g], line_first[g + 1]
+        if b - a < min_line_tokens:
+            continue
+        for t in range(a, b):
+            content[t] = not boiler[t] and not _is_stop(hashes[t], stop)
+    for t in range(n):
+        cut[t] = sent_end[t] or t == n - 1 or line[t + 1] != line[t] or boiler[t + 1] != boiler[t]
+    return content, cut
+
+
+def _content_and_cuts(batch: Batch, min_line_tokens: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per token: a content word of a body line (not boilerplate, not a stopword, on a line
+    of at least ``min_line_tokens`` tokens: short lines — credit lines, captions, navigation
+    — are furniture far more often than reworded story text); and whether a sentence ends
+    after it (its chunk ends one, or the line or the boilerplate mask changes)."""
+    return _content_and_cuts_kernel(batch.hash, batch.boiler, batch.sent_end, batch.line, batch.line_first,
+                                    stop_keys(), min_line_tokens)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -59,8 +100,6 @@ def _sentence_keys(hashes, digit, content, cut, tok_first, min_words, bands, see
             w = 0
             figures = np.uint64(0)
             for t in range(s, e):
-                if content[t] and digit[t]:
-                    figures ^= _mix(hashes[t])  # the sentence's figures, in any order
                 if content[t]:
                     h = hashes[t]
                     dup = False
@@ -71,6 +110,8 @@ def _sentence_keys(hashes, digit, content, cut, tok_first, min_words, bands, see
                     if not dup:
                         words[w] = h
                         w += 1
+                        if digit[t]:
+                            figures ^= _mix(h)  # the sentence's figures, in any order
             if w >= min_words:
                 for r in range(2 * bands):
                     mins[r] = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -96,14 +137,46 @@ def sentence_keys(batch: Batch, *, bands: int, min_words: int, min_line_tokens: 
     sentences of lines of at least ``min_line_tokens`` tokens are signed."""
     if bands <= 0 or batch.sent_end is None or not len(batch.hash):
         return (np.zeros(0, np.uint64), np.zeros(0, np.uint32), np.zeros(len(batch.ids) + 1, np.int64))
-    h = batch.hash
-    per_line = np.diff(batch.line_first)
-    # body paragraphs only: short lines (credit lines, captions, navigation) are furniture far
-    # more often than reworded story text
-    content = ~batch.boiler & ~np.isin(h, stop_keys()) & (np.repeat(per_line, per_line) >= min_line_tokens)
-    cut = batch.sent_end.copy()
-    cut[:-1] |= (batch.line[1:] != batch.line[:-1]) | (batch.boiler[1:] != batch.boiler[:-1])
-    return _sentence_keys(h, batch.digit, content, cut, batch.tok_first, min_words, min(bands, len(_SEEDS) // 2), _SEEDS)
+    content, cut = _content_and_cuts(batch, min_line_tokens)
+    return _sentence_keys(batch.hash, batch.digit, content, cut, batch.tok_first, min_words, min(bands, len(_SEEDS) // 2), _SEEDS)
+
+
+def sentence_keys_reference(batch: Batch, *, bands: int, min_words: int, min_line_tokens: int = 12
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`sentence_keys` in plain Python (the specification of the kernel)."""
+    if bands <= 0 or batch.sent_end is None or not len(batch.hash):
+        return (np.zeros(0, np.uint64), np.zeros(0, np.uint32), np.zeros(len(batch.ids) + 1, np.int64))
+    content, cut = _content_and_cuts(batch, min_line_tokens)
+    bands = min(bands, len(_SEEDS) // 2)
+    seeds = [int(x) for x in _SEEDS]
+    hashes = [int(x) for x in batch.hash]
+    keys: list[int] = []
+    pos: list[int] = []
+    first = [0]
+    for d in range(len(batch.ids)):
+        lo, hi = int(batch.tok_first[d]), int(batch.tok_first[d + 1])
+        s = lo
+        while s < hi:
+            e = s
+            while e < hi - 1 and not cut[e]:
+                e += 1
+            e += 1
+            words: list[int] = []
+            figures = 0
+            for t in range(s, e):
+                if content[t] and hashes[t] not in words:
+                    words.append(hashes[t])
+                    if batch.digit[t]:
+                        figures ^= splitmix64(hashes[t])
+            if len(words) >= min_words:
+                mins = [min(splitmix64(w ^ seeds[r]) for w in words) for r in range(2 * bands)]
+                for b in range(bands):
+                    inner = splitmix64((mins[2 * b + 1] + b) & _MASK64)
+                    keys.append(splitmix64(mins[2 * b] ^ inner ^ figures))
+                    pos.append(s - lo)
+            s = e
+        first.append(len(keys))
+    return np.array(keys, np.uint64), np.array(pos, np.uint32), np.array(first, np.int64)
 
 
 def with_sentence_keys(fh: np.ndarray, fp: np.ndarray, first: np.ndarray, sh: np.ndarray, sp: np.ndarray,
