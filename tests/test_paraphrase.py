@@ -14,7 +14,11 @@ from copydesk.paraphrase import (
     monotone_pairs_reference,
     paraphrase_spans,
     sentences,
+    sentences_reference,
     similarity,
+    similarity_reference,
+    stop_keys,
+    stop_mask,
 )
 from copydesk.pipeline import scan_articles
 from copydesk.prepare import prepare
@@ -154,3 +158,29 @@ def test_scan_finds_the_reworded_pair_and_not_the_independent_one() -> None:
     result = scan_articles(arts, ScanConfig(workers=1))
     assert {(p.a, p.b) for p in result.pairs} == {("light", "src")}
     assert any(p.kind == "paraphrase" for p in result.pairs[0].passages)
+
+
+def test_stop_mask_is_membership_of_the_stopwords() -> None:
+    p = prepare(Article("a", SOURCE + INDEPENDENT))
+    assert stop_mask(p.tokens.hash).tolist() == np.isin(p.tokens.hash, stop_keys()).tolist()
+
+
+@pytest.mark.parametrize(("x", "y"), [(SOURCE, LIGHT), (SOURCE, INDEPENDENT), (LIGHT + SOURCE, SOURCE), ("", SOURCE)])
+@pytest.mark.parametrize("cap", [1, 2, 6])
+def test_similarity_fast_equals_reference(x: str, y: str, cap: int) -> None:
+    sx = sentences(prepare(Article("a", x)), x, 2)
+    sy = sentences(prepare(Article("b", y)), y, 2)
+    fast, ref = similarity(sx, sy, cap), similarity_reference(sx, sy, cap)
+    assert np.allclose(fast[0], ref[0]) and fast[1].tolist() == ref[1].tolist()
+
+
+@pytest.mark.parametrize("text", [SOURCE, LIGHT, INDEPENDENT, "", "One. Two three!\n\nMr. Four five six seven."])
+@pytest.mark.parametrize("min_words", [1, 4])
+def test_sentences_fast_equals_reference(text: str, min_words: int) -> None:
+    p = prepare(Article("a", text))
+    fast, ref = sentences(p, text, min_words), sentences_reference(p, text, min_words)
+    for name in ("first", "last", "size"):
+        assert getattr(fast, name).tolist() == getattr(ref, name).tolist()
+    def rows(s):  # type: ignore[no-untyped-def]
+        return sorted(zip(s.sent.tolist(), s.keys.tolist(), s.digit.tolist(), strict=True))
+    assert rows(fast) == rows(ref)

@@ -8,9 +8,14 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from copydesk.prepare_batch import prepare_batch, sentence_ends_reference
+from copydesk.prepare_batch import fingerprint_batch, prepare_batch, sentence_ends_reference
 from copydesk.records import Article
-from copydesk.sentence_keys import sentence_keys, sentence_keys_reference, with_sentence_keys
+from copydesk.sentence_keys import (
+    sentence_keys,
+    sentence_keys_reference,
+    with_sentence_keys,
+    with_sentence_keys_reference,
+)
 from test_paraphrase import INDEPENDENT, LIGHT, SOURCE
 from textgen import paragraph
 
@@ -51,6 +56,10 @@ def test_fast_equals_reference(seed: int, bands: int, min_words: int, min_line_t
     for f, r in zip(fast, ref, strict=True):
         assert f.tolist() == r.tolist()
     assert batch.sent_end is not None and batch.sent_end.tolist() == sentence_ends_reference(batch)
+    fh, fp, first = fingerprint_batch(batch)
+    merged = with_sentence_keys(fh, fp, first, *fast)
+    for f, r in zip(merged, with_sentence_keys_reference(fh, fp, first, *fast), strict=True):
+        assert f.tolist() == r.tolist()
 
 
 def test_rows_merge_article_by_article() -> None:
@@ -60,6 +69,7 @@ def test_rows_merge_article_by_article() -> None:
     sh = np.array([7, 7, 8, 9], np.uint64)   # article 0 repeats key 7 (kept once)
     sp = np.array([0, 9, 3, 2], np.uint32)
     sfirst = np.array([0, 2, 4])
-    h, p, f = with_sentence_keys(fh, fp, first, sh, sp, sfirst)
-    assert f.tolist() == [0, 3, 6]
-    assert h.tolist() == [10, 11, 7, 20, 8, 9] and p.tolist() == [0, 5, 0, 1, 3, 2]
+    for merge in (with_sentence_keys, with_sentence_keys_reference):
+        h, p, f = merge(fh, fp, first, sh, sp, sfirst)
+        assert f.tolist() == [0, 3, 6]
+        assert h.tolist() == [10, 11, 7, 20, 8, 9] and p.tolist() == [0, 5, 0, 1, 3, 2]

@@ -60,6 +60,47 @@ def stop_keys() -> np.ndarray:
     return np.unique(tokenize(_STOPWORDS).hash)
 
 
+_TABLE_BITS = 10
+
+
+@lru_cache(maxsize=1)
+def stop_table() -> np.ndarray:
+    """The stopword keys in an open-addressing table (low bits, linear probing; 0 = empty)
+    for :func:`is_stop`: one probe per token instead of a search."""
+    table = np.zeros(1 << _TABLE_BITS, np.uint64)
+    mask = (1 << _TABLE_BITS) - 1
+    for k in stop_keys().tolist():
+        i = k & mask
+        while table[i]:
+            i = (i + 1) & mask
+        table[i] = k
+    return table
+
+
+@nb.njit(cache=True, inline="always")
+def is_stop(h, table):  # pragma: no cover - jit
+    mask = np.uint64(len(table) - 1)
+    i = h & mask
+    while table[i] != 0:
+        if table[i] == h:
+            return True
+        i = (i + np.uint64(1)) & mask
+    return False
+
+
+@nb.njit(cache=True, nogil=True)
+def _stop_mask(hashes, table):  # pragma: no cover - jit
+    out = np.empty(len(hashes), np.bool_)
+    for t in range(len(hashes)):
+        out[t] = is_stop(hashes[t], table)
+    return out
+
+
+def stop_mask(hashes: np.ndarray) -> np.ndarray:
+    """Per key: a stopword?  (Same as ``np.isin(hashes, stop_keys())``.)"""
+    return _stop_mask(np.ascontiguousarray(hashes, np.uint64), stop_table())
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Sentences:
     """The sentences of one text: token ranges ``[first, last)`` and, per sentence, its
@@ -72,6 +113,7 @@ class Sentences:
     keys: np.ndarray
     sent: np.ndarray
     digit: np.ndarray  # per key: a slot of a template (a number, or a capitalised word not first)
+    by_key: np.ndarray  # the order of ``keys`` by key (stable)
 
 
 @lru_cache(maxsize=512)
@@ -80,21 +122,85 @@ def _cached_sentences(p: Prepared, text: str, min_words: int) -> Sentences:
     return sentences(p, text, min_words)
 
 
+@nb.njit(cache=True, nogil=True)
+def _sentence_rows(hashes, boiler, line, slot, stop_after, table, min_words):  # pragma: no cover - jit
+    n = len(hashes)
+    firsts = np.empty(n, np.int64)
+    lasts = np.empty(n, np.int64)
+    sizes = np.empty(n, np.int64)
+    keys = np.empty(n, np.uint64)
+    sent = np.empty(n, np.int64)
+    slots = np.empty(n, np.bool_)
+    ns = 0
+    m = 0
+    s = 0
+    while s < n:
+        e = s
+        while e < n - 1 and not (stop_after[e] or line[e + 1] != line[e] or boiler[e + 1] != boiler[e]):
+            e += 1
+        e += 1  # tokens [s, e)
+        m0 = m
+        for t in range(s, e):
+            if boiler[t] or is_stop(hashes[t], table):
+                continue
+            h = hashes[t]
+            dup = False
+            for u in range(m0, m):
+                if keys[u] == h:
+                    dup = True
+                    break
+            if not dup:  # a word once per sentence, as its first occurrence
+                keys[m] = h
+                sent[m] = ns
+                slots[m] = slot[t]
+                m += 1
+        if m - m0 >= min_words:
+            firsts[ns] = s
+            lasts[ns] = e
+            sizes[ns] = m - m0
+            ns += 1
+        else:
+            m = m0
+        s = e
+    return firsts[:ns], lasts[:ns], sizes[:ns], keys[:m], sent[:m], slots[:m]
+
+
 def sentences(p: Prepared, text: str, min_words: int = 4) -> Sentences:
     """Sentences of a prepared text outside boilerplate with at least ``min_words`` content
-    words."""
+    words (compiled; :func:`sentences_reference` is the specification)."""
     t = p.tokens
     n = len(t.start)
     if n == 0:
         e = np.zeros(0, np.int64)
-        return Sentences(e, e, e, e.astype(np.uint64), e, e.astype(np.bool_))
+        return Sentences(e, e, e, e.astype(np.uint64), e, e.astype(np.bool_), e)
+    cps = codepoints(text)
+    stop_after = _sentence_ends(cps, np.array([0, len(cps)], np.int64), np.array([0, n], np.int64), t.start, t.end)
+    initial = np.empty(n, np.bool_)
+    initial[0] = True
+    initial[1:] = stop_after[:-1] | (t.line[1:] != t.line[:-1]) | (p.boiler[1:] != p.boiler[:-1])
+    c0 = cps[t.start].astype(np.int64)
+    caps = ((c0 >= 65) & (c0 <= 90)) | ((c0 >= 0xC0) & (c0 <= 0xDE) & (c0 != 0xD7))
+    slot = t.digit | (caps & ~initial)
+    first, last, size, keys, sent, slots = _sentence_rows(t.hash, p.boiler, t.line, slot, stop_after, stop_table(),
+                                                           min_words)
+    return Sentences(first, last, size, keys, sent, slots, np.argsort(keys, kind="stable"))
+
+
+def sentences_reference(p: Prepared, text: str, min_words: int = 4) -> Sentences:
+    """:func:`sentences` with numpy set operations (the specification of the kernel; keys
+    sorted by key within a sentence)."""
+    t = p.tokens
+    n = len(t.start)
+    if n == 0:
+        e = np.zeros(0, np.int64)
+        return Sentences(e, e, e, e.astype(np.uint64), e, e.astype(np.bool_), e)
     cps = codepoints(text)
     stop_after = _sentence_ends(cps, np.array([0, len(cps)], np.int64), np.array([0, n], np.int64), t.start, t.end)
     brk = np.zeros(n, np.bool_)
     brk[:-1] = stop_after[:-1] | (t.line[1:] != t.line[:-1]) | (p.boiler[1:] != p.boiler[:-1])
     brk[-1] = True
     sid = np.concatenate(([0], np.cumsum(brk[:-1]))).astype(np.int64)
-    content = ~p.boiler & ~np.isin(t.hash, stop_keys())
+    content = ~p.boiler & ~stop_mask(t.hash)
     # slots: numbers, and capitalised words other than a sentence's first (names)
     initial = np.concatenate(([True], brk[:-1]))
     c0 = cps[t.start].astype(np.int64)
@@ -114,11 +220,51 @@ def sentences(p: Prepared, text: str, min_words: int = 4) -> Sentences:
     lasts = np.flatnonzero(brk) + 1
     renum = np.cumsum(keep) - 1
     sel = keep[s_c]
+    keys = k_c[sel]
     return Sentences(firsts[keep].astype(np.int64), lasts[keep].astype(np.int64), size[keep].astype(np.int64),
-                     k_c[sel], renum[s_c[sel]].astype(np.int64), d_c[sel])
+                     keys, renum[s_c[sel]].astype(np.int64), d_c[sel], np.argsort(keys, kind="stable"))
+
+
+@nb.njit(cache=True, nogil=True)
+def _similarity(kx, sx, dx, ky, sy, size_x, size_y, cap):  # pragma: no cover - jit
+    nx, ny = len(size_x), len(size_y)
+    inter = np.zeros((nx, ny), np.int64)
+    slots = np.zeros((nx, ny), np.int64)
+    i = j = 0
+    while i < len(kx) and j < len(ky):
+        if kx[i] < ky[j]:
+            i += 1
+        elif ky[j] < kx[i]:
+            j += 1
+        else:
+            i2 = i + 1
+            while i2 < len(kx) and kx[i2] == kx[i]:
+                i2 += 1
+            j2 = j + 1
+            while j2 < len(ky) and ky[j2] == ky[j]:
+                j2 += 1
+            if i2 - i <= cap and j2 - j <= cap:
+                for a in range(i, i2):
+                    for b in range(j, j2):
+                        inter[sx[a], sy[b]] += 1
+                        slots[sx[a], sy[b]] += dx[a]
+            i, j = i2, j2
+    sim = np.zeros((nx, ny), np.float64)
+    for a in range(nx):
+        for b in range(ny):
+            if inter[a, b]:
+                sim[a, b] = 2.0 * inter[a, b] / (size_x[a] + size_y[b])
+    return sim, slots
 
 
 def similarity(x: Sentences, y: Sentences, max_sentences_per_word: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`similarity_reference`, compiled: a merge join of the two texts' keys."""
+    ox, oy = x.by_key, y.by_key
+    return _similarity(x.keys[ox], x.sent[ox], x.digit[ox], y.keys[oy], y.sent[oy], x.size, y.size,
+                       max_sentences_per_word)
+
+
+def similarity_reference(x: Sentences, y: Sentences, max_sentences_per_word: int = 6) -> tuple[np.ndarray, np.ndarray]:
     """(Dice matrix, shared-slot count matrix) of every sentence pair of ``x`` and ``y``:
     a join on content-word keys (a word found in more than ``max_sentences_per_word``
     sentences of a side is left out of the join: the names a story repeats throughout)."""

@@ -215,9 +215,11 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
         raise ValueError("relate() expects a.id < b.id")
     al = mark_kinds(a, b, al)
     exact = al.spans
-    edits = summarize(a, b, exact, text_a, text_b) if len(exact) else None
-    if edits is not None and is_template_pair(edits):
-        return "template" if is_reuse(al, text_a, text_b, cfg) else "unrelated"
+    edits = None
+    if is_reuse(al, text_a, text_b, cfg):
+        edits = summarize(a, b, exact, text_a, text_b)
+        if is_template_pair(edits):
+            return "template"
     # sentences reworded between the exact passages cannot change the relation of a pair
     # that is near-duplicate on exact passages alone
     settled = min(al.coverage_a, al.coverage_b) >= cfg.near_duplicate
@@ -227,6 +229,10 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
             al = with_paraphrases(a, b, al, spans)
     if not is_reuse(al, text_a, text_b, cfg):
         return "unrelated"
+    if edits is None and len(exact):  # reuse through reworded sentences: exact pieces may still be a template's
+        edits = summarize(a, b, exact, text_a, text_b)
+        if is_template_pair(edits):
+            return "unrelated"
     rel = relation(a, b, al, cfg)
     org, why = origin(a, b, rel, al, text_a, text_b, edits)
     return Pair(a.id, b.id, rel, org, al.coverage_a, al.coverage_b, al.passages, why)

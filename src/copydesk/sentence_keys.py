@@ -21,7 +21,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from .paraphrase import stop_keys
+from .paraphrase import is_stop, stop_table
 from .prepare_batch import Batch
 from .textnorm import splitmix64
 
@@ -40,19 +40,6 @@ def _mix(x):  # pragma: no cover - jit
     return x ^ (x >> np.uint64(31))
 
 
-@nb.njit(cache=True, inline="always")
-def _is_stop(h, stop):  # pragma: no cover - jit
-    """Is ``h`` in the sorted array ``stop``?  (A binary search: about 200 stopwords.)"""
-    lo, hi = 0, len(stop)
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if stop[mid] < h:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo < len(stop) and stop[lo] == h
-
-
 @nb.njit(cache=True, nogil=True)
 def _content_and_cuts_kernel(hashes, boiler, sent_end, line, line_first, stop, min_line_tokens):  # pragma: no cover - jit
     n = len(hashes)
@@ -63,7 +50,7 @@ def _content_and_cuts_kernel(hashes, boiler, sent_end, line, line_first, stop, m
         if b - a < min_line_tokens:
             continue
         for t in range(a, b):
-            content[t] = not boiler[t] and not _is_stop(hashes[t], stop)
+            content[t] = not boiler[t] and not is_stop(hashes[t], stop)
     for t in range(n):
         cut[t] = sent_end[t] or t == n - 1 or line[t + 1] != line[t] or boiler[t + 1] != boiler[t]
     return content, cut
@@ -75,7 +62,7 @@ def _content_and_cuts(batch: Batch, min_line_tokens: int) -> tuple[np.ndarray, n
     — are furniture far more often than reworded story text); and whether a sentence ends
     after it (its chunk ends one, or the line or the boilerplate mask changes)."""
     return _content_and_cuts_kernel(batch.hash, batch.boiler, batch.sent_end, batch.line, batch.line_first,
-                                    stop_keys(), min_line_tokens)
+                                    stop_table(), min_line_tokens)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -179,8 +166,46 @@ def sentence_keys_reference(batch: Batch, *, bands: int, min_words: int, min_lin
     return np.array(keys, np.uint64), np.array(pos, np.uint32), np.array(first, np.int64)
 
 
+@nb.njit(cache=True, nogil=True)
+def _merge_rows(fh, fp, first, sh, sp, sfirst):  # pragma: no cover - jit
+    nd = len(first) - 1
+    h = np.empty(len(fh) + len(sh), np.uint64)
+    p = np.empty(len(fh) + len(sh), fp.dtype)
+    out_first = np.zeros(nd + 1, np.int64)
+    m = 0
+    for d in range(nd):
+        out_first[d] = m
+        for r in range(first[d], first[d + 1]):
+            h[m] = fh[r]
+            p[m] = fp[r]
+            m += 1
+        own = m
+        for r in range(sfirst[d], sfirst[d + 1]):
+            seen = False
+            for u in range(own, m):  # a key once per article (a repeated sentence)
+                if h[u] == sh[r]:
+                    seen = True
+                    break
+            if not seen:
+                h[m] = sh[r]
+                p[m] = sp[r]
+                m += 1
+    out_first[nd] = m
+    return h[:m], p[:m], out_first
+
+
 def with_sentence_keys(fh: np.ndarray, fp: np.ndarray, first: np.ndarray, sh: np.ndarray, sp: np.ndarray,
                        sfirst: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fingerprint rows and sentence-key rows of a batch merged, article by article (a
+    sentence key once per article); compiled :func:`with_sentence_keys_reference`."""
+    if not len(sh):
+        return fh, fp, first
+    return _merge_rows(np.ascontiguousarray(fh, np.uint64), fp, np.asarray(first, np.int64), sh,
+                       sp.astype(fp.dtype), np.asarray(sfirst, np.int64))
+
+
+def with_sentence_keys_reference(fh: np.ndarray, fp: np.ndarray, first: np.ndarray, sh: np.ndarray, sp: np.ndarray,
+                                 sfirst: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fingerprint rows and sentence-key rows of a batch merged, article by article."""
     if not len(sh):
         return fh, fp, first
