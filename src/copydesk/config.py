@@ -99,6 +99,9 @@ class CandidateConfig:
     colocated_within: int = 24
     colocated_drift: int = 8      #: how far off the diagonal the second may lie (tokens)
     strong_shared: int = 4
+    #: ... or shares sentence signatures (copydesk.sentence_keys) of this many distinct
+    #: sentences on both sides: a reworded story
+    min_shared_sentences: int = 2
 
     def __post_init__(self) -> None:
         _check(self.min_shared >= 1 and self.short_min_shared >= 1, "min_shared must be >= 1")
@@ -106,6 +109,7 @@ class CandidateConfig:
         _check(self.colocated_within >= 0 and self.colocated_drift >= 0,
                "colocated_within and colocated_drift must be >= 0")
         _check(self.strong_shared >= self.min_shared, "strong_shared must be >= min_shared")
+        _check(self.min_shared_sentences >= 1, "min_shared_sentences must be >= 1")
 
 
 @dataclass(frozen=True, kw_only=True)

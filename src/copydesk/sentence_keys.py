@@ -171,6 +171,7 @@ def _merge_rows(fh, fp, first, sh, sp, sfirst):  # pragma: no cover - jit
     nd = len(first) - 1
     h = np.empty(len(fh) + len(sh), np.uint64)
     p = np.empty(len(fh) + len(sh), fp.dtype)
+    flag = np.zeros(len(fh) + len(sh), np.bool_)
     out_first = np.zeros(nd + 1, np.int64)
     m = 0
     for d in range(nd):
@@ -189,19 +190,22 @@ def _merge_rows(fh, fp, first, sh, sp, sfirst):  # pragma: no cover - jit
             if not seen:
                 h[m] = sh[r]
                 p[m] = sp[r]
+                flag[m] = True
                 m += 1
     out_first[nd] = m
-    return h[:m], p[:m], out_first
+    return h[:m], p[:m], out_first, flag[:m]
 
 
 def with_sentence_keys(fh: np.ndarray, fp: np.ndarray, first: np.ndarray, sh: np.ndarray, sp: np.ndarray,
-                       sfirst: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                       sfirst: np.ndarray, *, flag: bool = False) -> tuple[np.ndarray, ...]:
     """Fingerprint rows and sentence-key rows of a batch merged, article by article (a
-    sentence key once per article); compiled :func:`with_sentence_keys_reference`."""
+    sentence key once per article); compiled :func:`with_sentence_keys_reference`.  With
+    ``flag``, also whether each row is a sentence key."""
     if not len(sh):
-        return fh, fp, first
-    return _merge_rows(np.ascontiguousarray(fh, np.uint64), fp, np.asarray(first, np.int64), sh,
-                       sp.astype(fp.dtype), np.asarray(sfirst, np.int64))
+        return (fh, fp, first, np.zeros(len(fh), np.bool_)) if flag else (fh, fp, first)
+    h, p, f, is_sentence = _merge_rows(np.ascontiguousarray(fh, np.uint64), fp, np.asarray(first, np.int64), sh,
+                                       sp.astype(fp.dtype), np.asarray(sfirst, np.int64))
+    return (h, p, f, is_sentence) if flag else (h, p, f)
 
 
 def with_sentence_keys_reference(fh: np.ndarray, fp: np.ndarray, first: np.ndarray, sh: np.ndarray, sp: np.ndarray,
@@ -222,3 +226,19 @@ def with_sentence_keys_reference(fh: np.ndarray, fp: np.ndarray, first: np.ndarr
     h = np.concatenate((fh.astype(np.uint64), sh))[order]
     p = np.concatenate((fp.astype(np.int64), sp.astype(np.int64)))[order].astype(fp.dtype)
     return h, p, first + sfirst
+
+
+def sentence_evidence(codes: np.ndarray, left: np.ndarray, right: np.ndarray, *, min_sentences: int) -> np.ndarray:
+    """Codes of the pairs whose shared sentence keys (rows of pair code, position in the
+    left and in the right article) come from at least ``min_sentences`` distinct sentences on
+    both sides: one shared sentence (a stock line, an author's bio the furniture rule missed)
+    is not evidence of a reworded story; several are."""
+    if not len(codes):
+        return np.zeros(0, np.int64)
+    out = []
+    for pos in (left, right):
+        key = np.stack([codes.astype(np.int64), pos.astype(np.int64)], axis=1)
+        distinct = np.unique(key, axis=0)
+        c, n = np.unique(distinct[:, 0], return_counts=True)
+        out.append(c[n >= min_sentences])
+    return np.intersect1d(out[0], out[1])
