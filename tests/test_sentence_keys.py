@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from copydesk.prepare_batch import fingerprint_batch, prepare_batch, sentence_ends_reference
 from copydesk.records import Article
 from copydesk.sentence_keys import (
+    sentence_evidence,
     sentence_keys,
     sentence_keys_reference,
     with_sentence_keys,
@@ -73,3 +74,11 @@ def test_rows_merge_article_by_article() -> None:
         h, p, f = merge(fh, fp, first, sh, sp, sfirst)
         assert f.tolist() == [0, 3, 6]
         assert h.tolist() == [10, 11, 7, 20, 8, 9] and p.tolist() == [0, 5, 0, 1, 3, 2]
+
+
+def test_sentence_evidence_needs_two_sentences_on_both_sides() -> None:
+    codes = np.array([1, 1, 1, 2, 2, 3, 3], np.int64)
+    left = np.array([0, 0, 10, 5, 5, 1, 2], np.uint32)   # pair 2: one sentence (three bands)
+    right = np.array([3, 3, 20, 7, 7, 4, 4], np.uint32)  # pair 3: two on the left, one on the right
+    assert sentence_evidence(codes, left, right, min_sentences=2).tolist() == [1]
+    assert sentence_evidence(codes, left, right, min_sentences=1).tolist() == [1, 2, 3]
