@@ -122,7 +122,7 @@ def test_tuning_options_are_recorded(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert _scan(corpus, out, "--k", "5", "--window", "4", "--min-reuse", "100") == 0
     cfg = json.loads((out / "run.json").read_text())["config"]
-    assert cfg["fingerprint"] == {"k": 5, "window": 4, "sentence_bands": 3, "sentence_min_words": 6}
+    assert cfg["fingerprint"] == {"k": 5, "window": 4, "sentence_bands": 2, "sentence_min_words": 6}
     assert cfg["relate"]["min_reuse_chars"] == 100
 
 

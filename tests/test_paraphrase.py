@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 import copydesk
 from copydesk.config import ParaphraseConfig, ScanConfig
 from copydesk.paraphrase import (
+    fill_gaps,
     monotone_pairs,
     monotone_pairs_reference,
     paraphrase_spans,
@@ -184,3 +185,11 @@ def test_sentences_fast_equals_reference(text: str, min_words: int) -> None:
     def rows(s):  # type: ignore[no-untyped-def]
         return sorted(zip(s.sent.tolist(), s.keys.tolist(), s.digit.tolist(), strict=True))
     assert rows(fast) == rows(ref)
+
+
+def test_a_gap_between_paired_neighbours_is_filled() -> None:
+    sim = np.array([[0.9, 0, 0, 0], [0, 0.3, 0, 0], [0, 0, 0.8, 0], [0, 0, 0, 0.1]])
+    pairs = monotone_pairs(sim, 0.5)
+    assert pairs.tolist() == [[0, 0], [2, 2]]
+    assert fill_gaps(pairs, sim, 0.25).tolist() == [[0, 0], [1, 1], [2, 2]]
+    assert fill_gaps(pairs, sim, 0.35).tolist() == [[0, 0], [2, 2]]

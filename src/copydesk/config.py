@@ -71,7 +71,7 @@ class FingerprintConfig:
     window: int = 6     #: winnowing window, in shingles
     #: MinHash bands per sentence of the sentence signatures that find reworded reuse (see
     #: copydesk.sentence_keys; 0: off) ...
-    sentence_bands: int = 3
+    sentence_bands: int = 2
     #: ... for sentences with at least this many distinct content words
     sentence_min_words: int = 6
 

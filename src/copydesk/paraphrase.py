@@ -10,7 +10,8 @@ agree.  This stage, after the exact alignment of :mod:`copydesk.align`:
 2. scores every sentence pair by the Dice coefficient of their content-word sets (a join on
    word keys, so the cost follows the shared words, not the product of the sentences);
 3. pairs sentences monotonically — a longest-common-subsequence dynamic programme over the
-   pairs scoring at least ``min_similarity`` (the idea of the sentence alignments of
+   pairs scoring at least ``min_similarity``; a sentence between two paired neighbours on
+   both sides is paired too at half that score (the idea of the sentence alignments of
    Gale & Church 1993 and of Clough & Stevenson's graded-rewrite analysis, lexical only);
 4. keeps the pairing only when it is evidence of reuse, not of a shared subject: at least
    ``min_sentences`` pairs, a run of ``min_run`` pairs adjacent on both sides, and enough of
@@ -371,6 +372,24 @@ def _longest_run(pairs: np.ndarray) -> int:
     return best
 
 
+def fill_gaps(pairs: np.ndarray, sim: np.ndarray, threshold: float) -> np.ndarray:
+    """``pairs`` with the sentence pair between two paired neighbours added when one
+    sentence lies between them on both sides and it scores at least ``threshold``: a
+    sentence reworded more than the rest, in its place between two edited versions."""
+    if len(pairs) < 2:
+        return pairs
+    d = np.diff(pairs, axis=0)
+    gap = np.flatnonzero((d[:, 0] == 2) & (d[:, 1] == 2))
+    if not len(gap):
+        return pairs
+    mid = pairs[gap] + 1
+    mid = mid[sim[mid[:, 0], mid[:, 1]] >= threshold]
+    if not len(mid):
+        return pairs
+    out = np.concatenate((pairs, mid))
+    return out[np.argsort(out[:, 0], kind="stable")]
+
+
 def paraphrase_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config: ParaphraseConfig | None = None,
                      sa: Sentences | None = None, sb: Sentences | None = None) -> np.ndarray:
     """Token spans ``[as, ae, bs, be)`` (n x 4) of the sentences of ``a`` and ``b`` paired as
@@ -387,6 +406,7 @@ def paraphrase_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config:
         return none
     if len(pairs) < cfg.min_share * min(len(sa.first), len(sb.first)):
         return none
+    pairs = fill_gaps(pairs, sim, cfg.min_similarity / 2)
     i, j = pairs[:, 0], pairs[:, 1]
     # template instances: what differs between the paired sentences is mostly slots (figures
     # and names); a reworded sentence changes ordinary words

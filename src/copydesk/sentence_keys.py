@@ -236,9 +236,14 @@ def sentence_evidence(codes: np.ndarray, left: np.ndarray, right: np.ndarray, *,
     if not len(codes):
         return np.zeros(0, np.int64)
     out = []
+    codes = codes.astype(np.int64)
     for pos in (left, right):
-        key = np.stack([codes.astype(np.int64), pos.astype(np.int64)], axis=1)
-        distinct = np.unique(key, axis=0)
-        c, n = np.unique(distinct[:, 0], return_counts=True)
-        out.append(c[n >= min_sentences])
-    return np.intersect1d(out[0], out[1])
+        order = np.lexsort((pos, codes))
+        c, x = codes[order], pos[order]
+        new = np.ones(len(c), np.bool_)
+        new[1:] = (c[1:] != c[:-1]) | (x[1:] != x[:-1])  # one row per (pair, sentence)
+        c = c[new]
+        starts = np.flatnonzero(np.concatenate(([True], c[1:] != c[:-1])))
+        n = np.diff(np.concatenate((starts, [len(c)])))
+        out.append(c[starts][n >= min_sentences])
+    return np.intersect1d(out[0], out[1], assume_unique=True)
