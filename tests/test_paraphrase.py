@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 import copydesk
 from copydesk.config import ParaphraseConfig, ScanConfig
 from copydesk.paraphrase import (
+    _longest_run,
+    _outside,
     fill_gaps,
     monotone_pairs,
     monotone_pairs_reference,
@@ -193,3 +195,20 @@ def test_a_gap_between_paired_neighbours_is_filled() -> None:
     assert pairs.tolist() == [[0, 0], [2, 2]]
     assert fill_gaps(pairs, sim, 0.25).tolist() == [[0, 0], [1, 1], [2, 2]]
     assert fill_gaps(pairs, sim, 0.35).tolist() == [[0, 0], [2, 2]]
+
+
+def test_nothing_to_pair_when_one_side_is_all_exact() -> None:
+    pa, pb = prepare(Article("a", SOURCE)), prepare(Article("b", LIGHT))
+    full = paraphrase_spans(pa, pb, SOURCE, LIGHT)
+    assert len(full) == 7
+    exact = np.array([[0, len(pa.tokens.start), 0, len(pb.tokens.start)]])  # everything aligned already
+    assert not len(paraphrase_spans(pa, pb, SOURCE, LIGHT, exact=exact))
+    some = np.array([full[0]])
+    assert paraphrase_spans(pa, pb, SOURCE, LIGHT, exact=some).tolist() == full.tolist()
+    assert len(_outside(sentences(pa, SOURCE), some, 0).first) == 6
+
+
+@pytest.mark.parametrize(("pairs", "run"), [([], 0), ([[0, 0]], 1), ([[0, 0], [2, 2]], 1),
+                                            ([[0, 0], [1, 1], [3, 2], [4, 3], [5, 4]], 3)])
+def test_longest_run(pairs: list[list[int]], run: int) -> None:
+    assert _longest_run(np.array(pairs, np.int64).reshape(-1, 2)) == run

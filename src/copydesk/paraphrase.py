@@ -362,14 +362,32 @@ def monotone_pairs(sim: np.ndarray, threshold: float) -> np.ndarray:
 
 
 def _longest_run(pairs: np.ndarray) -> int:
+    """Most consecutive pairs adjacent on both sides."""
     if not len(pairs):
         return 0
     step = (np.diff(pairs[:, 0]) == 1) & (np.diff(pairs[:, 1]) == 1)
-    best = run = 1
-    for s in step.tolist():
-        run = run + 1 if s else 1
-        best = max(best, run)
-    return best
+    if not step.any():
+        return 1
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], step.astype(np.int8), [0]))))
+    return int((edges[1::2] - edges[::2]).max()) + 1
+
+
+def _outside(x: Sentences, spans: np.ndarray, lo: int) -> Sentences:
+    """``x`` without the sentences lying wholly inside one of the token ``spans`` (side
+    ``lo``: 0 for a, 2 for b): text already aligned word for word needs no pairing."""
+    if not len(spans) or not len(x.first):
+        return x
+    inside = np.zeros(len(x.first), np.bool_)
+    for s0, s1 in spans[:, lo:lo + 2].tolist():
+        inside |= (s0 <= x.first) & (x.last <= s1)
+    if not inside.any():
+        return x
+    keep = ~inside
+    renum = np.cumsum(keep) - 1
+    rows = keep[x.sent]
+    keys = x.keys[rows]
+    return Sentences(x.first[keep], x.last[keep], x.size[keep], keys, renum[x.sent[rows]], x.digit[rows],
+                     np.argsort(keys, kind="stable"))
 
 
 def fill_gaps(pairs: np.ndarray, sim: np.ndarray, threshold: float) -> np.ndarray:
@@ -391,13 +409,18 @@ def fill_gaps(pairs: np.ndarray, sim: np.ndarray, threshold: float) -> np.ndarra
 
 
 def paraphrase_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config: ParaphraseConfig | None = None,
-                     sa: Sentences | None = None, sb: Sentences | None = None) -> np.ndarray:
+                     sa: Sentences | None = None, sb: Sentences | None = None,
+                     exact: np.ndarray | None = None) -> np.ndarray:
     """Token spans ``[as, ae, bs, be)`` (n x 4) of the sentences of ``a`` and ``b`` paired as
-    edited versions of each other, or none when the pairing is not evidence of reuse."""
+    edited versions of each other, or none when the pairing is not evidence of reuse.  When
+    every sentence of one side lies inside the ``exact`` passages (token spans) there is
+    nothing to add, and none is returned at once."""
     cfg = config or ParaphraseConfig()
     sa = sa if sa is not None else _cached_sentences(a, text_a, cfg.min_words)
     sb = sb if sb is not None else _cached_sentences(b, text_b, cfg.min_words)
     none = np.zeros((0, 4), np.int64)
+    if exact is not None and len(exact) and (not len(_outside(sa, exact, 0).first) or not len(_outside(sb, exact, 2).first)):
+        return none  # one side is all inside exact passages: no sentence left to pair
     if min(len(sa.first), len(sb.first)) < cfg.min_sentences:
         return none
     sim, slots = similarity(sa, sb)

@@ -224,7 +224,7 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
     # that is near-duplicate on exact passages alone
     settled = min(al.coverage_a, al.coverage_b) >= cfg.near_duplicate
     if paraphrase is not None and paraphrase.enabled and not settled:
-        spans = paraphrase_spans(a, b, text_a, text_b, paraphrase)
+        spans = paraphrase_spans(a, b, text_a, text_b, paraphrase, exact=exact)
         if len(spans):
             al = with_paraphrases(a, b, al, spans)
     if not is_reuse(al, text_a, text_b, cfg):
