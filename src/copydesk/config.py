@@ -163,6 +163,9 @@ class ParaphraseConfig:
     #: pairings whose differing words are at least this share slots (numbers, names) are
     #: template instances
     max_slot_edits: float = 0.5
+    #: a pair with one side at least this much inside exact passages is not searched (next
+    #: to nothing is left to pair on that side)
+    max_exact_coverage: float = 0.95
 
     def __post_init__(self) -> None:
         _check(self.min_words >= 1, "paraphrase min_words must be >= 1")
@@ -170,6 +173,7 @@ class ParaphraseConfig:
         _check(self.min_sentences >= 1 and self.min_run >= 1, "paraphrase min_sentences and min_run must be >= 1")
         _check(0 <= self.min_share <= 1 and 0 < self.max_slot_edits <= 1,
                "paraphrase min_share and max_slot_edits must be in [0, 1]")
+        _check(0 < self.max_exact_coverage <= 1, "paraphrase max_exact_coverage must be in (0, 1]")
 
 
 @dataclass(frozen=True, kw_only=True)

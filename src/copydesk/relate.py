@@ -221,8 +221,10 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
         if is_template_pair(edits):
             return "template"
     # sentences reworded between the exact passages cannot change the relation of a pair
-    # that is near-duplicate on exact passages alone
-    settled = min(al.coverage_a, al.coverage_b) >= cfg.near_duplicate
+    # that is near-duplicate on exact passages alone, and there is next to nothing left to
+    # pair when one side is almost all inside them (a trimmed or condensed copy)
+    settled = (min(al.coverage_a, al.coverage_b) >= cfg.near_duplicate
+               or (paraphrase is not None and max(al.coverage_a, al.coverage_b) >= paraphrase.max_exact_coverage))
     if paraphrase is not None and paraphrase.enabled and not settled:
         spans = paraphrase_spans(a, b, text_a, text_b, paraphrase, exact=exact)
         if len(spans):
