@@ -372,14 +372,20 @@ def _longest_run(pairs: np.ndarray) -> int:
     return int((edges[1::2] - edges[::2]).max()) + 1
 
 
+def _inside(x: Sentences, spans: np.ndarray, lo: int) -> np.ndarray:
+    """Per sentence of ``x``: wholly inside one of the token ``spans`` (side ``lo``)?"""
+    inside = np.zeros(len(x.first), np.bool_)
+    for s0, s1 in spans[:, lo:lo + 2].tolist():
+        inside |= (s0 <= x.first) & (x.last <= s1)
+    return inside
+
+
 def _outside(x: Sentences, spans: np.ndarray, lo: int) -> Sentences:
     """``x`` without the sentences lying wholly inside one of the token ``spans`` (side
     ``lo``: 0 for a, 2 for b): text already aligned word for word needs no pairing."""
     if not len(spans) or not len(x.first):
         return x
-    inside = np.zeros(len(x.first), np.bool_)
-    for s0, s1 in spans[:, lo:lo + 2].tolist():
-        inside |= (s0 <= x.first) & (x.last <= s1)
+    inside = _inside(x, spans, lo)
     if not inside.any():
         return x
     keep = ~inside
@@ -419,7 +425,7 @@ def paraphrase_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config:
     sa = sa if sa is not None else _cached_sentences(a, text_a, cfg.min_words)
     sb = sb if sb is not None else _cached_sentences(b, text_b, cfg.min_words)
     none = np.zeros((0, 4), np.int64)
-    if exact is not None and len(exact) and (not len(_outside(sa, exact, 0).first) or not len(_outside(sb, exact, 2).first)):
+    if exact is not None and len(exact) and (_inside(sa, exact, 0).all() or _inside(sb, exact, 2).all()):
         return none  # one side is all inside exact passages: no sentence left to pair
     if min(len(sa.first), len(sb.first)) < cfg.min_sentences:
         return none
