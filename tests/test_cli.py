@@ -91,8 +91,9 @@ def test_scan_writes_results_in_the_documented_formats(corpus: Path, tmp_path: P
         assert 0 <= p["coverage_a"] <= 1 and 0 <= p["coverage_b"] <= 1
         assert p["passages"]
         for q in p["passages"]:
-            assert set(q) == {"a_start", "a_end", "b_start", "b_end"}
-            assert all(isinstance(v, int) for v in q.values())
+            assert set(q) == {"a_start", "a_end", "b_start", "b_end", "kind"}
+            assert q["kind"] in ("verbatim", "edited", "paraphrase")
+            assert all(isinstance(q[k], int) for k in ("a_start", "a_end", "b_start", "b_end"))
             assert 0 <= q["a_start"] < q["a_end"] <= len(texts[p["a"]])
             assert 0 <= q["b_start"] < q["b_end"] <= len(texts[p["b"]])
     by_key = {(p["a"], p["b"]): p for p in pairs}
@@ -121,7 +122,7 @@ def test_tuning_options_are_recorded(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert _scan(corpus, out, "--k", "5", "--window", "4", "--min-reuse", "100") == 0
     cfg = json.loads((out / "run.json").read_text())["config"]
-    assert cfg["fingerprint"] == {"k": 5, "window": 4}
+    assert cfg["fingerprint"] == {"k": 5, "window": 4, "sentence_bands": 2, "sentence_min_words": 6}
     assert cfg["relate"]["min_reuse_chars"] == 100
 
 

@@ -16,6 +16,7 @@ from .config import (  # noqa: E402
     CandidateConfig,
     FamilyConfig,
     FingerprintConfig,
+    ParaphraseConfig,
     PrepareConfig,
     RelateConfig,
     ScanConfig,
@@ -34,6 +35,6 @@ from .records import Article, Family, Pair, Passage, Reject  # noqa: E402
 __all__ = [
     "AlignConfig", "Article", "CandidateConfig", "ConfigError", "CopydeskError", "DedupResult",
     "Family", "FamilyConfig", "FingerprintConfig", "InputError", "MissingDependency",
-    "OutputError", "Pair", "Passage", "PrepareConfig", "Reject", "RelateConfig", "ScanConfig",
+    "OutputError", "Pair", "ParaphraseConfig", "Passage", "PrepareConfig", "Reject", "RelateConfig", "ScanConfig",
     "ScanResult", "__version__", "compare", "dedup", "scan",
 ]

@@ -194,7 +194,7 @@ def align_batch(batch: Batch, left: np.ndarray, right: np.ndarray,
                      strict=True))
     out = []
     for f0, f1, (ia, na, ib, nb) in zip(first[:-1].tolist(), first[1:].tolist(), cover.tolist(), strict=True):
-        out.append(Alignment(spans[f0:f1], tuple(map(Passage._make, chars[f0:f1])),
+        out.append(Alignment(spans[f0:f1], tuple(Passage(*c) for c in chars[f0:f1]),
                              ia / na if na else 0.0, ib / nb if nb else 0.0))
     return out
 

@@ -185,7 +185,7 @@ def compare(a: Article, b: Article, config: ScanConfig | None = None) -> Pair:
         a, b = b, a
     pa, pb = prepare(a, cfg.prepare), prepare(b, cfg.prepare)
     al = align(pa, pb, cfg.align)
-    pair = judge(pa, pb, al, a.text, b.text, cfg.relate)
+    pair = judge(pa, pb, al, a.text, b.text, cfg.relate, paraphrase=cfg.paraphrase)
     if isinstance(pair, Pair):
         return pair
     return Pair(a.id, b.id, "unrelated", None, al.coverage_a, al.coverage_b, al.passages,
@@ -212,7 +212,8 @@ def compare_in_corpus(corpus: Sequence[str | Path], a: Article, b: Article,
     batch = prepare_batch([lo, hi], cfg.prepare)
     mask_furniture(batch, np.array([number[lo.id], number[hi.id]]), result.furniture)
     al = align_batch(batch, np.array([0]), np.array([1]), cfg.align)[0]
-    verdict = judge(batch.prepared(0), batch.prepared(1), al, lo.text, hi.text, cfg.relate)
+    verdict = judge(batch.prepared(0), batch.prepared(1), al, lo.text, hi.text, cfg.relate,
+                    paraphrase=cfg.paraphrase)
     if isinstance(verdict, Pair):
         note = ("not found by the scan: the two share too few fingerprints outside furniture to "
                 "be compared (see guaranteed_tokens in run.json)")

@@ -78,10 +78,17 @@ class FingerprintConfig:
 
     k: int = 5          #: words per shingle
     window: int = 6     #: winnowing window, in shingles
+    #: MinHash bands per sentence of the sentence signatures that find reworded reuse (see
+    #: copydesk.sentence_keys; 0: off) ...
+    sentence_bands: int = 2
+    #: ... for sentences with at least this many distinct content words
+    sentence_min_words: int = 6
 
     def __post_init__(self) -> None:
         _check(1 <= self.k <= 16, "k (words per shingle) must be between 1 and 16")
         _check(1 <= self.window <= 64, "window must be between 1 and 64")
+        _check(0 <= self.sentence_bands <= 4, "sentence_bands must be between 0 and 4")
+        _check(self.sentence_min_words >= 2, "sentence_min_words must be >= 2")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,6 +108,9 @@ class CandidateConfig:
     colocated_within: int = 24
     colocated_drift: int = 8      #: how far off the diagonal the second may lie (tokens)
     strong_shared: int = 4
+    #: ... or shares sentence signatures (copydesk.sentence_keys) of this many distinct
+    #: sentences on both sides: a reworded story
+    min_shared_sentences: int = 2
 
     def __post_init__(self) -> None:
         _check(self.min_shared >= 1 and self.short_min_shared >= 1, "min_shared must be >= 1")
@@ -108,6 +118,7 @@ class CandidateConfig:
         _check(self.colocated_within >= 0 and self.colocated_drift >= 0,
                "colocated_within and colocated_drift must be >= 0")
         _check(self.strong_shared >= self.min_shared, "strong_shared must be >= min_shared")
+        _check(self.min_shared_sentences >= 1, "min_shared_sentences must be >= 1")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,6 +160,32 @@ class RelateConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ParaphraseConfig:
+    """Reworded sentences paired in order (see :mod:`copydesk.paraphrase`)."""
+
+    enabled: bool = True
+    min_words: int = 4            #: sentences with fewer content words are left out
+    min_similarity: float = 0.5   #: Dice of two sentences' content words to pair them
+    min_sentences: int = 3        #: a pairing needs this many sentence pairs ...
+    min_run: int = 2              #: ... this many of them adjacent on both sides ...
+    min_share: float = 0.3        #: ... and this share of the shorter text's sentences
+    #: pairings whose differing words are at least this share slots (numbers, names) are
+    #: template instances
+    max_slot_edits: float = 0.5
+    #: a pair with one side at least this much inside exact passages is not searched (next
+    #: to nothing is left to pair on that side)
+    max_exact_coverage: float = 0.95
+
+    def __post_init__(self) -> None:
+        _check(self.min_words >= 1, "paraphrase min_words must be >= 1")
+        _check(0 < self.min_similarity <= 1, "paraphrase min_similarity must be in (0, 1]")
+        _check(self.min_sentences >= 1 and self.min_run >= 1, "paraphrase min_sentences and min_run must be >= 1")
+        _check(0 <= self.min_share <= 1 and 0 < self.max_slot_edits <= 1,
+               "paraphrase min_share and max_slot_edits must be in [0, 1]")
+        _check(0 < self.max_exact_coverage <= 1, "paraphrase max_exact_coverage must be in (0, 1]")
+
+
+@dataclass(frozen=True, kw_only=True)
 class FamilyConfig:
     """Reuse families."""
 
@@ -171,6 +208,7 @@ class ScanConfig:
     fingerprint: FingerprintConfig = field(default_factory=FingerprintConfig)
     candidates: CandidateConfig = field(default_factory=CandidateConfig)
     align: AlignConfig = field(default_factory=AlignConfig)
+    paraphrase: ParaphraseConfig = field(default_factory=ParaphraseConfig)
     relate: RelateConfig = field(default_factory=RelateConfig)
     families: FamilyConfig = field(default_factory=FamilyConfig)
     workers: int = 2

@@ -50,6 +50,7 @@ from .read.html import PageBlock
 from .read.jsonl import LineBlock, block_articles
 from .records import Article, Family, Pair, Reject
 from .relate import judge, usable_date
+from .sentence_keys import sentence_evidence, sentence_keys, with_sentence_keys
 from .spill import (
     JSON_LINE,
     PACKED,
@@ -170,16 +171,22 @@ def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) ->
         where = None
     batch = prepare_batch(arts, cfg.prepare)
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
+    nfp = np.diff(first)  # winnowed fingerprints only: the short-article rule counts these
+    fc = cfg.fingerprint
+    fh, fp, first, is_sentence = with_sentence_keys(fh, fp, first, *sentence_keys(
+        batch, bands=fc.sentence_bands, min_words=fc.sentence_min_words), flag=True)
     fps: SharedSpill = _STATE["fps"]
     slot = np.repeat(np.arange(len(arts), dtype=np.uint32) + np.uint32(index * cfg.batch_size), np.diff(first))
     order, bounds = group_order(hash_partition(fh, fps.parts), fps.parts)
     out = fps.writer()
     lk = token_line_keys(batch)[batch.tok_first[np.repeat(np.arange(len(arts)), np.diff(first))] + fp]
+    fp = fp.astype(np.uint32)
+    fp[is_sentence] |= _SENTENCE_ROW
     out.add_grouped(bounds, h=fh[order], d=slot[order], p=fp[order], k=lk[order])
     out.flush()
     return _Prepared([a.id for a in arts], [a.date for a in arts], where, rejects, lines, stored,
                      [site_of(a) for a in arts], line_rows(batch), _titles(batch, arts),
-                     len(batch.hash), np.diff(first), wheres)
+                     len(batch.hash), nfp, wheres)
 
 
 def _titles(batch: Any, arts: list[Article]) -> tuple[np.ndarray, np.ndarray]:
@@ -222,7 +229,8 @@ def _align_codes(codes: np.ndarray) -> tuple[list[Pair], int]:
     out: list[Pair] = []
     templates = 0
     for i, j, al in zip(left.tolist(), right.tolist(), align_batch(batch, left, right, cfg.align), strict=True):
-        pair = judge(get(i), get(j), al, batch.texts[i], batch.texts[j], cfg.relate)
+        pair = judge(get(i), get(j), al, batch.texts[i], batch.texts[j], cfg.relate,
+                     paraphrase=cfg.paraphrase)
         if isinstance(pair, Pair):
             out.append(pair)
         elif pair == "template":
@@ -445,6 +453,24 @@ _FP_COLUMNS = {"h": np.dtype(np.uint64), "d": np.dtype(np.uint32), "p": np.dtype
                "k": np.dtype(np.uint32)}  # k: the low bits of the key of the fingerprint's line
 
 
+#: the token position of a sentence-signature row carries this bit (see copydesk.sentence_keys)
+_SENTENCE_ROW = np.uint32(1 << 31)
+
+
+def _common_sentences(h: np.ndarray, sentence: np.ndarray, cap: int) -> np.ndarray:
+    """Rows of sentence signatures shared by more than ``cap`` articles: an author's bio or
+    another furniture sentence the corpus rule did not catch, or a story syndicated so widely
+    that its fingerprints find it anyway.  They are dropped rather than linked through
+    representatives, so only a few articles reworded alike become candidates this way (a
+    key is in a row once per article)."""
+    out = np.zeros(len(h), np.bool_)
+    at = np.flatnonzero(sentence)
+    if len(at):
+        _, inv, cnt = np.unique(h[at], return_inverse=True, return_counts=True)
+        out[at[cnt[inv] > cap]] = True
+    return out
+
+
 def _join_partition(p: int) -> tuple[BigBuckets | None, int, int]:
     """Worker: the (pair, shared fingerprint) rows of fingerprint partition ``p``, spilled
     by pair to this process's own folder; returns the big buckets, the number of pair rows
@@ -459,6 +485,9 @@ def _join_partition(p: int) -> tuple[BigBuckets | None, int, int]:
     if len(_STATE["furniture"]):
         some = np.flatnonzero(_STATE["has_furniture"][np.maximum(doc, 0)] & ok)
         ok[some] &= ~_STATE["furniture"].contains(pair_codes(doc[some], part["k"][some]))
+    sentence = pos >= _SENTENCE_ROW  # the bit stays on: _pair_partition counts these apart
+    if sentence.any():
+        ok &= ~_common_sentences(h, sentence & ok, cfg.candidates.bucket_cap)
     if not ok.all():
         doc, h, pos = doc[ok], h[ok], pos[ok]
     codes, pl, pr, big = bucket_pairs(h, doc.astype(np.uint32), pos, _STATE["rank"], cfg.candidates.bucket_cap)
@@ -480,8 +509,25 @@ def _pair_partition(q: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if part is None:
         e = np.zeros(0, np.int64)
         return e, e, np.zeros(0, np.bool_)
-    return evidence(part["c"], part["l"], part["r"], within=cc.colocated_within,
-                    drift=cc.colocated_drift, min_count=min(cc.min_shared, cc.short_min_shared))
+    c, left, right = part["c"], part["l"], part["r"]
+    sentence = left >= _SENTENCE_ROW
+    if not sentence.any():
+        return evidence(c, left, right, within=cc.colocated_within,
+                        drift=cc.colocated_drift, min_count=min(cc.min_shared, cc.short_min_shared))
+    codes, counts, colo = evidence(c[~sentence], left[~sentence], right[~sentence], within=cc.colocated_within,
+                                   drift=cc.colocated_drift, min_count=min(cc.min_shared, cc.short_min_shared))
+    extra = sentence_evidence(c[sentence], left[sentence] & ~_SENTENCE_ROW, right[sentence] & ~_SENTENCE_ROW,
+                              min_sentences=cc.min_shared_sentences)
+    if not len(extra):
+        return codes, counts, colo
+    # a pair with reworded sentences in common is a candidate whatever its fingerprints
+    codes = np.concatenate((codes, extra))
+    counts = np.concatenate((counts, np.full(len(extra), max(cc.strong_shared, cc.min_shared), np.int64)))
+    colo = np.concatenate((colo, np.ones(len(extra), np.bool_)))
+    order = np.lexsort((-counts, codes))
+    first = np.concatenate(([True], codes[order][1:] != codes[order][:-1]))
+    keep = order[first]
+    return codes[keep], counts[keep], colo[keep]
 
 
 def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, doc_fps: np.ndarray,
@@ -575,6 +621,7 @@ def _warm_up(cfg: ScanConfig) -> None:
         prepare_batch([Article("w", text, text)], cfg.prepare)
     batch = prepare_batch(arts, cfg.prepare)
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
+    sentence_keys(batch, bands=1, min_words=2)
     (key, marks, doc, weight, line), links = line_rows(batch)
     learn(key, marks, doc, np.zeros(len(key), np.int64), weight, line, cfg.prepare.furniture)
     link_lines(np.array([1], np.uint64), np.array([0]), links, doc, line, key, marks, weight)

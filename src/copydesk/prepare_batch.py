@@ -54,6 +54,7 @@ class Batch:
     line_base: np.ndarray   # int64 (ndocs + 1)
     line_first: np.ndarray  # int64 (nlines + 1), global token index
     title_key: np.ndarray | None = None  # uint64 per article: its title as a line key (0: none)
+    sent_end: np.ndarray | None = None   # bool per token: its chunk ends a sentence ("left.", "no?\"")
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -157,6 +158,47 @@ def _codepoints(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, str]:
     return cps, doc_cp, joined
 
 
+@nb.njit(cache=True, nogil=True)
+def _sentence_ends(cps, doc_cp, tok_first, start, end):  # pragma: no cover - jit
+    """Per token: does its chunk end a sentence?  Its last character (closing quotes and
+    brackets aside) is ``.``, ``!`` or ``?``, and it is not a short abbreviation ("Mr.",
+    "St.": at most four characters and capitalised) or initials ("U.S.").  Used by the sentence
+    signatures and by :func:`copydesk.paraphrase.sentences`; plain-Python specification:
+    :func:`sentence_ends_reference`."""
+    out = np.zeros(len(start), np.bool_)
+    for d in range(len(tok_first) - 1):
+        base = doc_cp[d]
+        for t in range(tok_first[d], tok_first[d + 1]):
+            s = base + start[t]
+            e = base + end[t] - 1
+            while e > s and (cps[e] == 34 or cps[e] == 39 or cps[e] == 0x201D or cps[e] == 0x2019
+                             or cps[e] == 41 or cps[e] == 93 or cps[e] == 0xBB):
+                e -= 1
+            c = cps[e]
+            if c == 33 or c == 63:
+                out[t] = True
+            elif c == 46:
+                n = e - s + 1
+                out[t] = n > 4 or (n >= 3 and cps[e - 2] != 46 and not (n <= 4 and 65 <= cps[s] <= 90))
+    return out
+
+
+def sentence_ends_reference(batch: Batch) -> list[bool]:
+    """Plain-Python specification of :func:`_sentence_ends` over a batch's texts."""
+    closers = "\"')]\u201d\u2019\u00bb"
+    out = []
+    for d, text in enumerate(batch.texts):
+        for t in range(int(batch.tok_first[d]), int(batch.tok_first[d + 1])):
+            s, e = int(batch.start[t]), int(batch.end[t]) - 1
+            while e > s and text[e] in closers:
+                e -= 1
+            n = e - s + 1
+            c = text[e]
+            out.append(c in "!?" or (c == "." and (n > 4 or (n >= 3 and text[e - 2] != "."
+                                                              and not (n <= 4 and "A" <= text[s] <= "Z")))))
+    return out
+
+
 def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = None) -> Batch:
     """:func:`~copydesk.prepare.prepare` for every article of ``articles`` at once."""
     cfg = config or PrepareConfig()
@@ -202,7 +244,7 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
     title_key = _line_keys_only(title_tok[2], title_tok[6])
     return Batch([a.id for a in articles], [a.date for a in articles], texts, start, end, hashes,
                  weight, line, digit, boiler, tok_first, line_base, line_first,
-                 title_key=title_key)
+                 title_key=title_key, sent_end=_sentence_ends(cps, doc_cp, tok_first, start, end))
 
 
 @nb.njit(cache=True, nogil=True)

@@ -33,10 +33,14 @@ class Passage(NamedTuple):
     a_end: int
     b_start: int
     b_end: int
+    #: how the text was reused: ``verbatim`` (identical words), ``edited`` (small edits
+    #: inside: a respelled name, a changed time word) or ``paraphrase`` (reworded sentences
+    #: paired by :mod:`copydesk.paraphrase`)
+    kind: str = "verbatim"
 
-    def to_dict(self) -> dict[str, int]:
+    def to_dict(self) -> dict[str, int | str]:
         return {"a_start": self.a_start, "a_end": self.a_end,
-                "b_start": self.b_start, "b_end": self.b_end}
+                "b_start": self.b_start, "b_end": self.b_end, "kind": self.kind}
 
 
 @dataclass(frozen=True, slots=True)

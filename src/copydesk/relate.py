@@ -23,8 +23,9 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from .align import Alignment
-from .config import RelateConfig
+from .config import ParaphraseConfig, RelateConfig
 from .edits import MIN_SLOT_EDITS, EditSummary, edits_at_most, is_template_pair, summarize
+from .paraphrase import mark_kinds, paraphrase_spans, with_paraphrases
 from .prepare import _DATELINE, Prepared
 from .records import Pair
 
@@ -195,30 +196,50 @@ def origin(a: Prepared, b: Prepared, rel: str, al: Alignment, text_a: str = "", 
 
 
 def relate(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
-           config: RelateConfig | None = None) -> Pair | None:
+           config: RelateConfig | None = None, *, paraphrase: ParaphraseConfig | None = None) -> Pair | None:
     """The :class:`Pair` record for an aligned pair, or None when it is not reuse (see
     :func:`judge` for why).  ``a.id < b.id`` is required (FORMATS.md orders pairs)."""
-    pair = judge(a, b, al, text_a, text_b, config)
+    pair = judge(a, b, al, text_a, text_b, config, paraphrase=paraphrase)
     return pair if isinstance(pair, Pair) else None
 
 
 def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
-          config: RelateConfig | None = None) -> Pair | str:
+          config: RelateConfig | None = None, *, paraphrase: ParaphraseConfig | None = None) -> Pair | str:
     """The :class:`Pair` record for an aligned pair, or why it is not reuse: ``"unrelated"``
     (too little shared, or one shared quotation) or ``"template"`` (the same skeleton with
-    other figures and names: see :mod:`copydesk.edits`)."""
+    other figures and names: see :mod:`copydesk.edits`).  With ``paraphrase`` (enabled),
+    reworded sentences paired in order (:mod:`copydesk.paraphrase`) count as reused text
+    too: they become passages of kind ``paraphrase`` and count in coverage."""
     cfg = config or RelateConfig()
     if a.id > b.id:
         raise ValueError("relate() expects a.id < b.id")
+    al = mark_kinds(a, b, al)
+    exact = al.spans
+    edits = None
+    checked = False  # the exact passages were tested for a template
+    if is_reuse(al, text_a, text_b, cfg):
+        checked = True
+        if edits_at_most(a, b, exact) >= MIN_SLOT_EDITS:  # else no template (and no diff needed)
+            edits = summarize(a, b, exact, text_a, text_b)
+            if is_template_pair(edits):
+                return "template"
+    # sentences reworded between the exact passages cannot change the relation of a pair
+    # that is near-duplicate on exact passages alone, and there is next to nothing left to
+    # pair when one side is almost all inside them (a trimmed or condensed copy)
+    settled = (min(al.coverage_a, al.coverage_b) >= cfg.near_duplicate
+               or (paraphrase is not None and max(al.coverage_a, al.coverage_b) >= paraphrase.max_exact_coverage))
+    if paraphrase is not None and paraphrase.enabled and not settled:
+        spans = paraphrase_spans(a, b, text_a, text_b, paraphrase, exact=exact)
+        if len(spans):
+            al = with_paraphrases(a, b, al, spans)
     if not is_reuse(al, text_a, text_b, cfg):
         return "unrelated"
-    edits = None
-    if edits_at_most(a, b, al.spans) >= MIN_SLOT_EDITS:  # else no template (and no diff needed)
-        edits = summarize(a, b, al.spans, text_a, text_b)
+    if not checked and len(exact):  # reuse through reworded sentences: exact pieces may still be a template's
+        edits = summarize(a, b, exact, text_a, text_b)
         if is_template_pair(edits):
-            return "template"
-    if edits is None and not date_order(a.date, b.date):  # the text must decide: time words
-        edits = summarize(a, b, al.spans, text_a, text_b)
+            return "unrelated"
+    if edits is None and len(exact) and not date_order(a.date, b.date):  # the text must decide: time words
+        edits = summarize(a, b, exact, text_a, text_b)
     rel = relation(a, b, al, cfg)
     org, why = origin(a, b, rel, al, text_a, text_b, edits)
     return Pair(a.id, b.id, rel, org, al.coverage_a, al.coverage_b, al.passages, why)

@@ -1,0 +1,509 @@
+"""Paraphrase: reworded sentences of two articles paired in order.
+
+A light revision keeps the structure of its source but rewords most sentences (synonyms,
+word order, voice, numbers re-expressed), so exact anchors miss most of it.  Sentence by
+sentence the *content words* (word keys of the tokenizer, stopwords left out) still mostly
+agree.  This stage, after the exact alignment of :mod:`copydesk.align`:
+
+1. splits each text into sentences (token ranges; a sentence ends at ``.``, ``!`` or ``?``
+   after a word, or at a line break) outside boilerplate;
+2. scores every sentence pair by the Dice coefficient of their content-word sets (a join on
+   word keys, so the cost follows the shared words, not the product of the sentences);
+3. pairs sentences monotonically — a longest-common-subsequence dynamic programme over the
+   pairs scoring at least ``min_similarity``; a sentence between two paired neighbours on
+   both sides is paired too at half that score (the idea of the sentence alignments of
+   Gale & Church 1993 and of Clough & Stevenson's graded-rewrite analysis, lexical only);
+4. keeps the pairing only when it is evidence of reuse, not of a shared subject: at least
+   ``min_sentences`` pairs, a run of ``min_run`` pairs adjacent on both sides, and enough of
+   the shorter text's sentences paired.  Two outlets' own reports of one event share names,
+   figures and the topic, but not one sentence after another in the same order; instances
+   of a template differ in their figures and names (pairings whose differing words are
+   mostly such slots are set aside).
+
+Paired sentences that do not overlap an exact passage become passages of kind
+``paraphrase``; their offsets are the sentences' exact characters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numba as nb
+import numpy as np
+
+from .align import Alignment
+from .align_kernel import covered
+from .config import ParaphraseConfig
+from .prepare import Prepared
+from .prepare_batch import _sentence_ends
+from .records import Passage
+from .textnorm import codepoints, tokenize
+
+_STOPWORDS = """
+a about above after again against all also am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had
+has have having he her here hers herself him himself his how i if in into is it its itself just
+me more most my no nor not now of off on once only or other our ours out over own same she should
+so some such than that the their theirs them then there these they this those through to too
+under until up very was we were what when where which while who whom why will with would you your
+said says say saying told tells added adding according mr mrs ms dr per cent percent
+its it's he's she's they're there's that's who's what's don't doesn't didn't won't can't isn't
+wasn't aren't weren't hasn't haven't hadn't wouldn't couldn't shouldn't s t
+yesterday today monday tuesday wednesday thursday friday saturday sunday week year years
+one
+"""
+
+
+@lru_cache(maxsize=1)
+def stop_keys() -> np.ndarray:
+    """Sorted word keys of the stopwords (keys as :func:`copydesk.textnorm.tokenize` gives)."""
+    return np.unique(tokenize(_STOPWORDS).hash)
+
+
+_TABLE_BITS = 10
+
+
+@lru_cache(maxsize=1)
+def stop_table() -> np.ndarray:
+    """The stopword keys in an open-addressing table (low bits, linear probing; 0 = empty)
+    for :func:`is_stop`: one probe per token instead of a search."""
+    table = np.zeros(1 << _TABLE_BITS, np.uint64)
+    mask = (1 << _TABLE_BITS) - 1
+    for k in stop_keys().tolist():
+        i = k & mask
+        while table[i]:
+            i = (i + 1) & mask
+        table[i] = k
+    return table
+
+
+@nb.njit(cache=True, inline="always")
+def is_stop(h, table):  # pragma: no cover - jit
+    mask = np.uint64(len(table) - 1)
+    i = h & mask
+    while table[i] != 0:
+        if table[i] == h:
+            return True
+        i = (i + np.uint64(1)) & mask
+    return False
+
+
+@nb.njit(cache=True, nogil=True)
+def _stop_mask(hashes, table):  # pragma: no cover - jit
+    out = np.empty(len(hashes), np.bool_)
+    for t in range(len(hashes)):
+        out[t] = is_stop(hashes[t], table)
+    return out
+
+
+def stop_mask(hashes: np.ndarray) -> np.ndarray:
+    """Per key: a stopword?  (Same as ``np.isin(hashes, stop_keys())``.)"""
+    return _stop_mask(np.ascontiguousarray(hashes, np.uint64), stop_table())
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Sentences:
+    """The sentences of one text: token ranges ``[first, last)`` and, per sentence, its
+    distinct content-word keys (``keys`` sorted by sentence, then key; ``sent`` the
+    sentence of each key)."""
+
+    first: np.ndarray
+    last: np.ndarray
+    size: np.ndarray   # distinct content words per sentence
+    keys: np.ndarray
+    sent: np.ndarray
+    digit: np.ndarray  # per key: a slot of a template (a number, or a capitalised word not first)
+    by_key: np.ndarray  # the order of ``keys`` by key (stable)
+
+
+@lru_cache(maxsize=512)
+def _cached_sentences(p: Prepared, text: str, min_words: int) -> Sentences:
+    # Prepared compares by identity: an article aligned in many pairs of a chunk is split once
+    return sentences(p, text, min_words)
+
+
+@nb.njit(cache=True, nogil=True)
+def _sentence_rows(hashes, boiler, line, slot, stop_after, table, min_words):  # pragma: no cover - jit
+    n = len(hashes)
+    firsts = np.empty(n, np.int64)
+    lasts = np.empty(n, np.int64)
+    sizes = np.empty(n, np.int64)
+    keys = np.empty(n, np.uint64)
+    sent = np.empty(n, np.int64)
+    slots = np.empty(n, np.bool_)
+    ns = 0
+    m = 0
+    s = 0
+    while s < n:
+        e = s
+        while e < n - 1 and not (stop_after[e] or line[e + 1] != line[e] or boiler[e + 1] != boiler[e]):
+            e += 1
+        e += 1  # tokens [s, e)
+        m0 = m
+        for t in range(s, e):
+            if boiler[t] or is_stop(hashes[t], table):
+                continue
+            h = hashes[t]
+            dup = False
+            for u in range(m0, m):
+                if keys[u] == h:
+                    dup = True
+                    break
+            if not dup:  # a word once per sentence, as its first occurrence
+                keys[m] = h
+                sent[m] = ns
+                slots[m] = slot[t]
+                m += 1
+        if m - m0 >= min_words:
+            firsts[ns] = s
+            lasts[ns] = e
+            sizes[ns] = m - m0
+            ns += 1
+        else:
+            m = m0
+        s = e
+    return firsts[:ns], lasts[:ns], sizes[:ns], keys[:m], sent[:m], slots[:m]
+
+
+def sentences(p: Prepared, text: str, min_words: int = 4) -> Sentences:
+    """Sentences of a prepared text outside boilerplate with at least ``min_words`` content
+    words (compiled; :func:`sentences_reference` is the specification)."""
+    t = p.tokens
+    n = len(t.start)
+    if n == 0:
+        e = np.zeros(0, np.int64)
+        return Sentences(e, e, e, e.astype(np.uint64), e, e.astype(np.bool_), e)
+    cps = codepoints(text)
+    stop_after = _sentence_ends(cps, np.array([0, len(cps)], np.int64), np.array([0, n], np.int64), t.start, t.end)
+    initial = np.empty(n, np.bool_)
+    initial[0] = True
+    initial[1:] = stop_after[:-1] | (t.line[1:] != t.line[:-1]) | (p.boiler[1:] != p.boiler[:-1])
+    c0 = cps[t.start].astype(np.int64)
+    caps = ((c0 >= 65) & (c0 <= 90)) | ((c0 >= 0xC0) & (c0 <= 0xDE) & (c0 != 0xD7))
+    slot = t.digit | (caps & ~initial)
+    first, last, size, keys, sent, slots = _sentence_rows(t.hash, p.boiler, t.line, slot, stop_after, stop_table(),
+                                                           min_words)
+    return Sentences(first, last, size, keys, sent, slots, np.argsort(keys, kind="stable"))
+
+
+def sentences_reference(p: Prepared, text: str, min_words: int = 4) -> Sentences:
+    """:func:`sentences` with numpy set operations (the specification of the kernel; keys
+    sorted by key within a sentence)."""
+    t = p.tokens
+    n = len(t.start)
+    if n == 0:
+        e = np.zeros(0, np.int64)
+        return Sentences(e, e, e, e.astype(np.uint64), e, e.astype(np.bool_), e)
+    cps = codepoints(text)
+    stop_after = _sentence_ends(cps, np.array([0, len(cps)], np.int64), np.array([0, n], np.int64), t.start, t.end)
+    brk = np.zeros(n, np.bool_)
+    brk[:-1] = stop_after[:-1] | (t.line[1:] != t.line[:-1]) | (p.boiler[1:] != p.boiler[:-1])
+    brk[-1] = True
+    sid = np.concatenate(([0], np.cumsum(brk[:-1]))).astype(np.int64)
+    content = ~p.boiler & ~stop_mask(t.hash)
+    # slots: numbers, and capitalised words other than a sentence's first (names)
+    initial = np.concatenate(([True], brk[:-1]))
+    c0 = cps[t.start].astype(np.int64)
+    caps = ((c0 >= 65) & (c0 <= 90)) | ((c0 >= 0xC0) & (c0 <= 0xDE) & (c0 != 0xD7))
+    slot = t.digit | (caps & ~initial)
+    # (sentence, key) once each
+    s_c, k_c, d_c = sid[content], t.hash[content], slot[content]
+    order = np.lexsort((k_c, s_c))
+    s_c, k_c, d_c = s_c[order], k_c[order], d_c[order]
+    if len(s_c):
+        new = np.concatenate(([True], (s_c[1:] != s_c[:-1]) | (k_c[1:] != k_c[:-1])))
+        s_c, k_c, d_c = s_c[new], k_c[new], d_c[new]
+    nsent = int(sid[-1]) + 1
+    size = np.bincount(s_c, minlength=nsent)
+    keep = size >= min_words
+    firsts = np.flatnonzero(np.concatenate(([True], brk[:-1])))
+    lasts = np.flatnonzero(brk) + 1
+    renum = np.cumsum(keep) - 1
+    sel = keep[s_c]
+    keys = k_c[sel]
+    return Sentences(firsts[keep].astype(np.int64), lasts[keep].astype(np.int64), size[keep].astype(np.int64),
+                     keys, renum[s_c[sel]].astype(np.int64), d_c[sel], np.argsort(keys, kind="stable"))
+
+
+@nb.njit(cache=True, nogil=True)
+def _similarity(kx, sx, dx, ky, sy, size_x, size_y, cap):  # pragma: no cover - jit
+    nx, ny = len(size_x), len(size_y)
+    inter = np.zeros((nx, ny), np.int64)
+    slots = np.zeros((nx, ny), np.int64)
+    i = j = 0
+    while i < len(kx) and j < len(ky):
+        if kx[i] < ky[j]:
+            i += 1
+        elif ky[j] < kx[i]:
+            j += 1
+        else:
+            i2 = i + 1
+            while i2 < len(kx) and kx[i2] == kx[i]:
+                i2 += 1
+            j2 = j + 1
+            while j2 < len(ky) and ky[j2] == ky[j]:
+                j2 += 1
+            if i2 - i <= cap and j2 - j <= cap:
+                for a in range(i, i2):
+                    for b in range(j, j2):
+                        inter[sx[a], sy[b]] += 1
+                        slots[sx[a], sy[b]] += dx[a]
+            i, j = i2, j2
+    sim = np.zeros((nx, ny), np.float64)
+    for a in range(nx):
+        for b in range(ny):
+            if inter[a, b]:
+                sim[a, b] = 2.0 * inter[a, b] / (size_x[a] + size_y[b])
+    return sim, slots
+
+
+def similarity(x: Sentences, y: Sentences, max_sentences_per_word: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`similarity_reference`, compiled: a merge join of the two texts' keys."""
+    ox, oy = x.by_key, y.by_key
+    return _similarity(x.keys[ox], x.sent[ox], x.digit[ox], y.keys[oy], y.sent[oy], x.size, y.size,
+                       max_sentences_per_word)
+
+
+def similarity_reference(x: Sentences, y: Sentences, max_sentences_per_word: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """(Dice matrix, shared-slot count matrix) of every sentence pair of ``x`` and ``y``:
+    a join on content-word keys (a word found in more than ``max_sentences_per_word``
+    sentences of a side is left out of the join: the names a story repeats throughout)."""
+    nx, ny = len(x.first), len(y.first)
+    sim = np.zeros((nx, ny), np.float64)
+    nums = np.zeros((nx, ny), np.int64)
+    if not nx or not ny:
+        return sim, nums
+    ox = np.argsort(x.keys, kind="stable")
+    oy = np.argsort(y.keys, kind="stable")
+    kx, sx, dx = x.keys[ox], x.sent[ox], x.digit[ox]
+    ky, sy = y.keys[oy], y.sent[oy]
+    lo = np.searchsorted(ky, kx, "left")
+    hi = np.searchsorted(ky, kx, "right")
+    cnt = hi - lo
+    ux, ix, cx = np.unique(kx, return_inverse=True, return_counts=True)
+    keep = (cnt > 0) & (cnt <= max_sentences_per_word) & (cx[ix] <= max_sentences_per_word)
+    cnt_k = cnt[keep]
+    total = int(cnt_k.sum())
+    if not total:
+        return sim, nums
+    rx = np.repeat(sx[keep], cnt_k)
+    rd = np.repeat(dx[keep], cnt_k)
+    offs = np.repeat(lo[keep] - (np.cumsum(cnt_k) - cnt_k), cnt_k) + np.arange(total)
+    ry = sy[offs]
+    inter = np.zeros(nx * ny, np.int64)
+    np.add.at(inter, rx * ny + ry, 1)
+    np.add.at(nums.reshape(-1), rx * ny + ry, rd.astype(np.int64))
+    inter = inter.reshape(nx, ny)
+    sim = 2.0 * inter / (x.size[:, None] + y.size[None, :])
+    return sim, nums
+
+
+def monotone_pairs_reference(sim: np.ndarray, threshold: float) -> list[tuple[int, int]]:
+    """The in-order pairing of most total similarity over pairs scoring at least
+    ``threshold`` (plain Python; the specification of :func:`monotone_pairs`)."""
+    n, m = sim.shape
+    d = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            best = max(d[i - 1][j], d[i][j - 1])
+            s = float(sim[i - 1, j - 1])
+            if s >= threshold and d[i - 1][j - 1] + s > best:
+                best = d[i - 1][j - 1] + s
+            d[i][j] = best
+    out = []
+    i, j = n, m
+    while i > 0 and j > 0:
+        s = float(sim[i - 1, j - 1])
+        if s >= threshold and d[i][j] == d[i - 1][j - 1] + s:
+            out.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif d[i][j] == d[i - 1][j]:
+            i -= 1
+        else:
+            j -= 1
+    return out[::-1]
+
+
+@nb.njit(cache=True, nogil=True)
+def _monotone_pairs(sim, threshold):  # pragma: no cover - jit
+    n, m = sim.shape
+    d = np.zeros((n + 1, m + 1), np.float64)
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            best = max(d[i - 1, j], d[i, j - 1])
+            s = sim[i - 1, j - 1]
+            if s >= threshold and d[i - 1, j - 1] + s > best:
+                best = d[i - 1, j - 1] + s
+            d[i, j] = best
+    out = np.empty((min(n, m), 2), np.int64)
+    k = 0
+    i, j = n, m
+    while i > 0 and j > 0:
+        s = sim[i - 1, j - 1]
+        if s >= threshold and d[i, j] == d[i - 1, j - 1] + s:
+            out[k, 0] = i - 1
+            out[k, 1] = j - 1
+            k += 1
+            i -= 1
+            j -= 1
+        elif d[i, j] == d[i - 1, j]:
+            i -= 1
+        else:
+            j -= 1
+    return out[:k][::-1].copy()
+
+
+def monotone_pairs(sim: np.ndarray, threshold: float) -> np.ndarray:
+    """:func:`monotone_pairs_reference` compiled: (k, 2) int array of sentence pairs."""
+    if not sim.size:
+        return np.zeros((0, 2), np.int64)
+    return _monotone_pairs(np.ascontiguousarray(sim, np.float64), float(threshold))
+
+
+def _longest_run(pairs: np.ndarray) -> int:
+    """Most consecutive pairs adjacent on both sides."""
+    if not len(pairs):
+        return 0
+    step = (np.diff(pairs[:, 0]) == 1) & (np.diff(pairs[:, 1]) == 1)
+    if not step.any():
+        return 1
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], step.astype(np.int8), [0]))))
+    return int((edges[1::2] - edges[::2]).max()) + 1
+
+
+def _inside(x: Sentences, spans: np.ndarray, lo: int) -> np.ndarray:
+    """Per sentence of ``x``: wholly inside one of the token ``spans`` (side ``lo``)?"""
+    inside = np.zeros(len(x.first), np.bool_)
+    for s0, s1 in spans[:, lo:lo + 2].tolist():
+        inside |= (s0 <= x.first) & (x.last <= s1)
+    return inside
+
+
+def _outside(x: Sentences, spans: np.ndarray, lo: int) -> Sentences:
+    """``x`` without the sentences lying wholly inside one of the token ``spans`` (side
+    ``lo``: 0 for a, 2 for b): text already aligned word for word needs no pairing."""
+    if not len(spans) or not len(x.first):
+        return x
+    inside = _inside(x, spans, lo)
+    if not inside.any():
+        return x
+    keep = ~inside
+    renum = np.cumsum(keep) - 1
+    rows = keep[x.sent]
+    keys = x.keys[rows]
+    return Sentences(x.first[keep], x.last[keep], x.size[keep], keys, renum[x.sent[rows]], x.digit[rows],
+                     np.argsort(keys, kind="stable"))
+
+
+def fill_gaps(pairs: np.ndarray, sim: np.ndarray, threshold: float) -> np.ndarray:
+    """``pairs`` with the sentence pair between two paired neighbours added when one
+    sentence lies between them on both sides and it scores at least ``threshold``: a
+    sentence reworded more than the rest, in its place between two edited versions."""
+    if len(pairs) < 2:
+        return pairs
+    d = np.diff(pairs, axis=0)
+    gap = np.flatnonzero((d[:, 0] == 2) & (d[:, 1] == 2))
+    if not len(gap):
+        return pairs
+    mid = pairs[gap] + 1
+    mid = mid[sim[mid[:, 0], mid[:, 1]] >= threshold]
+    if not len(mid):
+        return pairs
+    out = np.concatenate((pairs, mid))
+    return out[np.argsort(out[:, 0], kind="stable")]
+
+
+def paraphrase_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config: ParaphraseConfig | None = None,
+                     sa: Sentences | None = None, sb: Sentences | None = None,
+                     exact: np.ndarray | None = None) -> np.ndarray:
+    """Token spans ``[as, ae, bs, be)`` (n x 4) of the sentences of ``a`` and ``b`` paired as
+    edited versions of each other, or none when the pairing is not evidence of reuse.  When
+    every sentence of one side lies inside the ``exact`` passages (token spans) there is
+    nothing to add, and none is returned at once."""
+    cfg = config or ParaphraseConfig()
+    sa = sa if sa is not None else _cached_sentences(a, text_a, cfg.min_words)
+    sb = sb if sb is not None else _cached_sentences(b, text_b, cfg.min_words)
+    none = np.zeros((0, 4), np.int64)
+    if exact is not None and len(exact) and (_inside(sa, exact, 0).all() or _inside(sb, exact, 2).all()):
+        return none  # one side is all inside exact passages: no sentence left to pair
+    if min(len(sa.first), len(sb.first)) < cfg.min_sentences:
+        return none
+    sim, slots = similarity(sa, sb)
+    pairs = monotone_pairs(sim, cfg.min_similarity)
+    if len(pairs) < cfg.min_sentences or _longest_run(pairs) < cfg.min_run:
+        return none
+    if len(pairs) < cfg.min_share * min(len(sa.first), len(sb.first)):
+        return none
+    pairs = fill_gaps(pairs, sim, cfg.min_similarity / 2)
+    i, j = pairs[:, 0], pairs[:, 1]
+    # template instances: what differs between the paired sentences is mostly slots (figures
+    # and names); a reworded sentence changes ordinary words
+    inter = np.round(sim[i, j] * (sa.size[i] + sb.size[j]) / 2).astype(np.int64)
+    differ = (sa.size[i] - inter) + (sb.size[j] - inter)
+    slot_x = np.bincount(sa.sent[sa.digit], minlength=len(sa.first))[i]
+    slot_y = np.bincount(sb.sent[sb.digit], minlength=len(sb.first))[j]
+    slot_differ = (slot_x - slots[i, j]) + (slot_y - slots[i, j])
+    if differ.sum() and slot_differ.sum() >= cfg.max_slot_edits * differ.sum():
+        return none
+    return np.stack([sa.first[i], sa.last[i], sb.first[j], sb.last[j]], axis=1).astype(np.int64)
+
+
+def mark_kinds(a: Prepared, b: Prepared, al: Alignment) -> Alignment:
+    """The alignment with each exact passage marked ``verbatim`` (the same word keys on
+    both sides) or ``edited``."""
+    ha, hb = a.tokens.hash, b.tokens.hash
+    kinds = ["verbatim" if np.array_equal(ha[s0:s1], hb[t0:t1]) else "edited" for s0, s1, t0, t1 in al.spans.tolist()]
+    if all(k == "verbatim" for k in kinds):
+        return al
+    passages = tuple(p._replace(kind=k) for p, k in zip(al.passages, kinds, strict=True))
+    return Alignment(al.spans, passages, al.coverage_a, al.coverage_b)
+
+
+def with_paraphrases(a: Prepared, b: Prepared, al: Alignment, spans: np.ndarray) -> Alignment:
+    """``al`` with the paired sentences ``spans`` added, and coverage recounted.  A paired
+    sentence that overlaps exact passages (on either side) is merged with them into one
+    passage covering both: ``edited`` when the exact passages hold most of it, else
+    ``paraphrase``; a sentence pair overlapping nothing is a ``paraphrase`` passage."""
+    inside = np.zeros(len(spans), np.bool_)
+    for s0, s1, t0, t1 in al.spans.tolist():  # a sentence pair within one exact passage adds nothing
+        inside |= (s0 <= spans[:, 0]) & (spans[:, 1] <= s1) & (t0 <= spans[:, 2]) & (spans[:, 3] <= t1)
+    spans = spans[~inside]
+    if not len(spans):
+        return al
+    items = [[*s, 1 if n < len(al.spans) else 0, k] for n, (s, k) in
+             enumerate(zip(al.spans.tolist() + spans.tolist(), [p.kind for p in al.passages] + ["paraphrase"] * len(spans),
+                           strict=True))]
+    boxes = [[*it[:4], [it]] for it in items]
+    merged = True
+    while merged:
+        merged = False
+        boxes.sort(key=lambda x: (x[0], x[2]))
+        out: list[list] = []
+        for box in boxes:
+            hit = next((o for o in out if (box[0] < o[1] and o[0] < box[1]) or (box[2] < o[3] and o[2] < box[3])), None)
+            if hit is None:
+                out.append(box)
+                continue
+            hit[0], hit[1] = min(hit[0], box[0]), max(hit[1], box[1])
+            hit[2], hit[3] = min(hit[2], box[2]), max(hit[3], box[3])
+            hit[4] += box[4]
+            merged = True
+        boxes = out
+    if len(boxes) == len(al.spans) and all(len(x[4]) == 1 and x[4][0][4] for x in boxes):
+        return al  # every paired sentence lies inside an exact passage already
+    ta, tb = a.tokens, b.tokens
+    boxes.sort(key=lambda x: (x[0], x[2]))
+    spans_out = np.array([x[:4] for x in boxes], np.int64).reshape(-1, 4)
+    passages = []
+    for s0, s1, t0, t1, members in boxes:
+        exact = [m for m in members if m[4]]
+        if len(members) == 1 and exact:
+            kind = exact[0][5]
+        else:
+            inside = sum(int(ta.weight[m[0]:m[1]].sum()) for m in exact)
+            kind = "edited" if 2 * inside >= int(ta.weight[s0:s1].sum()) else "paraphrase"
+        passages.append(Passage(int(ta.start[s0]), int(ta.end[s1 - 1]), int(tb.start[t0]), int(tb.end[t1 - 1]), kind))
+    ia, na = covered(spans_out, 0, ta.weight, a.boiler)
+    ib, nb = covered(spans_out, 2, tb.weight, b.boiler)
+    return Alignment(spans_out, tuple(passages), ia / na if na else 0.0, ib / nb if nb else 0.0)

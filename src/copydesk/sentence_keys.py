@@ -1,0 +1,249 @@
+"""Sentence signatures: a second route to candidate pairs, for reworded reuse.
+
+A light revision rewords most sentences, so its longest run of identical words is often
+shorter than the winnowing guarantee (:attr:`copydesk.config.ScanConfig.guaranteed_tokens`)
+and it shares too few fingerprints to be compared.  Its sentences still keep most content
+words (stopwords left out).  Each sentence with at least ``min_words`` distinct content
+words gets ``bands`` keys, each the pair of its two smallest content-word hashes under two
+hash functions (a MinHash band of two rows, Broder 1997): two sentences with content-word
+Jaccard similarity J share a band with probability about J².  The figures of the sentence
+(its tokens with digits, as a set) are part of every key: instances of one template (a
+market close, a results table) have the same sentences with other figures, a revision keeps
+its source's figures.  The keys join the winnowed
+fingerprints in the candidate join (same rows; 64-bit hashes of another family, so a chance
+collision with a shingle is as unlikely as between two shingles), at
+the token position of the sentence's first word, so a pair with several reworded sentences
+in common becomes a candidate; the paraphrase stage (:mod:`copydesk.paraphrase`) decides.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from .paraphrase import is_stop, stop_table
+from .prepare_batch import Batch
+from .textnorm import splitmix64
+
+_MASK64 = (1 << 64) - 1
+
+_SEEDS = np.array([0x243F6A8885A308D3, 0x13198A2E03707344, 0xA4093822299F31D0, 0x082EFA98EC4E6C89,
+                   0x452821E638D01377, 0xBE5466CF34E90C6C, 0xC0AC29B7C97C50DD, 0x3F84D5B5B5470917],
+                  np.uint64)
+
+
+@nb.njit(cache=True, inline="always")
+def _mix(x):  # pragma: no cover - jit
+    x = x + np.uint64(0x9E3779B97F4A7C15)
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+@nb.njit(cache=True, nogil=True)
+def _content_and_cuts_kernel(hashes, boiler, sent_end, line, line_first, stop, min_line_tokens):  # pragma: no cover - jit
+    n = len(hashes)
+    content = np.zeros(n, np.bool_)
+    cut = np.zeros(n, np.bool_)
+    for g in range(len(line_first) - 1):
+        a, b = line_first[g], line_first[g + 1]
+        if b - a < min_line_tokens:
+            continue
+        for t in range(a, b):
+            content[t] = not boiler[t] and not is_stop(hashes[t], stop)
+    for t in range(n):
+        cut[t] = sent_end[t] or t == n - 1 or line[t + 1] != line[t] or boiler[t + 1] != boiler[t]
+    return content, cut
+
+
+def _content_and_cuts(batch: Batch, min_line_tokens: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per token: a content word of a body line (not boilerplate, not a stopword, on a line
+    of at least ``min_line_tokens`` tokens: short lines — credit lines, captions, navigation
+    — are furniture far more often than reworded story text); and whether a sentence ends
+    after it (its chunk ends one, or the line or the boilerplate mask changes)."""
+    return _content_and_cuts_kernel(batch.hash, batch.boiler, batch.sent_end, batch.line, batch.line_first,
+                                    stop_table(), min_line_tokens)
+
+
+@nb.njit(cache=True, nogil=True)
+def _sentence_keys(hashes, digit, content, cut, tok_first, min_words, bands, seeds):  # pragma: no cover - jit
+    n = len(hashes)
+    cap = (n // max(min_words, 1) + 1) * bands
+    out_h = np.empty(cap, np.uint64)
+    out_p = np.empty(cap, np.uint32)
+    first = np.zeros(len(tok_first), np.int64)
+    mins = np.empty(2 * bands, np.uint64)
+    words = np.empty(n, np.uint64)
+    m = 0
+    for d in range(len(tok_first) - 1):
+        first[d] = m
+        lo, hi = tok_first[d], tok_first[d + 1]
+        s = lo
+        while s < hi:
+            e = s
+            while e < hi - 1 and not cut[e]:
+                e += 1
+            e += 1  # sentence is tokens [s, e)
+            w = 0
+            figures = np.uint64(0)
+            for t in range(s, e):
+                if content[t]:
+                    h = hashes[t]
+                    dup = False
+                    for u in range(w):
+                        if words[u] == h:
+                            dup = True
+                            break
+                    if not dup:
+                        words[w] = h
+                        w += 1
+                        if digit[t]:
+                            figures ^= _mix(h)  # the sentence's figures, in any order
+            if w >= min_words:
+                for r in range(2 * bands):
+                    mins[r] = np.uint64(0xFFFFFFFFFFFFFFFF)
+                for u in range(w):
+                    for r in range(2 * bands):
+                        v = _mix(words[u] ^ seeds[r])
+                        if v < mins[r]:
+                            mins[r] = v
+                for b in range(bands):
+                    key = _mix(mins[2 * b] ^ _mix(mins[2 * b + 1] + np.uint64(b)) ^ figures)
+                    out_h[m] = key
+                    out_p[m] = np.uint32(s - lo)
+                    m += 1
+            s = e
+    first[len(tok_first) - 1] = m
+    return out_h[:m], out_p[:m], first
+
+
+def sentence_keys(batch: Batch, *, bands: int, min_words: int, min_line_tokens: int = 12
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(keys, token positions, per-article offsets) of the sentence signatures of a batch,
+    laid out like :func:`copydesk.prepare_batch.fingerprint_batch`'s fingerprints; only
+    sentences of lines of at least ``min_line_tokens`` tokens are signed."""
+    if bands <= 0 or batch.sent_end is None or not len(batch.hash):
+        return (np.zeros(0, np.uint64), np.zeros(0, np.uint32), np.zeros(len(batch.ids) + 1, np.int64))
+    content, cut = _content_and_cuts(batch, min_line_tokens)
+    return _sentence_keys(batch.hash, batch.digit, content, cut, batch.tok_first, min_words, min(bands, len(_SEEDS) // 2), _SEEDS)
+
+
+def sentence_keys_reference(batch: Batch, *, bands: int, min_words: int, min_line_tokens: int = 12
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`sentence_keys` in plain Python (the specification of the kernel)."""
+    if bands <= 0 or batch.sent_end is None or not len(batch.hash):
+        return (np.zeros(0, np.uint64), np.zeros(0, np.uint32), np.zeros(len(batch.ids) + 1, np.int64))
+    content, cut = _content_and_cuts(batch, min_line_tokens)
+    bands = min(bands, len(_SEEDS) // 2)
+    seeds = [int(x) for x in _SEEDS]
+    hashes = [int(x) for x in batch.hash]
+    keys: list[int] = []
+    pos: list[int] = []
+    first = [0]
+    for d in range(len(batch.ids)):
+        lo, hi = int(batch.tok_first[d]), int(batch.tok_first[d + 1])
+        s = lo
+        while s < hi:
+            e = s
+            while e < hi - 1 and not cut[e]:
+                e += 1
+            e += 1
+            words: list[int] = []
+            figures = 0
+            for t in range(s, e):
+                if content[t] and hashes[t] not in words:
+                    words.append(hashes[t])
+                    if batch.digit[t]:
+                        figures ^= splitmix64(hashes[t])
+            if len(words) >= min_words:
+                mins = [min(splitmix64(w ^ seeds[r]) for w in words) for r in range(2 * bands)]
+                for b in range(bands):
+                    inner = splitmix64((mins[2 * b + 1] + b) & _MASK64)
+                    keys.append(splitmix64(mins[2 * b] ^ inner ^ figures))
+                    pos.append(s - lo)
+            s = e
+        first.append(len(keys))
+    return np.array(keys, np.uint64), np.array(pos, np.uint32), np.array(first, np.int64)
+
+
+@nb.njit(cache=True, nogil=True)
+def _merge_rows(fh, fp, first, sh, sp, sfirst):  # pragma: no cover - jit
+    nd = len(first) - 1
+    h = np.empty(len(fh) + len(sh), np.uint64)
+    p = np.empty(len(fh) + len(sh), fp.dtype)
+    flag = np.zeros(len(fh) + len(sh), np.bool_)
+    out_first = np.zeros(nd + 1, np.int64)
+    m = 0
+    for d in range(nd):
+        out_first[d] = m
+        for r in range(first[d], first[d + 1]):
+            h[m] = fh[r]
+            p[m] = fp[r]
+            m += 1
+        own = m
+        for r in range(sfirst[d], sfirst[d + 1]):
+            seen = False
+            for u in range(own, m):  # a key once per article (a repeated sentence)
+                if h[u] == sh[r]:
+                    seen = True
+                    break
+            if not seen:
+                h[m] = sh[r]
+                p[m] = sp[r]
+                flag[m] = True
+                m += 1
+    out_first[nd] = m
+    return h[:m], p[:m], out_first, flag[:m]
+
+
+def with_sentence_keys(fh: np.ndarray, fp: np.ndarray, first: np.ndarray, sh: np.ndarray, sp: np.ndarray,
+                       sfirst: np.ndarray, *, flag: bool = False) -> tuple[np.ndarray, ...]:
+    """Fingerprint rows and sentence-key rows of a batch merged, article by article (a
+    sentence key once per article); compiled :func:`with_sentence_keys_reference`.  With
+    ``flag``, also whether each row is a sentence key."""
+    if not len(sh):
+        return (fh, fp, first, np.zeros(len(fh), np.bool_)) if flag else (fh, fp, first)
+    h, p, f, is_sentence = _merge_rows(np.ascontiguousarray(fh, np.uint64), fp, np.asarray(first, np.int64), sh,
+                                       sp.astype(fp.dtype), np.asarray(sfirst, np.int64))
+    return (h, p, f, is_sentence) if flag else (h, p, f)
+
+
+def with_sentence_keys_reference(fh: np.ndarray, fp: np.ndarray, first: np.ndarray, sh: np.ndarray, sp: np.ndarray,
+                                 sfirst: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fingerprint rows and sentence-key rows of a batch merged, article by article."""
+    if not len(sh):
+        return fh, fp, first
+    nd = len(first) - 1
+    sdoc = np.repeat(np.arange(nd), np.diff(sfirst))
+    o = np.lexsort((sp, sh, sdoc))  # a key once per article (a repeated sentence, a band collision)
+    once = np.ones(len(o), np.bool_)
+    once[1:] = (sh[o][1:] != sh[o][:-1]) | (sdoc[o][1:] != sdoc[o][:-1])
+    o = np.sort(o[once])
+    sh, sp = sh[o], sp[o]
+    sfirst = np.concatenate(([0], np.cumsum(np.bincount(sdoc[o], minlength=nd))))
+    doc = np.concatenate((np.repeat(np.arange(nd), np.diff(first)), np.repeat(np.arange(nd), np.diff(sfirst))))
+    order = np.argsort(doc, kind="stable")
+    h = np.concatenate((fh.astype(np.uint64), sh))[order]
+    p = np.concatenate((fp.astype(np.int64), sp.astype(np.int64)))[order].astype(fp.dtype)
+    return h, p, first + sfirst
+
+
+def sentence_evidence(codes: np.ndarray, left: np.ndarray, right: np.ndarray, *, min_sentences: int) -> np.ndarray:
+    """Codes of the pairs whose shared sentence keys (rows of pair code, position in the
+    left and in the right article) come from at least ``min_sentences`` distinct sentences on
+    both sides: one shared sentence (a stock line, an author's bio the furniture rule missed)
+    is not evidence of a reworded story; several are."""
+    if not len(codes):
+        return np.zeros(0, np.int64)
+    out = []
+    codes = codes.astype(np.int64)
+    for pos in (left, right):
+        order = np.lexsort((pos, codes))
+        c, x = codes[order], pos[order]
+        new = np.ones(len(c), np.bool_)
+        new[1:] = (c[1:] != c[:-1]) | (x[1:] != x[:-1])  # one row per (pair, sentence)
+        c = c[new]
+        starts = np.flatnonzero(np.concatenate(([True], c[1:] != c[:-1])))
+        n = np.diff(np.concatenate((starts, [len(c)])))
+        out.append(c[starts][n >= min_sentences])
+    return np.intersect1d(out[0], out[1], assume_unique=True)

@@ -1,0 +1,214 @@
+"""Paraphrase stage: reworded sentences paired in order (copydesk.paraphrase)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import copydesk
+from copydesk.config import ParaphraseConfig, ScanConfig
+from copydesk.paraphrase import (
+    _longest_run,
+    _outside,
+    fill_gaps,
+    monotone_pairs,
+    monotone_pairs_reference,
+    paraphrase_spans,
+    sentences,
+    sentences_reference,
+    similarity,
+    similarity_reference,
+    stop_keys,
+    stop_mask,
+)
+from copydesk.pipeline import scan_articles
+from copydesk.prepare import prepare
+from copydesk.records import Article
+
+SOURCE = """Harbour Rail has ordered forty new electric trains from a Swedish manufacturer in a deal worth 310 million euros.
+
+The trains will replace the ageing diesel fleet on the coastal line between Marport and Eldham from the spring of 2027.
+
+Chief executive Joanna Pell said passengers would enjoy quieter carriages, faster journeys and far more seats at peak times.
+
+The order follows two winters of cancellations blamed on breakdowns of the old engines and a shortage of spare parts.
+
+Unions welcomed the investment but warned that maintenance depots would need hundreds of trained engineers before the first delivery.
+
+The regional transport authority will pay a third of the cost, with the rest borrowed against future ticket revenue.
+
+Work on electrifying the remaining stretch of track near Eldham is expected to begin in the autumn.
+"""
+
+LIGHT = """A Swedish manufacturer has won a Harbour Rail order for forty electric trains, a deal valued at 310 million euros.
+
+From spring 2027 these new trains are due to take over from ageing diesel units running the Marport to Eldham coastal line.
+
+Passengers can expect quieter carriages, more seats during peak times and faster journeys, chief executive Joanna Pell promised.
+
+Two winters of cancellations, which were blamed on old engines breaking down and spare parts running short, led to the order.
+
+Unions praised this investment, though they warned depots must recruit hundreds of engineers trained in maintenance before any delivery.
+
+A third of the cost is to come from the regional authority for transport, while ticket revenue in future years will secure borrowing for the rest.
+
+Electrifying what remains of the track near Eldham should start this autumn.
+"""
+
+INDEPENDENT = """Commuters in Marport gave a cautious welcome on Monday to news that Harbour Rail will buy new electric trains.
+
+At Marport station, several regular travellers said they would believe the promised improvements when they saw them.
+
+One nurse who travels to Eldham every day said her train had been cancelled eleven times since January.
+
+A spokesman for the passenger group Coastline Voice said the line had been neglected for decades and that 2027 was too far away.
+
+Local councillors are pressing for a temporary bus service to cover the worst stretches of the coastal line until then.
+
+Harbour Rail declined to say how many of the existing diesel units would be kept in reserve once the new fleet arrives.
+"""
+
+
+def _template(city: str, high: int, low: int, wind: str, rain: int, day: str) -> str:
+    return (f"Forecast for {city} on {day}: a dry start with sunny spells, highs of {high}C and lows of {low}C.\n\n"
+            f"Winds will be {wind} and moderate, gusting up to {high + 9} mph on exposed coasts in {city}.\n\n"
+            f"There is a {rain}% chance of rain in the afternoon, clearing from the west by {low + 6}pm.\n\n"
+            f"Pollen levels in {city} are expected to be high, and UV levels moderate around {high - 3} degrees.\n\n"
+            f"Tomorrow looks much the same for {city}, with highs of {high + 1}C and a {rain + 10}% chance of showers.\n")
+
+
+def _compare(a: str, b: str) -> copydesk.Pair:
+    return copydesk.compare(Article("a", a, date="2025-03-01"), Article("b", b, date="2025-03-02"))
+
+
+def test_reworded_pair_is_found_with_kind_paraphrase() -> None:
+    pair = _compare(SOURCE, LIGHT)
+    assert pair.relation == "near_duplicate"
+    assert pair.origin == "a"
+    kinds = [p.kind for p in pair.passages]
+    assert kinds.count("paraphrase") >= 3
+    for p in pair.passages:  # offsets are whole sentences of the original texts
+        assert SOURCE[p.a_start:p.a_end].strip() == SOURCE[p.a_start:p.a_end]
+        assert SOURCE[p.a_end - 1] in ".!?" and LIGHT[p.b_end - 1] in ".!?"
+
+
+def test_without_the_stage_the_reworded_pair_is_not_reuse() -> None:
+    cfg = ScanConfig(paraphrase=ParaphraseConfig(enabled=False))
+    pair = copydesk.compare(Article("a", SOURCE), Article("b", LIGHT), cfg)
+    assert pair.relation == "unrelated"
+
+
+def test_independent_report_of_the_same_event_is_not_reuse() -> None:
+    assert _compare(SOURCE, INDEPENDENT).relation == "unrelated"
+    assert _compare(LIGHT, INDEPENDENT).relation == "unrelated"
+
+
+def test_template_instances_are_not_paired() -> None:
+    a = _template("Marport", 14, 6, "westerly", 30, "Tuesday")
+    b = _template("Eldham", 17, 9, "easterly", 60, "Friday")
+    assert _compare(a, b).relation == "unrelated"
+    pa, pb = prepare(Article("a", a)), prepare(Article("b", b))
+    assert not len(paraphrase_spans(pa, pb, a, b))
+
+
+def test_identical_text_is_verbatim() -> None:
+    pair = _compare(SOURCE, "Breaking news.\n\n" + SOURCE)
+    assert pair.passages and {p.kind for p in pair.passages} == {"verbatim"}
+
+
+def test_sentences_are_token_ranges_outside_boilerplate() -> None:
+    p = prepare(Article("a", SOURCE))
+    s = sentences(p, SOURCE)
+    assert len(s.first) == 7
+    starts = [SOURCE[int(p.tokens.start[f]):int(p.tokens.end[la - 1])] for f, la in zip(s.first, s.last, strict=True)]
+    assert starts[0].startswith("Harbour Rail has ordered") and starts[0].endswith("euros.")
+    assert np.all(np.diff(s.sent) >= 0)
+
+
+def test_mr_does_not_end_a_sentence() -> None:
+    text = "Mr. Smith of the U.S. Treasury visited the new factory in Leeds today. He praised the workers there warmly."
+    p = prepare(Article("a", text))
+    assert len(sentences(p, text, min_words=2).first) == 2
+
+
+def test_similarity_is_dice_of_content_words() -> None:
+    a = "Harbour Rail ordered electric trains from Sweden."
+    b = "Electric trains from Sweden were ordered by Harbour Rail yesterday."
+    pa, pb = prepare(Article("a", a)), prepare(Article("b", b))
+    sim, _ = similarity(sentences(pa, a, 2), sentences(pb, b, 2))
+    assert sim.shape == (1, 1) and sim[0, 0] == pytest.approx(1.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 9), st.integers(0, 9), st.integers(0, 2**32 - 1), st.sampled_from([0.3, 0.5, 0.7]))
+def test_monotone_pairs_fast_equals_reference(n: int, m: int, seed: int, threshold: float) -> None:
+    rng = np.random.default_rng(seed)
+    sim = np.round(rng.random((n, m)), 1)
+    fast = monotone_pairs(sim, threshold)
+    assert [tuple(x) for x in fast.tolist()] == monotone_pairs_reference(sim, threshold)
+    if len(fast):
+        assert np.all(np.diff(fast, axis=0) > 0)  # strictly in order on both sides
+        assert np.all(sim[fast[:, 0], fast[:, 1]] >= threshold)
+
+
+def test_scan_finds_the_reworded_pair_and_not_the_independent_one() -> None:
+    arts = [Article("src", SOURCE, date="2025-03-01"), Article("light", LIGHT, date="2025-03-02"),
+            Article("indep", INDEPENDENT, date="2025-03-02"),
+            Article("t1", _template("Marport", 14, 6, "westerly", 30, "Tuesday")),
+            Article("t2", _template("Eldham", 17, 9, "easterly", 60, "Friday"))]
+    result = scan_articles(arts, ScanConfig(workers=1))
+    assert {(p.a, p.b) for p in result.pairs} == {("light", "src")}
+    assert any(p.kind == "paraphrase" for p in result.pairs[0].passages)
+
+
+def test_stop_mask_is_membership_of_the_stopwords() -> None:
+    p = prepare(Article("a", SOURCE + INDEPENDENT))
+    assert stop_mask(p.tokens.hash).tolist() == np.isin(p.tokens.hash, stop_keys()).tolist()
+
+
+@pytest.mark.parametrize(("x", "y"), [(SOURCE, LIGHT), (SOURCE, INDEPENDENT), (LIGHT + SOURCE, SOURCE), ("", SOURCE)])
+@pytest.mark.parametrize("cap", [1, 2, 6])
+def test_similarity_fast_equals_reference(x: str, y: str, cap: int) -> None:
+    sx = sentences(prepare(Article("a", x)), x, 2)
+    sy = sentences(prepare(Article("b", y)), y, 2)
+    fast, ref = similarity(sx, sy, cap), similarity_reference(sx, sy, cap)
+    assert np.allclose(fast[0], ref[0]) and fast[1].tolist() == ref[1].tolist()
+
+
+@pytest.mark.parametrize("text", [SOURCE, LIGHT, INDEPENDENT, "", "One. Two three!\n\nMr. Four five six seven."])
+@pytest.mark.parametrize("min_words", [1, 4])
+def test_sentences_fast_equals_reference(text: str, min_words: int) -> None:
+    p = prepare(Article("a", text))
+    fast, ref = sentences(p, text, min_words), sentences_reference(p, text, min_words)
+    for name in ("first", "last", "size"):
+        assert getattr(fast, name).tolist() == getattr(ref, name).tolist()
+    def rows(s):  # type: ignore[no-untyped-def]
+        return sorted(zip(s.sent.tolist(), s.keys.tolist(), s.digit.tolist(), strict=True))
+    assert rows(fast) == rows(ref)
+
+
+def test_a_gap_between_paired_neighbours_is_filled() -> None:
+    sim = np.array([[0.9, 0, 0, 0], [0, 0.3, 0, 0], [0, 0, 0.8, 0], [0, 0, 0, 0.1]])
+    pairs = monotone_pairs(sim, 0.5)
+    assert pairs.tolist() == [[0, 0], [2, 2]]
+    assert fill_gaps(pairs, sim, 0.25).tolist() == [[0, 0], [1, 1], [2, 2]]
+    assert fill_gaps(pairs, sim, 0.35).tolist() == [[0, 0], [2, 2]]
+
+
+def test_nothing_to_pair_when_one_side_is_all_exact() -> None:
+    pa, pb = prepare(Article("a", SOURCE)), prepare(Article("b", LIGHT))
+    full = paraphrase_spans(pa, pb, SOURCE, LIGHT)
+    assert len(full) == 7
+    exact = np.array([[0, len(pa.tokens.start), 0, len(pb.tokens.start)]])  # everything aligned already
+    assert not len(paraphrase_spans(pa, pb, SOURCE, LIGHT, exact=exact))
+    some = np.array([full[0]])
+    assert paraphrase_spans(pa, pb, SOURCE, LIGHT, exact=some).tolist() == full.tolist()
+    assert len(_outside(sentences(pa, SOURCE), some, 0).first) == 6
+
+
+@pytest.mark.parametrize(("pairs", "run"), [([], 0), ([[0, 0]], 1), ([[0, 0], [2, 2]], 1),
+                                            ([[0, 0], [1, 1], [3, 2], [4, 3], [5, 4]], 3)])
+def test_longest_run(pairs: list[list[int]], run: int) -> None:
+    assert _longest_run(np.array(pairs, np.int64).reshape(-1, 2)) == run

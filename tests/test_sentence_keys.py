@@ -1,0 +1,84 @@
+"""Sentence signatures, the candidate route of reworded reuse (copydesk.sentence_keys)."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from copydesk.prepare_batch import fingerprint_batch, prepare_batch, sentence_ends_reference
+from copydesk.records import Article
+from copydesk.sentence_keys import (
+    sentence_evidence,
+    sentence_keys,
+    sentence_keys_reference,
+    with_sentence_keys,
+    with_sentence_keys_reference,
+)
+from test_paraphrase import INDEPENDENT, LIGHT, SOURCE
+from textgen import paragraph
+
+
+def _keys(*texts: str) -> list[set[int]]:
+    batch = prepare_batch([Article(str(n), t) for n, t in enumerate(texts)])
+    h, _, first = sentence_keys(batch, bands=3, min_words=6)
+    return [set(h[first[d]:first[d + 1]].tolist()) for d in range(len(texts))]
+
+
+def test_a_reworded_story_shares_sentence_keys_an_independent_one_does_not() -> None:
+    src, light, indep = _keys(SOURCE, LIGHT, INDEPENDENT)
+    assert len(src & light) >= 4
+    assert not src & indep
+
+
+def test_other_figures_give_other_keys() -> None:
+    a = "Shares in the mining group closed 14 pence higher at 512 pence after strong quarterly results.\n"
+    b = "Shares in the mining group closed 21 pence higher at 498 pence after strong quarterly results.\n"
+    x, y = _keys(a, b)
+    assert x and y and not x & y
+    assert _keys(a)[0] == _keys(a)[0]
+
+
+def test_short_lines_are_not_signed() -> None:
+    assert _keys("Visit our client portal for more news, pictures and video reports.\n") == [set()]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 4), st.integers(2, 8), st.sampled_from([1, 12]))
+def test_fast_equals_reference(seed: int, bands: int, min_words: int, min_line_tokens: int) -> None:
+    rng = random.Random(seed)
+    texts = ["\n\n".join(paragraph(rng) for _ in range(rng.randint(0, 5))) + rng.choice(["", " Mr. X left.", " U.S. up!"])
+             for _ in range(rng.randint(1, 4))]
+    batch = prepare_batch([Article(str(n), t) for n, t in enumerate(texts)])
+    fast = sentence_keys(batch, bands=bands, min_words=min_words, min_line_tokens=min_line_tokens)
+    ref = sentence_keys_reference(batch, bands=bands, min_words=min_words, min_line_tokens=min_line_tokens)
+    for f, r in zip(fast, ref, strict=True):
+        assert f.tolist() == r.tolist()
+    assert batch.sent_end is not None and batch.sent_end.tolist() == sentence_ends_reference(batch)
+    fh, fp, first = fingerprint_batch(batch)
+    merged = with_sentence_keys(fh, fp, first, *fast)
+    for f, r in zip(merged, with_sentence_keys_reference(fh, fp, first, *fast), strict=True):
+        assert f.tolist() == r.tolist()
+
+
+def test_rows_merge_article_by_article() -> None:
+    fh = np.array([10, 11, 20], np.uint64)
+    fp = np.array([0, 5, 1], np.uint32)
+    first = np.array([0, 2, 3])
+    sh = np.array([7, 7, 8, 9], np.uint64)   # article 0 repeats key 7 (kept once)
+    sp = np.array([0, 9, 3, 2], np.uint32)
+    sfirst = np.array([0, 2, 4])
+    for merge in (with_sentence_keys, with_sentence_keys_reference):
+        h, p, f = merge(fh, fp, first, sh, sp, sfirst)
+        assert f.tolist() == [0, 3, 6]
+        assert h.tolist() == [10, 11, 7, 20, 8, 9] and p.tolist() == [0, 5, 0, 1, 3, 2]
+
+
+def test_sentence_evidence_needs_two_sentences_on_both_sides() -> None:
+    codes = np.array([1, 1, 1, 2, 2, 3, 3], np.int64)
+    left = np.array([0, 0, 10, 5, 5, 1, 2], np.uint32)   # pair 2: one sentence (three bands)
+    right = np.array([3, 3, 20, 7, 7, 4, 4], np.uint32)  # pair 3: two on the left, one on the right
+    assert sentence_evidence(codes, left, right, min_sentences=2).tolist() == [1]
+    assert sentence_evidence(codes, left, right, min_sentences=1).tolist() == [1, 2, 3]
