@@ -474,6 +474,7 @@ def main(argv: list[str] | None = None) -> int:
             os.path.relpath(sys.executable) if sys.executable.startswith(os.getcwd()) else "python"
         )
         command = shlex.join([python, *(sys.argv if argv is None else [sys.argv[0], *argv])])
+        args.record.parent.mkdir(parents=True, exist_ok=True)
         with args.record.open("a", encoding="utf-8") as out:
             out.write(
                 f"\n## {started:%Y-%m-%d %H:%M %Z}\n\n"
