@@ -422,7 +422,7 @@ def test_full_disk_while_spilling(corpus: Path, tmp_path: Path, monkeypatch: pyt
     def full_disk(job: Any) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(spill / "x"))
 
-    monkeypatch.setattr("copydesk.pipeline._prepare_job", full_disk)
+    monkeypatch.setattr("copydesk.engines.local._prepare_job", full_disk)
     assert _scan(corpus, tmp_path / "out", "--tmp", str(spill)) == 1
     err = capsys.readouterr().err
     _one_line_error(err)

@@ -29,7 +29,7 @@ from .errors import (  # noqa: E402
     MissingDependency,
     OutputError,
 )
-from .pipeline import ScanResult  # noqa: E402
+from .plan import ScanResult  # noqa: E402
 from .records import Article, Family, Pair, Passage, Reject  # noqa: E402
 
 __all__ = [

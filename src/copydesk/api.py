@@ -24,8 +24,9 @@ from .atomic import (
     sweep,
 )
 from .config import ScanConfig
+from .engines.local import scan_articles, scan_batches, spill_prefix
 from .errors import ConfigError
-from .pipeline import Progress, ScanResult, scan_articles, scan_batches, spill_prefix
+from .plan import Progress, ScanResult
 from .prepare import prepare
 from .read import FieldMap, RejectLog, read_batches, read_corpus
 from .records import Article, Pair
@@ -199,7 +200,7 @@ def compare_in_corpus(corpus: Sequence[str | Path], a: Article, b: Article,
     scan found it.  Otherwise the pair is aligned with the corpus furniture masked and the
     returned note says why the scan left it out."""
     from .align import align_batch
-    from .pipeline import mask_furniture
+    from .plan import mask_furniture
     from .prepare_batch import prepare_batch
 
     cfg = config or ScanConfig()

@@ -29,7 +29,7 @@ from .config import (
 )
 from .dedup import KEEP_RULES
 from .errors import ConfigError, CopydeskError, InputError, MissingDependency
-from .pipeline import ScanResult
+from .plan import ScanResult
 from .records import RELATIONS, Article
 
 
@@ -261,7 +261,7 @@ def _summary(result: ScanResult, out: Path) -> str:
 
 def _cmd_scan(args: argparse.Namespace) -> int:
     from .api import scan
-    from .pipeline import keep_freed_heap
+    from .engines.local import keep_freed_heap
 
     keep_freed_heap()
 
@@ -289,7 +289,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
 def _cmd_dedup(args: argparse.Namespace) -> int:
     from .dedup import dedup
-    from .pipeline import keep_freed_heap
+    from .engines.local import keep_freed_heap
 
     keep_freed_heap()
     cfg = _scan_config(args)

@@ -36,7 +36,7 @@ from .api import scan
 from .atomic import output_error, staged_files, staging_prefix, sweep
 from .config import ScanConfig
 from .errors import ConfigError
-from .pipeline import Progress, ScanResult
+from .plan import Progress, ScanResult
 from .read import RejectLog, read_corpus
 from .records import RELATIONS, Article, Family, Pair
 from .relate import date_order

@@ -1,0 +1,577 @@
+"""The local engine: the stage plan (:mod:`copydesk.plan`) run by a process pool over
+spills on disk, with memory bounded whatever the corpus size.
+
+1. **fingerprint pass** — input streams in batches (raw JSON Lines blocks, web pages or
+   articles) to worker processes, which parse (extract the article of a page), store
+   (:class:`~copydesk.spill.ArticleStore`), prepare and fingerprint them
+   (:func:`copydesk.plan.fingerprint_rows`), spill their fingerprint rows hash-partitioned
+   (:class:`~copydesk.spill.SharedSpill`) and return ids, line rows and counts.  The parent
+   numbers the articles and learns the corpus furniture from the line rows.
+2. **candidate join** — one partition per worker (:func:`copydesk.plan.join_rows`, then
+   :func:`copydesk.plan.pair_evidence` over the pair rows spilled by pair).
+3. **align pass** — candidate pairs in chunks to the workers, which read their articles back
+   from the spill and align and relate them (:func:`copydesk.plan.align_pairs`).
+4. **families** — over the related pairs (:func:`copydesk.plan.relate_and_group`).
+
+:func:`prepare_corpus` runs pass 1 and :func:`finish_scan` the rest, so that a runner with
+its own store of prepared articles (the persistent index) can run the later passes alone.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ctypes
+import multiprocessing as mp
+import os
+import signal
+import tempfile
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..align import align_batch
+from ..candidates import BigBuckets, Candidates, make_candidates
+from ..config import ScanConfig
+from ..furniture import CodeSet, Furniture, learn, link_lines
+from ..join_kernel import bucket_pairs, component_order, evidence
+from ..plan import (
+    Aligner,
+    Progress,
+    ScanResult,
+    align_pairs,
+    date_counts,
+    fingerprint_rows,
+    furniture_records,
+    hash_id,
+    id_rank,
+    join_rows,
+    learn_furniture,
+    mask_furniture,
+    pair_evidence,
+    relate_and_group,
+    site_of,
+)
+from ..prepare_batch import fingerprint_batch, line_rows, prepare_batch
+from ..read import ArticleBatch, batched, duplicate
+from ..read.html import PageBlock
+from ..read.jsonl import LineBlock, block_articles
+from ..records import Article, Pair, Reject
+from ..sentence_keys import sentence_keys
+from ..spill import (
+    JSON_LINE,
+    PACKED,
+    ArticleStore,
+    SharedSpill,
+    append_file,
+    group_order,
+    hash_partition,
+    pack,
+)
+
+__all__ = ["Corpus", "Progress", "ScanResult", "finish_scan", "hash_id", "keep_freed_heap",
+           "mask_furniture", "prepare_corpus", "scan_articles", "scan_batches", "site_of",
+           "spill_prefix"]
+
+# -- worker processes ---------------------------------------------------------------------
+# Workers are forked after _STATE is set, so they inherit the configuration (and, for the
+# align pass, the spill reader and corpus boilerplate) without pickling them.
+_STATE: dict[str, Any] = {}
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """What a worker sends back for one batch of input: the articles' ids, dates and where
+    they were found, where they are stored, the rejects, their short-line hash rows and
+    fingerprint counts.  The fingerprint rows themselves the worker spills (by slot:
+    ``job * batch_size + article's index in the batch``)."""
+
+    ids: list[str]
+    dates: list[str | None]
+    where: tuple[str, int] | None       # a JSON Lines block: its source and first line number
+    rejects: list[tuple[int, Reject]]   # (line in the block, reject)
+    lines: list[int]                    # each article's line in the block
+    stored: tuple[str, int, np.ndarray, np.ndarray, int]
+    sites: list[str | None]
+    rows: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]  # see prepare_batch.line_rows
+    titles: tuple[np.ndarray, np.ndarray]  # headline keys of headlines of 3+ words, and their article
+    tokens: int
+    nfp: np.ndarray
+    wheres: list[str] | None = None     # articles or pages: where each was found (by index)
+
+
+def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) -> _Prepared:
+    """Parse (for a JSON Lines block; extract, for web pages), store, prepare and fingerprint
+    one batch; spill its fingerprint rows."""
+    cfg: ScanConfig = _STATE["config"]
+    index, job = numbered
+    span = job.span if isinstance(job, LineBlock) else None
+    if isinstance(job, LineBlock):
+        job = job.load()
+    size = len(job.lines or ()) if isinstance(job, LineBlock) else \
+        len(job.pages) if isinstance(job, PageBlock) else len(job)
+    if size > cfg.batch_size:
+        raise ValueError(f"a batch holds more than batch_size={cfg.batch_size} records")
+    wheres = job.wheres if isinstance(job, ArticleBatch) else None
+    if isinstance(job, LineBlock):
+        arts, lines, rejects = block_articles(job)
+        raw = job.lines or []
+        size = np.array([len(x) for x in raw], np.int64)
+        at = np.asarray(lines, np.int64)
+        if span is not None:  # a plain file: its lines stay where they are (each lost its "\n")
+            offsets = np.concatenate(([0], np.cumsum(size + 1)))
+            stored = (str(Path(span[0]).resolve()), span[1], offsets[at], offsets[at] + size[at], JSON_LINE)
+        else:
+            offsets = np.concatenate(([0], np.cumsum(size)))
+            name, base = append_file(_STATE["store"], b"".join(raw))
+            stored = (name, base, offsets[at], offsets[at + 1], JSON_LINE)
+        where: tuple[str, int] | None = (job.where, job.first)
+    else:
+        if isinstance(job, PageBlock):
+            wheres = job.wheres()
+            arts, lines, rejects = job.articles()
+        else:
+            arts, rejects, lines = job, [], list(range(len(job)))
+        packed = [pack(a) for a in arts]
+        offsets = np.zeros(len(packed) + 1, np.int64)
+        np.cumsum([len(x) for x in packed], out=offsets[1:])
+        name, base = append_file(_STATE["store"], b"".join(packed))
+        stored = (name, base, offsets[:-1], offsets[1:], PACKED)
+        where = None
+    rows = fingerprint_rows(arts, cfg)
+    fps: SharedSpill = _STATE["fps"]
+    slot = rows.doc + np.uint32(index * cfg.batch_size)
+    order, bounds = group_order(hash_partition(rows.h, fps.parts), fps.parts)
+    out = fps.writer()
+    out.add_grouped(bounds, h=rows.h[order], d=slot[order], p=rows.pos[order], k=rows.line_key[order])
+    out.flush()
+    return _Prepared([a.id for a in arts], [a.date for a in arts], where, rejects, lines, stored,
+                     [site_of(a) for a in arts], rows.lines, rows.titles, rows.tokens, rows.nfp, wheres)
+
+
+def _align_codes(codes: np.ndarray) -> tuple[list[Pair], int]:
+    """Worker: align and relate a chunk of candidate pairs, reading their articles back."""
+    reader = _STATE["reader"]
+    docs = np.unique(np.concatenate((codes >> 32, codes & 0xFFFFFFFF)))
+    return align_pairs([reader.get(i) for i in docs.tolist()], docs, codes, _STATE["common"], _STATE["config"])
+
+
+def keep_freed_heap() -> None:
+    """Have glibc's malloc serve arrays up to 32 MB from its heap and keep what is freed
+    (instead of unmapping it), so each batch's arrays reuse memory already mapped rather
+    than faulting in fresh pages; about a second of system time at 100k articles.  Every
+    worker process does this at start; the command line does it for its own process (a
+    library caller's process is left as it is)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc
+        return
+    libc.mallopt(_M_MMAP_THRESHOLD, 32 << 20)
+    libc.mallopt(_M_TOP_PAD, 64 << 20)
+    libc.mallopt(_M_TRIM_THRESHOLD, 1 << 30)
+
+
+_M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3  # glibc's <malloc.h>
+
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _worker_init() -> None:
+    # a worker dies at once on SIGTERM (Pool.terminate sends it), whatever handler the parent
+    # had installed: a Python-level handler would wait for the worker's next bytecode
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked by _pool, see there
+    keep_freed_heap()
+
+
+@contextmanager
+def _pool(workers: int) -> Iterator[Any]:
+    """A fork pool, made with Ctrl-C and SIGTERM blocked in the creating thread: the pool's
+    helper threads inherit that mask, so such a signal sent to the process always lands on
+    the main thread (Linux hands it to any thread not blocking it, and only the main thread
+    runs Python's handlers) and interrupts what it waits on, e.g. a read of stdin.  Workers
+    unblock them again as they start."""
+    if workers <= 1 or "fork" not in mp.get_all_start_methods():
+        yield None
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        pool = mp.get_context("fork").Pool(workers, initializer=_worker_init)
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        raise
+    with pool:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a signal that came meanwhile: now
+        yield pool
+
+
+def _ordered_map(pool: Any, fn: Callable[[Any], Any], jobs: Iterable[Any], inflight: int) -> Iterator[Any]:
+    """Results of ``fn`` over ``jobs`` in order, with at most ``inflight`` jobs queued, so a
+    streamed input is never read far ahead of the workers (Pool.imap would read it all)."""
+    if pool is None:
+        yield from map(fn, jobs)
+        return
+    queue: deque[Any] = deque()
+    for job in jobs:
+        queue.append(pool.apply_async(fn, (job,)))
+        if len(queue) >= inflight:
+            yield queue.popleft().get()
+    while queue:
+        yield queue.popleft().get()
+
+
+# -- the passes -----------------------------------------------------------------------------
+@dataclass(slots=True)
+class Corpus:
+    """The books of the prepared articles: ids, dates, rejects, line rows for the furniture
+    rule, where each article was found."""
+
+    ids: list[str] = field(default_factory=list)
+    dates: list[str | None] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    tokens: int = 0
+    doc_fps: list[np.ndarray] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    slot_doc: list[np.ndarray] = field(default_factory=list)  # per job: slot -> article (-1: none)
+    site_ids: dict[str, int] = field(default_factory=dict)
+    rows: list[tuple[np.ndarray, ...]] = field(default_factory=list)
+    links: list[tuple[np.ndarray, ...]] = field(default_factory=list)
+    titles: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    # where the articles were found, to name the first place of a repeated id: per job its
+    # first article's number, and its source and lines (JSON Lines) or places (other input)
+    job_start: list[int] = field(default_factory=list)
+    job_where: list[tuple[str, int, np.ndarray] | list[str] | None] = field(default_factory=list)
+    number_of: dict[str, int] | None = None  # id -> article number, built at the first repeat
+
+    def where_of(self, art_id: str) -> str | None:
+        """Where the article ``art_id`` (already numbered) was found."""
+        if self.number_of is None:
+            self.number_of = {i: n for n, i in enumerate(self.ids)}
+        number = self.number_of.get(art_id)
+        if number is None:
+            return None
+        j = bisect.bisect_right(self.job_start, number) - 1
+        k = number - self.job_start[j]
+        place = self.job_where[j]
+        if isinstance(place, tuple):
+            return f"{place[0]}:{place[1] + int(place[2][k])}"
+        return place[k] if place is not None else None  # articles given without a place
+
+
+
+
+def _where(res: _Prepared, n: int) -> str:
+    """Where article ``n`` of a worker's batch came from (for a reject entry)."""
+    if res.where is None:
+        return res.wheres[res.lines[n]] if res.wheres is not None else f"article {res.ids[n]}"
+    return f"{res.where[0]}:{res.where[1] + res.lines[n]}"
+
+
+def _take(res: _Prepared, corpus: Corpus, store: ArticleStore, stride: int) -> np.ndarray:
+    """Number a worker's articles (rejecting repeated ids) and record where they are
+    stored; returns their numbers by slot (-1: rejected)."""
+    rejects = list(res.rejects)
+    keep = np.ones(len(res.ids), np.bool_)
+    first: dict[int, str | None] = {}  # a repeated id's article -> where the id was first seen
+    for n, art_id in enumerate(res.ids):
+        if art_id in corpus.seen:
+            keep[n] = False
+            try:
+                m = res.ids.index(art_id, 0, n)  # earlier in this batch
+                first[n] = None if res.where is None and res.wheres is None else _where(res, m)
+            except ValueError:
+                first[n] = corpus.where_of(art_id)
+        else:
+            corpus.seen.add(art_id)
+    name, base, starts, ends, kind = res.stored
+    if not keep.all():
+        dup = np.flatnonzero(~keep)
+        dups = ArticleStore(store.dir)
+        dups.add(name, base, starts[dup], ends[dup], kind)
+        raw = dups.reader()
+        rejects += [(res.lines[n], duplicate(_where(res, n), res.ids[n], first[n], raw.raw_text(m)))
+                    for m, n in enumerate(dup.tolist())]
+    corpus.rejects += [r for _, r in sorted(rejects, key=lambda x: x[0])]
+    kept = np.flatnonzero(keep)
+    corpus.job_start.append(len(corpus.ids))
+    if res.where is not None:
+        corpus.job_where.append((res.where[0], res.where[1], np.asarray(res.lines, np.int32)[kept]))
+    else:
+        corpus.job_where.append([res.wheres[res.lines[n]] for n in kept.tolist()]
+                                if res.wheres is not None else None)
+    if corpus.number_of is not None:
+        corpus.number_of.update((res.ids[n], len(corpus.ids) + k) for k, n in enumerate(kept.tolist()))
+    number = np.full(stride, -1, np.int64)
+    number[kept] = len(corpus.ids) + np.arange(len(kept))
+    corpus.slot_doc.append(number)
+    corpus.ids += [res.ids[n] for n in kept.tolist()]
+    corpus.dates += [res.dates[n] for n in kept.tolist()]
+    store.add(name, base, starts[kept], ends[kept], kind)
+    corpus.doc_fps.append(res.nfp[kept])
+    corpus.tokens += res.tokens
+    (key, marks, doc, weight, line), (ldoc, lline, lkey, subs) = res.rows
+    site = np.array([-1 if x is None else corpus.site_ids.setdefault(x, len(corpus.site_ids))
+                     for x in res.sites], np.int32)
+    ok = number[doc] >= 0
+    corpus.rows.append((key[ok], marks[ok], number[doc[ok]].astype(np.int32), site[doc[ok]], weight[ok], line[ok]))
+    ok = number[ldoc] >= 0
+    corpus.links.append((number[ldoc[ok]], lline[ok], lkey[ok], subs[ok]))
+    tkey, tdoc = res.titles
+    ok = number[tdoc] >= 0
+    corpus.titles.append((tkey[ok], number[tdoc[ok]]))
+    return number
+
+
+def _fingerprint_pass(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg: ScanConfig, corpus: Corpus,
+                      store: ArticleStore, fps: SharedSpill, progress: Progress | None) -> None:
+    """Pass 1."""
+    _STATE.update(config=cfg, store=store.dir, fps=fps)
+    try:
+        with _pool(cfg.workers) as pool:
+            for res in _ordered_map(pool, _prepare_job, enumerate(jobs), 2 * cfg.workers):
+                _take(res, corpus, store, cfg.batch_size)
+                if progress:
+                    progress("prepare", len(corpus.ids), None)
+    finally:
+        _STATE.clear()
+
+
+def corpus_furniture(corpus: Corpus, cfg: ScanConfig) -> Furniture:
+    """The corpus furniture learned from the line rows gathered in ``corpus`` (which are
+    released)."""
+    if not corpus.rows:
+        e = np.zeros(0, np.int64)
+        corpus.rows = [(e.astype(np.uint64), np.zeros((0, 4), np.uint32), e, e, e, e)]
+    rows = tuple(np.concatenate(c) for c in zip(*corpus.rows, strict=True))
+    links = titles = None
+    if corpus.links:
+        links = tuple(np.concatenate(c) for c in zip(*corpus.links, strict=True))
+        titles = tuple(np.concatenate(c) for c in zip(*corpus.titles, strict=True))
+    corpus.rows, corpus.links, corpus.titles = [], [], []
+    return learn_furniture(rows, links, titles, cfg)
+
+
+_PAIR_COLUMNS = {"c": np.dtype(np.int64), "l": np.dtype(np.uint32), "r": np.dtype(np.uint32)}
+#: fingerprint rows: hash, slot of the article (see _Prepared), token position
+_FP_COLUMNS = {"h": np.dtype(np.uint64), "d": np.dtype(np.uint32), "p": np.dtype(np.uint32),
+               "k": np.dtype(np.uint32)}  # k: the low bits of the key of the fingerprint's line
+
+
+def _join_partition(p: int) -> tuple[BigBuckets | None, int, int]:
+    """Worker: the (pair, shared fingerprint) rows of fingerprint partition ``p``, spilled
+    by pair to this process's own folder; returns the big buckets, the number of pair rows
+    and of fingerprint rows."""
+    cfg: ScanConfig = _STATE["config"]
+    part = _STATE["fps"].read(p)
+    if part is None:
+        return None, 0, 0
+    doc = _STATE["slot_doc"][part["d"]]
+    h = part["h"]
+    codes, pl, pr, big, nrows = join_rows(h, doc, part["p"], part["k"], _STATE["rank"], _STATE["furniture"],
+                                          _STATE["has_furniture"], cfg)
+    del part, h, doc
+    pairs: SharedSpill = _STATE["pairs"]
+    order, bounds = group_order((codes >> 32) % pairs.parts, pairs.parts)
+    out = pairs.writer()
+    out.add_grouped(bounds, c=codes[order], l=pl[order], r=pr[order])
+    out.flush()
+    return big, len(codes), nrows
+
+
+def _pair_partition(q: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Worker: (pair codes, shared fingerprints, co-located?) of pair partition ``q``, for
+    pairs sharing enough fingerprints to be candidates."""
+    part = _STATE["pairs"].read(q)
+    if part is None:
+        e = np.zeros(0, np.int64)
+        return e, e, np.zeros(0, np.bool_)
+    return pair_evidence(part["c"], part["l"], part["r"], _STATE["config"])
+
+
+def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, doc_fps: np.ndarray,
+                    furniture: np.ndarray, furniture_docs: np.ndarray, cfg: ScanConfig, tmp: Path,
+                    progress: Progress | None) -> tuple[Candidates, int, int]:
+    """Join fingerprint partitions into (pair, shared fingerprint) rows, spilled by pair so
+    that each pair's evidence is read back together; keep the candidate pairs.  Both steps
+    run one partition per worker.  Returns the candidates and the numbers of (pair, shared
+    fingerprint) rows and of fingerprint rows."""
+    pairs = SharedSpill(tmp / "pairs", _PAIR_COLUMNS, fps.parts)
+    has = np.zeros(len(rank) + 1, np.bool_)
+    has[furniture_docs] = True
+    _STATE.update(config=cfg, fps=fps, slot_doc=slot_doc, rank=rank, pairs=pairs,
+                  furniture=CodeSet(furniture), has_furniture=has)
+    big: list[BigBuckets] = []
+    rows = nfps = 0
+    found = [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.bool_))]
+    steps = 2 * fps.parts
+    try:
+        with _pool(cfg.workers) as pool:
+            for n, (b, r, f) in enumerate(_ordered_map(pool, _join_partition, range(fps.parts), 2 * cfg.workers), 1):
+                if b is not None:
+                    big.append(b)
+                rows += r
+                nfps += f
+                if progress:
+                    progress("join", n, steps)
+            fps.remove()
+            for n, res in enumerate(_ordered_map(pool, _pair_partition, range(fps.parts), 2 * cfg.workers),
+                                    fps.parts + 1):
+                found.append(res)
+                if progress:
+                    progress("join", n, steps)
+            pairs.remove()
+    finally:
+        _STATE.clear()
+    codes, counts, colo = (np.concatenate(x) for x in zip(*found, strict=True))
+    return make_candidates(codes, counts, colo, BigBuckets.merge(big), cfg.candidates, doc_fps), rows, nfps
+
+
+def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stage: str,
+                counts: dict[str, int] | None = None) -> list[Pair]:
+    if not len(codes):
+        return []
+    codes = component_order(codes)  # a chunk's pairs share articles: fewer are read and prepared
+    chunks = np.array_split(codes, max(1, len(codes) // 500))
+    out: list[Pair] = []
+    done = 0
+    with _pool(workers if len(codes) > 200 else 1) as pool:
+        for chunk, (res, templates) in zip(chunks, _ordered_map(pool, _align_codes, chunks, 4 * workers),
+                                           strict=True):
+            out.extend(res)
+            if counts is not None:
+                counts["template_pairs"] = counts.get("template_pairs", 0) + templates
+            done += len(chunk)
+            if progress:
+                progress(stage, done, len(codes))
+    return out
+
+
+def scan_articles(articles: Iterable[Article], config: ScanConfig | None = None, *,
+                  progress: Progress | None = None, workdir: str | Path | None = None) -> ScanResult:
+    """Find all reuse among ``articles`` (streamed; a repeated id is rejected).
+
+    Temporary spills go to ``workdir`` (default: the system temp folder)."""
+    cfg = config or ScanConfig()
+    return scan_batches(batched(articles, cfg.batch_size), cfg, progress=progress, workdir=workdir)
+
+
+def _warm_up(cfg: ScanConfig) -> None:
+    """Load every kernel and lookup table once in this process, before workers are forked:
+    each forked worker would otherwise build the tables and load the compiled code again."""
+    arts = [Article("w0", "LONDON (AP) - One two three four five six seven eight nine ten.\nComments"),
+            Article("w1", "One two three four five six seven eight nine ten eleven.", "One")]
+    for text in ("caf\u00e9", "caf\u00e9 \u2014", "caf\u00e9 \U0001F600"):  # 1-, 2- and 4-byte text
+        prepare_batch([Article("w", text, text)], cfg.prepare)
+    batch = prepare_batch(arts, cfg.prepare)
+    fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
+    sentence_keys(batch, bands=1, min_words=2)
+    (key, marks, doc, weight, line), links = line_rows(batch)
+    learn(key, marks, doc, np.zeros(len(key), np.int64), weight, line, cfg.prepare.furniture)
+    link_lines(np.array([1], np.uint64), np.array([0]), links, doc, line, key, marks, weight)
+    mask_furniture(batch, np.arange(2), np.array([1], np.uint64))
+    align_batch(batch, np.array([0]), np.array([1]), cfg.align)
+    docs = np.repeat(np.arange(2, dtype=np.uint32), np.diff(first))
+    codes, pl, pr, _ = bucket_pairs(fh, docs, fp, np.arange(2), cfg.candidates.bucket_cap)
+    evidence(codes, pl, pr, within=1, drift=1)
+    component_order(np.array([1, 2 << 32 | 3], np.int64))
+    group_order(np.zeros(1, np.int64), 1)
+
+
+def spill_prefix() -> str:
+    """Name prefix of this process's spill folder (with its id, so that after an interruption
+    :func:`copydesk.atomic.sweep` can remove a folder the signal left behind)."""
+    return f"copydesk-{os.getpid()}-"
+
+
+def scan_batches(jobs: Iterable[LineBlock | PageBlock | list[Article]], config: ScanConfig | None = None, *,
+                 progress: Progress | None = None, workdir: str | Path | None = None) -> ScanResult:
+    """:func:`scan_articles` over batches: lists of articles, raw JSON Lines blocks or web
+    pages (as :func:`copydesk.read.read_batches` gives them), parsed in the worker processes."""
+    cfg = config or ScanConfig()
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    _warm_up(cfg)
+    timings["warm_up"] = time.perf_counter() - t0  # compiling the kernels, on a first run
+    with tempfile.TemporaryDirectory(prefix=spill_prefix(), dir=workdir) as tmp:
+        corpus, store, fps = prepare_corpus(jobs, cfg, Path(tmp), progress)
+        timings["prepare"] = time.perf_counter() - t0
+        result = finish_scan(corpus, store, fps, cfg, Path(tmp), progress=progress, timings=timings)
+    timings["total"] = time.perf_counter() - t0
+    return result
+
+
+def new_fingerprint_spill(folder: Path) -> SharedSpill:
+    """An empty spill of fingerprint rows (columns h, d, p, k: hash, slot of the article,
+    token position, low bits of its line's key) in ``folder``."""
+    return SharedSpill(folder, _FP_COLUMNS, parts=64)
+
+
+def prepare_corpus(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg: ScanConfig, tmp: Path,
+                   progress: Progress | None = None) -> tuple[Corpus, ArticleStore, SharedSpill]:
+    """Pass 1 into spills under ``tmp``: the books of the articles, their store and their
+    fingerprint rows.  (Call :func:`_warm_up` first when the kernels may not be loaded.)"""
+    corpus = Corpus()
+    store = ArticleStore(tmp / "articles")
+    fps = new_fingerprint_spill(tmp / "fingerprints")
+    _fingerprint_pass(jobs, cfg, corpus, store, fps, progress)
+    return corpus, store, fps
+
+
+def finish_scan(corpus: Corpus, store: ArticleStore, fps: SharedSpill, cfg: ScanConfig, tmp: Path, *,
+                progress: Progress | None = None, timings: dict[str, float] | None = None,
+                align: Callable[[np.ndarray, str, Aligner], list[Pair]] | None = None) -> ScanResult:
+    """Passes 2-4 over prepared articles: corpus furniture, candidate join, alignment and
+    families.  ``fps`` is consumed.  ``align(codes, stage, aligner)``, when given, aligns
+    each set of candidate pairs in place of ``aligner`` (the pool's), e.g. taking the pairs
+    it already knows from a cache."""
+    timings = {} if timings is None else timings
+    t = time.perf_counter()
+    furniture = corpus_furniture(corpus, cfg)
+    common = furniture.codes
+    doc_fps = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)
+    slot_doc = np.concatenate([np.zeros(0, np.int64), *corpus.slot_doc])
+    cands, pair_rows, nfps = _candidate_pass(fps, slot_doc, id_rank(corpus.ids), doc_fps, common,
+                                             furniture.docs, cfg, tmp, progress)
+    codes = (cands.left << 32) | cands.right
+    timings["candidates"] = time.perf_counter() - t
+
+    reader = store.reader()
+    boilerplate = furniture_records(furniture, reader.get)
+    t = time.perf_counter()
+    counts: dict[str, int] = {}
+    spent: dict[str, float] = {}
+
+    def pool_align(some: np.ndarray, stage: str) -> list[Pair]:
+        return _align_pass(some, cfg.workers, progress, stage, counts)
+
+    def timed(some: np.ndarray, stage: str) -> list[Pair]:
+        t1 = time.perf_counter()
+        out = align(some, stage, pool_align) if align is not None else pool_align(some, stage)
+        spent[stage] = spent.get(stage, 0.0) + time.perf_counter() - t1
+        return out
+
+    _STATE.update(reader=reader, common=CodeSet(common), config=cfg)
+    try:
+        related = relate_and_group(codes, cands, corpus.ids, corpus.dates, timed, cfg)
+    finally:
+        _STATE.clear()
+    timings["align"] = spent.get("align", 0.0) + spent.get("align+", 0.0)
+    timings["families"] = time.perf_counter() - t - timings["align"]
+    pairs, fams = related.pairs, related.families
+    stats = {"articles": len(corpus.ids), "tokens": corpus.tokens, "fingerprints": nfps, "shared_fingerprint_pairs": pair_rows,
+             "furniture_lines": len(furniture), "furniture_masked": int(len(common)),
+             "link_lines_masked": furniture.links, "candidates": int(len(codes)),
+             "candidates_second_round": related.second_round, "family_completion": related.completion,
+             "big_buckets": len(cands.big_buckets),
+             "template_pairs_set_aside": counts.get("template_pairs", 0),
+             **date_counts(corpus.dates),
+             "pairs": len(pairs), "families": len(fams), "workers": cfg.workers,
+             "cpu_count": os.cpu_count()}
+    return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg, boilerplate,
+                      ids=corpus.ids, furniture=common)

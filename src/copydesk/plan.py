@@ -1,0 +1,344 @@
+"""The stage plan of a scan: what each stage computes, whoever runs it.
+
+prepare → fingerprint → corpus furniture → candidate join → align and relate → families.
+
+Every function here is pure over records and numpy arrays: it reads no spill, starts no
+process and keeps no state.  The runners — the local engine (:mod:`copydesk.engines.local`,
+a process pool over spills on disk), the Spark engine (:mod:`copydesk.engines.spark`) and
+the persistent index (:mod:`copydesk.store`) — decide where the data lives and how the work
+is spread, and call these for the answers, so that every runner gives the same ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from .align import align_batch
+from .candidates import BigBuckets, Candidates, expand_through_representatives
+from .config import ScanConfig
+from .families import families as make_families
+from .families import refresh_families
+from .furniture import CodeSet, Furniture, learn, link_lines, pair_codes
+from .join_kernel import bucket_pairs, evidence
+from .prepare import Prepared
+from .prepare_batch import fingerprint_batch, line_rows, prepare_batch, token_line_keys
+from .records import Article, Family, Pair, Reject
+from .relate import judge, usable_date
+from .sentence_keys import sentence_evidence, sentence_keys, with_sentence_keys
+
+#: progress(stage, done, total) — called as work advances; total may be None
+Progress = Callable[[str, int, int | None], None]
+
+#: the token position of a sentence-signature row carries this bit (see copydesk.sentence_keys)
+SENTENCE_ROW = np.uint32(1 << 31)
+
+
+@dataclass(slots=True)
+class ScanResult:
+    """Everything a scan found, plus the books of the run."""
+
+    pairs: list[Pair]
+    families: list[Family]
+    rejects: list[Reject] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    config: ScanConfig = field(default_factory=ScanConfig)
+    #: what the corpus furniture rule set aside (``boilerplate.jsonl``), one record per line
+    boilerplate: list[dict[str, Any]] = field(default_factory=list)
+    #: the articles in scan order, and the furniture masked in them (codes of article number
+    #: and line, see copydesk.furniture): what ``compare --corpus`` needs to judge one pair
+    #: as the scan did
+    ids: list[str] = field(default_factory=list)
+    furniture: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
+
+    def summary(self) -> dict[str, Any]:
+        by_rel: dict[str, int] = {}
+        for p in self.pairs:
+            by_rel[p.relation] = by_rel.get(p.relation, 0) + 1
+        return {"articles": self.stats.get("articles", 0), "pairs": len(self.pairs),
+                "pairs_by_relation": by_rel, "families": len(self.families),
+                "rejected": len(self.rejects)}
+
+
+def hash_id(s: str) -> int:
+    """A stable 64-bit hash of a string (BLAKE2b; Python's hash() is salted per process)."""
+    return int.from_bytes(hashlib.blake2b(s.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+def id_rank(ids: Sequence[str]) -> np.ndarray:
+    """An order-independent rank per document (from a hash of its id)."""
+    h = np.fromiter((hash_id(i) for i in ids), np.uint64, len(ids))
+    return np.argsort(np.argsort(h, kind="stable"), kind="stable")
+
+
+def site_of(article: Article) -> str | None:
+    """The site an article was published on: its ``source``, else its URL's host."""
+    if article.source:
+        return article.source.strip().casefold() or None
+    if article.url:
+        host = urlsplit(article.url.strip()).hostname
+        if host:
+            return host.removeprefix("www.")
+    return None
+
+
+# -- 1. prepare and fingerprint (per batch of articles) -------------------------------------
+@dataclass(slots=True)
+class BatchRows:
+    """What preparing one batch of articles gives the later stages, articles numbered by
+    their index in the batch: fingerprint rows (hash, article, token position — with
+    :data:`SENTENCE_ROW` set on sentence signatures —, low bits of the line's key), the
+    line rows and link candidates of :func:`copydesk.prepare_batch.line_rows`, the headline
+    keys (and article) of headlines of 3+ words, the token count and each article's number
+    of winnowed fingerprints."""
+
+    h: np.ndarray
+    doc: np.ndarray
+    pos: np.ndarray
+    line_key: np.ndarray
+    lines: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]
+    titles: tuple[np.ndarray, np.ndarray]
+    tokens: int
+    nfp: np.ndarray
+
+
+def fingerprint_rows(arts: Sequence[Article], cfg: ScanConfig) -> BatchRows:
+    """Prepare and fingerprint a batch of articles (stage 1, done once per article)."""
+    batch = prepare_batch(list(arts), cfg.prepare)
+    fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
+    nfp = np.diff(first)  # winnowed fingerprints only: the short-article rule counts these
+    fc = cfg.fingerprint
+    fh, fp, first, is_sentence = with_sentence_keys(fh, fp, first, *sentence_keys(
+        batch, bands=fc.sentence_bands, min_words=fc.sentence_min_words), flag=True)
+    doc = np.repeat(np.arange(len(arts), dtype=np.uint32), np.diff(first))
+    lk = token_line_keys(batch)[batch.tok_first[doc.astype(np.int64)] + fp]
+    pos = fp.astype(np.uint32)
+    pos[is_sentence] |= SENTENCE_ROW
+    return BatchRows(fh, doc, pos, lk.astype(np.uint32), line_rows(batch), titles_of(batch, arts),
+                     len(batch.hash), nfp)
+
+
+def titles_of(batch: Any, arts: Sequence[Article]) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, article index) of the batch's headlines of at least three words."""
+    words = np.array([len((a.title or "").split()) for a in arts], np.int64)
+    ok = (words >= 3) & (batch.title_key != 0)
+    return batch.title_key[ok], np.flatnonzero(ok)
+
+
+# -- 2. corpus furniture (over the line rows of every article) ------------------------------
+def learn_furniture(rows: tuple[np.ndarray, ...], links: tuple[np.ndarray, ...] | None,
+                    titles: tuple[np.ndarray, np.ndarray] | None, cfg: ScanConfig) -> Furniture:
+    """The corpus furniture: ``rows`` are the line rows of all articles (key, marks, article
+    number, site number, weight, line), ``links`` their link candidates (article, line, key,
+    sub-keys) and ``titles`` the headline keys (key, article) — see
+    :func:`copydesk.prepare_batch.line_rows`."""
+    key, marks, doc, site, weight, line = rows
+    furniture = learn(key, marks, doc, site, weight, line, cfg.prepare.furniture)
+    if links is not None and titles is not None and cfg.prepare.furniture.links:
+        found = link_lines(titles[0], titles[1], links, doc, line, key, marks, weight)
+        furniture.links = int(len(found[0]))
+        furniture.codes = np.union1d(furniture.codes, found[0])
+        furniture.docs = np.union1d(furniture.docs, found[1])
+        furniture.link_records = found[2]
+    return furniture
+
+
+def mask_furniture(batch: Any, docs: np.ndarray, codes: np.ndarray | CodeSet) -> None:
+    """Mask, in place, the lines of a batch (of articles numbered ``docs``) that the corpus
+    furniture rule set aside (``codes`` from :func:`copydesk.furniture.learn`).  (A passage
+    that could extend over furniture both texts carry — a wire agency's copyright line under
+    two unrelated stories — made pairs of its own; it does not.)"""
+    if not len(codes) or not len(batch.line_first) > 1:
+        return
+    keys = token_line_keys(batch)
+    doc_of = np.repeat(np.asarray(docs, np.int64), np.diff(batch.tok_first))
+    codes = codes if isinstance(codes, CodeSet) else CodeSet(codes)
+    hit = codes.contains(pair_codes(doc_of, keys))
+    batch.boiler |= hit
+
+
+# -- 3. candidate join (per hash partition of the fingerprint rows) -------------------------
+def common_sentences(h: np.ndarray, sentence: np.ndarray, cap: int) -> np.ndarray:
+    """Rows of sentence signatures shared by more than ``cap`` articles: an author's bio or
+    another furniture sentence the corpus rule did not catch, or a story syndicated so widely
+    that its fingerprints find it anyway.  They are dropped rather than linked through
+    representatives, so only a few articles reworded alike become candidates this way (a
+    key is in a row once per article)."""
+    out = np.zeros(len(h), np.bool_)
+    at = np.flatnonzero(sentence)
+    if len(at):
+        _, inv, cnt = np.unique(h[at], return_inverse=True, return_counts=True)
+        out[at[cnt[inv] > cap]] = True
+    return out
+
+
+def join_rows(h: np.ndarray, doc: np.ndarray, pos: np.ndarray, line_key: np.ndarray,
+              rank: np.ndarray, furniture: CodeSet, has_furniture: np.ndarray,
+              cfg: ScanConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, BigBuckets | None, int]:
+    """The (pair, shared fingerprint) rows of one hash partition of the fingerprint rows
+    (articles by number; -1: an article dropped, e.g. a repeated id): (pair codes, left and
+    right positions, big buckets, fingerprint rows joined).  Rows in furniture are dropped
+    first."""
+    ok = doc >= 0
+    if len(furniture):
+        some = np.flatnonzero(has_furniture[np.maximum(doc, 0)] & ok)
+        ok[some] &= ~furniture.contains(pair_codes(doc[some], line_key[some]))
+    sentence = pos >= SENTENCE_ROW  # the bit stays on: pair_evidence counts these apart
+    if sentence.any():
+        ok &= ~common_sentences(h, sentence & ok, cfg.candidates.bucket_cap)
+    if not ok.all():
+        doc, h, pos = doc[ok], h[ok], pos[ok]
+    return (*bucket_pairs(h, doc.astype(np.uint32), pos, rank, cfg.candidates.bucket_cap), len(h))
+
+
+def pair_evidence(c: np.ndarray, left: np.ndarray, right: np.ndarray,
+                  cfg: ScanConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(pair codes, shared fingerprints, co-located?) of the pairs among the rows of
+    :func:`join_rows` (all the rows of each pair together) sharing enough to be candidates."""
+    cc = cfg.candidates
+    sentence = left >= SENTENCE_ROW
+    if not sentence.any():
+        return evidence(c, left, right, within=cc.colocated_within,
+                        drift=cc.colocated_drift, min_count=min(cc.min_shared, cc.short_min_shared))
+    codes, counts, colo = evidence(c[~sentence], left[~sentence], right[~sentence], within=cc.colocated_within,
+                                   drift=cc.colocated_drift, min_count=min(cc.min_shared, cc.short_min_shared))
+    extra = sentence_evidence(c[sentence], left[sentence] & ~SENTENCE_ROW, right[sentence] & ~SENTENCE_ROW,
+                              min_sentences=cc.min_shared_sentences)
+    if not len(extra):
+        return codes, counts, colo
+    # a pair with reworded sentences in common is a candidate whatever its fingerprints
+    codes = np.concatenate((codes, extra))
+    counts = np.concatenate((counts, np.full(len(extra), max(cc.strong_shared, cc.min_shared), np.int64)))
+    colo = np.concatenate((colo, np.ones(len(extra), np.bool_)))
+    order = np.lexsort((-counts, codes))
+    first = np.concatenate(([True], codes[order][1:] != codes[order][:-1]))
+    keep = order[first]
+    return codes[keep], counts[keep], colo[keep]
+
+
+# -- 4. align and relate (per chunk of candidate pairs) -------------------------------------
+def align_pairs(arts: Sequence[Article], docs: np.ndarray, codes: np.ndarray,
+                furniture: np.ndarray | CodeSet, cfg: ScanConfig) -> tuple[list[Pair], int]:
+    """Align and relate candidate pairs (codes ``left << 32 | right`` of article numbers);
+    ``arts`` are the articles numbered ``docs`` (sorted), which hold every article of the
+    codes.  Returns the related pairs and how many were set aside as template instances."""
+    batch = prepare_batch(list(arts), cfg.prepare)
+    mask_furniture(batch, docs, furniture)
+    x = np.searchsorted(docs, codes >> 32)
+    y = np.searchsorted(docs, codes & 0xFFFFFFFF)
+    swap = np.array([batch.ids[i] > batch.ids[j] for i, j in zip(x.tolist(), y.tolist(), strict=True)], np.bool_)
+    left, right = np.where(swap, y, x), np.where(swap, x, y)  # relate wants a.id < b.id
+    prepared: dict[int, Prepared] = {}
+
+    def get(n: int) -> Prepared:
+        if n not in prepared:
+            prepared[n] = batch.prepared(n)
+        return prepared[n]
+
+    out: list[Pair] = []
+    templates = 0
+    for i, j, al in zip(left.tolist(), right.tolist(), align_batch(batch, left, right, cfg.align), strict=True):
+        pair = judge(get(i), get(j), al, batch.texts[i], batch.texts[j], cfg.relate,
+                     paraphrase=cfg.paraphrase)
+        if isinstance(pair, Pair):
+            out.append(pair)
+        elif pair == "template":
+            templates += 1
+    return out, templates
+
+
+#: align(codes, stage) -> related pairs: how a runner aligns a set of candidate pairs
+Aligner = Callable[[np.ndarray, str], list[Pair]]
+
+
+@dataclass(slots=True)
+class Related:
+    """The pairs and families of a scan, and the counts of how they were found."""
+
+    pairs: list[Pair]
+    families: list[Family]
+    second_round: int
+    completion: int
+
+
+def relate_and_group(codes: np.ndarray, cands: Candidates, ids: Sequence[str],
+                     dates: Sequence[str | None], align: Aligner, cfg: ScanConfig) -> Related:
+    """Stages 4 and 5: align the candidates; when big buckets were linked through
+    representatives, align the members of each related representative's bucket too; group
+    the related pairs into families and compare once each family member never compared."""
+    index = {i: n for n, i in enumerate(ids)}
+    by_id = dict(zip(ids, dates, strict=True))
+    pairs = align(codes, "align")
+    aligned = codes
+    extra = np.zeros(0, np.int64)
+    if len(cands.big_buckets):
+        ab = np.array([(index[p.a], index[p.b]) for p in pairs], np.int64).reshape(-1, 2)
+        related = np.minimum(ab[:, 0], ab[:, 1]) << 32 | np.maximum(ab[:, 0], ab[:, 1])
+        extra = expand_through_representatives(cands, related)
+        extra = extra[~np.isin(extra, aligned)]
+        pairs += align(extra, "align+")
+        aligned = np.union1d(aligned, extra)
+    fams = make_families(pairs, by_id, cfg.families)
+    missing = uncompared_members(fams, index, aligned, cfg.families.complete_max_members)
+    found = align(missing, "families")
+    if found:
+        pairs += found
+        fams = refresh_families(fams, pairs, found, by_id, cfg.families)
+    pairs.sort(key=attrgetter("b"))  # two stable sorts on plain strings: (a, b) order,
+    pairs.sort(key=attrgetter("a"))  # faster than one sort on tuples
+    return Related(pairs, fams, int(len(extra)), int(len(missing)))
+
+
+def uncompared_members(fams: list[Family], index: dict[str, int], aligned: np.ndarray,
+                       max_members: int) -> np.ndarray:
+    """Codes of member pairs of each family (up to ``max_members``) never aligned: a copy of
+    a copy may share too few fingerprints with the original to be a candidate, yet a
+    family is close to a clique, so its members deserve one comparison each."""
+    out = []
+    for f in fams:
+        if len(f.members) > max_members:
+            continue
+        ix = sorted(index[m] for m in f.members)
+        out += [x << 32 | y for n, x in enumerate(ix) for y in ix[n + 1:]]
+    codes = np.unique(np.asarray(out, np.int64))
+    return codes[~np.isin(codes, aligned)]
+
+
+# -- the books ------------------------------------------------------------------------------
+def date_counts(dates: Sequence[str | None]) -> dict[str, int]:
+    """How many articles have no date, and how many a date that cannot be read."""
+    seen = Counter(dates)
+    usable = {d: usable_date(d) for d in seen}
+    return {"dates_missing": sum(n for d, n in seen.items() if usable[d] is None),
+            "dates_unusable": sum(n for d, n in seen.items() if usable[d] is False)}
+
+
+def furniture_records(furniture: Furniture, get: Callable[[int], Article]) -> list[dict[str, Any]]:
+    """The audit records of the corpus furniture: the text of each learned line (from one
+    article that carries it, ``get(number)``), how many articles carry it, in how many it
+    was masked, on how many sites, and why."""
+    out = []
+    order = np.lexsort((furniture.keys, -furniture.masked))
+    for n in order.tolist():
+        art = get(int(furniture.example_doc[n]))
+        lines = art.text.split("\n")
+        ln = int(furniture.example_line[n])
+        text = lines[ln] if ln < len(lines) else ""
+        masked, carriers, sites = (int(x[n]) for x in (furniture.masked, furniture.carriers, furniture.sites))
+        out.append({"text": text, "articles": carriers, "masked_in": masked, "sites": sites,
+                    "example": art.id,
+                    "why": f"recurs in {carriers} articles ({sites} sites) whose other text is their own"})
+    for doc, ln, count, _, why in sorted(furniture.link_records, key=lambda r: -r[2]):
+        art = get(doc)
+        lines = art.text.split("\n")
+        out.append({"text": lines[ln] if ln < len(lines) else "", "articles": count, "masked_in": count,
+                    "sites": None, "example": art.id, "why": why})
+    return out
