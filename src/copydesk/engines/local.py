@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -501,7 +501,7 @@ def scan_batches(jobs: Iterable[LineBlock | PageBlock | list[Article]], config: 
     with tempfile.TemporaryDirectory(prefix=spill_prefix(), dir=workdir) as tmp:
         corpus, store, fps = prepare_corpus(jobs, cfg, Path(tmp), progress)
         timings["prepare"] = time.perf_counter() - t0
-        result = finish_scan(corpus, store, fps, cfg, Path(tmp), progress=progress, timings=timings)
+        result = finish_scan(corpus, store.reader(), fps, cfg, Path(tmp), progress=progress, timings=timings)
     timings["total"] = time.perf_counter() - t0
     return result
 
@@ -523,11 +523,18 @@ def prepare_corpus(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg: S
     return corpus, store, fps
 
 
-def finish_scan(corpus: Corpus, store: ArticleStore, fps: SharedSpill, cfg: ScanConfig, tmp: Path, *,
+class ArticleReader(Protocol):
+    """Where the later passes read articles back by number (in the parent and, after the
+    fork, in the workers)."""
+
+    def get(self, n: int) -> Article: ...
+
+
+def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: ScanConfig, tmp: Path, *,
                 progress: Progress | None = None, timings: dict[str, float] | None = None,
                 align: Callable[[np.ndarray, str, Aligner], list[Pair]] | None = None) -> ScanResult:
     """Passes 2-4 over prepared articles: corpus furniture, candidate join, alignment and
-    families.  ``fps`` is consumed.  ``align(codes, stage, aligner)``, when given, aligns
+    families; articles are read back from ``reader``.  ``fps`` is consumed.  ``align(codes, stage, aligner)``, when given, aligns
     each set of candidate pairs in place of ``aligner`` (the pool's), e.g. taking the pairs
     it already knows from a cache."""
     timings = {} if timings is None else timings
@@ -541,7 +548,6 @@ def finish_scan(corpus: Corpus, store: ArticleStore, fps: SharedSpill, cfg: Scan
     codes = (cands.left << 32) | cands.right
     timings["candidates"] = time.perf_counter() - t
 
-    reader = store.reader()
     boilerplate = furniture_records(furniture, reader.get)
     t = time.perf_counter()
     counts: dict[str, int] = {}
