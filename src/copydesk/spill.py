@@ -365,21 +365,30 @@ class StoreReader:
         return os.read(fd, int(self.end[i]) - start)
 
     def get(self, i: int) -> Article:
-        data = self.raw(i)
-        if self.kind[i] == PACKED:
-            return _unpack(data)
-        from .read._record import to_article
-        from .read.jsonl import BOM, parse_record
-        row = parse_record(data[len(BOM):] if data.startswith(BOM) else data, "", 2)
-        art = to_article(row) if row is not None and not isinstance(row, Reject) else row
-        if not isinstance(art, Article):  # it was validated when it was stored
-            raise RuntimeError(f"article {i} can no longer be read back")
-        return art
+        return stored_article(self.raw(i), int(self.kind[i]), i)
 
     def raw_text(self, i: int) -> str:
         """The stored record as text (for a reject entry)."""
-        if self.kind[i] == JSON_LINE:
-            return self.raw(i).decode("utf-8", errors="replace").rstrip("\r\n")
-        a = _unpack(self.raw(i))
-        return json.dumps({"id": a.id, "title": a.title, "date": a.date, "text": a.text},
-                          ensure_ascii=False)
+        return stored_text(self.raw(i), int(self.kind[i]))
+
+
+def stored_article(data: bytes, kind: int, i: int = -1) -> Article:
+    """The article of a stored record (``kind``: :data:`PACKED` or :data:`JSON_LINE`)."""
+    if kind == PACKED:
+        return _unpack(data)
+    from .read._record import to_article
+    from .read.jsonl import BOM, parse_record
+    row = parse_record(data[len(BOM):] if data.startswith(BOM) else data, "", 2)
+    art = to_article(row) if row is not None and not isinstance(row, Reject) else row
+    if not isinstance(art, Article):  # it was validated when it was stored
+        raise RuntimeError(f"article {i} can no longer be read back")
+    return art
+
+
+def stored_text(data: bytes, kind: int) -> str:
+    """A stored record as text (for a reject entry)."""
+    if kind == JSON_LINE:
+        return data.decode("utf-8", errors="replace").rstrip("\r\n")
+    a = _unpack(data)
+    return json.dumps({"id": a.id, "title": a.title, "date": a.date, "text": a.text},
+                      ensure_ascii=False)

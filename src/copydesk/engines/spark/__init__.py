@@ -1,0 +1,155 @@
+"""The Spark engine: the stage plan (:mod:`copydesk.plan`) run as Spark jobs, so that a
+cluster gives exactly the local engine's answers.
+
+1. **pass 1** (:mod:`.prepare`) — the input batches are parsed, prepared and fingerprinted
+   by the executors; the driver numbers the articles in input order (repeated ids rejected
+   as locally) and learns the corpus furniture from the line rows (collected: a few per
+   article), with :func:`copydesk.plan.learn_furniture`.
+2. **candidate join** (:mod:`.join`) — two shuffles: fingerprint rows by hash partition,
+   pair rows by pair; the candidates come back to the driver.
+3. **align** (:mod:`.align`) — a Spark job per round of :func:`copydesk.plan.relate_and_group`.
+4. **families** — on the driver from the related pairs (:mod:`.components` finds the
+   connected components of the pairs as DataFrame operations, see there).
+
+pyspark is an optional extra (``pip install 'copydesk[spark]'``), imported only when this
+engine runs.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from ...config import ScanConfig
+from ...plan import (
+    Progress,
+    ScanResult,
+    date_counts,
+    furniture_records,
+    id_rank,
+    relate_and_group,
+)
+from ..local import corpus_furniture
+from .session import PIP_HINT, check_partitions, new_session, require_pyspark
+
+__all__ = ["PIP_HINT", "check_partitions", "new_session", "require_pyspark", "scan_spark"]
+
+
+def scan_spark(jobs: Iterable[Any], config: ScanConfig | None = None, *, spark: Any = None,
+               master: str | None = None, partitions: int = 64,
+               progress: Progress | None = None) -> ScanResult:
+    """Find all reuse among the input batches ``jobs`` (as
+    :func:`copydesk.read.read_batches` gives them, or lists of articles) with Spark:
+    ``spark`` is the session to use (else one is made for ``master``, default ``local[*]``,
+    and stopped at the end); ``partitions`` (a power of two) hash partitions of the join."""
+    require_pyspark()
+    check_partitions(partitions)
+    cfg = config or ScanConfig()
+    own = spark is None
+    if own:
+        spark = new_session(master, partitions=partitions)
+    try:
+        return _scan(spark, jobs, cfg, partitions, progress)
+    finally:
+        if own:
+            spark.stop()
+
+
+def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
+          progress: Progress | None) -> ScanResult:
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    from .align import SparkAligner, article_of, fetch_articles
+    from .join import JoinInputs, candidate_join
+    from .prepare import (
+        ARTICLES,
+        BOOKS,
+        FINGERPRINTS,
+        PASS1_SCHEMA,
+        fill_duplicates,
+        number_articles,
+        pass1,
+    )
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    payload = [(n, pickle.dumps(job, protocol=5)) for n, job in enumerate(jobs)]
+    timings["read"] = time.perf_counter() - t0
+    sc = spark.sparkContext
+    inputs = spark.createDataFrame(sc.parallelize(payload, max(1, len(payload))), "job int, payload binary")
+    rows = inputs.mapInArrow(lambda it: pass1(it, cfg, parts), PASS1_SCHEMA)
+    rows = rows.persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        books = rows.where(F.col("kind") == BOOKS).select("job", "blob").toArrow()
+        got = sorted(zip(books.column("job").to_pylist(), books.column("blob").to_pylist(), strict=True))
+        numbered = number_articles([(j, pickle.loads(b)) for j, b in got], cfg.batch_size)
+        del books, got
+        articles = rows.where(F.col("kind") == ARTICLES).select("slot", "p", "blob")
+        if numbered.pending:
+            raw = fetch_articles(articles, (p[1] for p in numbered.pending))
+            from ...spill import stored_text
+            fill_duplicates(numbered, {s: stored_text(b, k) for s, (k, b) in raw.items()})
+        corpus, slot_doc = numbered.corpus, numbered.slot_doc
+        timings["prepare"] = time.perf_counter() - t0
+        if progress:
+            progress("prepare", len(corpus.ids), len(corpus.ids))
+
+        t = time.perf_counter()
+        furniture = corpus_furniture(corpus, cfg)
+        common = furniture.codes
+        has = np.zeros(len(corpus.ids) + 1, np.bool_)
+        has[furniture.docs] = True
+        doc_fps = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)
+        timings["furniture"] = time.perf_counter() - t
+        fps = rows.where(F.col("kind") == FINGERPRINTS).select("part", "h", "slot", "p", "k")
+        ji = JoinInputs(slot_doc, id_rank(corpus.ids), common, has, cfg, parts)
+        cands, pair_rows, nfps = candidate_join(spark, fps, ji, doc_fps)
+        codes = (cands.left << 32) | cands.right
+        timings["candidates"] = time.perf_counter() - t
+        if progress:
+            progress("join", 1, 1)
+
+        doc_slot = np.flatnonzero(slot_doc >= 0)
+        examples = [int(x) for x in furniture.example_doc] + [int(r[0]) for r in furniture.link_records]
+        stored = fetch_articles(articles, (int(doc_slot[d]) for d in examples))
+        boilerplate = furniture_records(furniture, lambda n: article_of(stored[int(doc_slot[n])], n))
+
+        t = time.perf_counter()
+        spent: dict[str, float] = {}
+        aligner = SparkAligner(spark, articles, doc_slot, common, cfg, parts)
+
+        def timed(some: np.ndarray, stage: str) -> list:
+            t1 = time.perf_counter()
+            out = aligner(some, stage)
+            spent[stage] = spent.get(stage, 0.0) + time.perf_counter() - t1
+            if progress:
+                progress(stage, len(some), len(some))
+            return out
+
+        related = relate_and_group(codes, cands, corpus.ids, corpus.dates, timed, cfg)
+    finally:
+        rows.unpersist()
+    timings["align"] = spent.get("align", 0.0) + spent.get("align+", 0.0)
+    timings["families"] = time.perf_counter() - t - timings["align"]
+    timings["total"] = time.perf_counter() - t0
+    pairs, fams = related.pairs, related.families
+    stats = {"articles": len(corpus.ids), "tokens": corpus.tokens, "fingerprints": nfps,
+             "shared_fingerprint_pairs": pair_rows,
+             "furniture_lines": len(furniture), "furniture_masked": int(len(common)),
+             "link_lines_masked": furniture.links, "candidates": int(len(codes)),
+             "candidates_second_round": related.second_round, "family_completion": related.completion,
+             "big_buckets": len(cands.big_buckets),
+             "template_pairs_set_aside": aligner.templates,
+             **date_counts(corpus.dates),
+             "pairs": len(pairs), "families": len(fams),
+             "engine": "spark", "master": sc.master, "partitions": parts,
+             "default_parallelism": sc.defaultParallelism, "spark_version": spark.version,
+             "cpu_count": os.cpu_count()}
+    return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg, boilerplate,
+                      ids=corpus.ids, furniture=common)

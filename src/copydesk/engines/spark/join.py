@@ -1,0 +1,128 @@
+"""The candidate join on Spark: fingerprint rows regrouped by hash partition (the local
+engine's :func:`copydesk.spill.hash_partition`), :func:`copydesk.plan.join_rows` per
+partition, the pair rows regrouped by pair (``left % partitions``) and
+:func:`copydesk.plan.pair_evidence` per group.  The candidate evidence and big buckets are
+small and come back to the driver, which keeps the candidates
+(:func:`copydesk.candidates.make_candidates`)."""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ...candidates import BigBuckets, Candidates, make_candidates
+from ...config import ScanConfig
+from ...furniture import CodeSet
+from ...plan import join_rows, pair_evidence
+
+JOIN_SCHEMA = "kind byte, q int, c long, l int, r int, blob binary"
+EVIDENCE_SCHEMA = "kind byte, c long, n long, colo boolean, blob binary"
+_PAIRS, _BOOKS = 0, 1
+
+
+@dataclass(slots=True)
+class JoinInputs:
+    """What every join task needs (broadcast once): article number by slot, rank by
+    article, the corpus furniture and the articles that have any."""
+
+    slot_doc: np.ndarray
+    rank: np.ndarray
+    furniture: np.ndarray
+    has_furniture: np.ndarray
+    cfg: ScanConfig
+    parts: int
+
+
+_MEMO: dict[int, tuple[JoinInputs, CodeSet]] = {}
+
+
+def _inputs(bc: Any) -> tuple[JoinInputs, CodeSet]:
+    """The broadcast inputs, with the furniture CodeSet built once per Python worker."""
+    got = _MEMO.get(id(bc.value))
+    if got is None:
+        _MEMO.clear()
+        ji: JoinInputs = bc.value
+        got = _MEMO[id(bc.value)] = (ji, CodeSet(ji.furniture))
+    return got
+
+
+def join_partition(table: Any, bc: Any) -> Any:
+    """applyInArrow body: the fingerprint rows of one hash partition → pair rows (grouped
+    by ``q``, the pair's regrouping key) and one books row (big buckets, counts)."""
+    import pyarrow as pa
+
+    ji, furniture = _inputs(bc)
+    h = table.column("h").to_numpy().view(np.uint64)
+    doc = ji.slot_doc[table.column("slot").to_numpy()]
+    pos = table.column("p").to_numpy().view(np.uint32)
+    key = table.column("k").to_numpy().view(np.uint32)
+    codes, pl, pr, big, nrows = join_rows(h, doc, pos, key, ji.rank, furniture, ji.has_furniture, ji.cfg)
+    n = len(codes)
+    books = pickle.dumps((big, n, nrows), protocol=5)
+    q = ((codes >> 32) % ji.parts).astype(np.int32)
+    return pa.table({"kind": pa.array(np.concatenate((np.zeros(n, np.int8), [_BOOKS])).astype(np.int8)),
+                     "q": pa.array(np.concatenate((q, [-1])).astype(np.int32)),
+                     "c": pa.array(np.concatenate((codes, [0])).astype(np.int64)),
+                     "l": pa.array(np.concatenate((pl.view(np.int32), [0])).astype(np.int32)),
+                     "r": pa.array(np.concatenate((pr.view(np.int32), [0])).astype(np.int32)),
+                     "blob": pa.array([None] * n + [books], pa.binary())})
+
+
+def evidence_group(table: Any, bc: Any) -> Any:
+    """applyInArrow body: the pair rows of one regrouping key → candidate evidence (codes,
+    shared fingerprints, co-located?); the books rows pass through."""
+    import pyarrow as pa
+
+    ji, _ = _inputs(bc)
+    kind = table.column("kind").to_numpy()
+    books = table.filter(pa.array(kind == _BOOKS)).column("blob").to_pylist()
+    pairs = table.filter(pa.array(kind == _PAIRS))
+    c = pairs.column("c").to_numpy()
+    left = pairs.column("l").to_numpy().view(np.uint32)
+    right = pairs.column("r").to_numpy().view(np.uint32)
+    if len(c):
+        codes, counts, colo = pair_evidence(c, left, right, ji.cfg)
+    else:
+        codes, counts, colo = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.bool_)
+    n, m = len(codes), len(books)
+    return pa.table({"kind": pa.array(np.r_[np.zeros(n, np.int8), np.ones(m, np.int8)].astype(np.int8)),
+                     "c": pa.array(np.r_[codes, np.zeros(m, np.int64)].astype(np.int64)),
+                     "n": pa.array(np.r_[counts, np.zeros(m, np.int64)].astype(np.int64)),
+                     "colo": pa.array(np.r_[colo, np.zeros(m, np.bool_)].astype(np.bool_)),
+                     "blob": pa.array([None] * n + books, pa.binary())})
+
+
+def candidate_join(spark: Any, fingerprints: Any, ji: JoinInputs,
+                   doc_fps: np.ndarray) -> tuple[Candidates, int, int]:
+    """The candidates of the fingerprint rows (a DataFrame of part, h, slot, p, k), and the
+    numbers of (pair, shared fingerprint) rows and of fingerprint rows joined."""
+    bc = spark.sparkContext.broadcast(ji)
+    try:
+        joined = (fingerprints.repartition(ji.parts, "part").groupBy("part")
+                  .applyInArrow(lambda t: join_partition(t, bc), JOIN_SCHEMA))
+        found = (joined.repartition(ji.parts, "q").groupBy("q")
+                 .applyInArrow(lambda t: evidence_group(t, bc), EVIDENCE_SCHEMA)).toArrow()
+    finally:
+        bc.unpersist()
+    kind = found.column("kind").to_numpy()
+    ev = kind == 0
+    codes = found.column("c").to_numpy()[ev]
+    counts = found.column("n").to_numpy()[ev]
+    colo = found.column("colo").to_numpy(zero_copy_only=False)[ev]
+    order = np.argsort(codes, kind="stable")  # the same evidence, whatever the partitioning
+    big: list[BigBuckets] = []
+    pair_rows = nrows = 0
+    for blob in found.column("blob").to_pylist():
+        if blob is None:
+            continue
+        b, n, r = pickle.loads(blob)
+        if b is not None:
+            big.append(b)
+        pair_rows += n
+        nrows += r
+    cands = make_candidates(codes[order], counts[order], colo[order].astype(np.bool_),
+                            BigBuckets.merge(big), ji.cfg.candidates, doc_fps)
+    return cands, pair_rows, nrows

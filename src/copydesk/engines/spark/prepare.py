@@ -1,0 +1,207 @@
+"""Pass 1 on Spark: the input batches (as :func:`copydesk.read.read_batches` gives them: byte
+spans of JSON Lines files, which the executors read themselves, or blocks of records) are
+parsed, prepared and fingerprinted by the executors (:func:`copydesk.plan.fingerprint_rows`),
+one Spark row set per batch; the driver then numbers the articles in input order, rejecting
+repeated ids exactly as the local engine does (:func:`number_articles`).
+
+The rows of pass 1 share one Arrow schema, told apart by ``kind``: a batch's books (ids,
+dates, rejects, line rows: small, collected), its fingerprint rows (hash partition, hash,
+slot, token position, line key: they stay on the executors for the join) and its articles
+as stored records (slot, encoding, bytes: read again by the align jobs).  A slot is
+``batch number * batch_size + index in the batch``, as in the local engine's spills.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ...config import ScanConfig
+from ...plan import fingerprint_rows, site_of
+from ...read import ArticleBatch, duplicate
+from ...read.html import PageBlock
+from ...read.jsonl import LineBlock, block_articles
+from ...records import Article, Reject
+from ...spill import JSON_LINE, PACKED, hash_partition, pack
+from ..local import Corpus
+
+BOOKS, FINGERPRINTS, ARTICLES = 0, 1, 2
+
+#: the columns of pass 1 (Spark DDL)
+PASS1_SCHEMA = ("kind byte, job int, part int, h long, slot long, p int, k int, blob binary")
+
+
+@dataclass(slots=True)
+class Books:
+    """What the driver needs of one batch: as the local engine's ``_Prepared``, without
+    the fingerprint rows and stored records (those stay in Spark)."""
+
+    ids: list[str]
+    dates: list[str | None]
+    where: tuple[str, int] | None
+    rejects: list[tuple[int, Reject]]
+    lines: list[int]
+    sites: list[str | None]
+    rows: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]
+    titles: tuple[np.ndarray, np.ndarray]
+    tokens: int
+    nfp: np.ndarray
+    wheres: list[str] | None
+
+
+def parse_job(job: LineBlock | PageBlock | list[Article]) -> tuple[list[Article], list[int],
+                                                                    list[tuple[int, Reject]],
+                                                                    list[bytes], int,
+                                                                    tuple[str, int] | None,
+                                                                    list[str] | None]:
+    """Parse one input batch as the local engine's workers do: (articles, each one's line
+    in the batch, rejects, stored records, their encoding, where a JSON Lines block is,
+    where each record of other input is)."""
+    wheres = job.wheres if isinstance(job, ArticleBatch) else None
+    if isinstance(job, LineBlock):
+        job = job.load()
+        arts, lines, rejects = block_articles(job)
+        raw = job.lines or []
+        return arts, lines, rejects, [raw[n] for n in lines], JSON_LINE, (job.where, job.first), None
+    if isinstance(job, PageBlock):
+        wheres = job.wheres()
+        arts, lines, rejects = job.articles()
+    else:
+        arts, rejects, lines = list(job), [], list(range(len(job)))
+    return arts, lines, rejects, [pack(a) for a in arts], PACKED, None, wheres
+
+
+def prepare_job(index: int, job: Any, cfg: ScanConfig, parts: int) -> Iterator[Any]:
+    """Executor: the pass-1 Arrow batches of input batch ``index``."""
+    import pyarrow as pa
+
+    arts, lines, rejects, stored, kind, where, wheres = parse_job(job)
+    if len(lines) + len(rejects) > cfg.batch_size and where is not None:
+        raise ValueError(f"a batch holds more than batch_size={cfg.batch_size} records")
+    rows = fingerprint_rows(arts, cfg)
+    base = index * cfg.batch_size
+    books = Books([a.id for a in arts], [a.date for a in arts], where, rejects, lines,
+                  [site_of(a) for a in arts], rows.lines, rows.titles, rows.tokens, rows.nfp, wheres)
+    yield _batch(pa, BOOKS, index, blob=[pickle.dumps(books, protocol=5)])
+    n = len(rows.h)
+    yield _batch(pa, FINGERPRINTS, index, n=n, part=hash_partition(rows.h, parts).astype(np.int32),
+                 h=rows.h.view(np.int64), slot=rows.doc.astype(np.int64) + base,
+                 p=rows.pos.view(np.int32), k=rows.line_key.view(np.int32))
+    if stored:
+        yield _batch(pa, ARTICLES, index, n=len(stored),
+                     slot=np.arange(len(stored), dtype=np.int64) + base,
+                     p=np.full(len(stored), kind, np.int32), blob=stored)
+
+
+def _batch(pa: Any, kind: int, job: int, *, n: int = 1, blob: Sequence[bytes] | None = None,
+           **cols: np.ndarray) -> Any:
+    """One Arrow batch of :data:`PASS1_SCHEMA` (absent columns null)."""
+    types = {"part": pa.int32(), "h": pa.int64(), "slot": pa.int64(), "p": pa.int32(), "k": pa.int32()}
+    arrays = [pa.array(np.full(n, kind, np.int8)), pa.array(np.full(n, job, np.int32))]
+    for name, t in types.items():
+        arrays.append(pa.array(cols[name], t) if name in cols else pa.nulls(n, t))
+    arrays.append(pa.array(blob, pa.binary()) if blob is not None else pa.nulls(n, pa.binary()))
+    return pa.RecordBatch.from_arrays(arrays, names=["kind", "job", "part", "h", "slot", "p", "k", "blob"])
+
+
+def pass1(batches: Iterator[Any], cfg: ScanConfig, parts: int) -> Iterator[Any]:
+    """mapInArrow body: (job, pickled batch) rows in, pass-1 rows out."""
+    for rb in batches:
+        for index, payload in zip(rb.column(0).to_pylist(), rb.column(1).to_pylist(), strict=True):
+            yield from prepare_job(index, pickle.loads(payload), cfg, parts)
+
+
+# -- the driver: numbering, as the local engine's _take --------------------------------------
+@dataclass(slots=True)
+class Numbered:
+    """The corpus books (the local engine's :class:`~copydesk.engines.local.Corpus`), the
+    article number of each slot (-1: none or rejected) and the repeated ids whose reject
+    still needs the raw record: (index in ``corpus.rejects``, slot, where, id, first seen)."""
+
+    corpus: Corpus
+    slot_doc: np.ndarray
+    pending: list[tuple[int, int, str, str, str | None]]
+
+
+def _where(b: Books, n: int) -> str:
+    if b.where is None:
+        return b.wheres[b.lines[n]] if b.wheres is not None else f"article {b.ids[n]}"
+    return f"{b.where[0]}:{b.where[1] + b.lines[n]}"
+
+
+def number_articles(books: Sequence[tuple[int, Books]], stride: int) -> Numbered:
+    """Number the articles of all batches (by batch number) in input order; a repeated id is
+    rejected where it repeats, naming where it was first seen (first occurrence wins)."""
+    corpus = Corpus()
+    numbers: list[np.ndarray] = []
+    pending: list[tuple[int, int, str, str, str | None]] = []
+    last = -1
+    for index, b in books:
+        for _ in range(index - last - 1):  # a batch that gave no rows at all
+            numbers.append(np.full(stride, -1, np.int64))
+        last = index
+        numbers.append(_take(index, b, corpus, stride, pending))
+    slot_doc = np.concatenate([np.zeros(0, np.int64), *numbers])
+    return Numbered(corpus, slot_doc, pending)
+
+
+def _take(index: int, b: Books, corpus: Corpus, stride: int,
+          pending: list[tuple[int, int, str, str, str | None]]) -> np.ndarray:
+    keep = np.ones(len(b.ids), np.bool_)
+    first: dict[int, str | None] = {}
+    for n, art_id in enumerate(b.ids):
+        if art_id in corpus.seen:
+            keep[n] = False
+            try:
+                m = b.ids.index(art_id, 0, n)
+                first[n] = None if b.where is None and b.wheres is None else _where(b, m)
+            except ValueError:
+                first[n] = corpus.where_of(art_id)
+        else:
+            corpus.seen.add(art_id)
+    found: list[tuple[int, Reject | tuple[int, str, str, str | None]]] = list(b.rejects)
+    for n in np.flatnonzero(~keep).tolist():
+        found.append((b.lines[n], (index * stride + n, _where(b, n), b.ids[n], first[n])))
+    for _, r in sorted(found, key=lambda x: x[0]):
+        if isinstance(r, Reject):
+            corpus.rejects.append(r)
+        else:
+            pending.append((len(corpus.rejects), *r))
+            corpus.rejects.append(Reject("", "", None, None))  # filled by fill_duplicates
+    kept = np.flatnonzero(keep)
+    corpus.job_start.append(len(corpus.ids))
+    if b.where is not None:
+        corpus.job_where.append((b.where[0], b.where[1], np.asarray(b.lines, np.int32)[kept]))
+    else:
+        corpus.job_where.append([b.wheres[b.lines[n]] for n in kept.tolist()]
+                                if b.wheres is not None else None)
+    if corpus.number_of is not None:
+        corpus.number_of.update((b.ids[n], len(corpus.ids) + k) for k, n in enumerate(kept.tolist()))
+    number = np.full(stride, -1, np.int64)
+    number[kept] = len(corpus.ids) + np.arange(len(kept))
+    corpus.ids += [b.ids[n] for n in kept.tolist()]
+    corpus.dates += [b.dates[n] for n in kept.tolist()]
+    corpus.doc_fps.append(b.nfp[kept])
+    corpus.tokens += b.tokens
+    (key, marks, doc, weight, line), (ldoc, lline, lkey, subs) = b.rows
+    site = np.array([-1 if x is None else corpus.site_ids.setdefault(x, len(corpus.site_ids))
+                     for x in b.sites], np.int32)
+    ok = number[doc] >= 0
+    corpus.rows.append((key[ok], marks[ok], number[doc[ok]].astype(np.int32), site[doc[ok]],
+                        weight[ok], line[ok]))
+    ok = number[ldoc] >= 0
+    corpus.links.append((number[ldoc[ok]], lline[ok], lkey[ok], subs[ok]))
+    tkey, tdoc = b.titles
+    ok = number[tdoc] >= 0
+    corpus.titles.append((tkey[ok], number[tdoc[ok]]))
+    return number
+
+
+def fill_duplicates(numbered: Numbered, raw_text: dict[int, str]) -> None:
+    """Complete the rejects of repeated ids with their raw records (``raw_text`` by slot)."""
+    for at, slot, where, art_id, first in numbered.pending:
+        numbered.corpus.rejects[at] = duplicate(where, art_id, first, raw_text[slot])

@@ -1,0 +1,68 @@
+"""Getting a Spark session: pyspark is an optional extra, imported only here and in the
+stage modules, and a session made by copydesk is quiet and bounded."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from ...errors import ConfigError, MissingDependency
+
+PIP_HINT = "the Spark engine needs pyspark: pip install 'copydesk[spark]'"
+
+
+def require_pyspark() -> None:
+    """Fail in one line (with the install hint) when pyspark is missing."""
+    try:
+        import pyspark  # noqa: F401
+        import pyspark.sql  # noqa: F401
+    except ImportError:
+        raise MissingDependency(PIP_HINT) from None
+
+
+def check_partitions(partitions: int) -> None:
+    """Hash partitions must be a power of two (see :func:`copydesk.spill.hash_partition`)."""
+    if partitions < 1 or partitions & (partitions - 1):
+        raise ConfigError(f"--partitions must be a power of two (1, 2, 4, ... 64, ...), not {partitions}")
+
+
+def _java_home() -> None:
+    """Point JAVA_HOME at the ``java`` on PATH when it is not set (Spark's launcher wants it)."""
+    if os.environ.get("JAVA_HOME"):
+        return
+    java = shutil.which("java")
+    if java is None:
+        raise MissingDependency("the Spark engine needs Java 17 or later (no java on PATH; "
+                                "install a JDK or set JAVA_HOME)")
+    os.environ["JAVA_HOME"] = str(Path(java).resolve().parent.parent)
+
+
+def new_session(master: str | None = None, *, partitions: int = 64,
+                memory: str | None = None, app: str = "copydesk") -> Any:
+    """A Spark session for a scan: ``master`` (default ``local[*]``), the web UI off, log
+    level WARN, as many shuffle partitions as hash partitions, Arrow batches for the Python
+    stages.  ``memory``: the driver's heap (in local mode the executors live in it too)."""
+    require_pyspark()
+    _java_home()
+    from pyspark.sql import SparkSession
+
+    builder = (SparkSession.builder.appName(app)
+               .master(master or "local[*]")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.shuffle.partitions", str(partitions))
+               .config("spark.sql.adaptive.enabled", "false")
+               .config("spark.sql.execution.arrow.maxRecordsPerBatch", "50000")
+               .config("spark.python.worker.reuse", "true")
+               .config("spark.driver.extraJavaOptions", "-Dlog4j2.level=WARN"))
+    if (master or "local").startswith("local") and not os.environ.get("PYSPARK_PYTHON"):
+        # local mode: the Python workers are this interpreter (with copydesk importable)
+        os.environ["PYSPARK_PYTHON"] = sys.executable
+    if memory:
+        builder = builder.config("spark.driver.memory", memory)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("WARN")
+    return session
