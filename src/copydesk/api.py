@@ -28,7 +28,7 @@ from .engines.local import scan_articles, scan_batches, spill_prefix
 from .errors import ConfigError
 from .plan import Progress, ScanResult
 from .prepare import prepare
-from .read import FieldMap, RejectLog, read_batches, read_corpus
+from .read import FieldMap, RejectLog, batched, read_batches, read_corpus
 from .records import Article, Pair
 from .relate import judge
 from .segment import require_icu
@@ -40,7 +40,9 @@ def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | 
          config: ScanConfig | None = None, progress: Progress | None = None,
          parquet: bool = False, workdir: str | Path | None = None,
          fields: FieldMap | None = None, format: str | None = None,
-         report: bool = False, max_pairs: int | None = None) -> ScanResult:
+         report: bool = False, max_pairs: int | None = None, engine: str = "local",
+         spark: Any = None, master: str | None = None,
+         partitions: int | None = None) -> ScanResult:
     """Find all reuse in a collection.
 
     ``inputs`` is either paths (JSON Lines, CSV, Parquet, ``.txt`` files, saved web pages,
@@ -57,10 +59,17 @@ def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | 
     Everything that can be checked before the scan is: the inputs, ``out`` (writable; new,
     empty or an earlier results folder), ``workdir`` (writable) and pyarrow for ``parquet``
     (:class:`ConfigError`, :class:`MissingDependency`).  A write that fails part way (a full
-    disk) raises :class:`OutputError` and leaves ``out`` as it was."""
+    disk) raises :class:`OutputError` and leaves ``out`` as it was.
+
+    ``engine="spark"`` runs the scan as Apache Spark jobs (:mod:`copydesk.engines.spark`; needs
+    ``pip install 'copydesk[spark]'``) with the same results: on the session ``spark`` when
+    given, else on one made for ``master`` (default ``local[*]``) and stopped afterwards;
+    ``partitions`` (a power of two, default 64) hash partitions of the candidate join."""
+    runner = _runner(engine, spark, master, partitions)
     try:
         return _scan(inputs, out, config, progress=progress, parquet=parquet, workdir=workdir,
-                     fields=fields, format=format, report=report, max_pairs=max_pairs)
+                     fields=fields, format=format, report=report, max_pairs=max_pairs,
+                     runner=runner)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM through the CLI: the process is ending,
         # so remove whatever of its own a signal left between creating it and its clean-up
         tmp = Path(workdir) if workdir is not None else Path(tempfile.gettempdir())
@@ -75,7 +84,7 @@ def _scan(inputs: Sequence[str | Path] | Iterable[Article], out: str | Path | No
           config: ScanConfig | None, *, progress: Progress | None, parquet: bool,
           workdir: str | Path | None, fields: FieldMap | None = None,
           format: str | None = None, report: bool = False,
-          max_pairs: int | None = None) -> ScanResult:
+          max_pairs: int | None = None, runner: Runner | None = None) -> ScanResult:
     cfg = config or ScanConfig()
     log = RejectLog()
     t0 = time.perf_counter()
@@ -97,7 +106,31 @@ def _scan(inputs: Sequence[str | Path] | Iterable[Article], out: str | Path | No
         [Path(x) if str(x) != "-" else "-" for x in items], rejects=log,  # type: ignore[arg-type]
         size=cfg.batch_size, fields=fields, format=format)
     return _scan_into(out_dir, jobs, items, cfg, log, sources, t0, progress=progress,
-                      parquet=parquet, workdir=workdir, reporter=reporter)
+                      parquet=parquet, workdir=workdir, reporter=reporter, runner=runner)
+
+
+#: runner(jobs, config, progress) -> result: an engine other than the local one
+Runner = Callable[[Iterable[Any], ScanConfig, Progress | None], ScanResult]
+ENGINES = ("local", "spark")
+
+
+def _runner(engine: str, spark: Any, master: str | None, partitions: int | None) -> Runner | None:
+    """The runner of ``engine`` (None: the local engine), checked before anything is read."""
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine == "local":
+        if spark is not None or master is not None or partitions is not None:
+            raise ConfigError("spark, master and partitions are options of engine='spark'")
+        return None
+    from .engines.spark import check_partitions, require_pyspark, scan_spark
+
+    require_pyspark()
+    parts = 64 if partitions is None else partitions
+    check_partitions(parts)
+
+    def run(jobs: Iterable[Any], cfg: ScanConfig, progress: Progress | None) -> ScanResult:
+        return scan_spark(jobs, cfg, spark=spark, master=master, partitions=parts, progress=progress)
+    return run
 
 
 Reporter = Callable[[Path, ScanResult, dict[str, Any]], None]
@@ -133,10 +166,13 @@ def _reporter(out_dir: Path | None, sources: list[str], articles: list[Article] 
 def _scan_into(out_dir: Path | None, jobs: Iterable[Any] | None, items: list[Any],
                cfg: ScanConfig, log: RejectLog, sources: list[str], t0: float, *,
                progress: Progress | None, parquet: bool,
-               workdir: str | Path | None, reporter: Reporter | None = None) -> ScanResult:
+               workdir: str | Path | None, reporter: Reporter | None = None,
+               runner: Runner | None = None) -> ScanResult:
     with staged_dir(out_dir) if out_dir is not None else contextlib.nullcontext() as stage:
         try:
-            if jobs is None:
+            if runner is not None:
+                result = runner(jobs if jobs is not None else batched(items, cfg.batch_size), cfg, progress)
+            elif jobs is None:
                 result = scan_articles(items, cfg, progress=progress, workdir=workdir)  # type: ignore[arg-type]
             else:
                 result = scan_batches(jobs, cfg, progress=progress, workdir=workdir)
@@ -164,7 +200,11 @@ def _scan_into(out_dir: Path | None, jobs: Iterable[Any] | None, items: list[Any
 def manifest(result: ScanResult, sources: list[str], log: RejectLog) -> dict[str, Any]:
     """The ``run.json`` record of a scan: what ran, on what, with which parameters."""
     resolved = [x if x in ("-", "<articles>") else str(Path(x).resolve()) for x in sources]
-    return {"tool": "copydesk", "version": __version__, "inputs": sources,
+    engine = result.stats.get("engine", "local")
+    where = {"master": result.stats.get("master"), "partitions": result.stats.get("partitions")} \
+        if engine == "spark" else {"workers": result.config.workers}
+    return {"tool": "copydesk", "version": __version__, "engine": engine, **{engine: where},
+            "inputs": sources,
             "inputs_resolved": resolved,
             "tokenizer": tokenizer_info(result.config.prepare.segmenter),
             "config": result.config.to_dict(),

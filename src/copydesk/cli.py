@@ -53,6 +53,17 @@ def _parser() -> argparse.ArgumentParser:
                    help="also write the HTML report into DIR/report/ (open DIR/report/index.html)")
     _add_max_pairs(s)
     _add_scan_options(s)
+    e = s.add_argument_group("engine")
+    e.add_argument("--engine", choices=("local", "spark"), default="local",
+                   help="local: processes on this machine (--workers); spark: Apache Spark jobs "
+                        "with the same results (needs pip install 'copydesk[spark]') "
+                        "(default: %(default)s)")
+    e.add_argument("--master", metavar="URL",
+                   help="Spark master for --engine spark (default: local[*], or what "
+                        "spark-submit set)")
+    e.add_argument("--partitions", type=int, metavar="N",
+                   help="hash partitions of the candidate join for --engine spark, a power of "
+                        "two (default: 64)")
 
     d = sub.add_parser("dedup", help="write the corpus with one article per reuse family",
                        description="Scan, then write the corpus with one article per reuse "
@@ -274,7 +285,8 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     try:
         result = scan(args.inputs, out=out, config=cfg, progress=bars, parquet=args.parquet,
                       workdir=args.tmp, fields=_fields(args), format=args.format,
-                      report=args.report, max_pairs=args.max_pairs)
+                      report=args.report, max_pairs=args.max_pairs,
+                      **_engine_options(args))
     finally:
         bars.close()
     print(_summary(result, out))
@@ -285,6 +297,16 @@ def _cmd_scan(args: argparse.Namespace) -> int:
             if result.rejects else "the inputs hold no records"
         raise InputError(f"no article could be read ({why})")
     return 0
+
+
+def _engine_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The engine keywords of :func:`copydesk.scan` from the command line."""
+    if args.engine == "local":
+        for flag, value in (("--master", args.master), ("--partitions", args.partitions)):
+            if value is not None:
+                raise ConfigError(f"{flag} is an option of --engine spark")
+        return {}
+    return {"engine": "spark", "master": args.master, "partitions": args.partitions}
 
 
 def _cmd_dedup(args: argparse.Namespace) -> int:

@@ -35,9 +35,9 @@ from ...plan import (
     relate_and_group,
 )
 from ..local import corpus_furniture
-from .session import PIP_HINT, check_partitions, new_session, require_pyspark
+from .session import check_partitions, new_session, require_pyspark
 
-__all__ = ["PIP_HINT", "check_partitions", "new_session", "require_pyspark", "scan_spark"]
+__all__ = ["check_partitions", "new_session", "require_pyspark", "scan_spark"]
 
 
 def scan_spark(jobs: Iterable[Any], config: ScanConfig | None = None, *, spark: Any = None,
@@ -45,14 +45,18 @@ def scan_spark(jobs: Iterable[Any], config: ScanConfig | None = None, *, spark: 
                progress: Progress | None = None) -> ScanResult:
     """Find all reuse among the input batches ``jobs`` (as
     :func:`copydesk.read.read_batches` gives them, or lists of articles) with Spark:
-    ``spark`` is the session to use (else one is made for ``master``, default ``local[*]``,
-    and stopped at the end); ``partitions`` (a power of two) hash partitions of the join."""
+    ``spark`` is the session to use (else the active one, else one is made for ``master``,
+    default ``local[*]``, and stopped at the end); ``partitions`` (a power of two) hash partitions of the join."""
     require_pyspark()
     check_partitions(partitions)
     cfg = config or ScanConfig()
-    own = spark is None
-    if own:
-        spark = new_session(master, partitions=partitions)
+    own = False
+    if spark is None:
+        from pyspark.sql import SparkSession
+
+        spark = SparkSession.getActiveSession()  # e.g. made by spark-submit's script
+        if spark is None:
+            spark, own = new_session(master, partitions=partitions), True
     try:
         return _scan(spark, jobs, cfg, partitions, progress)
     finally:

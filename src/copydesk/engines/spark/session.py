@@ -11,8 +11,6 @@ from typing import Any
 
 from ...errors import ConfigError, MissingDependency
 
-PIP_HINT = "the Spark engine needs pyspark: pip install 'copydesk[spark]'"
-
 
 def require_pyspark() -> None:
     """Fail in one line (with the install hint) when pyspark is missing."""
@@ -20,7 +18,7 @@ def require_pyspark() -> None:
         import pyspark  # noqa: F401
         import pyspark.sql  # noqa: F401
     except ImportError:
-        raise MissingDependency(PIP_HINT) from None
+        raise MissingDependency("pyspark (the Spark engine)", "spark") from None
 
 
 def check_partitions(partitions: int) -> None:
@@ -35,8 +33,8 @@ def _java_home() -> None:
         return
     java = shutil.which("java")
     if java is None:
-        raise MissingDependency("the Spark engine needs Java 17 or later (no java on PATH; "
-                                "install a JDK or set JAVA_HOME)")
+        raise ConfigError("the Spark engine needs Java 17 or later: no java on PATH "
+                          "(install a JDK, or set JAVA_HOME)")
     os.environ["JAVA_HOME"] = str(Path(java).resolve().parent.parent)
 
 
@@ -49,8 +47,12 @@ def new_session(master: str | None = None, *, partitions: int = 64,
     _java_home()
     from pyspark.sql import SparkSession
 
-    builder = (SparkSession.builder.appName(app)
-               .master(master or "local[*]")
+    if master is None and "PYSPARK_GATEWAY_PORT" not in os.environ:
+        master = "local[*]"  # not under spark-submit, which sets the master itself
+    builder = SparkSession.builder.appName(app)
+    if master is not None:
+        builder = builder.master(master)
+    builder = (builder
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.shuffle.partitions", str(partitions))
@@ -58,7 +60,7 @@ def new_session(master: str | None = None, *, partitions: int = 64,
                .config("spark.sql.execution.arrow.maxRecordsPerBatch", "50000")
                .config("spark.python.worker.reuse", "true")
                .config("spark.driver.extraJavaOptions", "-Dlog4j2.level=WARN"))
-    if (master or "local").startswith("local") and not os.environ.get("PYSPARK_PYTHON"):
+    if master is not None and master.startswith("local") and not os.environ.get("PYSPARK_PYTHON"):
         # local mode: the Python workers are this interpreter (with copydesk importable)
         os.environ["PYSPARK_PYTHON"] = sys.executable
     if memory:

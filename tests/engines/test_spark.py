@@ -1,0 +1,163 @@
+"""The Spark engine gives exactly the local engine's results (Spark local mode).
+
+Parity on the benchmark kit's dev corpora (skipped without ../shared, failing under CI), with
+two numbers of hash partitions each; bad input rows give the same rejects; the command line
+and the library take the engine options, and say in one line how to install pyspark."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+import copydesk
+from copydesk.cli import main
+from copydesk.config import ScanConfig
+from copydesk.records import Article
+
+pytestmark = pytest.mark.spark
+
+OUTPUTS = ("pairs.jsonl", "families.jsonl", "rejects.jsonl", "boilerplate.jsonl")
+
+
+def _need_pyspark() -> None:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        reason = "pyspark is not installed (pip install 'copydesk[spark]')"
+        if os.environ.get("CI", "").strip().lower() == "true":
+            pytest.fail(f"{reason}; CI=true requires it", pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One small local[2] session for all the tests (quiet, 1 GB heap)."""
+    _need_pyspark()
+    from copydesk.engines.spark import new_session
+
+    session = new_session("local[2]", partitions=8, memory="1g", app="copydesk-tests")
+    yield session
+    session.stop()
+
+
+def _lines(folder: Path, name: str) -> list[str]:
+    path = folder / name
+    return sorted(path.read_text(encoding="utf-8").splitlines()) if path.exists() else []
+
+
+def _same_outputs(a: Path, b: Path) -> None:
+    for name in OUTPUTS:
+        left, right = _lines(a, name), _lines(b, name)
+        assert left == right, f"{name} differs: {len(left)} lines (local) vs {len(right)} (spark)"
+
+
+@pytest.fixture(scope="module")
+def local_runs(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = {}
+    for name in ("dev", "dev-web"):
+        folder = tmp_path_factory.mktemp(f"local-{name}") / "out"
+        copydesk.scan([shared_dir / "data" / name / "corpus.jsonl"], out=folder)
+        out[name] = folder
+    return out
+
+
+@pytest.mark.parametrize(("name", "partitions"), [("dev", 64), ("dev", 4), ("dev-web", 16), ("dev-web", 2)])
+def test_parity_with_local(spark, shared_dir: Path, local_runs: dict[str, Path], tmp_path: Path,
+                           name: str, partitions: int) -> None:
+    out = tmp_path / "spark"
+    result = copydesk.scan([shared_dir / "data" / name / "corpus.jsonl"], out=out, engine="spark",
+                           spark=spark, partitions=partitions)
+    assert result.pairs and result.families
+    _same_outputs(local_runs[name], out)
+    run = json.loads((out / "run.json").read_text())
+    assert run["engine"] == "spark"
+    assert run["spark"] == {"master": "local[2]", "partitions": partitions}
+
+
+def _bad_input(folder: Path) -> list[Path]:
+    """Two files of good, bad and repeated records (across batches and files), and an
+    empty file."""
+    story = ("The city council approved the new budget on Tuesday after a long debate about "
+             "schools, roads and the harbour, and the mayor said the vote was a fair result "
+             "for every district of the town. ")
+    good = [{"id": f"a{n}", "text": story * 3 + f"Paragraph {n} is its own.", "date": f"2024-01-0{n % 9 + 1}"}
+            for n in range(6)]
+    one = folder / "one.jsonl"
+    rows = [json.dumps(good[0]).encode(), b"{not json", json.dumps({"text": "no id"}).encode(),
+            json.dumps(good[1]).encode(), b"", json.dumps({"id": "x", "text": 5}).encode(),
+            b'{"id": "bad-utf8", "text": "caf\xe9"}', json.dumps(good[0]).encode(),
+            json.dumps(good[2]).encode(), b"[1, 2]", json.dumps(good[3]).encode()]
+    one.write_bytes(b"\xef\xbb\xbf" + b"\n".join(rows) + b"\n")
+    two = folder / "two.jsonl.gz"
+    with gzip.open(two, "wb") as f:
+        f.write(b"\n".join([json.dumps(good[4]).encode(), json.dumps(good[1]).encode(),
+                            json.dumps(good[5]).encode(), json.dumps(good[4]).encode()]) + b"\n")
+    empty = folder / "empty.jsonl"
+    empty.write_bytes(b"")
+    return [one, two, empty]
+
+
+def test_bad_input_same_rejects(spark, tmp_path: Path) -> None:
+    paths = _bad_input(tmp_path)
+    cfg = ScanConfig(batch_size=3, workers=1)  # repeated ids within and across batches
+    local = copydesk.scan(paths, out=tmp_path / "local", config=cfg)
+    remote = copydesk.scan(paths, out=tmp_path / "spark", config=cfg, engine="spark", spark=spark,
+                           partitions=2)
+    _same_outputs(tmp_path / "local", tmp_path / "spark")
+    assert remote.rejects == local.rejects
+    reasons = {r.reason.split(":")[0] for r in local.rejects}
+    assert "duplicate id" in reasons and "empty file" in reasons and len(local.rejects) >= 8
+    assert local.pairs  # the good records still relate
+    assert remote.summary() == local.summary()
+
+
+def test_articles_with_a_repeated_id(spark) -> None:
+    text = "Wire copy: the ministers met in Geneva to agree on the shipping rules for the " \
+           "northern route, which the three largest ports had asked for since the spring. " * 3
+    arts = [Article("w1", text, date="2024-05-01"), Article("w2", text + " An update.", date="2024-05-02"),
+            Article("w1", "another text entirely, with the same id"), Article("w3", "nothing shared here")]
+    local = copydesk.scan(arts)
+    remote = copydesk.scan(arts, engine="spark", spark=spark, partitions=1)
+    assert remote.pairs == local.pairs and remote.families == local.families
+    assert remote.rejects == local.rejects and len(remote.rejects) == 1
+
+
+def test_cli_engine_spark(spark, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    paths = _bad_input(tmp_path)
+    code = main(["scan", *map(str, paths), "--out", str(tmp_path / "out"), "--engine", "spark",
+                 "--partitions", "4", "--quiet"])
+    assert code == 0
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert run["engine"] == "spark" and run["spark"]["partitions"] == 4
+    assert run["counts"]["rejected"] >= 8
+
+
+@pytest.mark.parametrize("argv", [["--engine", "spark", "--partitions", "6"],
+                                  ["--partitions", "4"], ["--master", "local[1]"]])
+def test_cli_bad_engine_options(tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    paths = _bad_input(tmp_path)
+    code = main(["scan", str(paths[0]), "--out", str(tmp_path / "out"), "--quiet", *argv])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1
+    assert ("partitions" in err) or ("master" in err)
+    assert not (tmp_path / "out").exists()
+
+
+def test_without_pyspark_one_line_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # import pyspark raises ImportError
+    paths = _bad_input(tmp_path)
+    code = main(["scan", str(paths[0]), "--out", str(tmp_path / "out"), "--engine", "spark"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert err.splitlines() == ["copydesk scan: error: pyspark (the Spark engine) is needed for "
+                                "this; install it with: pip install 'copydesk[spark]'"]
+    with pytest.raises(copydesk.MissingDependency):
+        copydesk.scan([paths[0]], engine="spark")
+    with pytest.raises(copydesk.ConfigError):
+        copydesk.scan([paths[0]], engine="dask")
