@@ -23,7 +23,7 @@ import numpy as np
 
 from .align import align_batch
 from .candidates import BigBuckets, Candidates, expand_through_representatives
-from .config import ScanConfig
+from .config import FamilyConfig, ScanConfig
 from .families import families as make_families
 from .families import refresh_families
 from .furniture import CodeSet, Furniture, learn, link_lines, pair_codes
@@ -269,11 +269,17 @@ class Related:
     completion: int
 
 
+#: group(pairs, dates by id, config) -> families: how a runner clusters the related pairs
+Grouper = Callable[[list[Pair], dict[str, str | None], FamilyConfig], list[Family]]
+
+
 def relate_and_group(codes: np.ndarray, cands: Candidates, ids: Sequence[str],
-                     dates: Sequence[str | None], align: Aligner, cfg: ScanConfig) -> Related:
+                     dates: Sequence[str | None], align: Aligner, cfg: ScanConfig,
+                     group: Grouper = make_families) -> Related:
     """Stages 4 and 5: align the candidates; when big buckets were linked through
     representatives, align the members of each related representative's bucket too; group
-    the related pairs into families and compare once each family member never compared."""
+    the related pairs into families (``group``: :func:`copydesk.families.families` or a
+    runner's equivalent) and compare once each family member never compared."""
     index = {i: n for n, i in enumerate(ids)}
     by_id = dict(zip(ids, dates, strict=True))
     pairs = align(codes, "align")
@@ -286,7 +292,7 @@ def relate_and_group(codes: np.ndarray, cands: Candidates, ids: Sequence[str],
         extra = extra[~np.isin(extra, aligned)]
         pairs += align(extra, "align+")
         aligned = np.union1d(aligned, extra)
-    fams = make_families(pairs, by_id, cfg.families)
+    fams = group(pairs, by_id, cfg.families)
     missing = uncompared_members(fams, index, aligned, cfg.families.complete_max_members)
     found = align(missing, "families")
     if found:

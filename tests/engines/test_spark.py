@@ -12,11 +12,14 @@ import os
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import copydesk
 from copydesk.cli import main
-from copydesk.config import ScanConfig
+from copydesk.config import FamilyConfig, ScanConfig
+from copydesk.families import families
+from copydesk.plan import ScanResult
 from copydesk.records import Article
 
 pytestmark = pytest.mark.spark
@@ -57,13 +60,17 @@ def _same_outputs(a: Path, b: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def local_runs(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def local_results(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, ScanResult]]:
     out = {}
     for name in ("dev", "dev-web"):
         folder = tmp_path_factory.mktemp(f"local-{name}") / "out"
-        copydesk.scan([shared_dir / "data" / name / "corpus.jsonl"], out=folder)
-        out[name] = folder
+        out[name] = folder, copydesk.scan([shared_dir / "data" / name / "corpus.jsonl"], out=folder)
     return out
+
+
+@pytest.fixture(scope="module")
+def local_runs(local_results: dict[str, tuple[Path, ScanResult]]) -> dict[str, Path]:
+    return {name: folder for name, (folder, _) in local_results.items()}
 
 
 @pytest.mark.parametrize(("name", "partitions"), [("dev", 64), ("dev", 4), ("dev-web", 16), ("dev-web", 2)])
@@ -161,3 +168,61 @@ def test_without_pyspark_one_line_hint(tmp_path: Path, capsys: pytest.CaptureFix
         copydesk.scan([paths[0]], engine="spark")
     with pytest.raises(copydesk.ConfigError):
         copydesk.scan([paths[0]], engine="dask")
+
+
+def _union_find(edges: list[tuple[int, int]]) -> dict[int, int]:
+    """node -> smallest node of its component (the reference)."""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for u, v in edges:
+        a, b = root(u), root(v)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    return {x: root(x) for x in parent}
+
+
+def _labels(spark, edges: list[tuple[int, int]]) -> dict[int, int]:
+    from copydesk.engines.spark.components import components
+
+    frame = spark.createDataFrame(edges, "u long, v long")
+    return {r["node"]: r["label"] for r in components(frame).collect()}
+
+
+def test_components_random_graphs(spark) -> None:
+    rng = np.random.default_rng(7)
+    chain = [(n, n + 1) for n in range(40)]  # a long path: the worst case for label passing
+    star = [(100, n) for n in range(101, 130)] + [(n, 200) for n in range(150, 170)]
+    noise = [tuple(int(x) for x in e) for e in rng.integers(300, 700, size=(250, 2))]
+    edges = chain[::-1] + star + noise + [(5, 5)]
+    got = _labels(spark, edges)
+    assert got == _union_find([e for e in edges if e[0] != e[1]])
+    assert got[40] == 0 and got[169] == 150
+
+
+def test_components_and_families_on_dev(spark, local_results: dict[str, tuple[Path, ScanResult]]) -> None:
+    from copydesk.engines.spark.components import families_by_component
+
+    result = local_results["dev"][1]
+    number = {x: n for n, x in enumerate(result.ids)}
+    edges = [(number[p.a], number[p.b]) for p in result.pairs]
+    got = _labels(spark, edges)
+    assert got == _union_find(edges)
+    # families are density-checked clusters inside the components, not the components: on
+    # dev each family lies in one component, and most components are one whole family
+    label = {result.ids[node]: lab for node, lab in got.items()}
+    assert all(len({label[m] for m in f.members}) == 1 for f in result.families)
+    sizes: dict[int, int] = {}
+    for lab in got.values():
+        sizes[lab] = sizes.get(lab, 0) + 1
+    whole = sum(len(f.members) == sizes[label[f.members[0]]] for f in result.families)
+    assert 0.9 * len(result.families) <= whole < len(result.families)
+    dates = {}
+    by_component = families_by_component(spark, result.pairs, result.ids, dates, FamilyConfig())
+    assert by_component == families(result.pairs, dates, FamilyConfig())

@@ -8,8 +8,9 @@ cluster gives exactly the local engine's answers.
 2. **candidate join** (:mod:`.join`) — two shuffles: fingerprint rows by hash partition,
    pair rows by pair; the candidates come back to the driver.
 3. **align** (:mod:`.align`) — a Spark job per round of :func:`copydesk.plan.relate_and_group`.
-4. **families** — on the driver from the related pairs (:mod:`.components` finds the
-   connected components of the pairs as DataFrame operations, see there).
+4. **families** — the connected components of the related pairs as DataFrame operations
+   (large-star/small-star, :mod:`.components`), then copydesk's density-checked clustering
+   per component in the executors; the family completion round on the driver.
 
 pyspark is an optional extra (``pip install 'copydesk[spark]'``), imported only when this
 engine runs.
@@ -70,6 +71,7 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
     from pyspark.sql import functions as F
 
     from .align import SparkAligner, article_of, fetch_articles
+    from .components import families_by_component
     from .join import JoinInputs, candidate_join
     from .prepare import (
         ARTICLES,
@@ -111,7 +113,7 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
         has[furniture.docs] = True
         doc_fps = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)
         timings["furniture"] = time.perf_counter() - t
-        fps = rows.where(F.col("kind") == FINGERPRINTS).select("part", "h", "slot", "p", "k")
+        fps = rows.where(F.col("kind") == FINGERPRINTS).select("part", "job", "blob")
         ji = JoinInputs(slot_doc, id_rank(corpus.ids), common, has, cfg, parts)
         cands, pair_rows, nfps = candidate_join(spark, fps, ji, doc_fps)
         codes = (cands.left << 32) | cands.right
@@ -136,11 +138,18 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
                 progress(stage, len(some), len(some))
             return out
 
-        related = relate_and_group(codes, cands, corpus.ids, corpus.dates, timed, cfg)
+        def group(pairs: list, dates: dict, fc: Any) -> list:
+            t1 = time.perf_counter()
+            out = families_by_component(spark, pairs, corpus.ids, dates, fc)
+            spent["components"] = time.perf_counter() - t1
+            return out
+
+        related = relate_and_group(codes, cands, corpus.ids, corpus.dates, timed, cfg, group)
     finally:
         rows.unpersist()
     timings["align"] = spent.get("align", 0.0) + spent.get("align+", 0.0)
     timings["families"] = time.perf_counter() - t - timings["align"]
+    timings["families_components"] = spent.get("components", 0.0)
     timings["total"] = time.perf_counter() - t0
     pairs, fams = related.pairs, related.families
     stats = {"articles": len(corpus.ids), "tokens": corpus.tokens, "fingerprints": nfps,

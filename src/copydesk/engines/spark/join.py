@@ -1,9 +1,10 @@
 """The candidate join on Spark: fingerprint rows regrouped by hash partition (the local
 engine's :func:`copydesk.spill.hash_partition`), :func:`copydesk.plan.join_rows` per
 partition, the pair rows regrouped by pair (``left % partitions``) and
-:func:`copydesk.plan.pair_evidence` per group.  The candidate evidence and big buckets are
-small and come back to the driver, which keeps the candidates
-(:func:`copydesk.candidates.make_candidates`)."""
+:func:`copydesk.plan.pair_evidence` per group.  Both shuffles move packed arrays, one Spark
+row per (source task, target group), as the local engine's spills do.  The candidate
+evidence and big buckets are small and come back to the driver, which keeps the
+candidates (:func:`copydesk.candidates.make_candidates`)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,14 @@ from ...candidates import BigBuckets, Candidates, make_candidates
 from ...config import ScanConfig
 from ...furniture import CodeSet
 from ...plan import join_rows, pair_evidence
+from ...spill import group_order
+from .prepare import FP_DTYPES, pack_rows, unpack_rows
 
-JOIN_SCHEMA = "kind byte, q int, c long, l int, r int, blob binary"
+JOIN_SCHEMA = "kind byte, q int, part int, blob binary"
 EVIDENCE_SCHEMA = "kind byte, c long, n long, colo boolean, blob binary"
 _PAIRS, _BOOKS = 0, 1
+#: packed pair rows: pair code, left and right token positions
+PAIR_DTYPES = (np.dtype(np.int64), np.dtype(np.uint32), np.dtype(np.uint32))
 
 
 @dataclass(slots=True)
@@ -49,40 +54,46 @@ def _inputs(bc: Any) -> tuple[JoinInputs, CodeSet]:
     return got
 
 
+def _in_job_order(table: Any) -> list[bytes]:
+    order = np.argsort(table.column("job").to_numpy(), kind="stable")
+    blobs = table.column("blob").to_pylist()
+    return [blobs[i] for i in order.tolist()]
+
+
 def join_partition(table: Any, bc: Any) -> Any:
-    """applyInArrow body: the fingerprint rows of one hash partition → pair rows (grouped
-    by ``q``, the pair's regrouping key) and one books row (big buckets, counts)."""
+    """applyInArrow body: the packed fingerprint rows of one hash partition (one Spark row
+    per input batch) → packed pair rows, one Spark row per regrouping key ``q``, and one
+    books row (big buckets, counts)."""
     import pyarrow as pa
 
     ji, furniture = _inputs(bc)
-    h = table.column("h").to_numpy().view(np.uint64)
-    doc = ji.slot_doc[table.column("slot").to_numpy()]
-    pos = table.column("p").to_numpy().view(np.uint32)
-    key = table.column("k").to_numpy().view(np.uint32)
+    part = int(table.column("part")[0].as_py())
+    h, slot, pos, key = unpack_rows(_in_job_order(table), FP_DTYPES)
+    doc = ji.slot_doc[slot]
     codes, pl, pr, big, nrows = join_rows(h, doc, pos, key, ji.rank, furniture, ji.has_furniture, ji.cfg)
-    n = len(codes)
-    books = pickle.dumps((big, n, nrows), protocol=5)
-    q = ((codes >> 32) % ji.parts).astype(np.int32)
-    return pa.table({"kind": pa.array(np.concatenate((np.zeros(n, np.int8), [_BOOKS])).astype(np.int8)),
-                     "q": pa.array(np.concatenate((q, [-1])).astype(np.int32)),
-                     "c": pa.array(np.concatenate((codes, [0])).astype(np.int64)),
-                     "l": pa.array(np.concatenate((pl.view(np.int32), [0])).astype(np.int32)),
-                     "r": pa.array(np.concatenate((pr.view(np.int32), [0])).astype(np.int32)),
-                     "blob": pa.array([None] * n + [books], pa.binary())})
+    order, bounds = group_order((codes >> 32) % ji.parts, ji.parts)
+    cols = (codes[order], pl[order], pr[order])
+    full = np.flatnonzero(np.diff(bounds)).tolist()
+    blobs = [pack_rows(*(c[bounds[q]:bounds[q + 1]] for c in cols)) for q in full]
+    blobs.append(pickle.dumps((big, len(codes), nrows), protocol=5))
+    n = len(full)
+    return pa.table({"kind": pa.array([_PAIRS] * n + [_BOOKS], pa.int8()),
+                     "q": pa.array(full + [-1], pa.int32()),
+                     "part": pa.array([part] * (n + 1), pa.int32()),
+                     "blob": pa.array(blobs, pa.binary())})
 
 
 def evidence_group(table: Any, bc: Any) -> Any:
-    """applyInArrow body: the pair rows of one regrouping key → candidate evidence (codes,
-    shared fingerprints, co-located?); the books rows pass through."""
+    """applyInArrow body: the packed pair rows of one regrouping key → candidate evidence
+    (codes, shared fingerprints, co-located?); the books rows pass through."""
     import pyarrow as pa
 
     ji, _ = _inputs(bc)
     kind = table.column("kind").to_numpy()
-    books = table.filter(pa.array(kind == _BOOKS)).column("blob").to_pylist()
-    pairs = table.filter(pa.array(kind == _PAIRS))
-    c = pairs.column("c").to_numpy()
-    left = pairs.column("l").to_numpy().view(np.uint32)
-    right = pairs.column("r").to_numpy().view(np.uint32)
+    order = np.argsort(table.column("part").to_numpy(), kind="stable")
+    blobs = table.column("blob").to_pylist()
+    books = [blobs[i] for i in order.tolist() if kind[i] == _BOOKS]
+    c, left, right = unpack_rows([blobs[i] for i in order.tolist() if kind[i] == _PAIRS], PAIR_DTYPES)
     if len(c):
         codes, counts, colo = pair_evidence(c, left, right, ji.cfg)
     else:
@@ -97,8 +108,8 @@ def evidence_group(table: Any, bc: Any) -> Any:
 
 def candidate_join(spark: Any, fingerprints: Any, ji: JoinInputs,
                    doc_fps: np.ndarray) -> tuple[Candidates, int, int]:
-    """The candidates of the fingerprint rows (a DataFrame of part, h, slot, p, k), and the
-    numbers of (pair, shared fingerprint) rows and of fingerprint rows joined."""
+    """The candidates of the packed fingerprint rows (a DataFrame of part, job, blob), and
+    the numbers of (pair, shared fingerprint) rows and of fingerprint rows joined."""
     bc = spark.sparkContext.broadcast(ji)
     try:
         joined = (fingerprints.repartition(ji.parts, "part").groupBy("part")

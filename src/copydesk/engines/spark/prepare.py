@@ -5,9 +5,11 @@ one Spark row set per batch; the driver then numbers the articles in input order
 repeated ids exactly as the local engine does (:func:`number_articles`).
 
 The rows of pass 1 share one Arrow schema, told apart by ``kind``: a batch's books (ids,
-dates, rejects, line rows: small, collected), its fingerprint rows (hash partition, hash,
-slot, token position, line key: they stay on the executors for the join) and its articles
-as stored records (slot, encoding, bytes: read again by the align jobs).  A slot is
+dates, rejects, line rows: small, collected), its fingerprint rows (one Spark row per hash
+partition holding that partition's rows of the batch as packed arrays — hash, slot, token
+position, line key —, which stay on the executors for the join: Spark shuffles a few large
+values instead of millions of small rows) and its articles as stored records (slot,
+encoding, bytes: read again by the align jobs).  A slot is
 ``batch number * batch_size + index in the batch``, as in the local engine's spills.
 """
 
@@ -26,7 +28,7 @@ from ...read import ArticleBatch, duplicate
 from ...read.html import PageBlock
 from ...read.jsonl import LineBlock, block_articles
 from ...records import Article, Reject
-from ...spill import JSON_LINE, PACKED, hash_partition, pack
+from ...spill import JSON_LINE, PACKED, group_order, hash_partition, pack
 from ..local import Corpus
 
 BOOKS, FINGERPRINTS, ARTICLES = 0, 1, 2
@@ -87,10 +89,13 @@ def prepare_job(index: int, job: Any, cfg: ScanConfig, parts: int) -> Iterator[A
     books = Books([a.id for a in arts], [a.date for a in arts], where, rejects, lines,
                   [site_of(a) for a in arts], rows.lines, rows.titles, rows.tokens, rows.nfp, wheres)
     yield _batch(pa, BOOKS, index, blob=[pickle.dumps(books, protocol=5)])
-    n = len(rows.h)
-    yield _batch(pa, FINGERPRINTS, index, n=n, part=hash_partition(rows.h, parts).astype(np.int32),
-                 h=rows.h.view(np.int64), slot=rows.doc.astype(np.int64) + base,
-                 p=rows.pos.view(np.int32), k=rows.line_key.view(np.int32))
+    order, bounds = group_order(hash_partition(rows.h, parts), parts)
+    slot = rows.doc.astype(np.int64) + base
+    cols = (rows.h[order], slot[order], rows.pos[order], rows.line_key[order])
+    full = np.flatnonzero(np.diff(bounds))
+    if len(full):
+        yield _batch(pa, FINGERPRINTS, index, n=len(full), part=full.astype(np.int32),
+                     blob=[pack_rows(*(c[bounds[q]:bounds[q + 1]] for c in cols)) for q in full.tolist()])
     if stored:
         yield _batch(pa, ARTICLES, index, n=len(stored),
                      slot=np.arange(len(stored), dtype=np.int64) + base,
@@ -106,6 +111,27 @@ def _batch(pa: Any, kind: int, job: int, *, n: int = 1, blob: Sequence[bytes] | 
         arrays.append(pa.array(cols[name], t) if name in cols else pa.nulls(n, t))
     arrays.append(pa.array(blob, pa.binary()) if blob is not None else pa.nulls(n, pa.binary()))
     return pa.RecordBatch.from_arrays(arrays, names=["kind", "job", "part", "h", "slot", "p", "k", "blob"])
+
+
+#: packed fingerprint rows: hash, slot, token position, line key (8 + 8 + 4 + 4 bytes)
+FP_DTYPES = (np.dtype(np.uint64), np.dtype(np.int64), np.dtype(np.uint32), np.dtype(np.uint32))
+
+
+def pack_rows(*cols: np.ndarray) -> bytes:
+    """Columns of equal length as one bytes value (column after column)."""
+    return b"".join(np.ascontiguousarray(c).tobytes() for c in cols)
+
+
+def unpack_rows(blobs: Sequence[bytes], dtypes: Sequence[np.dtype]) -> list[np.ndarray]:
+    """The columns of :func:`pack_rows` values, concatenated in the order given."""
+    width = sum(d.itemsize for d in dtypes)
+    out: list[list[np.ndarray]] = [[] for _ in dtypes]
+    for blob in blobs:
+        n, at = len(blob) // width, 0
+        for col, d in zip(out, dtypes, strict=True):
+            col.append(np.frombuffer(blob, d, n, at))
+            at += n * d.itemsize
+    return [np.concatenate(c) if c else np.zeros(0, d) for c, d in zip(out, dtypes, strict=True)]
 
 
 def pass1(batches: Iterator[Any], cfg: ScanConfig, parts: int) -> Iterator[Any]:
