@@ -94,7 +94,9 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
     try:
         books = rows.where(F.col("kind") == BOOKS).select("job", "blob").toArrow()
         got = sorted(zip(books.column("job").to_pylist(), books.column("blob").to_pylist(), strict=True))
+        timings["pass1_jobs"] = time.perf_counter() - t0  # executors: parse, prepare, fingerprint
         numbered = number_articles([(j, pickle.loads(b)) for j, b in got], cfg.batch_size)
+        timings["numbering"] = time.perf_counter() - t0 - timings["pass1_jobs"]  # driver
         del books, got
         articles = rows.where(F.col("kind") == ARTICLES).select("slot", "p", "blob")
         if numbered.pending:
@@ -150,6 +152,8 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
     timings["align"] = spent.get("align", 0.0) + spent.get("align+", 0.0)
     timings["families"] = time.perf_counter() - t - timings["align"]
     timings["families_components"] = spent.get("components", 0.0)
+    for stage in ("align", "align+", "families"):
+        timings[f"round_{stage}"] = spent.get(stage, 0.0)
     timings["total"] = time.perf_counter() - t0
     pairs, fams = related.pairs, related.families
     stats = {"articles": len(corpus.ids), "tokens": corpus.tokens, "fingerprints": nfps,

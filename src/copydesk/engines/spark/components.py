@@ -65,11 +65,10 @@ def components(edges: Any, *, max_rounds: int = 64) -> Any:
     return star.union(roots).distinct()
 
 
-def pair_edges(spark: Any, pairs: Sequence[Pair], ids: Sequence[str]) -> Any:
+def pair_edges(spark: Any, pairs: Sequence[Pair], number: Mapping[str, int]) -> Any:
     """The related pairs as a DataFrame of article numbers (u, v)."""
     import pyarrow as pa
 
-    number = {x: n for n, x in enumerate(ids)}
     u = np.fromiter((number[p.a] for p in pairs), np.int64, len(pairs))
     v = np.fromiter((number[p.b] for p in pairs), np.int64, len(pairs))
     return spark.createDataFrame(pa.table({"u": u, "v": v}))
@@ -78,13 +77,25 @@ def pair_edges(spark: Any, pairs: Sequence[Pair], ids: Sequence[str]) -> Any:
 def families_by_component(spark: Any, pairs: Sequence[Pair], ids: Sequence[str],
                           dates: Mapping[str, str | None], cfg: FamilyConfig) -> list[Family]:
     """:func:`copydesk.families.families` of ``pairs``, computed per connected component in
-    the executors (clustering never joins two components, so the union is the same)."""
-    import pyarrow as pa
-
+    the executors (clustering never joins two components, so the union is the same).  A
+    round is several small jobs, so they run with few shuffle partitions (one per 100,000
+    pairs)."""
     if not pairs:
         return []
     number = {x: n for n, x in enumerate(ids)}
-    labels = components(pair_edges(spark, pairs, ids))
+    conf = spark.conf.get("spark.sql.shuffle.partitions")
+    spark.conf.set("spark.sql.shuffle.partitions", str(max(1, min(int(conf), len(pairs) // 100_000 + 1))))
+    try:
+        return _families(spark, pairs, number, dates, cfg)
+    finally:
+        spark.conf.set("spark.sql.shuffle.partitions", conf)
+
+
+def _families(spark: Any, pairs: Sequence[Pair], number: dict[str, int],
+              dates: Mapping[str, str | None], cfg: FamilyConfig) -> list[Family]:
+    import pyarrow as pa
+
+    labels = components(pair_edges(spark, pairs, number))
     blobs = [pickle.dumps(p, protocol=5) for p in pairs]
     rows = spark.createDataFrame(pa.table({
         "u": pa.array([number[p.a] for p in pairs], pa.int64()),

@@ -41,8 +41,8 @@ def _java_home() -> None:
 def new_session(master: str | None = None, *, partitions: int = 64,
                 memory: str | None = None, app: str = "copydesk") -> Any:
     """A Spark session for a scan: ``master`` (default ``local[*]``), the web UI off, log
-    level WARN, as many shuffle partitions as hash partitions, Arrow batches for the Python
-    stages.  ``memory``: the driver's heap (in local mode the executors live in it too)."""
+    level WARN, as many shuffle partitions as hash partitions (adaptive execution coalesces
+    the small shuffles of the components), Arrow batches for the Python stages.  ``memory``: the driver's heap (in local mode the executors live in it too)."""
     require_pyspark()
     _java_home()
     from pyspark.sql import SparkSession
@@ -56,7 +56,6 @@ def new_session(master: str | None = None, *, partitions: int = 64,
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.shuffle.partitions", str(partitions))
-               .config("spark.sql.adaptive.enabled", "false")
                .config("spark.sql.execution.arrow.maxRecordsPerBatch", "50000")
                .config("spark.python.worker.reuse", "true")
                .config("spark.driver.extraJavaOptions", "-Dlog4j2.level=WARN"))
