@@ -34,7 +34,7 @@ from ..local import Corpus
 BOOKS, FINGERPRINTS, ARTICLES = 0, 1, 2
 
 #: the columns of pass 1 (Spark DDL)
-PASS1_SCHEMA = ("kind byte, job int, part int, h long, slot long, p int, k int, blob binary")
+PASS1_SCHEMA = "kind byte, job int, part int, slot long, p int, blob binary"
 
 
 @dataclass(slots=True)
@@ -105,12 +105,12 @@ def prepare_job(index: int, job: Any, cfg: ScanConfig, parts: int) -> Iterator[A
 def _batch(pa: Any, kind: int, job: int, *, n: int = 1, blob: Sequence[bytes] | None = None,
            **cols: np.ndarray) -> Any:
     """One Arrow batch of :data:`PASS1_SCHEMA` (absent columns null)."""
-    types = {"part": pa.int32(), "h": pa.int64(), "slot": pa.int64(), "p": pa.int32(), "k": pa.int32()}
+    types = {"part": pa.int32(), "slot": pa.int64(), "p": pa.int32()}
     arrays = [pa.array(np.full(n, kind, np.int8)), pa.array(np.full(n, job, np.int32))]
     for name, t in types.items():
         arrays.append(pa.array(cols[name], t) if name in cols else pa.nulls(n, t))
     arrays.append(pa.array(blob, pa.binary()) if blob is not None else pa.nulls(n, pa.binary()))
-    return pa.RecordBatch.from_arrays(arrays, names=["kind", "job", "part", "h", "slot", "p", "k", "blob"])
+    return pa.RecordBatch.from_arrays(arrays, names=["kind", "job", "part", "slot", "p", "blob"])
 
 
 #: packed fingerprint rows: hash, slot, token position, line key (8 + 8 + 4 + 4 bytes)
