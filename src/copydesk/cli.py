@@ -26,6 +26,7 @@ from .config import (
     PrepareConfig,
     RelateConfig,
     ScanConfig,
+    SemanticConfig,
 )
 from .dedup import KEEP_RULES
 from .errors import ConfigError, CopydeskError, InputError, MissingDependency
@@ -150,6 +151,9 @@ def _add_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tmp", metavar="DIR",
                    help="folder for temporary spill files (default: the system temp folder)")
     _segmenter_option(p)
+    p.add_argument("--semantic", action="store_true",
+                   help="also find reworded reuse (heavy rewrites, summaries) through sentence "
+                        "embeddings: slower; needs pip install 'copydesk[semantic]'")
     g = p.add_argument_group("tuning (defaults are sensible; values are recorded in run.json)")
     g.add_argument("--k", type=int, default=FingerprintConfig.k,
                    help="words per fingerprint shingle (default: %(default)s)")
@@ -191,6 +195,7 @@ def _scan_config(args: argparse.Namespace) -> ScanConfig:
         candidates=CandidateConfig(min_shared=args.min_shared, bucket_cap=args.bucket_cap),
         align=AlignConfig(max_gap_chars=args.max_gap, min_passage_chars=args.min_passage),
         relate=RelateConfig(min_reuse_chars=args.min_reuse),
+        semantic=SemanticConfig(enabled=args.semantic),
         workers=args.workers)
 
 

@@ -1,0 +1,106 @@
+"""Text embeddings built from copydesk's own tokens, a word vector each.
+
+The model's embedding of a text is the mean of its subword tokens' vectors; normalized, that
+is the normalized *sum*, which splits over words.  So each distinct word (a token key of
+:mod:`copydesk.textnorm`) is run through the model's tokenizer once per process — its first
+spelling seen, as a word on its own — and its subword vectors summed into a word vector;
+an article or a sentence is then the sum of its words' vectors, a gather over token arrays
+that a compiled kernel does in batches.  (Run whole, the model's byte-pair tokenizer is
+quadratic in the length of a text without spaces split off, and it tokenizes every repeat
+of a word again.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numba as nb
+import numpy as np
+
+from .encoder import Encoder, encoder
+
+
+class WordVectors:
+    """A growing table of word vectors, by token key (one per process)."""
+
+    def __init__(self, model: Encoder) -> None:
+        self.model = model
+        self.keys = np.zeros(0, np.uint64)    # sorted
+        self.rows = np.zeros(0, np.int64)     # row in table of each key
+        self.table = np.zeros((0, model.vectors.shape[1]), np.float32)
+
+    def lookup(self, hashes: np.ndarray, spelling: Callable[[np.ndarray], list[str]]) -> np.ndarray:
+        """Rows in :attr:`table` of the token keys ``hashes``; ``spelling(positions)`` gives
+        the words at positions of ``hashes`` not seen before."""
+        uniq, first = np.unique(hashes, return_index=True)
+        at = np.searchsorted(self.keys, uniq)
+        known = (at < len(self.keys)) & (self.keys[np.minimum(at, len(self.keys) - 1)] == uniq) \
+            if len(self.keys) else np.zeros(len(uniq), np.bool_)
+        if not known.all():
+            new = np.flatnonzero(~known)
+            vecs = self.model.word_vectors(spelling(first[new]))
+            rows = len(self.table) + np.arange(len(new), dtype=np.int64)
+            self.table = np.concatenate((self.table, vecs))
+            keys = np.concatenate((self.keys, uniq[new]))
+            allrows = np.concatenate((self.rows, rows))
+            order = np.argsort(keys, kind="stable")
+            self.keys, self.rows = keys[order], allrows[order]
+        return self.rows[np.searchsorted(self.keys, hashes)]
+
+
+_WORDS: dict[int, WordVectors] = {}
+
+
+def word_vectors() -> WordVectors:
+    """This process's table of word vectors."""
+    if 0 not in _WORDS:
+        _WORDS[0] = WordVectors(encoder())
+    return _WORDS[0]
+
+
+@nb.njit(cache=True, nogil=True)
+def _sum_rows(first, idx, table):  # pragma: no cover - jit
+    n = len(first) - 1
+    out = np.zeros((n, table.shape[1]), np.float32)
+    for d in range(n):
+        for t in range(first[d], first[d + 1]):
+            r = idx[t]
+            for c in range(table.shape[1]):
+                out[d, c] += table[r, c]
+        s = 0.0
+        for c in range(table.shape[1]):
+            s += out[d, c] * out[d, c]
+        if s > 0:
+            s = np.sqrt(s)
+            for c in range(table.shape[1]):
+                out[d, c] /= s
+    return out
+
+
+def sum_rows(first: np.ndarray, idx: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Normalized sums of the table rows ``idx[first[d]:first[d + 1]]`` for each d (zeros
+    for an empty group); compiled :func:`sum_rows_reference`."""
+    return _sum_rows(np.asarray(first, np.int64), np.asarray(idx, np.int64), np.ascontiguousarray(table, np.float32))
+
+
+def sum_rows_reference(first: np.ndarray, idx: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """:func:`sum_rows` in numpy (the specification)."""
+    out = np.zeros((len(first) - 1, table.shape[1]), np.float32)
+    for d in range(len(first) - 1):
+        v = table[idx[first[d]:first[d + 1]]].sum(axis=0)
+        norm = float(np.linalg.norm(v))
+        out[d] = v / norm if norm > 0 else v
+    return out
+
+
+def embed_spans(hashes: np.ndarray, spans_first: np.ndarray, token_index: np.ndarray,
+                spelling: Callable[[np.ndarray], list[str]]) -> np.ndarray:
+    """Embeddings of groups of tokens: group g is ``token_index[spans_first[g]:spans_first[g + 1]]``
+    (positions in ``hashes``); ``spelling`` as for :meth:`WordVectors.lookup` (positions in
+    ``hashes``)."""
+    words = word_vectors()
+    if not len(token_index):
+        return np.zeros((len(spans_first) - 1, words.table.shape[1]), np.float32)
+    sub = hashes[token_index]
+    rows = words.lookup(sub, lambda pos: spelling(token_index[pos]))
+    return sum_rows(spans_first, rows, words.table)
