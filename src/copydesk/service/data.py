@@ -190,9 +190,10 @@ class ResultsStore:
                 "outlets": len(self.outlets())}
 
 
-def open_store(path: str | Path) -> ReuseStore:
-    """The store of ``path``: a folder is a scan results folder (:class:`ResultsStore`), a
-    file a persistent index (:class:`copydesk.store.Index`).  :class:`InputError` with one
+def open_store(path: str | Path, *, corpus: Iterable[str | Path] | None = None) -> ReuseStore:
+    """The store of ``path``: a folder is a scan results folder (:class:`ResultsStore`; its
+    texts from ``corpus``, else from the inputs its ``run.json`` records), a file a
+    persistent index (:class:`copydesk.store.Index`).  :class:`InputError` with one
     line saying what to do when it is neither."""
     p = Path(path)
     if not p.exists():
@@ -201,7 +202,13 @@ def open_store(path: str | Path) -> ReuseStore:
         if not (p / "pairs.jsonl").is_file():
             raise InputError(f"{p} is not a copydesk results folder (no pairs.jsonl): give a "
                              "folder written by copydesk scan, or an index file")
+        if corpus:
+            from ..read import RejectLog, read_corpus
+
+            return ResultsStore(p, read_corpus([Path(c) for c in corpus], rejects=RejectLog()))
         return ResultsStore(p)
+    if corpus:
+        raise InputError("--corpus goes with a results folder; an index holds its texts")
     try:
         from ..store import Index  # type: ignore[attr-defined]
     except ImportError:
