@@ -29,7 +29,7 @@ def require_serve() -> None:
     """:class:`MissingDependency` (with the pip command) unless the ``serve`` extra is
     installed."""
     for module, package in (("fastapi", "fastapi"), ("uvicorn", "uvicorn"),
-                            ("multipart", "python-multipart")):
+                            ("python_multipart", "python-multipart")):
         try:
             __import__(module)
         except ImportError:

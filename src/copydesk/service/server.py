@@ -4,8 +4,12 @@ no header, so never the token."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import socket
+import threading
+import time
+from collections.abc import Iterator
 from typing import Any
 
 from ..errors import ConfigError
@@ -62,3 +66,35 @@ def serve(store: ReuseStore, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PO
     app = create_app(store, token, name=name)
     uvicorn.run(app, host=host, port=port, log_config=log_config(), server_header=False,
                 proxy_headers=False, timeout_graceful_shutdown=5)
+
+
+def free_port(host: str = DEFAULT_HOST) -> int:
+    """A port nothing listens on now (for tests and benchmarks)."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running(app: Any, *, host: str = DEFAULT_HOST, port: int | None = None,
+            log_config: dict[str, Any] | None = None) -> Iterator[str]:
+    """``app`` served by uvicorn in a thread of this process; yields its base URL
+    (``http://host:port``) once it accepts connections, and stops it afterwards."""
+    import uvicorn
+
+    port = port or free_port(host)
+    config = uvicorn.Config(app, host=host, port=port, log_config=log_config,
+                            server_header=False, timeout_graceful_shutdown=2)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the server did not start on {host}:{port}")
+        time.sleep(0.02)
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
