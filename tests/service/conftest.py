@@ -3,19 +3,17 @@ writable store (the persistent index's stand-in) for the endpoints that add."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
+from servicepages import TOKEN, WritableStore
 
 import copydesk
 from copydesk.config import ScanConfig
-from copydesk.records import Article
 from copydesk.service import ResultsStore
 
 DEMO = Path(copydesk.__file__).parent / "demo" / "demo.jsonl"
-TOKEN = "s3cret-Token-42"
 
 
 @pytest.fixture(scope="session")
@@ -28,23 +26,6 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def demo_store(demo_folder: Path) -> ResultsStore:
     return ResultsStore(demo_folder)
-
-
-class WritableStore(ResultsStore):
-    """A results folder that accepts new articles (kept in memory, paired with nothing):
-    what the persistent index will do, enough to test the token and a writer under load."""
-
-    def __init__(self, folder: Path) -> None:
-        super().__init__(folder)
-        self.added: list[str] = []
-        self._write = threading.Lock()
-
-    def add(self, articles: list[Article]) -> dict[str, Any]:
-        with self._write:
-            for a in articles:
-                self._articles[a.id] = a
-                self.added.append(a.id)
-        return {"added": len(articles), "articles": len(self._articles)}
 
 
 @pytest.fixture()

@@ -1,9 +1,18 @@
-"""Helpers of the service tests: the marked-up passages and links read back out of a page."""
+"""Helpers of the service tests: the marked-up passages and links read back out of a page,
+and a writable store."""
 
 from __future__ import annotations
 
+import threading
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
+
+from copydesk.records import Article
+from copydesk.service import ResultsStore
+
+#: the token of the test apps (the tests look for it in logs)
+TOKEN = "s3cret-Token-42"
 
 
 class Page(HTMLParser):
@@ -44,3 +53,20 @@ class Page(HTMLParser):
     @property
     def shown(self) -> str:
         return "".join(self.text)
+
+
+class WritableStore(ResultsStore):
+    """A results folder that accepts new articles (kept in memory, paired with nothing):
+    what the persistent index will do, enough to test the token and a writer under load."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.added: list[str] = []
+        self._write = threading.Lock()
+
+    def add(self, articles: list[Article]) -> dict[str, Any]:
+        with self._write:
+            for a in articles:
+                self._articles[a.id] = a
+                self.added.append(a.id)
+        return {"added": len(articles), "articles": len(self._articles)}

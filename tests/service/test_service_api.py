@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from conftest import TOKEN, WritableStore
 from fastapi.testclient import TestClient
+from servicepages import TOKEN, WritableStore
 
 from copydesk.service import ResultsStore, create_app
 

@@ -63,7 +63,9 @@ class SecurityHeaders:
 
 
 def _too_large(limit: int) -> str:
-    return f"request body over {limit // (1024 * 1024)} MB"
+    mb = 1024 * 1024
+    return f"request body over {limit // mb} MB" if limit >= mb else \
+        f"request body over {limit:,} bytes"
 
 
 def wants_html(request: Request) -> bool:
