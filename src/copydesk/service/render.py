@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..report.html import build_environment
 from . import views
-from .security import CSP
+from .security import CSP_META
 
 if TYPE_CHECKING:
     import jinja2
@@ -26,7 +26,7 @@ def environment() -> jinja2.Environment:
 
     loader = jinja2.ChoiceLoader([jinja2.PackageLoader("copydesk.service", "templates"),
                                   jinja2.PackageLoader("copydesk.report", "templates")])
-    return build_environment(loader, layout="web_base.html", csp=CSP,
+    return build_environment(loader, layout="web_base.html", csp=CSP_META,
                              article_url=views.article_url, family_url=views.family_url,
                              pair_url=views.pair_url)
 

@@ -19,8 +19,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 #: no script, no frame, no request anywhere but this server; the stylesheet is a file
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-       "base-uri 'none'; frame-ancestors 'none'")
+CSP_META = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+            "base-uri 'none'")
+#: the header's policy also forbids framing (which a <meta> policy cannot say)
+CSP = CSP_META + "; frame-ancestors 'none'"
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
