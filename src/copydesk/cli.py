@@ -404,8 +404,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     store = open_store(args.source, corpus=args.corpus)
     stats = store.stats()
     where = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"copydesk serve: {stats.get('articles', 0):,} articles, {stats.get('pairs', 0):,} "
-          f"pairs, {stats.get('families', 0):,} families from {args.source}", file=sys.stderr)
+    counts = [int(stats.get(k) or 0) for k in ("articles", "pairs", "families")]
+    print("copydesk serve: {:,} articles, {:,} pairs, {:,} families from ".format(*counts)
+          + str(args.source), file=sys.stderr)
     print(f"open http://{where}:{args.port}/  (adding articles "
           f"{'needs the token' if token else 'disabled: no --token'}; Ctrl-C stops)",
           file=sys.stderr)
