@@ -15,6 +15,6 @@ sentence for the lexical paraphrase rule (:mod:`copydesk.paraphrase`).  This sta
 Everything runs on the CPU; nothing is downloaded.
 """
 
-from .encoder import INSTALL_HINT, Encoder, encoder, require_semantic
+from .encoder import Encoder, encoder, require_semantic
 
-__all__ = ["INSTALL_HINT", "Encoder", "encoder", "require_semantic"]
+__all__ = ["Encoder", "encoder", "require_semantic"]

@@ -2,8 +2,8 @@
 
 The model is WordLlama's ``l2_supercat`` (MIT licence; token embeddings distilled from large
 language models, 256 dimensions, 16 MB, in the ``wordllama`` wheel together with its
-tokenizer).  A text's embedding is the mean of its tokens' vectors, normalized: no network
-and no neural network at run time, so it costs a tokenizer pass and a gather.  Only the
+tokenizer).  A text's embedding is the mean of its tokens' vectors, normalized (see :mod:`.vectors`):
+no network and no neural network at run time.  Only the
 files of the package are used (its own loader looks for the tokenizer on the model hub).
 """
 
@@ -26,7 +26,6 @@ DIMENSIONS = 256
 #: subword tokens of a text read at most (an article's embedding is its opening)
 MAX_TOKENS = 512
 
-INSTALL_HINT = "the semantic stage needs its extra: pip install 'copydesk[semantic]'"
 
 
 def require_semantic() -> None:
@@ -41,7 +40,7 @@ def require_semantic() -> None:
 
 
 class Encoder:
-    """Mean-pooled, normalized token embeddings of texts (``float32``, ``DIMENSIONS`` wide)."""
+    """The model: its tokenizer and its token vectors (``float32``, ``DIMENSIONS`` wide)."""
 
     def __init__(self, max_tokens: int = MAX_TOKENS) -> None:
         require_semantic()
@@ -62,43 +61,24 @@ class Encoder:
         self.tokenizer.enable_truncation(max_tokens)
         self.vectors = np.ascontiguousarray(weights["embedding.weight"], np.float32)
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """One normalized row per text (zeros for a text without tokens)."""
-        out = np.zeros((len(texts), self.vectors.shape[1]), np.float32)
-        if not len(texts):
-            return out
-        encoded = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        lengths = np.fromiter((len(e.ids) for e in encoded), np.int64, len(encoded))
-        if not lengths.sum():
-            return out
-        ids = np.concatenate([np.asarray(e.ids, np.int64) for e in encoded if len(e.ids)])
-        np.clip(ids, 0, len(self.vectors) - 1, out=ids)
-        rows = self.vectors[ids]
-        has = lengths > 0
-        starts = np.concatenate(([0], np.cumsum(lengths[has])[:-1]))
-        sums = np.add.reduceat(rows, starts, axis=0)
-        norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        out[has] = sums / np.maximum(norms, 1e-12)
-        return out
-
-
     def word_vectors(self, words: Sequence[str]) -> np.ndarray:
         """Per word (each tokenized on its own, as after a space), the sum of its subword
         vectors; a word the tokenizer gives nothing for is a zero row."""
-        out = np.zeros((len(words), self.vectors.shape[1]), np.float32)
         if not len(words):
-            return out
+            return np.zeros((0, self.vectors.shape[1]), np.float32)
         encoded = self.tokenizer.encode_batch([[w] for w in words], is_pretokenized=True,
                                               add_special_tokens=False)
+        return self._sums(encoded, normalize=False)
+
+    def _sums(self, encoded: list[Any], *, normalize: bool) -> np.ndarray:
+        """Per encoding, the sum of its tokens' vectors (normalized or not)."""
+        from .vectors import sum_rows
+
         lengths = np.fromiter((len(e.ids) for e in encoded), np.int64, len(encoded))
-        has = lengths > 0
-        if not has.any():
-            return out
-        ids = np.concatenate([np.asarray(e.ids, np.int64) for e in encoded if len(e.ids)])
+        first = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        ids = np.fromiter((i for e in encoded for i in e.ids), np.int64, int(first[-1]))
         np.clip(ids, 0, len(self.vectors) - 1, out=ids)
-        starts = np.concatenate(([0], np.cumsum(lengths[has])[:-1]))
-        out[has] = np.add.reduceat(self.vectors[ids], starts, axis=0)
-        return out
+        return sum_rows(first, ids, self.vectors, normalize=normalize)
 
 
 @lru_cache(maxsize=1)

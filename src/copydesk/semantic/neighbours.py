@@ -66,8 +66,8 @@ def approximate_pairs(vectors: np.ndarray, k: int, min_cosine: float, order: np.
     v = np.ascontiguousarray(vectors, np.float32)
     # int8 vectors and small beams: the build is the cost of the stage, and a pair the graph
     # misses is one candidate less, not a wrong answer
-    index = Index(ndim=v.shape[1], metric="cos", dtype="i8", connectivity=16, expansion_add=32,
-                  expansion_search=32)
+    index = Index(ndim=v.shape[1], metric="cos", dtype="i8", connectivity=8, expansion_add=16,
+                  expansion_search=16)
     index.add(order.astype(np.uint64), v[order], threads=1)
     hits = index.search(v, min(k + 1, len(v)), threads=1)
     keys = np.asarray(hits.keys, np.int64).reshape(len(v), -1)

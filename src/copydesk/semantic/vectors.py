@@ -27,7 +27,13 @@ class WordVectors:
         self.model = model
         self.keys = np.zeros(0, np.uint64)    # sorted
         self.rows = np.zeros(0, np.int64)     # row in table of each key
-        self.table = np.zeros((0, model.vectors.shape[1]), np.float32)
+        self._buffer = np.zeros((1024, model.vectors.shape[1]), np.float32)
+        self.size = 0
+
+    @property
+    def table(self) -> np.ndarray:
+        """The word vectors, a row per word seen (a view)."""
+        return self._buffer[:self.size]
 
     def lookup(self, hashes: np.ndarray, spelling: Callable[[np.ndarray], list[str]]) -> np.ndarray:
         """Rows in :attr:`table` of the token keys ``hashes``; ``spelling(positions)`` gives
@@ -39,8 +45,13 @@ class WordVectors:
         if not known.all():
             new = np.flatnonzero(~known)
             vecs = self.model.word_vectors(spelling(first[new]))
-            rows = len(self.table) + np.arange(len(new), dtype=np.int64)
-            self.table = np.concatenate((self.table, vecs))
+            rows = self.size + np.arange(len(new), dtype=np.int64)
+            if self.size + len(new) > len(self._buffer):  # grow by doubling: each batch adds words
+                grown = np.zeros((max(2 * len(self._buffer), self.size + len(new)), self._buffer.shape[1]), np.float32)
+                grown[:self.size] = self._buffer[:self.size]
+                self._buffer = grown
+            self._buffer[self.size:self.size + len(new)] = vecs
+            self.size += len(new)
             keys = np.concatenate((self.keys, uniq[new]))
             allrows = np.concatenate((self.rows, rows))
             order = np.argsort(keys, kind="stable")
@@ -59,7 +70,7 @@ def word_vectors() -> WordVectors:
 
 
 @nb.njit(cache=True, nogil=True)
-def _sum_rows(first, idx, table):  # pragma: no cover - jit
+def _sum_rows(first, idx, table, normalize):  # pragma: no cover - jit
     n = len(first) - 1
     out = np.zeros((n, table.shape[1]), np.float32)
     for d in range(n):
@@ -67,6 +78,8 @@ def _sum_rows(first, idx, table):  # pragma: no cover - jit
             r = idx[t]
             for c in range(table.shape[1]):
                 out[d, c] += table[r, c]
+        if not normalize:
+            continue
         s = 0.0
         for c in range(table.shape[1]):
             s += out[d, c] * out[d, c]
@@ -77,19 +90,20 @@ def _sum_rows(first, idx, table):  # pragma: no cover - jit
     return out
 
 
-def sum_rows(first: np.ndarray, idx: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """Normalized sums of the table rows ``idx[first[d]:first[d + 1]]`` for each d (zeros
-    for an empty group); compiled :func:`sum_rows_reference`."""
-    return _sum_rows(np.asarray(first, np.int64), np.asarray(idx, np.int64), np.ascontiguousarray(table, np.float32))
+def sum_rows(first: np.ndarray, idx: np.ndarray, table: np.ndarray, *, normalize: bool = True) -> np.ndarray:
+    """Sums (normalized, by default) of the table rows ``idx[first[d]:first[d + 1]]`` for
+    each d (zeros for an empty group); compiled :func:`sum_rows_reference`."""
+    return _sum_rows(np.asarray(first, np.int64), np.asarray(idx, np.int64), np.ascontiguousarray(table, np.float32),
+                     normalize)
 
 
-def sum_rows_reference(first: np.ndarray, idx: np.ndarray, table: np.ndarray) -> np.ndarray:
+def sum_rows_reference(first: np.ndarray, idx: np.ndarray, table: np.ndarray, *, normalize: bool = True) -> np.ndarray:
     """:func:`sum_rows` in numpy (the specification)."""
     out = np.zeros((len(first) - 1, table.shape[1]), np.float32)
     for d in range(len(first) - 1):
         v = table[idx[first[d]:first[d + 1]]].sum(axis=0)
         norm = float(np.linalg.norm(v))
-        out[d] = v / norm if norm > 0 else v
+        out[d] = v / norm if normalize and norm > 0 else v
     return out
 
 
