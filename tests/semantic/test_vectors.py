@@ -7,7 +7,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from copydesk.semantic.encoder import encoder
-from copydesk.semantic.vectors import sum_rows, sum_rows_reference, word_vectors
+from copydesk.semantic.vectors import (
+    embed_tokens,
+    sum_rows,
+    sum_rows_reference,
+    surface_keys,
+    surface_keys_reference,
+    word_vectors,
+)
 
 
 @settings(max_examples=40, deadline=None)
@@ -42,3 +49,32 @@ def test_related_words_are_closer_than_unrelated_ones() -> None:
     v = encoder().word_vectors(["profits", "earnings", "giraffe"])
     v /= np.linalg.norm(v, axis=1, keepdims=True)
     assert v[0] @ v[1] > v[0] @ v[2]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(min_size=0, max_size=30), min_size=1, max_size=5), st.integers(0, 2**31))
+def test_surface_keys_match_reference(texts: list[str], seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    owner = rng.integers(0, len(texts), 20)
+    start = np.array([rng.integers(0, len(texts[o]) + 1) for o in owner.tolist()], np.int64)
+    end = np.array([rng.integers(s, len(texts[o]) + 1) for o, s in zip(owner.tolist(), start.tolist(), strict=True)],
+                   np.int64)
+    assert surface_keys(texts, owner, start, end).tolist() == surface_keys_reference(texts, owner, start, end).tolist()
+
+
+def test_a_words_vector_does_not_depend_on_what_was_seen_first() -> None:
+    """'bill' and 'hill' share a token key (the OCR skeleton folds b and h); their vectors
+    must not, and each word's vector is the same whichever came first."""
+    texts = ["The bill", "the hill", "THE bill"]
+    owner = np.array([0, 0, 1, 1, 2, 2])
+    start = np.array([0, 4, 0, 4, 0, 4])
+    end = np.array([3, 8, 3, 8, 3, 8])
+    first = np.arange(7)
+    v = embed_tokens(texts, owner, start, end, first)
+    assert not np.allclose(v[1], v[3])                       # bill != hill
+    assert not np.allclose(v[0], v[2])                       # The != the: the model tells them apart
+    np.testing.assert_allclose(v[1], v[5], rtol=1e-6)       # Bill in two texts
+    later = embed_tokens(texts, owner[::-1], start[::-1], end[::-1], first)  # met in another order
+    np.testing.assert_allclose(later[::-1], v, rtol=1e-6)
+    np.testing.assert_allclose(v[1], encoder().word_vectors(["bill"])[0] / np.linalg.norm(
+        encoder().word_vectors(["bill"])[0]), rtol=1e-5)

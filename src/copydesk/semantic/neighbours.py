@@ -98,7 +98,7 @@ def embed_batch(batch: Batch) -> np.ndarray:
     """The embeddings of a prepared batch of articles (``float16``, one row each): the first
     :data:`ARTICLE_TOKENS` tokens of their body lines (outside boilerplate, on lines of at
     least ``_BODY_WORDS`` tokens; all tokens when an article has no such line)."""
-    from .vectors import embed_spans
+    from .vectors import embed_tokens
 
     nd = len(batch.ids)
     ntok = np.diff(batch.tok_first)
@@ -112,22 +112,17 @@ def embed_batch(batch: Batch) -> np.ndarray:
     keep = (np.arange(len(idx)) - starts[d]) < ARTICLE_TOKENS
     idx, d = idx[keep], d[keep]
     first = np.concatenate(([0], np.cumsum(np.bincount(d, minlength=nd)))).astype(np.int64)
-
-    def spelling(pos: np.ndarray) -> list[str]:
-        owner = np.searchsorted(batch.tok_first, pos, side="right") - 1
-        return [batch.texts[o][batch.start[q]:batch.end[q]] for o, q in zip(owner.tolist(), pos.tolist(), strict=True)]
-
-    return embed_spans(batch.hash, first, idx.astype(np.int64), spelling).astype(np.float16)
+    return embed_tokens(batch.texts, d, batch.start[idx], batch.end[idx], first).astype(np.float16)
 
 
 def article_vector(p: Prepared, text: str) -> np.ndarray:
     """One article's embedding, as :func:`embed_batch` gives it."""
-    from .vectors import embed_spans
+    from .vectors import embed_tokens
 
     t = p.tokens
     line_len = np.diff(p.line_first)
     body = ~p.boiler & (np.repeat(line_len, line_len) >= _BODY_WORDS)
     idx = np.flatnonzero(body) if body.any() else np.arange(len(t.hash))
     idx = idx[:ARTICLE_TOKENS].astype(np.int64)
-    return embed_spans(t.hash, np.array([0, len(idx)], np.int64), idx,
-                       lambda pos: [text[t.start[q]:t.end[q]] for q in pos.tolist()])[0]
+    return embed_tokens([text], np.zeros(len(idx), np.int64), t.start[idx], t.end[idx],
+                        np.array([0, len(idx)], np.int64))[0]

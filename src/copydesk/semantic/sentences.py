@@ -24,7 +24,7 @@ from ..config import ParaphraseConfig, SemanticConfig
 from ..paraphrase import Sentences, cached_sentences, mostly_slots, pair_spans, similarity
 from ..prepare import Prepared
 from .neighbours import article_vector
-from .vectors import embed_spans
+from .vectors import embed_tokens
 
 
 @lru_cache(maxsize=512)
@@ -35,7 +35,7 @@ def _sentence_vectors(p: Prepared, text: str, min_words: int) -> np.ndarray:
     lengths = (s.last - s.first).astype(np.int64)
     first = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
     idx = (np.repeat(s.first - first[:-1], lengths) + np.arange(first[-1])).astype(np.int64)
-    return embed_spans(t.hash, first, idx, lambda pos: [text[t.start[q]:t.end[q]] for q in pos.tolist()])
+    return embed_tokens([text], np.zeros(len(idx), np.int64), t.start[idx], t.end[idx], first)
 
 
 @lru_cache(maxsize=512)

@@ -1,9 +1,9 @@
 """Text embeddings built from copydesk's own tokens, a word vector each.
 
 The model's embedding of a text is the mean of its subword tokens' vectors; normalized, that
-is the normalized *sum*, which splits over words.  So each distinct word (a token key of
-:mod:`copydesk.textnorm`) is run through the model's tokenizer once per process — its first
-spelling seen, as a word on its own — and its subword vectors summed into a word vector;
+is the normalized *sum*, which splits over words.  So each distinct word (copydesk's tokens,
+keyed by their exact characters) is run through the model's tokenizer once per process, as
+a word on its own, and its subword vectors summed into a word vector;
 an article or a sentence is then the sum of its words' vectors, a gather over token arrays
 that a compiled kernel does in batches.  (Run whole, the model's byte-pair tokenizer is
 quadratic in the length of a text without spaces split off, and it tokenizes every repeat
@@ -12,11 +12,12 @@ of a word again.)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numba as nb
 import numpy as np
 
+from ..textnorm import codepoints
 from .encoder import Encoder, encoder
 
 
@@ -107,14 +108,53 @@ def sum_rows_reference(first: np.ndarray, idx: np.ndarray, table: np.ndarray, *,
     return out
 
 
-def embed_spans(hashes: np.ndarray, spans_first: np.ndarray, token_index: np.ndarray,
-                spelling: Callable[[np.ndarray], list[str]]) -> np.ndarray:
-    """Embeddings of groups of tokens: group g is ``token_index[spans_first[g]:spans_first[g + 1]]``
-    (positions in ``hashes``); ``spelling`` as for :meth:`WordVectors.lookup` (positions in
-    ``hashes``)."""
+@nb.njit(cache=True, nogil=True)
+def _surface_keys(cps, base, start, end):  # pragma: no cover - jit
+    out = np.empty(len(start), np.uint64)
+    for t in range(len(start)):
+        h = np.uint64(0xCBF29CE484222325)
+        for i in range(base[t] + start[t], base[t] + end[t]):
+            h = (h ^ np.uint64(cps[i])) * np.uint64(0x100000001B3)
+        out[t] = h
+    return out
+
+
+def surface_keys(texts: Sequence[str], owner: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """A key per token (of text ``owner[t]``, characters ``start[t]:end[t]``) from its exact
+    characters (FNV-1a): the token keys of the tokenizer fold spellings together for matching
+    (case, accents, OCR confusions), which a word vector must not (the model's vocabulary
+    tells "Bill" the name from "bill")."""
+    if not len(start):
+        return np.zeros(0, np.uint64)
+    used = np.unique(owner)
+    lengths = np.array([len(texts[o]) for o in used.tolist()], np.int64)
+    offset = np.zeros(len(texts), np.int64)
+    offset[used] = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    cps = np.concatenate([codepoints(texts[o]).astype(np.uint32) for o in used.tolist()])
+    return _surface_keys(cps, offset[owner], np.asarray(start, np.int64), np.asarray(end, np.int64))
+
+
+def surface_keys_reference(texts: Sequence[str], owner: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """:func:`surface_keys` in Python (the specification)."""
+    out = []
+    for o, a, b in zip(owner.tolist(), start.tolist(), end.tolist(), strict=True):
+        h = 0xCBF29CE484222325
+        for ch in texts[o][a:b]:
+            h = ((h ^ ord(ch)) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+        out.append(h)
+    return np.array(out, np.uint64)
+
+
+def embed_tokens(texts: Sequence[str], owner: np.ndarray, start: np.ndarray, end: np.ndarray,
+                 first: np.ndarray) -> np.ndarray:
+    """Normalized embeddings of groups of tokens: token t is ``texts[owner[t]][start[t]:end[t]]``
+    and group g the tokens ``first[g]:first[g + 1]``.  A word's vector depends on its
+    characters only, never on which spelling a process met first."""
     words = word_vectors()
-    if not len(token_index):
-        return np.zeros((len(spans_first) - 1, words.table.shape[1]), np.float32)
-    sub = hashes[token_index]
-    rows = words.lookup(sub, lambda pos: spelling(token_index[pos]))
-    return sum_rows(spans_first, rows, words.table)
+    if not len(start):
+        return np.zeros((len(first) - 1, words.table.shape[1]), np.float32)
+    keys = surface_keys(texts, owner, start, end)
+    rows = words.lookup(keys, lambda pos: [texts[o][a:b] for o, a, b in
+                                           zip(owner[pos].tolist(), start[pos].tolist(), end[pos].tolist(),
+                                               strict=True)])
+    return sum_rows(first, rows, words.table)
