@@ -32,6 +32,7 @@ from .read import FieldMap, RejectLog, batched, read_batches, read_corpus
 from .records import Article, Pair
 from .relate import judge
 from .segment import require_icu
+from .semantic.encoder import require_semantic
 from .textnorm import tokenizer_info
 from .write import require_pyarrow, write_results
 
@@ -97,6 +98,8 @@ def _scan(inputs: Sequence[str | Path] | Iterable[Article], out: str | Path | No
         check_writable_dir(Path(workdir), "temporary folder (--tmp)")
     if cfg.prepare.segmenter == "icu":
         require_icu()
+    if cfg.semantic.enabled:
+        require_semantic()
     items = list(inputs) if not isinstance(inputs, (str, Path)) else [inputs]
     articles = bool(items) and all(isinstance(x, Article) for x in items)
     sources = ["<articles>"] if articles else [str(x) for x in items]
@@ -226,7 +229,7 @@ def compare(a: Article, b: Article, config: ScanConfig | None = None) -> Pair:
         a, b = b, a
     pa, pb = prepare(a, cfg.prepare), prepare(b, cfg.prepare)
     al = align(pa, pb, cfg.align)
-    pair = judge(pa, pb, al, a.text, b.text, cfg.relate, paraphrase=cfg.paraphrase)
+    pair = judge(pa, pb, al, a.text, b.text, cfg.relate, paraphrase=cfg.paraphrase, semantic=cfg.semantic)
     if isinstance(pair, Pair):
         return pair
     return Pair(a.id, b.id, "unrelated", None, al.coverage_a, al.coverage_b, al.passages,

@@ -26,6 +26,7 @@ from .config import (
     PrepareConfig,
     RelateConfig,
     ScanConfig,
+    SemanticConfig,
 )
 from .dedup import KEEP_RULES
 from .errors import ConfigError, CopydeskError, InputError, MissingDependency
@@ -109,6 +110,26 @@ def _parser() -> argparse.ArgumentParser:
     _add_max_pairs(r)
     _input_options(r)
 
+    v = sub.add_parser("serve", help="web UI and JSON API over an index or a results folder",
+                       description="Serve a persistent index (a file) or a scan results folder "
+                                   "(read-only) as web pages and a JSON API (/api/, described "
+                                   "at /openapi.json).  Listens on 127.0.0.1 only unless "
+                                   "--host says otherwise.  Ctrl-C stops it.")
+    v.add_argument("source", metavar="SOURCE",
+                   help="an index file (copydesk index add) or a folder written by copydesk "
+                        "scan")
+    v.add_argument("--corpus", action="append", metavar="FILE",
+                   help="the articles a results folder was scanned from; repeat it for more "
+                        "files (default: the inputs recorded in SOURCE/run.json)")
+    v.add_argument("--host", default="127.0.0.1",
+                   help="interface to listen on (default: %(default)s, this machine only; "
+                        "0.0.0.0 for every interface)")
+    v.add_argument("--port", type=int, default=8765, help="port (default: %(default)s)")
+    v.add_argument("--token", metavar="T",
+                   help="allow adding articles (POST /api/articles) with the header "
+                        "'Authorization: Bearer T' (default: $COPYDESK_TOKEN; without one, "
+                        "adding is disabled)")
+
     e = sub.add_parser("eval", help="score results against gold labels",
                        description="Score RESULTS (pairs.jsonl, families.jsonl) against a gold "
                                    "folder (corpus.jsonl, gold_pairs.jsonl, gold_families.jsonl).")
@@ -161,6 +182,9 @@ def _add_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tmp", metavar="DIR",
                    help="folder for temporary spill files (default: the system temp folder)")
     _segmenter_option(p)
+    p.add_argument("--semantic", action="store_true",
+                   help="also find reworded reuse (heavy rewrites, summaries) through sentence "
+                        "embeddings: slower; needs pip install 'copydesk[semantic]'")
     g = p.add_argument_group("tuning (defaults are sensible; values are recorded in run.json)")
     g.add_argument("--k", type=int, default=FingerprintConfig.k,
                    help="words per fingerprint shingle (default: %(default)s)")
@@ -202,6 +226,7 @@ def _scan_config(args: argparse.Namespace) -> ScanConfig:
         candidates=CandidateConfig(min_shared=args.min_shared, bucket_cap=args.bucket_cap),
         align=AlignConfig(max_gap_chars=args.max_gap, min_passage_chars=args.min_passage),
         relate=RelateConfig(min_reuse_chars=args.min_reuse),
+        semantic=SemanticConfig(enabled=args.semantic),
         workers=args.workers)
 
 
@@ -394,6 +419,28 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .service import open_store, require_serve
+    from .service.server import check_address, serve
+
+    require_serve()
+    token = args.token if args.token is not None else os.environ.get("COPYDESK_TOKEN") or None
+    if token is not None and not token.strip():
+        raise ConfigError("--token must not be empty")
+    check_address(args.host, args.port)  # before loading the store: a taken port fails at once
+    store = open_store(args.source, corpus=args.corpus)
+    stats = store.stats()
+    where = f"[{args.host}]" if ":" in args.host else args.host
+    counts = [int(stats.get(k) or 0) for k in ("articles", "pairs", "families")]
+    print("copydesk serve: {:,} articles, {:,} pairs, {:,} families from ".format(*counts)
+          + str(args.source), file=sys.stderr)
+    print(f"open http://{where}:{args.port}/  (adding articles "
+          f"{'needs the token' if token else 'disabled: no --token'}; Ctrl-C stops)",
+          file=sys.stderr)
+    serve(store, host=args.host, port=args.port, token=token, name=Path(args.source).name)
+    return 0
+
+
 def _cmd_eval(args: argparse.Namespace) -> int:
     from .evaluation import evaluate, format_report
 
@@ -424,7 +471,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     130 interrupted, 143 terminated)."""
     args = _parser().parse_args(argv)
     cmd = {"scan": _cmd_scan, "compare": _cmd_compare, "eval": _cmd_eval,
-           "dedup": _cmd_dedup, "report": _cmd_report}[args.command]
+           "dedup": _cmd_dedup, "report": _cmd_report, "serve": _cmd_serve}[args.command]
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm(os.getpid())) if main_thread else None
     try:

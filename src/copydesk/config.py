@@ -186,6 +186,36 @@ class ParaphraseConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SemanticConfig:
+    """The optional semantic stage (``scan --semantic``, see :mod:`copydesk.semantic`):
+    article embeddings propose candidate pairs that share too few fingerprints, sentence
+    embeddings pair sentences reworded beyond the lexical paraphrase rule."""
+
+    enabled: bool = False
+    #: nearest neighbours of each article looked up in the embedding index
+    neighbours: int = 10
+    #: two articles closer than this (cosine of their openings) are a candidate, and
+    #: reworded sentences count as reuse only between articles this close as wholes
+    min_article_cosine: float = 0.75
+    #: a sentence pair counts as reworded when its cosine reaches this ...
+    min_sentence_cosine: float = 0.55
+    #: ... and the two sentences share at least this Dice share of their content words (an
+    #: embedding alone matches sentences of one subject; a reworded sentence keeps some words)
+    min_shared_words: float = 0.25
+    #: a pairing needs this many sentences of the shorter text ...
+    min_sentences: int = 2
+    #: ... and this share of them (a rewrite carries over a good part of its source; an
+    #: independent report of the same event shares a few facts)
+    min_share: float = 0.25
+
+    def __post_init__(self) -> None:
+        _check(self.neighbours >= 1, "semantic neighbours must be >= 1")
+        for name in ("min_article_cosine", "min_sentence_cosine", "min_shared_words", "min_share"):
+            _check(0 <= getattr(self, name) <= 1, f"semantic {name} must be in [0, 1]")
+        _check(self.min_sentences >= 1, "semantic min_sentences must be >= 1")
+
+
+@dataclass(frozen=True, kw_only=True)
 class FamilyConfig:
     """Reuse families."""
 
@@ -209,6 +239,7 @@ class ScanConfig:
     candidates: CandidateConfig = field(default_factory=CandidateConfig)
     align: AlignConfig = field(default_factory=AlignConfig)
     paraphrase: ParaphraseConfig = field(default_factory=ParaphraseConfig)
+    semantic: SemanticConfig = field(default_factory=SemanticConfig)
     relate: RelateConfig = field(default_factory=RelateConfig)
     families: FamilyConfig = field(default_factory=FamilyConfig)
     workers: int = 2

@@ -117,6 +117,11 @@ class Sentences:
     by_key: np.ndarray  # the order of ``keys`` by key (stable)
 
 
+def cached_sentences(p: Prepared, text: str, min_words: int) -> Sentences:
+    """:func:`sentences`, remembered for the last few hundred articles of this process."""
+    return _cached_sentences(p, text, min_words)
+
+
 @lru_cache(maxsize=512)
 def _cached_sentences(p: Prepared, text: str, min_words: int) -> Sentences:
     # Prepared compares by identity: an article aligned in many pairs of a chunk is split once
@@ -436,16 +441,27 @@ def paraphrase_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config:
     if len(pairs) < cfg.min_share * min(len(sa.first), len(sb.first)):
         return none
     pairs = fill_gaps(pairs, sim, cfg.min_similarity / 2)
+    if mostly_slots(sa, sb, pairs, sim, slots, cfg.max_slot_edits):
+        return none
+    return pair_spans(sa, sb, pairs)
+
+
+def mostly_slots(sa: Sentences, sb: Sentences, pairs: np.ndarray, sim: np.ndarray, slots: np.ndarray,
+                 max_slot_edits: float) -> bool:
+    """Are the paired sentences instances of a template: what differs between them mostly
+    slots (figures and names)?  A reworded sentence changes ordinary words."""
     i, j = pairs[:, 0], pairs[:, 1]
-    # template instances: what differs between the paired sentences is mostly slots (figures
-    # and names); a reworded sentence changes ordinary words
     inter = np.round(sim[i, j] * (sa.size[i] + sb.size[j]) / 2).astype(np.int64)
     differ = (sa.size[i] - inter) + (sb.size[j] - inter)
     slot_x = np.bincount(sa.sent[sa.digit], minlength=len(sa.first))[i]
     slot_y = np.bincount(sb.sent[sb.digit], minlength=len(sb.first))[j]
     slot_differ = (slot_x - slots[i, j]) + (slot_y - slots[i, j])
-    if differ.sum() and slot_differ.sum() >= cfg.max_slot_edits * differ.sum():
-        return none
+    return bool(differ.sum()) and bool(slot_differ.sum() >= max_slot_edits * differ.sum())
+
+
+def pair_spans(sa: Sentences, sb: Sentences, pairs: np.ndarray) -> np.ndarray:
+    """Token spans ``[as, ae, bs, be)`` of sentence pairs (rows of sentence numbers)."""
+    i, j = pairs[:, 0], pairs[:, 1]
     return np.stack([sa.first[i], sa.last[i], sb.first[j], sb.last[j]], axis=1).astype(np.int64)
 
 

@@ -108,6 +108,8 @@ class BatchRows:
     titles: tuple[np.ndarray, np.ndarray]
     tokens: int
     nfp: np.ndarray
+    #: the articles' embeddings with the semantic stage (``float16`` rows), else None
+    vectors: np.ndarray | None = None
 
 
 def fingerprint_rows(arts: Sequence[Article], cfg: ScanConfig) -> BatchRows:
@@ -122,8 +124,13 @@ def fingerprint_rows(arts: Sequence[Article], cfg: ScanConfig) -> BatchRows:
     lk = token_line_keys(batch)[batch.tok_first[doc.astype(np.int64)] + fp]
     pos = fp.astype(np.uint32)
     pos[is_sentence] |= SENTENCE_ROW
+    vectors = None
+    if cfg.semantic.enabled:
+        from .semantic.neighbours import embed_batch
+
+        vectors = embed_batch(batch)
     return BatchRows(fh, doc, pos, lk.astype(np.uint32), line_rows(batch), titles_of(batch, arts),
-                     len(batch.hash), nfp)
+                     len(batch.hash), nfp, vectors)
 
 
 def titles_of(batch: Any, arts: Sequence[Article]) -> tuple[np.ndarray, np.ndarray]:
@@ -224,6 +231,22 @@ def pair_evidence(c: np.ndarray, left: np.ndarray, right: np.ndarray,
     return codes[keep], counts[keep], colo[keep]
 
 
+def semantic_candidates(vectors: np.ndarray, site: np.ndarray, rank: np.ndarray, codes: np.ndarray,
+                        cfg: ScanConfig) -> np.ndarray:
+    """Codes of the article pairs the semantic stage proposes (nearest neighbours by
+    embedding) that are not among the candidates ``codes`` already.  Two articles of one
+    site (``site`` numbers, -1 unknown) are not proposed: an outlet's routine reports (a
+    template's instances, a recurring column) resemble each other as wholes by design, and an
+    outlet updating its own story keeps its words, which fingerprints find."""
+    from .semantic.neighbours import neighbour_pairs
+
+    sc = cfg.semantic
+    found = neighbour_pairs(vectors, sc.neighbours, sc.min_article_cosine, rank)
+    found = found[~np.isin(found, codes)]
+    sa, sb = site[found >> 32], site[found & 0xFFFFFFFF]
+    return found[(sa < 0) | (sa != sb)]
+
+
 # -- 4. align and relate (per chunk of candidate pairs) -------------------------------------
 def align_pairs(arts: Sequence[Article], docs: np.ndarray, codes: np.ndarray,
                 furniture: np.ndarray | CodeSet, cfg: ScanConfig) -> tuple[list[Pair], int]:
@@ -247,7 +270,7 @@ def align_pairs(arts: Sequence[Article], docs: np.ndarray, codes: np.ndarray,
     templates = 0
     for i, j, al in zip(left.tolist(), right.tolist(), align_batch(batch, left, right, cfg.align), strict=True):
         pair = judge(get(i), get(j), al, batch.texts[i], batch.texts[j], cfg.relate,
-                     paraphrase=cfg.paraphrase)
+                     paraphrase=cfg.paraphrase, semantic=cfg.semantic)
         if isinstance(pair, Pair):
             out.append(pair)
         elif pair == "template":

@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from .align import Alignment
-from .config import ParaphraseConfig, RelateConfig
+from .config import ParaphraseConfig, RelateConfig, SemanticConfig
 from .edits import MIN_SLOT_EDITS, EditSummary, edits_at_most, is_template_pair, summarize
 from .paraphrase import mark_kinds, paraphrase_spans, with_paraphrases
 from .prepare import _DATELINE, Prepared
@@ -204,12 +204,15 @@ def relate(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
 
 
 def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
-          config: RelateConfig | None = None, *, paraphrase: ParaphraseConfig | None = None) -> Pair | str:
+          config: RelateConfig | None = None, *, paraphrase: ParaphraseConfig | None = None,
+          semantic: SemanticConfig | None = None) -> Pair | str:
     """The :class:`Pair` record for an aligned pair, or why it is not reuse: ``"unrelated"``
     (too little shared, or one shared quotation) or ``"template"`` (the same skeleton with
     other figures and names: see :mod:`copydesk.edits`).  With ``paraphrase`` (enabled),
     reworded sentences paired in order (:mod:`copydesk.paraphrase`) count as reused text
-    too: they become passages of kind ``paraphrase`` and count in coverage."""
+    too: they become passages of kind ``paraphrase`` and count in coverage.  With ``semantic``
+    (enabled; ``scan --semantic``), a pair that is not reuse so far is searched once more for
+    sentences rewritten beyond that rule (:mod:`copydesk.semantic.sentences`)."""
     cfg = config or RelateConfig()
     if a.id > b.id:
         raise ValueError("relate() expects a.id < b.id")
@@ -230,6 +233,12 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
                or (paraphrase is not None and max(al.coverage_a, al.coverage_b) >= paraphrase.max_exact_coverage))
     if paraphrase is not None and paraphrase.enabled and not settled:
         spans = paraphrase_spans(a, b, text_a, text_b, paraphrase, exact=exact)
+        if len(spans):
+            al = with_paraphrases(a, b, al, spans)
+    if semantic is not None and semantic.enabled and not settled and not is_reuse(al, text_a, text_b, cfg):
+        from .semantic.sentences import semantic_spans
+
+        spans = semantic_spans(a, b, text_a, text_b, semantic, paraphrase)
         if len(spans):
             al = with_paraphrases(a, b, al, spans)
     if not is_reuse(al, text_a, text_b, cfg):

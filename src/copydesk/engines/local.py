@@ -55,6 +55,7 @@ from ..plan import (
     mask_furniture,
     pair_evidence,
     relate_and_group,
+    semantic_candidates,
     site_of,
 )
 from ..prepare_batch import fingerprint_batch, line_rows, prepare_batch
@@ -103,6 +104,7 @@ class _Prepared:
     tokens: int
     nfp: np.ndarray
     wheres: list[str] | None = None     # articles or pages: where each was found (by index)
+    vectors: np.ndarray | None = None   # the semantic stage's article embeddings
 
 
 def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) -> _Prepared:
@@ -151,7 +153,8 @@ def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) ->
     out.add_grouped(bounds, h=rows.h[order], d=slot[order], p=rows.pos[order], k=rows.line_key[order])
     out.flush()
     return _Prepared([a.id for a in arts], [a.date for a in arts], where, rejects, lines, stored,
-                     [site_of(a) for a in arts], rows.lines, rows.titles, rows.tokens, rows.nfp, wheres)
+                     [site_of(a) for a in arts], rows.lines, rows.titles, rows.tokens, rows.nfp, wheres,
+                     rows.vectors)
 
 
 def _align_codes(codes: np.ndarray) -> tuple[list[Pair], int]:
@@ -248,6 +251,8 @@ class Corpus:
     job_start: list[int] = field(default_factory=list)
     job_where: list[tuple[str, int, np.ndarray] | list[str] | None] = field(default_factory=list)
     number_of: dict[str, int] | None = None  # id -> article number, built at the first repeat
+    vectors: list[np.ndarray] = field(default_factory=list)  # semantic stage: embeddings by number
+    doc_site: list[np.ndarray] = field(default_factory=list)  # site number by article (-1: unknown)
 
     def where_of(self, art_id: str) -> str | None:
         """Where the article ``art_id`` (already numbered) was found."""
@@ -314,10 +319,13 @@ def _take(res: _Prepared, corpus: Corpus, store: ArticleStore, stride: int) -> n
     corpus.dates += [res.dates[n] for n in kept.tolist()]
     store.add(name, base, starts[kept], ends[kept], kind)
     corpus.doc_fps.append(res.nfp[kept])
+    if res.vectors is not None:
+        corpus.vectors.append(res.vectors[kept])
     corpus.tokens += res.tokens
     (key, marks, doc, weight, line), (ldoc, lline, lkey, subs) = res.rows
     site = np.array([-1 if x is None else corpus.site_ids.setdefault(x, len(corpus.site_ids))
                      for x in res.sites], np.int32)
+    corpus.doc_site.append(site[kept])
     ok = number[doc] >= 0
     corpus.rows.append((key[ok], marks[ok], number[doc[ok]].astype(np.int32), site[doc[ok]], weight[ok], line[ok]))
     ok = number[ldoc] >= 0
@@ -547,6 +555,13 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
                                              furniture.docs, cfg, tmp, progress)
     codes = (cands.left << 32) | cands.right
     timings["candidates"] = time.perf_counter() - t
+    semantic = np.zeros(0, np.int64)
+    if cfg.semantic.enabled and corpus.vectors:
+        t = time.perf_counter()
+        semantic = semantic_candidates(np.concatenate(corpus.vectors), np.concatenate(corpus.doc_site),
+                                       id_rank(corpus.ids), codes, cfg)
+        codes = np.union1d(codes, semantic)
+        timings["semantic_candidates"] = time.perf_counter() - t
 
     boilerplate = furniture_records(furniture, reader.get)
     t = time.perf_counter()
@@ -574,7 +589,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
              "furniture_lines": len(furniture), "furniture_masked": int(len(common)),
              "link_lines_masked": furniture.links, "candidates": int(len(codes)),
              "candidates_second_round": related.second_round, "family_completion": related.completion,
-             "big_buckets": len(cands.big_buckets),
+             "big_buckets": len(cands.big_buckets), "semantic_candidates": int(len(semantic)),
              "template_pairs_set_aside": counts.get("template_pairs", 0),
              **date_counts(corpus.dates),
              "pairs": len(pairs), "families": len(fams), "workers": cfg.workers,

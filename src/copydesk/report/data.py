@@ -47,7 +47,8 @@ def pair_from_row(row: dict[str, Any], where: str = "pairs.jsonl") -> Pair:
     """A :class:`Pair` from a line of ``pairs.jsonl``."""
     try:
         passages = tuple(Passage(int(p["a_start"]), int(p["a_end"]), int(p["b_start"]),
-                                 int(p["b_end"])) for p in row.get("passages") or ())
+                                 int(p["b_end"]), str(p.get("kind") or "verbatim"))
+                         for p in row.get("passages") or ())
         return Pair(str(row["a"]), str(row["b"]), str(row["relation"]), row.get("origin"),
                     float(row.get("coverage_a") or 0.0), float(row.get("coverage_b") or 0.0),
                     passages, row.get("origin_reason"))

@@ -83,20 +83,31 @@ def words_summary(words: Mapping[str, tuple[int, int]]) -> str:
     return ", ".join(parts) or "no words"
 
 
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
-    """The Jinja2 environment of the report (and of the web UI to come)."""
+def build_environment(loader: jinja2.BaseLoader | None = None,
+                      **globals: Any) -> jinja2.Environment:
+    """A Jinja2 environment with the report's filters and globals, autoescaped, loading
+    ``loader`` (default: the report's templates).  ``globals`` override the report's: the
+    web UI (:mod:`copydesk.service`) sets its own ``layout`` (the page around the views),
+    ``csp`` and ``article_url`` (a link for each article id) and renders the same
+    templates."""
     try:
         import jinja2
     except ImportError:
         raise MissingDependency("jinja2", "report") from None
-    env = jinja2.Environment(loader=jinja2.PackageLoader("copydesk.report", "templates"),
+    env = jinja2.Environment(loader=loader or jinja2.PackageLoader("copydesk.report", "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(segments=segments_html, pct=pct, words=words_summary)
     env.globals.update(version=__version__, csp=CSP, relation_help=RELATION_HELP,
-                       reason_help=REASON_HELP)
+                       reason_help=REASON_HELP, layout="base.html", article_url=None)
+    env.globals.update(globals)
     return env
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment of the static report."""
+    return build_environment()
 
 
 def render(template: str, **context: Any) -> str:

@@ -34,6 +34,7 @@ from ...plan import (
     furniture_records,
     id_rank,
     relate_and_group,
+    semantic_candidates,
 )
 from ..local import corpus_furniture
 from .session import check_partitions, new_session, require_pyspark
@@ -120,6 +121,13 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
         cands, pair_rows, nfps = candidate_join(spark, fps, ji, doc_fps)
         codes = (cands.left << 32) | cands.right
         timings["candidates"] = time.perf_counter() - t
+        semantic = np.zeros(0, np.int64)
+        if cfg.semantic.enabled and corpus.vectors:  # nearest neighbours, on the driver
+            t = time.perf_counter()
+            semantic = semantic_candidates(np.concatenate(corpus.vectors), np.concatenate(corpus.doc_site),
+                                           ji.rank, codes, cfg)
+            codes = np.union1d(codes, semantic)
+            timings["semantic_candidates"] = time.perf_counter() - t
         if progress:
             progress("join", 1, 1)
 
@@ -161,7 +169,7 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
              "furniture_lines": len(furniture), "furniture_masked": int(len(common)),
              "link_lines_masked": furniture.links, "candidates": int(len(codes)),
              "candidates_second_round": related.second_round, "family_completion": related.completion,
-             "big_buckets": len(cands.big_buckets),
+             "big_buckets": len(cands.big_buckets), "semantic_candidates": int(len(semantic)),
              "template_pairs_set_aside": aligner.templates,
              **date_counts(corpus.dates),
              "pairs": len(pairs), "families": len(fams),

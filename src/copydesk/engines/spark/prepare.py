@@ -53,6 +53,7 @@ class Books:
     tokens: int
     nfp: np.ndarray
     wheres: list[str] | None
+    vectors: np.ndarray | None = None  # the semantic stage's embeddings, when it is on
 
 
 def parse_job(job: LineBlock | PageBlock | list[Article]) -> tuple[list[Article], list[int],
@@ -87,7 +88,8 @@ def prepare_job(index: int, job: Any, cfg: ScanConfig, parts: int) -> Iterator[A
     rows = fingerprint_rows(arts, cfg)
     base = index * cfg.batch_size
     books = Books([a.id for a in arts], [a.date for a in arts], where, rejects, lines,
-                  [site_of(a) for a in arts], rows.lines, rows.titles, rows.tokens, rows.nfp, wheres)
+                  [site_of(a) for a in arts], rows.lines, rows.titles, rows.tokens, rows.nfp, wheres,
+                  rows.vectors)
     yield _batch(pa, BOOKS, index, blob=[pickle.dumps(books, protocol=5)])
     order, bounds = group_order(hash_partition(rows.h, parts), parts)
     slot = rows.doc.astype(np.int64) + base
@@ -216,6 +218,9 @@ def _take(index: int, b: Books, corpus: Corpus, stride: int,
     (key, marks, doc, weight, line), (ldoc, lline, lkey, subs) = b.rows
     site = np.array([-1 if x is None else corpus.site_ids.setdefault(x, len(corpus.site_ids))
                      for x in b.sites], np.int32)
+    if b.vectors is not None:
+        corpus.vectors.append(b.vectors[kept])
+    corpus.doc_site.append(site[kept])
     ok = number[doc] >= 0
     corpus.rows.append((key[ok], marks[ok], number[doc[ok]].astype(np.int32), site[doc[ok]],
                         weight[ok], line[ok]))

@@ -1,0 +1,85 @@
+"""Sentences reworded beyond the lexical rule, paired by their embeddings.
+
+A heavy rewrite or a summary keeps a story's facts sentence by sentence in other words and
+order; the content words two such sentences share are too few for the lexical rule of
+:mod:`copydesk.paraphrase`.  Here a sentence pair counts when its embeddings are close
+(cosine ≥ ``min_sentence_cosine``) *and* it still shares some content words (Dice ≥
+``min_shared_words``): an embedding alone finds sentences of one subject, which two
+outlets' own reports of one event are full of.  Sentences are paired one to one, best
+first, in any order (a rewrite reorders paragraphs), and the pairing is evidence of reuse
+only when at least ``min_sentences`` sentences, and ``min_share`` of the shorter text's,
+are paired, and the two articles as wholes are close (cosine of their openings at least
+``min_article_cosine``: a rewrite is of the whole story; an independent report of the event
+shares some facts and takes its own angle) — and not when what differs is mostly figures
+and names (a template's slots).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from ..config import ParaphraseConfig, SemanticConfig
+from ..paraphrase import Sentences, cached_sentences, mostly_slots, pair_spans, similarity
+from ..prepare import Prepared
+from .neighbours import article_vector
+from .vectors import embed_tokens
+
+
+@lru_cache(maxsize=512)
+def _sentence_vectors(p: Prepared, text: str, min_words: int) -> np.ndarray:
+    # Prepared compares by identity: an article in many pairs of a chunk is embedded once
+    s = cached_sentences(p, text, min_words)
+    t = p.tokens
+    lengths = (s.last - s.first).astype(np.int64)
+    first = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    idx = (np.repeat(s.first - first[:-1], lengths) + np.arange(first[-1])).astype(np.int64)
+    return embed_tokens([text], np.zeros(len(idx), np.int64), t.start[idx], t.end[idx], first)
+
+
+@lru_cache(maxsize=512)
+def _article_vector(p: Prepared, text: str) -> np.ndarray:
+    return article_vector(p, text)
+
+
+def one_to_one(score: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Sentence pairs (rows i, j) among the allowed ones, best score first, each sentence at
+    most once (ties by position)."""
+    i, j = np.nonzero(ok)
+    if not len(i):
+        return np.zeros((0, 2), np.int64)
+    order = np.lexsort((j, i, -score[i, j]))
+    used_i: set[int] = set()
+    used_j: set[int] = set()
+    out = []
+    for x, y in zip(i[order].tolist(), j[order].tolist(), strict=True):
+        if x not in used_i and y not in used_j:
+            used_i.add(x)
+            used_j.add(y)
+            out.append((x, y))
+    out.sort()
+    return np.array(out, np.int64).reshape(-1, 2)
+
+
+def semantic_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config: SemanticConfig,
+                   paraphrase: ParaphraseConfig | None = None) -> np.ndarray:
+    """Token spans ``[as, ae, bs, be)`` of the sentences of ``a`` and ``b`` paired as
+    rewrites of each other, or none when the pairing is not evidence of reuse."""
+    pc = paraphrase or ParaphraseConfig()
+    none = np.zeros((0, 4), np.int64)
+    sa: Sentences = cached_sentences(a, text_a, pc.min_words)
+    sb: Sentences = cached_sentences(b, text_b, pc.min_words)
+    shorter = min(len(sa.first), len(sb.first))
+    if shorter < config.min_sentences:
+        return none
+    if float(_article_vector(a, text_a) @ _article_vector(b, text_b)) < config.min_article_cosine:
+        return none  # sentences of one subject in two stories that differ as wholes
+    cos = _sentence_vectors(a, text_a, pc.min_words) @ _sentence_vectors(b, text_b, pc.min_words).T
+    dice, slots = similarity(sa, sb)
+    pairs = one_to_one(cos, (cos >= config.min_sentence_cosine) & (dice >= config.min_shared_words))
+    if len(pairs) < config.min_sentences or len(pairs) < config.min_share * shorter:
+        return none
+    if mostly_slots(sa, sb, pairs, dice, slots, pc.max_slot_edits):
+        return none
+    return pair_spans(sa, sb, pairs)
