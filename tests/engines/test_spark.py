@@ -226,3 +226,17 @@ def test_components_and_families_on_dev(spark, local_results: dict[str, tuple[Pa
     dates = {}
     by_component = families_by_component(spark, result.pairs, result.ids, dates, FamilyConfig())
     assert by_component == families(result.pairs, dates, FamilyConfig())
+
+
+def test_parity_with_the_semantic_stage(spark, shared_dir: Path, tmp_path: Path) -> None:
+    """With the semantic stage on, its nearest-neighbour candidates are the local engine's."""
+    pytest.importorskip("wordllama")
+    from copydesk.config import SemanticConfig
+
+    cfg = ScanConfig(semantic=SemanticConfig(enabled=True))
+    corpus = [shared_dir / "data" / "dev-paraphrase" / "corpus.jsonl"]
+    local = copydesk.scan(corpus, out=tmp_path / "local", config=cfg)
+    remote = copydesk.scan(corpus, out=tmp_path / "spark", config=cfg, engine="spark", spark=spark,
+                           partitions=8)
+    assert remote.stats["semantic_candidates"] == local.stats["semantic_candidates"] > 0
+    _same_outputs(tmp_path / "local", tmp_path / "spark")
