@@ -187,13 +187,17 @@ def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
 
 
 def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
-          weight: np.ndarray, line: np.ndarray, cfg: FurnitureConfig | None = None) -> Furniture:
+          weight: np.ndarray, line: np.ndarray, cfg: FurnitureConfig | None = None,
+          rank: np.ndarray | None = None) -> Furniture:
     """:func:`learn_lines` by whole lines, and again by their first and by their last words
     (a chain's footer that names each masthead differs only at one end); a line is masked
-    where any of the three finds it."""
-    found = [learn_lines(key, marks, doc, site, weight, line, cfg)]
+    where any of the three finds it.  ``rank`` (per article number) is the order in which
+    carriers are sampled and examples chosen: a scan passes one made from the ids, so the
+    result does not depend on the order articles were read in."""
+    cfg = cfg or FurnitureConfig()
+    found = [learn_lines(key, marks, doc, site, weight, line, cfg, rank=rank)]
     for by in (marks[:, 0], marks[:, 1])[:cfg.by_ends * 2]:
-        found.append(learn_lines(key, marks, doc, site, weight, line, cfg, group=by))
+        found.append(learn_lines(key, marks, doc, site, weight, line, cfg, group=by, rank=rank))
     fields = Furniture.__slots__[:-3]
     out = Furniture(*(np.concatenate([getattr(f, x) for f in found]) for x in fields))
     _, first = np.unique(out.keys, return_index=True)
@@ -203,7 +207,7 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
 
 def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
                 weight: np.ndarray, line: np.ndarray, cfg: FurnitureConfig | None = None,
-                group: np.ndarray | None = None) -> Furniture:
+                group: np.ndarray | None = None, rank: np.ndarray | None = None) -> Furniture:
     """Learn the corpus furniture from line rows, one per distinct (article, line key):
     ``key`` (uint64, non-zero), ``marks`` (n x 4 hashes of the line's first words, last
     words and two min-hashes of its shingles: a copy of the line edited in one place, or
@@ -216,7 +220,7 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     doc = np.asarray(doc, np.int64)
     n = len(key)
     if not n:
-        return _result(key, doc, site, line, np.zeros(0, np.bool_))
+        return _result(key, doc, site, line, np.zeros(0, np.bool_), rank)
     by_doc = np.lexsort((key, doc))
     exact = np.asarray(key)[by_doc]
     if group is not None:
@@ -225,7 +229,7 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     weight = weight.astype(np.int64)
     ndocs = int(doc.max()) + 1
     doc_first = np.searchsorted(doc, np.arange(ndocs + 1))
-    by_key = np.lexsort((_doc_rank(doc), key))
+    by_key = np.lexsort((_doc_rank(doc) if rank is None else np.asarray(rank)[doc], key))
     kfirst, ksize = _groups(key[by_key])
     ngroups = len(kfirst)
     # candidates: enough carriers, or enough on one site
@@ -273,7 +277,7 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
         if np.array_equal(new, masked):
             break
         masked = new
-    return _result(exact, doc, site, line, masked)
+    return _result(exact, doc, site, line, masked, rank)
 
 
 #: a line is found in another carrier when that carrier has a line with this many of its
@@ -311,10 +315,10 @@ def _group_median(vals: np.ndarray, grp: np.ndarray, ngroups: int) -> np.ndarray
 
 
 def _result(key: np.ndarray, doc: np.ndarray, site: np.ndarray, line: np.ndarray,
-            masked: np.ndarray) -> Furniture:
+            masked: np.ndarray, rank: np.ndarray | None = None) -> Furniture:
     codes = np.unique(pair_codes(doc[masked], key[masked]))
     mk = key[masked]
-    order = np.lexsort((doc[masked], mk))
+    order = np.lexsort(((doc if rank is None else np.asarray(rank)[doc])[masked], mk))  # example: the first carrier
     first, size = _groups(mk[order])
     keys = mk[order][first]
     ex = np.flatnonzero(masked)[order][first]
@@ -376,7 +380,7 @@ def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
 
 def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.ndarray, ...],
                row_doc: np.ndarray, row_line: np.ndarray, row_key: np.ndarray,
-               row_marks: np.ndarray, row_weight: np.ndarray
+               row_marks: np.ndarray, row_weight: np.ndarray, rank: np.ndarray | None = None
                ) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int, int, int, str]]]:
     """Codes (and articles, and audit records: see :func:`_examples`) of lines that link to another article of the corpus: a short line that is
     another article's headline (up to two words cut at either end: "1.", "READ MORE:",
@@ -389,11 +393,13 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     ``title_key``/``title_doc``: the headlines (as line keys) of articles with headlines of
     at least three words; ``links``: (article, line index, key, cut keys n x 9) of short
     lines (``prepare_batch.line_rows``); ``row_*``: every (article, line index, key, marks,
-    weight) row of :func:`learn`."""
+    weight) row of :func:`learn`; ``rank`` as for :func:`learn` (the first article of a
+    repeated headline is the first by rank)."""
     ldoc, lline, lkey, subs = links
     if not len(ldoc) or not len(title_key):
         return np.zeros(0, np.uint64), np.zeros(0, np.int64), []
-    order = np.argsort(title_doc, kind="stable")  # the first article of a repeated headline
+    first_by = title_doc if rank is None else np.asarray(rank)[title_doc]
+    order = np.argsort(first_by, kind="stable")  # the first article of a repeated headline
     titles = CodeMap(title_key[order], title_doc[order])
     own = np.zeros(int(max(ldoc.max(), title_doc.max())) + 1, np.uint64)
     own[title_doc] = title_key
@@ -407,7 +413,7 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     is_link = target >= 0
     codes = [pair_codes(ldoc[is_link], lkey[is_link])]
     docs = [ldoc[is_link]]
-    records = _examples(lkey[is_link], ldoc[is_link], lline[is_link], "gives another article's headline (a link)")
+    records = _examples(lkey[is_link], ldoc[is_link], lline[is_link], "gives another article's headline (a link)", rank)
     if not is_link.any():
         return np.unique(codes[0]), np.unique(docs[0]), records
     # teasers: the next line, when the linked article has a line with one of its marks
@@ -434,13 +440,17 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     docs.append(row_doc[row[teaser]])
     records += _examples(np.asarray(row_key, np.uint64)[row[teaser]], row_doc[row[teaser]],
                          np.asarray(row_line, np.int64)[row[teaser]],
-                         "repeats part of the article linked on the line above (a teaser)")
+                         "repeats part of the article linked on the line above (a teaser)", rank)
     return np.unique(np.concatenate(codes)), np.unique(np.concatenate(docs)), records
 
 
-def _examples(key: np.ndarray, doc: np.ndarray, line: np.ndarray, why: str) -> list[tuple[int, int, int, int, str]]:
-    """(article, line, articles carrying it, sites (0: not counted), why) per distinct key."""
+def _examples(key: np.ndarray, doc: np.ndarray, line: np.ndarray, why: str,
+              rank: np.ndarray | None = None) -> list[tuple[int, int, int, int, str]]:
+    """(article, line, articles carrying it, sites (0: not counted), why) per distinct key;
+    the example is the carrier first by ``rank`` (else by number)."""
     if not len(key):
         return []
+    order = np.lexsort((line, doc if rank is None else np.asarray(rank)[doc], key))
+    key, doc, line = key[order], doc[order], line[order]
     _, first, count = np.unique(key, return_index=True, return_counts=True)
     return [(int(doc[f]), int(line[f]), int(n), 0, why) for f, n in zip(first.tolist(), count.tolist(), strict=True)]

@@ -142,15 +142,17 @@ def titles_of(batch: Any, arts: Sequence[Article]) -> tuple[np.ndarray, np.ndarr
 
 # -- 2. corpus furniture (over the line rows of every article) ------------------------------
 def learn_furniture(rows: tuple[np.ndarray, ...], links: tuple[np.ndarray, ...] | None,
-                    titles: tuple[np.ndarray, np.ndarray] | None, cfg: ScanConfig) -> Furniture:
+                    titles: tuple[np.ndarray, np.ndarray] | None, cfg: ScanConfig,
+                    rank: np.ndarray | None = None) -> Furniture:
     """The corpus furniture: ``rows`` are the line rows of all articles (key, marks, article
     number, site number, weight, line), ``links`` their link candidates (article, line, key,
     sub-keys) and ``titles`` the headline keys (key, article) — see
-    :func:`copydesk.prepare_batch.line_rows`."""
+    :func:`copydesk.prepare_batch.line_rows`; ``rank`` (:func:`id_rank` of the articles)
+    makes every choice among carriers independent of the order articles were read in."""
     key, marks, doc, site, weight, line = rows
-    furniture = learn(key, marks, doc, site, weight, line, cfg.prepare.furniture)
+    furniture = learn(key, marks, doc, site, weight, line, cfg.prepare.furniture, rank=rank)
     if links is not None and titles is not None and cfg.prepare.furniture.links:
-        found = link_lines(titles[0], titles[1], links, doc, line, key, marks, weight)
+        found = link_lines(titles[0], titles[1], links, doc, line, key, marks, weight, rank=rank)
         furniture.links = int(len(found[0]))
         furniture.codes = np.union1d(furniture.codes, found[0])
         furniture.docs = np.union1d(furniture.docs, found[1])

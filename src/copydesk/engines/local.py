@@ -362,7 +362,7 @@ def corpus_furniture(corpus: Corpus, cfg: ScanConfig) -> Furniture:
         links = tuple(np.concatenate(c) for c in zip(*corpus.links, strict=True))
         titles = tuple(np.concatenate(c) for c in zip(*corpus.titles, strict=True))
     corpus.rows, corpus.links, corpus.titles = [], [], []
-    return learn_furniture(rows, links, titles, cfg)
+    return learn_furniture(rows, links, titles, cfg, rank=id_rank(corpus.ids))
 
 
 _PAIR_COLUMNS = {"c": np.dtype(np.int64), "l": np.dtype(np.uint32), "r": np.dtype(np.uint32)}
