@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import struct
+import threading
 from typing import Any
 
 import numpy as np
@@ -16,8 +17,21 @@ import zstandard
 
 _LEN = struct.Struct("<I")
 _PLAIN, _ZSTD = b"P", b"Z"
-_ZC = zstandard.ZstdCompressor(level=3)
-_ZD = zstandard.ZstdDecompressor()
+_LOCAL = threading.local()  # zstd (de)compressors are not thread-safe: one per thread
+
+
+def _zc() -> zstandard.ZstdCompressor:
+    zc = getattr(_LOCAL, "zc", None)
+    if zc is None:
+        zc = _LOCAL.zc = zstandard.ZstdCompressor(level=3)
+    return zc
+
+
+def _zd() -> zstandard.ZstdDecompressor:
+    zd = getattr(_LOCAL, "zd", None)
+    if zd is None:
+        zd = _LOCAL.zd = zstandard.ZstdDecompressor()
+    return zd
 
 
 def pack_arrays(arrays: dict[str, np.ndarray], *, compress: bool = False) -> bytes:
@@ -25,12 +39,12 @@ def pack_arrays(arrays: dict[str, np.ndarray], *, compress: bool = False) -> byt
     arrays = {k: np.ascontiguousarray(v) for k, v in arrays.items()}
     head = json.dumps([(k, v.dtype.str, list(v.shape)) for k, v in arrays.items()]).encode()
     body = _LEN.pack(len(head)) + head + b"".join(v.tobytes() for v in arrays.values())
-    return _ZSTD + _ZC.compress(body) if compress else _PLAIN + body
+    return _ZSTD + _zc().compress(body) if compress else _PLAIN + body
 
 
 def unpack_arrays(blob: bytes) -> dict[str, np.ndarray]:
     """The arrays of a :func:`pack_arrays` BLOB (read-only views of its bytes)."""
-    body = _ZD.decompress(blob[1:]) if blob[:1] == _ZSTD else memoryview(blob)[1:]
+    body = _zd().decompress(blob[1:]) if blob[:1] == _ZSTD else memoryview(blob)[1:]
     (n,) = _LEN.unpack_from(body)
     head = json.loads(bytes(body[_LEN.size:_LEN.size + n]))
     at = _LEN.size + n
@@ -54,8 +68,8 @@ def unpack_json(arr: np.ndarray) -> Any:
 
 
 def pack_text(text: str) -> bytes:
-    return _ZC.compress(text.encode("utf-8", "surrogatepass"))
+    return _zc().compress(text.encode("utf-8", "surrogatepass"))
 
 
 def unpack_text(blob: bytes) -> str:
-    return _ZD.decompress(blob).decode("utf-8", "surrogatepass")
+    return _zd().decompress(blob).decode("utf-8", "surrogatepass")

@@ -36,7 +36,6 @@ from ..plan import hash_id
 
 FORMAT = "copydesk-index"
 FORMAT_VERSION = 1
-SQLITE_MAGIC = b"SQLite format 3\x00"
 #: seconds a writer waits for another writer's lock before giving up
 BUSY_TIMEOUT = 60.0
 
@@ -93,10 +92,12 @@ def cache_salt(cfg: ScanConfig) -> bytes:
     return f"{config_hash(cfg)}/{__version__}".encode()
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """A connection to an index file (autocommit: transactions are explicit)."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None,
-                           check_same_thread=False)
+def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
+    """A connection to an index file (autocommit: transactions are explicit).  Without
+    ``create`` a missing file is an error rather than a new empty database."""
+    target = str(path) if create else f"{Path(path).resolve().as_uri()}?mode=rw"
+    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT, isolation_level=None,
+                           check_same_thread=False, uri=not create)
     conn.execute("PRAGMA synchronous = NORMAL")  # WAL: a commit survives a killed process
     conn.execute("PRAGMA cache_size = -65536")
     return conn
@@ -108,7 +109,7 @@ def create(path: Path, cfg: ScanConfig) -> None:
     (if another process created one meanwhile, that one stays)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
     tmp.unlink(missing_ok=True)
-    conn = connect(tmp)
+    conn = connect(tmp, create=True)
     try:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.executescript(f"BEGIN;{TABLES}COMMIT;")
@@ -128,17 +129,22 @@ def create(path: Path, cfg: ScanConfig) -> None:
 def check(path: Path, cfg: ScanConfig) -> None:
     """Refuse, in one line, a file that is not a copydesk index of this format version
     built with this configuration."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(len(SQLITE_MAGIC))
-    except IsADirectoryError:
-        raise NotAnIndex(f"{path} is a folder, not a copydesk index file") from None
-    except FileNotFoundError:
+    # never open() the file itself: closing a descriptor of an SQLite file drops every POSIX
+    # lock this process holds on it, those of its open connections too (and a writer in
+    # another process may then take the file for unused and reset its WAL)
+    if path.is_dir():
+        raise NotAnIndex(f"{path} is a folder, not a copydesk index file")
+    if not path.exists():
         raise NotAnIndex(f"no index at {path}: create one with copydesk index add {path} "
-                         "ARTICLES...") from None
-    if head != SQLITE_MAGIC:
-        raise NotAnIndex(f"{path} is not a copydesk index (not an SQLite database)")
-    conn = connect(path)
+                         "ARTICLES...")
+    if path.stat().st_size == 0:
+        raise NotAnIndex(f"{path} is an empty file, not a copydesk index")
+    try:
+        conn = connect(path)
+    except sqlite3.DatabaseError:
+        raise NotAnIndex(f"{path} is not a copydesk index (not an SQLite database)") from None
+    except sqlite3.Error as e:
+        raise NotAnIndex(f"{path} cannot be opened as a copydesk index ({e})") from None
     try:
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
     except sqlite3.DatabaseError:
