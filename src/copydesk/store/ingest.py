@@ -161,6 +161,7 @@ def _books(corpus: Corpus, glob: np.ndarray, arts: list[Article], hashes: list[b
 def _fingerprints(conn: sqlite3.Connection, fps: SharedSpill, slot_n: np.ndarray, batch: int) -> None:
     """The batch's fingerprint rows, one BLOB per hash partition, and its postings."""
     assert fps.parts == PARTS
+    posts = []
     for p in range(fps.parts):
         part = fps.read(p)
         if part is None:
@@ -170,6 +171,8 @@ def _fingerprints(conn: sqlite3.Connection, fps: SharedSpill, slot_n: np.ndarray
             continue
         conn.execute("INSERT INTO fingerprints VALUES (?, ?, ?)", (p, batch, pack_arrays(rows)))
         sample = (rows["p"] < SENTENCE_ROW) & (rows["h"] % np.uint64(POSTING_MOD) == 0)
-        post = np.unique(np.stack((rows["h"][sample].view(np.int64), rows["d"][sample].astype(np.int64))),
-                         axis=1)
-        conn.executemany("INSERT OR IGNORE INTO postings VALUES (?, ?)", post.T.tolist())
+        posts.append(np.stack((rows["h"][sample].view(np.int64), rows["d"][sample].astype(np.int64))))
+    if posts:
+        # one pass in key order: appends along the B-tree instead of jumping about it
+        both = np.unique(np.concatenate(posts, axis=1), axis=1)
+        conn.executemany("INSERT INTO postings VALUES (?, ?)", both.T.tolist())
