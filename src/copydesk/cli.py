@@ -443,7 +443,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
               f"{c['unchanged']:,} already indexed, {c['rejected']:,} rejected "
               f"in {c['seconds']:.1f} s")
         for r in c["rejects"][:5]:
-            print(f"  rejected {r.where}: {r.reason}", file=sys.stderr)
+            print(f"  rejected {r['where']}: {r['reason']}", file=sys.stderr)
         if len(c["rejects"]) > 5:
             print(f"  ... and {len(c['rejects']) - 5:,} more (copydesk index export writes them all)",
                   file=sys.stderr)
@@ -538,7 +538,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
         c = index.add([art])
         print(f"added {art.id} to {args.index}" if c["added"] or c["replaced"] else
               f"{art.id} was already indexed" if c["unchanged"] else
-              f"{art.id} not added: {c['rejects'][0].reason if c['rejects'] else 'rejected'}",
+              f"{art.id} not added: {c['rejects'][0]['reason'] if c['rejects'] else 'rejected'}",
               file=sys.stderr)
     return 0
 

@@ -136,7 +136,7 @@ class Index:
         counts["pairs"] = conn.execute("SELECT COUNT(*) FROM pairs").fetchone()[0]
         counts["families"] = conn.execute("SELECT COUNT(*) FROM families").fetchone()[0]
         counts["timings"] = {k: round(v, 3) for k, v in timings.items()}
-        counts["rejects"] = list(log)
+        counts["rejects"] = [r.to_dict() for r in log]  # JSON-ready, as rejects.jsonl has them
         return counts
 
     # -- reading ----------------------------------------------------------------------------

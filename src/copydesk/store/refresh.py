@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 
 from ..config import ScanConfig
 from ..engines.local import Corpus, finish_scan
@@ -66,7 +67,9 @@ def live_books(conn: sqlite3.Connection) -> Live:
     ids = [i for _, _, m in batches for i in m["ids"]]
     alive = ~np.isin(n_all, retired)
     live = np.flatnonzero(alive)
-    order = live[sorted(range(len(live)), key=lambda k: ids[live[k]])]
+    # id order (numpy compares unicode strings by code point, as Python does)
+    order = live[np.argsort(np.array([ids[k] for k in live.tolist()], dtype=str), kind="stable")] \
+        if len(live) else live
     numbers = n_all[order]
     dense = np.full(int(n_all.max()) + 1 if len(n_all) else 0, -1, np.int64)
     dense[numbers] = np.arange(len(numbers))
@@ -219,6 +222,10 @@ def refresh(conn: sqlite3.Connection, path: Path, cfg: ScanConfig, tmp: Path, ad
     return result
 
 
+def _passages(p: Pair) -> str:
+    return orjson.dumps([list(x) for x in p.passages]).decode()
+
+
 def store_results(conn: sqlite3.Connection, result: ScanResult, live: Live,
                   masked: dict[int, np.ndarray], furniture: Furniture) -> None:
     """Replace what the last refresh found with ``result``."""
@@ -227,7 +234,7 @@ def store_results(conn: sqlite3.Connection, result: ScanResult, live: Live,
         conn.execute(f"DELETE FROM {table}")
     conn.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
         (p.a, p.b, k, p.relation, p.origin, p.coverage_a, p.coverage_b,
-         json.dumps([list(x) for x in p.passages]), p.origin_reason) for k, p in enumerate(result.pairs)))
+         _passages(p), p.origin_reason) for k, p in enumerate(result.pairs)))
     number = {i: k for k, i in enumerate(live.ids)}
     family_of: dict[str, str] = {}
     for k, f in enumerate(result.families):
