@@ -132,7 +132,10 @@ def test_read_methods(built: Path, corpus: list[Article]) -> None:
     assert ix.families(min_size=3)[1] == 6
     assert ix.families(outlet="Wire")[1] == 6
     assert ix.families(relation="contained")[1] == 6
-    assert ix.families(date_from="2021-01-10")[1] == 4  # s08 (Jan 9, 10) .. s11
+    assert ix.families(date_from="2021-01-10")[1] == 3  # first published: s09 Jan 10 .. s11
+    assert ix.families(date_from="2021-01-10T12:00", date_to="2021-01-11")[1] == 2
+    with pytest.raises(ValueError):
+        ix.families(date_from="not a date")
     assert ix.families(date_to="2021-01-01")[1] == 1
     assert ix.families(offset=10, limit=5)[0] == ix.families(limit=50)[0][10:]
     assert ix.outlets() == ["Courier", "Gazette", "Herald", "Wire"]

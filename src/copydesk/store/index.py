@@ -30,7 +30,7 @@ from .export import FAMILY_COLUMNS, PAIR_COLUMNS, family_of_row, pair_of
 from .ingest import prepare_new
 from .query import find
 from .reader import ARTICLE_COLUMNS, article_of
-from .refresh import refresh
+from .refresh import day, refresh
 from .schema import FORMAT_VERSION, begin_write, check, connect, create
 
 
@@ -186,12 +186,16 @@ class Index:
                  date_from: str | None = None, date_to: str | None = None, relation: str | None = None,
                  min_size: int = 2) -> tuple[list[Family], int]:
         """A page of families, largest first (then by id), and how many match.  ``outlet``:
-        one member is from it; ``date_from``/``date_to``: the members' dates overlap that
-        range (ISO strings, inclusive); ``relation``: a pair inside has that relation."""
+        some member's ``source`` is it; ``date_from``/``date_to``: the family's first
+        publication date (its earliest dated member's day) is inside the range, both ends
+        included (an undated family never matches); ``relation``: a pair inside has it."""
         if offset < 0 or limit < 0:
             raise ConfigError("offset and limit must be >= 0")
         if relation is not None and relation not in RELATIONS:
             raise ConfigError(f"unknown relation {relation!r}; choose one of {', '.join(RELATIONS)}")
+        lo, hi = day(date_from), day(date_to)
+        if (date_from and lo is None) or (date_to and hi is None):
+            raise ConfigError("dates must be ISO dates such as 2024-05-31")
         where, args = ["f.size >= ?"], [min_size]
         if outlet is not None:
             where.append("f.family IN (SELECT family FROM family_outlets WHERE outlet = ?)")
@@ -199,12 +203,12 @@ class Index:
         if relation is not None:
             where.append("f.family IN (SELECT family FROM family_relations WHERE relation = ?)")
             args.append(relation)
-        if date_from is not None:
-            where.append("f.last_date >= ?")
-            args.append(date_from)
-        if date_to is not None:
+        if lo is not None:
+            where.append("f.first_date >= ?")
+            args.append(lo)
+        if hi is not None:
             where.append("f.first_date <= ?")
-            args.append(date_to + "\uffff" if len(date_to) <= 10 else date_to)  # a whole day
+            args.append(hi)
         cond = " AND ".join(where)
         db = self._db()
         db.execute("BEGIN")

@@ -32,6 +32,7 @@ from ..furniture import CodeSet, Furniture, pair_codes
 from ..join_kernel import component_order
 from ..plan import Aligner, Progress, ScanResult, learn_furniture
 from ..records import Pair
+from ..report.overview import date_key
 from .blobs import pack_arrays, unpack_arrays, unpack_json
 from .ingest import Added
 from .reader import IndexArticles, IndexFingerprints
@@ -222,6 +223,12 @@ def refresh(conn: sqlite3.Connection, path: Path, cfg: ScanConfig, tmp: Path, ad
     return result
 
 
+def day(value: str | None) -> str | None:
+    """A publication date as ``YYYY-MM-DD`` (None when absent or unreadable)."""
+    flag, when = date_key(value)
+    return None if flag else when.date().isoformat()
+
+
 def _passages(p: Pair) -> str:
     return orjson.dumps([list(x) for x in p.passages]).decode()
 
@@ -238,10 +245,10 @@ def store_results(conn: sqlite3.Connection, result: ScanResult, live: Live,
     number = {i: k for k, i in enumerate(live.ids)}
     family_of: dict[str, str] = {}
     for k, f in enumerate(result.families):
-        dates = [d for m in f.members if (d := live.dates[number[m]])]
+        days = sorted(d for m in f.members if (d := day(live.dates[number[m]])))
         conn.execute("INSERT INTO families VALUES (?, ?, ?, ?, ?, ?, ?)",
                      (f.family, k, f.origin, len(f.members), json.dumps(list(f.members)),
-                      min(dates) if dates else None, max(dates) if dates else None))
+                      days[0] if days else None, days[-1] if days else None))
         family_of.update((m, f.family) for m in f.members)
         outlets = {s for m in f.members if (s := live.sources[number[m]])}
         conn.executemany("INSERT INTO family_outlets VALUES (?, ?)", ((o, f.family) for o in outlets))
