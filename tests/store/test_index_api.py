@@ -188,3 +188,21 @@ def test_refuses_what_is_not_an_index(tmp_path: Path, kind: str) -> None:
         assert f"format version {FORMAT_VERSION + 1}" in msg
     if kind in ("text", "sqlite", "empty"):
         assert "not a copydesk index" in msg
+
+
+def test_a_second_writer_is_told_the_index_is_busy(built: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from copydesk.errors import IndexBusy
+    from copydesk.store import schema
+
+    path = _copy(built, tmp_path / "busy.db")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another add, mid-way
+    monkeypatch.setattr(schema, "BUSY_TIMEOUT", 0.2)
+    ix = Index(path, workers=1)
+    with pytest.raises(IndexBusy, match="busy"):
+        ix.add([Article("late", "one two three four five six seven eight nine ten")])
+    assert ix.article("late") is None and ix.stats()["articles"] > 0  # readers go on
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert ix.add([Article("late", "one two three four five six seven eight nine ten")])["added"] == 1
