@@ -100,6 +100,7 @@ def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
                            check_same_thread=False, uri=not create)
     conn.execute("PRAGMA synchronous = NORMAL")  # WAL: a commit survives a killed process
     conn.execute("PRAGMA cache_size = -65536")
+    conn.execute("PRAGMA journal_size_limit = 67108864")  # the WAL shrinks back after a big add
     return conn
 
 
