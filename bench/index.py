@@ -90,10 +90,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--queries", type=int, default=1000)
     p.add_argument("--record", type=Path)
     p.add_argument("--skip-datasketch", action="store_true")
+    p.add_argument("--queries-only", action="store_true",
+                   help="only the queries, on the index already in --work (e.g. built in one add)")
     args = p.parse_args(argv)
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
     index = work / "index.db"
+    if args.queries_only:
+        ours, _ = queries(args, index)
+        print(json.dumps(ours))
+        return 0
     for f in (index, Path(f"{index}-wal"), Path(f"{index}-shm")):
         f.unlink(missing_ok=True)
     batches = split(args.corpus, args.batch, work / "batches")
@@ -114,50 +120,23 @@ def main(argv: list[str] | None = None) -> int:
     print(f"parity: {parity}", flush=True)
     size = index.stat().st_size + (Path(f"{index}-wal").stat().st_size if Path(f"{index}-wal").exists() else 0)
 
-    # -- queries --------------------------------------------------------------------------
-    import copydesk
-    from copydesk.read import RejectLog, read_corpus
-
-    relatives: dict[str, set[str]] = {}
-    for line in (args.gold / "gold_pairs.jsonl").open():
-        g = json.loads(line)
-        relatives.setdefault(g["a"], set()).add(g["b"])
-        relatives.setdefault(g["b"], set()).add(g["a"])
-    arts = list(read_corpus([args.corpus], rejects=RejectLog()))
-    rng = random.Random(1)
-    with_rel = rng.sample([a for a in arts if a.id in relatives], args.queries // 2)
-    without = rng.sample([a for a in arts if a.id not in relatives], args.queries - args.queries // 2)
-    queries = with_rel + without
-    rng.shuffle(queries)
-    ix = copydesk.Index(index)
-    ix.query(queries[0])
-    lat, hit, false_any = [], 0, 0
-    for a in queries:
-        t = time.perf_counter()
-        res = ix.query(a, top=10)
-        lat.append(time.perf_counter() - t)
-        got = {x.b if x.a == a.id else x.a for x in res}
-        if a.id in relatives:
-            hit += bool(got & relatives[a.id])
-        elif got:
-            false_any += 1
-    ours = {"median_ms": 1000 * statistics.median(lat), "p95_ms": 1000 * pct(lat, 0.95),
-            "max_ms": 1000 * max(lat), "recall": hit / len(with_rel), "stray": false_any / len(without)}
-    print(f"copydesk query: {ours}", flush=True)
-
+    ours, arts_queries = queries(args, index)
+    arts, queries_, relatives, with_rel = arts_queries
     peer: dict[str, float] | None = None
     if not args.skip_datasketch:
         from datasketch import MinHash, MinHashLSH
 
+        from copydesk.read import RejectLog, read_corpus
+
         t = time.perf_counter()
         lsh = MinHashLSH(threshold=0.5, num_perm=128)
-        for a in arts:
+        for a in read_corpus([args.corpus], rejects=RejectLog()):
             m = MinHash(num_perm=128)
             m.update_batch(list(shingles(a.text)))
             lsh.insert(a.id, m)
         build = time.perf_counter() - t
         lat2, hit2 = [], 0
-        for a in queries:
+        for a in queries_:
             t = time.perf_counter()
             m = MinHash(num_perm=128)
             m.update_batch(list(shingles(a.text)))
@@ -176,6 +155,45 @@ def main(argv: list[str] | None = None) -> int:
         with args.record.open("a") as f:
             f.write("\n" + report)
     return 0
+
+
+def queries(args: argparse.Namespace, index: Path) -> tuple[dict[str, float], tuple]:
+    """Step 5: ``--queries`` articles of the corpus against the index, in this process."""
+    # -- queries --------------------------------------------------------------------------
+    import copydesk
+    from copydesk.read import RejectLog, read_corpus
+
+    relatives: dict[str, set[str]] = {}
+    for line in (args.gold / "gold_pairs.jsonl").open():
+        g = json.loads(line)
+        relatives.setdefault(g["a"], set()).add(g["b"])
+        relatives.setdefault(g["b"], set()).add(g["a"])
+    ids = [a.id for a in read_corpus([args.corpus], rejects=RejectLog())]  # streamed: 1M fit
+    rng = random.Random(1)
+    pick_rel = rng.sample([i for i in ids if i in relatives], args.queries // 2)
+    pick_not = rng.sample([i for i in ids if i not in relatives], args.queries - args.queries // 2)
+    chosen = set(pick_rel) | set(pick_not)
+    found = {a.id: a for a in read_corpus([args.corpus], rejects=RejectLog()) if a.id in chosen}
+    with_rel = [found[i] for i in pick_rel]
+    queries = with_rel + [found[i] for i in pick_not]
+    rng.shuffle(queries)
+    ix = copydesk.Index(index)
+    ix.query(queries[0])
+    lat, hit, false_any = [], 0, 0
+    for a in queries:
+        t = time.perf_counter()
+        res = ix.query(a, top=10)
+        lat.append(time.perf_counter() - t)
+        got = {x.b if x.a == a.id else x.a for x in res}
+        if a.id in relatives:
+            hit += bool(got & relatives[a.id])
+        elif got:
+            false_any += 1
+    ours = {"median_ms": 1000 * statistics.median(lat), "p95_ms": 1000 * pct(lat, 0.95),
+            "max_ms": 1000 * max(lat), "recall": hit / len(with_rel), "stray": false_any / len(pick_not)}
+    print(f"copydesk query: {ours}", flush=True)
+
+    return ours, (None, queries, relatives, with_rel)
 
 
 def render(args: argparse.Namespace, n: int, scan_s: float, scan_mb: int, adds: list[tuple[float, int]],

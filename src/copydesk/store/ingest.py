@@ -84,13 +84,16 @@ def prepare_new(conn: sqlite3.Connection, jobs: Iterable[Any], cfg: ScanConfig, 
         q = f"SELECT id, n, hash FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
         known.update((i, (n, h)) for i, n, h in conn.execute(q, chunk))
     keep = np.zeros(len(ids), np.bool_)
-    arts: list[Article] = []
+    books: list[tuple[str, str | None, str | None]] = []  # id, date, source of each added
     hashes: list[bytes] = []
     rejects = list(corpus.rejects)
     retire: list[int] = []
     unchanged = 0
+    first = int(conn.execute("SELECT COALESCE(MAX(first + count), 0) FROM batches").fetchone()[0])
+    batch = int(conn.execute("SELECT COALESCE(MAX(batch), -1) + 1 FROM batches").fetchone()[0])
+    rows: list[tuple[Any, ...]] = []
     for i, art_id in enumerate(ids):
-        art = found.get(art_id) or reader.get(i)
+        art = found.pop(art_id, None) or reader.get(i)
         h = content_hash(art)
         old = known.get(art_id)
         if old is not None and old[1] == h:
@@ -100,12 +103,20 @@ def prepare_new(conn: sqlite3.Connection, jobs: Iterable[Any], cfg: ScanConfig, 
             rejects.append(Reject(corpus.where_of(art_id) or f"article {art_id}", CHANGED, art_id,
                                   reader.raw_text(i)))
             continue
-        if old is not None:
+        if old is not None:  # replaced: its number is retired (its rows in the books skipped)
             retire.append(old[0])
+            conn.execute("INSERT OR IGNORE INTO retired VALUES (?)", (old[0],))
+            conn.execute("DELETE FROM articles WHERE n = ?", (old[0],))
+            conn.execute("DELETE FROM masked WHERE n = ?", (old[0],))
         keep[i] = True
-        arts.append(art)
+        rows.append((first + len(books), art.id, h, art.title, art.date, art.source, art.url,
+                     json.dumps(art.extra, ensure_ascii=False, default=str) if art.extra else None,
+                     pack_text(art.text), batch))
+        books.append((art.id, art.date, art.source))
         hashes.append(h)
-    first = int(conn.execute("SELECT COALESCE(MAX(first + count), 0) FROM batches").fetchone()[0])
+        if len(rows) >= 2000:  # written as they come: texts are not all held at once
+            _insert_articles(conn, rows)
+    _insert_articles(conn, rows)
     kept = np.flatnonzero(keep)
     glob = np.full(len(ids), -1, np.int64)
     glob[kept] = first + np.arange(len(kept))
@@ -116,25 +127,21 @@ def prepare_new(conn: sqlite3.Connection, jobs: Iterable[Any], cfg: ScanConfig, 
     added = Added(first, int(len(kept)), kept, slot_n, reader, fps, counts, rejects)
     if not len(kept):
         return added
-    batch = int(conn.execute("SELECT COALESCE(MAX(batch), -1) + 1 FROM batches").fetchone()[0])
-    for n in retire:
-        conn.execute("INSERT OR IGNORE INTO retired VALUES (?)", (n,))
-        conn.execute("DELETE FROM articles WHERE n = ?", (n,))
-        conn.execute("DELETE FROM masked WHERE n = ?", (n,))
-    conn.executemany(
-        "INSERT INTO articles (n, id, hash, title, date, source, url, extra, text, batch) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ((first + k, a.id, h, a.title, a.date, a.source, a.url,
-          json.dumps(a.extra, ensure_ascii=False, default=str) if a.extra else None,
-          pack_text(a.text), batch) for k, (a, h) in enumerate(zip(arts, hashes, strict=True))))
     conn.execute("INSERT INTO batches VALUES (?, ?, ?, ?)",
-                 (batch, first, len(kept), _books(corpus, glob, arts, hashes, first)))
+                 (batch, first, len(kept), _books(corpus, glob, books, hashes)))
     _fingerprints(conn, fps, slot_n, batch)
     return added
 
 
-def _books(corpus: Corpus, glob: np.ndarray, arts: list[Article], hashes: list[bytes], first: int) -> bytes:
-    """The batch's books: per article (index numbers ``first`` on) id, date, source, content
+def _insert_articles(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+    conn.executemany("INSERT INTO articles (n, id, hash, title, date, source, url, extra, text, batch) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    rows.clear()
+
+
+def _books(corpus: Corpus, glob: np.ndarray, books: list[tuple[str, str | None, str | None]],
+           hashes: list[bytes]) -> bytes:
+    """The batch's books: per added article (in number order) id, date, source, content
     hash, winnowed fingerprint count; the line rows, link rows and headline keys of pass 1
     with index numbers (and site names) in place of the add's own numbers."""
     nfp = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)[glob >= 0]
@@ -145,9 +152,9 @@ def _books(corpus: Corpus, glob: np.ndarray, arts: list[Article], hashes: list[b
     out = {"nfp": nfp, "hash": np.frombuffer(b"".join(hashes), np.uint8).reshape(-1, 16),
            "key": key[ok], "marks": marks[ok], "doc": glob[doc[ok]], "site": site[ok],
            "weight": weight[ok], "line": line[ok],
-           "meta": pack_json({"ids": [a.id for a in arts], "dates": [a.date for a in arts],
-                              "sources": [a.source for a in arts], "sites": sites,
-                              "tokens": corpus.tokens if len(arts) == len(corpus.ids) else None})}
+           "meta": pack_json({"ids": [b[0] for b in books], "dates": [b[1] for b in books],
+                              "sources": [b[2] for b in books], "sites": sites,
+                              "tokens": corpus.tokens if len(books) == len(corpus.ids) else None})}
     if corpus.links:
         ldoc, lline, lkey, subs = (cat(c) for c in zip(*corpus.links, strict=True))
         ok = glob[ldoc] >= 0
