@@ -54,6 +54,7 @@ class Live:
     rows: tuple[np.ndarray, ...]
     links: tuple[np.ndarray, ...] | None
     titles: tuple[np.ndarray, np.ndarray] | None
+    tokens_known: bool = True  # False once an add skipped or replaced some of its articles
 
 
 def live_books(conn: sqlite3.Connection) -> Live:
@@ -94,8 +95,9 @@ def live_books(conn: sqlite3.Connection) -> Live:
             doc = dense[b["tdoc"]]
             ok = doc >= 0
             titles.append((b["tkey"][ok], doc[ok]))
+    tokens_known = None not in tokens and not len(retired)
     corpus = Corpus(ids=[ids[k] for k in order], dates=[dates[k] for k in order],
-                    tokens=sum(tokens) if None not in tokens and not len(retired) else 0,
+                    tokens=sum(tokens) if tokens_known else 0,
                     doc_fps=[nfp[order]], slot_doc=[dense], site_ids=site_ids)
     # in article order, each article's rows as pass 1 gave them (as a scan holds them: the
     # furniture rule takes the first carrier of a line as its example)
@@ -103,7 +105,8 @@ def live_books(conn: sqlite3.Connection) -> Live:
     all_links = _by_doc(links, 0) if links else None
     all_titles = _by_doc(titles, 1) if titles else None
     return Live(numbers, corpus.ids, corpus.dates, [sources[k] for k in order],
-                [bytes(hashes[k]) for k in order], corpus, all_rows, all_links, all_titles)  # type: ignore[arg-type]
+                [bytes(hashes[k]) for k in order], corpus, all_rows, all_links, all_titles,  # type: ignore[arg-type]
+                tokens_known)
 
 
 def _by_doc(parts: list[tuple[np.ndarray, ...]], doc: int) -> tuple[np.ndarray, ...]:
@@ -218,6 +221,8 @@ def refresh(conn: sqlite3.Connection, path: Path, cfg: ScanConfig, tmp: Path, ad
     cache.prune()
     # fresh alignments only: a verdict from the cache does not say whether it was a template
     result.stats["template_pairs_set_aside"] = None
+    if not live.tokens_known:  # counted per add, so unknown once an add kept only some
+        result.stats["tokens"] = None
     result.stats.update(alignments_cached=cache.hits, alignments_computed=cache.misses)
     store_results(conn, result, live, masked, furniture)
     return result
