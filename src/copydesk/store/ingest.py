@@ -180,6 +180,14 @@ def _fingerprints(conn: sqlite3.Connection, fps: SharedSpill, slot_n: np.ndarray
         sample = (rows["p"] < SENTENCE_ROW) & (rows["h"] % np.uint64(POSTING_MOD) == 0)
         posts.append(np.stack((rows["h"][sample].view(np.int64), rows["d"][sample].astype(np.int64))))
     if posts:
-        # one pass in key order: appends along the B-tree instead of jumping about it
-        both = np.unique(np.concatenate(posts, axis=1), axis=1)
-        conn.executemany("INSERT INTO postings VALUES (?, ?)", both.T.tolist())
+        # one pass in key order: appends along the B-tree instead of jumping about it; in
+        # slices, as Python rows take ten times the memory of the arrays
+        h, n = np.concatenate(posts, axis=1)
+        order = np.lexsort((n, h))
+        h, n = h[order], n[order]
+        first = np.ones(len(h), np.bool_)
+        first[1:] = (h[1:] != h[:-1]) | (n[1:] != n[:-1])  # a hash twice in one article
+        h, n = h[first], n[first]
+        for at in range(0, len(h), 1 << 17):
+            conn.executemany("INSERT INTO postings VALUES (?, ?)",
+                             zip(h[at:at + (1 << 17)].tolist(), n[at:at + (1 << 17)].tolist(), strict=True))
