@@ -31,10 +31,11 @@ from .errors import (  # noqa: E402
 )
 from .plan import ScanResult  # noqa: E402
 from .records import Article, Family, Pair, Passage, Reject  # noqa: E402
+from .store import Index  # noqa: E402
 
 __all__ = [
     "AlignConfig", "Article", "CandidateConfig", "ConfigError", "CopydeskError", "DedupResult",
-    "Family", "FamilyConfig", "FingerprintConfig", "InputError", "MissingDependency",
+    "Family", "FamilyConfig", "FingerprintConfig", "Index", "InputError", "MissingDependency",
     "OutputError", "Pair", "ParaphraseConfig", "Passage", "PrepareConfig", "Reject", "RelateConfig", "ScanConfig",
     "ScanResult", "__version__", "compare", "dedup", "scan",
 ]

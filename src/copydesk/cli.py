@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import sys
 import threading
 import time
@@ -31,7 +32,7 @@ from .config import (
 from .dedup import KEEP_RULES
 from .errors import ConfigError, CopydeskError, InputError, MissingDependency
 from .plan import ScanResult
-from .records import RELATIONS, Article
+from .records import RELATIONS, Article, Reject
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -129,6 +130,48 @@ def _parser() -> argparse.ArgumentParser:
                    help="allow adding articles (POST /api/articles) with the header "
                         "'Authorization: Bearer T' (default: $COPYDESK_TOKEN; without one, "
                         "adding is disabled)")
+
+    ix = sub.add_parser("index", help="build, grow, export or describe a persistent index",
+                        description="A persistent index: one SQLite file that grows by adds and "
+                                    "exports exactly what copydesk scan of all its articles gives.")
+    isub = ix.add_subparsers(dest="index_command", required=True, metavar="ACTION")
+    ia = isub.add_parser("add", help="add articles (creates the index if missing)",
+                         description="Add articles to INDEX (created if missing): new articles are "
+                                     "matched against everything indexed; an id already indexed "
+                                     "with the same content is left alone, with other content it "
+                                     "is a reject unless --replace.")
+    ia.add_argument("index", metavar="INDEX", help="the index file (SQLite)")
+    _add_inputs(ia)
+    ia.add_argument("--replace", action="store_true",
+                    help="replace an indexed article whose id comes back with other content")
+    ia.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                    help="processes (default: all cores, here %(default)s)")
+    ia.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+    ia.add_argument("--tmp", metavar="DIR",
+                    help="folder for temporary spill files (default: the system temp folder)")
+    _input_options(ia)
+    ie = isub.add_parser("export", help="write pairs, families, boilerplate as copydesk scan does",
+                         description="Write INDEX's pairs.jsonl, families.jsonl, boilerplate.jsonl, "
+                                     "rejects.jsonl and run.json to --out: what copydesk scan of "
+                                     "every indexed article writes.")
+    ie.add_argument("index", metavar="INDEX")
+    ie.add_argument("--out", "-o", required=True, metavar="DIR",
+                    help="folder for the results (new, empty, or an earlier results folder)")
+    ist = isub.add_parser("stats", help="articles, pairs by relation, families, size, sources, dates")
+    ist.add_argument("index", metavar="INDEX")
+    ist.add_argument("--json", action="store_true", help="print one JSON object")
+
+    q = sub.add_parser("query", help="where did this text come from? (indexed articles sharing it)",
+                       description="The indexed articles that share text with one article: "
+                                   "relation, origin, coverages, passages and family.  The index is "
+                                   "not changed unless --add.")
+    q.add_argument("index", metavar="INDEX")
+    q.add_argument("article", metavar="FILE",
+                   help="a file with one article (.txt, .jsonl, ...), or - for standard input "
+                        "(a JSON object with id and text, or plain text)")
+    q.add_argument("--json", action="store_true", help="print JSON Lines, one pair per line")
+    q.add_argument("--top", type=int, default=10, metavar="N", help="at most N answers (default: %(default)s)")
+    q.add_argument("--add", action="store_true", help="then add the article to the index")
 
     e = sub.add_parser("eval", help="score results against gold labels",
                        description="Score RESULTS (pairs.jsonl, families.jsonl) against a gold "
@@ -359,15 +402,15 @@ def _cmd_dedup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _one_article(path: str) -> Article:
+def _one_article(path: str, command: str = "compare") -> Article:
     from .read import RejectLog, read_corpus
 
     log = RejectLog()
     arts = list(read_corpus([path], rejects=log))
     if len(arts) != 1:
         why = f" ({next(iter(log)).reason})" if log.count else ""
-        raise InputError(f"{path} holds {len(arts)} usable articles{why}; compare needs exactly one "
-                         "(or use --corpus FILE with two ids)")
+        raise InputError(f"{path} holds {len(arts)} usable articles{why}; {command} needs exactly one"
+                         + (" (or use --corpus FILE with two ids)" if command == "compare" else ""))
     return arts[0]
 
 
@@ -449,6 +492,126 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_index(args: argparse.Namespace) -> int:
+    from .store import Index
+
+    if args.index_command == "add":
+        from .engines.local import keep_freed_heap
+
+        keep_freed_heap()
+        if args.workers < 1:
+            raise ConfigError("--workers must be >= 1")
+        bars = _Bars(enabled=not args.quiet and sys.stderr.isatty())
+        try:
+            c = Index(args.index, workers=args.workers).add(
+                args.inputs, replace=args.replace, progress=bars, fields=_fields(args),
+                format=args.format, workdir=args.tmp)
+        finally:
+            bars.close()
+        print(f"copydesk index add: {c['added']:,} added, {c['replaced']:,} replaced, "
+              f"{c['unchanged']:,} already indexed, {c['rejected']:,} rejected "
+              f"in {c['seconds']:.1f} s")
+        for r in c["rejects"][:5]:
+            print(f"  rejected {r['where']}: {r['reason']}", file=sys.stderr)
+        if len(c["rejects"]) > 5:
+            print(f"  ... and {len(c['rejects']) - 5:,} more (copydesk index export writes them all)",
+                  file=sys.stderr)
+        print(f"{args.index}: {c['articles']:,} articles, {c['pairs']:,} pairs, "
+              f"{c['families']:,} families")
+        return 0
+    index = Index(args.index)
+    if not Path(args.index).exists():
+        from .store.schema import check
+
+        check(Path(args.index), index.config)
+    if args.index_command == "export":
+        counts = index.export(args.out)
+        print(f"copydesk index export: {counts['articles']:,} articles, {counts['pairs']:,} pairs, "
+              f"{counts['families']:,} families, {counts['rejected']:,} rejects -> {args.out}/")
+        return 0
+    st = index.stats()
+    if args.json:
+        print(json.dumps(st, indent=2, ensure_ascii=False))
+        return 0
+    lines = [f"{st['path']}: copydesk index, format version {st['format_version']}",
+             f"  {'articles':<18}{st['articles']:>12,}"]
+    for rel, n in st["pairs_by_relation"].items():
+        lines.append(f"  {rel:<18}{n:>12,}")
+    mb = st["size_bytes"] / 1e6
+    lines += [f"  {'all pairs':<18}{st['pairs']:>12,}", f"  {'families':<18}{st['families']:>12,}",
+              f"  {'sources':<18}{st['sources']:>12,}",
+              f"  {'dates':<18}{(st['date_first'] or '-')[:10]} .. {(st['date_last'] or '-')[:10]}"
+              f" ({st['undated']:,} undated)",
+              f"  {'rejects':<18}{st['rejects']:>12,}", f"  {'adds':<18}{st['adds']:>12,}",
+              f"  {'size on disk':<18}{mb:>9,.1f} MB"
+              + (f" ({st['bytes_per_article']:,} bytes per article)" if st["articles"] else "")]
+    print("\n".join(lines))
+    return 0
+
+
+def _query_article(path: str) -> Article:
+    if path != "-":
+        return _one_article(path, "query")
+    data = sys.stdin.read()
+    try:
+        row = json.loads(data)
+    except ValueError:
+        row = None
+    if isinstance(row, dict):
+        from .read._record import to_article
+        from .read.jsonl import parse_record
+
+        row = parse_record(data.strip().encode("utf-8", "surrogatepass"), "<stdin>", 1)
+        art = row if row is None or isinstance(row, Reject) else to_article(row)
+        if art is None:
+            raise InputError("standard input is empty: give the article's text (or a JSON object)")
+        if not isinstance(art, Article):
+            raise InputError(f"standard input: {art.reason}")
+        return art
+    if not data.strip():
+        raise InputError("standard input is empty: give the article's text (or a JSON object)")
+    return Article("<stdin>", data)
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from .store import Index
+    from .store.schema import check
+
+    if args.top < 1:
+        raise ConfigError("--top must be >= 1")
+    index = Index(args.index)
+    check(Path(args.index), index.config)  # refuse a missing or foreign file before reading input
+    art = _query_article(args.article)
+    pairs = index.query(art, top=args.top)
+    fams = {p: index.family_of(p.b if p.a == art.id else p.a) for p in pairs}
+    if args.json:
+        for p in pairs:
+            other = p.b if p.a == art.id else p.a
+            f = fams[p]
+            print(json.dumps({**p.to_dict(), "query": art.id, "match": other,
+                              "family": f.family if f else None}, ensure_ascii=False))
+    else:
+        print(f"copydesk query: {len(pairs)} indexed article{'s' if len(pairs) != 1 else ''} "
+              f"share text with {art.id}")
+        if pairs:
+            print(f"  {'match':<24}{'relation':<16}{'origin':<24}{'cov. query':>11}{'cov. match':>11}"
+                  f"{'passages':>9}  family")
+        for p in pairs:
+            mine_a = p.a == art.id
+            other = p.b if mine_a else p.a
+            cq, cm = (p.coverage_a, p.coverage_b) if mine_a else (p.coverage_b, p.coverage_a)
+            f = fams[p]
+            print(f"  {other:<24}{p.relation:<16}{p.origin or '-':<24}{cq:>11.2f}{cm:>11.2f}"
+                  f"{len(p.passages):>9}  {f.family if f else '-'}")
+    if args.add:
+        c = index.add([art])
+        print(f"added {art.id} to {args.index}" if c["added"] or c["replaced"] else
+              f"{art.id} was already indexed" if c["unchanged"] else
+              f"{art.id} not added: {c['rejects'][0]['reason'] if c['rejects'] else 'rejected'}",
+              file=sys.stderr)
+    return 0
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM (sent by ``timeout``, schedulers and container runtimes), raised in the main
     process so that it unwinds exactly like Ctrl-C: worker pool stopped, temporary folders
@@ -471,7 +634,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     130 interrupted, 143 terminated)."""
     args = _parser().parse_args(argv)
     cmd = {"scan": _cmd_scan, "compare": _cmd_compare, "eval": _cmd_eval,
-           "dedup": _cmd_dedup, "report": _cmd_report, "serve": _cmd_serve}[args.command]
+           "dedup": _cmd_dedup, "report": _cmd_report, "serve": _cmd_serve, "index": _cmd_index,
+           "query": _cmd_query}[args.command]
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm(os.getpid())) if main_thread else None
     try:
@@ -481,6 +645,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except CopydeskError as e:
         print(f"copydesk {args.command}: error: {e}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as e:  # an index damaged under us (a disk error, a bad copy)
+        print(f"copydesk {args.command}: error: the index cannot be read: {e}", file=sys.stderr)
         return 1
     except Terminated:
         print(f"copydesk {args.command}: terminated (SIGTERM)", file=sys.stderr)

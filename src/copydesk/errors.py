@@ -3,6 +3,9 @@
     CopydeskError            base of everything copydesk raises on purpose
     ├── ConfigError          an impossible or invalid option (CLI exit status 2)
     ├── InputError           an input file that cannot be read at all (missing, unknown format)
+    │   └── NotAnIndex       a file given as an index is no copydesk index, or one of another
+    │                        format version (CLI exit status 2)
+    ├── IndexBusy            another process is adding to the index (CLI exit 1)
     ├── MissingDependency    an optional extra is not installed (message names the extra)
     └── OutputError          results or temporary files cannot be written (disk full, ...);
                              nothing half-written is left under the final name (CLI exit 1)
@@ -24,6 +27,15 @@ class ConfigError(CopydeskError, ValueError):
 
 class InputError(CopydeskError):
     """An input path cannot be read as a corpus."""
+
+
+class NotAnIndex(InputError):
+    """A path given as an index is not a copydesk index (or an index of a format version
+    this release cannot read)."""
+
+
+class IndexBusy(CopydeskError):
+    """Another process holds the index's write lock (an ``index add`` is running)."""
 
 
 class MissingDependency(CopydeskError, ImportError):

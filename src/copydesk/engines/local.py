@@ -540,14 +540,17 @@ class ArticleReader(Protocol):
 
 def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: ScanConfig, tmp: Path, *,
                 progress: Progress | None = None, timings: dict[str, float] | None = None,
-                align: Callable[[np.ndarray, str, Aligner], list[Pair]] | None = None) -> ScanResult:
+                align: Callable[[np.ndarray, str, Aligner], list[Pair]] | None = None,
+                furniture: Furniture | None = None) -> ScanResult:
     """Passes 2-4 over prepared articles: corpus furniture, candidate join, alignment and
     families; articles are read back from ``reader``.  ``fps`` is consumed.  ``align(codes, stage, aligner)``, when given, aligns
     each set of candidate pairs in place of ``aligner`` (the pool's), e.g. taking the pairs
-    it already knows from a cache."""
+    it already knows from a cache.  ``furniture``, when given, is the corpus furniture the
+    caller learned from ``corpus`` (:func:`corpus_furniture`), e.g. to key that cache."""
     timings = {} if timings is None else timings
     t = time.perf_counter()
-    furniture = corpus_furniture(corpus, cfg)
+    if furniture is None:
+        furniture = corpus_furniture(corpus, cfg)
     common = furniture.codes
     doc_fps = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)
     slot_doc = np.concatenate([np.zeros(0, np.int64), *corpus.slot_doc])

@@ -1,0 +1,193 @@
+"""Adding articles to an index: pass 1 of a scan (read, prepare, fingerprint) on the new
+articles only, then what it produced persisted per article and per add batch.
+
+Each article is kept once: an id already indexed with the same content is left as it is
+(adding is idempotent); with other content it is a reject, unless the add replaces it
+(``replace``), which retires the old article's number.  Everything is written inside the
+caller's transaction (:mod:`copydesk.store.index`), so a killed add leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+
+from ..config import ScanConfig
+from ..engines.local import Corpus, prepare_corpus
+from ..plan import SENTENCE_ROW, Progress
+from ..read import ArticleBatch
+from ..records import Article, Reject
+from ..spill import SharedSpill, StoreReader
+from .blobs import pack_arrays, pack_json, pack_text
+from .reader import PARTS, new_rows
+
+#: a quarter of the winnowed fingerprints (by hash value, so the same ones in every
+#: article) go to the query's postings
+POSTING_MOD = 4
+CHANGED = "id already indexed with another text or metadata (add it with --replace to replace it)"
+
+
+def content_hash(a: Article) -> bytes:
+    """What makes two articles of one id the same article: every field."""
+    data = [a.id, a.text, a.title, a.date, a.source, a.url, sorted(a.extra.items()) if a.extra else None]
+    try:
+        raw = orjson.dumps(data)
+    except TypeError:  # an unpaired surrogate, or an extra value orjson cannot encode
+        raw = json.dumps(data, default=str).encode()
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+@dataclass(slots=True)
+class Added:
+    """What an add's pass 1 left for the refresh: its spills and how their articles map to
+    index numbers."""
+
+    first: int                      # index number of the first added article
+    count: int
+    local: np.ndarray               # local article number by (index number - first)
+    slot_n: np.ndarray              # fingerprint spill slot -> index number (-1: not added)
+    store: StoreReader
+    fps: SharedSpill
+    counts: dict[str, int] = field(default_factory=dict)
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def capture(jobs: Iterable[Any], found: dict[str, Article]) -> Iterator[Any]:
+    """Pass the batches on, keeping the whole articles of those given as articles (the
+    scan's store keeps only what alignment needs of them)."""
+    for job in jobs:
+        if isinstance(job, (ArticleBatch, list)):
+            for a in job:
+                found.setdefault(a.id, a)
+        yield job
+
+
+def prepare_new(conn: sqlite3.Connection, jobs: Iterable[Any], cfg: ScanConfig, tmp: Path, *,
+                replace: bool, progress: Progress | None) -> Added:
+    """Pass 1 over ``jobs``, then the articles sorted into added / unchanged / replaced /
+    rejected, and the added ones written (rows, books, fingerprints, postings)."""
+    found: dict[str, Article] = {}
+    corpus, store, fps = prepare_corpus(capture(jobs, found), cfg, tmp, progress)
+    reader = store.reader()
+    ids = corpus.ids
+    known: dict[str, tuple[int, bytes]] = {}
+    for at in range(0, len(ids), 500):
+        chunk = ids[at:at + 500]
+        q = f"SELECT id, n, hash FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+        known.update((i, (n, h)) for i, n, h in conn.execute(q, chunk))
+    keep = np.zeros(len(ids), np.bool_)
+    books: list[tuple[str, str | None, str | None]] = []  # id, date, source of each added
+    hashes: list[bytes] = []
+    rejects = list(corpus.rejects)
+    retire: list[int] = []
+    unchanged = 0
+    first = int(conn.execute("SELECT COALESCE(MAX(first + count), 0) FROM batches").fetchone()[0])
+    batch = int(conn.execute("SELECT COALESCE(MAX(batch), -1) + 1 FROM batches").fetchone()[0])
+    rows: list[tuple[Any, ...]] = []
+    for i, art_id in enumerate(ids):
+        art = found.pop(art_id, None) or reader.get(i)
+        h = content_hash(art)
+        old = known.get(art_id)
+        if old is not None and old[1] == h:
+            unchanged += 1
+            continue
+        if old is not None and not replace:
+            rejects.append(Reject(corpus.where_of(art_id) or f"article {art_id}", CHANGED, art_id,
+                                  reader.raw_text(i)))
+            continue
+        if old is not None:  # replaced: its number is retired (its rows in the books skipped)
+            retire.append(old[0])
+            conn.execute("INSERT OR IGNORE INTO retired VALUES (?)", (old[0],))
+            conn.execute("DELETE FROM articles WHERE n = ?", (old[0],))
+            conn.execute("DELETE FROM masked WHERE n = ?", (old[0],))
+        keep[i] = True
+        rows.append((first + len(books), art.id, h, art.title, art.date, art.source, art.url,
+                     json.dumps(art.extra, ensure_ascii=False, default=str) if art.extra else None,
+                     pack_text(art.text), batch))
+        books.append((art.id, art.date, art.source))
+        hashes.append(h)
+        if len(rows) >= 2000:  # written as they come: texts are not all held at once
+            _insert_articles(conn, rows)
+    _insert_articles(conn, rows)
+    kept = np.flatnonzero(keep)
+    glob = np.full(len(ids), -1, np.int64)
+    glob[kept] = first + np.arange(len(kept))
+    slot_local = np.concatenate([np.zeros(0, np.int64), *corpus.slot_doc])
+    slot_n = np.where(slot_local >= 0, glob[np.maximum(slot_local, 0)], -1)
+    counts = {"read": len(ids), "added": int(len(kept)) - len(retire), "replaced": len(retire),
+              "unchanged": unchanged}
+    added = Added(first, int(len(kept)), kept, slot_n, reader, fps, counts, rejects)
+    if not len(kept):
+        return added
+    conn.execute("INSERT INTO batches VALUES (?, ?, ?, ?)",
+                 (batch, first, len(kept), _books(corpus, glob, books, hashes)))
+    _fingerprints(conn, fps, slot_n, batch)
+    return added
+
+
+def _insert_articles(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+    conn.executemany("INSERT INTO articles (n, id, hash, title, date, source, url, extra, text, batch) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    rows.clear()
+
+
+def _books(corpus: Corpus, glob: np.ndarray, books: list[tuple[str, str | None, str | None]],
+           hashes: list[bytes]) -> bytes:
+    """The batch's books: per added article (in number order) id, date, source, content
+    hash, winnowed fingerprint count; the line rows, link rows and headline keys of pass 1
+    with index numbers (and site names) in place of the add's own numbers."""
+    nfp = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)[glob >= 0]
+    sites = sorted(corpus.site_ids, key=corpus.site_ids.__getitem__)
+    cat = np.concatenate
+    key, marks, doc, site, weight, line = (cat(c) for c in zip(*corpus.rows, strict=True))
+    ok = glob[doc] >= 0
+    out = {"nfp": nfp, "hash": np.frombuffer(b"".join(hashes), np.uint8).reshape(-1, 16),
+           "key": key[ok], "marks": marks[ok], "doc": glob[doc[ok]], "site": site[ok],
+           "weight": weight[ok], "line": line[ok],
+           "meta": pack_json({"ids": [b[0] for b in books], "dates": [b[1] for b in books],
+                              "sources": [b[2] for b in books], "sites": sites,
+                              "tokens": corpus.tokens if len(books) == len(corpus.ids) else None})}
+    if corpus.links:
+        ldoc, lline, lkey, subs = (cat(c) for c in zip(*corpus.links, strict=True))
+        ok = glob[ldoc] >= 0
+        out.update(ldoc=glob[ldoc[ok]], lline=lline[ok], lkey=lkey[ok], subs=subs[ok])
+        tkey, tdoc = (cat(c) for c in zip(*corpus.titles, strict=True))
+        ok = glob[tdoc] >= 0
+        out.update(tkey=tkey[ok], tdoc=glob[tdoc[ok]])
+    return pack_arrays(out, compress=True)
+
+
+def _fingerprints(conn: sqlite3.Connection, fps: SharedSpill, slot_n: np.ndarray, batch: int) -> None:
+    """The batch's fingerprint rows, one BLOB per hash partition, and its postings."""
+    assert fps.parts == PARTS
+    posts = []
+    for p in range(fps.parts):
+        part = fps.read(p)
+        if part is None:
+            continue
+        rows = new_rows(part, slot_n)
+        if not len(rows["h"]):
+            continue
+        conn.execute("INSERT INTO fingerprints VALUES (?, ?, ?)", (p, batch, pack_arrays(rows)))
+        sample = (rows["p"] < SENTENCE_ROW) & (rows["h"] % np.uint64(POSTING_MOD) == 0)
+        posts.append(np.stack((rows["h"][sample].view(np.int64), rows["d"][sample].astype(np.int64))))
+    if posts:
+        # one pass in key order: appends along the B-tree instead of jumping about it; in
+        # slices, as Python rows take ten times the memory of the arrays
+        h, n = np.concatenate(posts, axis=1)
+        order = np.lexsort((n, h))
+        h, n = h[order], n[order]
+        first = np.ones(len(h), np.bool_)
+        first[1:] = (h[1:] != h[:-1]) | (n[1:] != n[:-1])  # a hash twice in one article
+        h, n = h[first], n[first]
+        for at in range(0, len(h), 1 << 17):
+            conn.executemany("INSERT INTO postings VALUES (?, ?)",
+                             zip(h[at:at + (1 << 17)].tolist(), n[at:at + (1 << 17)].tolist(), strict=True))

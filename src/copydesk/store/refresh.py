@@ -1,0 +1,272 @@
+"""Recomputing the corpus stages of an index after an add: corpus furniture, candidate join,
+alignment and families over *all* live articles, as ``copydesk scan`` of them would
+(:func:`copydesk.engines.local.finish_scan`, the same code), so an export equals a scan by
+construction.  What makes it affordable:
+
+* pass 1 (parsing, preparing, fingerprinting) is never redone: its rows are read back
+  from the index, one hash partition at a time, by the join's workers;
+* an alignment verdict is served from ``align_cache`` when nothing it depends on changed —
+  the configuration and release, both articles' contents and the furniture lines masked in
+  each (learned furniture grows with the corpus, and a verdict it affects is recomputed).
+
+Articles are numbered in id order for the refresh (whatever the order they were added in),
+so the answers do not depend on how the corpus was cut into adds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+
+from ..config import ScanConfig
+from ..engines.local import Corpus, finish_scan
+from ..furniture import CodeSet, Furniture, pair_codes
+from ..join_kernel import component_order
+from ..plan import Aligner, Progress, ScanResult, id_rank, learn_furniture
+from ..records import Pair
+from ..report.overview import date_key
+from .blobs import pack_arrays, unpack_arrays, unpack_json
+from .ingest import Added
+from .reader import IndexArticles, IndexFingerprints
+from .schema import cache_salt
+
+_K32 = np.uint64(0xFFFFFFFF)
+
+
+@dataclass(slots=True)
+class Live:
+    """The books of every live article, numbered in id order (the refresh's numbers)."""
+
+    numbers: np.ndarray          # index number of each
+    ids: list[str]
+    dates: list[str | None]
+    sources: list[str | None]
+    hashes: list[bytes]
+    corpus: Corpus
+    rows: tuple[np.ndarray, ...]
+    links: tuple[np.ndarray, ...] | None
+    titles: tuple[np.ndarray, np.ndarray] | None
+    tokens_known: bool = True  # False once an add skipped or replaced some of its articles
+
+
+def live_books(conn: sqlite3.Connection) -> Live:
+    """Every batch's books, less the retired articles, renumbered in id order."""
+    retired = np.array([n for (n,) in conn.execute("SELECT n FROM retired")], np.int64)
+    batches = []
+    for first, count, blob in conn.execute("SELECT first, count, books FROM batches ORDER BY batch"):
+        b = unpack_arrays(blob)
+        batches.append((first + np.arange(count, dtype=np.int64), b, unpack_json(b["meta"])))
+    e = np.zeros(0, np.int64)
+    n_all = np.concatenate([e, *(n for n, _, _ in batches)])
+    ids = [i for _, _, m in batches for i in m["ids"]]
+    alive = ~np.isin(n_all, retired)
+    live = np.flatnonzero(alive)
+    # id order (numpy compares unicode strings by code point, as Python does)
+    order = live[np.argsort(np.array([ids[k] for k in live.tolist()], dtype=str), kind="stable")] \
+        if len(live) else live
+    numbers = n_all[order]
+    dense = np.full(int(n_all.max()) + 1 if len(n_all) else 0, -1, np.int64)
+    dense[numbers] = np.arange(len(numbers))
+    dates = [d for _, _, m in batches for d in m["dates"]]
+    sources = [s for _, _, m in batches for s in m["sources"]]
+    hashes = np.concatenate([np.zeros((0, 16), np.uint8), *(b["hash"] for _, b, _ in batches)])
+    nfp = np.concatenate([e, *(b["nfp"] for _, b, _ in batches)])
+    tokens = [m["tokens"] for _, _, m in batches]
+    site_ids: dict[str, int] = {}
+    rows, links, titles = [], [], []
+    for _, b, m in batches:
+        site_map = np.array([site_ids.setdefault(s, len(site_ids)) for s in m["sites"]] + [-1], np.int32)
+        doc = dense[b["doc"]]
+        ok = doc >= 0
+        rows.append((b["key"][ok], b["marks"][ok], doc[ok].astype(np.int32), site_map[b["site"][ok]],
+                     b["weight"][ok], b["line"][ok]))
+        if "ldoc" in b:
+            doc = dense[b["ldoc"]]
+            ok = doc >= 0
+            links.append((doc[ok], b["lline"][ok], b["lkey"][ok], b["subs"][ok]))
+            doc = dense[b["tdoc"]]
+            ok = doc >= 0
+            titles.append((b["tkey"][ok], doc[ok]))
+    tokens_known = None not in tokens and not len(retired)
+    corpus = Corpus(ids=[ids[k] for k in order], dates=[dates[k] for k in order],
+                    tokens=sum(tokens) if tokens_known else 0,
+                    doc_fps=[nfp[order]], slot_doc=[dense], site_ids=site_ids)
+    # in article order, each article's rows as pass 1 gave them (as a scan holds them: the
+    # furniture rule takes the first carrier of a line as its example)
+    all_rows = _by_doc(rows, 2)
+    all_links = _by_doc(links, 0) if links else None
+    all_titles = _by_doc(titles, 1) if titles else None
+    return Live(numbers, corpus.ids, corpus.dates, [sources[k] for k in order],
+                [bytes(hashes[k]) for k in order], corpus, all_rows, all_links, all_titles,  # type: ignore[arg-type]
+                tokens_known)
+
+
+def _by_doc(parts: list[tuple[np.ndarray, ...]], doc: int) -> tuple[np.ndarray, ...]:
+    cols = tuple(np.concatenate(c) for c in zip(*parts, strict=True))
+    order = np.argsort(cols[doc], kind="stable")
+    return tuple(c[order] for c in cols)
+
+
+def masked_keys(live: Live, furniture: Furniture) -> dict[int, np.ndarray]:
+    """The low 32 bits of the line keys masked as furniture in each article (refresh
+    numbers; articles with none left out)."""
+    codes = CodeSet(furniture.codes)
+    docs, keys = [], []
+    for doc, key in ((live.rows[2], live.rows[0]),
+                     *([(live.links[0], live.links[2])] if live.links is not None else [])):
+        doc = np.asarray(doc, np.int64)
+        key = np.asarray(key, np.uint64) & _K32
+        hit = codes.contains(pair_codes(doc, key))
+        docs.append(doc[hit])
+        keys.append(key[hit])
+    if not docs:
+        return {}
+    both = np.unique(np.stack((np.concatenate(docs), np.concatenate(keys).astype(np.int64))), axis=1)
+    doc, key = both
+    cut = np.flatnonzero(np.diff(doc)) + 1
+    return {int(d[0]): k.astype(np.uint32) for d, k in zip(np.split(doc, cut), np.split(key, cut), strict=True)
+            if len(d)}
+
+
+class AlignCache:
+    """Alignment verdicts (a related :class:`Pair`, or none) keyed by a signature of all
+    they depend on; serves :func:`finish_scan`'s ``align`` hook."""
+
+    def __init__(self, conn: sqlite3.Connection, cfg: ScanConfig, live: Live,
+                 masked: dict[int, np.ndarray]) -> None:
+        self.conn, self.live, self.masked = conn, live, masked
+        self.salt = cache_salt(cfg)
+        self._doc: dict[int, bytes] = {}
+        self.used: list[bytes] = []
+        self.hits = self.misses = 0
+
+    def _digest(self, i: int) -> bytes:
+        d = self._doc.get(i)
+        if d is None:
+            m = self.masked.get(i)
+            h = hashlib.blake2b(self.live.ids[i].encode("utf-8", "surrogatepass"), digest_size=16)
+            h.update(self.live.hashes[i])
+            h.update(m.tobytes() if m is not None else b"")
+            d = self._doc[i] = h.digest()
+        return d
+
+    def signature(self, x: int, y: int) -> bytes:
+        if self.live.ids[x] > self.live.ids[y]:
+            x, y = y, x
+        return hashlib.blake2b(self.salt + self._digest(x) + self._digest(y), digest_size=16).digest()
+
+    def align(self, codes: np.ndarray, stage: str, pool_align: Aligner) -> list[Pair]:
+        if not len(codes):
+            return pool_align(codes, stage)
+        left, right = (codes >> 32).tolist(), (codes & 0xFFFFFFFF).tolist()
+        sigs = [self.signature(x, y) for x, y in zip(left, right, strict=True)]
+        found: dict[bytes, bytes | None] = {}
+        for at in range(0, len(sigs), 500):
+            chunk = sigs[at:at + 500]
+            found.update(self.conn.execute(
+                f"SELECT sig, verdict FROM align_cache WHERE sig IN ({','.join('?' * len(chunk))})", chunk))
+        miss = [k for k, s in enumerate(sigs) if s not in found]
+        self.hits += len(sigs) - len(miss)
+        self.misses += len(miss)
+        fresh = pool_align(codes[miss], stage) if miss else []
+        by_ids = {(p.a, p.b): p for p in fresh}
+        ids = self.live.ids
+        rows = []
+        for k in miss:
+            a, b = sorted((ids[left[k]], ids[right[k]]))
+            p = by_ids.get((a, b))
+            rows.append((sigs[k], pickle.dumps(p, protocol=5) if p is not None else None))
+        self.conn.executemany("INSERT OR REPLACE INTO align_cache VALUES (?, ?)", rows)
+        self.used += sigs
+        out = fresh + [pickle.loads(v) for v in found.values() if v is not None]
+        # in the order the engine's pool returns them (families are built in that order)
+        pos = {int(c): i for i, c in enumerate(component_order(codes).tolist())}
+        number = {ids[x]: x for x in set(left) | set(right)}
+
+        def at(p: Pair) -> int:
+            x, y = sorted((number[p.a], number[p.b]))
+            return pos[x << 32 | y]
+        out.sort(key=at)
+        return out
+
+    def prune(self) -> None:
+        """Forget the verdicts this refresh did not use (their signature changed)."""
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS used (sig BLOB PRIMARY KEY) WITHOUT ROWID")
+        self.conn.execute("DELETE FROM temp.used")
+        self.conn.executemany("INSERT OR IGNORE INTO temp.used VALUES (?)", ((s,) for s in self.used))
+        self.conn.execute("DELETE FROM align_cache WHERE sig NOT IN (SELECT sig FROM temp.used)")
+
+
+def refresh(conn: sqlite3.Connection, path: Path, cfg: ScanConfig, tmp: Path, added: Added | None, *,
+            progress: Progress | None = None) -> ScanResult:
+    """Recompute the corpus stages over all live articles and store what they found."""
+    live = live_books(conn)
+    furniture = learn_furniture(live.rows, live.links, live.titles, cfg, rank=id_rank(live.corpus.ids))
+    masked = masked_keys(live, furniture)
+    first = added.first if added is not None else 1 << 62
+    reader = IndexArticles(path, live.numbers, first, added.store if added else None,
+                           added.local if added else None)
+    fps = IndexFingerprints(path, added.fps if added else None, added.slot_n if added else None)
+    cache = AlignCache(conn, cfg, live, masked)
+    result = finish_scan(live.corpus, reader, fps, cfg, tmp, progress=progress, align=cache.align,
+                         furniture=furniture)
+    cache.prune()
+    # fresh alignments only: a verdict from the cache does not say whether it was a template
+    result.stats["template_pairs_set_aside"] = None
+    if not live.tokens_known:  # counted per add, so unknown once an add kept only some
+        result.stats["tokens"] = None
+    result.stats.update(alignments_cached=cache.hits, alignments_computed=cache.misses)
+    store_results(conn, result, live, masked, furniture)
+    return result
+
+
+def day(value: str | None) -> str | None:
+    """A publication date as ``YYYY-MM-DD`` (None when absent or unreadable)."""
+    flag, when = date_key(value)
+    return None if flag else when.date().isoformat()
+
+
+def _passages(p: Pair) -> str:
+    return orjson.dumps([list(x) for x in p.passages]).decode()
+
+
+def store_results(conn: sqlite3.Connection, result: ScanResult, live: Live,
+                  masked: dict[int, np.ndarray], furniture: Furniture) -> None:
+    """Replace what the last refresh found with ``result``."""
+    for table in ("pairs", "families", "family_members", "family_outlets", "family_relations",
+                  "boilerplate", "masked"):
+        conn.execute(f"DELETE FROM {table}")
+    conn.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+        (p.a, p.b, k, p.relation, p.origin, p.coverage_a, p.coverage_b,
+         _passages(p), p.origin_reason) for k, p in enumerate(result.pairs)))
+    number = {i: k for k, i in enumerate(live.ids)}
+    family_of: dict[str, str] = {}
+    for k, f in enumerate(result.families):
+        days = sorted(d for m in f.members if (d := day(live.dates[number[m]])))
+        conn.execute("INSERT INTO families VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (f.family, k, f.origin, len(f.members), json.dumps(list(f.members)),
+                      days[0] if days else None, days[-1] if days else None))
+        family_of.update((m, f.family) for m in f.members)
+        outlets = {s for m in f.members if (s := live.sources[number[m]])}
+        conn.executemany("INSERT INTO family_outlets VALUES (?, ?)", ((o, f.family) for o in outlets))
+    conn.executemany("INSERT INTO family_members VALUES (?, ?)", family_of.items())
+    relations = {(p.relation, fam) for p in result.pairs if (fam := family_of.get(p.a))}
+    conn.executemany("INSERT OR IGNORE INTO family_relations VALUES (?, ?)", relations)
+    conn.executemany("INSERT INTO boilerplate VALUES (?, ?)",
+                     ((k, json.dumps(r, ensure_ascii=False)) for k, r in enumerate(result.boilerplate)))
+    conn.executemany("INSERT INTO masked VALUES (?, ?)",
+                     ((int(live.numbers[d]), k.tobytes()) for d, k in masked.items()))
+    keys = np.unique(np.asarray(furniture.keys, np.uint64) & _K32).astype(np.uint32)
+    meta: dict[str, Any] = {
+        "furniture_keys": pack_arrays({"keys": keys}),
+        "stats": json.dumps(result.stats), "timings": json.dumps(result.timings),
+        "summary": json.dumps(result.summary())}
+    conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
