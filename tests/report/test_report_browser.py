@@ -6,43 +6,12 @@ installs both (.ci/run), so there a missing one fails."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from reportpages import read_jsonl
 
 from copydesk.report.names import pair_file
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI", "").strip().lower() == "true":
-        pytest.fail(f"{reason}; CI=true requires it (.ci/run installs it)", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("playwright is not installed (pip install playwright; it is in the test extra)")
-    chromium = shutil.which("chromium") or ("/usr/bin/chromium"
-                                            if Path("/usr/bin/chromium").exists() else None)
-    if chromium is None:
-        _missing("chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def test_pair_page_in_a_browser(browser: Any, demo_results: Path, demo_texts: dict[str, str],

@@ -6,8 +6,6 @@ benchmark kit is missing locally; under CI=true a missing one fails."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,41 +17,16 @@ import copydesk
 from copydesk.config import ScanConfig
 from copydesk.service import ResultsStore, create_app
 from copydesk.service.server import running
+from needs import missing
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "serve"
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI", "").strip().lower() == "true":
-        pytest.fail(f"{reason}; CI=true requires it (.ci/run installs it)", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("playwright is not installed (pip install playwright; it is in the test extra)")
-    chromium = shutil.which("chromium") or ("/usr/bin/chromium"
-                                            if Path("/usr/bin/chromium").exists() else None)
-    if chromium is None:
-        _missing("chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture(scope="module")
 def seeds_base(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     corpus = shared_dir / "data" / "seeds" / "corpus.jsonl"
     if not corpus.is_file():
-        _missing(f"the seeds example is not at {corpus}")
+        missing(f"the seeds example is not at {corpus}")
     out = tmp_path_factory.mktemp("serve-seeds") / "results"
     copydesk.scan([corpus], out=out, config=ScanConfig(workers=1))
     with running(create_app(ResultsStore(out), name="seeds")) as base:

@@ -268,6 +268,40 @@ class Corpus:
             return f"{place[0]}:{place[1] + int(place[2][k])}"
         return place[k] if place is not None else None  # articles given without a place
 
+    def book(self, b: Any, kept: np.ndarray, stride: int) -> np.ndarray:
+        """Number the ``kept`` articles of a worker's batch ``b`` after those numbered so far
+        and keep their books (``b`` has ids, dates, where, wheres, lines, nfp, vectors,
+        tokens, rows, sites and titles, as :class:`_Prepared`); returns their numbers by
+        slot (-1: not kept)."""
+        self.job_start.append(len(self.ids))
+        if b.where is not None:
+            self.job_where.append((b.where[0], b.where[1], np.asarray(b.lines, np.int32)[kept]))
+        else:
+            self.job_where.append([b.wheres[b.lines[n]] for n in kept.tolist()]
+                                  if b.wheres is not None else None)
+        if self.number_of is not None:
+            self.number_of.update((b.ids[n], len(self.ids) + k) for k, n in enumerate(kept.tolist()))
+        number = np.full(stride, -1, np.int64)
+        number[kept] = len(self.ids) + np.arange(len(kept))
+        self.ids += [b.ids[n] for n in kept.tolist()]
+        self.dates += [b.dates[n] for n in kept.tolist()]
+        self.doc_fps.append(b.nfp[kept])
+        if b.vectors is not None:
+            self.vectors.append(b.vectors[kept])
+        self.tokens += b.tokens
+        (key, marks, doc, weight, line), (ldoc, lline, lkey, subs) = b.rows
+        site = np.array([-1 if x is None else self.site_ids.setdefault(x, len(self.site_ids))
+                         for x in b.sites], np.int32)
+        self.doc_site.append(site[kept])
+        ok = number[doc] >= 0
+        self.rows.append((key[ok], marks[ok], number[doc[ok]].astype(np.int32), site[doc[ok]], weight[ok], line[ok]))
+        ok = number[ldoc] >= 0
+        self.links.append((number[ldoc[ok]], lline[ok], lkey[ok], subs[ok]))
+        tkey, tdoc = b.titles
+        ok = number[tdoc] >= 0
+        self.titles.append((tkey[ok], number[tdoc[ok]]))
+        return number
+
 
 
 
@@ -304,35 +338,9 @@ def _take(res: _Prepared, corpus: Corpus, store: ArticleStore, stride: int) -> n
                     for m, n in enumerate(dup.tolist())]
     corpus.rejects += [r for _, r in sorted(rejects, key=lambda x: x[0])]
     kept = np.flatnonzero(keep)
-    corpus.job_start.append(len(corpus.ids))
-    if res.where is not None:
-        corpus.job_where.append((res.where[0], res.where[1], np.asarray(res.lines, np.int32)[kept]))
-    else:
-        corpus.job_where.append([res.wheres[res.lines[n]] for n in kept.tolist()]
-                                if res.wheres is not None else None)
-    if corpus.number_of is not None:
-        corpus.number_of.update((res.ids[n], len(corpus.ids) + k) for k, n in enumerate(kept.tolist()))
-    number = np.full(stride, -1, np.int64)
-    number[kept] = len(corpus.ids) + np.arange(len(kept))
+    number = corpus.book(res, kept, stride)
     corpus.slot_doc.append(number)
-    corpus.ids += [res.ids[n] for n in kept.tolist()]
-    corpus.dates += [res.dates[n] for n in kept.tolist()]
     store.add(name, base, starts[kept], ends[kept], kind)
-    corpus.doc_fps.append(res.nfp[kept])
-    if res.vectors is not None:
-        corpus.vectors.append(res.vectors[kept])
-    corpus.tokens += res.tokens
-    (key, marks, doc, weight, line), (ldoc, lline, lkey, subs) = res.rows
-    site = np.array([-1 if x is None else corpus.site_ids.setdefault(x, len(corpus.site_ids))
-                     for x in res.sites], np.int32)
-    corpus.doc_site.append(site[kept])
-    ok = number[doc] >= 0
-    corpus.rows.append((key[ok], marks[ok], number[doc[ok]].astype(np.int32), site[doc[ok]], weight[ok], line[ok]))
-    ok = number[ldoc] >= 0
-    corpus.links.append((number[ldoc[ok]], lline[ok], lkey[ok], subs[ok]))
-    tkey, tdoc = res.titles
-    ok = number[tdoc] >= 0
-    corpus.titles.append((tkey[ok], number[tdoc[ok]]))
     return number
 
 

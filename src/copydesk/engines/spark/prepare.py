@@ -200,36 +200,7 @@ def _take(index: int, b: Books, corpus: Corpus, stride: int,
         else:
             pending.append((len(corpus.rejects), *r))
             corpus.rejects.append(Reject("", "", None, None))  # filled by fill_duplicates
-    kept = np.flatnonzero(keep)
-    corpus.job_start.append(len(corpus.ids))
-    if b.where is not None:
-        corpus.job_where.append((b.where[0], b.where[1], np.asarray(b.lines, np.int32)[kept]))
-    else:
-        corpus.job_where.append([b.wheres[b.lines[n]] for n in kept.tolist()]
-                                if b.wheres is not None else None)
-    if corpus.number_of is not None:
-        corpus.number_of.update((b.ids[n], len(corpus.ids) + k) for k, n in enumerate(kept.tolist()))
-    number = np.full(stride, -1, np.int64)
-    number[kept] = len(corpus.ids) + np.arange(len(kept))
-    corpus.ids += [b.ids[n] for n in kept.tolist()]
-    corpus.dates += [b.dates[n] for n in kept.tolist()]
-    corpus.doc_fps.append(b.nfp[kept])
-    corpus.tokens += b.tokens
-    (key, marks, doc, weight, line), (ldoc, lline, lkey, subs) = b.rows
-    site = np.array([-1 if x is None else corpus.site_ids.setdefault(x, len(corpus.site_ids))
-                     for x in b.sites], np.int32)
-    if b.vectors is not None:
-        corpus.vectors.append(b.vectors[kept])
-    corpus.doc_site.append(site[kept])
-    ok = number[doc] >= 0
-    corpus.rows.append((key[ok], marks[ok], number[doc[ok]].astype(np.int32), site[doc[ok]],
-                        weight[ok], line[ok]))
-    ok = number[ldoc] >= 0
-    corpus.links.append((number[ldoc[ok]], lline[ok], lkey[ok], subs[ok]))
-    tkey, tdoc = b.titles
-    ok = number[tdoc] >= 0
-    corpus.titles.append((tkey[ok], number[tdoc[ok]]))
-    return number
+    return corpus.book(b, np.flatnonzero(keep), stride)
 
 
 def fill_duplicates(numbered: Numbered, raw_text: dict[int, str]) -> None:

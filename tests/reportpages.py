@@ -1,5 +1,5 @@
-"""Helpers of the report tests: JSON Lines, and a parser that reads the marked-up passages
-back out of a pair page."""
+"""Helpers of the report's and the web service's tests: JSON Lines, and a parser that reads
+the marked-up passages back out of a pair page (the service renders the report's pages)."""
 
 from __future__ import annotations
 
