@@ -1,9 +1,12 @@
 """A small corpus for the index tests: stories, their reprints and rewrites, unrelated
-articles, and site furniture (a cookie line on every article of two outlets)."""
+articles, and site furniture (a cookie line on every article of two outlets); and a copy of
+an index file."""
 
 from __future__ import annotations
 
 import random
+import sqlite3
+from pathlib import Path
 
 from copydesk import Article
 from textgen import paragraph
@@ -34,3 +37,12 @@ def index_corpus(seed: int = 3, stories: int = 12, singles: int = 16) -> list[Ar
         out.append(Article(f"u{u:02d}", page("\n\n".join(paragraph(rng, 30) for _ in range(3)), src),
                            None, f"2021-02-{u + 1:02d}", src))
     return out
+
+
+def copy_index(src: Path, dst: Path) -> Path:
+    """A copy of an index (its WAL included), closed."""
+    a, b = sqlite3.connect(src), sqlite3.connect(dst)
+    a.backup(b)
+    a.close()
+    b.close()
+    return dst

@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from index_corpus import index_corpus
+from index_corpus import copy_index, index_corpus
 
 import copydesk
 from copydesk import Article, Index, ScanConfig
@@ -26,15 +26,6 @@ def _scan_files(arts: list[Article], out: Path) -> dict[str, list[str]]:
 def _files(out: Path) -> dict[str, list[str]]:
     return {f: sorted((out / f).read_text().splitlines())
             for f in ("pairs.jsonl", "families.jsonl", "boilerplate.jsonl")}
-
-
-def _copy(src: Path, dst: Path) -> Path:
-    """A copy of an index (its WAL included), closed."""
-    a, b = sqlite3.connect(src), sqlite3.connect(dst)
-    a.backup(b)
-    a.close()
-    b.close()
-    return dst
 
 
 def _digest(path: Path) -> str:
@@ -71,7 +62,7 @@ def test_export_equals_scan_of_the_whole_corpus(built: Path, corpus: list[Articl
 
 def test_adding_the_same_articles_again_changes_nothing(built: Path, corpus: list[Article],
                                                          tmp_path: Path) -> None:
-    path = _copy(built, tmp_path / "again.db")
+    path = copy_index(built, tmp_path / "again.db")
     before = _digest(path)
     c = Index(path, workers=1).add(corpus[:20])
     assert (c["added"], c["unchanged"], c["replaced"], c["rejected"]) == (0, 20, 0, 0)
@@ -79,7 +70,7 @@ def test_adding_the_same_articles_again_changes_nothing(built: Path, corpus: lis
 
 
 def test_changed_text_is_a_reject_unless_replace(built: Path, corpus: list[Article], tmp_path: Path) -> None:
-    path = _copy(built, tmp_path / "changed.db")
+    path = copy_index(built, tmp_path / "changed.db")
     ix = Index(path, workers=1)
     old = next(a for a in corpus if a.id == "s03")
     trimmed = Article(old.id, old.text.split("\n\n")[0] + "\n\nA new closing line of text.", old.title,
@@ -100,7 +91,7 @@ def test_changed_text_is_a_reject_unless_replace(built: Path, corpus: list[Artic
 
 def test_query_finds_relatives_and_leaves_the_index_unchanged(built: Path, corpus: list[Article],
                                                                tmp_path: Path) -> None:
-    path = _copy(built, tmp_path / "q.db")
+    path = copy_index(built, tmp_path / "q.db")
     before = _digest(path)
     ix = Index(path)
     story = next(a for a in corpus if a.id == "s05")
@@ -195,7 +186,7 @@ def test_a_second_writer_is_told_the_index_is_busy(built: Path, tmp_path: Path,
     from copydesk.errors import IndexBusy
     from copydesk.store import schema
 
-    path = _copy(built, tmp_path / "busy.db")
+    path = copy_index(built, tmp_path / "busy.db")
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another add, mid-way
     monkeypatch.setattr(schema, "BUSY_TIMEOUT", 0.2)

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from index_corpus import index_corpus
+from index_corpus import copy_index, index_corpus
 
 import copydesk
 from copydesk import Article, Index, ScanConfig
@@ -27,14 +27,6 @@ def _write(arts: list[Article], path: Path) -> Path:
     path.write_text("".join(json.dumps({"id": a.id, "text": a.text, "title": a.title, "date": a.date,
                                         "source": a.source}) + "\n" for a in arts))
     return path
-
-
-def _copy(src: Path, dst: Path) -> Path:
-    a, b = sqlite3.connect(src), sqlite3.connect(dst)
-    a.backup(b)
-    a.close()
-    b.close()
-    return dst
 
 
 def _add_process(index: Path, batch: Path, tmp: Path) -> subprocess.Popen[bytes]:
@@ -61,7 +53,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     copydesk.scan(arts, out=work / "scan", config=ScanConfig(workers=2))
     batch = _write(second, work / "second.jsonl")
     # how long an add of the second half takes, uninterrupted
-    probe = _copy(seeded, work / "probe.db")
+    probe = copy_index(seeded, work / "probe.db")
     t = time.perf_counter()
     proc = _add_process(probe, batch, work)
     assert proc.wait(120) == 0, proc.stderr.read().decode() if proc.stderr else ""
@@ -71,7 +63,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
 @pytest.mark.parametrize("moment", [0.05, 0.3, 0.55, 0.75, 0.9])
 def test_kill_9_during_add_leaves_all_or_nothing(setup: dict, moment: float, tmp_path: Path) -> None:
-    index = _copy(setup["seeded"], tmp_path / "index.db")
+    index = copy_index(setup["seeded"], tmp_path / "index.db")
     proc = _add_process(index, setup["batch"], tmp_path)
     time.sleep(moment * setup["duration"])
     if proc.poll() is None:
@@ -110,7 +102,7 @@ def test_kill_9_during_the_first_add(setup: dict, tmp_path: Path) -> None:
 
 
 def test_queries_keep_answering_while_another_process_adds(setup: dict, tmp_path: Path) -> None:
-    index = _copy(setup["seeded"], tmp_path / "index.db")
+    index = copy_index(setup["seeded"], tmp_path / "index.db")
     arts = index_corpus(seed=5, stories=30, singles=60)
     # indexed texts under new ids: each finds at least its indexed twin, before and after
     probes = [Article("probe-" + a.id, a.text, a.title, a.date, a.source) for a in arts[::2][:12:2]]
