@@ -9,9 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from reportpages import read_jsonl
-
 from copydesk.report.names import pair_file
+from reportpages import read_jsonl
 
 
 def test_pair_page_in_a_browser(browser: Any, demo_results: Path, demo_texts: dict[str, str],

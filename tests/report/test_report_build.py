@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from reportpages import parse, read_jsonl
-
 from copydesk.report.names import family_file, pair_file
+from reportpages import parse, read_jsonl
 
 SAFE_NAME = re.compile(r"^[a-z0-9-]+\.html$")
 

@@ -8,11 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from reportpages import parse, read_jsonl
 
 import copydesk
 from copydesk.cli import main
 from copydesk.report.names import pair_file
+from reportpages import parse, read_jsonl
 
 DEMO = Path(copydesk.__file__).parent / "demo" / "demo.jsonl"
 

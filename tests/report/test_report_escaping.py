@@ -6,11 +6,10 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from reportpages import parse, read_jsonl
-
 import copydesk
 from copydesk.config import ScanConfig
 from copydesk.records import Article
+from reportpages import parse, read_jsonl
 
 SCRIPT = "<script>alert(1)</script>"
 _SYL = ["ba", "ker", "lo", "mi", "tan", "sor", "vel", "du", "rin", "pa", "gos", "the", "na"]
