@@ -94,3 +94,23 @@ def test_bad_usage_is_one_line_and_exit_2(files: dict[str, Path], argv: list[str
     err = capsys.readouterr().err
     assert err.startswith(f"copydesk {args[0]}: error: ") and err.count("\n") == 1
     assert not (files["dir"] / "missing.db").exists()
+
+
+def test_an_add_whose_every_record_is_rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Binary junk and a Latin-1 file: recorded rejects and a one-line summary, no traceback,
+    into a new index and into one that holds articles."""
+    junk = tmp_path / "junk.jsonl"
+    junk.write_bytes(bytes(range(256)) * 12)
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(b'{"id": "l", "text": "caf\xe9 au lait"}\n')
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"id": "g", "text": "an ordinary article of a few words"}\n')
+    for index, first in ((tmp_path / "new.db", None), (tmp_path / "old.db", good)):
+        if first is not None:
+            assert main(["index", "add", str(index), str(first), "--quiet"]) == 0
+        assert main(["index", "add", str(index), str(junk), str(latin), "--quiet"]) == 0
+        assert "Traceback" not in capsys.readouterr().err
+        out = tmp_path / f"export-{index.stem}"
+        assert main(["index", "export", str(index), "--out", str(out)]) == 0
+        wheres = [json.loads(x)["where"] for x in (out / "rejects.jsonl").read_text().splitlines()]
+        assert any(w.startswith(str(junk)) for w in wheres) and any(w.startswith(str(latin)) for w in wheres)

@@ -121,7 +121,9 @@ def prepare_new(conn: sqlite3.Connection, jobs: Iterable[Any], cfg: ScanConfig, 
     glob = np.full(len(ids), -1, np.int64)
     glob[kept] = first + np.arange(len(kept))
     slot_local = np.concatenate([np.zeros(0, np.int64), *corpus.slot_doc])
-    slot_n = np.where(slot_local >= 0, glob[np.maximum(slot_local, 0)], -1)
+    slot_n = np.full(len(slot_local), -1, np.int64)  # slots of rejected records stay -1
+    some = slot_local >= 0
+    slot_n[some] = glob[slot_local[some]]
     counts = {"read": len(ids), "added": int(len(kept)) - len(retire), "replaced": len(retire),
               "unchanged": unchanged}
     added = Added(first, int(len(kept)), kept, slot_n, reader, fps, counts, rejects)
