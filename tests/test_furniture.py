@@ -104,6 +104,37 @@ def test_links_to_other_articles_are_masked() -> None:
     assert docs.tolist() == [1] and sorted(r[4].split()[0] for r in records) == ["gives", "repeats"]
 
 
+def _link_masks(arts: list[Article]) -> set[tuple[int, str]]:
+    batch = prepare_batch(arts)
+    (key, marks, doc, weight, line), links = line_rows(batch)
+    ok = batch.title_key != 0
+    codes, _, _ = link_lines(batch.title_key[ok], np.flatnonzero(ok), links, doc, line, key, marks, weight)
+    hit = np.isin(pair_codes(doc, key), codes)
+    return {(d, arts[d].text.split("\n")[n]) for d, n in zip(doc[hit].tolist(), line[hit].tolist(), strict=True)}
+
+
+def test_a_short_headline_on_an_untitled_page_is_a_link() -> None:
+    """A headline of five words leaves some of its cut keys unformed (0); a page without a
+    headline of its own (0 too) must not take it for its own headline."""
+    rng = random.Random(8)
+    story = Article("story", "\n\n".join(sentences(rng, 6)), title="Jones happy with Henson heroics")
+    lede = story.text.split("\n\n")[0]
+    roundup = Article("roundup", "\n\n".join(sentences(rng, 6)) + f"\n\nRelated\nJones happy with Henson heroics\n{lede}")
+    assert _link_masks([story, roundup]) == {(1, "Jones happy with Henson heroics"), (1, lede)}
+
+
+def test_a_teaser_of_any_version_of_a_linked_headline_is_masked() -> None:
+    """Two stories carry one headline; the teaser repeats the lede of the one that is not
+    first by id: it is still a teaser."""
+    rng = random.Random(9)
+    title = "Podcasters look to net money"
+    first = Article("a-first", "\n\n".join(sentences(rng, 6)), title=title)
+    other = Article("b-other", "\n\n".join(sentences(rng, 6)), title=title)
+    lede = other.text.split("\n\n")[0]
+    page = Article("c-page", "\n\n".join(sentences(rng, 6)) + f"\n\nRelated\n{title}\n{lede}")
+    assert _link_masks([first, other, page]) == {(2, title), (2, lede)}
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.integers(0, 2**64 - 1), max_size=200), st.lists(st.integers(0, 2**64 - 1), max_size=200))
 def test_code_set_matches_binary_search(codes: list[int], probes: list[int]) -> None:

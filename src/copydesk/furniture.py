@@ -403,13 +403,15 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     titles = CodeMap(title_key[order], title_doc[order])
     own = np.zeros(int(max(ldoc.max(), title_doc.max())) + 1, np.uint64)
     own[title_doc] = title_key
-    mine = (subs == own[ldoc][:, None]).any(axis=1)  # the article's own headline, repeated
+    mine = ((subs == own[ldoc][:, None]) & (subs != 0)).any(axis=1)  # its own headline, repeated
     target = np.full(len(ldoc), -1, np.int64)
+    tkey = np.zeros(len(ldoc), np.uint64)  # the headline it gives
     for j in range(subs.shape[1]):
         v = subs[:, j]
         td = titles.get(v)
         hit = (td >= 0) & (v != 0) & (td != ldoc) & (target < 0) & ~mine
         target[hit] = td[hit]
+        tkey[hit] = v[hit]
     is_link = target >= 0
     codes = [pair_codes(ldoc[is_link], lkey[is_link])]
     docs = [ldoc[is_link]]
@@ -426,15 +428,20 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     found = ps[at] == nxt
     row = porder[at][found]
     ref = target[is_link][found]
+    ref_key = tkey[is_link][found]
     content = np.bincount(row_doc, weights=row_weight)
     part = row_weight[row] < 0.5 * content[ref]
-    # the lines of the linked articles only, by mark
-    linked = np.isin(row_doc, np.unique(ref), kind="table") if len(ref) else np.zeros(len(row_doc), np.bool_)
-    have = np.sort(np.concatenate([pair_codes(row_doc[linked], row_marks[linked, j])
+    # the lines of every article with a linked headline (a headline that several versions
+    # of a story carry links to all of them), by headline and mark
+    headed = np.zeros(len(row_doc), np.uint64)
+    inside = row_doc < len(own)
+    headed[inside] = own[row_doc[inside]]
+    linked = (headed != 0) & in_sorted(headed, np.unique(ref_key))
+    have = np.sort(np.concatenate([pair_codes(headed[linked], row_marks[linked, j])
                                    for j in range(row_marks.shape[1])]))
     seen = np.zeros(len(row), np.int64)
     for j in range(row_marks.shape[1]):
-        seen += in_sorted(pair_codes(ref, row_marks[row, j]), have)
+        seen += in_sorted(pair_codes(ref_key, row_marks[row, j]), have)
     teaser = part & (seen >= 1)
     codes.append(pair_codes(row_doc[row[teaser]], np.asarray(row_key, np.uint64)[row[teaser]]))
     docs.append(row_doc[row[teaser]])
