@@ -31,10 +31,9 @@ FLOORS = {
 
 #: dev-web by kind (gold_meta.jsonl): share of gold pairs found for briefs and short tables
 #: carried whole and for template re-issues; share of unrelated pages and of shared-quote
-#: stories that end up in any pair.  The issue's targets are <= 0.02 and <= 0.05 for the
-#: last two; the second is pinned at what the engine reaches (0.054)
+#: stories that end up in any pair: at most the issue's 0.02 and 0.05 for the last two
 WEB_KINDS = {"brief": 0.95, "table": 0.95, "template": 0.99}
-WEB_STRAYS = {"singleton": 0.02, "shared_quote": 0.06}
+WEB_STRAYS = {"singleton": 0.02, "shared_quote": 0.05}
 
 
 def _summary(result: dict) -> dict[str, float]:

@@ -160,6 +160,24 @@ def test_quotation_with_attribution_is_not_reuse() -> None:
     assert _pair(a, b) is None
 
 
+def test_quotation_beside_a_scrap_is_not_reuse() -> None:
+    """A shared quotation is not the one long passage a pair needs: beside a stock photo
+    caption both pages carry it is still only a quotation; beside a shared sentence of the
+    story, it is reuse."""
+    quote = '"We expect the economy to recover strongly in the second half of the year and beyond,"'
+    caption = "A branch of the bank in the city centre."
+    a = Article("a", caption + "\n\n" + STORY[0] + "\n\n" + quote + " the economist said.\n\n" + STORY[2])
+    b = Article("b", caption + "\n\n" + STORY[1] + "\n\n" + quote + " the economist said.\n\n" + STORY[3])
+    assert len(caption) < RelateConfig().min_reuse_chars
+    assert _pair(a, b) is None
+    lead = "Shares in Everwell Foods rose sharply after the group said its sales were strong this year."
+    assert RelateConfig().min_reuse_chars <= len(lead) < RelateConfig().min_total_chars
+    a2 = Article("a", lead + "\n\n" + a.text)
+    b2 = Article("b", lead + "\n\n" + b.text)
+    pair = _pair(a2, b2)
+    assert pair is not None and pair.relation == "partial"
+
+
 def test_relate_requires_ordered_ids() -> None:
     pa, pb = prepare(Article("a", _story(0))), prepare(Article("b", _story(0)))
     with pytest.raises(ValueError):

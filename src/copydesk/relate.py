@@ -39,14 +39,19 @@ def is_reuse(al: Alignment, text_a: str, text_b: str, cfg: RelateConfig) -> bool
     corpus) — or, for a short article, that it is carried almost whole (the floors scale with
     the shorter article: a one-sentence brief inside a roundup is reuse); a single quotation
     that both articles quote, with or without its attribution, does not count (an article
-    quoting a paragraph of the other one is an excerpt, and does)."""
+    quoting a paragraph of the other one is an excerpt, and does).  Nor is a shared quotation
+    the one long passage a pair needs: beside a scrap of a stock photo caption it is still
+    only a quotation."""
     floors = al.longest_chars >= cfg.min_reuse_chars and al.total_chars >= cfg.min_total_chars
     whole = max(al.coverage_a, al.coverage_b) >= cfg.short_whole and al.longest_chars >= cfg.short_min_chars
     if not (floors or whole):
         return False
-    only = al.passages[0] if len(al.passages) == 1 else None
-    return not (only and _only_a_quotation(text_a, only.a_start, only.a_end)
-                and _only_a_quotation(text_b, only.b_start, only.b_end))
+    rest = [min(p.a_end - p.a_start, p.b_end - p.b_start) for p in al.passages
+            if not (_only_a_quotation(text_a, p.a_start, p.a_end) and _only_a_quotation(text_b, p.b_start, p.b_end))]
+    if len(rest) == len(al.passages):
+        return True
+    longest = max(rest, default=0)
+    return longest >= (cfg.short_min_chars if whole else cfg.min_reuse_chars)
 
 
 def _only_a_quotation(text: str, start: int, end: int) -> bool:
