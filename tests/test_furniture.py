@@ -15,6 +15,7 @@ from copydesk.furniture import (
     CodeMap,
     CodeSet,
     in_sorted,
+    learn,
     learn_lines,
     learn_reference,
     link_lines,
@@ -58,6 +59,24 @@ def test_site_furniture_is_masked_and_syndication_is_not(tmp_path) -> None:
     assert not any(line in masked for line in wire.split("\n\n"))
     audit = (tmp_path / "boilerplate.jsonl").read_text()
     assert "cookies" in audit
+
+
+def test_a_stock_caption_with_other_credits_is_furniture() -> None:
+    """A short line that recurs on unrelated pages with another ending (a stock photo caption
+    with each photographer's credit) is furniture; a long paragraph opening the same way is
+    not."""
+    rng = random.Random(11)
+    caption = "The stadium on match day. Photo: "
+    opening = "The Prime Minister said on Tuesday that "
+    pages = [Article(f"p{n}", f"{caption}{site}\n\n{opening}{paragraph(rng, 30)}\n\n{_story(100 + n)}",
+                     source=site)
+             for n, site in enumerate(["Rex Features", "Getty Images", "Jo Hart", "PA", "AFP", "Reuters"])]
+    key, marks, doc, weight, line = _rows(pages)
+    furniture = learn(key, marks, doc, np.full(len(doc), -1), weight, line)  # sites unknown
+    masked = {(d, n) for d, n in zip(doc.tolist(), line.tolist(), strict=True)
+              if np.isin(pair_codes(np.array([d]), key[(doc == d) & (line == n)]), furniture.codes).all()}
+    assert {(d, 0) for d in range(len(pages))} <= masked
+    assert not any(n == 2 for _, n in masked)
 
 
 def _rows(articles: list[Article]) -> tuple[np.ndarray, ...]:

@@ -35,8 +35,9 @@ class FurnitureConfig:
     rounds: int = 3
     #: mask lines that give another article's headline (and its teaser below it)
     links: bool = True
-    #: also group lines by their first and by their last words (a chain's footer naming each
-    #: masthead); off: common openings ("The Prime Minister said") would group unrelated lines
+    #: also group every line by its first and by its last words; off, only short lines are
+    #: (captions with another credit, a chain's footer naming each masthead): common
+    #: openings of paragraphs ("The Prime Minister said") would group unrelated lines
     by_ends: bool = False
 
     def __post_init__(self) -> None:

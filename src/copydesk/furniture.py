@@ -196,8 +196,16 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
     result does not depend on the order articles were read in."""
     cfg = cfg or FurnitureConfig()
     found = [learn_lines(key, marks, doc, site, weight, line, cfg, rank=rank)]
-    for by in (marks[:, 0], marks[:, 1])[:cfg.by_ends * 2]:
-        found.append(learn_lines(key, marks, doc, site, weight, line, cfg, group=by, rank=rank))
+    short = np.asarray(weight) <= SHORT_LINE_CHARS
+    for j in (0, 1):
+        if cfg.by_ends or short.any():
+            # short lines (captions and their credits, footers naming each masthead) also by
+            # their first and by their last words; a long one is a group of its own here (the
+            # pass by whole lines judged it)
+            ends = (marks[:, j].astype(np.uint64) + np.uint64(1 + j)) * _PHI
+            alone = pair_codes(np.arange(len(key)), np.full(len(key), 0xA5A5A5A5 + j, np.uint64))
+            by = ends if cfg.by_ends else np.where(short, ends, alone)
+            found.append(learn_lines(key, marks, doc, site, weight, line, cfg, group=by, rank=rank))
     fields = Furniture.__slots__[:-3]
     out = Furniture(*(np.concatenate([getattr(f, x) for f in found]) for x in fields))
     _, first = np.unique(out.keys, return_index=True)
@@ -279,6 +287,9 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
         masked = new
     return _result(exact, doc, site, line, masked, rank)
 
+
+#: lines this short (characters outside other boilerplate) are also grouped by their ends
+SHORT_LINE_CHARS = 80
 
 #: a line is found in another carrier when that carrier has a line with this many of its
 #: marks (an edited copy keeps its beginning and one of its min-hashes, say; two instances of
