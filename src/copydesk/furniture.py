@@ -206,6 +206,10 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
             alone = pair_codes(np.arange(len(key)), np.full(len(key), 0xA5A5A5A5 + j, np.uint64))
             by = ends if cfg.by_ends else np.where(short, ends, alone)
             found.append(learn_lines(key, marks, doc, site, weight, line, cfg, group=by, rank=rank))
+    if cfg.site_min_docs > 2:
+        pairs = learn_lines(key, marks, doc, site, weight, line, cfg, rank=rank, two_of_a_site=True)
+        found.append(beside_furniture(pairs, np.unique(np.concatenate([f.codes for f in found])),
+                                      key, doc, site, line, rank))
     fields = Furniture.__slots__[:-3]
     out = Furniture(*(np.concatenate([getattr(f, x) for f in found]) for x in fields))
     _, first = np.unique(out.keys, return_index=True)
@@ -215,14 +219,16 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
 
 def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
                 weight: np.ndarray, line: np.ndarray, cfg: FurnitureConfig | None = None,
-                group: np.ndarray | None = None, rank: np.ndarray | None = None) -> Furniture:
+                group: np.ndarray | None = None, rank: np.ndarray | None = None,
+                two_of_a_site: bool = False) -> Furniture:
     """Learn the corpus furniture from line rows, one per distinct (article, line key):
     ``key`` (uint64, non-zero), ``marks`` (n x 4 hashes of the line's first words, last
     words and two min-hashes of its shingles: a copy of the line edited in one place, or
     with OCR noise, still shares one of them — see ``prepare_batch.line_rows``), ``doc``
     (article number), ``site`` (site number, -1 when unknown), ``weight`` (characters outside
     other boilerplate) and ``line`` (index of the line in its article).  Same result as
-    :func:`learn_reference`."""
+    :func:`learn_reference`.  ``two_of_a_site``: judge only the lines that two articles of
+    one site carry, too few for the rule alone (see :func:`beside_furniture`)."""
     cfg = cfg or FurnitureConfig()
     key = np.asarray(key, np.uint64)
     doc = np.asarray(doc, np.int64)
@@ -252,6 +258,8 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     np.maximum.at(best_site, grp[run_first][known], run_size[known])
     unknown = np.bincount(grp_of, weights=site_k < 0, minlength=ngroups)
     cand = np.flatnonzero((unknown >= cfg.min_docs) | (best_site >= cfg.site_min_docs))
+    if two_of_a_site:
+        cand = np.flatnonzero((unknown < cfg.min_docs) & (best_site == 2) & (ksize == 2))
     # sampled carriers of each candidate (the first ``sample`` in a fixed pseudo-random order)
     take = np.minimum(ksize[cand], cfg.sample)
     crow = by_key[_ranges(kfirst[cand], take)]           # the row of (L, d)
@@ -286,6 +294,38 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
             break
         masked = new
     return _result(exact, doc, site, line, masked, rank)
+
+
+def beside_furniture(pairs: Furniture, codes: np.ndarray, key: np.ndarray, doc: np.ndarray,
+                     site: np.ndarray, line: np.ndarray, rank: np.ndarray | None = None) -> Furniture:
+    """Of the lines that only two articles of one site carry, and that are furniture by the
+    rule (``pairs``: an author's bio under the two pieces she wrote), those that sit in both
+    next to the same furniture line (``codes``: masked above or below both, as a bio sits
+    over the same "Related stories"); a paragraph two stories of one site share does not."""
+    key = np.asarray(key, np.uint64)
+    doc = np.asarray(doc, np.int64)
+    line = np.asarray(line, np.int64)
+    code = pair_codes(doc, key)
+    cand = in_sorted(code, pairs.codes)
+    if not cand.any():
+        return _result(key, doc, site, line, cand, rank)
+    order = np.lexsort((line, doc))
+    masked = in_sorted(code, codes)[order]
+    okey = key[order]
+    same_doc = doc[order][1:] == doc[order][:-1]
+    above = np.zeros(len(key), np.uint64)   # the key of the masked line above (0: none)
+    below = np.zeros(len(key), np.uint64)
+    above[order[1:]] = np.where(same_doc & masked[:-1], okey[:-1], 0)
+    below[order[:-1]] = np.where(same_doc & masked[1:], okey[1:], 0)
+    rows = np.flatnonzero(cand)
+    by_key = rows[np.lexsort((doc[rows], key[rows]))]
+    first, size = _groups(key[by_key])
+    ok = np.zeros(len(key), np.bool_)
+    for side in (above, below):
+        v = side[by_key]
+        agree = (size == 2) & (v[first] != 0) & (v[first] == v[np.minimum(first + 1, len(v) - 1)])
+        ok[by_key[_ranges(first[agree], size[agree])]] = True
+    return _result(key, doc, site, line, ok, rank)
 
 
 #: lines this short (characters outside other boilerplate) are also grouped by their ends
