@@ -195,26 +195,59 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
     carriers are sampled and examples chosen: a scan passes one made from the ids, so the
     result does not depend on the order articles were read in."""
     cfg = cfg or FurnitureConfig()
-    found = [learn_lines(key, marks, doc, site, weight, line, cfg, rank=rank)]
+    key, doc = np.asarray(key, np.uint64), np.asarray(doc, np.int64)
+    rows = (key, marks, doc, site, weight, line)
+    found = [learn_lines(*rows, cfg, rank=rank)]
     short = np.asarray(weight) <= SHORT_LINE_CHARS
     for j in (0, 1):
-        if cfg.by_ends or short.any():
-            # short lines (captions and their credits, footers naming each masthead) also by
-            # their first and by their last words; a long one is a group of its own here (the
-            # pass by whole lines judged it)
-            ends = (marks[:, j].astype(np.uint64) + np.uint64(1 + j)) * _PHI
+        # short lines (captions and their credits, footers naming each masthead) also by
+        # their first and by their last words; a long one is a group of its own here (the
+        # pass by whole lines judged it).  Only the carriers of such groups take part.
+        ends = (np.asarray(marks[:, j], np.uint64) + np.uint64(1 + j)) * _PHI
+        if cfg.by_ends:
+            found.append(learn_lines(*rows, cfg, group=ends, rank=rank))
+            continue
+        sub = np.isin(doc, _variant_carriers(ends[short], key[short], doc[short],
+                                             min(cfg.min_docs, cfg.site_min_docs)))
+        if sub.any():
             alone = pair_codes(np.arange(len(key)), np.full(len(key), 0xA5A5A5A5 + j, np.uint64))
-            by = ends if cfg.by_ends else np.where(short, ends, alone)
-            found.append(learn_lines(key, marks, doc, site, weight, line, cfg, group=by, rank=rank))
-    if cfg.site_min_docs > 2:
-        pairs = learn_lines(key, marks, doc, site, weight, line, cfg, rank=rank, two_of_a_site=True)
+            by = np.where(short, ends, alone)[sub]
+            found.append(learn_lines(*(x[sub] for x in rows), cfg, group=by, rank=rank))
+    sub = np.isin(doc, _pair_carriers(key, doc, np.asarray(site))) if cfg.site_min_docs > 2 else np.zeros(0, np.bool_)
+    if sub.any():
+        part = tuple(x[sub] for x in rows)
+        pairs = learn_lines(*part, cfg, rank=rank, two_of_a_site=True)
         found.append(beside_furniture(pairs, np.unique(np.concatenate([f.codes for f in found])),
-                                      key, doc, site, line, rank))
+                                      part[0], part[2], part[3], part[5], rank))
     fields = Furniture.__slots__[:-3]
     out = Furniture(*(np.concatenate([getattr(f, x) for f in found]) for x in fields))
     _, first = np.unique(out.keys, return_index=True)
     docs = np.unique(np.concatenate([f.docs for f in found]))
     return Furniture(np.unique(out.codes), *(getattr(out, x)[first] for x in fields[1:]), docs=docs)
+
+
+def _variant_carriers(group: np.ndarray, key: np.ndarray, doc: np.ndarray, minimum: int) -> np.ndarray:
+    """The articles carrying a group (of short lines, by one end) of at least ``minimum``
+    rows and more than one line key."""
+    order = np.lexsort((key, group))
+    g, k = group[order], key[order]
+    first, size = _groups(g)
+    if not len(first):
+        return np.zeros(0, np.int64)
+    change = np.concatenate(([False], (k[1:] != k[:-1]) & (g[1:] == g[:-1])))
+    variants = np.add.reduceat(change.astype(np.int64), first)
+    keep = (size >= minimum) & (variants >= 1)
+    return np.unique(doc[order][_ranges(first[keep], size[keep])])
+
+
+def _pair_carriers(key: np.ndarray, doc: np.ndarray, site: np.ndarray) -> np.ndarray:
+    """The articles carrying a line that exactly two articles of one (known) site carry."""
+    order = np.lexsort((site, key))
+    k, st = key[order], site[order]
+    first, size = _groups(k)
+    two = first[(size == 2)]
+    two = two[(st[two] >= 0) & (st[two] == st[two + 1])]
+    return np.unique(np.concatenate([doc[order][two], doc[order][two + 1]]))
 
 
 def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
