@@ -205,15 +205,23 @@ class SemanticConfig:
     min_shared_words: float = 0.25
     #: a pairing needs this many sentences of the shorter text ...
     min_sentences: int = 2
-    #: ... and this share of them (a rewrite carries over a good part of its source; an
-    #: independent report of the same event shares a few facts)
-    min_share: float = 0.25
+    #: ... and this share of them (a rewrite carries over a good part of its source, though
+    #: a heavy rewrite rewords most sentences beyond what a sentence embedding pairs; an
+    #: independent report of the same event shares a few facts: see ``min_fact_share``)
+    min_share: float = 0.2
+    #: a rewrite or a summary keeps the facts of what it rewrites: at least this share of the
+    #: shorter text's facts (figures, and names: capitalised words not opening a sentence)
+    #: occur in the other text.  An independent report of the same event brings its own
+    #: (other speakers, other figures); a template's instances differ in exactly these
+    min_fact_share: float = 0.6
+    #: ... tested when the shorter text has at least this many distinct facts
+    min_facts: int = 5
 
     def __post_init__(self) -> None:
         _check(self.neighbours >= 1, "semantic neighbours must be >= 1")
-        for name in ("min_article_cosine", "min_sentence_cosine", "min_shared_words", "min_share"):
+        for name in ("min_article_cosine", "min_sentence_cosine", "min_shared_words", "min_share", "min_fact_share"):
             _check(0 <= getattr(self, name) <= 1, f"semantic {name} must be in [0, 1]")
-        _check(self.min_sentences >= 1, "semantic min_sentences must be >= 1")
+        _check(self.min_sentences >= 1 and self.min_facts >= 1, "semantic min_sentences and min_facts must be >= 1")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -251,10 +251,13 @@ def semantic_candidates(vectors: np.ndarray, site: np.ndarray, rank: np.ndarray,
 
 # -- 4. align and relate (per chunk of candidate pairs) -------------------------------------
 def align_pairs(arts: Sequence[Article], docs: np.ndarray, codes: np.ndarray,
-                furniture: np.ndarray | CodeSet, cfg: ScanConfig) -> tuple[list[Pair], int]:
+                furniture: np.ndarray | CodeSet, cfg: ScanConfig,
+                reworded: CodeSet | None = None) -> tuple[list[Pair], int]:
     """Align and relate candidate pairs (codes ``left << 32 | right`` of article numbers);
     ``arts`` are the articles numbered ``docs`` (sorted), which hold every article of the
-    codes.  Returns the related pairs and how many were set aside as template instances."""
+    codes.  ``reworded`` holds the codes only the semantic stage proposed: those pairs are
+    reuse only through reworded sentences (see :func:`copydesk.relate.judge`).  Returns the
+    related pairs and how many were set aside as template instances."""
     batch = prepare_batch(list(arts), cfg.prepare)
     mask_furniture(batch, docs, furniture)
     x = np.searchsorted(docs, codes >> 32)
@@ -268,11 +271,14 @@ def align_pairs(arts: Sequence[Article], docs: np.ndarray, codes: np.ndarray,
             prepared[n] = batch.prepared(n)
         return prepared[n]
 
+    only = (reworded.contains(codes.astype(np.uint64)) if reworded is not None and len(reworded)
+            else np.zeros(len(codes), np.bool_)).tolist()
     out: list[Pair] = []
     templates = 0
-    for i, j, al in zip(left.tolist(), right.tolist(), align_batch(batch, left, right, cfg.align), strict=True):
+    for i, j, o, al in zip(left.tolist(), right.tolist(), only, align_batch(batch, left, right, cfg.align),
+                           strict=True):
         pair = judge(get(i), get(j), al, batch.texts[i], batch.texts[j], cfg.relate,
-                     paraphrase=cfg.paraphrase, semantic=cfg.semantic)
+                     paraphrase=cfg.paraphrase, semantic=cfg.semantic, reworded_only=o)
         if isinstance(pair, Pair):
             out.append(pair)
         elif pair == "template":
@@ -300,20 +306,25 @@ Grouper = Callable[[list[Pair], dict[str, str | None], FamilyConfig], list[Famil
 
 def relate_and_group(codes: np.ndarray, cands: Candidates, ids: Sequence[str],
                      dates: Sequence[str | None], align: Aligner, cfg: ScanConfig,
-                     group: Grouper = make_families) -> Related:
+                     group: Grouper = make_families, reworded: np.ndarray | None = None) -> Related:
     """Stages 4 and 5: align the candidates; when big buckets were linked through
     representatives, align the members of each related representative's bucket too; group
     the related pairs into families (``group``: :func:`copydesk.families.families` or a
-    runner's equivalent) and compare once each family member never compared."""
+    runner's equivalent) and compare once each family member never compared.
+
+    ``reworded``: the candidates only the semantic stage proposed.  The ``align`` stage
+    judges them as reworded reuse only (``align`` passes them to :func:`align_pairs`); one
+    it sets aside counts as not yet compared, so that family completion compares it like
+    any other pair of members."""
     index = {i: n for n, i in enumerate(ids)}
     by_id = dict(zip(ids, dates, strict=True))
     pairs = align(codes, "align")
     aligned = codes
+    if reworded is not None and len(reworded):
+        aligned = np.setdiff1d(codes, np.setdiff1d(reworded, pair_codes_of(pairs, index)))
     extra = np.zeros(0, np.int64)
     if len(cands.big_buckets):
-        ab = np.array([(index[p.a], index[p.b]) for p in pairs], np.int64).reshape(-1, 2)
-        related = np.minimum(ab[:, 0], ab[:, 1]) << 32 | np.maximum(ab[:, 0], ab[:, 1])
-        extra = expand_through_representatives(cands, related)
+        extra = expand_through_representatives(cands, pair_codes_of(pairs, index))
         extra = extra[~np.isin(extra, aligned)]
         pairs += align(extra, "align+")
         aligned = np.union1d(aligned, extra)
@@ -326,6 +337,12 @@ def relate_and_group(codes: np.ndarray, cands: Candidates, ids: Sequence[str],
     pairs.sort(key=attrgetter("b"))  # two stable sorts on plain strings: (a, b) order,
     pairs.sort(key=attrgetter("a"))  # faster than one sort on tuples
     return Related(pairs, fams, int(len(extra)), int(len(missing)))
+
+
+def pair_codes_of(pairs: Sequence[Pair], index: dict[str, int]) -> np.ndarray:
+    """Codes ``min << 32 | max`` of the article numbers (``index`` by id) of ``pairs``."""
+    ab = np.array([(index[p.a], index[p.b]) for p in pairs], np.int64).reshape(-1, 2)
+    return np.minimum(ab[:, 0], ab[:, 1]) << 32 | np.maximum(ab[:, 0], ab[:, 1])
 
 
 def uncompared_members(fams: list[Family], index: dict[str, int], aligned: np.ndarray,

@@ -210,14 +210,18 @@ def relate(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
 
 def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
           config: RelateConfig | None = None, *, paraphrase: ParaphraseConfig | None = None,
-          semantic: SemanticConfig | None = None) -> Pair | str:
+          semantic: SemanticConfig | None = None, reworded_only: bool = False) -> Pair | str:
     """The :class:`Pair` record for an aligned pair, or why it is not reuse: ``"unrelated"``
     (too little shared, or one shared quotation) or ``"template"`` (the same skeleton with
     other figures and names: see :mod:`copydesk.edits`).  With ``paraphrase`` (enabled),
     reworded sentences paired in order (:mod:`copydesk.paraphrase`) count as reused text
     too: they become passages of kind ``paraphrase`` and count in coverage.  With ``semantic``
     (enabled; ``scan --semantic``), a pair that is not reuse so far is searched once more for
-    sentences rewritten beyond that rule (:mod:`copydesk.semantic.sentences`)."""
+    sentences rewritten beyond that rule (:mod:`copydesk.semantic.sentences`).
+    ``reworded_only``: the pair was proposed by the semantic stage alone — the fingerprints
+    found too little shared text to propose it — so it is reuse only through reworded
+    sentences; exact passages alone (a template's skeleton, a stock sentence) do not make
+    it one."""
     cfg = config or RelateConfig()
     if a.id > b.id:
         raise ValueError("relate() expects a.id < b.id")
@@ -236,17 +240,20 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
     # pair when one side is almost all inside them (a trimmed or condensed copy)
     settled = (min(al.coverage_a, al.coverage_b) >= cfg.near_duplicate
                or (paraphrase is not None and max(al.coverage_a, al.coverage_b) >= paraphrase.max_exact_coverage))
+    settled = settled and not reworded_only
+    reworded = False
     if paraphrase is not None and paraphrase.enabled and not settled:
         spans = paraphrase_spans(a, b, text_a, text_b, paraphrase, exact=exact)
         if len(spans):
-            al = with_paraphrases(a, b, al, spans)
-    if semantic is not None and semantic.enabled and not settled and not is_reuse(al, text_a, text_b, cfg):
+            al, reworded = with_paraphrases(a, b, al, spans), True
+    if (semantic is not None and semantic.enabled and not settled
+            and not (reworded or not reworded_only and is_reuse(al, text_a, text_b, cfg))):
         from .semantic.sentences import semantic_spans
 
         spans = semantic_spans(a, b, text_a, text_b, semantic, paraphrase)
         if len(spans):
-            al = with_paraphrases(a, b, al, spans)
-    if not is_reuse(al, text_a, text_b, cfg):
+            al, reworded = with_paraphrases(a, b, al, spans), True
+    if (reworded_only and not reworded) or not is_reuse(al, text_a, text_b, cfg):
         return "unrelated"
     if not checked and len(exact):  # reuse through reworded sentences: exact pieces may still be a template's
         edits = summarize(a, b, exact, text_a, text_b)

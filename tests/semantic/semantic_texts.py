@@ -18,3 +18,11 @@ Retailers blamed the cost of flour and energy, and several small shops said they
 The consumer association called on the government to help families struggling with the cost of living.
 A spokesman for the finance ministry said support measures would be announced next month.
 Farmers said the harvest had been poor because of the dry summer."""
+
+#: the same event reported on its own: the bank's decision, in other words, with other
+#: speakers and figures (names and numbers of its own, no sentence of SOURCE reworded)
+REPORT = """Homeowners in Malmberg and Ostervik called their banks on Thursday after the rate rise, said Karin Ahlgren of the Borrowers Union.
+Ahlgren said 340,000 households with variable loans would pay about 95 more each month from March.
+Builders Nordbygg and Halvarsson said they expected sales of new flats to slow by 8% before the summer.
+Estate agent Per Sundqvist in Ostervik said 12 buyers had withdrawn offers within a day.
+The Federation of Small Firms warned that 2,400 companies could struggle to refinance their loans in Malmberg."""

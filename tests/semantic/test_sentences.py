@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from semantic_texts import OTHER, REWRITE, SOURCE
+from semantic_texts import OTHER, REPORT, REWRITE, SOURCE
 
 from copydesk.config import SemanticConfig
+from copydesk.paraphrase import sentences
 from copydesk.prepare import prepare
 from copydesk.records import Article
-from copydesk.semantic.sentences import one_to_one, semantic_spans
+from copydesk.semantic.sentences import fact_share, one_to_one, semantic_spans
 
 
 def _pair(x: str, y: str) -> np.ndarray:
@@ -32,3 +33,35 @@ def test_one_to_one_takes_the_best_first_and_each_sentence_once() -> None:
     score = np.array([[0.9, 0.8], [0.85, 0.7]])
     assert one_to_one(score, score > 0.5).tolist() == [[0, 0], [1, 1]]
     assert one_to_one(score, np.zeros_like(score, bool)).shape == (0, 2)
+
+
+def _facts(x: str, y: str) -> tuple[float, int]:
+    a, b = Article("a", x), Article("b", y)
+    return fact_share(sentences(prepare(a), x), sentences(prepare(b), y))
+
+
+def test_a_rewrite_keeps_the_facts_of_its_source() -> None:
+    share, facts = _facts(SOURCE, REWRITE)
+    assert facts >= 5 and share >= SemanticConfig().min_fact_share
+
+
+def test_a_report_of_the_same_event_brings_facts_of_its_own() -> None:
+    share, facts = _facts(SOURCE, REPORT)
+    assert facts >= 5 and share < SemanticConfig().min_fact_share
+    assert not len(_pair(SOURCE, REPORT))
+
+
+def test_fact_share_is_measured_on_the_shorter_text() -> None:
+    # the rewrite is the shorter: its facts are all in the source, whatever the source adds
+    longer = SOURCE + "\nFinance minister Erik Dahl, Lars Berg and Nils Ek met in Uppsala on 3 May."
+    assert _facts(longer, REWRITE)[0] == _facts(REWRITE, longer)[0] >= _facts(SOURCE, REWRITE)[0] - 1e-9
+
+
+def test_a_template_instance_with_other_figures_is_not_a_rewrite() -> None:
+    one = "\n".join(f"Shares in Norbank rose {n}% to {n + 10} crowns on Monday, and Eastbank gained {n + 1}% to {n + 20}."
+                    for n in (3, 5, 7))
+    two = "\n".join(f"Shares in Westbank rose {n}% to {n + 10} crowns on Monday, and Southbank gained {n + 1}% to {n + 20}."
+                    for n in (11, 13, 17))
+    share, facts = _facts(one, two)
+    assert facts >= 5 and share < SemanticConfig().min_fact_share
+    assert not len(_pair(one, two))

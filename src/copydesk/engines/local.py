@@ -161,7 +161,8 @@ def _align_codes(codes: np.ndarray) -> tuple[list[Pair], int]:
     """Worker: align and relate a chunk of candidate pairs, reading their articles back."""
     reader = _STATE["reader"]
     docs = np.unique(np.concatenate((codes >> 32, codes & 0xFFFFFFFF)))
-    return align_pairs([reader.get(i) for i in docs.tolist()], docs, codes, _STATE["common"], _STATE["config"])
+    return align_pairs([reader.get(i) for i in docs.tolist()], docs, codes, _STATE["common"], _STATE["config"],
+                       _STATE.get("reworded"))
 
 
 def keep_freed_heap() -> None:
@@ -579,7 +580,11 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
     counts: dict[str, int] = {}
     spent: dict[str, float] = {}
 
+    reworded = CodeSet(semantic)
+
     def pool_align(some: np.ndarray, stage: str) -> list[Pair]:
+        # only the first round judges the semantic stage's own candidates as reworded reuse
+        _STATE["reworded"] = reworded if stage == "align" else None
         return _align_pass(some, cfg.workers, progress, stage, counts)
 
     def timed(some: np.ndarray, stage: str) -> list[Pair]:
@@ -590,7 +595,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
 
     _STATE.update(reader=reader, common=CodeSet(common), config=cfg)
     try:
-        related = relate_and_group(codes, cands, corpus.ids, corpus.dates, timed, cfg)
+        related = relate_and_group(codes, cands, corpus.ids, corpus.dates, timed, cfg, reworded=semantic)
     finally:
         _STATE.clear()
     timings["align"] = spent.get("align", 0.0) + spent.get("align+", 0.0)

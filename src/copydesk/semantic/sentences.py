@@ -62,6 +62,21 @@ def one_to_one(score: np.ndarray, ok: np.ndarray) -> np.ndarray:
     return np.array(out, np.int64).reshape(-1, 2)
 
 
+def fact_share(x: Sentences, y: Sentences) -> tuple[float, int]:
+    """(share of the shorter text's distinct facts found among the other's words, how many
+    facts it has).  Facts are the words the tokenizer marks as template slots: figures, and
+    capitalised words that do not open a sentence (names); the shorter text is the one with
+    fewer content words.  A rewrite or a summary reports its source's facts in other words,
+    so nearly all of its own occur there; so does a copy, while a report of the same event
+    written on its own brings facts of its own."""
+    if int(x.size.sum()) > int(y.size.sum()):
+        x, y = y, x
+    facts = np.unique(x.keys[x.digit])
+    if not len(facts):
+        return 0.0, 0
+    return float(np.isin(facts, y.keys).mean()), len(facts)
+
+
 def semantic_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config: SemanticConfig,
                    paraphrase: ParaphraseConfig | None = None) -> np.ndarray:
     """Token spans ``[as, ae, bs, be)`` of the sentences of ``a`` and ``b`` paired as
@@ -73,6 +88,9 @@ def semantic_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config: S
     shorter = min(len(sa.first), len(sb.first))
     if shorter < config.min_sentences:
         return none
+    share, facts = fact_share(sa, sb)
+    if facts >= config.min_facts and share < config.min_fact_share:
+        return none  # the same subject, other facts: a report of its own, or a template's instance
     if float(_article_vector(a, text_a) @ _article_vector(b, text_b)) < config.min_article_cosine:
         return none  # sentences of one subject in two stories that differ as wholes
     cos = _sentence_vectors(a, text_a, pc.min_words) @ _sentence_vectors(b, text_b, pc.min_words).T

@@ -138,7 +138,7 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
 
         t = time.perf_counter()
         spent: dict[str, float] = {}
-        aligner = SparkAligner(spark, articles, doc_slot, common, cfg, parts)
+        aligner = SparkAligner(spark, articles, doc_slot, common, cfg, parts, semantic)
 
         def timed(some: np.ndarray, stage: str) -> list:
             t1 = time.perf_counter()
@@ -154,7 +154,7 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
             spent["components"] = time.perf_counter() - t1
             return out
 
-        related = relate_and_group(codes, cands, corpus.ids, corpus.dates, timed, cfg, group)
+        related = relate_and_group(codes, cands, corpus.ids, corpus.dates, timed, cfg, group, reworded=semantic)
     finally:
         rows.unpersist()
     timings["align"] = spent.get("align", 0.0) + spent.get("align+", 0.0)

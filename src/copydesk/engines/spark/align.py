@@ -23,15 +23,15 @@ ALIGN_SCHEMA = "chunk int, blob binary"
 #: pairs per chunk, as the local engine's align pass
 CHUNK = 500
 
-_MEMO: dict[int, tuple[list[np.ndarray], CodeSet, ScanConfig]] = {}
+_MEMO: dict[int, tuple[list[np.ndarray], CodeSet, ScanConfig, CodeSet]] = {}
 
 
-def _inputs(bc: Any) -> tuple[list[np.ndarray], CodeSet, ScanConfig]:
+def _inputs(bc: Any) -> tuple[list[np.ndarray], CodeSet, ScanConfig, CodeSet]:
     got = _MEMO.get(id(bc.value))
     if got is None:
         _MEMO.clear()
-        chunks, furniture, cfg = bc.value
-        got = _MEMO[id(bc.value)] = (chunks, CodeSet(furniture), cfg)
+        chunks, furniture, cfg, reworded = bc.value
+        got = _MEMO[id(bc.value)] = (chunks, CodeSet(furniture), cfg, CodeSet(reworded))
     return got
 
 
@@ -40,14 +40,14 @@ def align_chunk(table: Any, bc: Any) -> Any:
     related pairs and template count, pickled."""
     import pyarrow as pa
 
-    chunks, furniture, cfg = _inputs(bc)
+    chunks, furniture, cfg, reworded = _inputs(bc)
     chunk = int(table.column("chunk")[0].as_py())
     docs = table.column("doc").to_numpy()
     kinds = table.column("p").to_numpy()
     blobs = table.column("blob").to_pylist()
     order = np.argsort(docs, kind="stable")
     arts = [stored_article(blobs[i], int(kinds[i]), int(docs[i])) for i in order.tolist()]
-    pairs, templates = align_pairs(arts, docs[order], chunks[chunk], furniture, cfg)
+    pairs, templates = align_pairs(arts, docs[order], chunks[chunk], furniture, cfg, reworded)
     return pa.table({"chunk": pa.array([chunk], pa.int32()),
                      "blob": pa.array([pickle.dumps((pairs, templates), protocol=5)], pa.binary())})
 
@@ -57,9 +57,11 @@ class SparkAligner:
     round over the stored articles (a DataFrame of slot, p, blob)."""
 
     def __init__(self, spark: Any, articles: Any, doc_slot: np.ndarray, furniture: np.ndarray,
-                 cfg: ScanConfig, parts: int) -> None:
+                 cfg: ScanConfig, parts: int, reworded: np.ndarray | None = None) -> None:
         self.spark, self.articles, self.doc_slot = spark, articles, doc_slot
         self.furniture, self.cfg, self.parts = furniture, cfg, parts
+        #: codes only the semantic stage proposed (see :func:`copydesk.plan.align_pairs`)
+        self.reworded = reworded if reworded is not None else np.zeros(0, np.int64)
         self.templates = 0
 
     def __call__(self, codes: np.ndarray, stage: str) -> list[Pair]:
@@ -75,7 +77,9 @@ class SparkAligner:
             rows.append(np.stack((np.full(len(docs), n), docs, self.doc_slot[docs]), axis=1))
         table = np.concatenate(rows)
         wanted = self.spark.createDataFrame(_frame(table), "chunk int, doc long, slot long")
-        bc = self.spark.sparkContext.broadcast((chunks, self.furniture, self.cfg))
+        # only the first round judges the semantic stage's own candidates as reworded reuse
+        reworded = self.reworded if stage == "align" else np.zeros(0, np.int64)
+        bc = self.spark.sparkContext.broadcast((chunks, self.furniture, self.cfg, reworded))
         try:
             found = (F.broadcast(wanted).join(self.articles, "slot")
                      .repartition(min(len(chunks), 4 * self.parts), "chunk")
