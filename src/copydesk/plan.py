@@ -26,7 +26,7 @@ from .candidates import BigBuckets, Candidates, expand_through_representatives
 from .config import FamilyConfig, ScanConfig
 from .families import families as make_families
 from .families import refresh_families
-from .furniture import CodeSet, Furniture, learn, link_lines, pair_codes
+from .furniture import SHORT_LINE_CHARS, CodeSet, Furniture, learn, link_lines, pair_codes
 from .join_kernel import bucket_pairs, evidence
 from .prepare import Prepared
 from .prepare_batch import fingerprint_batch, line_rows, prepare_batch, token_line_keys
@@ -369,6 +369,16 @@ def date_counts(dates: Sequence[str | None]) -> dict[str, int]:
             "dates_unusable": sum(n for d, n in seen.items() if usable[d] is False)}
 
 
+def _furniture_why(carriers: int, sites: int, chars: int) -> str:
+    if carriers == 2 and sites == 1:
+        return ("recurs in 2 articles of one site whose other text is their own, beside the same "
+                "furniture in both (an author's bio)")
+    if chars <= 2 * SHORT_LINE_CHARS and carriers < 3:
+        return ("a short line that opens or ends like lines recurring in articles whose other text "
+                "is their own (a caption with another credit)")
+    return f"recurs in {carriers} articles ({sites} sites) whose other text is their own"
+
+
 def furniture_records(furniture: Furniture, get: Callable[[int], Article]) -> list[dict[str, Any]]:
     """The audit records of the corpus furniture: the text of each learned line (from one
     article that carries it, ``get(number)``), how many articles carry it, in how many it
@@ -382,8 +392,7 @@ def furniture_records(furniture: Furniture, get: Callable[[int], Article]) -> li
         text = lines[ln] if ln < len(lines) else ""
         masked, carriers, sites = (int(x[n]) for x in (furniture.masked, furniture.carriers, furniture.sites))
         out.append({"text": text, "articles": carriers, "masked_in": masked, "sites": sites,
-                    "example": art.id,
-                    "why": f"recurs in {carriers} articles ({sites} sites) whose other text is their own"})
+                    "example": art.id, "why": _furniture_why(carriers, sites, len(text))})
     for doc, ln, count, _, why in sorted(furniture.link_records, key=lambda r: -r[2]):
         art = get(doc)
         lines = art.text.split("\n")
