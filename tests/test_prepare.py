@@ -94,6 +94,16 @@ def test_dateline_only_on_first_body_line() -> None:
     assert not prepare(Article("x", text)).boiler.any()
 
 
+def test_dateline_after_a_menu_and_a_caption_is_masked() -> None:
+    """A page's menu and a photo caption with its credit above the story are long lines
+    but not sentences: the story, and its dateline, start below them."""
+    menu = "News | Politics | Business | Money | Sport | Life & Style | Travel | Opinion"
+    caption = "A broadband engineer at work on the line. (Photo: Ellie Marsh)"
+    text = f"{menu}\n{caption}\nTOKYO (Meridian) - {BODY}\n\n{BODY}"
+    masked = _masked(prepare(Article("x", text)), text)
+    assert masked == ["TOKYO", "(Meridian)"]
+
+
 def test_content_weight_excludes_boilerplate() -> None:
     text = f"Comments\n{BODY}\nShare this article"
     p = prepare(Article("x", text))

@@ -236,6 +236,8 @@ def test_dateline_and_edge_rules_in_batch() -> None:
         Article("f", "Comments"),
         Article("g", ". , ; ! ?"),
         Article("h", ""),
+        # a menu is not the story's first line: the dateline below it is masked
+        Article("i", f"News | Politics | Business | Money | Sport | Life & Style | Travel\nLONDON (Reuters) - {body}"),
     ]
     for cfg in CONFIGS:
         batch, want = check_batch(arts, cfg)
@@ -247,6 +249,7 @@ def test_dateline_and_edge_rules_in_batch() -> None:
     assert masked[2] == 0
     assert masked[3] == 5 and masked[4] == 0
     assert masked[5] == 1 and masked[6] == 0 and masked[7] == 0
+    assert masked[8] == 2
 
 
 _LINE = st.one_of(

@@ -38,13 +38,13 @@ def _story(*idx: int) -> str:
 
 def test_duplicate_up_to_case_punctuation_whitespace_and_boilerplate() -> None:
     a = Article("a", _story(0, 1, 2, 3))
-    b_text = ("Published: 2017-07-05 08:00\nArchive photo\n"
+    b_text = ("Published: 2017-07-05 08:00\n"
               + _story(0, 1, 2, 3).upper().replace(",", "").replace("  ", " ")
               .replace("\n\n", "\n") + "\nShare this article")
     p = _pair(a, Article("b", b_text))
     assert p is not None and p.relation == "duplicate"
     assert p.coverage_a == 1.0 and p.coverage_b == 1.0
-    assert p.origin is None  # no dates, no containment: undecidable
+    assert p.origin is None  # no dates, no containment, two lines of furniture: undecidable
 
 
 def test_near_duplicate() -> None:
@@ -234,3 +234,38 @@ def test_a_quotation_with_chance_words_around_it_is_still_one_quotation() -> Non
     a = Article("a", STORY[0] + " The bank says.\n\n" + quote + " a spokesman said.\n\nThe " + STORY[2])
     b = Article("b", STORY[1] + " He says.\n\n" + quote + " a spokesman said.\n\nThe " + STORY[3])
     assert _pair(a, b) is None
+
+
+MENU = "News | Politics | Business | Money | Sport | Life & Style | Travel | Opinion"
+
+
+def test_a_reprint_differing_only_by_leftover_furniture_lines_is_a_duplicate() -> None:
+    """Whole short lines that only one page has and that are not sentences (a caption with
+    its credit, a byline, a most-read entry) are furniture: the story is the same, word for
+    word, so the pair is a duplicate; a short sentence added to the story is an edit."""
+    story = _story(0, 1, 2, 3)
+    wire = Article("a", story)
+    page = Article("b", "\n".join(["The stadium on match day. Photo: Rex Features", "By Andrew Haldane",
+                                   story, "1 Wales fly-half happy with heroics"]))
+    p = _pair(wire, page)
+    assert p is not None and p.relation == "duplicate"
+    added = Article("b", story + "\nShares in the group closed two per cent higher.")
+    p = _pair(wire, added)
+    assert p is not None and p.relation == "near_duplicate"
+    edited = Article("b", story.replace("a ", "one ", 1))
+    assert _pair(wire, edited).relation != "duplicate"
+
+
+def test_a_dateline_below_a_menu_is_a_dateline() -> None:
+    from copydesk.relate import has_dateline
+
+    assert has_dateline(f"{MENU}\nGENEVA (CNS) - {STORY[0]}")
+    assert not has_dateline(f"{STORY[0]}\nGENEVA (CNS) - {STORY[1]}")
+
+
+def test_a_bare_copy_is_older_than_a_page_wrapping_it_in_furniture() -> None:
+    story = _story(0, 1, 2)
+    bare = Article("a", story)
+    page = Article("b", "\n".join([MENU, "Comments", story, "Share this article", "Related stories"]))
+    p = _pair(bare, page)
+    assert p is not None and p.origin == "a" and p.origin_reason == "furniture"

@@ -86,9 +86,24 @@ def _mask_edges(lines: list[str], counts: np.ndarray, nonempty: np.ndarray, line
             boiler[line_first[ln]:line_first[ln + 1]] = True
 
 
+def _ends_sentence(line: str) -> bool:
+    """Does the line's last chunk end a sentence (as ``prepare_batch.sentence_ends_reference``
+    says of a chunk)?"""
+    chunk = line.split()[-1] if line.split() else ""
+    e = len(chunk) - 1
+    while e > 0 and chunk[e] in "\"')]\u201d\u2019\u00bb":
+        e -= 1
+    if e < 0:
+        return False
+    n, c = e + 1, chunk[e]
+    return c in "!?" or (c == "." and (n > 4 or (n >= 3 and chunk[e - 2] != "." and not (n <= 4 and "A" <= chunk[0] <= "Z"))))
+
+
 def _mask_dateline(lines: list[str], nonempty: list[int], line_first: np.ndarray, toks: Tokens,
                    boiler: np.ndarray) -> None:
-    """Mask a leading dateline ("LONDON (Reuters) - ") of the first body paragraph."""
+    """Mask a leading dateline ("LONDON (Reuters) - ") of the first body paragraph: the first
+    line of ``_BODY_MIN_TOKENS`` that ends a sentence (not a menu, nor a caption with its
+    credit)."""
     for ln in nonempty:
         a, b = int(line_first[ln]), int(line_first[ln + 1])
         if boiler[a:b].all():
@@ -97,7 +112,7 @@ def _mask_dateline(lines: list[str], nonempty: list[int], line_first: np.ndarray
         if m:
             line_start = int(toks.start[a]) - (len(lines[ln]) - len(lines[ln].lstrip()))
             boiler[a:b] |= toks.start[a:b] < line_start + m.end()
-        if b - a >= _BODY_MIN_TOKENS:
+        if b - a >= _BODY_MIN_TOKENS and _ends_sentence(lines[ln]):
             return
 
 

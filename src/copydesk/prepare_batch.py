@@ -130,9 +130,11 @@ def _title_and_edges(hashes, boiler, tok_first, line_base, line_first, counts, l
 
 
 @nb.njit(cache=True, nogil=True)
-def _dateline_lines(boiler, line_base, line_first, counts, c0, c1, caps, nxt):  # pragma: no cover - jit
+def _dateline_lines(boiler, line_base, line_first, counts, c0, c1, caps, nxt, sent_end):  # pragma: no cover - jit
     """Lines ``prepare`` would test for a dateline, narrowed to those that start like one
-    (a capital letter, then a capital, '.', "'" or a space)."""
+    (a capital letter, then a capital, '.', "'" or a space): up to the first body paragraph,
+    a line of ``_BODY_MIN_TOKENS`` that ends a sentence (a menu or a caption with its credit
+    above the story is not one)."""
     out = np.empty(len(counts), np.int64)
     m = 0
     for d in range(len(line_base) - 1):
@@ -145,7 +147,7 @@ def _dateline_lines(boiler, line_base, line_first, counts, c0, c1, caps, nxt):  
             if _in(c0[ln], caps) and _in(c1[ln], nxt):
                 out[m] = ln
                 m += 1
-            if b - a >= _BODY_MIN_TOKENS:
+            if b - a >= _BODY_MIN_TOKENS and sent_end[b - 1]:
                 break
     return out[:m]
 
@@ -230,8 +232,9 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
     _title_and_edges(hashes, boiler, tok_first, line_base, line_first, counts, line_last,
                      title_tok[2], title_tok[6], cfg.boiler_patterns, _SENTENCE_END)
 
+    sent_end = _sentence_ends(cps, doc_cp, tok_first, start, end)
     if cfg.boiler_patterns:
-        cand = _dateline_lines(boiler, line_base, line_first, counts, c0, c1, _CAPS, _DATELINE_NEXT)
+        cand = _dateline_lines(boiler, line_base, line_first, counts, c0, c1, _CAPS, _DATELINE_NEXT, sent_end)
         docs = np.searchsorted(line_base, cand, side="right") - 1
         for ln, d, ls in zip(cand.tolist(), docs.tolist(), line_start[cand].tolist(), strict=True):
             text = texts[d]
@@ -244,7 +247,7 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
     title_key = _line_keys_only(title_tok[2], title_tok[6])
     return Batch([a.id for a in articles], [a.date for a in articles], texts, start, end, hashes,
                  weight, line, digit, boiler, tok_first, line_base, line_first,
-                 title_key=title_key, sent_end=_sentence_ends(cps, doc_cp, tok_first, start, end))
+                 title_key=title_key, sent_end=sent_end)
 
 
 @nb.njit(cache=True, nogil=True)

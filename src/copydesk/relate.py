@@ -25,8 +25,9 @@ from rapidfuzz.distance import Indel
 from .align import Alignment
 from .config import ParaphraseConfig, RelateConfig, SemanticConfig
 from .edits import MIN_SLOT_EDITS, EditSummary, edits_at_most, is_template_pair, summarize
+from .furniture import SHORT_LINE_CHARS
 from .paraphrase import mark_kinds, paraphrase_spans, with_paraphrases
-from .prepare import _DATELINE, Prepared
+from .prepare import _DATELINE, Prepared, _ends_sentence
 from .records import Pair
 
 _QUOTES = "\"'“”‘’«»„"
@@ -83,12 +84,73 @@ def _content_keys(p: Prepared) -> np.ndarray:
     return p.tokens.hash[~p.boiler]
 
 
-def relation(a: Prepared, b: Prepared, al: Alignment, cfg: RelateConfig) -> str:
-    """The relation of a pair known to be reuse."""
+def _same_but_short_lines(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: str) -> bool:
+    """Are the two texts the same story word for word, apart from whole lines that only one
+    side has and that are page furniture by their shape (a caption with its credit, a
+    byline, a list entry, a changed headline: short, and not a sentence)?  Every passage is
+    the same words on both sides, in the same order, and what lies outside the passages is
+    such lines."""
+    if not len(spans):
+        return False
+    spans = spans[np.argsort(spans[:, 0], kind="stable")]
+    if np.any(np.diff(spans[:, 2]) < 0):
+        return False
+    for s_a, e_a, s_b, e_b in spans.tolist():
+        ka = a.tokens.hash[s_a:e_a][~a.boiler[s_a:e_a]]
+        kb = b.tokens.hash[s_b:e_b][~b.boiler[s_b:e_b]]
+        if not np.array_equal(ka, kb):
+            return False
+    return (_only_furniture_lines_left(a, spans[:, 0], spans[:, 1], text_a)
+            and _only_furniture_lines_left(b, spans[:, 2], spans[:, 3], text_b))
+
+
+_CLOSERS = "\"'”’»)]"
+_STOPS = (".", "!", "?", "…", "。", "！", "？")
+
+
+def _only_furniture_lines_left(p: Prepared, starts: np.ndarray, ends: np.ndarray, text: str) -> bool:
+    n = len(p.boiler)
+    inside = np.zeros(n + 1, np.int64)
+    np.add.at(inside, starts, 1)
+    np.add.at(inside, ends, -1)
+    covered = np.cumsum(inside[:n]) > 0
+    content = ~p.boiler
+    left = content & ~covered
+    if not left.any():
+        return True
+    line = p.tokens.line
+    lines = np.unique(line[left])
+    on = np.isin(line, lines) & content
+    if (on & covered).any():   # a line partly in a passage: an edit, not a leftover line
+        return False
+    weight = np.bincount(line[on], weights=p.tokens.weight[on])
+    if weight[lines].max() > SHORT_LINE_CHARS:
+        return False
+    last = np.flatnonzero(on)
+    ends_at = {int(ln): int(e) for ln, e in zip(line[last].tolist(), p.tokens.end[last].tolist(), strict=True)}
+    return not any(_is_sentence(text[e - 1:_line_end(text, e)]) for e in ends_at.values())
+
+
+def _line_end(text: str, at: int) -> int:
+    nl = text.find("\n", at)
+    return len(text) if nl < 0 else nl
+
+
+def _is_sentence(line_end: str) -> bool:
+    """Does a line that ends so end a sentence (its last character, before closing quotes
+    and brackets, is sentence punctuation)?"""
+    return line_end.rstrip().rstrip(_CLOSERS).endswith(_STOPS)
+
+
+def relation(a: Prepared, b: Prepared, al: Alignment, cfg: RelateConfig,
+             text_a: str | None = None, text_b: str | None = None) -> str:
+    """The relation of a pair known to be reuse (given the texts, a pair that differs only by
+    leftover furniture lines is a ``duplicate``: see :func:`_same_but_short_lines`)."""
     ca, cb = al.coverage_a, al.coverage_b
     if ca >= cfg.near_duplicate and cb >= cfg.near_duplicate:
         ka, kb = _content_keys(a), _content_keys(b)
-        if np.array_equal(ka, kb):
+        if np.array_equal(ka, kb) or (text_a is not None and text_b is not None
+                                       and _same_but_short_lines(a, b, al.spans, text_a, text_b)):
             return "duplicate"
         if cfg.duplicate_similarity < 1 and Indel.normalized_similarity(ka.tolist(), kb.tolist()) >= cfg.duplicate_similarity:
             return "duplicate"
@@ -162,16 +224,35 @@ def date_order(x: str | None, y: str | None) -> int:
 
 
 def has_dateline(text: str) -> bool:
-    """Does the story open with a wire dateline ("GENEVA (CNS) - ")?"""
+    """Does the story open with a wire dateline ("GENEVA (CNS) - ")?  The story opens at its
+    first line of ``_BODY_WORDS`` that has a dateline or ends a sentence (a menu or a
+    caption with its credit above it is page furniture)."""
     for n, line in enumerate(text.split("\n", 40)[:40]):
         if len(line.split()) >= _BODY_WORDS:
-            return bool(_DATELINE.match(line))
+            if _DATELINE.match(line):
+                return True
+            if _ends_sentence(line):
+                return False
         if n > 30:
             break
     return False
 
 
 _BODY_WORDS = 8
+#: a page around a story has at least this many lines of furniture (a menu, a byline, share
+#: links, a footer); a bare wire copy has none
+_PAGE_LINES = 3
+
+
+def furniture_lines(p: Prepared) -> int:
+    """How many of the article's lines are masked whole (page furniture, boilerplate)."""
+    first = p.line_first.astype(np.int64)
+    size = np.diff(first)
+    has = size > 0
+    if not has.any():
+        return 0
+    masked = np.add.reduceat(p.boiler.astype(np.int64), first[:-1][has]) if len(p.boiler) else np.zeros(0)
+    return int((masked == size[has]).sum())
 
 
 def origin(a: Prepared, b: Prepared, rel: str, al: Alignment, text_a: str = "", text_b: str = "",
@@ -179,7 +260,8 @@ def origin(a: Prepared, b: Prepared, rel: str, al: Alignment, text_a: str = "", 
     """(origin id, reason) of a related pair: publication dates when both are usable and
     differ (``date``); else evidence from the text where it is clear: "on <weekday>" against
     "yesterday" in the same place (``time_words``), a wire dateline on one side only
-    (``dateline``), one side containing the other (``containment``).  Conflicting or absent
+    (``dateline``), a bare copy against a page that wraps it in furniture (``furniture``: the
+    page is the later), one side containing the other (``containment``).  Conflicting or absent
     evidence gives None: a wrong origin is worse than none."""
     o = date_order(a.date, b.date)
     if o:
@@ -190,6 +272,9 @@ def origin(a: Prepared, b: Prepared, rel: str, al: Alignment, text_a: str = "", 
     da, db = has_dateline(text_a), has_dateline(text_b)
     if da != db:
         votes.append((1 if da else -1, "dateline"))
+    fa, fb = furniture_lines(a), furniture_lines(b)
+    if min(fa, fb) == 0 and max(fa, fb) >= _PAGE_LINES:
+        votes.append((1 if fa == 0 else -1, "furniture"))
     if votes:
         if len({v for v, _ in votes}) > 1:
             return None, None
@@ -261,6 +346,6 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
             return "unrelated"
     if edits is None and len(exact) and not date_order(a.date, b.date):  # the text must decide: time words
         edits = summarize(a, b, exact, text_a, text_b)
-    rel = relation(a, b, al, cfg)
+    rel = relation(a, b, al, cfg, text_a, text_b)
     org, why = origin(a, b, rel, al, text_a, text_b, edits)
     return Pair(a.id, b.id, rel, org, al.coverage_a, al.coverage_b, al.passages, why)
