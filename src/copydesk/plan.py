@@ -251,10 +251,11 @@ def semantic_candidates(vectors: np.ndarray, site: np.ndarray, rank: np.ndarray,
 
 # -- 4. align and relate (per chunk of candidate pairs) -------------------------------------
 def align_pairs(arts: Sequence[Article], docs: np.ndarray, codes: np.ndarray,
-                furniture: np.ndarray | CodeSet, cfg: ScanConfig) -> tuple[list[Pair], int]:
+                furniture: np.ndarray | CodeSet, cfg: ScanConfig) -> tuple[list[Pair], np.ndarray]:
     """Align and relate candidate pairs (codes ``left << 32 | right`` of article numbers);
     ``arts`` are the articles numbered ``docs`` (sorted), which hold every article of the
-    codes.  Returns the related pairs and how many were set aside as template instances."""
+    codes.  Returns the related pairs and the codes of the pairs set aside as template
+    instances (a runner that keeps verdicts, the index, needs to know which)."""
     batch = prepare_batch(list(arts), cfg.prepare)
     mask_furniture(batch, docs, furniture)
     x = np.searchsorted(docs, codes >> 32)
@@ -269,15 +270,16 @@ def align_pairs(arts: Sequence[Article], docs: np.ndarray, codes: np.ndarray,
         return prepared[n]
 
     out: list[Pair] = []
-    templates = 0
-    for i, j, al in zip(left.tolist(), right.tolist(), align_batch(batch, left, right, cfg.align), strict=True):
+    templates: list[int] = []
+    for k, (i, j, al) in enumerate(zip(left.tolist(), right.tolist(), align_batch(batch, left, right, cfg.align),
+                                       strict=True)):
         pair = judge(get(i), get(j), al, batch.texts[i], batch.texts[j], cfg.relate,
                      paraphrase=cfg.paraphrase, semantic=cfg.semantic)
         if isinstance(pair, Pair):
             out.append(pair)
         elif pair == "template":
-            templates += 1
-    return out, templates
+            templates.append(k)
+    return out, np.asarray(codes, np.int64)[templates]
 
 
 #: align(codes, stage) -> related pairs: how a runner aligns a set of candidate pairs

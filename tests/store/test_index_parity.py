@@ -1,6 +1,7 @@
 """store: an index built from ../shared/data/dev and dev-web in five shuffled batches
 exports exactly what ``copydesk scan`` of the whole corpus writes (pairs, families,
-boilerplate: byte-identical lines, sorted).
+boilerplate: byte-identical lines, sorted), and the same counts in run.json (templates set
+aside, candidates, furniture lines).
 
 Both corpora are stored in id order, and the index numbers its articles in id order
 whatever the order they came in; a scan is compared on the file as it is.  (A scan of the
@@ -10,6 +11,7 @@ same articles in another order can differ on dev-web: the furniture rule's link 
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -44,3 +46,8 @@ def test_five_shuffled_batches_export_what_scan_writes(shared_dir: Path, name: s
         assert got[f] == want[f], f"{f}: {len(set(want[f]) ^ set(got[f]))} lines differ"
     st = ix.stats()
     assert st["articles"] == len(arts) and st["pairs"] == len(want["pairs.jsonl"])
+    # the books of the run too: templates set aside are counted as the scan counts them,
+    # verdicts served from the alignment cache included
+    run = {k: json.loads((tmp_path / k / "run.json").read_text())["stats"] for k in ("scan", "index")}
+    for key in ("template_pairs_set_aside", "candidates", "furniture_lines", "pairs", "families"):
+        assert run["index"][key] == run["scan"][key], key
