@@ -567,12 +567,16 @@ class ArticleReader(Protocol):
 def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: ScanConfig, tmp: Path, *,
                 progress: Progress | None = None, timings: dict[str, float] | None = None,
                 align: Callable[[np.ndarray, str, PoolAligner], list[Pair]] | None = None,
-                furniture: Furniture | None = None) -> ScanResult:
+                furniture: Furniture | None = None,
+                join: Callable[[np.ndarray, Furniture], tuple[Candidates, int, int]] | None = None) -> ScanResult:
     """Passes 2-4 over prepared articles: corpus furniture, candidate join, alignment and
     families; articles are read back from ``reader``.  ``fps`` is consumed.  ``align(codes, stage, aligner)``, when given, aligns
     each set of candidate pairs in place of ``aligner`` (the pool's), e.g. taking the pairs
     it already knows from a cache.  ``furniture``, when given, is the corpus furniture the
-    caller learned from ``corpus`` (:func:`corpus_furniture`), e.g. to key that cache."""
+    caller learned from ``corpus`` (:func:`corpus_furniture`), e.g. to key that cache.
+    ``join(rank, furniture)``, when given, finds the candidates (and counts the pair rows
+    and fingerprint rows) in place of the candidate pass over ``fps``, e.g. revising those
+    a runner kept."""
     timings = {} if timings is None else timings
     t = time.perf_counter()
     if furniture is None:
@@ -580,8 +584,12 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
     common = furniture.codes
     doc_fps = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)
     slot_doc = np.concatenate([np.zeros(0, np.int64), *corpus.slot_doc])
-    cands, pair_rows, nfps = _candidate_pass(fps, slot_doc, id_rank(corpus.ids), doc_fps, common,
-                                             furniture.docs, cfg, tmp, progress)
+    rank = id_rank(corpus.ids)
+    if join is not None:
+        cands, pair_rows, nfps = join(rank, furniture)
+    else:
+        cands, pair_rows, nfps = _candidate_pass(fps, slot_doc, rank, doc_fps, common, furniture.docs, cfg, tmp,
+                                                 progress)
     codes = (cands.left << 32) | cands.right
     timings["candidates"] = time.perf_counter() - t
     semantic = np.zeros(0, np.int64)

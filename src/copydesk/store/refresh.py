@@ -26,13 +26,15 @@ from typing import Any
 import numpy as np
 import orjson
 
+from ..candidates import Candidates
 from ..config import ScanConfig
-from ..engines.local import Corpus, PoolAligner, finish_scan
+from ..engines.local import Corpus, PoolAligner, _candidate_pass, finish_scan
 from ..furniture import CodeSet, Furniture, pair_codes
 from ..join_kernel import component_order
 from ..plan import Progress, ScanResult, id_rank, learn_furniture
 from ..records import Pair
 from ..report.overview import date_key
+from . import delta
 from .blobs import pack_arrays, unpack_arrays, unpack_json
 from .ingest import Added
 from .reader import IndexArticles, IndexFingerprints
@@ -230,14 +232,59 @@ def refresh(conn: sqlite3.Connection, path: Path, cfg: ScanConfig, tmp: Path, ad
                            added.local if added else None)
     fps = IndexFingerprints(path, added.fps if added else None, added.slot_n if added else None)
     cache = AlignCache(conn, cfg, live, masked)
+    join = Join(conn, cfg, live, fps, tmp, added, progress)
     result = finish_scan(live.corpus, reader, fps, cfg, tmp, progress=progress, align=cache.align,
-                         furniture=furniture)
+                         furniture=furniture, join=join)
     cache.prune()
+    result.stats["join"] = join.how
     if not live.tokens_known:  # counted per add, so unknown once an add kept only some
         result.stats["tokens"] = None
     result.stats.update(alignments_cached=cache.hits, alignments_computed=cache.misses)
     store_results(conn, result, live, masked, furniture)
     return result
+
+
+class Join:
+    """``finish_scan``'s candidate join for a refresh: the last refresh's candidates revised
+    for the add (:mod:`.delta`) when that is exact, else the full join over every stored
+    partition; either way the result is kept for the next add."""
+
+    def __init__(self, conn: sqlite3.Connection, cfg: ScanConfig, live: Live, fps: IndexFingerprints,
+                 tmp: Path, added: Added | None, progress: Progress | None) -> None:
+        self.conn, self.cfg, self.live, self.fps, self.tmp = conn, cfg, live, fps, tmp
+        self.added, self.progress = added, progress
+        self.how = "full"
+        # what the last refresh masked, read before this refresh replaces it
+        self.state = None
+        self.before: dict[int, np.ndarray] = {}
+        self.keep = delta.MAX_REVISED_SHARE > 0
+        if not self.keep:
+            delta.forget_state(conn)  # a state kept earlier would be stale by the next add
+        elif added is not None and added.count and not added.counts.get("replaced") and live.tokens_known:
+            self.state = delta.load_state(conn)
+            dense = live.corpus.slot_doc[0]
+            for n, keys in conn.execute("SELECT n, keys FROM masked"):
+                if n < len(dense) and dense[n] >= 0:
+                    self.before[int(dense[n])] = np.frombuffer(keys, np.uint32)
+
+    def __call__(self, rank: np.ndarray, furniture: Furniture) -> tuple[Candidates, int, int]:
+        corpus = self.live.corpus
+        doc_fps = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)
+        res = None
+        if self.state is not None:
+            batch = int(self.conn.execute("SELECT MAX(batch) FROM batches").fetchone()[0])
+            res = delta.revise(self.conn, self.state, self.live.numbers, corpus.slot_doc[0], batch, rank,
+                               furniture, self.before, doc_fps, self.cfg)
+            if res is not None:
+                self.how = "revised"
+                self.fps.remove()
+        if res is None:
+            slot_doc = np.concatenate([np.zeros(0, np.int64), *corpus.slot_doc])
+            res = _candidate_pass(self.fps, slot_doc, rank, doc_fps, furniture.codes, furniture.docs, self.cfg,
+                                  self.tmp, self.progress)
+        if self.keep:
+            delta.save_state(self.conn, self.live.numbers, res[0], res[2], res[1])
+        return res
 
 
 def day(value: str | None) -> str | None:
