@@ -28,6 +28,9 @@ class BigBuckets:
     reps: np.ndarray
     first: np.ndarray
     members: np.ndarray
+    #: after :meth:`merge`: for each member row, how many buckets gave it (the index keeps
+    #: these to revise the merged buckets when some buckets change)
+    mult: np.ndarray | None = None
 
     @staticmethod
     def of(buckets: Sequence[tuple[int, np.ndarray]]) -> BigBuckets:
@@ -55,14 +58,23 @@ class BigBuckets:
             at += n
             del b
         rows.sort()  # a plain sort: much faster than np.unique's hashing on tens of millions
+        return BigBuckets.of_rows(rows)
+
+    @staticmethod
+    def of_rows(rows: np.ndarray) -> BigBuckets:
+        """The merged buckets of sorted ``rep << 32 | member`` rows (repeats counted)."""
+        mult = np.zeros(0, np.int64)
         if len(rows):
             keep = np.empty(len(rows), np.bool_)
             keep[0] = True
             np.not_equal(rows[1:], rows[:-1], out=keep[1:])
-            rows = rows[keep]
+            at = np.flatnonzero(keep)
+            mult = np.diff(np.append(at, len(rows)))
+            rows = rows[at]
             del keep
         starts = np.flatnonzero(np.diff(rows >> 32, prepend=-1))
-        return BigBuckets((rows[starts] >> 32), np.append(starts, len(rows)).astype(np.int64), rows & 0xFFFFFFFF)
+        return BigBuckets((rows[starts] >> 32), np.append(starts, len(rows)).astype(np.int64), rows & 0xFFFFFFFF,
+                          mult)
 
     def __len__(self) -> int:
         return len(self.reps)

@@ -252,12 +252,13 @@ def semantic_candidates(vectors: np.ndarray, site: np.ndarray, rank: np.ndarray,
 # -- 4. align and relate (per chunk of candidate pairs) -------------------------------------
 def align_pairs(arts: Sequence[Article], docs: np.ndarray, codes: np.ndarray,
                 furniture: np.ndarray | CodeSet, cfg: ScanConfig,
-                reworded: CodeSet | None = None) -> tuple[list[Pair], int]:
+                reworded: CodeSet | None = None) -> tuple[list[Pair], np.ndarray]:
     """Align and relate candidate pairs (codes ``left << 32 | right`` of article numbers);
     ``arts`` are the articles numbered ``docs`` (sorted), which hold every article of the
     codes.  ``reworded`` holds the codes only the semantic stage proposed: those pairs are
     reuse only through reworded sentences (see :func:`copydesk.relate.judge`).  Returns the
-    related pairs and how many were set aside as template instances."""
+    related pairs and the codes of the pairs set aside as template instances (a runner that
+    keeps verdicts, the index, needs to know which)."""
     batch = prepare_batch(list(arts), cfg.prepare)
     mask_furniture(batch, docs, furniture)
     x = np.searchsorted(docs, codes >> 32)
@@ -274,16 +275,16 @@ def align_pairs(arts: Sequence[Article], docs: np.ndarray, codes: np.ndarray,
     only = (reworded.contains(codes.astype(np.uint64)) if reworded is not None and len(reworded)
             else np.zeros(len(codes), np.bool_)).tolist()
     out: list[Pair] = []
-    templates = 0
-    for i, j, o, al in zip(left.tolist(), right.tolist(), only, align_batch(batch, left, right, cfg.align),
-                           strict=True):
+    templates: list[int] = []
+    for k, (i, j, o, al) in enumerate(zip(left.tolist(), right.tolist(), only,
+                                          align_batch(batch, left, right, cfg.align), strict=True)):
         pair = judge(get(i), get(j), al, batch.texts[i], batch.texts[j], cfg.relate,
                      paraphrase=cfg.paraphrase, semantic=cfg.semantic, reworded_only=o)
         if isinstance(pair, Pair):
             out.append(pair)
         elif pair == "template":
-            templates += 1
-    return out, templates
+            templates.append(k)
+    return out, np.asarray(codes, np.int64)[templates]
 
 
 #: align(codes, stage) -> related pairs: how a runner aligns a set of candidate pairs

@@ -27,7 +27,7 @@ from .config import ParaphraseConfig, RelateConfig, SemanticConfig
 from .edits import MIN_SLOT_EDITS, EditSummary, edits_at_most, is_template_pair, summarize
 from .furniture import SHORT_LINE_CHARS
 from .paraphrase import mark_kinds, paraphrase_spans, with_paraphrases
-from .prepare import _DATELINE, Prepared, _ends_sentence
+from .prepare import _DATELINE, Prepared
 from .records import Pair
 
 _QUOTES = "\"'“”‘’«»„"
@@ -224,35 +224,19 @@ def date_order(x: str | None, y: str | None) -> int:
 
 
 def has_dateline(text: str) -> bool:
-    """Does the story open with a wire dateline ("GENEVA (CNS) - ")?  The story opens at its
-    first line of ``_BODY_WORDS`` that has a dateline or ends a sentence (a menu or a
-    caption with its credit above it is page furniture)."""
+    """Does the text open as a wire copy does, its first line of ``_BODY_WORDS`` starting
+    with a dateline ("GENEVA (CNS) - ")?  A web page that opens with its menu does not,
+    even when the story below keeps the dateline: as evidence of origin, a wire copy is
+    older than an outlet's page of it."""
     for n, line in enumerate(text.split("\n", 40)[:40]):
         if len(line.split()) >= _BODY_WORDS:
-            if _DATELINE.match(line):
-                return True
-            if _ends_sentence(line):
-                return False
+            return bool(_DATELINE.match(line))
         if n > 30:
             break
     return False
 
 
 _BODY_WORDS = 8
-#: a page around a story has at least this many lines of furniture (a menu, a byline, share
-#: links, a footer); a bare wire copy has none
-_PAGE_LINES = 3
-
-
-def furniture_lines(p: Prepared) -> int:
-    """How many of the article's lines are masked whole (page furniture, boilerplate)."""
-    first = p.line_first.astype(np.int64)
-    size = np.diff(first)
-    has = size > 0
-    if not has.any():
-        return 0
-    masked = np.add.reduceat(p.boiler.astype(np.int64), first[:-1][has]) if len(p.boiler) else np.zeros(0)
-    return int((masked == size[has]).sum())
 
 
 def origin(a: Prepared, b: Prepared, rel: str, al: Alignment, text_a: str = "", text_b: str = "",
@@ -260,8 +244,7 @@ def origin(a: Prepared, b: Prepared, rel: str, al: Alignment, text_a: str = "", 
     """(origin id, reason) of a related pair: publication dates when both are usable and
     differ (``date``); else evidence from the text where it is clear: "on <weekday>" against
     "yesterday" in the same place (``time_words``), a wire dateline on one side only
-    (``dateline``), a bare copy against a page that wraps it in furniture (``furniture``: the
-    page is the later), one side containing the other (``containment``).  Conflicting or absent
+    (``dateline``), one side containing the other (``containment``).  Conflicting or absent
     evidence gives None: a wrong origin is worse than none."""
     o = date_order(a.date, b.date)
     if o:
@@ -272,9 +255,6 @@ def origin(a: Prepared, b: Prepared, rel: str, al: Alignment, text_a: str = "", 
     da, db = has_dateline(text_a), has_dateline(text_b)
     if da != db:
         votes.append((1 if da else -1, "dateline"))
-    fa, fb = furniture_lines(a), furniture_lines(b)
-    if min(fa, fb) == 0 and max(fa, fb) >= _PAGE_LINES:
-        votes.append((1 if fa == 0 else -1, "furniture"))
     if votes:
         if len({v for v, _ in votes}) > 1:
             return None, None

@@ -259,13 +259,16 @@ def read_partition(dirs: list[Path], p: int, columns: dict[str, np.dtype]) -> di
 
 
 _NONE = 0xFFFFFFFF
-_HEADER = struct.Struct("<4I")
+_HEADER = struct.Struct("<7I")
 
 
 def pack(a: Article) -> bytes:
-    """An article as a compact binary record (id, title, date, text)."""
+    """An article as a compact binary record: id, title, date, text, source, url and extra
+    (as JSON), so that whoever reads it back (the index storing a web page's article) has
+    all of it."""
+    extra = json.dumps(a.extra, ensure_ascii=False, default=str) if a.extra else None
     fields = [x.encode("utf-8", "surrogatepass") if x is not None else None
-              for x in (a.id, a.title, a.date, a.text)]
+              for x in (a.id, a.title, a.date, a.text, a.source, a.url, extra)]
     head = _HEADER.pack(*(len(f) if f is not None else _NONE for f in fields))
     return head + b"".join(f for f in fields if f is not None)
 
@@ -281,7 +284,8 @@ def _unpack(data: bytes) -> Article:
         else:
             vals.append(data[at:at + n].decode("utf-8", "surrogatepass"))
             at += n
-    return Article(vals[0] or "", vals[3] or "", vals[1], vals[2])
+    art_id, title, date, text, source, url, extra = vals
+    return Article(art_id or "", text or "", title, date, source, url, json.loads(extra) if extra else {})
 
 
 #: how an :class:`ArticleStore` record is encoded

@@ -19,6 +19,7 @@ from index_corpus import copy_index, index_corpus
 
 import copydesk
 from copydesk import Article, Index, ScanConfig
+from copydesk.store.spills import PREFIX, index_tag, sweep_stale
 
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
 
@@ -82,6 +83,8 @@ def test_kill_9_during_add_leaves_all_or_nothing(setup: dict, moment: float, tmp
     db.close()
     c = Index(index, workers=2).add([setup["batch"]], workdir=tmp_path)
     assert c["added"] + c["unchanged"] == setup["n_all"] - setup["n_first"]
+    # the killed add's spill folder is gone with it: the next add swept it
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith("copydesk-")]
     assert c["articles"] == setup["n_all"]
     Index(index).export(tmp_path / "out")
     assert _lines(tmp_path / "out") == setup["scan"]
@@ -140,3 +143,27 @@ def test_queries_keep_answering_while_another_process_adds(setup: dict, tmp_path
     assert answered[0] >= 6
     assert sizes <= {setup["n_first"], setup["n_all"]}  # each read saw a whole state
     assert Index(index).stats()["articles"] == setup["n_all"]
+
+
+def test_sweep_takes_only_dead_adds_of_this_index(tmp_path: Path) -> None:
+    """A spill folder goes when its add's process is gone, not while it lives, and never
+    one of another index's adds."""
+    index, other = tmp_path / "a.db", tmp_path / "b.db"
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    try:
+        names = {"dead": f"{PREFIX}{index_tag(index)}-{dead.pid}-x1",
+                 "live": f"{PREFIX}{index_tag(index)}-{live.pid}-x2",
+                 "mine": f"{PREFIX}{index_tag(index)}-{os.getpid()}-x3",
+                 "other": f"{PREFIX}{index_tag(other)}-{dead.pid}-x4"}
+        for n in names.values():
+            (tmp_path / n).mkdir()
+            (tmp_path / n / "rows.col").write_bytes(b"x")
+        removed = sweep_stale(tmp_path, index)
+        assert [p.name for p in removed] == [names["dead"]]
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(PREFIX)) == \
+            sorted(names[k] for k in ("live", "mine", "other"))
+    finally:
+        live.kill()
+        live.wait()

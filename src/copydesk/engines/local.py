@@ -41,7 +41,6 @@ from ..config import ScanConfig
 from ..furniture import CodeSet, Furniture, learn, link_lines
 from ..join_kernel import bucket_pairs, component_order, evidence
 from ..plan import (
-    Aligner,
     Progress,
     ScanResult,
     align_pairs,
@@ -157,7 +156,7 @@ def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) ->
                      rows.vectors)
 
 
-def _align_codes(codes: np.ndarray) -> tuple[list[Pair], int]:
+def _align_codes(codes: np.ndarray) -> tuple[list[Pair], np.ndarray]:
     """Worker: align and relate a chunk of candidate pairs, reading their articles back."""
     reader = _STATE["reader"]
     docs = np.unique(np.concatenate((codes >> 32, codes & 0xFFFFFFFF)))
@@ -450,7 +449,9 @@ def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, do
 
 
 def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stage: str,
-                counts: dict[str, int] | None = None) -> list[Pair]:
+                set_aside: list[np.ndarray] | None = None) -> list[Pair]:
+    """Align and relate candidate pairs in chunks on the pool; the codes of the pairs set
+    aside as template instances are appended to ``set_aside``."""
     if not len(codes):
         return []
     codes = component_order(codes)  # a chunk's pairs share articles: fewer are read and prepared
@@ -461,8 +462,8 @@ def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stag
         for chunk, (res, templates) in zip(chunks, _ordered_map(pool, _align_codes, chunks, 4 * workers),
                                            strict=True):
             out.extend(res)
-            if counts is not None:
-                counts["template_pairs"] = counts.get("template_pairs", 0) + templates
+            if set_aside is not None and len(templates):
+                set_aside.append(templates)
             done += len(chunk)
             if progress:
                 progress(stage, done, len(codes))
@@ -540,6 +541,25 @@ def prepare_corpus(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg: S
     return corpus, store, fps
 
 
+class PoolAligner:
+    """``align(codes, stage)`` on the pool (see :data:`copydesk.plan.Aligner`); ``set_aside``
+    collects the codes of the pairs judged template instances (a runner serving some
+    verdicts from elsewhere, the index, appends those it knows too)."""
+
+    def __init__(self, cfg: ScanConfig, progress: Progress | None, reworded: CodeSet | None = None) -> None:
+        self.cfg, self.progress, self.reworded = cfg, progress, reworded
+        self.set_aside: list[np.ndarray] = []
+
+    def __call__(self, codes: np.ndarray, stage: str) -> list[Pair]:
+        # only the first round judges the semantic stage's own candidates as reworded reuse
+        _STATE["reworded"] = self.reworded if stage == "align" else None
+        return _align_pass(codes, self.cfg.workers, self.progress, stage, self.set_aside)
+
+    @property
+    def templates(self) -> int:
+        return sum(len(x) for x in self.set_aside)
+
+
 class ArticleReader(Protocol):
     """Where the later passes read articles back by number (in the parent and, after the
     fork, in the workers)."""
@@ -549,13 +569,17 @@ class ArticleReader(Protocol):
 
 def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: ScanConfig, tmp: Path, *,
                 progress: Progress | None = None, timings: dict[str, float] | None = None,
-                align: Callable[[np.ndarray, str, Aligner], list[Pair]] | None = None,
-                furniture: Furniture | None = None) -> ScanResult:
+                align: Callable[[np.ndarray, str, PoolAligner], list[Pair]] | None = None,
+                furniture: Furniture | None = None,
+                join: Callable[[np.ndarray, Furniture], tuple[Candidates, int, int]] | None = None) -> ScanResult:
     """Passes 2-4 over prepared articles: corpus furniture, candidate join, alignment and
     families; articles are read back from ``reader``.  ``fps`` is consumed.  ``align(codes, stage, aligner)``, when given, aligns
     each set of candidate pairs in place of ``aligner`` (the pool's), e.g. taking the pairs
     it already knows from a cache.  ``furniture``, when given, is the corpus furniture the
-    caller learned from ``corpus`` (:func:`corpus_furniture`), e.g. to key that cache."""
+    caller learned from ``corpus`` (:func:`corpus_furniture`), e.g. to key that cache.
+    ``join(rank, furniture)``, when given, finds the candidates (and counts the pair rows
+    and fingerprint rows) in place of the candidate pass over ``fps``, e.g. revising those
+    a runner kept."""
     timings = {} if timings is None else timings
     t = time.perf_counter()
     if furniture is None:
@@ -563,8 +587,12 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
     common = furniture.codes
     doc_fps = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)
     slot_doc = np.concatenate([np.zeros(0, np.int64), *corpus.slot_doc])
-    cands, pair_rows, nfps = _candidate_pass(fps, slot_doc, id_rank(corpus.ids), doc_fps, common,
-                                             furniture.docs, cfg, tmp, progress)
+    rank = id_rank(corpus.ids)
+    if join is not None:
+        cands, pair_rows, nfps = join(rank, furniture)
+    else:
+        cands, pair_rows, nfps = _candidate_pass(fps, slot_doc, rank, doc_fps, common, furniture.docs, cfg, tmp,
+                                                 progress)
     codes = (cands.left << 32) | cands.right
     timings["candidates"] = time.perf_counter() - t
     semantic = np.zeros(0, np.int64)
@@ -577,15 +605,8 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
 
     boilerplate = furniture_records(furniture, reader.get)
     t = time.perf_counter()
-    counts: dict[str, int] = {}
+    pool_align = PoolAligner(cfg, progress, CodeSet(semantic))
     spent: dict[str, float] = {}
-
-    reworded = CodeSet(semantic)
-
-    def pool_align(some: np.ndarray, stage: str) -> list[Pair]:
-        # only the first round judges the semantic stage's own candidates as reworded reuse
-        _STATE["reworded"] = reworded if stage == "align" else None
-        return _align_pass(some, cfg.workers, progress, stage, counts)
 
     def timed(some: np.ndarray, stage: str) -> list[Pair]:
         t1 = time.perf_counter()
@@ -606,7 +627,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
              "link_lines_masked": furniture.links, "candidates": int(len(codes)),
              "candidates_second_round": related.second_round, "family_completion": related.completion,
              "big_buckets": len(cands.big_buckets), "semantic_candidates": int(len(semantic)),
-             "template_pairs_set_aside": counts.get("template_pairs", 0),
+             "template_pairs_set_aside": pool_align.templates,
              **date_counts(corpus.dates),
              "pairs": len(pairs), "families": len(fams), "workers": cfg.workers,
              "cpu_count": os.cpu_count()}

@@ -3,7 +3,8 @@ queries, and whose export equals ``copydesk scan`` of every article it holds.
 
 An add is one write transaction: pass 1 on the new articles (:mod:`.ingest`), then the
 corpus stages recomputed over all articles (:mod:`.refresh`), then COMMIT.  A killed add
-leaves the index as it was; readers (queries, exports, the web service) keep reading the
+leaves the index as it was (and its spill folder, which the next add sweeps,
+:mod:`.spills`); readers (queries, exports, the web service) keep reading the
 last committed state meanwhile (WAL).
 """
 
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import ScanConfig
-from ..engines.local import _warm_up, spill_prefix
+from ..engines.local import _warm_up
 from ..errors import ConfigError
 from ..plan import Progress
 from ..read import FieldMap, RejectLog, batched, read_batches
@@ -32,6 +33,7 @@ from .query import find
 from .reader import ARTICLE_COLUMNS, article_of
 from .refresh import day, refresh
 from .schema import FORMAT_VERSION, begin_write, check, connect, create
+from .spills import spill_prefix, sweep_stale
 
 
 class Index:
@@ -114,7 +116,9 @@ class Index:
              replace: bool, progress: Progress | None, workdir: str | Path | None) -> dict[str, Any]:
         cfg = self.config
         _warm_up(cfg)
-        with tempfile.TemporaryDirectory(prefix=spill_prefix(), dir=workdir) as tmp:
+        # holding the write lock: what an earlier add that was killed left behind can go
+        sweep_stale(Path(workdir) if workdir is not None else Path(tempfile.gettempdir()), self.path)
+        with tempfile.TemporaryDirectory(prefix=spill_prefix(self.path), dir=workdir) as tmp:
             added = prepare_new(conn, jobs, cfg, Path(tmp), replace=replace, progress=progress)
             for r in added.rejects:
                 log.add(r)

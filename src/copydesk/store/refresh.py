@@ -26,13 +26,15 @@ from typing import Any
 import numpy as np
 import orjson
 
+from ..candidates import Candidates
 from ..config import ScanConfig
-from ..engines.local import Corpus, finish_scan
+from ..engines.local import Corpus, PoolAligner, _candidate_pass, finish_scan
 from ..furniture import CodeSet, Furniture, pair_codes
 from ..join_kernel import component_order
-from ..plan import Aligner, Progress, ScanResult, id_rank, learn_furniture
+from ..plan import Progress, ScanResult, id_rank, learn_furniture
 from ..records import Pair
 from ..report.overview import date_key
+from . import delta
 from .blobs import pack_arrays, unpack_arrays, unpack_json
 from .ingest import Added
 from .reader import IndexArticles, IndexFingerprints
@@ -136,9 +138,15 @@ def masked_keys(live: Live, furniture: Furniture) -> dict[int, np.ndarray]:
             if len(d)}
 
 
+#: the cached verdict of a pair set aside as a template instance (else a pickled Pair, or
+#: NULL: not related)
+TEMPLATE = b"template"
+
+
 class AlignCache:
-    """Alignment verdicts (a related :class:`Pair`, or none) keyed by a signature of all
-    they depend on; serves :func:`finish_scan`'s ``align`` hook."""
+    """Alignment verdicts (a related :class:`Pair`, a template instance set aside, or
+    neither) keyed by a signature of all they depend on; serves :func:`finish_scan`'s
+    ``align`` hook."""
 
     def __init__(self, conn: sqlite3.Connection, cfg: ScanConfig, live: Live,
                  masked: dict[int, np.ndarray]) -> None:
@@ -163,7 +171,7 @@ class AlignCache:
             x, y = y, x
         return hashlib.blake2b(self.salt + self._digest(x) + self._digest(y), digest_size=16).digest()
 
-    def align(self, codes: np.ndarray, stage: str, pool_align: Aligner) -> list[Pair]:
+    def align(self, codes: np.ndarray, stage: str, pool_align: PoolAligner) -> list[Pair]:
         if not len(codes):
             return pool_align(codes, stage)
         left, right = (codes >> 32).tolist(), (codes & 0xFFFFFFFF).tolist()
@@ -176,17 +184,25 @@ class AlignCache:
         miss = [k for k, s in enumerate(sigs) if s not in found]
         self.hits += len(sigs) - len(miss)
         self.misses += len(miss)
+        known = len(pool_align.set_aside)
         fresh = pool_align(codes[miss], stage) if miss else []
+        templates = set(np.concatenate([np.zeros(0, np.int64), *pool_align.set_aside[known:]]).tolist())
         by_ids = {(p.a, p.b): p for p in fresh}
         ids = self.live.ids
         rows = []
         for k in miss:
             a, b = sorted((ids[left[k]], ids[right[k]]))
             p = by_ids.get((a, b))
-            rows.append((sigs[k], pickle.dumps(p, protocol=5) if p is not None else None))
+            verdict = pickle.dumps(p, protocol=5) if p is not None else \
+                TEMPLATE if int(codes[k]) in templates else None
+            rows.append((sigs[k], verdict))
         self.conn.executemany("INSERT OR REPLACE INTO align_cache VALUES (?, ?)", rows)
         self.used += sigs
-        out = fresh + [pickle.loads(v) for v in found.values() if v is not None]
+        # the templates among the cached verdicts count as the scan counts them
+        cached = [k for k, s in enumerate(sigs) if found.get(s) == TEMPLATE]
+        if cached:
+            pool_align.set_aside.append(codes[cached])
+        out = fresh + [pickle.loads(v) for v in found.values() if v is not None and v != TEMPLATE]
         # in the order the engine's pool returns them (families are built in that order)
         pos = {int(c): i for i, c in enumerate(component_order(codes).tolist())}
         number = {ids[x]: x for x in set(left) | set(right)}
@@ -216,16 +232,59 @@ def refresh(conn: sqlite3.Connection, path: Path, cfg: ScanConfig, tmp: Path, ad
                            added.local if added else None)
     fps = IndexFingerprints(path, added.fps if added else None, added.slot_n if added else None)
     cache = AlignCache(conn, cfg, live, masked)
+    join = Join(conn, cfg, live, fps, tmp, added, progress)
     result = finish_scan(live.corpus, reader, fps, cfg, tmp, progress=progress, align=cache.align,
-                         furniture=furniture)
+                         furniture=furniture, join=join)
     cache.prune()
-    # fresh alignments only: a verdict from the cache does not say whether it was a template
-    result.stats["template_pairs_set_aside"] = None
+    result.stats["join"] = join.how
     if not live.tokens_known:  # counted per add, so unknown once an add kept only some
         result.stats["tokens"] = None
     result.stats.update(alignments_cached=cache.hits, alignments_computed=cache.misses)
     store_results(conn, result, live, masked, furniture)
     return result
+
+
+class Join:
+    """``finish_scan``'s candidate join for a refresh: the last refresh's candidates revised
+    for the add (:mod:`.delta`) when that is exact, else the full join over every stored
+    partition; either way the result is kept for the next add."""
+
+    def __init__(self, conn: sqlite3.Connection, cfg: ScanConfig, live: Live, fps: IndexFingerprints,
+                 tmp: Path, added: Added | None, progress: Progress | None) -> None:
+        self.conn, self.cfg, self.live, self.fps, self.tmp = conn, cfg, live, fps, tmp
+        self.added, self.progress = added, progress
+        self.how = "full"
+        # what the last refresh masked, read before this refresh replaces it
+        self.state = None
+        self.before: dict[int, np.ndarray] = {}
+        self.keep = delta.MAX_REVISED_SHARE > 0
+        if not self.keep:
+            delta.forget_state(conn)  # a state kept earlier would be stale by the next add
+        elif added is not None and added.count and not added.counts.get("replaced") and live.tokens_known:
+            self.state = delta.load_state(conn)
+            dense = live.corpus.slot_doc[0]
+            for n, keys in conn.execute("SELECT n, keys FROM masked"):
+                if n < len(dense) and dense[n] >= 0:
+                    self.before[int(dense[n])] = np.frombuffer(keys, np.uint32)
+
+    def __call__(self, rank: np.ndarray, furniture: Furniture) -> tuple[Candidates, int, int]:
+        corpus = self.live.corpus
+        doc_fps = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)
+        res = None
+        if self.state is not None:
+            batch = int(self.conn.execute("SELECT MAX(batch) FROM batches").fetchone()[0])
+            res = delta.revise(self.conn, self.state, self.live.numbers, corpus.slot_doc[0], batch, rank,
+                               furniture, self.before, doc_fps, self.cfg)
+            if res is not None:
+                self.how = "revised"
+                self.fps.remove()
+        if res is None:
+            slot_doc = np.concatenate([np.zeros(0, np.int64), *corpus.slot_doc])
+            res = _candidate_pass(self.fps, slot_doc, rank, doc_fps, furniture.codes, furniture.docs, self.cfg,
+                                  self.tmp, self.progress)
+        if self.keep:
+            delta.save_state(self.conn, self.live.numbers, res[0], res[2], res[1])
+        return res
 
 
 def day(value: str | None) -> str | None:

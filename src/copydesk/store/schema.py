@@ -88,8 +88,9 @@ def config_hash(cfg: ScanConfig) -> str:
 
 def cache_salt(cfg: ScanConfig) -> bytes:
     """What every cached alignment verdict depends on besides its two articles: the
-    configuration and the release (whose kernels might judge differently)."""
-    return f"{config_hash(cfg)}/{__version__}".encode()
+    configuration and the release (whose kernels might judge differently), and the form of
+    the verdicts (2: a template instance is told apart from an unrelated pair)."""
+    return f"{config_hash(cfg)}/{__version__}/verdicts-2".encode()
 
 
 def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:

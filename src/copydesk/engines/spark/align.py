@@ -92,7 +92,7 @@ class SparkAligner:
         for _, blob in got:
             pairs, templates = pickle.loads(blob)
             out.extend(pairs)
-            self.templates += templates
+            self.templates += len(templates)
         return out
 
 
