@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import tempfile
 import time
@@ -28,7 +29,8 @@ from .engines.local import scan_articles, scan_batches, spill_prefix
 from .errors import ConfigError
 from .plan import Progress, ScanResult
 from .prepare import prepare
-from .read import FieldMap, RejectLog, batched, read_batches, read_corpus
+from .read import FieldMap, RejectLog, batched, is_uri, read_batches, read_corpus
+from .read.remote import Remote
 from .records import Article, Pair
 from .relate import judge
 from .segment import require_icu
@@ -105,11 +107,26 @@ def _scan(inputs: Sequence[str | Path] | Iterable[Article], out: str | Path | No
     sources = ["<articles>"] if articles else [str(x) for x in items]
     reporter = _reporter(out_dir, sources, items if articles else None, fields, format,
                          max_pairs) if report else None
-    jobs = None if articles else read_batches(  # checks every input now
-        [Path(x) if str(x) != "-" else "-" for x in items], rejects=log,  # type: ignore[arg-type]
-        size=cfg.batch_size, fields=fields, format=format)
+    jobs = None if articles else _jobs(items, log, cfg.batch_size, fields, format,  # checks every input now
+                                       remote=runner is not None)
     return _scan_into(out_dir, jobs, items, cfg, log, sources, t0, progress=progress,
                       parquet=parquet, workdir=workdir, reporter=reporter, runner=runner)
+
+
+def _jobs(items: list[Any], log: RejectLog, size: int, fields: FieldMap | None, format: str | None,
+          *, remote: bool) -> Iterable[Any]:
+    """The scan's input batches (:func:`read_batches`, which checks every local input now);
+    with an engine that reads URIs itself (``remote``), a URI is a
+    :class:`~copydesk.read.remote.Remote` in its place, for the engine to read."""
+    paths: list[Any] = [x if str(x) == "-" or is_uri(x) else Path(x) for x in items]
+    if not remote or not any(is_uri(x) for x in paths):
+        return read_batches(paths, rejects=log, size=size, fields=fields, format=format)
+    parts: list[Iterable[Any]] = []
+    for uri, run in itertools.groupby(paths, is_uri):
+        run = list(run)
+        parts.append([Remote(x, format, fields or FieldMap()) for x in run] if uri else
+                     read_batches(run, rejects=log, size=size, fields=fields, format=format))
+    return itertools.chain.from_iterable(parts)
 
 
 #: runner(jobs, config, progress) -> result: an engine other than the local one
@@ -152,6 +169,9 @@ def _reporter(out_dir: Path | None, sources: list[str], articles: list[Article] 
     check_max_pairs(limit)
     if out_dir is None:
         raise ConfigError("report=True needs out: the report is written into the results folder")
+    if any(is_uri(s) for s in sources):
+        raise ConfigError("--report reads the inputs again on this machine, which a URI input "
+                          "cannot give: run copydesk report RESULTS --corpus FILE with a local copy")
     if "-" in sources:
         raise ConfigError("--report reads the inputs again for their texts, which standard "
                           "input cannot give: save it to a file first, or run copydesk report "
@@ -202,7 +222,7 @@ def _scan_into(out_dir: Path | None, jobs: Iterable[Any] | None, items: list[Any
 
 def manifest(result: ScanResult, sources: list[str], log: RejectLog) -> dict[str, Any]:
     """The ``run.json`` record of a scan: what ran, on what, with which parameters."""
-    resolved = [x if x in ("-", "<articles>") else str(Path(x).resolve()) for x in sources]
+    resolved = [x if x in ("-", "<articles>") or is_uri(x) else str(Path(x).resolve()) for x in sources]
     engine = result.stats.get("engine", "local")
     where = {"master": result.stats.get("master"), "partitions": result.stats.get("partitions")} \
         if engine == "spark" else {"workers": result.config.workers}

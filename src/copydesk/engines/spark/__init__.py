@@ -36,7 +36,9 @@ from ...plan import (
     relate_and_group,
     semantic_candidates,
 )
+from ...read.remote import Remote
 from ..local import corpus_furniture
+from .inputs import Read, read_inputs
 from .session import check_partitions, new_session, require_pyspark
 
 __all__ = ["check_partitions", "new_session", "require_pyspark", "scan_spark"]
@@ -86,14 +88,15 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    payload = [(n, pickle.dumps(job, protocol=5)) for n, job in enumerate(jobs)]
-    timings["read"] = time.perf_counter() - t0
     sc = spark.sparkContext
-    inputs = spark.createDataFrame(sc.parallelize(payload, max(1, len(payload))), "job int, payload binary")
+    inputs, read = input_frame(spark, jobs, cfg.batch_size)
+    timings["read"] = time.perf_counter() - t0
     rows = inputs.mapInArrow(lambda it: pass1(it, cfg, parts), PASS1_SCHEMA)
     rows = rows.persist(StorageLevel.MEMORY_AND_DISK)
     try:
         books = rows.where(F.col("kind") == BOOKS).select("job", "blob").toArrow()
+        if read is not None:
+            read.release()  # pass 1's rows are cached: the batches read are no longer needed
         got = sorted(zip(books.column("job").to_pylist(), books.column("blob").to_pylist(), strict=True))
         timings["pass1_jobs"] = time.perf_counter() - t0  # executors: parse, prepare, fingerprint
         numbered = number_articles([(j, pickle.loads(b)) for j, b in got], cfg.batch_size)
@@ -176,5 +179,35 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
              "engine": "spark", "master": sc.master, "partitions": parts,
              "default_parallelism": sc.defaultParallelism, "spark_version": spark.version,
              "cpu_count": os.cpu_count()}
-    return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg, boilerplate,
+    rejects = (read.rejects if read is not None else []) + corpus.rejects  # read first, as locally
+    return ScanResult(pairs, fams, rejects, stats, timings, cfg, boilerplate,
                       ids=corpus.ids, furniture=common)
+
+
+def input_frame(spark: Any, jobs: Iterable[Any], size: int) -> tuple[Any, Read | None]:
+    """The input batches as a DataFrame (job, pickled batch), numbered in input order: the
+    batches the driver read (local files) and those Spark reads from the URIs of the
+    :class:`~copydesk.read.remote.Remote` entries of ``jobs`` (:mod:`.inputs`)."""
+    from pyspark.sql import functions as F
+
+    entries = [job if isinstance(job, Remote) else pickle.dumps(job, protocol=5) for job in jobs]
+    remotes = [e for e in entries if isinstance(e, Remote)]
+    read = read_inputs(spark, remotes, size) if remotes else None
+    payload: list[tuple[int, bytes]] = []
+    numbers: list[tuple[int, int, int]] = []  # file, seq -> job
+    inputs = iter(read.by_input) if read is not None else iter(())
+    for entry in entries:
+        if isinstance(entry, Remote):
+            for file in next(inputs):
+                numbers += [(file, seq, len(payload) + len(numbers) + k) for k, seq in enumerate(range(read.batches[file]))]
+        else:
+            payload.append((len(payload) + len(numbers), entry))
+    sc = spark.sparkContext
+    frame = spark.createDataFrame(sc.parallelize(payload, max(1, len(payload))), "job int, payload binary")
+    if numbers:
+        assert read is not None
+        number = spark.createDataFrame(numbers, "file int, seq int, job int")
+        remote = (read.jobs().join(F.broadcast(number), ["file", "seq"])
+                  .select("job", F.col("blob").alias("payload")).repartition(len(numbers), "job"))
+        frame = remote if not payload else frame.unionByName(remote)
+    return frame, read
