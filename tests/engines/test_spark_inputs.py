@@ -98,3 +98,41 @@ def test_report_needs_local_inputs(spark, tmp_path: Path, capsys: pytest.Capture
                  "--report", "-q"])
     err = capsys.readouterr().err.strip()
     assert code == 2 and "copydesk report" in err and len(err.splitlines()) == 1
+
+
+def test_partitioned_parquet_rows_equal_the_single_files(spark, shared_dir: Path, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """--parquet --partitioned: DIR/pairs/ and DIR/families/ hold the rows of pairs.parquet
+    and families.jsonl; the JSON Lines outputs are still written; eval reads the folder."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from copydesk.engines.spark import output
+
+    corpus = [shared_dir / "data" / "dev" / "corpus.jsonl"]
+    single = copydesk.scan(corpus, out=tmp_path / "single", parquet=True)
+    old = output.ROWS_PER_FILE
+    output.ROWS_PER_FILE = 200  # several part files on a small corpus
+    try:
+        code = main(["scan", str(corpus[0]), "--out", str(tmp_path / "parts"), "--engine", "spark",
+                     "--partitions", "4", "--parquet", "--partitioned", "-q"])
+    finally:
+        output.ROWS_PER_FILE = old
+    assert code == 0
+    out = tmp_path / "parts"
+    assert not (out / "pairs.parquet").exists() and len(list((out / "pairs").glob("*.parquet"))) > 1
+    rows = pq.read_table(out / "pairs").to_pylist()
+    assert sorted(rows, key=lambda r: (r["a"], r["b"])) == pq.read_table(tmp_path / "single" / "pairs.parquet").to_pylist()
+    fams = sorted(pd.read_parquet(out / "families").to_dict("records"), key=lambda r: r["family"])
+    assert [{**f, "members": list(f["members"])} for f in fams] == \
+        sorted((f.to_dict() for f in single.families), key=lambda r: r["family"])
+    for name in OUTPUTS:  # the default outputs are there, as without --partitioned
+        assert sorted((out / name).read_text().splitlines()) == sorted((tmp_path / "single" / name).read_text().splitlines())
+    run = json.loads((out / "run.json").read_text())
+    assert run["files"]["pairs_parquet"] == "pairs/" and run["spark"]["parquet"]["layout"] == "partitioned"
+    gold = shared_dir / "data" / "dev"
+    capsys.readouterr()
+    assert main(["eval", "--gold", str(gold), str(out)]) == 0
+    assert main(["scan", str(corpus[0]), "--out", str(out), "--engine", "spark", "--partitions", "4",
+                 "--parquet", "--partitioned", "-q"]) == 0  # an earlier results folder is replaced
+    assert main(["scan", str(corpus[0]), "--out", str(tmp_path / "x"), "--partitioned", "-q"]) == 2

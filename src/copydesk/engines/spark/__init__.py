@@ -22,6 +22,7 @@ import os
 import pickle
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -46,11 +47,13 @@ __all__ = ["check_partitions", "new_session", "require_pyspark", "scan_spark"]
 
 def scan_spark(jobs: Iterable[Any], config: ScanConfig | None = None, *, spark: Any = None,
                master: str | None = None, partitions: int = 64,
-               progress: Progress | None = None) -> ScanResult:
+               progress: Progress | None = None, parquet_dir: Path | None = None) -> ScanResult:
     """Find all reuse among the input batches ``jobs`` (as
     :func:`copydesk.read.read_batches` gives them, or lists of articles) with Spark:
     ``spark`` is the session to use (else the active one, else one is made for ``master``,
-    default ``local[*]``, and stopped at the end); ``partitions`` (a power of two) hash partitions of the join."""
+    default ``local[*]``, and stopped at the end); ``partitions`` (a power of two) hash partitions of the join.
+    With ``parquet_dir`` the executors write the pairs and families there as folders of
+    Parquet part files (:mod:`.output`)."""
     require_pyspark()
     check_partitions(partitions)
     cfg = config or ScanConfig()
@@ -62,7 +65,15 @@ def scan_spark(jobs: Iterable[Any], config: ScanConfig | None = None, *, spark: 
         if spark is None:
             spark, own = new_session(master, partitions=partitions), True
     try:
-        return _scan(spark, jobs, cfg, partitions, progress)
+        result = _scan(spark, jobs, cfg, partitions, progress)
+        if parquet_dir is not None:
+            from .output import write_partitioned
+
+            t = time.perf_counter()
+            result.stats["parquet_part_files"] = write_partitioned(spark, parquet_dir, result.pairs,
+                                                                   result.families)
+            result.timings["write_partitioned"] = time.perf_counter() - t
+        return result
     finally:
         if own:
             spark.stop()
