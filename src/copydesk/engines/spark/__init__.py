@@ -40,7 +40,7 @@ from ...plan import (
 from ...read.remote import Remote
 from ..local import corpus_furniture
 from .inputs import Read, read_inputs
-from .session import check_partitions, new_session, require_pyspark
+from .session import ShuffleMeter, check_partitions, new_session, require_pyspark
 
 __all__ = ["check_partitions", "new_session", "require_pyspark", "scan_spark"]
 
@@ -100,6 +100,7 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     sc = spark.sparkContext
+    meter = ShuffleMeter(spark)
     inputs, read = input_frame(spark, jobs, cfg.batch_size)
     timings["read"] = time.perf_counter() - t0
     rows = inputs.mapInArrow(lambda it: pass1(it, cfg, parts), PASS1_SCHEMA)
@@ -120,6 +121,7 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
             fill_duplicates(numbered, {s: stored_text(b, k) for s, (k, b) in raw.items()})
         corpus, slot_doc = numbered.corpus, numbered.slot_doc
         timings["prepare"] = time.perf_counter() - t0
+        meter.mark("read_and_pass1")
         if progress:
             progress("prepare", len(corpus.ids), len(corpus.ids))
 
@@ -133,6 +135,7 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
         fps = rows.where(F.col("kind") == FINGERPRINTS).select("part", "job", "blob")
         ji = JoinInputs(slot_doc, id_rank(corpus.ids), common, has, cfg, parts)
         cands, pair_rows, nfps = candidate_join(spark, fps, ji, doc_fps)
+        meter.mark("candidate_join")
         codes = (cands.left << 32) | cands.right
         timings["candidates"] = time.perf_counter() - t
         semantic = np.zeros(0, np.int64)
@@ -168,7 +171,9 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
             spent["components"] = time.perf_counter() - t1
             return out
 
+        meter.mark("furniture_examples_and_semantic")
         related = relate_and_group(codes, cands, corpus.ids, corpus.dates, timed, cfg, group)
+        meter.mark("align_and_families")
     finally:
         rows.unpersist()
     timings["align"] = spent.get("align", 0.0) + spent.get("align+", 0.0)
@@ -189,7 +194,8 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
              "pairs": len(pairs), "families": len(fams),
              "engine": "spark", "master": sc.master, "partitions": parts,
              "default_parallelism": sc.defaultParallelism, "spark_version": spark.version,
-             "cpu_count": os.cpu_count()}
+             "cpu_count": os.cpu_count(),
+             "shuffle_write_bytes": meter.by_phase}  # empty if Spark's status store is not there
     rejects = (read.rejects if read is not None else []) + corpus.rejects  # read first, as locally
     return ScanResult(pairs, fams, rejects, stats, timings, cfg, boilerplate,
                       ids=corpus.ids, furniture=common)
