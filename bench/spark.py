@@ -2,7 +2,8 @@
 
 Each system runs as a subprocess (``copydesk scan``): the local engine (``--workers``), and
 the Spark engine with ``--master local[1]`` and ``local[2]``.  Measured per system: wall
-seconds and per-stage seconds (from run.json; medians of ``--repeat`` runs), peak memory of
+seconds and per-stage seconds (from run.json; medians of ``--repeat`` runs), the shuffle bytes
+each phase of a Spark scan wrote (run.json's ``shuffle_write_bytes``), peak memory of
 the whole process tree (the driver, the JVM and Spark's Python workers: RSS summed over all
 descendants, polled from /proc, see bench/scale.py), and whether the pairs, families, rejects
 and boilerplate are byte-identical to the local engine's.
@@ -109,6 +110,14 @@ def _table(args: argparse.Namespace, rows: list) -> str:
     foot = (f"\nCandidate join shuffle: {s.get('fingerprints', 0):,} fingerprint rows, "
             f"{s.get('shared_fingerprint_pairs', 0):,} (pair, shared fingerprint) rows, "
             f"{s.get('candidates', 0):,} candidates, {s.get('pairs', 0):,} related pairs.\n")
+    shuffle = [(name, st.get("shuffle_write_bytes") or {}) for name, _, _, _, _, st in rows if name != "local"]
+    if any(by for _, by in shuffle):
+        phases = list(dict.fromkeys(p for _, by in shuffle for p in by))
+        foot += ("\nShuffle write (MB, from Spark's status store, per phase of the scan):\n\n"
+                 "| system | " + " | ".join(phases) + " | total |\n|---|" + "---:|" * (len(phases) + 1) + "\n")
+        for name, by in shuffle:
+            foot += (f"| {name} | " + " | ".join(f"{by.get(p, 0) / 2**20:,.1f}" for p in phases)
+                     + f" | {sum(by.values()) / 2**20:,.1f} |\n")
     return head + "\n".join(lines) + "\n" + foot
 
 

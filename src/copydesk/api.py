@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import tempfile
 import time
@@ -28,7 +29,8 @@ from .engines.local import scan_articles, scan_batches, spill_prefix
 from .errors import ConfigError
 from .plan import Progress, ScanResult
 from .prepare import prepare
-from .read import FieldMap, RejectLog, batched, read_batches, read_corpus
+from .read import FieldMap, RejectLog, batched, is_uri, read_batches, read_corpus
+from .read.remote import Remote
 from .records import Article, Pair
 from .relate import judge
 from .segment import require_icu
@@ -43,7 +45,7 @@ def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | 
          fields: FieldMap | None = None, format: str | None = None,
          report: bool = False, max_pairs: int | None = None, engine: str = "local",
          spark: Any = None, master: str | None = None,
-         partitions: int | None = None) -> ScanResult:
+         partitions: int | None = None, partitioned: bool = False) -> ScanResult:
     """Find all reuse in a collection.
 
     ``inputs`` is either paths (JSON Lines, CSV, Parquet, ``.txt`` files, saved web pages,
@@ -65,12 +67,17 @@ def scan(inputs: Sequence[str | Path] | Iterable[Article], *, out: str | Path | 
     ``engine="spark"`` runs the scan as Apache Spark jobs (:mod:`copydesk.engines.spark`; needs
     ``pip install 'copydesk[spark]'``) with the same results: on the session ``spark`` when
     given, else on one made for ``master`` (default ``local[*]``) and stopped afterwards;
-    ``partitions`` (a power of two, default 64) hash partitions of the candidate join."""
+    ``partitions`` (a power of two, default 64) hash partitions of the candidate join.  With
+    ``parquet=True, partitioned=True`` (Spark only) the executors write ``pairs/`` and
+    ``families/`` as folders of Parquet part files in place of ``pairs.parquet`` (``out``
+    must then be on a file system the executors share)."""
+    if partitioned and not (parquet and engine == "spark"):
+        raise ConfigError("partitioned Parquet output (--partitioned) needs --parquet and --engine spark")
     runner = _runner(engine, spark, master, partitions)
     try:
         return _scan(inputs, out, config, progress=progress, parquet=parquet, workdir=workdir,
                      fields=fields, format=format, report=report, max_pairs=max_pairs,
-                     runner=runner)
+                     runner=runner, partitioned=partitioned)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM through the CLI: the process is ending,
         # so remove whatever of its own a signal left between creating it and its clean-up
         tmp = Path(workdir) if workdir is not None else Path(tempfile.gettempdir())
@@ -85,7 +92,8 @@ def _scan(inputs: Sequence[str | Path] | Iterable[Article], out: str | Path | No
           config: ScanConfig | None, *, progress: Progress | None, parquet: bool,
           workdir: str | Path | None, fields: FieldMap | None = None,
           format: str | None = None, report: bool = False,
-          max_pairs: int | None = None, runner: Runner | None = None) -> ScanResult:
+          max_pairs: int | None = None, runner: Runner | None = None,
+          partitioned: bool = False) -> ScanResult:
     cfg = config or ScanConfig()
     log = RejectLog()
     t0 = time.perf_counter()
@@ -105,15 +113,32 @@ def _scan(inputs: Sequence[str | Path] | Iterable[Article], out: str | Path | No
     sources = ["<articles>"] if articles else [str(x) for x in items]
     reporter = _reporter(out_dir, sources, items if articles else None, fields, format,
                          max_pairs) if report else None
-    jobs = None if articles else read_batches(  # checks every input now
-        [Path(x) if str(x) != "-" else "-" for x in items], rejects=log,  # type: ignore[arg-type]
-        size=cfg.batch_size, fields=fields, format=format)
+    jobs = None if articles else _jobs(items, log, cfg.batch_size, fields, format,  # checks every input now
+                                       remote=runner is not None)
     return _scan_into(out_dir, jobs, items, cfg, log, sources, t0, progress=progress,
-                      parquet=parquet, workdir=workdir, reporter=reporter, runner=runner)
+                      parquet=parquet, workdir=workdir, reporter=reporter, runner=runner,
+                      partitioned=partitioned and out_dir is not None)
 
 
-#: runner(jobs, config, progress) -> result: an engine other than the local one
-Runner = Callable[[Iterable[Any], ScanConfig, Progress | None], ScanResult]
+def _jobs(items: list[Any], log: RejectLog, size: int, fields: FieldMap | None, format: str | None,
+          *, remote: bool) -> Iterable[Any]:
+    """The scan's input batches (:func:`read_batches`, which checks every local input now);
+    with an engine that reads URIs itself (``remote``), a URI is a
+    :class:`~copydesk.read.remote.Remote` in its place, for the engine to read."""
+    paths: list[Any] = [x if str(x) == "-" or is_uri(x) else Path(x) for x in items]
+    if not remote or not any(is_uri(x) for x in paths):
+        return read_batches(paths, rejects=log, size=size, fields=fields, format=format)
+    parts: list[Iterable[Any]] = []
+    for uri, run in itertools.groupby(paths, is_uri):
+        run = list(run)
+        parts.append([Remote(x, format, fields or FieldMap()) for x in run] if uri else
+                     read_batches(run, rejects=log, size=size, fields=fields, format=format))
+    return itertools.chain.from_iterable(parts)
+
+
+#: runner(jobs, config, progress, folder) -> result: an engine other than the local one;
+#: with a folder it writes the partitioned Parquet output there
+Runner = Callable[[Iterable[Any], ScanConfig, Progress | None, Path | None], ScanResult]
 ENGINES = ("local", "spark")
 
 
@@ -131,8 +156,10 @@ def _runner(engine: str, spark: Any, master: str | None, partitions: int | None)
     parts = 64 if partitions is None else partitions
     check_partitions(parts)
 
-    def run(jobs: Iterable[Any], cfg: ScanConfig, progress: Progress | None) -> ScanResult:
-        return scan_spark(jobs, cfg, spark=spark, master=master, partitions=parts, progress=progress)
+    def run(jobs: Iterable[Any], cfg: ScanConfig, progress: Progress | None,
+            parquet_dir: Path | None) -> ScanResult:
+        return scan_spark(jobs, cfg, spark=spark, master=master, partitions=parts, progress=progress,
+                          parquet_dir=parquet_dir)
     return run
 
 
@@ -152,6 +179,9 @@ def _reporter(out_dir: Path | None, sources: list[str], articles: list[Article] 
     check_max_pairs(limit)
     if out_dir is None:
         raise ConfigError("report=True needs out: the report is written into the results folder")
+    if any(is_uri(s) for s in sources):
+        raise ConfigError("--report reads the inputs again on this machine, which a URI input "
+                          "cannot give: run copydesk report RESULTS --corpus FILE with a local copy")
     if "-" in sources:
         raise ConfigError("--report reads the inputs again for their texts, which standard "
                           "input cannot give: save it to a file first, or run copydesk report "
@@ -170,11 +200,12 @@ def _scan_into(out_dir: Path | None, jobs: Iterable[Any] | None, items: list[Any
                cfg: ScanConfig, log: RejectLog, sources: list[str], t0: float, *,
                progress: Progress | None, parquet: bool,
                workdir: str | Path | None, reporter: Reporter | None = None,
-               runner: Runner | None = None) -> ScanResult:
+               runner: Runner | None = None, partitioned: bool = False) -> ScanResult:
     with staged_dir(out_dir) if out_dir is not None else contextlib.nullcontext() as stage:
         try:
             if runner is not None:
-                result = runner(jobs if jobs is not None else batched(items, cfg.batch_size), cfg, progress)
+                result = runner(jobs if jobs is not None else batched(items, cfg.batch_size), cfg, progress,
+                                stage if partitioned else None)
             elif jobs is None:
                 result = scan_articles(items, cfg, progress=progress, workdir=workdir)  # type: ignore[arg-type]
             else:
@@ -192,7 +223,8 @@ def _scan_into(out_dir: Path | None, jobs: Iterable[Any] | None, items: list[Any
                 write_results(stage, pairs=result.pairs, families=result.families,
                               rejects=result.rejects, manifest=run,
                               parquet=parquet, boilerplate=result.boilerplate,
-                              report="report/index.html" if reporter is not None else None)
+                              report="report/index.html" if reporter is not None else None,
+                              partitioned=partitioned)
                 if reporter is not None:
                     reporter(stage, result, run)
             except OSError as e:
@@ -202,10 +234,13 @@ def _scan_into(out_dir: Path | None, jobs: Iterable[Any] | None, items: list[Any
 
 def manifest(result: ScanResult, sources: list[str], log: RejectLog) -> dict[str, Any]:
     """The ``run.json`` record of a scan: what ran, on what, with which parameters."""
-    resolved = [x if x in ("-", "<articles>") else str(Path(x).resolve()) for x in sources]
+    resolved = [x if x in ("-", "<articles>") or is_uri(x) else str(Path(x).resolve()) for x in sources]
     engine = result.stats.get("engine", "local")
-    where = {"master": result.stats.get("master"), "partitions": result.stats.get("partitions")} \
+    where: dict[str, Any] = {"master": result.stats.get("master"), "partitions": result.stats.get("partitions")} \
         if engine == "spark" else {"workers": result.config.workers}
+    parts = result.stats.get("parquet_part_files")
+    if parts is not None:  # --parquet --partitioned: folders of part files written by Spark
+        where["parquet"] = {"layout": "partitioned", "part_files": parts}
     return {"tool": "copydesk", "version": __version__, "engine": engine, **{engine: where},
             "inputs": sources,
             "inputs_resolved": resolved,

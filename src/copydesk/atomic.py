@@ -24,7 +24,8 @@ from .errors import ConfigError, OutputError
 #: every name a scan writes into its results folder; a folder holding anything else is not
 #: replaced (it may be the user's own folder, given by mistake)
 RESULT_FILES = frozenset({"pairs.jsonl", "families.jsonl", "rejects.jsonl", "run.json",
-                          "pairs.parquet", "boilerplate.jsonl", "report"})
+                          "pairs.parquet", "boilerplate.jsonl", "report",
+                          "pairs", "families"})  # the last two: --parquet --partitioned
 #: what the HTML report folder holds (``report`` in a results folder, or ``copydesk report
 #: --out``): its index, and folders of pages
 REPORT_FILES = frozenset({"index.html", "families", "pairs"})
@@ -59,7 +60,7 @@ def check_results_dir(out: Path) -> None:
         raise ConfigError(f"--out {out} is a file; give a folder for the results")
     stranger = _stranger(out, RESULT_FILES)
     if stranger is None and (out / "report").is_dir():
-        inner = _stranger(out / "report", REPORT_FILES)
+        inner = _stranger(out / "report", REPORT_FILES, _PAGE_DIRS)
         stranger = inner and f"report/{inner}"
     if stranger:
         raise ConfigError(f"--out {out} holds files a scan did not write ({stranger}, ...); "
@@ -72,15 +73,16 @@ def check_report_dir(out: Path) -> None:
         return
     if not out.is_dir():
         raise ConfigError(f"--out {out} is a file; give a folder for the report")
-    stranger = _stranger(out, REPORT_FILES)
+    stranger = _stranger(out, REPORT_FILES, _PAGE_DIRS)
     if stranger:
         raise ConfigError(f"--out {out} holds files a report did not write ({stranger}, ...); "
                           "give a new or empty folder, or an earlier report folder")
 
 
-def _stranger(folder: Path, allowed: frozenset[str]) -> str | None:
+def _stranger(folder: Path, allowed: frozenset[str], pages: frozenset[str] = frozenset()) -> str | None:
     """The first entry of ``folder`` (a results or report folder) that copydesk did not
-    write, as a path relative to it; page folders of a report may hold only ``.html``."""
+    write, as a path relative to it; page folders of a report (``pages``) may hold only
+    ``.html``, the Parquet folders of a results folder only Spark's part files."""
     try:
         names = sorted(p.name for p in folder.iterdir())
         strangers = [n for n in names if n not in allowed]
@@ -88,11 +90,21 @@ def _stranger(folder: Path, allowed: frozenset[str]) -> str | None:
             for sub in sorted(_PAGE_DIRS & allowed & set(names)):
                 if not (folder / sub).is_dir():
                     return sub
-                strangers += [f"{sub}/{p.name}" for p in sorted((folder / sub).iterdir())
-                              if not (p.name.endswith(".html") and p.is_file())]
+                ok = _page if sub in pages else _part_file
+                strangers += [f"{sub}/{p.name}" for p in sorted((folder / sub).iterdir()) if not ok(p)]
     except OSError as e:
         raise ConfigError(f"--out {folder} cannot be read ({_why(e)})") from None
     return strangers[0] if strangers else None
+
+
+def _page(p: Path) -> bool:
+    return p.name.endswith(".html") and p.is_file()
+
+
+def _part_file(p: Path) -> bool:
+    """What Spark writes into a Parquet folder: part files, their checksums, ``_SUCCESS``."""
+    name = p.name.removeprefix(".").removesuffix(".crc")
+    return p.is_file() and (name.startswith("part-") and name.endswith(".parquet") or name == "_SUCCESS")
 
 
 def staging_prefix(dest: Path) -> str:

@@ -51,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="folder for the results (new, empty, or an earlier results folder, "
                         "which is replaced as a whole)")
     s.add_argument("--parquet", action="store_true", help="also write pairs.parquet (needs pyarrow)")
+    s.add_argument("--partitioned", action="store_true",
+                   help="with --parquet and --engine spark: write DIR/pairs/ and DIR/families/ as "
+                        "folders of Parquet part files written by the executors, in place of "
+                        "pairs.parquet (DIR on a file system the executors share)")
     s.add_argument("--report", action="store_true",
                    help="also write the HTML report into DIR/report/ (open DIR/report/index.html)")
     _add_max_pairs(s)
@@ -334,7 +338,8 @@ def _summary(result: ScanResult, out: Path) -> str:
                 if (tp := result.stats.get("template_pairs_set_aside", 0)) else []),
               *([f"  {'unreadable dates':<16}{ud:>10,}   (treated as absent; origin then from the text)"]
                 if (ud := result.stats.get("dates_unusable", 0)) else []),
-              "", f"results in {out}/ (pairs.jsonl, families.jsonl, rejects.jsonl, boilerplate.jsonl, run.json)"]
+              "", f"results in {out}/ (pairs.jsonl, families.jsonl, rejects.jsonl, boilerplate.jsonl, run.json"
+              + (", pairs/ and families/: Parquet part files)" if "parquet_part_files" in result.stats else ")")]
     return "\n".join(lines)
 
 
@@ -353,7 +358,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     try:
         result = scan(args.inputs, out=out, config=cfg, progress=bars, parquet=args.parquet,
                       workdir=args.tmp, fields=_fields(args), format=args.format,
-                      report=args.report, max_pairs=args.max_pairs,
+                      report=args.report, max_pairs=args.max_pairs, partitioned=args.partitioned,
                       **_engine_options(args))
     finally:
         bars.close()

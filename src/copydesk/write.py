@@ -41,22 +41,47 @@ def require_pyarrow() -> None:
         raise MissingDependency("pyarrow", "parquet") from None
 
 
+def pairs_table(pairs: Iterable[Pair]) -> Any:
+    """pairs as an Arrow table (one row per pair, passages as a list of structs)."""
+    require_pyarrow()
+    import pyarrow as pa
+
+    passage = pa.struct([(k, pa.int64()) for k in ("a_start", "a_end", "b_start", "b_end")] + [("kind", pa.string())])
+    schema = pa.schema([("a", pa.string()), ("b", pa.string()), ("relation", pa.string()),
+                        ("origin", pa.string()), ("coverage_a", pa.float64()), ("coverage_b", pa.float64()),
+                        ("passages", pa.list_(passage)), ("origin_reason", pa.string())])
+    return pa.Table.from_pylist([p.to_dict() for p in pairs], schema=schema)
+
+
+def families_table(families: Iterable[Family]) -> Any:
+    """families as an Arrow table (members as a list of strings)."""
+    require_pyarrow()
+    import pyarrow as pa
+
+    schema = pa.schema([("family", pa.string()), ("members", pa.list_(pa.string())), ("origin", pa.string())])
+    return pa.Table.from_pylist([f.to_dict() for f in families], schema=schema)
+
+
 def write_parquet(path: Path, pairs: Iterable[Pair]) -> None:
     """pairs as Parquet (one row per pair, passages as a list of structs)."""
     require_pyarrow()
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    rows = [p.to_dict() for p in pairs]
-    pq.write_table(pa.Table.from_pylist(rows), path)
+    pq.write_table(pairs_table(pairs), path)
+
+
+#: the folders of ``--parquet --partitioned`` (Parquet part files written by Spark)
+PARTITIONED = {"pairs_parquet": "pairs/", "families_parquet": "families/"}
 
 
 def write_results(out: Path, *, pairs: list[Pair], families: list[Family],
                   rejects: Iterable[Reject], manifest: dict[str, Any],
                   parquet: bool = False, boilerplate: Iterable[dict[str, Any]] = (),
-                  report: str | None = None) -> dict[str, str]:
+                  report: str | None = None, partitioned: bool = False) -> dict[str, str]:
     """Write pairs.jsonl, families.jsonl, rejects.jsonl, boilerplate.jsonl, run.json (and pairs.parquet) into
-    ``out``; ``report`` names the report's index page in run.json (for a scan: the staging folder of :func:`copydesk.atomic.staged_dir`)."""
+    ``out``; ``report`` names the report's index page in run.json (for a scan: the staging folder of :func:`copydesk.atomic.staged_dir`).
+    ``partitioned``: the Spark engine wrote the folders ``pairs/`` and ``families/`` of
+    Parquet part files instead of pairs.parquet (:data:`PARTITIONED`); run.json names them."""
     out.mkdir(parents=True, exist_ok=True)
     files = {"pairs": "pairs.jsonl", "families": "families.jsonl", "rejects": "rejects.jsonl",
              "boilerplate": "boilerplate.jsonl", "manifest": "run.json"}
@@ -64,7 +89,9 @@ def write_results(out: Path, *, pairs: list[Pair], families: list[Family],
     write_jsonl(out / files["families"], (f.to_dict() for f in families))
     write_jsonl(out / files["rejects"], (r.to_dict() for r in rejects))
     write_jsonl(out / files["boilerplate"], boilerplate)
-    if parquet:
+    if partitioned:
+        files.update(PARTITIONED)
+    elif parquet:
         files["pairs_parquet"] = "pairs.parquet"
         write_parquet(out / files["pairs_parquet"], pairs)
     if report is not None:  # written next, by copydesk.report

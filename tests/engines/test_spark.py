@@ -6,14 +6,13 @@ and the library take the engine options, and say in one line how to install pysp
 
 from __future__ import annotations
 
-import gzip
 import json
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sparkcases import bad_input
 
 import copydesk
 from copydesk.cli import main
@@ -25,27 +24,6 @@ from copydesk.records import Article
 pytestmark = pytest.mark.spark
 
 OUTPUTS = ("pairs.jsonl", "families.jsonl", "rejects.jsonl", "boilerplate.jsonl")
-
-
-def _need_pyspark() -> None:
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        reason = "pyspark is not installed (pip install 'copydesk[spark]')"
-        if os.environ.get("CI", "").strip().lower() == "true":
-            pytest.fail(f"{reason}; CI=true requires it", pytrace=False)
-        pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def spark():
-    """One small local[2] session for all the tests (quiet, 1 GB heap)."""
-    _need_pyspark()
-    from copydesk.engines.spark import new_session
-
-    session = new_session("local[2]", partitions=8, memory="1g", app="copydesk-tests")
-    yield session
-    session.stop()
 
 
 def _lines(folder: Path, name: str) -> list[str]:
@@ -86,31 +64,8 @@ def test_parity_with_local(spark, shared_dir: Path, local_runs: dict[str, Path],
     assert run["spark"] == {"master": "local[2]", "partitions": partitions}
 
 
-def _bad_input(folder: Path) -> list[Path]:
-    """Two files of good, bad and repeated records (across batches and files), and an
-    empty file."""
-    story = ("The city council approved the new budget on Tuesday after a long debate about "
-             "schools, roads and the harbour, and the mayor said the vote was a fair result "
-             "for every district of the town. ")
-    good = [{"id": f"a{n}", "text": story * 3 + f"Paragraph {n} is its own.", "date": f"2024-01-0{n % 9 + 1}"}
-            for n in range(6)]
-    one = folder / "one.jsonl"
-    rows = [json.dumps(good[0]).encode(), b"{not json", json.dumps({"text": "no id"}).encode(),
-            json.dumps(good[1]).encode(), b"", json.dumps({"id": "x", "text": 5}).encode(),
-            b'{"id": "bad-utf8", "text": "caf\xe9"}', json.dumps(good[0]).encode(),
-            json.dumps(good[2]).encode(), b"[1, 2]", json.dumps(good[3]).encode()]
-    one.write_bytes(b"\xef\xbb\xbf" + b"\n".join(rows) + b"\n")
-    two = folder / "two.jsonl.gz"
-    with gzip.open(two, "wb") as f:
-        f.write(b"\n".join([json.dumps(good[4]).encode(), json.dumps(good[1]).encode(),
-                            json.dumps(good[5]).encode(), json.dumps(good[4]).encode()]) + b"\n")
-    empty = folder / "empty.jsonl"
-    empty.write_bytes(b"")
-    return [one, two, empty]
-
-
 def test_bad_input_same_rejects(spark, tmp_path: Path) -> None:
-    paths = _bad_input(tmp_path)
+    paths = bad_input(tmp_path)
     cfg = ScanConfig(batch_size=3, workers=1)  # repeated ids within and across batches
     local = copydesk.scan(paths, out=tmp_path / "local", config=cfg)
     remote = copydesk.scan(paths, out=tmp_path / "spark", config=cfg, engine="spark", spark=spark,
@@ -135,7 +90,7 @@ def test_articles_with_a_repeated_id(spark) -> None:
 
 
 def test_cli_engine_spark(spark, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    paths = _bad_input(tmp_path)
+    paths = bad_input(tmp_path)
     code = main(["scan", *map(str, paths), "--out", str(tmp_path / "out"), "--engine", "spark",
                  "--partitions", "4", "--quiet"])
     assert code == 0
@@ -147,7 +102,7 @@ def test_cli_engine_spark(spark, tmp_path: Path, capsys: pytest.CaptureFixture[s
 @pytest.mark.parametrize("argv", [["--engine", "spark", "--partitions", "6"],
                                   ["--partitions", "4"], ["--master", "local[1]"]])
 def test_cli_bad_engine_options(tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
-    paths = _bad_input(tmp_path)
+    paths = bad_input(tmp_path)
     code = main(["scan", str(paths[0]), "--out", str(tmp_path / "out"), "--quiet", *argv])
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1
@@ -158,7 +113,7 @@ def test_cli_bad_engine_options(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_without_pyspark_one_line_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "pyspark", None)  # import pyspark raises ImportError
-    paths = _bad_input(tmp_path)
+    paths = bad_input(tmp_path)
     code = main(["scan", str(paths[0]), "--out", str(tmp_path / "out"), "--engine", "spark"])
     err = capsys.readouterr().err.strip()
     assert code == 2

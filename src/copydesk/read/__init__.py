@@ -21,7 +21,7 @@ does so when :func:`read_corpus` is called, before any article is produced.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +32,10 @@ from ._record import FieldMap, Row, map_row, to_article
 from .html import PageBlock
 from .jsonl import LineBlock
 from .rejects import RejectLog, Skip
+from .remote import is_uri
 
 __all__ = ["ACCEPTED", "FORMATS", "ArticleBatch", "FieldMap", "LineBlock", "PageBlock",
-           "RejectLog", "Skip", "read_batches", "read_corpus"]
+           "RejectLog", "Skip", "is_uri", "read_batches", "read_corpus"]
 
 FORMATS = ("jsonl", "csv", "parquet", "txt", "html", "warc")
 ACCEPTED = (".jsonl, .jsonl.gz, .jsonl.zst, .ndjson, .csv, .parquet, .txt, .html, .htm, .warc, "
@@ -49,11 +50,14 @@ _PAGE_BLOCK_BYTES = 32 << 20
 
 @dataclass(frozen=True, slots=True)
 class _Input:
-    """One file to read, in one format; ``id`` names the article of a one-article file."""
+    """One file to read, in one format; ``id`` names the article of a one-article file;
+    ``data``: its content, when something else read it (Spark, :mod:`.remote`) and ``path``
+    only names it."""
 
     path: str | Path  # "-" for stdin
     format: str
     id: str | None = None
+    data: bytes | None = field(default=None, repr=False)
 
 
 class ArticleBatch(list[Article]):
@@ -126,6 +130,9 @@ def _plan(paths: Sequence[str | Path] | str | Path, fmt: str | None,
             plan.append(_Input("-", "jsonl"))
             continue
         p = Path(path)
+        if is_uri(path):
+            raise InputError(f"{path} is a URI, which only the Spark engine reads: add --engine "
+                             "spark, or give a local or mounted path")
         if not p.exists():
             raise InputError(f"{path}: no such file or directory (accepted: {ACCEPTED})")
         if p.is_dir():
@@ -133,8 +140,7 @@ def _plan(paths: Sequence[str | Path] | str | Path, fmt: str | None,
             continue
         kind = fmt or detect_format(p)
         if kind is None:
-            raise InputError(f"{path}: unknown input format (accepted: {ACCEPTED}; "
-                             "--format names the format of a file named otherwise)")
+            raise InputError(unknown_format(path))
         item = _Input(path, kind, p.stem if kind in ("txt", "html") else None)
         empty = _empty(item)
         if empty is None:
@@ -158,9 +164,7 @@ def _folder(directory: Path, fmt: str | None, fmap: FieldMap) -> list[_Input | R
             continue
         kind = fmt or detect_format(p)
         if kind is None:
-            what = p.suffix.lower() or "no extension"
-            found.append(Reject(str(p), f"skipped: unknown file type ({what}); --format reads "
-                                        "every file of a folder as one format", None, None))
+            found.append(Reject(str(p), unknown_type(p), None, None))
             continue
         art_id = rel[: len(rel) - len(p.suffix)] if kind in ("txt", "html") and p.suffix else rel
         item = _Input(p, kind, art_id if kind in ("txt", "html") else None)
@@ -174,7 +178,21 @@ def _folder(directory: Path, fmt: str | None, fmap: FieldMap) -> list[_Input | R
     return found
 
 
+def unknown_format(path: str | Path) -> str:
+    """The error for an input given by name whose format is not known."""
+    return (f"{path}: unknown input format (accepted: {ACCEPTED}; "
+            "--format names the format of a file named otherwise)")
+
+
+def unknown_type(path: Path) -> str:
+    """The reason a file of a folder whose format is not known is skipped."""
+    what = path.suffix.lower() or "no extension"
+    return f"skipped: unknown file type ({what}); --format reads every file of a folder as one format"
+
+
 def _empty(item: _Input) -> Reject | None:
+    if item.data is not None:
+        return None if item.data else Reject(str(item.path), jsonl.EMPTY_FILE, item.id, None)
     try:
         size = Path(item.path).stat().st_size
     except OSError as err:
@@ -187,9 +205,9 @@ def _empty(item: _Input) -> Reject | None:
 def _check(item: _Input, fmap: FieldMap) -> None:
     """Run a format's early check; an OS error (permissions, a directory) becomes InputError."""
     checks: dict[str, Callable[[], None]] = {
-        "jsonl": lambda: jsonl.check(item.path),
+        "jsonl": lambda: jsonl.check(item.path, item.data),
         "csv": lambda: csvfile.check(item.path, (fmap.id, fmap.text)),
-        "parquet": lambda: parquet.check(item.path, (fmap.id, fmap.text)),
+        "parquet": lambda: parquet.check(item.path, (fmap.id, fmap.text), item.data),
         "txt": lambda: _readable(item.path),
         "html": lambda: (html.check(), _readable(item.path)),
         "warc": lambda: (warc.check(), _readable(item.path)),
@@ -210,11 +228,11 @@ def _rows(item: _Input, fmap: FieldMap) -> Iterator[Row | Reject | Skip]:
     """The records of one input, before validation (pages extracted here, in this process)."""
     path = item.path
     if item.format == "jsonl":
-        yield from jsonl.iter_stdin() if str(path) == "-" else jsonl.iter_rows(path)
+        yield from jsonl.iter_stdin() if str(path) == "-" else jsonl.iter_rows(path, item.data)
     elif item.format == "csv":
         yield from csvfile.iter_rows(path, (fmap.id, fmap.text))
     elif item.format == "parquet":
-        yield from parquet.iter_rows(path)
+        yield from parquet.iter_rows(path, item.data)
     elif item.format == "txt":
         yield txtdir.read_file(Path(path), art_id=item.id or Path(path).stem)
     elif item.format == "html":
@@ -262,7 +280,7 @@ def _batches(plan: list[_Input | Reject], rejects: RejectLog, size: int,
         if isinstance(item, Reject):
             rejects.add(item)
         elif item.format == "jsonl" and fmap.identity:
-            for block in jsonl.iter_blocks(item.path, size):
+            for block in jsonl.iter_blocks(item.path, size, item.data):
                 if isinstance(block, Reject):
                     rejects.add(block)
                 else:
@@ -320,3 +338,40 @@ def batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
             batch = []
     if batch:
         yield batch
+
+
+def file_batches(name: str, data: bytes, *, size: int, rejects: RejectLog,
+                 fields: FieldMap | None = None, format: str | None = None,
+                 listed: bool = False) -> Iterator[LineBlock | ArticleBatch]:
+    """:func:`read_batches` of one file whose bytes ``data`` were read elsewhere (by Spark,
+    from a URI), ``name`` naming it in rejects: the same batches and rejects as the file
+    given by path.  ``listed``: the file was found in a folder, so an unknown or unreadable
+    one is a reject (as in a local folder); otherwise it raises :class:`InputError`."""
+    from .remote import REMOTE_FORMATS
+
+    fmap = fields or FieldMap()
+    kind = format or detect_format(name)
+    if kind not in REMOTE_FORMATS:
+        if kind is None and not listed:
+            raise InputError(unknown_format(name))
+        if kind is None:
+            rejects.add(Reject(name, unknown_type(Path(name)), None, None))
+            return
+        why = f"{kind} is not read from a URI (JSON Lines and Parquet are): copy it to a local or mounted folder"
+        if not listed:
+            raise InputError(f"{name}: {why}")
+        rejects.add(Reject(name, f"skipped: {why}", None, None))
+        return
+    item = _Input(name, kind, None, data)
+    bad = _empty(item)
+    if bad is None:
+        try:
+            _check(item, fmap)
+        except InputError as err:
+            if not listed:
+                raise
+            bad = Reject(name, f"unreadable file: {err}", None, None)
+    if bad is not None:
+        rejects.add(bad)
+        return
+    yield from _batches([item], rejects, size, fmap)

@@ -19,6 +19,7 @@ it is kept.  An empty file (no bytes at all, or no lines after decompression) is
 from __future__ import annotations
 
 import gzip
+import io
 import itertools
 import json
 import sys
@@ -57,13 +58,16 @@ def is_zstd(path: str | Path) -> bool:
     return str(path).lower().endswith(".zst")
 
 
-def check(path: str | Path) -> None:
-    """Fail early if a ``.gz`` (``.zst``) file is not gzip (zstd) at all; an empty file is
-    left to the reader, which rejects it."""
+def check(path: str | Path, data: bytes | None = None) -> None:
+    """Fail early if a ``.gz`` (``.zst``) file (or its bytes ``data``, read elsewhere) is not
+    gzip (zstd) at all; an empty file is left to the reader, which rejects it."""
     for named, magic, kind in ((is_gzip, _GZIP_MAGIC, "gzip"), (is_zstd, zstd.MAGIC, "zstd")):
         if named(path):
-            with open(path, "rb") as f:
-                head = f.read(len(magic))
+            if data is not None:
+                head = data[:len(magic)]
+            else:
+                with open(path, "rb") as f:
+                    head = f.read(len(magic))
             if head and head != magic:
                 raise InputError(f"{path}: not a {kind} file; name it .jsonl if it is plain JSON Lines")
 
@@ -87,14 +91,20 @@ class LineBlock:
         with open(path, "rb") as f:
             f.seek(offset)
             data = f.read(size)
-        lines = data.split(b"\n")
-        if data.endswith(b"\n"):
-            lines.pop()
-        return LineBlock(self.where, self.first, lines)
+        return LineBlock(self.where, self.first, split_lines(data))
 
 
-def _open_lines(path: str | Path) -> Iterator[Iterator[bytes | Reject]]:
-    """The binary lines of a JSON Lines file or of stdin (``"-"``)."""
+def split_lines(data: bytes) -> list[bytes]:
+    """The lines of plain JSON Lines bytes, as a block holds them (no ``\\n``)."""
+    lines = data.split(b"\n")
+    if data.endswith(b"\n"):
+        lines.pop()
+    return lines
+
+
+def _open_lines(path: str | Path, data: bytes | None = None) -> Iterator[Iterator[bytes | Reject]]:
+    """The binary lines of a JSON Lines file or of stdin (``"-"``); with ``data``, of those
+    bytes (the file's content, read elsewhere: Spark), ``path`` naming them."""
     if str(path) == "-":
         buffer: BinaryIO | None = getattr(sys.stdin, "buffer", None)
         if buffer is not None:
@@ -102,19 +112,21 @@ def _open_lines(path: str | Path) -> Iterator[Iterator[bytes | Reject]]:
         else:  # a text-only stream (e.g. replaced in tests or embedding code)
             yield (line.encode("utf-8", "surrogateescape") for line in sys.stdin)
     elif is_gzip(path):
-        with gzip.open(path, "rb") as f:
+        with gzip.open(path if data is None else io.BytesIO(data), "rb") as f:
             yield _guard_stream(f, str(path), "gzip", (OSError, EOFError, zlib.error))
     elif is_zstd(path):
-        yield _guard_stream(zstd.iter_lines(path), str(path), "zstd", (OSError, *zstd.errors()))
+        yield _guard_stream(zstd.iter_lines(path, data), str(path), "zstd", (OSError, *zstd.errors()))
+    elif data is not None:
+        yield iter(io.BytesIO(data))
     else:
         with open(path, "rb") as f:
             yield iter(f)
 
 
-def iter_rows(path: str | Path) -> Iterator[Row | Reject]:
+def iter_rows(path: str | Path, data: bytes | None = None) -> Iterator[Row | Reject]:
     """Rows of a JSON Lines file (gzip- or zstd-compressed if the name ends in ``.gz`` or
-    ``.zst``)."""
-    for lines in _open_lines(path):
+    ``.zst``), or of its bytes ``data`` read elsewhere."""
+    for lines in _open_lines(path, data):
         yield from parse_lines(_nonempty(lines, str(path)), str(path))
 
 
@@ -134,14 +146,23 @@ def iter_stdin() -> Iterator[Row | Reject]:
         yield from parse_lines(lines, STDIN)
 
 
-def iter_blocks(path: str | Path, size: int) -> Iterator[LineBlock | Reject]:
-    """The raw lines of a JSON Lines input in blocks of ``size`` (parse them with
-    :func:`block_articles`); an unreadable gzip tail arrives as a :class:`Reject`."""
+def iter_blocks(path: str | Path, size: int, data: bytes | None = None) -> Iterator[LineBlock | Reject]:
+    """The raw lines of a JSON Lines input (or of its bytes ``data``, read elsewhere) in
+    blocks of ``size`` (parse them with :func:`block_articles`); an unreadable gzip tail
+    arrives as a :class:`Reject`."""
     where = STDIN if str(path) == "-" else str(path)
-    if where != STDIN and not is_gzip(path) and not is_zstd(path) and Path(path).is_file():
+    plain = where != STDIN and not is_gzip(path) and not is_zstd(path)
+    if plain and data is not None:  # split as the spans of a file are (LineBlock.load)
+        lines = split_lines(data)
+        for first in range(0, len(lines), size):
+            yield LineBlock(where, first + 1, lines[first:first + size])
+        if not data:
+            yield Reject(where, EMPTY_FILE, None, None)
+        return
+    if plain and Path(path).is_file():
         yield from _file_blocks(path, size)  # a regular file can be re-read: byte spans
         return
-    for stream in _open_lines(path):
+    for stream in _open_lines(path, data):
         lines = _nonempty(stream, where) if where != STDIN else stream
         first = 1
         while True:

@@ -33,27 +33,33 @@ def _pq() -> ModuleType:
     return pq
 
 
-def _open(path: str | Path) -> Any:
+def _open(path: str | Path, data: bytes | None = None) -> Any:
     pq = _pq()
     try:
+        if data is not None:
+            import pyarrow as pa
+
+            return pq.ParquetFile(pa.BufferReader(data))
         return pq.ParquetFile(path)
     except Exception as err:  # pyarrow raises ArrowInvalid, OSError, ... for non-Parquet input
         raise InputError(f"{path}: cannot read as Parquet ({err})") from None
 
 
-def check(path: str | Path, required: tuple[str, str] = REQUIRED) -> None:
-    """Fail early if pyarrow is missing, the file is not Parquet, or ``id``/``text`` columns
-    (or those ``required`` names in their place) are absent."""
-    names = _open(path).schema_arrow.names
+def check(path: str | Path, required: tuple[str, str] = REQUIRED, data: bytes | None = None) -> None:
+    """Fail early if pyarrow is missing, the file (or its bytes ``data``, read elsewhere) is
+    not Parquet, or ``id``/``text`` columns (or those ``required`` names in their place) are
+    absent."""
+    names = _open(path, data).schema_arrow.names
     missing = [c for c in required if c not in names]
     if missing:
         raise InputError(f"{path}: Parquet file needs columns {' and '.join(required)} "
                          f"(missing {', '.join(missing)}; found {', '.join(names)})")
 
 
-def iter_rows(path: str | Path) -> Iterator[Row | Reject]:
-    """One row per Parquet row, in file order; a row group that cannot be read is one reject."""
-    pf = _open(path)
+def iter_rows(path: str | Path, data: bytes | None = None) -> Iterator[Row | Reject]:
+    """One row per Parquet row, in file order (of ``path``, or of its bytes ``data`` read
+    elsewhere); a row group that cannot be read is one reject."""
+    pf = _open(path, data)
     rowno = 0  # rows before the current group
     for group in range(pf.num_row_groups):
         size = pf.metadata.row_group(group).num_rows

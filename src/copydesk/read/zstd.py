@@ -9,6 +9,7 @@ read one after another, like gzip members.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,9 +35,9 @@ def _decompressor() -> Any:
     return zstandard.ZstdDecompressor().decompressobj()
 
 
-def _chunks(path: str | Path) -> Iterator[bytes]:
-    """Decompressed data of every frame of ``path``, in pieces."""
-    with open(path, "rb") as f:
+def _chunks(path: str | Path, data: bytes | None = None) -> Iterator[bytes]:
+    """Decompressed data of every frame of ``path`` (or of its bytes ``data``), in pieces."""
+    with open(path, "rb") if data is None else io.BytesIO(data) as f:
         dobj, fed = _decompressor(), False
         while data := f.read(CHUNK):
             while data:
@@ -51,11 +52,11 @@ def _chunks(path: str | Path) -> Iterator[bytes]:
             raise Truncated("truncated stream (the input ends inside a frame)")
 
 
-def iter_lines(path: str | Path) -> Iterator[bytes]:
-    """The lines of ``path`` after decompression, each with its ``\\n`` (the last one may lack
-    it), like iterating over a binary file."""
+def iter_lines(path: str | Path, data: bytes | None = None) -> Iterator[bytes]:
+    """The lines of ``path`` (or of its bytes ``data``) after decompression, each with its
+    ``\\n`` (the last one may lack it), like iterating over a binary file."""
     pending: list[bytes] = []  # pieces of a line that spans chunks (joined once: no O(n²))
-    for chunk in _chunks(path):
+    for chunk in _chunks(path, data):
         start = 0
         while (end := chunk.find(b"\n", start)) >= 0:
             piece = chunk[start:end + 1]

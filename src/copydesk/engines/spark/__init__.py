@@ -22,6 +22,7 @@ import os
 import pickle
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,19 +37,23 @@ from ...plan import (
     relate_and_group,
     semantic_candidates,
 )
+from ...read.remote import Remote
 from ..local import corpus_furniture
-from .session import check_partitions, new_session, require_pyspark
+from .inputs import Read, read_inputs
+from .session import ShuffleMeter, check_partitions, new_session, require_pyspark
 
 __all__ = ["check_partitions", "new_session", "require_pyspark", "scan_spark"]
 
 
 def scan_spark(jobs: Iterable[Any], config: ScanConfig | None = None, *, spark: Any = None,
                master: str | None = None, partitions: int = 64,
-               progress: Progress | None = None) -> ScanResult:
+               progress: Progress | None = None, parquet_dir: Path | None = None) -> ScanResult:
     """Find all reuse among the input batches ``jobs`` (as
     :func:`copydesk.read.read_batches` gives them, or lists of articles) with Spark:
     ``spark`` is the session to use (else the active one, else one is made for ``master``,
-    default ``local[*]``, and stopped at the end); ``partitions`` (a power of two) hash partitions of the join."""
+    default ``local[*]``, and stopped at the end); ``partitions`` (a power of two) hash partitions of the join.
+    With ``parquet_dir`` the executors write the pairs and families there as folders of
+    Parquet part files (:mod:`.output`)."""
     require_pyspark()
     check_partitions(partitions)
     cfg = config or ScanConfig()
@@ -60,7 +65,15 @@ def scan_spark(jobs: Iterable[Any], config: ScanConfig | None = None, *, spark: 
         if spark is None:
             spark, own = new_session(master, partitions=partitions), True
     try:
-        return _scan(spark, jobs, cfg, partitions, progress)
+        result = _scan(spark, jobs, cfg, partitions, progress)
+        if parquet_dir is not None:
+            from .output import write_partitioned
+
+            t = time.perf_counter()
+            result.stats["parquet_part_files"] = write_partitioned(spark, parquet_dir, result.pairs,
+                                                                   result.families)
+            result.timings["write_partitioned"] = time.perf_counter() - t
+        return result
     finally:
         if own:
             spark.stop()
@@ -86,14 +99,16 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    payload = [(n, pickle.dumps(job, protocol=5)) for n, job in enumerate(jobs)]
-    timings["read"] = time.perf_counter() - t0
     sc = spark.sparkContext
-    inputs = spark.createDataFrame(sc.parallelize(payload, max(1, len(payload))), "job int, payload binary")
+    meter = ShuffleMeter(spark)
+    inputs, read = input_frame(spark, jobs, cfg.batch_size)
+    timings["read"] = time.perf_counter() - t0
     rows = inputs.mapInArrow(lambda it: pass1(it, cfg, parts), PASS1_SCHEMA)
     rows = rows.persist(StorageLevel.MEMORY_AND_DISK)
     try:
         books = rows.where(F.col("kind") == BOOKS).select("job", "blob").toArrow()
+        if read is not None:
+            read.release()  # pass 1's rows are cached: the batches read are no longer needed
         got = sorted(zip(books.column("job").to_pylist(), books.column("blob").to_pylist(), strict=True))
         timings["pass1_jobs"] = time.perf_counter() - t0  # executors: parse, prepare, fingerprint
         numbered = number_articles([(j, pickle.loads(b)) for j, b in got], cfg.batch_size)
@@ -106,6 +121,7 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
             fill_duplicates(numbered, {s: stored_text(b, k) for s, (k, b) in raw.items()})
         corpus, slot_doc = numbered.corpus, numbered.slot_doc
         timings["prepare"] = time.perf_counter() - t0
+        meter.mark("read_and_pass1")
         if progress:
             progress("prepare", len(corpus.ids), len(corpus.ids))
 
@@ -119,6 +135,7 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
         fps = rows.where(F.col("kind") == FINGERPRINTS).select("part", "job", "blob")
         ji = JoinInputs(slot_doc, id_rank(corpus.ids), common, has, cfg, parts)
         cands, pair_rows, nfps = candidate_join(spark, fps, ji, doc_fps)
+        meter.mark("candidate_join")
         codes = (cands.left << 32) | cands.right
         timings["candidates"] = time.perf_counter() - t
         semantic = np.zeros(0, np.int64)
@@ -154,7 +171,9 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
             spent["components"] = time.perf_counter() - t1
             return out
 
+        meter.mark("furniture_examples_and_semantic")
         related = relate_and_group(codes, cands, corpus.ids, corpus.dates, timed, cfg, group, reworded=semantic)
+        meter.mark("align_and_families")
     finally:
         rows.unpersist()
     timings["align"] = spent.get("align", 0.0) + spent.get("align+", 0.0)
@@ -175,6 +194,37 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
              "pairs": len(pairs), "families": len(fams),
              "engine": "spark", "master": sc.master, "partitions": parts,
              "default_parallelism": sc.defaultParallelism, "spark_version": spark.version,
-             "cpu_count": os.cpu_count()}
-    return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg, boilerplate,
+             "cpu_count": os.cpu_count(),
+             "shuffle_write_bytes": meter.by_phase}  # empty if Spark's status store is not there
+    rejects = (read.rejects if read is not None else []) + corpus.rejects  # read first, as locally
+    return ScanResult(pairs, fams, rejects, stats, timings, cfg, boilerplate,
                       ids=corpus.ids, furniture=common)
+
+
+def input_frame(spark: Any, jobs: Iterable[Any], size: int) -> tuple[Any, Read | None]:
+    """The input batches as a DataFrame (job, pickled batch), numbered in input order: the
+    batches the driver read (local files) and those Spark reads from the URIs of the
+    :class:`~copydesk.read.remote.Remote` entries of ``jobs`` (:mod:`.inputs`)."""
+    from pyspark.sql import functions as F
+
+    entries = [job if isinstance(job, Remote) else pickle.dumps(job, protocol=5) for job in jobs]
+    remotes = [e for e in entries if isinstance(e, Remote)]
+    read = read_inputs(spark, remotes, size) if remotes else None
+    payload: list[tuple[int, bytes]] = []
+    numbers: list[tuple[int, int, int]] = []  # file, seq -> job
+    inputs = iter(read.by_input) if read is not None else iter(())
+    for entry in entries:
+        if isinstance(entry, Remote):
+            for file in next(inputs):
+                numbers += [(file, seq, len(payload) + len(numbers) + k) for k, seq in enumerate(range(read.batches[file]))]
+        else:
+            payload.append((len(payload) + len(numbers), entry))
+    sc = spark.sparkContext
+    frame = spark.createDataFrame(sc.parallelize(payload, max(1, len(payload))), "job int, payload binary")
+    if numbers:
+        assert read is not None
+        number = spark.createDataFrame(numbers, "file int, seq int, job int")
+        remote = (read.jobs().join(F.broadcast(number), ["file", "seq"])
+                  .select("job", F.col("blob").alias("payload")).repartition(len(numbers), "job"))
+        frame = remote if not payload else frame.unionByName(remote)
+    return frame, read

@@ -67,3 +67,42 @@ def new_session(master: str | None = None, *, partitions: int = 64,
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("WARN")
     return session
+
+
+class ShuffleMeter:
+    """Shuffle bytes written per phase of a scan, from Spark's status store (the data behind
+    its web UI and REST API, kept with the UI off too): :meth:`mark` books the stages that
+    ran since the previous mark under a phase's name.  Best effort: the store is Spark's
+    internal API, so a Spark without it gives no numbers rather than an error."""
+
+    def __init__(self, spark: Any) -> None:
+        self.spark = spark
+        self.by_phase: dict[str, int] = {}
+        self.broken = False
+        self.seen = {s for s, _ in self._stages()}
+
+    def _stages(self) -> list[tuple[tuple[int, int], int]]:
+        if self.broken:
+            return []
+        try:
+            sc = self.spark.sparkContext
+            jvm = sc._jvm
+            seq = sc._jsc.sc().statusStore().stageList(
+                jvm.java.util.ArrayList(), False, False, sc._gateway.new_array(jvm.double, 0),
+                jvm.java.util.ArrayList())
+            out = []
+            for i in range(seq.length()):
+                s = seq.apply(i)
+                out.append(((int(s.stageId()), int(s.attemptId())), int(s.shuffleWriteBytes())))
+            return out
+        except Exception:  # not this Spark's internal API: no numbers
+            self.broken = True
+            return []
+
+    def mark(self, phase: str) -> None:
+        """Book the shuffle bytes of the stages finished since the last mark under ``phase``."""
+        if self.broken:
+            return
+        new = [(k, b) for k, b in self._stages() if k not in self.seen]
+        self.seen.update(k for k, _ in new)
+        self.by_phase[phase] = self.by_phase.get(phase, 0) + sum(b for _, b in new)
