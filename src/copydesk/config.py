@@ -216,10 +216,16 @@ class SemanticConfig:
     min_fact_share: float = 0.6
     #: ... tested when the shorter text has at least this many distinct facts
     min_facts: int = 5
+    #: once the pairing shows a rewrite, sentences left unpaired that are each other's
+    #: nearest (cosine at least this, a content word shared) are counted as reworded in
+    #: coverage (not as evidence): a heavy rewrite rewords each sentence, further than the
+    #: evidence thresholds above admit, and a whole story rewritten is a near-duplicate
+    min_mutual_cosine: float = 0.4
 
     def __post_init__(self) -> None:
         _check(self.neighbours >= 1, "semantic neighbours must be >= 1")
-        for name in ("min_article_cosine", "min_sentence_cosine", "min_shared_words", "min_share", "min_fact_share"):
+        for name in ("min_article_cosine", "min_sentence_cosine", "min_shared_words", "min_share", "min_fact_share",
+                     "min_mutual_cosine"):
             _check(0 <= getattr(self, name) <= 1, f"semantic {name} must be in [0, 1]")
         _check(self.min_sentences >= 1 and self.min_facts >= 1, "semantic min_sentences and min_facts must be >= 1")
 

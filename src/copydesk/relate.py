@@ -315,7 +315,7 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
             and not (reworded or not reworded_only and is_reuse(al, text_a, text_b, cfg))):
         from .semantic.sentences import semantic_spans
 
-        spans = semantic_spans(a, b, text_a, text_b, semantic, paraphrase)
+        spans = semantic_spans(a, b, text_a, text_b, semantic, paraphrase, exact=al.spans)
         if len(spans):
             al, reworded = with_paraphrases(a, b, al, spans), True
     if (reworded_only and not reworded) or not is_reuse(al, text_a, text_b, cfg):

@@ -21,8 +21,9 @@ from functools import lru_cache
 import numpy as np
 
 from ..config import ParaphraseConfig, SemanticConfig
-from ..paraphrase import Sentences, cached_sentences, mostly_slots, pair_spans, similarity
+from ..paraphrase import Sentences, _inside, cached_sentences, mostly_slots, pair_spans, similarity
 from ..prepare import Prepared
+from .merged import window_pairs
 from .neighbours import article_vector
 from .vectors import embed_tokens
 
@@ -78,9 +79,12 @@ def fact_share(x: Sentences, y: Sentences) -> tuple[float, int]:
 
 
 def semantic_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config: SemanticConfig,
-                   paraphrase: ParaphraseConfig | None = None) -> np.ndarray:
+                   paraphrase: ParaphraseConfig | None = None, exact: np.ndarray | None = None) -> np.ndarray:
     """Token spans ``[as, ae, bs, be)`` of the sentences of ``a`` and ``b`` paired as
-    rewrites of each other, or none when the pairing is not evidence of reuse."""
+    rewrites of each other, or none when the pairing is not evidence of reuse.  Sentences
+    are paired one to one or one to a run (:mod:`.merged`); when the pairs outside the
+    ``exact`` passages (token spans) alone show a rewrite, mutual nearest sentences are
+    added for coverage (:func:`mutual_pairs`)."""
     pc = paraphrase or ParaphraseConfig()
     none = np.zeros((0, 4), np.int64)
     sa: Sentences = cached_sentences(a, text_a, pc.min_words)
@@ -93,11 +97,56 @@ def semantic_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config: S
         return none  # the same subject, other facts: a report of its own, or a template's instance
     if float(_article_vector(a, text_a) @ _article_vector(b, text_b)) < config.min_article_cosine:
         return none  # sentences of one subject in two stories that differ as wholes
-    cos = _sentence_vectors(a, text_a, pc.min_words) @ _sentence_vectors(b, text_b, pc.min_words).T
+    va, vb = _sentence_vectors(a, text_a, pc.min_words), _sentence_vectors(b, text_b, pc.min_words)
+    cos = va @ vb.T
     dice, slots = similarity(sa, sb)
     pairs = one_to_one(cos, (cos >= config.min_sentence_cosine) & (dice >= config.min_shared_words))
-    if len(pairs) < config.min_sentences or len(pairs) < config.min_share * shorter:
+    used_a = np.zeros(len(sa.first), np.bool_)
+    used_b = np.zeros(len(sb.first), np.bool_)
+    used_a[pairs[:, 0]] = used_b[pairs[:, 1]] = True
+    merged = window_pairs(sa, va, sb, vb, used_a, used_b, min_cosine=config.min_sentence_cosine,
+                          min_dice=config.min_shared_words, min_fact_share=config.min_fact_share)
+    found = len(pairs) + int(merged[:, 4].sum())  # a split sentence counts in coverage only
+    if found < config.min_sentences or found < config.min_share * shorter:
         return none
-    if mostly_slots(sa, sb, pairs, dice, slots, pc.max_slot_edits):
+    if len(pairs) and mostly_slots(sa, sb, pairs, dice, slots, pc.max_slot_edits):
         return none
-    return pair_spans(sa, sb, pairs)
+    if exact is not None and len(exact):
+        # text aligned word for word shows reuse, not a rewrite: a story that keeps some
+        # paragraphs of another and adds its own on the subject is no whole-story rewrite
+        out_a, out_b = ~_inside(sa, exact, 0), ~_inside(sb, exact, 2)
+        found = (int((out_a[pairs[:, 0]] & out_b[pairs[:, 1]]).sum())
+                 + sum(int(out_a[a0:a1].all() and out_b[b0:b1].all()) for a0, a1, b0, b1, c in merged.tolist() if c))
+    if found >= config.min_sentences and found >= config.min_share * shorter:
+        pairs = np.concatenate((pairs, mutual_pairs(cos, dice, used_a, used_b, config.min_mutual_cosine)))
+    spans = np.concatenate((pair_spans(sa, sb, pairs), window_spans(sa, sb, merged)))
+    return spans[np.lexsort((spans[:, 2], spans[:, 0]))]
+
+
+def mutual_pairs(cos: np.ndarray, dice: np.ndarray, used_a: np.ndarray, used_b: np.ndarray,
+                 min_cosine: float) -> np.ndarray:
+    """Sentence pairs, among those not ``used`` yet, that are each other's closest by cosine,
+    reach ``min_cosine`` and share a content word.  Only asked once the pairing has shown
+    the two texts to be a rewrite one of the other: there, a sentence and its mutual nearest
+    sentence are one sentence reworded further than the rule for evidence admits (a heavy
+    rewrite rewords every sentence), so they count in coverage; as evidence, they would
+    not (sentences of one subject are each other's nearest too)."""
+    ia, ib = np.flatnonzero(~used_a), np.flatnonzero(~used_b)
+    if not len(ia) or not len(ib):
+        return np.zeros((0, 2), np.int64)
+    sub = cos[np.ix_(ia, ib)]
+    best_b = sub.argmax(axis=1)
+    best_a = sub.argmax(axis=0)
+    rows = np.flatnonzero(best_a[best_b] == np.arange(len(ia)))
+    i, j = ia[rows], ib[best_b[rows]]
+    ok = (cos[i, j] >= min_cosine) & (dice[i, j] > 0)
+    return np.stack([i[ok], j[ok]], axis=1).astype(np.int64).reshape(-1, 2)
+
+
+def window_spans(sa: Sentences, sb: Sentences, merged: np.ndarray) -> np.ndarray:
+    """Token spans ``[as, ae, bs, be)`` of sentence ranges ``[a0, a1, b0, b1)`` (more
+    columns ignored)."""
+    if not len(merged):
+        return np.zeros((0, 4), np.int64)
+    return np.stack([sa.first[merged[:, 0]], sa.last[merged[:, 1] - 1], sb.first[merged[:, 2]],
+                     sb.last[merged[:, 3] - 1]], axis=1).astype(np.int64)
