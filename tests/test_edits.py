@@ -4,7 +4,7 @@ tell which side is older."""
 from __future__ import annotations
 
 from copydesk.align import align
-from copydesk.edits import is_template_pair, summarize
+from copydesk.edits import is_template_pair, slip_kind, summarize
 from copydesk.prepare import prepare
 from copydesk.records import Article
 from copydesk.relate import judge
@@ -59,3 +59,36 @@ def test_weekday_against_yesterday_names_the_older_side() -> None:
     assert pair.origin == "wire" and pair.origin_reason in ("time_words", "dateline")  # type: ignore[union-attr]
     pa, pb = prepare(paper), prepare(wire)
     assert summarize(pa, pb, align(pa, pb).spans, paper.text, wire.text).older == -1
+
+
+def test_slip_kinds() -> None:
+    assert slip_kind("cleorly", "clearly") == "ocr"          # look-alike glyphs
+    assert slip_kind("children'5", "children's") == "ocr"
+    assert slip_kind("Blairwill", "Blair will") == "ocr"    # run together
+    assert slip_kind("dunki- ng", "dunking") == "ocr"
+    assert slip_kind("Shefield", "Sheffield") == "letters"  # a respelling, or a dropped letter
+    assert slip_kind("organisation", "organization") == "letters"
+    assert slip_kind("$6bn", "$5bn") is None                # a figure changed
+    assert slip_kind("very worried", "deeply concerned") is None
+
+
+def test_a_noisy_copy_is_a_duplicate_a_respelled_one_is_not() -> None:
+    """Scanner noise does not change what was reused; a copy desk's respellings do."""
+    from copydesk.records import Pair
+    from copydesk.relate import relate
+
+    text = ("The regional council said on Tuesday that it would close three libraries and a "
+            "swimming pool next year to save money, despite protests from residents and staff.\n"
+            "A spokesman said the decision had been clearly explained to the people of Sheffield "
+            "and that the children's services would not be affected by the closures.")
+    noisy = text.replace("clearly", "cleorly").replace("children's", "children'5").replace("would close", "wouldclose")
+    respelled = text.replace("Sheffield", "Shefield").replace("council", "Council").replace("save money", "save mony")
+
+    def rel(x: str, y: str) -> str:
+        pa, pb = prepare(Article("a", x)), prepare(Article("b", y))
+        pair = relate(pa, pb, align(pa, pb), x, y)
+        assert isinstance(pair, Pair)
+        return pair.relation
+
+    assert rel(text, noisy) == "duplicate"
+    assert rel(text, respelled) == "near_duplicate"

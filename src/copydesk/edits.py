@@ -133,6 +133,67 @@ def edits_at_most(a: Prepared, b: Prepared, spans: np.ndarray) -> int:
     return total
 
 
+def only_slips(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: str) -> bool:
+    """Is every difference inside the passages (token spans ``[as, ae, bs, be)``, boilerplate
+    aside) noise rather than an edit?  Noise garbles the same words: it keeps their letters
+    (at least ``_SAME_WORDS`` similar, spaces and punctuation aside) and every figure.  An
+    OCR copy shows its scanner's signature — look-alike glyphs swapped ("cleorly",
+    "children'5", "whi1e"), words run together or split — in most of its differences; a
+    copy desk's respellings ("Shefield", "organization", "Labor") are real edits and show
+    none.  So: no difference that changes words, and at least as many OCR signatures as
+    other letter changes."""
+    signatures = other = 0
+    for a0, a1, b0, b1 in np.asarray(spans).tolist():
+        ia = np.arange(a0, a1)[~a.boiler[a0:a1]]
+        ib = np.arange(b0, b1)[~b.boiler[b0:b1]]
+        ha, hb = a.tokens.hash[ia], b.tokens.hash[ib]
+        if len(ha) == len(hb) and np.array_equal(ha, hb):
+            continue
+        for sa, ea, sb, eb, equal in _regions(Levenshtein.opcodes(ha.tolist(), hb.tolist())):
+            if equal:
+                continue
+            if ea <= sa or eb <= sb:
+                return False
+            kind = slip_kind(text_a[int(a.tokens.start[ia[sa]]):int(a.tokens.end[ia[ea - 1]])],
+                             text_b[int(b.tokens.start[ib[sb]]):int(b.tokens.end[ib[eb - 1]])])
+            if kind is None:
+                return False
+            signatures += kind == "ocr"
+            other += kind == "letters"
+    return signatures >= other
+
+
+#: glyphs a scanner confuses (casefolded), as unordered pairs
+_LOOK_ALIKE = frozenset(frozenset(p) for p in ("ao", "ce", "eo", "co", "l1", "li", "i1", "l|", "i!", "s5",
+                                               "o0", "b6", "g9", "gq", "tf", "hb", "nu", "uv", "nr", "z2"))
+
+
+def slip_kind(x: str, y: str) -> str | None:
+    """How two garbled spellings of the same words differ: ``"ocr"`` (only spaces and
+    punctuation, or look-alike glyphs swapped), ``"letters"`` (other letter changes that
+    keep the words and figures: one character, or most of the letters), or None (other
+    words: an edit)."""
+    x, y = x.casefold(), y.casefold()
+    bare_x = "".join(c for c in x if c.isalnum())
+    bare_y = "".join(c for c in y if c.isalnum())
+    if bare_x == bare_y:
+        return "ocr"
+    if len(bare_x) == len(bare_y) and all(c == d or frozenset((c, d)) in _LOOK_ALIKE
+                                          for c, d in zip(bare_x, bare_y, strict=True)):
+        return "ocr"
+    if _figures(x) != _figures(y):
+        return None
+    if Levenshtein.distance(bare_x, bare_y) > 1 and Levenshtein.normalized_similarity(bare_x, bare_y) < _SAME_WORDS:
+        return None
+    return "letters"
+
+
+def _figures(text: str) -> list[str]:
+    """The digits of each word of a text that has any (a glyph a scanner took for a digit
+    was recognised before this is asked)."""
+    return [d for d in ("".join(c for c in word if c.isdigit()) for word in text.split()) if d]
+
+
 #: fewer slot edits than this never make a template pair
 MIN_SLOT_EDITS = 3
 

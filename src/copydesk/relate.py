@@ -24,7 +24,14 @@ from rapidfuzz.distance import Indel
 
 from .align import Alignment
 from .config import ParaphraseConfig, RelateConfig, SemanticConfig
-from .edits import MIN_SLOT_EDITS, EditSummary, edits_at_most, is_template_pair, summarize
+from .edits import (
+    MIN_SLOT_EDITS,
+    EditSummary,
+    edits_at_most,
+    is_template_pair,
+    only_slips,
+    summarize,
+)
 from .furniture import SHORT_LINE_CHARS
 from .paraphrase import mark_kinds, paraphrase_spans, with_paraphrases
 from .prepare import _DATELINE, Prepared
@@ -85,21 +92,19 @@ def _content_keys(p: Prepared) -> np.ndarray:
 
 
 def _same_but_short_lines(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: str) -> bool:
-    """Are the two texts the same story word for word, apart from whole lines that only one
-    side has and that are page furniture by their shape (a caption with its credit, a
-    byline, a list entry, a changed headline: short, and not a sentence)?  Every passage is
-    the same words on both sides, in the same order, and what lies outside the passages is
-    such lines."""
+    """Are the two texts the same story word for word, apart from slips (OCR misreadings, a
+    dropped letter: :func:`copydesk.edits.only_slips`) and whole lines that only one side
+    has and that are page furniture by their shape (a caption with its credit, a byline, a
+    list entry, a changed headline: short, and not a sentence)?  Every passage is the same
+    words on both sides, in the same order, and what lies outside the passages is such
+    lines."""
     if not len(spans):
         return False
     spans = spans[np.argsort(spans[:, 0], kind="stable")]
     if np.any(np.diff(spans[:, 2]) < 0):
         return False
-    for s_a, e_a, s_b, e_b in spans.tolist():
-        ka = a.tokens.hash[s_a:e_a][~a.boiler[s_a:e_a]]
-        kb = b.tokens.hash[s_b:e_b][~b.boiler[s_b:e_b]]
-        if not np.array_equal(ka, kb):
-            return False
+    if not only_slips(a, b, spans, text_a, text_b):
+        return False
     return (_only_furniture_lines_left(a, spans[:, 0], spans[:, 1], text_a)
             and _only_furniture_lines_left(b, spans[:, 2], spans[:, 3], text_b))
 
