@@ -18,14 +18,15 @@ import copydesk
 from copydesk.evaluation import SUMMARY_KEYS, evaluate
 
 FLOORS = {
-    "dev": {"pair_f1": 0.97, "contained_recall": 0.97, "relation_acc": 0.90,
+    # dev relation rose with noise-aware duplicates (issue 9 asks that it rise): 0.976
+    "dev": {"pair_f1": 0.97, "contained_recall": 0.97, "relation_acc": 0.97,
             "origin_acc": 0.98, "family_ari": 0.99, "passage_f1": 0.95},
     "dev-ocr": {"pair_f1": 0.97, "contained_recall": 0.975, "relation_acc": 0.895,
                 "family_ari": 0.97, "passage_f1": 0.955},
-    # web and wire hard cases (issue 8).  Met: pair precision (0.989) and recall (0.994) >=
-    # 0.97, relation >= 0.90, ARI >= 0.95, passage F1 >= 0.95.  Origin is pinned below the
-    # issue's 0.95, at what the engine reaches (0.947)
-    "dev-web": {"pair_f1": 0.985, "contained_recall": 0.985, "relation_acc": 0.92,
+    # web and wire hard cases (issue 8).  Met: pair precision (0.992) and recall (0.994) >=
+    # 0.97, relation >= 0.90 (0.959), ARI >= 0.95, passage F1 >= 0.95.  Origin is pinned below
+    # the issue's 0.95, at what the engine reaches (0.945)
+    "dev-web": {"pair_f1": 0.985, "contained_recall": 0.985, "relation_acc": 0.95,
                 "origin_acc": 0.94, "family_ari": 0.99, "passage_f1": 0.985},
 }
 
