@@ -96,7 +96,7 @@ def needed_rows(lines: Any, fc: FurnitureConfig) -> Any:
         if fc.by_ends:  # that pass counts a masked line's carriers among all rows
             keys.append(hit.select("key"))
     carriers = reduce(lambda a, b: a.unionByName(b), docs).distinct()
-    rows = lines.join(carriers, "doc", "left_semi")
+    rows = lines.join(F.broadcast(carriers), "doc", "left_semi")
     if keys:
         rows = rows.unionByName(lines.join(reduce(lambda a, b: a.unionByName(b), keys).distinct(), "key",
                                            "left_semi")).dropDuplicates(["doc", "key"])
@@ -147,8 +147,8 @@ def collect_rows(spark: Any, pass1: Any, slot_doc: np.ndarray, doc_site: np.ndar
     bc = spark.sparkContext.broadcast((slot_doc, doc_site))
     lines = (pass1.where(F.col("kind") == LINES).select("blob")
              .mapInArrow(lambda it: _numbered(it, bc, False), LINE_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK))
-    links = pass1.where(F.col("kind") == LINKS).select("blob").mapInArrow(lambda it: _numbered(it, bc, True),
-                                                                             LINK_SCHEMA)
+    links = (pass1.where(F.col("kind") == LINKS).select("blob")
+             .mapInArrow(lambda it: _numbered(it, bc, True), LINK_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK))
     try:
         learn = needed_rows(lines, fc).select(*_ROW, F.lit(True).alias("learn"), F.lit(False).alias("link"))
         for_links, wanted = link_needs(spark, lines, links, titles) if fc.links else (lines.limit(0), links.limit(0))
@@ -160,6 +160,7 @@ def collect_rows(spark: Any, pass1: Any, slot_doc: np.ndarray, doc_site: np.ndar
                   "link_candidates": links.count(), "link_candidates_collected": linked.num_rows}
     finally:
         lines.unpersist()
+        links.unpersist()
         bc.unpersist()
     rows = _line_arrays(got)
     learn_mask = got.column("learn").to_numpy(zero_copy_only=False)[rows[-1]]
