@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import numba as nb
 import numpy as np
@@ -198,17 +199,16 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
     key, doc = np.asarray(key, np.uint64), np.asarray(doc, np.int64)
     rows = (key, marks, doc, site, weight, line)
     found = [learn_lines(*rows, cfg, rank=rank)]
-    short = np.asarray(weight) <= SHORT_LINE_CHARS
+    short = short_line(np.asarray(weight))
     for j in (0, 1):
         # short lines (captions and their credits, footers naming each masthead) also by
         # their first and by their last words; a long one is a group of its own here (the
         # pass by whole lines judged it).  Only the carriers of such groups take part.
-        ends = (np.asarray(marks[:, j], np.uint64) + np.uint64(1 + j)) * _PHI
+        ends = end_groups(marks, j)
         if cfg.by_ends:
             found.append(learn_lines(*rows, cfg, group=ends, rank=rank))
             continue
-        sub = np.isin(doc, _variant_carriers(ends[short], key[short], doc[short],
-                                             min(cfg.min_docs, cfg.site_min_docs)))
+        sub = np.isin(doc, _variant_carriers(ends[short], key[short], doc[short], cfg))
         if sub.any():
             alone = pair_codes(np.arange(len(key)), np.full(len(key), 0xA5A5A5A5 + j, np.uint64))
             by = np.where(short, ends, alone)[sub]
@@ -226,28 +226,74 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
     return Furniture(np.unique(out.codes), *(getattr(out, x)[first] for x in fields[1:]), docs=docs)
 
 
-def _variant_carriers(group: np.ndarray, key: np.ndarray, doc: np.ndarray, minimum: int) -> np.ndarray:
-    """The articles carrying a group (of short lines, by one end) of at least ``minimum``
-    rows and more than one line key."""
+def _variant_carriers(group: np.ndarray, key: np.ndarray, doc: np.ndarray,
+                      cfg: FurnitureConfig) -> np.ndarray:
+    """The articles carrying a :func:`variant_group` (of short lines, by one end)."""
     order = np.lexsort((key, group))
     g, k = group[order], key[order]
     first, size = _groups(g)
     if not len(first):
         return np.zeros(0, np.int64)
     change = np.concatenate(([False], (k[1:] != k[:-1]) & (g[1:] == g[:-1])))
-    variants = np.add.reduceat(change.astype(np.int64), first)
-    keep = (size >= minimum) & (variants >= 1)
+    keys = np.add.reduceat(change.astype(np.int64), first) + 1
+    keep = variant_group(size, keys, cfg)
     return np.unique(doc[order][_ranges(first[keep], size[keep])])
 
 
 def _pair_carriers(key: np.ndarray, doc: np.ndarray, site: np.ndarray) -> np.ndarray:
-    """The articles carrying a line that exactly two articles of one (known) site carry."""
-    order = np.lexsort((site, key))
-    k, st = key[order], site[order]
-    first, size = _groups(k)
-    two = first[(size == 2)]
-    two = two[(st[two] >= 0) & (st[two] == st[two + 1])]
+    """The articles carrying a line that exactly two articles of one (known) site carry
+    (:func:`pair_of_a_site`)."""
+    order = np.argsort(key, kind="stable")
+    first, size = _groups(key[order])
+    _, best_site = site_counts(np.repeat(np.arange(len(first)), size), np.asarray(site)[order], len(first))
+    two = first[pair_of_a_site(size, best_site)]
     return np.unique(np.concatenate([doc[order][two], doc[order][two + 1]]))
+
+
+# -- the thresholds, shared by the learner and the runners that select its rows -------------
+# (they take numpy arrays or Spark columns alike: the Spark engine's selection of the rows
+# to collect, engines/spark/furniture.py, calls these same functions)
+def judged(unknown: Any, best_site: Any, cfg: FurnitureConfig) -> Any:
+    """A line group the rule judges: carried by ``min_docs`` articles of no known site, or by
+    ``site_min_docs`` of one site (``best_site``: the most carriers on one known site)."""
+    return (unknown >= cfg.min_docs) | (best_site >= cfg.site_min_docs)
+
+
+def pair_of_a_site(size: Any, best_site: Any) -> Any:
+    """A line exactly two articles carry, both of one known site (see :func:`beside_furniture`)."""
+    return (size == 2) & (best_site == 2)
+
+
+def variant_group(size: Any, keys: Any, cfg: FurnitureConfig) -> Any:
+    """A group of short lines by one end (``size`` rows, ``keys`` distinct lines) that the
+    pass by ends judges: enough rows for either threshold, and more than one line."""
+    return (size >= min(cfg.min_docs, cfg.site_min_docs)) & (keys >= 2)
+
+
+def short_line(weight: Any) -> Any:
+    """Lines grouped by their ends as well (:data:`SHORT_LINE_CHARS`)."""
+    return weight <= SHORT_LINE_CHARS
+
+
+def end_groups(marks: np.ndarray, j: int) -> np.ndarray:
+    """The group of each line by its first (``j`` 0) or last (1) words."""
+    return (np.asarray(marks[:, j], np.uint64) + np.uint64(1 + j)) * _PHI
+
+
+def site_counts(grp_of: np.ndarray, site: np.ndarray, ngroups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per group (``grp_of`` of each row, its ``site``, -1 unknown): how many rows have no
+    known site, and the most rows of one known site."""
+    if not len(grp_of):
+        return np.zeros(ngroups), np.zeros(ngroups, np.int64)
+    ss = np.lexsort((site, grp_of))
+    grp, sv = grp_of[ss], site[ss]
+    run_first = np.flatnonzero(np.concatenate(([True], (grp[1:] != grp[:-1]) | (sv[1:] != sv[:-1]))))
+    run_size = np.diff(np.concatenate((run_first, [len(sv)])))
+    known = sv[run_first] >= 0
+    best_site = np.zeros(ngroups, np.int64)
+    np.maximum.at(best_site, grp[run_first][known], run_size[known])
+    unknown = np.bincount(grp_of, weights=site < 0, minlength=ngroups)
+    return unknown, best_site
 
 
 def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
@@ -280,19 +326,9 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     kfirst, ksize = _groups(key[by_key])
     ngroups = len(kfirst)
     # candidates: enough carriers, or enough on one site
-    grp_of = np.repeat(np.arange(ngroups), ksize)
-    site_k = site[by_key]
-    ss = np.lexsort((site_k, grp_of))
-    grp, sv = grp_of[ss], site_k[ss]
-    run_first = np.flatnonzero(np.concatenate(([True], (grp[1:] != grp[:-1]) | (sv[1:] != sv[:-1]))))
-    run_size = np.diff(np.concatenate((run_first, [len(sv)])))
-    known = sv[run_first] >= 0
-    best_site = np.zeros(ngroups, np.int64)
-    np.maximum.at(best_site, grp[run_first][known], run_size[known])
-    unknown = np.bincount(grp_of, weights=site_k < 0, minlength=ngroups)
-    cand = np.flatnonzero((unknown >= cfg.min_docs) | (best_site >= cfg.site_min_docs))
-    if two_of_a_site:
-        cand = np.flatnonzero((unknown < cfg.min_docs) & (best_site == 2) & (ksize == 2))
+    unknown, best_site = site_counts(np.repeat(np.arange(ngroups), ksize), site[by_key], ngroups)
+    # (two of one site: both of a known site, so none unknown)
+    cand = np.flatnonzero(pair_of_a_site(ksize, best_site) if two_of_a_site else judged(unknown, best_site, cfg))
     # sampled carriers of each candidate (the first ``sample`` in a fixed pseudo-random order)
     take = np.minimum(ksize[cand], cfg.sample)
     crow = by_key[_ranges(kfirst[cand], take)]           # the row of (L, d)
@@ -513,7 +549,7 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     row = porder[at][found]
     ref = target[is_link][found]
     ref_key = tkey[is_link][found]
-    content = np.bincount(row_doc, weights=row_weight)
+    content = np.bincount(row_doc, weights=row_weight, minlength=len(own))  # (rows of some articles only: see furniture_rows)
     part = row_weight[row] < 0.5 * content[ref]
     # the lines of every article with a linked headline (a headline that several versions
     # of a story carry links to all of them), by headline and mark

@@ -143,16 +143,23 @@ def titles_of(batch: Any, arts: Sequence[Article]) -> tuple[np.ndarray, np.ndarr
 # -- 2. corpus furniture (over the line rows of every article) ------------------------------
 def learn_furniture(rows: tuple[np.ndarray, ...], links: tuple[np.ndarray, ...] | None,
                     titles: tuple[np.ndarray, np.ndarray] | None, cfg: ScanConfig,
-                    rank: np.ndarray | None = None) -> Furniture:
+                    rank: np.ndarray | None = None,
+                    link_rows: tuple[np.ndarray, ...] | None = None) -> Furniture:
     """The corpus furniture: ``rows`` are the line rows of all articles (key, marks, article
     number, site number, weight, line), ``links`` their link candidates (article, line, key,
     sub-keys) and ``titles`` the headline keys (key, article) — see
     :func:`copydesk.prepare_batch.line_rows`; ``rank`` (:func:`id_rank` of the articles)
-    makes every choice among carriers independent of the order articles were read in."""
+    makes every choice among carriers independent of the order articles were read in.
+
+    A runner may pass only the rows each rule needs (:mod:`copydesk.furniture_rows`):
+    ``rows`` those of :func:`~copydesk.furniture_rows.learn_rows`, ``links`` and
+    ``link_rows`` (rows as ``rows``) those of :func:`~copydesk.furniture_rows.link_rows`;
+    the answer is the same."""
     key, marks, doc, site, weight, line = rows
     furniture = learn(key, marks, doc, site, weight, line, cfg.prepare.furniture, rank=rank)
     if links is not None and titles is not None and cfg.prepare.furniture.links:
-        found = link_lines(titles[0], titles[1], links, doc, line, key, marks, weight, rank=rank)
+        lkey, lmarks, ldoc, _, lweight, lline = rows if link_rows is None else link_rows
+        found = link_lines(titles[0], titles[1], links, ldoc, lline, lkey, lmarks, lweight, rank=rank)
         furniture.links = int(len(found[0]))
         furniture.codes = np.union1d(furniture.codes, found[0])
         furniture.docs = np.union1d(furniture.docs, found[1])

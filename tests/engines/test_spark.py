@@ -62,6 +62,13 @@ def test_parity_with_local(spark, shared_dir: Path, local_runs: dict[str, Path],
     run = json.loads((out / "run.json").read_text())
     assert run["engine"] == "spark"
     assert run["spark"] == {"master": "local[2]", "partitions": partitions}
+    # the furniture rules ran on the driver over the rows Spark selected, not over all
+    stats = run["stats"]
+    assert 0 < stats["furniture_rows_collected"] <= stats["furniture_line_rows"]
+    assert stats["link_candidates_collected"] <= stats["link_candidates"]
+    if name == "dev":  # most of dev's line rows are needed by no rule: they stay in Spark
+        assert stats["furniture_rows_collected"] < 0.6 * stats["furniture_line_rows"]
+        assert stats["link_candidates_collected"] < 0.1 * stats["link_candidates"]
 
 
 def test_bad_input_same_rejects(spark, tmp_path: Path) -> None:

@@ -289,14 +289,16 @@ class Corpus:
         if b.vectors is not None:
             self.vectors.append(b.vectors[kept])
         self.tokens += b.tokens
-        (key, marks, doc, weight, line), (ldoc, lline, lkey, subs) = b.rows
         site = np.array([-1 if x is None else self.site_ids.setdefault(x, len(self.site_ids))
                          for x in b.sites], np.int32)
         self.doc_site.append(site[kept])
-        ok = number[doc] >= 0
-        self.rows.append((key[ok], marks[ok], number[doc[ok]].astype(np.int32), site[doc[ok]], weight[ok], line[ok]))
-        ok = number[ldoc] >= 0
-        self.links.append((number[ldoc[ok]], lline[ok], lkey[ok], subs[ok]))
+        if b.rows is not None:  # (the Spark engine keeps the line rows on its executors)
+            (key, marks, doc, weight, line), (ldoc, lline, lkey, subs) = b.rows
+            ok = number[doc] >= 0
+            self.rows.append((key[ok], marks[ok], number[doc[ok]].astype(np.int32), site[doc[ok]], weight[ok],
+                              line[ok]))
+            ok = number[ldoc] >= 0
+            self.links.append((number[ldoc[ok]], lline[ok], lkey[ok], subs[ok]))
         tkey, tdoc = b.titles
         ok = number[tdoc] >= 0
         self.titles.append((tkey[ok], number[tdoc[ok]]))

@@ -3,8 +3,9 @@ cluster gives exactly the local engine's answers.
 
 1. **pass 1** (:mod:`.prepare`) — the input batches are parsed, prepared and fingerprinted
    by the executors; the driver numbers the articles in input order (repeated ids rejected
-   as locally) and learns the corpus furniture from the line rows (collected: a few per
-   article), with :func:`copydesk.plan.learn_furniture`.
+   as locally); the line rows stay in Spark, whose aggregations select the few the corpus
+   furniture rules can need (:mod:`.furniture`); the driver learns from those with
+   :func:`copydesk.plan.learn_furniture`.
 2. **candidate join** (:mod:`.join`) — two shuffles: fingerprint rows by hash partition,
    pair rows by pair; the candidates come back to the driver.
 3. **align** (:mod:`.align`) — a Spark job per round of :func:`copydesk.plan.relate_and_group`.
@@ -28,17 +29,19 @@ from typing import Any
 import numpy as np
 
 from ...config import ScanConfig
+from ...furniture import Furniture
 from ...plan import (
     Progress,
     ScanResult,
     date_counts,
     furniture_records,
     id_rank,
+    learn_furniture,
     relate_and_group,
     semantic_candidates,
 )
 from ...read.remote import Remote
-from ..local import corpus_furniture
+from ..local import Corpus
 from .inputs import Read, read_inputs
 from .session import ShuffleMeter, check_partitions, new_session, require_pyspark
 
@@ -126,7 +129,8 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
             progress("prepare", len(corpus.ids), len(corpus.ids))
 
         t = time.perf_counter()
-        furniture = corpus_furniture(corpus, cfg)
+        furniture, furniture_counts = learn_on_spark(spark, rows, corpus, slot_doc, cfg)
+        meter.mark("furniture")
         common = furniture.codes
         has = np.zeros(len(corpus.ids) + 1, np.bool_)
         has[furniture.docs] = True
@@ -189,7 +193,7 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
              "link_lines_masked": furniture.links, "candidates": int(len(codes)),
              "candidates_second_round": related.second_round, "family_completion": related.completion,
              "big_buckets": len(cands.big_buckets), "semantic_candidates": int(len(semantic)),
-             "template_pairs_set_aside": aligner.templates,
+             "template_pairs_set_aside": aligner.templates, **furniture_counts,
              **date_counts(corpus.dates),
              "pairs": len(pairs), "families": len(fams),
              "engine": "spark", "master": sc.master, "partitions": parts,
@@ -199,6 +203,24 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
     rejects = (read.rejects if read is not None else []) + corpus.rejects  # read first, as locally
     return ScanResult(pairs, fams, rejects, stats, timings, cfg, boilerplate,
                       ids=corpus.ids, furniture=common)
+
+
+def learn_on_spark(spark: Any, rows: Any, corpus: Corpus, slot_doc: np.ndarray,
+                   cfg: ScanConfig) -> tuple[Furniture, dict[str, int]]:
+    """The corpus furniture: Spark selects the line rows the rules can need (:mod:`.furniture`),
+    the driver learns from them with :func:`copydesk.plan.learn_furniture`, as locally; and
+    how many line rows there are and how many were collected."""
+    from .furniture import collect_rows
+
+    e = np.zeros(0, np.int64)
+    titles = (np.concatenate([e.astype(np.uint64), *(t[0] for t in corpus.titles)]),
+              np.concatenate([e, *(t[1] for t in corpus.titles)]))
+    doc_site = np.concatenate([e.astype(np.int32), *corpus.doc_site])
+    got = collect_rows(spark, rows, slot_doc, doc_site, titles, cfg.prepare.furniture)
+    links = got.links if corpus.titles else None  # (no batches: as the local engine)
+    furniture = learn_furniture(got.rows, links, titles, cfg, rank=id_rank(corpus.ids), link_rows=got.link_rows)
+    corpus.titles = []
+    return furniture, got.counts
 
 
 def input_frame(spark: Any, jobs: Iterable[Any], size: int) -> tuple[Any, Read | None]:

@@ -5,7 +5,8 @@ one Spark row set per batch; the driver then numbers the articles in input order
 repeated ids exactly as the local engine does (:func:`number_articles`).
 
 The rows of pass 1 share one Arrow schema, told apart by ``kind``: a batch's books (ids,
-dates, rejects, line rows: small, collected), its fingerprint rows (one Spark row per hash
+dates, rejects, headlines: small, collected), its line rows and link candidates (packed, they
+stay in Spark for the furniture aggregations of :mod:`.furniture`), its fingerprint rows (one Spark row per hash
 partition holding that partition's rows of the batch as packed arrays — hash, slot, token
 position, line key —, which stay on the executors for the join: Spark shuffles a few large
 values instead of millions of small rows) and its articles as stored records (slot,
@@ -31,7 +32,13 @@ from ...records import Article, Reject
 from ...spill import JSON_LINE, PACKED, group_order, hash_partition, pack
 from ..local import Corpus
 
-BOOKS, FINGERPRINTS, ARTICLES = 0, 1, 2
+BOOKS, FINGERPRINTS, ARTICLES, LINES, LINKS = 0, 1, 2, 3, 4
+
+#: packed line rows (:func:`copydesk.prepare_batch.line_rows`): slot, key, 4 marks, weight, line
+LINE_DTYPES = (np.dtype(np.int64), np.dtype(np.uint64), *[np.dtype(np.uint32)] * 4, np.dtype(np.int32),
+               np.dtype(np.int32))
+#: packed link candidates: slot, line, key, 9 cut keys
+LINK_DTYPES = (np.dtype(np.int64), np.dtype(np.int32), np.dtype(np.uint64), *[np.dtype(np.uint64)] * 9)
 
 #: the columns of pass 1 (Spark DDL)
 PASS1_SCHEMA = "kind byte, job int, part int, slot long, p int, blob binary"
@@ -48,7 +55,7 @@ class Books:
     rejects: list[tuple[int, Reject]]
     lines: list[int]
     sites: list[str | None]
-    rows: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]
+    rows: None  # the line rows stay in Spark (LINES and LINKS rows, see .furniture)
     titles: tuple[np.ndarray, np.ndarray]
     tokens: int
     nfp: np.ndarray
@@ -88,9 +95,16 @@ def prepare_job(index: int, job: Any, cfg: ScanConfig, parts: int) -> Iterator[A
     rows = fingerprint_rows(arts, cfg)
     base = index * cfg.batch_size
     books = Books([a.id for a in arts], [a.date for a in arts], where, rejects, lines,
-                  [site_of(a) for a in arts], rows.lines, rows.titles, rows.tokens, rows.nfp, wheres,
+                  [site_of(a) for a in arts], None, rows.titles, rows.tokens, rows.nfp, wheres,
                   rows.vectors)
     yield _batch(pa, BOOKS, index, blob=[pickle.dumps(books, protocol=5)])
+    (key, marks, doc, weight, line), (ldoc, lline, lkey, subs) = rows.lines
+    if len(key):
+        cols = (doc.astype(np.int64) + base, key, *marks.T, weight, line)
+        yield _batch(pa, LINES, index, blob=[pack_rows(*(c.astype(d) for c, d in zip(cols, LINE_DTYPES, strict=True)))])
+    if len(ldoc):
+        cols = (ldoc.astype(np.int64) + base, lline, lkey, *subs.T)
+        yield _batch(pa, LINKS, index, blob=[pack_rows(*(c.astype(d) for c, d in zip(cols, LINK_DTYPES, strict=True)))])
     order, bounds = group_order(hash_partition(rows.h, parts), parts)
     slot = rows.doc.astype(np.int64) + base
     cols = (rows.h[order], slot[order], rows.pos[order], rows.line_key[order])
