@@ -54,12 +54,15 @@ def is_reuse(al: Alignment, text_a: str, text_b: str, cfg: RelateConfig) -> bool
     whole = max(al.coverage_a, al.coverage_b) >= cfg.short_whole and al.longest_chars >= cfg.short_min_chars
     if not (floors or whole):
         return False
-    rest = [min(p.a_end - p.a_start, p.b_end - p.b_start) for p in al.passages
-            if not (_only_a_quotation(text_a, p.a_start, p.a_end) and _only_a_quotation(text_b, p.b_start, p.b_end))]
-    if len(rest) == len(al.passages):
-        return True
-    longest = max(rest, default=0)
-    return longest >= (cfg.short_min_chars if whole else cfg.min_reuse_chars)
+    need = cfg.short_min_chars if whole else cfg.min_reuse_chars
+    # the longest passages first: the first long enough that is not a shared quotation decides
+    for size, p in sorted(((min(p.a_end - p.a_start, p.b_end - p.b_start), p) for p in al.passages),
+                          key=lambda x: -x[0]):
+        if size < need:
+            return False
+        if not (_only_a_quotation(text_a, p.a_start, p.a_end) and _only_a_quotation(text_b, p.b_start, p.b_end)):
+            return True
+    return False
 
 
 def _only_a_quotation(text: str, start: int, end: int) -> bool:
