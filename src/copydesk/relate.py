@@ -39,6 +39,7 @@ from .records import Pair
 
 _QUOTES = "\"'“”‘’«»„"
 _ATTRIBUTION_CHARS = 60
+_CLOSING_PUNCT = ",.?!…;:"
 
 
 def is_reuse(al: Alignment, text_a: str, text_b: str, cfg: RelateConfig) -> bool:
@@ -81,8 +82,8 @@ def _only_a_quotation(text: str, start: int, end: int) -> bool:
     if not any(q in head for q in _QUOTES):
         return False
     close = min((i for i in (text.find(q, start + 1, end + 3) for q in _QUOTES) if i >= 0), default=-1)
-    if close < 0:
-        return False
+    if close < 0 or text[close - 1] not in _CLOSING_PUNCT:
+        return False  # a quotation ends in punctuation ('…such," she said'); else the mark opens another
     if close >= end - 3:
         return True
     attribution, _, spill = text[close + 1:end].partition("\n")
