@@ -265,13 +265,13 @@ def test_a_wire_copy_opens_with_its_dateline_a_page_with_its_menu() -> None:
 
 
 def test_a_quoted_paragraph_with_a_quote_inside_is_not_one_quotation() -> None:
-    """'"It would be wary of …, a "firm but fair" deal …' opens with a quotation mark, but
-    the next mark opens another quotation (no punctuation before it): the paragraph is not
-    one quotation with its attribution, and sharing it with a second passage is reuse."""
+    """'"It would be wary of …, to be "distracted by …' opens with a quotation mark, but the
+    next mark opens another quotation (no punctuation before it): the paragraph is not one
+    quotation with a short attribution after it."""
     from copydesk.relate import _only_a_quotation
 
-    para = ('"It would be wary of the offer, I think, and people see that it was a "firm but fair" '
-            'deal for the bank and its thirty thousand staff in the region.')
+    para = ('"It would be wary of the offer, I think, and people see that they chose to be '
+            '"distracted by the rest of its loans.')
     assert not _only_a_quotation(para, 0, len(para))
     quote = '"We expect the economy to recover strongly in the second half of the year," the economist said.'
     assert _only_a_quotation(quote, 0, len(quote))
