@@ -198,6 +198,17 @@ class SemanticConfig:
     #: two articles closer than this (cosine of their openings) are a candidate, and
     #: reworded sentences count as reuse only between articles this close as wholes
     min_article_cosine: float = 0.75
+    #: a text at most this share of the other's length (body tokens) may be its summary: a
+    #: summary condenses (a rewrite of the whole story keeps about its length) ...
+    max_summary_length: float = 0.5
+    #: ... and is compared with the whole source, which also carries what the summary left
+    #: out, so the two are less close as wholes: such a pair needs this cosine only ...
+    min_summary_cosine: float = 0.7
+    #: ... but then nearly all the summary's facts must be its source's (at least this share,
+    #: and at least ``min_facts`` of them): a summary chooses among its source's facts and
+    #: adds none, while a story of its own on the subject (a follow-up, another outlet's
+    #: report) brings its own
+    min_summary_fact_share: float = 0.7
     #: a sentence pair counts as reworded when its cosine reaches this ...
     min_sentence_cosine: float = 0.55
     #: ... and the two sentences share at least this Dice share of their content words (an
@@ -224,7 +235,8 @@ class SemanticConfig:
 
     def __post_init__(self) -> None:
         _check(self.neighbours >= 1, "semantic neighbours must be >= 1")
-        for name in ("min_article_cosine", "min_sentence_cosine", "min_shared_words", "min_share", "min_fact_share",
+        for name in ("min_article_cosine", "max_summary_length", "min_summary_cosine", "min_summary_fact_share",
+                     "min_sentence_cosine", "min_shared_words", "min_share", "min_fact_share",
                      "min_mutual_cosine"):
             _check(0 <= getattr(self, name) <= 1, f"semantic {name} must be in [0, 1]")
         _check(self.min_sentences >= 1 and self.min_facts >= 1, "semantic min_sentences and min_facts must be >= 1")

@@ -108,7 +108,8 @@ class BatchRows:
     titles: tuple[np.ndarray, np.ndarray]
     tokens: int
     nfp: np.ndarray
-    #: the articles' embeddings with the semantic stage (``float16`` rows), else None
+    #: the articles' semantic rows (embedding and body length, see
+    #: :func:`copydesk.semantic.neighbours.article_dtype`) with the semantic stage, else None
     vectors: np.ndarray | None = None
 
 
@@ -243,17 +244,20 @@ def pair_evidence(c: np.ndarray, left: np.ndarray, right: np.ndarray,
 def semantic_candidates(vectors: np.ndarray, site: np.ndarray, rank: np.ndarray, codes: np.ndarray,
                         cfg: ScanConfig) -> np.ndarray:
     """Codes of the article pairs the semantic stage proposes (nearest neighbours by
-    embedding) that are not among the candidates ``codes`` already.  Two articles of one
+    embedding, close enough as wholes or as a summary and its source: see
+    :func:`copydesk.semantic.neighbours.close_pairs`) that are not among the candidates
+    ``codes`` already; ``vectors`` are the articles' semantic rows.  Two articles of one
     site (``site`` numbers, -1 unknown) are not proposed: an outlet's routine reports (a
     template's instances, a recurring column) resemble each other as wholes by design, and an
     outlet updating its own story keeps its words, which fingerprints find."""
-    from .semantic.neighbours import neighbour_pairs
+    from .semantic.neighbours import close_pairs, neighbour_pairs
 
     sc = cfg.semantic
-    found = neighbour_pairs(vectors, sc.neighbours, sc.min_article_cosine, rank)
+    found = neighbour_pairs(vectors["vector"], sc.neighbours, min(sc.min_article_cosine, sc.min_summary_cosine), rank)
     found = found[~np.isin(found, codes)]
     sa, sb = site[found >> 32], site[found & 0xFFFFFFFF]
-    return found[(sa < 0) | (sa != sb)]
+    found = found[(sa < 0) | (sa != sb)]
+    return close_pairs(found, vectors, sc.min_article_cosine, sc.min_summary_cosine, sc.max_summary_length)
 
 
 # -- 4. align and relate (per chunk of candidate pairs) -------------------------------------

@@ -26,3 +26,7 @@ Ahlgren said 340,000 households with variable loans would pay about 95 more each
 Builders Nordbygg and Halvarsson said they expected sales of new flats to slow by 8% before the summer.
 Estate agent Per Sundqvist in Ostervik said 12 buyers had withdrawn offers within a day.
 The Federation of Small Firms warned that 2,400 companies could struggle to refinance their loans in Malmberg."""
+
+#: a summary of SOURCE: its substance in a third of the length, no fact of its own
+SUMMARY = """The central bank lifted its key rate by half a point to 4.5%, as governor Anna Lindqvist blamed dearer food and energy.
+It also lowered its growth forecast for next year to 1.2% from 1.8%."""

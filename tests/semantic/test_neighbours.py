@@ -7,9 +7,12 @@ import pytest
 
 from copydesk.semantic.neighbours import (
     approximate_pairs,
+    article_dtype,
+    close_pairs,
     exact_pairs,
     neighbour_pairs,
     pairs_reference,
+    summary_shaped,
 )
 
 
@@ -43,3 +46,21 @@ def test_no_pairs_below_the_threshold_and_none_from_one_article() -> None:
     assert not len(neighbour_pairs(v[:1], 3, 0.0))
     same = np.repeat(v[:1], 2, axis=0)
     assert neighbour_pairs(same, 3, 0.99).tolist() == [1]  # (0 << 32) | 1
+
+
+def _rows(vectors: np.ndarray, tokens: list[int]) -> np.ndarray:
+    rows = np.zeros(len(vectors), article_dtype(vectors.shape[1]))
+    rows["vector"], rows["tokens"] = vectors, tokens
+    return rows
+
+
+def test_a_summary_shaped_pair_passes_at_the_lower_cosine() -> None:
+    u = np.array([1.0, 0.0], np.float32)
+    w = np.array([0.72, np.sqrt(1 - 0.72 ** 2)], np.float32)  # cosine 0.72 with u
+    rows = _rows(np.stack([u, w, u, w]), [300, 120, 300, 280])
+    codes = np.array([0 << 32 | 1, 2 << 32 | 3], np.int64)
+    # 120 of 300 tokens: a summary's length; 280 of 300: a rewrite of the whole story
+    assert close_pairs(codes, rows, 0.75, 0.7, 0.5).tolist() == [1]
+    assert close_pairs(codes, rows, 0.7, 0.7, 0.5).tolist() == codes.tolist()
+    assert not len(close_pairs(codes, rows, 0.75, 0.73, 0.5))
+    assert summary_shaped(150, 300, 0.5) and not summary_shaped(151, 300, 0.5)

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
-from semantic_texts import OTHER, REPORT, REWRITE, SOURCE
+from semantic_texts import OTHER, REPORT, REWRITE, SOURCE, SUMMARY
 
 from copydesk.config import SemanticConfig
 from copydesk.paraphrase import sentences
 from copydesk.prepare import prepare
 from copydesk.records import Article
-from copydesk.semantic.sentences import fact_share, one_to_one, semantic_spans
+from copydesk.semantic.sentences import fact_share, is_summary, one_to_one, semantic_spans
 
 
-def _pair(x: str, y: str) -> np.ndarray:
+def _pair(x: str, y: str, config: SemanticConfig | None = None) -> np.ndarray:
     a, b = Article("a", x), Article("b", y)
-    return semantic_spans(prepare(a), prepare(b), a.text, b.text, SemanticConfig(enabled=True))
+    return semantic_spans(prepare(a), prepare(b), a.text, b.text, config or SemanticConfig(enabled=True))
 
 
 def test_a_rewrite_is_paired_sentence_by_sentence() -> None:
@@ -65,3 +65,25 @@ def test_a_template_instance_with_other_figures_is_not_a_rewrite() -> None:
     share, facts = _facts(one, two)
     assert facts >= 5 and share < SemanticConfig().min_fact_share
     assert not len(_pair(one, two))
+
+
+def _is_summary(x: str, y: str) -> bool:
+    a, b = Article("a", x), Article("b", y)
+    return is_summary(prepare(a), prepare(b), *_facts(x, y), SemanticConfig())
+
+
+def test_a_summary_is_short_and_keeps_its_sources_facts() -> None:
+    assert _is_summary(SOURCE, SUMMARY) and _is_summary(SUMMARY, SOURCE)
+    assert not _is_summary(SOURCE, REWRITE)  # a rewrite of the whole story keeps its length
+    # as short, but with facts of its own: a story of its own on the subject
+    own = "\n".join(REPORT.splitlines()[:2])
+    assert not _is_summary(SOURCE, own)
+
+
+def test_a_summary_is_compared_at_the_summary_cosine() -> None:
+    # the whole-story cosine out of reach: only a summary can pass, at its own threshold
+    strict = SemanticConfig(enabled=True, min_article_cosine=1.0, min_summary_cosine=0.5)
+    assert len(_pair(SOURCE, SUMMARY, strict)) >= 2
+    assert not len(_pair(SOURCE, REWRITE, strict))
+    assert not len(_pair(SOURCE, SUMMARY, SemanticConfig(enabled=True, min_article_cosine=1.0,
+                                                         min_summary_cosine=1.0)))

@@ -94,10 +94,17 @@ def neighbour_pairs(vectors: np.ndarray, k: int, min_cosine: float, rank: np.nda
 ARTICLE_TOKENS = 300
 
 
+def article_dtype(dim: int) -> np.dtype:
+    """The semantic stage's row of an article: its embedding (``float16``) and the length of
+    its body in tokens (a summary is told by its length against its source's)."""
+    return np.dtype([("vector", np.float16, (dim,)), ("tokens", np.int32)])
+
+
 def embed_batch(batch: Batch) -> np.ndarray:
-    """The embeddings of a prepared batch of articles (``float16``, one row each): the first
-    :data:`ARTICLE_TOKENS` tokens of their body lines (outside boilerplate, on lines of at
-    least ``_BODY_WORDS`` tokens; all tokens when an article has no such line)."""
+    """The semantic rows (:func:`article_dtype`) of a prepared batch of articles: the
+    embedding of the first :data:`ARTICLE_TOKENS` tokens of their body lines (outside
+    boilerplate, on lines of at least ``_BODY_WORDS`` tokens; all tokens when an article has
+    no such line), and how many tokens those lines hold."""
     from .vectors import embed_tokens
 
     nd = len(batch.ids)
@@ -108,11 +115,23 @@ def embed_batch(batch: Batch) -> np.ndarray:
     has_body = np.bincount(doc[body], minlength=nd) > 0
     idx = np.flatnonzero(body | ~has_body[doc])
     d = doc[idx]
-    starts = np.concatenate(([0], np.cumsum(np.bincount(d, minlength=nd))))
+    lengths = np.bincount(d, minlength=nd)
+    starts = np.concatenate(([0], np.cumsum(lengths)))
     keep = (np.arange(len(idx)) - starts[d]) < ARTICLE_TOKENS
     idx, d = idx[keep], d[keep]
     first = np.concatenate(([0], np.cumsum(np.bincount(d, minlength=nd)))).astype(np.int64)
-    return embed_tokens(batch.texts, d, batch.start[idx], batch.end[idx], first).astype(np.float16)
+    vectors = embed_tokens(batch.texts, d, batch.start[idx], batch.end[idx], first)
+    out = np.zeros(nd, article_dtype(vectors.shape[1]))
+    out["vector"] = vectors
+    out["tokens"] = lengths
+    return out
+
+
+def body_tokens(p: Prepared) -> np.ndarray:
+    """Positions of one article's body tokens, as :func:`embed_batch` reads them."""
+    line_len = np.diff(p.line_first)
+    body = ~p.boiler & (np.repeat(line_len, line_len) >= _BODY_WORDS)
+    return np.flatnonzero(body) if body.any() else np.arange(len(p.tokens.hash))
 
 
 def article_vector(p: Prepared, text: str) -> np.ndarray:
@@ -120,9 +139,32 @@ def article_vector(p: Prepared, text: str) -> np.ndarray:
     from .vectors import embed_tokens
 
     t = p.tokens
-    line_len = np.diff(p.line_first)
-    body = ~p.boiler & (np.repeat(line_len, line_len) >= _BODY_WORDS)
-    idx = np.flatnonzero(body) if body.any() else np.arange(len(t.hash))
-    idx = idx[:ARTICLE_TOKENS].astype(np.int64)
+    idx = body_tokens(p)[:ARTICLE_TOKENS].astype(np.int64)
     return embed_tokens([text], np.zeros(len(idx), np.int64), t.start[idx], t.end[idx],
                         np.array([0, len(idx)], np.int64))[0]
+
+
+def summary_shaped(shorter: np.ndarray | int, longer: np.ndarray | int, max_length: float) -> np.ndarray | bool:
+    """Whether a text of ``shorter`` body tokens may be a summary of one of ``longer``: it
+    is at most ``max_length`` times as long (a summary condenses; a rewrite of the whole
+    story keeps about its length)."""
+    return np.asarray(shorter) <= max_length * np.asarray(longer)
+
+
+def close_pairs(codes: np.ndarray, rows: np.ndarray, min_cosine: float, min_summary_cosine: float,
+                max_summary_length: float) -> np.ndarray:
+    """The pairs among ``codes`` (of article numbers into the semantic ``rows``) whose
+    embeddings are close enough: a cosine of at least ``min_cosine``, or of at least
+    ``min_summary_cosine`` when one text is summary-shaped against the other
+    (:func:`summary_shaped`).  A summary keeps only the story's substance, so against the
+    whole source it is further than a rewrite of the whole story: the source's embedding
+    also carries what the summary left out."""
+    if not len(codes):
+        return codes
+    i, j = codes >> 32, codes & 0xFFFFFFFF
+    v = rows["vector"]
+    cos = np.einsum("ij,ij->i", v[i].astype(np.float32), v[j].astype(np.float32))
+    n = rows["tokens"].astype(np.int64)
+    short, long = np.minimum(n[i], n[j]), np.maximum(n[i], n[j])
+    ok = (cos >= min_cosine) | ((cos >= min_summary_cosine) & summary_shaped(short, long, max_summary_length))
+    return codes[ok]

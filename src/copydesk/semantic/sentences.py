@@ -10,8 +10,9 @@ first, in any order (a rewrite reorders paragraphs), and the pairing is evidence
 only when at least ``min_sentences`` sentences, and ``min_share`` of the shorter text's,
 are paired, and the two articles as wholes are close (cosine of their openings at least
 ``min_article_cosine``: a rewrite is of the whole story; an independent report of the event
-shares some facts and takes its own angle) — and not when what differs is mostly figures
-and names (a template's slots).
+shares some facts and takes its own angle; for a summary and its source, see
+:func:`is_summary`) — and not when what differs is mostly figures and names (a template's
+slots).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ..config import ParaphraseConfig, SemanticConfig
 from ..paraphrase import Sentences, _inside, cached_sentences, mostly_slots, pair_spans, similarity
 from ..prepare import Prepared
 from .merged import window_pairs
-from .neighbours import article_vector
+from .neighbours import article_vector, body_tokens, summary_shaped
 from .vectors import embed_tokens
 
 
@@ -63,6 +64,22 @@ def one_to_one(score: np.ndarray, ok: np.ndarray) -> np.ndarray:
     return np.array(out, np.int64).reshape(-1, 2)
 
 
+@lru_cache(maxsize=512)
+def _body_length(p: Prepared) -> int:
+    return len(body_tokens(p))
+
+
+def is_summary(a: Prepared, b: Prepared, share: float, facts: int, config: SemanticConfig) -> bool:
+    """Whether one text may be a summary of the other as far as length and facts tell: it is
+    summary-shaped (:func:`.neighbours.summary_shaped`) and at least
+    ``min_summary_fact_share`` of its ``facts`` (at least ``min_facts``) occur in the other
+    (``share``, from :func:`fact_share`).  A summary chooses among its source's facts and
+    adds none; a story of its own on the subject, even a short one, brings its own."""
+    la, lb = _body_length(a), _body_length(b)
+    return (bool(summary_shaped(min(la, lb), max(la, lb), config.max_summary_length))
+            and facts >= config.min_facts and share >= config.min_summary_fact_share)
+
+
 def fact_share(x: Sentences, y: Sentences) -> tuple[float, int]:
     """(share of the shorter text's distinct facts found among the other's words, how many
     facts it has).  Facts are the words the tokenizer marks as template slots: figures, and
@@ -95,7 +112,9 @@ def semantic_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config: S
     share, facts = fact_share(sa, sb)
     if facts >= config.min_facts and share < config.min_fact_share:
         return none  # the same subject, other facts: a report of its own, or a template's instance
-    if float(_article_vector(a, text_a) @ _article_vector(b, text_b)) < config.min_article_cosine:
+    close = float(_article_vector(a, text_a) @ _article_vector(b, text_b))
+    if close < config.min_article_cosine and not (close >= config.min_summary_cosine
+                                                   and is_summary(a, b, share, facts, config)):
         return none  # sentences of one subject in two stories that differ as wholes
     va, vb = _sentence_vectors(a, text_a, pc.min_words), _sentence_vectors(b, text_b, pc.min_words)
     cos = va @ vb.T
