@@ -74,9 +74,9 @@ def _site_stats(frame: Any, by: str) -> Any:
                  F.coalesce(F.max(F.when(F.col("site") >= 0, n)), F.lit(0)).alias("best_site")))
 
 
-def needed_rows(lines: Any, fc: FurnitureConfig) -> Any:
-    """The line rows :func:`copydesk.furniture.learn` needs (as
-    :func:`copydesk.furniture_rows.learn_rows`)."""
+def carriers_of(lines: Any, fc: FurnitureConfig) -> tuple[Any, Any, list[Any]]:
+    """(per-key counts, the articles carrying a line some pass of the rule judges, the keys
+    whose every carrier the pass by ends needs too)."""
     from pyspark.sql import functions as F
 
     size, unknown, best = F.col("size"), F.col("unknown"), F.col("best_site")
@@ -96,6 +96,17 @@ def needed_rows(lines: Any, fc: FurnitureConfig) -> Any:
         if fc.by_ends:  # that pass counts a masked line's carriers among all rows
             keys.append(hit.select("key"))
     carriers = reduce(lambda a, b: a.unionByName(b), docs).distinct()
+    return per_key, carriers, keys
+
+
+def needed_rows(lines: Any, fc: FurnitureConfig, found: tuple[Any, Any, list[Any]] | None = None) -> Any:
+    """The line rows :func:`copydesk.furniture.learn` needs (as
+    :func:`copydesk.furniture_rows.learn_rows`); ``found``: :func:`carriers_of` already
+    computed."""
+    from pyspark.sql import functions as F
+
+    per_key, carriers, keys = found if found is not None else carriers_of(lines, fc)
+    size = F.col("size")
     rows = lines.join(F.broadcast(carriers), "doc", "left_semi")
     if keys:
         rows = rows.unionByName(lines.join(reduce(lambda a, b: a.unionByName(b), keys).distinct(), "key",
@@ -126,6 +137,10 @@ def link_needs(spark: Any, lines: Any, links: Any, titles: tuple[np.ndarray, np.
     return rows, links.join(linked, ["doc", "line"], "left_semi")
 
 
+#: when the articles carrying a judged line are this share of all, every row is collected
+MOST = 0.8
+
+
 @dataclass(slots=True)
 class FurnitureRows:
     """What the driver gets: the rows learn needs, the rows and links link_lines needs (as
@@ -149,8 +164,20 @@ def collect_rows(spark: Any, pass1: Any, slot_doc: np.ndarray, doc_site: np.ndar
              .mapInArrow(lambda it: _numbered(it, bc, False), LINE_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK))
     links = (pass1.where(F.col("kind") == LINKS).select("blob")
              .mapInArrow(lambda it: _numbered(it, bc, True), LINK_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK))
+    found: tuple[Any, Any, list[Any]] | None = None
     try:
-        learn = needed_rows(lines, fc).select(*_ROW, F.lit(True).alias("learn"), F.lit(False).alias("link"))
+        per_key, carriers, keys = carriers_of(lines, fc)
+        carriers = carriers.persist(StorageLevel.MEMORY_AND_DISK)
+        found = (per_key, carriers, keys)
+        if carriers.count() >= MOST * max(1, len(doc_site)):
+            # nearly every article's rows are needed (web pages all carry their site's
+            # furniture): take them all, without the selection's joins; same answer
+            got, linked = lines.toArrow(), links.toArrow()
+            counts = {"furniture_line_rows": got.num_rows, "furniture_rows_collected": got.num_rows,
+                      "link_candidates": linked.num_rows, "link_candidates_collected": linked.num_rows}
+            cols = _line_arrays(got)[:-1]
+            return FurnitureRows(cols, _link_arrays(linked), cols, counts)
+        learn = needed_rows(lines, fc, found).select(*_ROW, F.lit(True).alias("learn"), F.lit(False).alias("link"))
         for_links, wanted = link_needs(spark, lines, links, titles) if fc.links else (lines.limit(0), links.limit(0))
         both = (learn.unionByName(for_links.select(*_ROW, F.lit(False).alias("learn"), F.lit(True).alias("link")))
                 .groupBy(*_ROW).agg(F.max("learn").alias("learn"), F.max("link").alias("link")))
@@ -159,6 +186,8 @@ def collect_rows(spark: Any, pass1: Any, slot_doc: np.ndarray, doc_site: np.ndar
         counts = {"furniture_line_rows": lines.count(), "furniture_rows_collected": got.num_rows,
                   "link_candidates": links.count(), "link_candidates_collected": linked.num_rows}
     finally:
+        if found is not None:
+            found[1].unpersist()
         lines.unpersist()
         links.unpersist()
         bc.unpersist()
