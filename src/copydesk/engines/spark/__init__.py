@@ -136,6 +136,7 @@ def _scan(spark: Any, jobs: Iterable[Any], cfg: ScanConfig, parts: int,
         has[furniture.docs] = True
         doc_fps = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)
         timings["furniture"] = time.perf_counter() - t
+        t = time.perf_counter()
         fps = rows.where(F.col("kind") == FINGERPRINTS).select("part", "job", "blob")
         ji = JoinInputs(slot_doc, id_rank(corpus.ids), common, has, cfg, parts)
         cands, pair_rows, nfps = candidate_join(spark, fps, ji, doc_fps)
