@@ -137,6 +137,11 @@ def link_needs(spark: Any, lines: Any, links: Any, titles: tuple[np.ndarray, np.
     return rows, links.join(linked, ["doc", "line"], "left_semi")
 
 
+#: a corpus with at most this many line rows sends them all to the driver, without the
+#: selection's aggregations: the local engine holds every row too, and a few million rows
+#: (about 60 bytes each in Arrow) are well inside a driver's result size.  The selection is
+#: for archives whose rows would crowd the driver.
+DRIVER_ROWS = 5_000_000
 #: when the articles carrying a judged line are this share of all, every row is collected
 MOST = 0.8
 
@@ -166,12 +171,14 @@ def collect_rows(spark: Any, pass1: Any, slot_doc: np.ndarray, doc_site: np.ndar
              .mapInArrow(lambda it: _numbered(it, bc, True), LINK_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK))
     found: tuple[Any, Any, list[Any]] | None = None
     try:
-        per_key, carriers, keys = carriers_of(lines, fc)
-        carriers = carriers.persist(StorageLevel.MEMORY_AND_DISK)
-        found = (per_key, carriers, keys)
-        if carriers.count() >= MOST * max(1, len(doc_site)):
-            # nearly every article's rows are needed (web pages all carry their site's
-            # furniture): take them all, without the selection's joins; same answer
+        few = lines.count() <= DRIVER_ROWS
+        if not few:
+            per_key, carriers, keys = carriers_of(lines, fc)
+            carriers = carriers.persist(StorageLevel.MEMORY_AND_DISK)
+            found = (per_key, carriers, keys)
+        if few or carriers.count() >= MOST * max(1, len(doc_site)):
+            # few rows, or nearly every article's rows are needed (web pages all carry their
+            # site's furniture): take them all, without the selection's joins; same answer
             got, linked = lines.toArrow(), links.toArrow()
             counts = {"furniture_line_rows": got.num_rows, "furniture_rows_collected": got.num_rows,
                       "link_candidates": linked.num_rows, "link_candidates_collected": linked.num_rows}
