@@ -87,7 +87,7 @@ def test_paraphrase_kinds(shared_dir: Path, tmp_path: Path) -> None:
     """dev-paraphrase (hand-written rewrites, issue's floors for the lexical stage): pair
     recall of light revisions (source–light) >= 0.9, and at most 5 % of the independent
     reports of the same events in any pair; two thirds of the light revisions typed
-    near_duplicate.  Reached: 30 of 30 found, 22 of them near_duplicate; no independent
+    near_duplicate.  Reached: 30 of 30 found, 24 of them near_duplicate; no independent
     report."""
     gold = shared_dir / "data" / "dev-paraphrase"
     result = copydesk.scan([gold / "corpus.jsonl"], out=tmp_path)
@@ -111,8 +111,9 @@ def test_paraphrase_kinds(shared_dir: Path, tmp_path: Path) -> None:
 #: heavy pinned at 0.93, summaries at the target
 SEMANTIC_KINDS = {"light": 1.0, "heavy": 0.93, "summary": 0.9}
 #: ... and typed as gold types them, with sentences merged or paired as mutual nearest counted
-#: in coverage (reached: summaries contained 24 of 30, heavy revisions near_duplicate 4 of 30)
-SEMANTIC_TYPED = {"summary": ("contained", 0.8), "heavy": ("near_duplicate", 0.13)}
+#: in coverage, and a whole story reworded at about its length typed near_duplicate (reached:
+#: summaries contained 24 of 30, heavy revisions near_duplicate 14 of 30)
+SEMANTIC_TYPED = {"summary": ("contained", 0.8), "heavy": ("near_duplicate", 0.45)}
 
 
 def _semantic_config() -> copydesk.ScanConfig:

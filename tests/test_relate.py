@@ -275,3 +275,32 @@ def test_a_quoted_paragraph_with_a_quote_inside_is_not_one_quotation() -> None:
     assert not _only_a_quotation(para, 0, len(para))
     quote = '"We expect the economy to recover strongly in the second half of the year," the economist said.'
     assert _only_a_quotation(quote, 0, len(quote))
+
+
+def _reworded(coverage_a: float, coverage_b: float, length_a: int, length_b: int, kind: str):
+    """An alignment of two texts of these lengths (no furniture) whose passages cover the
+    given shares, all of ``kind``."""
+    import numpy as np
+
+    from copydesk.align import Alignment
+    from copydesk.records import Passage
+
+    n = 4
+    ca, cb = int(coverage_a * length_a) // n, int(coverage_b * length_b) // n
+    passages = tuple(Passage(i * ca, (i + 1) * ca, i * cb, (i + 1) * cb, kind) for i in range(n))
+    return Alignment(np.zeros((0, 4), np.int64), passages, (n * ca) / length_a, (n * cb) / length_b)
+
+
+@pytest.mark.parametrize(("cov", "lengths", "kind", "expected"), [
+    ((0.74, 0.78), (2000, 1900), "paraphrase", "near_duplicate"),  # a whole story reworded
+    ((0.74, 0.78), (2000, 1900), "verbatim", "contained"),         # exact text: coverage is exact
+    ((0.74, 0.95), (2000, 1400), "paraphrase", "contained"),       # one text condensed
+    ((0.60, 0.78), (2000, 1900), "paraphrase", "contained"),       # one side keeps text of its own
+])
+def test_a_whole_story_reworded_is_a_near_duplicate(cov, lengths, kind, expected) -> None:
+    from copydesk.relate import relation
+
+    a = prepare(Article(id="a", text="x"))
+    b = prepare(Article(id="b", text="y"))
+    al = _reworded(*cov, *lengths, kind)
+    assert relation(a, b, al, RelateConfig()) == expected

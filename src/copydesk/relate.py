@@ -164,9 +164,32 @@ def relation(a: Prepared, b: Prepared, al: Alignment, cfg: RelateConfig,
         if cfg.duplicate_similarity < 1 and Indel.normalized_similarity(ka.tolist(), kb.tolist()) >= cfg.duplicate_similarity:
             return "duplicate"
         return "near_duplicate"
+    if ca >= cfg.contained and cb >= cfg.contained and _whole_rewrite(al, cfg):
+        return "near_duplicate"
     if ca >= cfg.contained or cb >= cfg.contained:
         return "contained"
     return "partial"
+
+
+def _whole_rewrite(al: Alignment, cfg: RelateConfig) -> bool:
+    """Is a pair whose coverages both reach ``contained`` a rewrite of the whole story?  So
+    when most of the shared text is reworded sentences (passages of kind ``paraphrase``) and
+    neither text is shorter than ``near_duplicate`` of the other (outside furniture: the
+    covered characters over the coverage).  Reworded sentences are paired one by one where
+    their words or embeddings show it, and a rewriter's other sentences are left out, so a
+    rewrite's coverage falls short of a copy's; ``contained`` (a condensed, trimmed or
+    excerpted text) needs one side shorter than the other, which a rewrite of about the
+    same length is not."""
+    covered_a = covered_b = reworded = 0
+    for p in al.passages:
+        covered_a += p.a_end - p.a_start
+        covered_b += p.b_end - p.b_start
+        if p.kind == "paraphrase":
+            reworded += p.a_end - p.a_start
+    if 2 * reworded < covered_a or not covered_a or not covered_b:
+        return False
+    la, lb = covered_a / al.coverage_a, covered_b / al.coverage_b
+    return min(la, lb) >= cfg.near_duplicate * max(la, lb)
 
 
 @lru_cache(maxsize=1 << 16)
