@@ -38,7 +38,7 @@ from .config import ParaphraseConfig
 from .prepare import Prepared
 from .prepare_batch import _sentence_ends
 from .records import Passage
-from .textnorm import codepoints, tokenize
+from .textnorm import codepoints, splitmix64, tokenize
 
 _STOPWORDS = """
 a about above after again against all also am an and any are as at be because been before being
@@ -61,32 +61,35 @@ def stop_keys() -> np.ndarray:
     return np.unique(tokenize(_STOPWORDS).hash)
 
 
-_TABLE_BITS = 10
+_TABLE_BITS = 12
 
 
 @lru_cache(maxsize=1)
 def stop_table() -> np.ndarray:
-    """The stopword keys in an open-addressing table (low bits, linear probing; 0 = empty)
-    for :func:`is_stop`: one probe per token instead of a search."""
-    table = np.zeros(1 << _TABLE_BITS, np.uint64)
-    mask = (1 << _TABLE_BITS) - 1
-    for k in stop_keys().tolist():
-        i = k & mask
-        while table[i]:
-            i = (i + 1) & mask
-        table[i] = k
+    """The stopword keys in a perfect-hash table for :func:`is_stop`: ``table[0]`` is a
+    multiplier that sends every stopword key ``k`` to a slot of its own,
+    ``1 + (k * table[0] >> (64 - _TABLE_BITS))`` (multiplicative hashing, Knuth 6.4; the
+    first multiplier of a fixed sequence that has no collision), so a token takes one load
+    and one compare, with no branch on a probe sequence; 0 marks an empty slot."""
+    keys = stop_keys()
+    shift = np.uint64(64 - _TABLE_BITS)
+    for seed in range(1, 1 << 20):
+        mult = np.uint64(splitmix64(seed) | 1)
+        slot = (keys * mult) >> shift
+        if len(np.unique(slot)) == len(keys):
+            break
+    else:  # pragma: no cover - a few thousand tries at most for a few hundred stopwords
+        raise RuntimeError("no perfect hash for the stopwords: raise _TABLE_BITS")
+    table = np.zeros(1 + (1 << _TABLE_BITS), np.uint64)
+    table[0] = mult
+    table[1 + slot.astype(np.int64)] = keys
     return table
 
 
 @nb.njit(cache=True, inline="always")
 def is_stop(h, table):  # pragma: no cover - jit
-    mask = np.uint64(len(table) - 1)
-    i = h & mask
-    while table[i] != 0:
-        if table[i] == h:
-            return True
-        i = (i + np.uint64(1)) & mask
-    return False
+    i = np.int64((h * table[0]) >> np.uint64(64 - _TABLE_BITS)) + 1
+    return (table[i] == h) & (h != np.uint64(0))
 
 
 @nb.njit(cache=True, nogil=True)
