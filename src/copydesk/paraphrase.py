@@ -33,7 +33,7 @@ import numba as nb
 import numpy as np
 
 from .align import Alignment
-from .align_kernel import covered
+from .align_kernel import covered, same_words
 from .config import ParaphraseConfig
 from .prepare import Prepared
 from .prepare_batch import _sentence_ends
@@ -132,7 +132,9 @@ def _cached_sentences(p: Prepared, text: str, min_words: int) -> Sentences:
 
 
 @nb.njit(cache=True, nogil=True)
-def _sentence_rows(hashes, boiler, line, slot, stop_after, table, min_words):  # pragma: no cover - jit
+def _sentence_rows(hashes, boiler, line, digit, start, cps, stop_after, table, min_words):  # pragma: no cover - jit
+    """The rows of :class:`Sentences`; a token is a slot when it has a digit, or when it is
+    capitalised (A-Z, À-Þ but ×) and not the first of its sentence."""
     n = len(hashes)
     firsts = np.empty(n, np.int64)
     lasts = np.empty(n, np.int64)
@@ -161,7 +163,9 @@ def _sentence_rows(hashes, boiler, line, slot, stop_after, table, min_words):  #
             if not dup:  # a word once per sentence, as its first occurrence
                 keys[m] = h
                 sent[m] = ns
-                slots[m] = slot[t]
+                c0 = np.int64(cps[start[t]])
+                caps = (65 <= c0 <= 90) or (0xC0 <= c0 <= 0xDE and c0 != 0xD7)
+                slots[m] = digit[t] or (caps and t != s)
                 m += 1
         if m - m0 >= min_words:
             firsts[ns] = s
@@ -184,14 +188,8 @@ def sentences(p: Prepared, text: str, min_words: int = 4) -> Sentences:
         return Sentences(e, e, e, e.astype(np.uint64), e, e.astype(np.bool_), e)
     cps = codepoints(text)
     stop_after = _sentence_ends(cps, np.array([0, len(cps)], np.int64), np.array([0, n], np.int64), t.start, t.end)
-    initial = np.empty(n, np.bool_)
-    initial[0] = True
-    initial[1:] = stop_after[:-1] | (t.line[1:] != t.line[:-1]) | (p.boiler[1:] != p.boiler[:-1])
-    c0 = cps[t.start].astype(np.int64)
-    caps = ((c0 >= 65) & (c0 <= 90)) | ((c0 >= 0xC0) & (c0 <= 0xDE) & (c0 != 0xD7))
-    slot = t.digit | (caps & ~initial)
-    first, last, size, keys, sent, slots = _sentence_rows(t.hash, p.boiler, t.line, slot, stop_after, stop_table(),
-                                                           min_words)
+    first, last, size, keys, sent, slots = _sentence_rows(t.hash, p.boiler, t.line, t.digit, t.start, cps, stop_after,
+                                                           stop_table(), min_words)
     return Sentences(first, last, size, keys, sent, slots, np.argsort(keys, kind="stable"))
 
 
@@ -371,6 +369,23 @@ def monotone_pairs(sim: np.ndarray, threshold: float) -> np.ndarray:
 
 def _longest_run(pairs: np.ndarray) -> int:
     """Most consecutive pairs adjacent on both sides."""
+    return int(_longest_run_kernel(np.ascontiguousarray(pairs, np.int64).reshape(-1, 2)))
+
+
+@nb.njit(cache=True, nogil=True)
+def _longest_run_kernel(pairs):  # pragma: no cover - jit
+    best = run = 1 if len(pairs) else 0
+    for k in range(1, len(pairs)):
+        if pairs[k, 0] - pairs[k - 1, 0] == 1 and pairs[k, 1] - pairs[k - 1, 1] == 1:
+            run += 1
+            best = max(best, run)
+        else:
+            run = 1
+    return best
+
+
+def _longest_run_reference(pairs: np.ndarray) -> int:
+    """:func:`_longest_run` with numpy (the specification of the kernel)."""
     if not len(pairs):
         return 0
     step = (np.diff(pairs[:, 0]) == 1) & (np.diff(pairs[:, 1]) == 1)
@@ -380,12 +395,30 @@ def _longest_run(pairs: np.ndarray) -> int:
     return int((edges[1::2] - edges[::2]).max()) + 1
 
 
+@nb.njit(cache=True, nogil=True)
+def _inside_kernel(first, last, spans, lo, stop_at_outside):  # pragma: no cover - jit
+    inside = np.zeros(len(first), np.bool_)
+    for i in range(len(first)):
+        for k in range(len(spans)):
+            if spans[k, lo] <= first[i] and last[i] <= spans[k, lo + 1]:
+                inside[i] = True
+                break
+        if stop_at_outside and not inside[i]:
+            break
+    return inside
+
+
 def _inside(x: Sentences, spans: np.ndarray, lo: int) -> np.ndarray:
     """Per sentence of ``x``: wholly inside one of the token ``spans`` (side ``lo``)?"""
-    inside = np.zeros(len(x.first), np.bool_)
-    for s0, s1 in spans[:, lo:lo + 2].tolist():
-        inside |= (s0 <= x.first) & (x.last <= s1)
-    return inside
+    return _inside_kernel(x.first, x.last, np.ascontiguousarray(spans, np.int64).reshape(-1, 4), lo, False)
+
+
+def _all_inside(x: Sentences, spans: np.ndarray, lo: int) -> bool:
+    """``_inside(x, spans, lo).all()``, stopping at the first sentence outside."""
+    if not len(x.first):
+        return True
+    return bool(_inside_kernel(x.first, x.last, np.ascontiguousarray(spans, np.int64).reshape(-1, 4), lo,
+                               True)[-1])
 
 
 def _outside(x: Sentences, spans: np.ndarray, lo: int) -> Sentences:
@@ -433,7 +466,7 @@ def paraphrase_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config:
     sa = sa if sa is not None else _cached_sentences(a, text_a, cfg.min_words)
     sb = sb if sb is not None else _cached_sentences(b, text_b, cfg.min_words)
     none = np.zeros((0, 4), np.int64)
-    if exact is not None and len(exact) and (_inside(sa, exact, 0).all() or _inside(sb, exact, 2).all()):
+    if exact is not None and len(exact) and (_all_inside(sa, exact, 0) or _all_inside(sb, exact, 2)):
         return none  # one side is all inside exact passages: no sentence left to pair
     if min(len(sa.first), len(sb.first)) < cfg.min_sentences:
         return none
@@ -471,11 +504,12 @@ def pair_spans(sa: Sentences, sb: Sentences, pairs: np.ndarray) -> np.ndarray:
 def mark_kinds(a: Prepared, b: Prepared, al: Alignment) -> Alignment:
     """The alignment with each exact passage marked ``verbatim`` (the same word keys on
     both sides) or ``edited``."""
-    ha, hb = a.tokens.hash, b.tokens.hash
-    kinds = ["verbatim" if np.array_equal(ha[s0:s1], hb[t0:t1]) else "edited" for s0, s1, t0, t1 in al.spans.tolist()]
-    if all(k == "verbatim" for k in kinds):
+    same = same_words(a.tokens.hash, b.tokens.hash, np.asarray(al.spans, np.int64).reshape(-1, 4))
+    if same.all():
         return al
-    passages = tuple(p._replace(kind=k) for p, k in zip(al.passages, kinds, strict=True))
+    passages = tuple(p if v and p.kind == "verbatim" else Passage(p.a_start, p.a_end, p.b_start, p.b_end,
+                                                                  "verbatim" if v else "edited")
+                     for p, v in zip(al.passages, same.tolist(), strict=True))
     return Alignment(al.spans, passages, al.coverage_a, al.coverage_b)
 
 

@@ -44,16 +44,19 @@ def is_reuse(al: Alignment, text_a: str, text_b: str, cfg: RelateConfig) -> bool
     quoting a paragraph of the other one is an excerpt, and does).  Nor is a shared quotation
     the one long passage a pair needs: beside a scrap of a stock photo caption it is still
     only a quotation."""
-    floors = al.longest_chars >= cfg.min_reuse_chars and al.total_chars >= cfg.min_total_chars
-    whole = max(al.coverage_a, al.coverage_b) >= cfg.short_whole and al.longest_chars >= cfg.short_min_chars
+    passages = al.passages
+    sizes = [min(p.a_end - p.a_start, p.b_end - p.b_start) for p in passages]  # what longest_chars takes
+    longest = max(sizes, default=0)
+    floors = longest >= cfg.min_reuse_chars and sum(sizes) >= cfg.min_total_chars
+    whole = max(al.coverage_a, al.coverage_b) >= cfg.short_whole and longest >= cfg.short_min_chars
     if not (floors or whole):
         return False
     need = cfg.short_min_chars if whole else cfg.min_reuse_chars
     # the longest passages first: the first long enough that is not a shared quotation decides
-    for size, p in sorted(((min(p.a_end - p.a_start, p.b_end - p.b_start), p) for p in al.passages),
-                          key=lambda x: -x[0]):
-        if size < need:
+    for n in sorted(range(len(sizes)), key=lambda n: -sizes[n]):
+        if sizes[n] < need:
             return False
+        p = passages[n]
         if not (_only_a_quotation(text_a, p.a_start, p.a_end) and _only_a_quotation(text_b, p.b_start, p.b_end)):
             return True
     return False
