@@ -20,11 +20,14 @@ Inside each aligned passage the two token sequences are compared word by word
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
+from .align_kernel import same_words
+from .edit_bound import distance_bound
 from .prepare import Prepared
 from .textnorm import tokenize_reference
 
@@ -129,13 +132,23 @@ def template_pair(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text
                   min_slot_edits: int = MIN_SLOT_EDITS, max_mean_run: float = 10.0,
                   slot_share: float = 0.8) -> bool:
     """``is_template_pair(summarize(a, b, spans, text_a, text_b))``, stopping as soon as the
-    answer is known: the slots of the edits are read only when the pieces are short enough
-    and there are edits enough, and only until too many edits are not slots."""
-    matched = pieces = edits = 0
+    answer is known: no opcodes when a greedy edit script (:mod:`copydesk.edit_bound`)
+    shows there are too few edits or that the pieces are long; the slots of the edits read
+    only when the pieces are short enough and there are edits enough, and only until too
+    many edits are not slots."""
     ha, hb = a.tokens.hash, b.tokens.hash
+    spans = np.ascontiguousarray(spans, np.int64).reshape(-1, 4)
+    # edits <= distance <= bound, and pieces <= edits + one per passage: long runs for sure?
+    bound = int(distance_bound(ha, hb, spans).sum())
+    if bound < min_slot_edits:
+        return False
+    kept = int((spans[:, 1] - spans[:, 0]).sum()) - bound  # matched is at least this
+    if kept > 0 and Fraction(kept, bound + len(spans)) >= Fraction(max_mean_run):
+        return False
+    matched = pieces = edits = 0
     edited: list[tuple[int, int, Any]] = []
-    for a0, a1, b0, b1 in np.asarray(spans).tolist():
-        if a1 - a0 == b1 - b0 and np.array_equal(ha[a0:a1], hb[b0:b1]):
+    for a0, a1, b0, b1, same in zip(*spans.T.tolist(), same_words(ha, hb, spans).tolist(), strict=True):
+        if same:
             matched += a1 - a0
             pieces += 1
             continue

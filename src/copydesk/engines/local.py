@@ -360,9 +360,9 @@ def _fingerprint_pass(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg
         _STATE.clear()
 
 
-def corpus_furniture(corpus: Corpus, cfg: ScanConfig) -> Furniture:
+def corpus_furniture(corpus: Corpus, cfg: ScanConfig, rank: np.ndarray | None = None) -> Furniture:
     """The corpus furniture learned from the line rows gathered in ``corpus`` (which are
-    released)."""
+    released); ``rank``: ``id_rank(corpus.ids)``, when the caller has it."""
     if not corpus.rows:
         e = np.zeros(0, np.int64)
         corpus.rows = [(e.astype(np.uint64), np.zeros((0, 4), np.uint32), e, e, e, e)]
@@ -372,7 +372,7 @@ def corpus_furniture(corpus: Corpus, cfg: ScanConfig) -> Furniture:
         links = tuple(np.concatenate(c) for c in zip(*corpus.links, strict=True))
         titles = tuple(np.concatenate(c) for c in zip(*corpus.titles, strict=True))
     corpus.rows, corpus.links, corpus.titles = [], [], []
-    return learn_furniture(rows, links, titles, cfg, rank=id_rank(corpus.ids))
+    return learn_furniture(rows, links, titles, cfg, rank=id_rank(corpus.ids) if rank is None else rank)
 
 
 _PAIR_COLUMNS = {"c": np.dtype(np.int64), "l": np.dtype(np.uint32), "r": np.dtype(np.uint32)}
@@ -584,12 +584,12 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
     a runner kept."""
     timings = {} if timings is None else timings
     t = time.perf_counter()
+    rank = id_rank(corpus.ids)
     if furniture is None:
-        furniture = corpus_furniture(corpus, cfg)
+        furniture = corpus_furniture(corpus, cfg, rank)
     common = furniture.codes
     doc_fps = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)
     slot_doc = np.concatenate([np.zeros(0, np.int64), *corpus.slot_doc])
-    rank = id_rank(corpus.ids)
     if join is not None:
         cands, pair_rows, nfps = join(rank, furniture)
     else:
@@ -601,7 +601,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
     if cfg.semantic.enabled and corpus.vectors:
         t = time.perf_counter()
         semantic = semantic_candidates(np.concatenate(corpus.vectors), np.concatenate(corpus.doc_site),
-                                       id_rank(corpus.ids), codes, cfg)
+                                       rank, codes, cfg)
         codes = np.union1d(codes, semantic)
         timings["semantic_candidates"] = time.perf_counter() - t
 
