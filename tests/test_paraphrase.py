@@ -19,6 +19,8 @@ from copydesk.paraphrase import (
     fill_gaps,
     monotone_pairs,
     monotone_pairs_reference,
+    mostly_slots,
+    mostly_slots_reference,
     paraphrase_spans,
     sentences,
     sentences_reference,
@@ -241,3 +243,21 @@ def test_inside_is_within_one_span(sents: list[tuple[int, int]], spans: list[tup
         want |= (s0 <= first) & (last <= s1)
     assert _inside(x, sp, lo).tolist() == want.tolist()
     assert _all_inside(x, sp, lo) == bool(want.all())
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.floats(0.0, 1.0))
+def test_mostly_slots_fast_equals_reference(seed: int, share: float) -> None:
+    rng = np.random.default_rng(seed)
+    x, y = (_template("Marport", 14, 6, "westerly", 30, "Tuesday"),
+            _template("Eldham", 17, 9, "easterly", 60, "Friday")) if seed % 2 else (SOURCE, LIGHT)
+    sa = sentences(prepare(Article("a", x)), x, 2)
+    sb = sentences(prepare(Article("b", y)), y, 2)
+    sim, slots = similarity(sa, sb)
+    pairs = monotone_pairs(sim, 0.0)
+    if rng.random() < 0.5:  # arbitrary pairs and scores too
+        n = int(rng.integers(0, min(len(sa.first), len(sb.first)) + 1))
+        pairs = np.stack([np.sort(rng.choice(len(sa.first), n, replace=False)),
+                          np.sort(rng.choice(len(sb.first), n, replace=False))], axis=1).astype(np.int64)
+        sim = np.round(rng.random(sim.shape) * 8) / 8
+    assert mostly_slots(sa, sb, pairs, sim, slots, share) == mostly_slots_reference(sa, sb, pairs, sim, slots, share)

@@ -485,7 +485,38 @@ def paraphrase_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config:
 def mostly_slots(sa: Sentences, sb: Sentences, pairs: np.ndarray, sim: np.ndarray, slots: np.ndarray,
                  max_slot_edits: float) -> bool:
     """Are the paired sentences instances of a template: what differs between them mostly
-    slots (figures and names)?  A reworded sentence changes ordinary words."""
+    slots (figures and names)?  A reworded sentence changes ordinary words.  (Compiled;
+    :func:`mostly_slots_reference` is the specification.)"""
+    pairs = np.ascontiguousarray(pairs, np.int64).reshape(-1, 2)
+    return bool(_mostly_slots(sa.size, sa.sent, sa.digit, sb.size, sb.sent, sb.digit, pairs,
+                              np.ascontiguousarray(sim, np.float64), np.ascontiguousarray(slots, np.int64),
+                              float(max_slot_edits)))
+
+
+@nb.njit(cache=True, nogil=True)
+def _mostly_slots(size_x, sent_x, digit_x, size_y, sent_y, digit_y, pairs, sim, slots,
+                  max_slot_edits):  # pragma: no cover - jit
+    slot_x = np.zeros(len(size_x), np.int64)
+    for r in range(len(sent_x)):
+        if digit_x[r]:
+            slot_x[sent_x[r]] += 1
+    slot_y = np.zeros(len(size_y), np.int64)
+    for r in range(len(sent_y)):
+        if digit_y[r]:
+            slot_y[sent_y[r]] += 1
+    differ = 0
+    slot_differ = 0
+    for k in range(len(pairs)):
+        i, j = pairs[k, 0], pairs[k, 1]
+        inter = np.int64(np.rint(sim[i, j] * (size_x[i] + size_y[j]) / 2))  # np.round's rounding
+        differ += (size_x[i] - inter) + (size_y[j] - inter)
+        slot_differ += (slot_x[i] - slots[i, j]) + (slot_y[j] - slots[i, j])
+    return differ != 0 and slot_differ >= max_slot_edits * differ
+
+
+def mostly_slots_reference(sa: Sentences, sb: Sentences, pairs: np.ndarray, sim: np.ndarray, slots: np.ndarray,
+                           max_slot_edits: float) -> bool:
+    """:func:`mostly_slots` with numpy."""
     i, j = pairs[:, 0], pairs[:, 1]
     inter = np.round(sim[i, j] * (sa.size[i] + sb.size[j]) / 2).astype(np.int64)
     differ = (sa.size[i] - inter) + (sb.size[j] - inter)
