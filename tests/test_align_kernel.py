@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from copydesk.align_kernel import anchor_index, anchor_index_docs, sort_by_hash
+from copydesk.align_kernel import anchor_index, anchor_index_docs, same_words, sort_by_hash
 from copydesk.fingerprint import shingles, valid_shingles
 
 hashes = st.lists(st.one_of(st.integers(0, 5), st.integers(0, 2**64 - 1),
@@ -45,3 +45,15 @@ def test_anchor_index_docs_matches_numpy(docs: list[list[int]], k: int, rnd) -> 
         assert cnt[got].tolist() == counts[inv].tolist()
         single = anchor_index(h[a:b], boiler[a:b], k)
         assert [x.tolist() for x in single] == [pos[got].tolist(), ss[got].tolist(), cnt[got].tolist()]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 3), min_size=1, max_size=20), st.lists(st.integers(0, 3), min_size=1, max_size=20),
+       st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20), st.integers(0, 20), st.integers(0, 20)),
+                max_size=6))
+def test_same_words_is_array_equal(a: list[int], b: list[int], raw: list[tuple[int, int, int, int]]) -> None:
+    ha, hb = np.array(a, np.uint64), np.array(b, np.uint64)
+    spans = np.array([[min(s, e, len(a)), min(max(s, e), len(a)), min(t, f, len(b)), min(max(t, f), len(b))]
+                      for s, e, t, f in raw], np.int64).reshape(-1, 4)
+    want = [np.array_equal(ha[s0:s1], hb[t0:t1]) for s0, s1, t0, t1 in spans.tolist()]
+    assert same_words(ha, hb, spans).tolist() == want

@@ -3,8 +3,12 @@ tell which side is older."""
 
 from __future__ import annotations
 
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from copydesk.align import align
-from copydesk.edits import is_template_pair, slip_kind, summarize
+from copydesk.edits import is_template_pair, slip_kind, summarize, template_pair, time_words
 from copydesk.prepare import prepare
 from copydesk.records import Article
 from copydesk.relate import judge
@@ -92,3 +96,33 @@ def test_a_noisy_copy_is_a_duplicate_a_respelled_one_is_not() -> None:
 
     assert rel(text, noisy) == "duplicate"
     assert rel(text, respelled) == "near_duplicate"
+
+
+_WORDS = ["the", "council", "said", "on", "Tuesday", "Monday", "yesterday", "42", "1,400", "Smith", "Jones",
+          "water", "report", "rose", "by", "7", "Raqqa", "Raqa", "organisation", "organization"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=60),
+       st.lists(st.tuples(st.integers(0, 59), st.sampled_from([*_WORDS, ""])), max_size=15),
+       st.lists(st.integers(0, 60), max_size=4))
+def test_template_pair_and_time_words_as_summarize_says(words: list[str], edits: list[tuple[int, str]],
+                                                         cuts: list[int]) -> None:
+    other = list(words)
+    for at, word in edits:  # replace, drop ("") or insert words
+        at = min(at, len(other))
+        if word and at % 2:
+            other.insert(at, word)
+        elif at < len(other):
+            other[at:at + 1] = [word] if word else []
+    x, y = " ".join(words), " ".join(other)
+    pa, pb = prepare(Article("a", x)), prepare(Article("b", y))
+    na, nb = len(pa.tokens.hash), len(pb.tokens.hash)
+    bounds = sorted({0, *(c for c in cuts if c < min(na, nb))})  # passages cut at the same places
+    spans = np.array([[s, e, s, f] for s, e, f in zip(bounds, bounds[1:] + [na], bounds[1:] + [nb], strict=True)
+                      if e > s and f > s], np.int64).reshape(-1, 4)
+    s = summarize(pa, pb, spans, x, y)
+    assert template_pair(pa, pb, spans, x, y) == is_template_pair(s)
+    assert template_pair(pa, pb, spans, x, y, min_slot_edits=1, max_mean_run=3.0) == \
+        is_template_pair(s, min_slot_edits=1, max_mean_run=3.0)
+    assert time_words(pa, pb, spans) == s.older

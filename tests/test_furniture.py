@@ -124,6 +124,11 @@ def test_learn_matches_reference(seed: int, ndocs: int, nsites: int) -> None:
     want = np.unique(pair_codes(np.array([d for d, _ in ref], np.int64),
                                 np.array([k for _, k in ref], np.uint64)))
     assert np.array_equal(fast.codes, want)
+    # rows in another order are sorted first (a scan's come sorted, and are not): same answer
+    order = np.random.default_rng(seed).permutation(len(key))
+    again = learn_lines(key[order], marks[order], doc[order], site[order], weight[order], line[order], cfg)
+    for name in ("codes", "keys", "carriers", "masked", "sites", "example_doc", "example_line", "docs"):
+        assert np.array_equal(getattr(again, name), getattr(fast, name)), name
 
 
 def test_links_to_other_articles_are_masked() -> None:

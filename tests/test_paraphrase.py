@@ -10,11 +10,17 @@ from hypothesis import strategies as st
 import copydesk
 from copydesk.config import ParaphraseConfig, ScanConfig
 from copydesk.paraphrase import (
+    Sentences,
+    _all_inside,
+    _inside,
     _longest_run,
+    _longest_run_reference,
     _outside,
     fill_gaps,
     monotone_pairs,
     monotone_pairs_reference,
+    mostly_slots,
+    mostly_slots_reference,
     paraphrase_spans,
     sentences,
     sentences_reference,
@@ -212,3 +218,46 @@ def test_nothing_to_pair_when_one_side_is_all_exact() -> None:
                                             ([[0, 0], [1, 1], [3, 2], [4, 3], [5, 4]], 3)])
 def test_longest_run(pairs: list[list[int]], run: int) -> None:
     assert _longest_run(np.array(pairs, np.int64).reshape(-1, 2)) == run
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=12))
+def test_longest_run_fast_equals_reference(steps: list[tuple[int, int]]) -> None:
+    pairs = np.cumsum(np.array(steps, np.int64).reshape(-1, 2), axis=0)
+    assert _longest_run(pairs) == _longest_run_reference(pairs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 8)), max_size=8),
+       st.lists(st.tuples(st.integers(0, 30), st.integers(0, 12)), max_size=4), st.sampled_from([0, 2]))
+def test_inside_is_within_one_span(sents: list[tuple[int, int]], spans: list[tuple[int, int]], lo: int) -> None:
+    first = np.array([f for f, _ in sents], np.int64)
+    last = first + np.array([n for _, n in sents], np.int64)
+    e = np.zeros(len(sents), np.int64)
+    x = Sentences(first, last, e, e.astype(np.uint64), e, e.astype(np.bool_), e)
+    sp = np.zeros((len(spans), 4), np.int64)
+    sp[:, lo] = [f for f, _ in spans]
+    sp[:, lo + 1] = sp[:, lo] + np.array([n for _, n in spans], np.int64)
+    want = np.zeros(len(sents), np.bool_)
+    for s0, s1 in sp[:, lo:lo + 2].tolist():
+        want |= (s0 <= first) & (last <= s1)
+    assert _inside(x, sp, lo).tolist() == want.tolist()
+    assert _all_inside(x, sp, lo) == bool(want.all())
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.floats(0.0, 1.0))
+def test_mostly_slots_fast_equals_reference(seed: int, share: float) -> None:
+    rng = np.random.default_rng(seed)
+    x, y = (_template("Marport", 14, 6, "westerly", 30, "Tuesday"),
+            _template("Eldham", 17, 9, "easterly", 60, "Friday")) if seed % 2 else (SOURCE, LIGHT)
+    sa = sentences(prepare(Article("a", x)), x, 2)
+    sb = sentences(prepare(Article("b", y)), y, 2)
+    sim, slots = similarity(sa, sb)
+    pairs = monotone_pairs(sim, 0.0)
+    if rng.random() < 0.5:  # arbitrary pairs and scores too
+        n = int(rng.integers(0, min(len(sa.first), len(sb.first)) + 1))
+        pairs = np.stack([np.sort(rng.choice(len(sa.first), n, replace=False)),
+                          np.sort(rng.choice(len(sb.first), n, replace=False))], axis=1).astype(np.int64)
+        sim = np.round(rng.random(sim.shape) * 8) / 8
+    assert mostly_slots(sa, sb, pairs, sim, slots, share) == mostly_slots_reference(sa, sb, pairs, sim, slots, share)

@@ -161,6 +161,10 @@ def check_batch(articles: list[Article], cfg: PrepareConfig) -> tuple[Batch, lis
     batch = prepare_batch(articles, cfg)
     assert len(batch) == len(articles)
     assert batch.texts == [a.text for a in articles]
+    # a token's global line (line_first) is its article's line base plus its line (line_keys)
+    doc = np.repeat(np.arange(len(articles)), np.diff(batch.tok_first))
+    line = np.repeat(np.arange(len(batch.line_first) - 1), np.diff(batch.line_first))
+    assert np.array_equal(batch.line_base[doc] + batch.line, line)
     want = [prepare(a, cfg) for a in articles]
     for d, (a, w) in enumerate(zip(articles, want, strict=True)):
         try:

@@ -352,3 +352,20 @@ def covered(spans, lo, weight, boiler):  # pragma: no cover - jit
         if not boiler[t]:
             total += weight[t]
     return inside, total
+
+
+@nb.njit(cache=True, nogil=True)
+def same_words(ha, hb, spans):  # pragma: no cover - jit
+    """Per span ``[as, ae, bs, be)``: the same word keys on both sides (what
+    ``np.array_equal(ha[as:ae], hb[bs:be])`` says, for all spans in one call)."""
+    out = np.empty(len(spans), np.bool_)
+    for k in range(len(spans)):
+        s0, s1, t0, t1 = spans[k, 0], spans[k, 1], spans[k, 2], spans[k, 3]
+        same = s1 - s0 == t1 - t0
+        if same:
+            for i in range(s1 - s0):
+                if ha[s0 + i] != hb[t0 + i]:
+                    same = False
+                    break
+        out[k] = same
+    return out

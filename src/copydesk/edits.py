@@ -20,10 +20,14 @@ Inside each aligned passage the two token sequences are compared word by word
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
+from .align_kernel import same_words
+from .edit_bound import distance_bound
 from .prepare import Prepared
 from .textnorm import tokenize_reference
 
@@ -35,6 +39,7 @@ def _key(word: str) -> int:
 _WEEKDAYS = frozenset(_key(d) for d in ("monday", "tuesday", "wednesday", "thursday", "friday",
                                         "saturday", "sunday"))
 _YESTERDAY = _key("yesterday")
+_YESTERDAY_KEY = np.uint64(_YESTERDAY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +79,9 @@ def _slot(a: Prepared, text_a: str, sa: int, ea: int, b: Prepared, text_b: str, 
 
 
 _SAME_WORDS = 0.75
+
+#: fewer slot edits than this never make a template pair
+MIN_SLOT_EDITS = 3
 
 
 def _regions(ops: object) -> list[tuple[int, int, int, int, bool]]:
@@ -118,6 +126,76 @@ def summarize(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: 
             elif wb & _WEEKDAYS and _YESTERDAY in wa:
                 older -= 1
     return EditSummary(matched, pieces, edits, slots, older)
+
+
+def template_pair(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: str, *,
+                  min_slot_edits: int = MIN_SLOT_EDITS, max_mean_run: float = 10.0,
+                  slot_share: float = 0.8) -> bool:
+    """``is_template_pair(summarize(a, b, spans, text_a, text_b))``, stopping as soon as the
+    answer is known: no opcodes when a greedy edit script (:mod:`copydesk.edit_bound`)
+    shows there are too few edits or that the pieces are long; the slots of the edits read
+    only when the pieces are short enough and there are edits enough, and only until too
+    many edits are not slots."""
+    ha, hb = a.tokens.hash, b.tokens.hash
+    spans = np.ascontiguousarray(spans, np.int64).reshape(-1, 4)
+    # edits <= distance <= bound, and pieces <= edits + one per passage: long runs for sure?
+    bound = int(distance_bound(ha, hb, spans).sum())
+    if bound < min_slot_edits:
+        return False
+    kept = int((spans[:, 1] - spans[:, 0]).sum()) - bound  # matched is at least this
+    if kept > 0 and Fraction(kept, bound + len(spans)) >= Fraction(max_mean_run):
+        return False
+    matched = pieces = edits = 0
+    edited: list[tuple[int, int, Any]] = []
+    for a0, a1, b0, b1, same in zip(*spans.T.tolist(), same_words(ha, hb, spans).tolist(), strict=True):
+        if same:
+            matched += a1 - a0
+            pieces += 1
+            continue
+        ops = Levenshtein.opcodes(ha[a0:a1].tolist(), hb[b0:b1].tolist())
+        edited.append((a0, b0, ops))
+        for op in ops:
+            if op.tag == "equal":
+                matched += op.src_end - op.src_start
+                pieces += 1
+            else:
+                edits += 1
+    if edits < min_slot_edits or not (matched / pieces if pieces else 0.0) < max_mean_run:
+        return False
+    need = max(min_slot_edits, slot_share * edits)
+    other = 0  # edits that are not slots so far
+    for a0, b0, ops in edited:
+        for op in ops:
+            if op.tag == "equal":
+                continue
+            if not _slot(a, text_a, a0 + op.src_start, a0 + op.src_end, b, text_b, b0 + op.dest_start,
+                         b0 + op.dest_end):
+                other += 1
+                if edits - other < need:
+                    return False
+    return True
+
+
+def time_words(a: Prepared, b: Prepared, spans: np.ndarray) -> int:
+    """``summarize(a, b, spans, ...).older`` alone: only a passage with "yesterday" on one
+    side can say which side is older, so the others are not compared."""
+    older = 0
+    ha, hb = a.tokens.hash, b.tokens.hash
+    for a0, a1, b0, b1 in np.asarray(spans).tolist():
+        xa, xb = ha[a0:a1], hb[b0:b1]
+        if not ((xa == _YESTERDAY_KEY).any() or (xb == _YESTERDAY_KEY).any()):
+            continue
+        if a1 - a0 == b1 - b0 and np.array_equal(xa, xb):
+            continue
+        for sa, ea, sb, eb, equal in _regions(Levenshtein.opcodes(xa.tolist(), xb.tolist())):
+            if equal:
+                continue
+            wa, wb = set(xa[sa:ea].tolist()), set(xb[sb:eb].tolist())
+            if wa & _WEEKDAYS and _YESTERDAY in wb:
+                older += 1
+            elif wb & _WEEKDAYS and _YESTERDAY in wa:
+                older -= 1
+    return older
 
 
 def edits_at_most(a: Prepared, b: Prepared, spans: np.ndarray) -> int:
@@ -192,10 +270,6 @@ def _figures(text: str) -> list[str]:
     """The digits of each word of a text that has any (a glyph a scanner took for a digit
     was recognised before this is asked)."""
     return [d for d in ("".join(c for c in word if c.isdigit()) for word in text.split()) if d]
-
-
-#: fewer slot edits than this never make a template pair
-MIN_SLOT_EDITS = 3
 
 
 def is_template_pair(s: EditSummary, *, min_slot_edits: int = MIN_SLOT_EDITS, max_mean_run: float = 10.0,

@@ -285,7 +285,12 @@ def site_counts(grp_of: np.ndarray, site: np.ndarray, ngroups: int) -> tuple[np.
     known site, and the most rows of one known site."""
     if not len(grp_of):
         return np.zeros(ngroups), np.zeros(ngroups, np.int64)
-    ss = np.lexsort((site, grp_of))
+    site = np.asarray(site)
+    nsites = int(site.max()) + 2
+    if (ngroups + 1) * nsites < 1 << 62:  # one stable sort of one combined key: the same order
+        ss = np.argsort(np.asarray(grp_of, np.int64) * nsites + (site.astype(np.int64) + 1), kind="stable")
+    else:  # pragma: no cover - beyond any corpus
+        ss = np.lexsort((site, grp_of))
     grp, sv = grp_of[ss], site[ss]
     run_first = np.flatnonzero(np.concatenate(([True], (grp[1:] != grp[:-1]) | (sv[1:] != sv[:-1]))))
     run_size = np.diff(np.concatenate((run_first, [len(sv)])))
@@ -314,11 +319,15 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     n = len(key)
     if not n:
         return _result(key, doc, site, line, np.zeros(0, np.bool_), rank)
-    by_doc = np.lexsort((key, doc))
-    exact = np.asarray(key)[by_doc]
+    exact = key
     if group is not None:
         key = np.asarray(group, np.uint64)
-    key, marks, doc, site, weight, line = (np.asarray(x)[by_doc] for x in (key, marks, doc, site, weight, line))
+    if not _sorted_by(doc, exact):  # a scan's rows come by article, then key: no sort, no copies
+        by_doc = np.lexsort((exact, doc))
+        exact = exact[by_doc]
+        key, marks, doc, site, weight, line = (np.asarray(x)[by_doc] for x in (key, marks, doc, site, weight, line))
+    else:
+        key, marks, doc, site, weight, line = (np.asarray(x) for x in (key, marks, doc, site, weight, line))
     weight = weight.astype(np.int64)
     ndocs = int(doc.max()) + 1
     doc_first = np.searchsorted(doc, np.arange(ndocs + 1))
@@ -363,6 +372,13 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
             break
         masked = new
     return _result(exact, doc, site, line, masked, rank)
+
+
+def _sorted_by(major: np.ndarray, minor: np.ndarray) -> bool:
+    """Are the rows already in ``np.lexsort((minor, major))`` order (which, a stable sort,
+    then leaves them as they are)?"""
+    a, b = major[:-1], major[1:]
+    return bool(np.all((b > a) | ((b == a) & (minor[1:] >= minor[:-1]))))
 
 
 def beside_furniture(pairs: Furniture, codes: np.ndarray, key: np.ndarray, doc: np.ndarray,

@@ -33,12 +33,12 @@ import numba as nb
 import numpy as np
 
 from .align import Alignment
-from .align_kernel import covered
+from .align_kernel import covered, same_words
 from .config import ParaphraseConfig
 from .prepare import Prepared
 from .prepare_batch import _sentence_ends
 from .records import Passage
-from .textnorm import codepoints, tokenize
+from .textnorm import codepoints, splitmix64, tokenize
 
 _STOPWORDS = """
 a about above after again against all also am an and any are as at be because been before being
@@ -61,32 +61,35 @@ def stop_keys() -> np.ndarray:
     return np.unique(tokenize(_STOPWORDS).hash)
 
 
-_TABLE_BITS = 10
+_TABLE_BITS = 12
 
 
 @lru_cache(maxsize=1)
 def stop_table() -> np.ndarray:
-    """The stopword keys in an open-addressing table (low bits, linear probing; 0 = empty)
-    for :func:`is_stop`: one probe per token instead of a search."""
-    table = np.zeros(1 << _TABLE_BITS, np.uint64)
-    mask = (1 << _TABLE_BITS) - 1
-    for k in stop_keys().tolist():
-        i = k & mask
-        while table[i]:
-            i = (i + 1) & mask
-        table[i] = k
+    """The stopword keys in a perfect-hash table for :func:`is_stop`: ``table[0]`` is a
+    multiplier that sends every stopword key ``k`` to a slot of its own,
+    ``1 + (k * table[0] >> (64 - _TABLE_BITS))`` (multiplicative hashing, Knuth 6.4; the
+    first multiplier of a fixed sequence that has no collision), so a token takes one load
+    and one compare, with no branch on a probe sequence; 0 marks an empty slot."""
+    keys = stop_keys()
+    shift = np.uint64(64 - _TABLE_BITS)
+    for seed in range(1, 1 << 20):
+        mult = np.uint64(splitmix64(seed) | 1)
+        slot = (keys * mult) >> shift
+        if len(np.unique(slot)) == len(keys):
+            break
+    else:  # pragma: no cover - a few thousand tries at most for a few hundred stopwords
+        raise RuntimeError("no perfect hash for the stopwords: raise _TABLE_BITS")
+    table = np.zeros(1 + (1 << _TABLE_BITS), np.uint64)
+    table[0] = mult
+    table[1 + slot.astype(np.int64)] = keys
     return table
 
 
 @nb.njit(cache=True, inline="always")
 def is_stop(h, table):  # pragma: no cover - jit
-    mask = np.uint64(len(table) - 1)
-    i = h & mask
-    while table[i] != 0:
-        if table[i] == h:
-            return True
-        i = (i + np.uint64(1)) & mask
-    return False
+    i = np.int64((h * table[0]) >> np.uint64(64 - _TABLE_BITS)) + 1
+    return (table[i] == h) & (h != np.uint64(0))
 
 
 @nb.njit(cache=True, nogil=True)
@@ -129,7 +132,9 @@ def _cached_sentences(p: Prepared, text: str, min_words: int) -> Sentences:
 
 
 @nb.njit(cache=True, nogil=True)
-def _sentence_rows(hashes, boiler, line, slot, stop_after, table, min_words):  # pragma: no cover - jit
+def _sentence_rows(hashes, boiler, line, digit, start, cps, stop_after, table, min_words):  # pragma: no cover - jit
+    """The rows of :class:`Sentences`; a token is a slot when it has a digit, or when it is
+    capitalised (A-Z, À-Þ but ×) and not the first of its sentence."""
     n = len(hashes)
     firsts = np.empty(n, np.int64)
     lasts = np.empty(n, np.int64)
@@ -158,7 +163,9 @@ def _sentence_rows(hashes, boiler, line, slot, stop_after, table, min_words):  #
             if not dup:  # a word once per sentence, as its first occurrence
                 keys[m] = h
                 sent[m] = ns
-                slots[m] = slot[t]
+                c0 = np.int64(cps[start[t]])
+                caps = (65 <= c0 <= 90) or (0xC0 <= c0 <= 0xDE and c0 != 0xD7)
+                slots[m] = digit[t] or (caps and t != s)
                 m += 1
         if m - m0 >= min_words:
             firsts[ns] = s
@@ -181,14 +188,8 @@ def sentences(p: Prepared, text: str, min_words: int = 4) -> Sentences:
         return Sentences(e, e, e, e.astype(np.uint64), e, e.astype(np.bool_), e)
     cps = codepoints(text)
     stop_after = _sentence_ends(cps, np.array([0, len(cps)], np.int64), np.array([0, n], np.int64), t.start, t.end)
-    initial = np.empty(n, np.bool_)
-    initial[0] = True
-    initial[1:] = stop_after[:-1] | (t.line[1:] != t.line[:-1]) | (p.boiler[1:] != p.boiler[:-1])
-    c0 = cps[t.start].astype(np.int64)
-    caps = ((c0 >= 65) & (c0 <= 90)) | ((c0 >= 0xC0) & (c0 <= 0xDE) & (c0 != 0xD7))
-    slot = t.digit | (caps & ~initial)
-    first, last, size, keys, sent, slots = _sentence_rows(t.hash, p.boiler, t.line, slot, stop_after, stop_table(),
-                                                           min_words)
+    first, last, size, keys, sent, slots = _sentence_rows(t.hash, p.boiler, t.line, t.digit, t.start, cps, stop_after,
+                                                           stop_table(), min_words)
     return Sentences(first, last, size, keys, sent, slots, np.argsort(keys, kind="stable"))
 
 
@@ -368,6 +369,23 @@ def monotone_pairs(sim: np.ndarray, threshold: float) -> np.ndarray:
 
 def _longest_run(pairs: np.ndarray) -> int:
     """Most consecutive pairs adjacent on both sides."""
+    return int(_longest_run_kernel(np.ascontiguousarray(pairs, np.int64).reshape(-1, 2)))
+
+
+@nb.njit(cache=True, nogil=True)
+def _longest_run_kernel(pairs):  # pragma: no cover - jit
+    best = run = 1 if len(pairs) else 0
+    for k in range(1, len(pairs)):
+        if pairs[k, 0] - pairs[k - 1, 0] == 1 and pairs[k, 1] - pairs[k - 1, 1] == 1:
+            run += 1
+            best = max(best, run)
+        else:
+            run = 1
+    return best
+
+
+def _longest_run_reference(pairs: np.ndarray) -> int:
+    """:func:`_longest_run` with numpy (the specification of the kernel)."""
     if not len(pairs):
         return 0
     step = (np.diff(pairs[:, 0]) == 1) & (np.diff(pairs[:, 1]) == 1)
@@ -377,12 +395,30 @@ def _longest_run(pairs: np.ndarray) -> int:
     return int((edges[1::2] - edges[::2]).max()) + 1
 
 
+@nb.njit(cache=True, nogil=True)
+def _inside_kernel(first, last, spans, lo, stop_at_outside):  # pragma: no cover - jit
+    inside = np.zeros(len(first), np.bool_)
+    for i in range(len(first)):
+        for k in range(len(spans)):
+            if spans[k, lo] <= first[i] and last[i] <= spans[k, lo + 1]:
+                inside[i] = True
+                break
+        if stop_at_outside and not inside[i]:
+            break
+    return inside
+
+
 def _inside(x: Sentences, spans: np.ndarray, lo: int) -> np.ndarray:
     """Per sentence of ``x``: wholly inside one of the token ``spans`` (side ``lo``)?"""
-    inside = np.zeros(len(x.first), np.bool_)
-    for s0, s1 in spans[:, lo:lo + 2].tolist():
-        inside |= (s0 <= x.first) & (x.last <= s1)
-    return inside
+    return _inside_kernel(x.first, x.last, np.ascontiguousarray(spans, np.int64).reshape(-1, 4), lo, False)
+
+
+def _all_inside(x: Sentences, spans: np.ndarray, lo: int) -> bool:
+    """``_inside(x, spans, lo).all()``, stopping at the first sentence outside."""
+    if not len(x.first):
+        return True
+    return bool(_inside_kernel(x.first, x.last, np.ascontiguousarray(spans, np.int64).reshape(-1, 4), lo,
+                               True)[-1])
 
 
 def _outside(x: Sentences, spans: np.ndarray, lo: int) -> Sentences:
@@ -430,7 +466,7 @@ def paraphrase_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config:
     sa = sa if sa is not None else _cached_sentences(a, text_a, cfg.min_words)
     sb = sb if sb is not None else _cached_sentences(b, text_b, cfg.min_words)
     none = np.zeros((0, 4), np.int64)
-    if exact is not None and len(exact) and (_inside(sa, exact, 0).all() or _inside(sb, exact, 2).all()):
+    if exact is not None and len(exact) and (_all_inside(sa, exact, 0) or _all_inside(sb, exact, 2)):
         return none  # one side is all inside exact passages: no sentence left to pair
     if min(len(sa.first), len(sb.first)) < cfg.min_sentences:
         return none
@@ -449,7 +485,38 @@ def paraphrase_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config:
 def mostly_slots(sa: Sentences, sb: Sentences, pairs: np.ndarray, sim: np.ndarray, slots: np.ndarray,
                  max_slot_edits: float) -> bool:
     """Are the paired sentences instances of a template: what differs between them mostly
-    slots (figures and names)?  A reworded sentence changes ordinary words."""
+    slots (figures and names)?  A reworded sentence changes ordinary words.  (Compiled;
+    :func:`mostly_slots_reference` is the specification.)"""
+    pairs = np.ascontiguousarray(pairs, np.int64).reshape(-1, 2)
+    return bool(_mostly_slots(sa.size, sa.sent, sa.digit, sb.size, sb.sent, sb.digit, pairs,
+                              np.ascontiguousarray(sim, np.float64), np.ascontiguousarray(slots, np.int64),
+                              float(max_slot_edits)))
+
+
+@nb.njit(cache=True, nogil=True)
+def _mostly_slots(size_x, sent_x, digit_x, size_y, sent_y, digit_y, pairs, sim, slots,
+                  max_slot_edits):  # pragma: no cover - jit
+    slot_x = np.zeros(len(size_x), np.int64)
+    for r in range(len(sent_x)):
+        if digit_x[r]:
+            slot_x[sent_x[r]] += 1
+    slot_y = np.zeros(len(size_y), np.int64)
+    for r in range(len(sent_y)):
+        if digit_y[r]:
+            slot_y[sent_y[r]] += 1
+    differ = 0
+    slot_differ = 0
+    for k in range(len(pairs)):
+        i, j = pairs[k, 0], pairs[k, 1]
+        inter = np.int64(np.rint(sim[i, j] * (size_x[i] + size_y[j]) / 2))  # np.round's rounding
+        differ += (size_x[i] - inter) + (size_y[j] - inter)
+        slot_differ += (slot_x[i] - slots[i, j]) + (slot_y[j] - slots[i, j])
+    return differ != 0 and slot_differ >= max_slot_edits * differ
+
+
+def mostly_slots_reference(sa: Sentences, sb: Sentences, pairs: np.ndarray, sim: np.ndarray, slots: np.ndarray,
+                           max_slot_edits: float) -> bool:
+    """:func:`mostly_slots` with numpy."""
     i, j = pairs[:, 0], pairs[:, 1]
     inter = np.round(sim[i, j] * (sa.size[i] + sb.size[j]) / 2).astype(np.int64)
     differ = (sa.size[i] - inter) + (sb.size[j] - inter)
@@ -468,11 +535,12 @@ def pair_spans(sa: Sentences, sb: Sentences, pairs: np.ndarray) -> np.ndarray:
 def mark_kinds(a: Prepared, b: Prepared, al: Alignment) -> Alignment:
     """The alignment with each exact passage marked ``verbatim`` (the same word keys on
     both sides) or ``edited``."""
-    ha, hb = a.tokens.hash, b.tokens.hash
-    kinds = ["verbatim" if np.array_equal(ha[s0:s1], hb[t0:t1]) else "edited" for s0, s1, t0, t1 in al.spans.tolist()]
-    if all(k == "verbatim" for k in kinds):
+    same = same_words(a.tokens.hash, b.tokens.hash, np.asarray(al.spans, np.int64).reshape(-1, 4))
+    if same.all():
         return al
-    passages = tuple(p._replace(kind=k) for p, k in zip(al.passages, kinds, strict=True))
+    passages = tuple(p if v and p.kind == "verbatim" else Passage(p.a_start, p.a_end, p.b_start, p.b_end,
+                                                                  "verbatim" if v else "edited")
+                     for p, v in zip(al.passages, same.tolist(), strict=True))
     return Alignment(al.spans, passages, al.coverage_a, al.coverage_b)
 
 

@@ -331,13 +331,12 @@ def _line_keys_only(hashes, line_first):  # pragma: no cover - jit
 
 
 @nb.njit(cache=True, nogil=True)
-def _line_keys_kernel(hashes, boiler, weight, digit, line_first, ends):  # pragma: no cover - jit
-    """Per line: its key (:func:`_line_keys_only`), the hashes of its first and of its last
+def _line_keys_kernel(key, hashes, boiler, weight, digit, line_first, ends):  # pragma: no cover - jit
+    """Per line (``key``: its key, :func:`_line_keys_only`): the hashes of its first and of its last
     ``ends`` tokens (a line edited in one place keeps one of them), two min-hashes of its
     3-word shingles, the keys of the line with up to two words cut at either end (short
     lines only) and the characters of its tokens outside boilerplate."""
     nlines = len(line_first) - 1
-    key = _line_keys_only(hashes, line_first)
     head = np.zeros(nlines, np.uint64)
     tail = np.zeros(nlines, np.uint64)
     mins = np.zeros((nlines, 2), np.uint64)
@@ -396,15 +395,17 @@ LINE_ENDS = 5
 LINK_MAX_TOKENS = 24
 
 
-def line_rows(batch: Batch) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+def line_rows(batch: Batch, keys: np.ndarray | None = None) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
     """One row per distinct (article, line key) of a batch, for the corpus furniture rule
     (:mod:`copydesk.furniture`): (key, its *marks* — hashes of its first words, of its last
     words and two min-hashes of its 3-word shingles, by which an edited or OCR-noisy copy of
     the line is still recognised (n x 4) —, article index in the batch, weight outside
     boilerplate, index of the line in its article); and for each short line, candidates for
     a link to another article: (article, line index, key, the keys of the line with up to
-    two words cut at either end (n x 9), 0 where not formed)."""
-    key, head, tail, mins, subs, w = _line_keys_kernel(batch.hash, batch.boiler, batch.weight, batch.digit,
+    two words cut at either end (n x 9), 0 where not formed).  ``keys``: the batch's
+    :func:`line_keys`, when known."""
+    keys = line_keys(batch) if keys is None else keys
+    key, head, tail, mins, subs, w = _line_keys_kernel(keys, batch.hash, batch.boiler, batch.weight, batch.digit,
                                                        batch.line_first, LINE_ENDS)
     head = np.stack([head, tail, mins[:, 0], mins[:, 1]], axis=1)
     short = subs.any(axis=1)
@@ -428,6 +429,12 @@ def line_rows(batch: Batch) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, .
             local.astype(np.int32)), (links[0].astype(np.int32), links[1].astype(np.int32), *links[2:])
 
 
+def line_keys(batch: Batch) -> np.ndarray:
+    """The key of every line of a batch (see :func:`line_rows`), by global line number
+    (``line_base[d] + line`` of a token of article ``d``)."""
+    return _line_keys_only(batch.hash, batch.line_first)
+
+
 def token_line_keys(batch: Batch) -> np.ndarray:
     """The line key of every token's line (see :func:`line_rows`)."""
-    return np.repeat(_line_keys_only(batch.hash, batch.line_first), np.diff(batch.line_first))
+    return np.repeat(line_keys(batch), np.diff(batch.line_first))

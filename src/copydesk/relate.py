@@ -24,14 +24,7 @@ from rapidfuzz.distance import Indel
 
 from .align import Alignment
 from .config import ParaphraseConfig, RelateConfig, SemanticConfig
-from .edits import (
-    MIN_SLOT_EDITS,
-    EditSummary,
-    edits_at_most,
-    is_template_pair,
-    only_slips,
-    summarize,
-)
+from .edits import MIN_SLOT_EDITS, edits_at_most, only_slips, template_pair, time_words
 from .furniture import SHORT_LINE_CHARS
 from .paraphrase import mark_kinds, paraphrase_spans, with_paraphrases
 from .prepare import _DATELINE, Prepared
@@ -51,16 +44,19 @@ def is_reuse(al: Alignment, text_a: str, text_b: str, cfg: RelateConfig) -> bool
     quoting a paragraph of the other one is an excerpt, and does).  Nor is a shared quotation
     the one long passage a pair needs: beside a scrap of a stock photo caption it is still
     only a quotation."""
-    floors = al.longest_chars >= cfg.min_reuse_chars and al.total_chars >= cfg.min_total_chars
-    whole = max(al.coverage_a, al.coverage_b) >= cfg.short_whole and al.longest_chars >= cfg.short_min_chars
+    passages = al.passages
+    sizes = [min(p.a_end - p.a_start, p.b_end - p.b_start) for p in passages]  # what longest_chars takes
+    longest = max(sizes, default=0)
+    floors = longest >= cfg.min_reuse_chars and sum(sizes) >= cfg.min_total_chars
+    whole = max(al.coverage_a, al.coverage_b) >= cfg.short_whole and longest >= cfg.short_min_chars
     if not (floors or whole):
         return False
     need = cfg.short_min_chars if whole else cfg.min_reuse_chars
     # the longest passages first: the first long enough that is not a shared quotation decides
-    for size, p in sorted(((min(p.a_end - p.a_start, p.b_end - p.b_start), p) for p in al.passages),
-                          key=lambda x: -x[0]):
-        if size < need:
+    for n in sorted(range(len(sizes)), key=lambda n: -sizes[n]):
+        if sizes[n] < need:
             return False
+        p = passages[n]
         if not (_only_a_quotation(text_a, p.a_start, p.a_end) and _only_a_quotation(text_b, p.b_start, p.b_end)):
             return True
     return False
@@ -272,18 +268,19 @@ _BODY_WORDS = 8
 
 
 def origin(a: Prepared, b: Prepared, rel: str, al: Alignment, text_a: str = "", text_b: str = "",
-           edits: EditSummary | None = None) -> tuple[str | None, str | None]:
+           older: int = 0) -> tuple[str | None, str | None]:
     """(origin id, reason) of a related pair: publication dates when both are usable and
     differ (``date``); else evidence from the text where it is clear: "on <weekday>" against
     "yesterday" in the same place (``time_words``), a wire dateline on one side only
     (``dateline``), one side containing the other (``containment``).  Conflicting or absent
-    evidence gives None: a wrong origin is worse than none."""
+    evidence gives None: a wrong origin is worse than none.  ``older``: the time words of the
+    passages (:func:`copydesk.edits.time_words`)."""
     o = date_order(a.date, b.date)
     if o:
         return (a.id if o < 0 else b.id), "date"
     votes: list[tuple[int, str]] = []
-    if edits is not None and edits.older:
-        votes.append((1 if edits.older > 0 else -1, "time_words"))
+    if older:
+        votes.append((1 if older > 0 else -1, "time_words"))
     da, db = has_dateline(text_a), has_dateline(text_b)
     if da != db:
         votes.append((1 if da else -1, "dateline"))
@@ -324,14 +321,12 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
         raise ValueError("relate() expects a.id < b.id")
     al = mark_kinds(a, b, al)
     exact = al.spans
-    edits = None
     checked = False  # the exact passages were tested for a template
     if is_reuse(al, text_a, text_b, cfg):
         checked = True
-        if edits_at_most(a, b, exact) >= MIN_SLOT_EDITS:  # else no template (and no diff needed)
-            edits = summarize(a, b, exact, text_a, text_b)
-            if is_template_pair(edits):
-                return "template"
+        # fewer than MIN_SLOT_EDITS edits: no template (and no diff needed)
+        if edits_at_most(a, b, exact) >= MIN_SLOT_EDITS and template_pair(a, b, exact, text_a, text_b):
+            return "template"
     # sentences reworded between the exact passages cannot change the relation of a pair
     # that is near-duplicate on exact passages alone, and there is next to nothing left to
     # pair when one side is almost all inside them (a trimmed or condensed copy)
@@ -352,12 +347,11 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
             al, reworded = with_paraphrases(a, b, al, spans), True
     if (reworded_only and not reworded) or not is_reuse(al, text_a, text_b, cfg):
         return "unrelated"
-    if not checked and len(exact):  # reuse through reworded sentences: exact pieces may still be a template's
-        edits = summarize(a, b, exact, text_a, text_b)
-        if is_template_pair(edits):
-            return "unrelated"
-    if edits is None and len(exact) and not date_order(a.date, b.date):  # the text must decide: time words
-        edits = summarize(a, b, exact, text_a, text_b)
+    # reuse through reworded sentences: exact pieces may still be a template's
+    if not checked and len(exact) and template_pair(a, b, exact, text_a, text_b):
+        return "unrelated"
+    # the text must decide: time words
+    older = time_words(a, b, exact) if len(exact) and not date_order(a.date, b.date) else 0
     rel = relation(a, b, al, cfg, text_a, text_b)
-    org, why = origin(a, b, rel, al, text_a, text_b, edits)
+    org, why = origin(a, b, rel, al, text_a, text_b, older)
     return Pair(a.id, b.id, rel, org, al.coverage_a, al.coverage_b, al.passages, why)

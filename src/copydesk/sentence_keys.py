@@ -66,53 +66,67 @@ def _content_and_cuts(batch: Batch, min_line_tokens: int) -> tuple[np.ndarray, n
 
 
 @nb.njit(cache=True, nogil=True)
-def _sentence_keys(hashes, digit, content, cut, tok_first, min_words, bands, seeds):  # pragma: no cover - jit
+def _sentence_keys_by_line(hashes, digit, boiler, sent_end, stop, tok_first, line_base, line_first,
+                           min_line_tokens, min_words, bands, seeds):  # pragma: no cover - jit
+    """The sentence signatures of a batch in one pass, line by line (the content words and
+    sentence cuts of :func:`_content_and_cuts` found on the way: a sentence never spans a
+    line break, and a line shorter than ``min_line_tokens`` has no content word, so it is
+    skipped whole)."""
     n = len(hashes)
     cap = (n // max(min_words, 1) + 1) * bands
     out_h = np.empty(cap, np.uint64)
     out_p = np.empty(cap, np.uint32)
     first = np.zeros(len(tok_first), np.int64)
     mins = np.empty(2 * bands, np.uint64)
-    words = np.empty(n, np.uint64)
+    words = np.empty(max(n, 1), np.uint64)
     m = 0
     for d in range(len(tok_first) - 1):
         first[d] = m
-        lo, hi = tok_first[d], tok_first[d + 1]
-        s = lo
-        while s < hi:
-            e = s
-            while e < hi - 1 and not cut[e]:
-                e += 1
-            e += 1  # sentence is tokens [s, e)
-            w = 0
-            figures = np.uint64(0)
-            for t in range(s, e):
-                if content[t]:
-                    h = hashes[t]
-                    dup = False
-                    for u in range(w):
-                        if words[u] == h:
-                            dup = True
-                            break
-                    if not dup:
-                        words[w] = h
-                        w += 1
-                        if digit[t]:
-                            figures ^= _mix(h)  # the sentence's figures, in any order
-            if w >= min_words:
-                for r in range(2 * bands):
-                    mins[r] = np.uint64(0xFFFFFFFFFFFFFFFF)
-                for u in range(w):
+        lo = tok_first[d]
+        for g in range(line_base[d], line_base[d + 1]):
+            a, b = line_first[g], line_first[g + 1]
+            if b - a < min_line_tokens:
+                continue
+            s = a
+            while s < b:
+                e = s
+                while e < b - 1 and not (sent_end[e] or boiler[e + 1] != boiler[e]):
+                    e += 1
+                e += 1  # sentence is tokens [s, e)
+                w = 0
+                figures = np.uint64(0)
+                seen = np.uint64(0)  # a 64-bit filter of the words so far: most are new
+                if not boiler[s]:  # a sentence is all boilerplate or none of it
+                    for t in range(s, e):
+                        h = hashes[t]
+                        if is_stop(h, stop):
+                            continue
+                        bit = np.uint64(1) << (h >> np.uint64(58))
+                        dup = False
+                        if seen & bit:
+                            for u in range(w):
+                                if words[u] == h:
+                                    dup = True
+                                    break
+                        if not dup:
+                            seen |= bit
+                            words[w] = h
+                            w += 1
+                            if digit[t]:
+                                figures ^= _mix(h)  # the sentence's figures, in any order
+                if w >= min_words:
                     for r in range(2 * bands):
-                        v = _mix(words[u] ^ seeds[r])
-                        if v < mins[r]:
-                            mins[r] = v
-                for b in range(bands):
-                    key = _mix(mins[2 * b] ^ _mix(mins[2 * b + 1] + np.uint64(b)) ^ figures)
-                    out_h[m] = key
-                    out_p[m] = np.uint32(s - lo)
-                    m += 1
-            s = e
+                        low = np.uint64(0xFFFFFFFFFFFFFFFF)
+                        sr = seeds[r]
+                        for u in range(w):
+                            low = min(low, _mix(words[u] ^ sr))
+                        mins[r] = low
+                    for b2 in range(bands):
+                        key = _mix(mins[2 * b2] ^ _mix(mins[2 * b2 + 1] + np.uint64(b2)) ^ figures)
+                        out_h[m] = key
+                        out_p[m] = np.uint32(s - lo)
+                        m += 1
+                s = e
     first[len(tok_first) - 1] = m
     return out_h[:m], out_p[:m], first
 
@@ -121,11 +135,13 @@ def sentence_keys(batch: Batch, *, bands: int, min_words: int, min_line_tokens: 
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(keys, token positions, per-article offsets) of the sentence signatures of a batch,
     laid out like :func:`copydesk.prepare_batch.fingerprint_batch`'s fingerprints; only
-    sentences of lines of at least ``min_line_tokens`` tokens are signed."""
+    sentences of lines of at least ``min_line_tokens`` tokens are signed (one compiled pass;
+    :func:`sentence_keys_reference` is the specification)."""
     if bands <= 0 or batch.sent_end is None or not len(batch.hash):
         return (np.zeros(0, np.uint64), np.zeros(0, np.uint32), np.zeros(len(batch.ids) + 1, np.int64))
-    content, cut = _content_and_cuts(batch, min_line_tokens)
-    return _sentence_keys(batch.hash, batch.digit, content, cut, batch.tok_first, min_words, min(bands, len(_SEEDS) // 2), _SEEDS)
+    return _sentence_keys_by_line(batch.hash, batch.digit, batch.boiler, batch.sent_end, stop_table(),
+                                  batch.tok_first, batch.line_base, batch.line_first, min_line_tokens,
+                                  min_words, min(bands, len(_SEEDS) // 2), _SEEDS)
 
 
 def sentence_keys_reference(batch: Batch, *, bands: int, min_words: int, min_line_tokens: int = 12

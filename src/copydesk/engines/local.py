@@ -36,10 +36,20 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..align import align_batch
+from ..align_kernel import covered, same_words
 from ..candidates import BigBuckets, Candidates, make_candidates
 from ..config import ScanConfig
+from ..edit_bound import distance_bound
 from ..furniture import CodeSet, Furniture, learn, link_lines
 from ..join_kernel import bucket_pairs, component_order, evidence
+from ..paraphrase import (
+    _all_inside,
+    _longest_run,
+    monotone_pairs,
+    mostly_slots,
+    sentences,
+    similarity,
+)
 from ..plan import (
     Progress,
     ScanResult,
@@ -360,9 +370,9 @@ def _fingerprint_pass(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg
         _STATE.clear()
 
 
-def corpus_furniture(corpus: Corpus, cfg: ScanConfig) -> Furniture:
+def corpus_furniture(corpus: Corpus, cfg: ScanConfig, rank: np.ndarray | None = None) -> Furniture:
     """The corpus furniture learned from the line rows gathered in ``corpus`` (which are
-    released)."""
+    released); ``rank``: ``id_rank(corpus.ids)``, when the caller has it."""
     if not corpus.rows:
         e = np.zeros(0, np.int64)
         corpus.rows = [(e.astype(np.uint64), np.zeros((0, 4), np.uint32), e, e, e, e)]
@@ -372,7 +382,7 @@ def corpus_furniture(corpus: Corpus, cfg: ScanConfig) -> Furniture:
         links = tuple(np.concatenate(c) for c in zip(*corpus.links, strict=True))
         titles = tuple(np.concatenate(c) for c in zip(*corpus.titles, strict=True))
     corpus.rows, corpus.links, corpus.titles = [], [], []
-    return learn_furniture(rows, links, titles, cfg, rank=id_rank(corpus.ids))
+    return learn_furniture(rows, links, titles, cfg, rank=id_rank(corpus.ids) if rank is None else rank)
 
 
 _PAIR_COLUMNS = {"c": np.dtype(np.int64), "l": np.dtype(np.uint32), "r": np.dtype(np.uint32)}
@@ -487,8 +497,10 @@ def _warm_up(cfg: ScanConfig) -> None:
     arts = [Article("w0", "LONDON (AP) - One two three four five six seven eight nine ten.\nComments"),
             Article("w1", "One two three four five six seven eight nine ten eleven.", "One")]
     for text in ("caf\u00e9", "caf\u00e9 \u2014", "caf\u00e9 \U0001F600"):  # 1-, 2- and 4-byte text
-        prepare_batch([Article("w", text, text)], cfg.prepare)
+        one = prepare_batch([Article("w", text, text)], cfg.prepare)
+        sentences(one.prepared(0), text, 1)
     batch = prepare_batch(arts, cfg.prepare)
+    _warm_relate(batch)
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
     sentence_keys(batch, bands=1, min_words=2)
     (key, marks, doc, weight, line), links = line_rows(batch)
@@ -501,6 +513,22 @@ def _warm_up(cfg: ScanConfig) -> None:
     evidence(codes, pl, pr, within=1, drift=1)
     component_order(np.array([1, 2 << 32 | 3], np.int64))
     group_order(np.zeros(1, np.int64), 1)
+
+
+def _warm_relate(batch: Any) -> None:
+    """The kernels that relate a pair (:func:`copydesk.relate.judge`), loaded once here:
+    a pool's workers and the parent's own small passes would each load them again."""
+    a, b = batch.prepared(0), batch.prepared(1)
+    spans = np.array([[0, 3, 0, 3]], np.int64)
+    same_words(a.tokens.hash, b.tokens.hash, spans)
+    distance_bound(a.tokens.hash, b.tokens.hash, spans)
+    sa, sb = sentences(a, batch.texts[0], 1), sentences(b, batch.texts[1], 1)
+    sim, slots = similarity(sa, sb)
+    pairs = monotone_pairs(sim, 0.0)
+    _longest_run(pairs)
+    mostly_slots(sa, sb, pairs, sim, slots, 0.5)
+    _all_inside(sa, spans, 0)
+    covered(spans, 0, a.tokens.weight, a.boiler)
 
 
 def spill_prefix() -> str:
@@ -584,12 +612,12 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
     a runner kept."""
     timings = {} if timings is None else timings
     t = time.perf_counter()
+    rank = id_rank(corpus.ids)
     if furniture is None:
-        furniture = corpus_furniture(corpus, cfg)
+        furniture = corpus_furniture(corpus, cfg, rank)
     common = furniture.codes
     doc_fps = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)
     slot_doc = np.concatenate([np.zeros(0, np.int64), *corpus.slot_doc])
-    rank = id_rank(corpus.ids)
     if join is not None:
         cands, pair_rows, nfps = join(rank, furniture)
     else:
@@ -601,7 +629,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
     if cfg.semantic.enabled and corpus.vectors:
         t = time.perf_counter()
         semantic = semantic_candidates(np.concatenate(corpus.vectors), np.concatenate(corpus.doc_site),
-                                       id_rank(corpus.ids), codes, cfg)
+                                       rank, codes, cfg)
         codes = np.union1d(codes, semantic)
         timings["semantic_candidates"] = time.perf_counter() - t
 
