@@ -291,3 +291,11 @@ def test_winnowed_fingerprints_spread_evenly_over_partitions(parts: int) -> None
     order, bounds = group_order(part, parts)
     assert np.array_equal(part[order], np.sort(part)) and bounds[-1] == len(batch_h)
 
+
+
+@pytest.mark.parametrize("cfg", CONFIGS, ids=CONFIG_IDS)
+def test_dateline_search_ends_at_a_token_that_ends_a_sentence(cfg: PrepareConfig) -> None:
+    """Thai is written without spaces: the first line's last chunk holds several tokens, and
+    ``prepare`` and ``prepare_batch`` both read the last token (a hypothesis-found case)."""
+    text = "1\u0e081\u0e081\u0e081\u0e08.\nLONDON (Reuters) - storm storm storm"
+    check_batch([Article("0", text)], cfg)

@@ -99,7 +99,7 @@ def _ends_sentence(line: str) -> bool:
     return c in "!?" or (c == "." and (n > 4 or (n >= 3 and chunk[e - 2] != "." and not (n <= 4 and "A" <= chunk[0] <= "Z"))))
 
 
-def _mask_dateline(lines: list[str], nonempty: list[int], line_first: np.ndarray, toks: Tokens,
+def _mask_dateline(text: str, lines: list[str], nonempty: list[int], line_first: np.ndarray, toks: Tokens,
                    boiler: np.ndarray) -> None:
     """Mask a leading dateline ("LONDON (Reuters) - ") of the first body paragraph: the first
     line of ``_BODY_MIN_TOKENS`` that ends a sentence (not a menu, nor a caption with its
@@ -112,7 +112,9 @@ def _mask_dateline(lines: list[str], nonempty: list[int], line_first: np.ndarray
         if m:
             line_start = int(toks.start[a]) - (len(lines[ln]) - len(lines[ln].lstrip()))
             boiler[a:b] |= toks.start[a:b] < line_start + m.end()
-        if b - a >= _BODY_MIN_TOKENS and _ends_sentence(lines[ln]):
+        # the line's last token ends a sentence (a token, not the line's last chunk: in a
+        # script written without spaces, a chunk holds several tokens)
+        if b - a >= _BODY_MIN_TOKENS and _ends_sentence(text[int(toks.start[b - 1]):int(toks.end[b - 1])]):
             return
 
 
@@ -141,5 +143,5 @@ def prepare(article: Article, config: PrepareConfig | None = None) -> Prepared:
                     boiler[a:a + len(key)] = True
     if cfg.boiler_patterns:
         _mask_edges(lines, counts, nonempty, line_first, boiler)
-        _mask_dateline(lines, nonempty.tolist(), line_first, toks, boiler)
+        _mask_dateline(text, lines, nonempty.tolist(), line_first, toks, boiler)
     return Prepared(article.id, article.date, toks, boiler, line_first)
