@@ -22,16 +22,14 @@ import orjson
 
 from ..config import ScanConfig
 from ..engines.local import Corpus, prepare_corpus
-from ..plan import SENTENCE_ROW, Progress
+from ..plan import Progress
 from ..read import ArticleBatch
 from ..records import Article, Reject
 from ..spill import SharedSpill, StoreReader
+from . import postings
 from .blobs import pack_arrays, pack_json, pack_text
 from .reader import PARTS, new_rows
 
-#: a quarter of the winnowed fingerprints (by hash value, so the same ones in every
-#: article) go to the query's postings
-POSTING_MOD = 4
 CHANGED = "id already indexed with another text or metadata (add it with --replace to replace it)"
 
 
@@ -179,17 +177,8 @@ def _fingerprints(conn: sqlite3.Connection, fps: SharedSpill, slot_n: np.ndarray
         if not len(rows["h"]):
             continue
         conn.execute("INSERT INTO fingerprints VALUES (?, ?, ?)", (p, batch, pack_arrays(rows)))
-        sample = (rows["p"] < SENTENCE_ROW) & (rows["h"] % np.uint64(POSTING_MOD) == 0)
+        sample = postings.sample(rows["h"], rows["p"])
         posts.append(np.stack((rows["h"][sample].view(np.int64), rows["d"][sample].astype(np.int64))))
     if posts:
-        # one pass in key order: appends along the B-tree instead of jumping about it; in
-        # slices, as Python rows take ten times the memory of the arrays
         h, n = np.concatenate(posts, axis=1)
-        order = np.lexsort((n, h))
-        h, n = h[order], n[order]
-        first = np.ones(len(h), np.bool_)
-        first[1:] = (h[1:] != h[:-1]) | (n[1:] != n[:-1])  # a hash twice in one article
-        h, n = h[first], n[first]
-        for at in range(0, len(h), 1 << 17):
-            conn.executemany("INSERT INTO postings VALUES (?, ?)",
-                             zip(h[at:at + (1 << 17)].tolist(), n[at:at + (1 << 17)].tolist(), strict=True))
+        postings.write(conn, h, n)
