@@ -253,6 +253,10 @@ class Corpus:
     number_of: dict[str, int] | None = None  # id -> article number, built at the first repeat
     vectors: list[np.ndarray] = field(default_factory=list)  # semantic stage: embeddings by number
     doc_site: list[np.ndarray] = field(default_factory=list)  # site number by article (-1: unknown)
+    # what a runner that keeps books across runs (the index) already knows: id_rank(ids)
+    # and date_counts(dates)
+    rank: np.ndarray | None = None
+    date_stats: dict[str, int] | None = None
 
     def where_of(self, art_id: str) -> str | None:
         """Where the article ``art_id`` (already numbered) was found."""
@@ -589,7 +593,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
     common = furniture.codes
     doc_fps = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)
     slot_doc = np.concatenate([np.zeros(0, np.int64), *corpus.slot_doc])
-    rank = id_rank(corpus.ids)
+    rank = corpus.rank if corpus.rank is not None else id_rank(corpus.ids)
     if join is not None:
         cands, pair_rows, nfps = join(rank, furniture)
     else:
@@ -601,7 +605,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
     if cfg.semantic.enabled and corpus.vectors:
         t = time.perf_counter()
         semantic = semantic_candidates(np.concatenate(corpus.vectors), np.concatenate(corpus.doc_site),
-                                       id_rank(corpus.ids), codes, cfg)
+                                       rank, codes, cfg)
         codes = np.union1d(codes, semantic)
         timings["semantic_candidates"] = time.perf_counter() - t
 
@@ -630,7 +634,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
              "candidates_second_round": related.second_round, "family_completion": related.completion,
              "big_buckets": len(cands.big_buckets), "semantic_candidates": int(len(semantic)),
              "template_pairs_set_aside": pool_align.templates,
-             **date_counts(corpus.dates),
+             **(corpus.date_stats if corpus.date_stats is not None else date_counts(corpus.dates)),
              "pairs": len(pairs), "families": len(fams), "workers": cfg.workers,
              "cpu_count": os.cpu_count()}
     return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg, boilerplate,

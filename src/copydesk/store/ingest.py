@@ -22,7 +22,7 @@ import orjson
 
 from ..config import ScanConfig
 from ..engines.local import Corpus, prepare_corpus
-from ..plan import Progress
+from ..plan import Progress, date_flags, hash_id
 from ..read import ArticleBatch
 from ..records import Article, Reject
 from ..spill import SharedSpill, StoreReader
@@ -142,17 +142,22 @@ def _insert_articles(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> N
 def _books(corpus: Corpus, glob: np.ndarray, books: list[tuple[str, str | None, str | None]],
            hashes: list[bytes]) -> bytes:
     """The batch's books: per added article (in number order) id, date, source, content
-    hash, winnowed fingerprint count; the line rows, link rows and headline keys of pass 1
-    with index numbers (and site names) in place of the add's own numbers."""
+    hash, id hash (:func:`~copydesk.plan.hash_id`), date flag
+    (:func:`~copydesk.plan.date_flags`), winnowed fingerprint count; the line rows, link
+    rows and headline keys of pass 1 with index numbers (and site names) in place of the
+    add's own numbers."""
     nfp = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)[glob >= 0]
     sites = sorted(corpus.site_ids, key=corpus.site_ids.__getitem__)
     cat = np.concatenate
     key, marks, doc, site, weight, line = (cat(c) for c in zip(*corpus.rows, strict=True))
     ok = glob[doc] >= 0
+    ids = [b[0] for b in books]
     out = {"nfp": nfp, "hash": np.frombuffer(b"".join(hashes), np.uint8).reshape(-1, 16),
+           "idh": np.fromiter((hash_id(i) for i in ids), np.uint64, len(ids)),
+           "dflag": date_flags([b[1] for b in books]),
            "key": key[ok], "marks": marks[ok], "doc": glob[doc[ok]], "site": site[ok],
            "weight": weight[ok], "line": line[ok],
-           "meta": pack_json({"ids": [b[0] for b in books], "dates": [b[1] for b in books],
+           "meta": pack_json({"ids": ids, "dates": [b[1] for b in books],
                               "sources": [b[2] for b in books], "sites": sites,
                               "tokens": corpus.tokens if len(books) == len(corpus.ids) else None})}
     if corpus.links:

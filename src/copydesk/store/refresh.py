@@ -31,9 +31,10 @@ from ..config import ScanConfig
 from ..engines.local import Corpus, PoolAligner, _candidate_pass, finish_scan
 from ..furniture import CodeSet, Furniture, pair_codes
 from ..join_kernel import component_order
-from ..plan import Progress, ScanResult, id_rank, learn_furniture
+from ..plan import Progress, ScanResult, date_counts_of, date_flags, hash_id, learn_furniture
 from ..records import Pair
 from ..report.overview import date_key
+from ..spill import group_order
 from . import delta
 from .blobs import pack_arrays, unpack_arrays, unpack_json
 from .ingest import Added
@@ -81,6 +82,12 @@ def live_books(conn: sqlite3.Connection) -> Live:
     sources = [s for _, _, m in batches for s in m["sources"]]
     hashes = np.concatenate([np.zeros((0, 16), np.uint8), *(b["hash"] for _, b, _ in batches)])
     nfp = np.concatenate([e, *(b["nfp"] for _, b, _ in batches)])
+    # id hashes and date flags (kept in the books since format version 2; computed for older)
+    idh = np.concatenate([np.zeros(0, np.uint64), *(
+        b["idh"] if "idh" in b else np.fromiter((hash_id(i) for i in m["ids"]), np.uint64, len(m["ids"]))
+        for _, b, m in batches)])
+    dflag = np.concatenate([np.zeros(0, np.int8), *(b["dflag"] if "dflag" in b else date_flags(m["dates"])
+                                                    for _, b, m in batches)])
     tokens = [m["tokens"] for _, _, m in batches]
     site_ids: dict[str, int] = {}
     rows, links, titles = [], [], []
@@ -98,9 +105,12 @@ def live_books(conn: sqlite3.Connection) -> Live:
             ok = doc >= 0
             titles.append((b["tkey"][ok], doc[ok]))
     tokens_known = None not in tokens and not len(retired)
+    # id_rank of the ids in id order: the same hashes in the same order
+    rank = np.argsort(np.argsort(idh[order], kind="stable"), kind="stable")
     corpus = Corpus(ids=[ids[k] for k in order], dates=[dates[k] for k in order],
                     tokens=sum(tokens) if tokens_known else 0,
-                    doc_fps=[nfp[order]], slot_doc=[dense], site_ids=site_ids)
+                    doc_fps=[nfp[order]], slot_doc=[dense], site_ids=site_ids, rank=rank,
+                    date_stats=date_counts_of(dflag[order]))
     # in article order, each article's rows as pass 1 gave them (as a scan holds them: the
     # furniture rule takes the first carrier of a line as its example)
     all_rows = _by_doc(rows, 2)
@@ -113,7 +123,8 @@ def live_books(conn: sqlite3.Connection) -> Live:
 
 def _by_doc(parts: list[tuple[np.ndarray, ...]], doc: int) -> tuple[np.ndarray, ...]:
     cols = tuple(np.concatenate(c) for c in zip(*parts, strict=True))
-    order = np.argsort(cols[doc], kind="stable")
+    d = cols[doc]
+    order, _ = group_order(d, int(d.max()) + 1 if len(d) else 0)  # stable, linear time
     return tuple(c[order] for c in cols)
 
 
@@ -225,7 +236,7 @@ def refresh(conn: sqlite3.Connection, path: Path, cfg: ScanConfig, tmp: Path, ad
             progress: Progress | None = None) -> ScanResult:
     """Recompute the corpus stages over all live articles and store what they found."""
     live = live_books(conn)
-    furniture = learn_furniture(live.rows, live.links, live.titles, cfg, rank=id_rank(live.corpus.ids))
+    furniture = learn_furniture(live.rows, live.links, live.titles, cfg, rank=live.corpus.rank)
     masked = masked_keys(live, furniture)
     first = added.first if added is not None else 1 << 62
     reader = IndexArticles(path, live.numbers, first, added.store if added else None,
