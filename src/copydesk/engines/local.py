@@ -38,9 +38,11 @@ import numpy as np
 from ..align import align_batch
 from ..candidates import BigBuckets, Candidates, make_candidates
 from ..config import ScanConfig
+from ..families import families as make_families
 from ..furniture import CodeSet, Furniture, learn, link_lines
 from ..join_kernel import bucket_pairs, component_order, evidence
 from ..plan import (
+    Grouper,
     Progress,
     ScanResult,
     align_pairs,
@@ -577,7 +579,8 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
                 progress: Progress | None = None, timings: dict[str, float] | None = None,
                 align: Callable[[np.ndarray, str, PoolAligner], list[Pair]] | None = None,
                 furniture: Furniture | None = None,
-                join: Callable[[np.ndarray, Furniture], tuple[Candidates, int, int]] | None = None) -> ScanResult:
+                join: Callable[[np.ndarray, Furniture], tuple[Candidates, int, int]] | None = None,
+                group: Grouper | None = None) -> ScanResult:
     """Passes 2-4 over prepared articles: corpus furniture, candidate join, alignment and
     families; articles are read back from ``reader``.  ``fps`` is consumed.  ``align(codes, stage, aligner)``, when given, aligns
     each set of candidate pairs in place of ``aligner`` (the pool's), e.g. taking the pairs
@@ -585,7 +588,9 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
     caller learned from ``corpus`` (:func:`corpus_furniture`), e.g. to key that cache.
     ``join(rank, furniture)``, when given, finds the candidates (and counts the pair rows
     and fingerprint rows) in place of the candidate pass over ``fps``, e.g. revising those
-    a runner kept."""
+    a runner kept.  ``group``, when given, clusters the related pairs into families in place
+    of :func:`copydesk.families.families` (the same answer), e.g. reusing those a runner
+    kept."""
     timings = {} if timings is None else timings
     t = time.perf_counter()
     if furniture is None:
@@ -622,7 +627,8 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
 
     _STATE.update(reader=reader, common=CodeSet(common), config=cfg)
     try:
-        related = relate_and_group(codes, cands, corpus.ids, corpus.dates, timed, cfg, reworded=semantic)
+        related = relate_and_group(codes, cands, corpus.ids, corpus.dates, timed, cfg, group or make_families,
+                                   reworded=semantic)
     finally:
         _STATE.clear()
     timings["align"] = spent.get("align", 0.0) + spent.get("align+", 0.0)

@@ -37,6 +37,8 @@ from ..report.overview import date_key
 from ..spill import group_order
 from . import delta
 from .blobs import pack_arrays, unpack_arrays, unpack_json
+from .family_cache import FamilyCache
+from .family_cache import keep as keep_families
 from .ingest import Added
 from .reader import IndexArticles, IndexFingerprints
 from .schema import cache_salt
@@ -244,14 +246,16 @@ def refresh(conn: sqlite3.Connection, path: Path, cfg: ScanConfig, tmp: Path, ad
     fps = IndexFingerprints(path, added.fps if added else None, added.slot_n if added else None)
     cache = AlignCache(conn, cfg, live, masked)
     join = Join(conn, cfg, live, fps, tmp, added, progress)
+    group = FamilyCache(conn, cache.salt)
     result = finish_scan(live.corpus, reader, fps, cfg, tmp, progress=progress, align=cache.align,
-                         furniture=furniture, join=join)
+                         furniture=furniture, join=join, group=group)
     cache.prune()
     result.stats["join"] = join.how
     if not live.tokens_known:  # counted per add, so unknown once an add kept only some
         result.stats["tokens"] = None
     result.stats.update(alignments_cached=cache.hits, alignments_computed=cache.misses)
     store_results(conn, result, live, masked, furniture)
+    keep_families(conn, cache.salt, result.pairs, result.families, dict(zip(live.ids, live.dates, strict=True)))
     return result
 
 
