@@ -28,8 +28,10 @@ BLOCK_BITS = 14
 BLOCK_ARTICLES = 1 << BLOCK_BITS
 TABLE = ("CREATE TABLE postings (blk INTEGER NOT NULL, h INTEGER NOT NULL, n INTEGER NOT NULL, "
          "PRIMARY KEY (blk, h, n)) WITHOUT ROWID")
-#: rows per executemany (Python rows take ten times the memory of the arrays)
-_SLICE = 1 << 17
+#: rows per executemany (Python rows take ten times the memory of the arrays), and rows per
+#: INSERT statement (its slice a multiple of them)
+_PER_STATEMENT = 100
+_SLICE = 1310 * _PER_STATEMENT
 
 
 def sample(h: np.ndarray, pos: np.ndarray) -> np.ndarray:
@@ -48,11 +50,13 @@ def write(conn: sqlite3.Connection, h: np.ndarray, n: np.ndarray) -> None:
     blk, h, n = blk[order], h[order], n[order]
     first = np.ones(len(h), np.bool_)
     first[1:] = (h[1:] != h[:-1]) | (n[1:] != n[:-1])  # a hash twice in one article
-    blk, h, n = blk[first], h[first], n[first]
-    for at in range(0, len(h), _SLICE):
-        end = at + _SLICE
-        conn.executemany("INSERT INTO postings VALUES (?, ?, ?)",
-                         zip(blk[at:end].tolist(), h[at:end].tolist(), n[at:end].tolist(), strict=True))
+    rows = np.stack((blk[first], h[first], n[first]), axis=1)
+    # many rows per statement: a quarter of the time of one statement per row
+    whole = len(rows) - len(rows) % _PER_STATEMENT
+    many = "INSERT INTO postings VALUES " + ",".join(["(?, ?, ?)"] * _PER_STATEMENT)
+    for at in range(0, whole, _SLICE):
+        conn.executemany(many, rows[at:min(at + _SLICE, whole)].reshape(-1, 3 * _PER_STATEMENT).tolist())
+    conn.executemany("INSERT INTO postings VALUES (?, ?, ?)", rows[whole:].tolist())
 
 
 def blocked(db: sqlite3.Connection) -> bool:
