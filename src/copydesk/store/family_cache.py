@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import orjson
 
 from ..config import FamilyConfig
@@ -28,25 +29,26 @@ KEY = "family_components"
 
 
 def components(pairs: Sequence[Pair]) -> list[list[int]]:
-    """The connected components of the graph of ``pairs``, as lists of pair indexes."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        root = x
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(x, x) != root:  # path compression
-            parent[x], x = root, parent[x]
-        return root
-
-    for p in pairs:
-        ra, rb = find(p.a), find(p.b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    out: dict[str, list[int]] = {}
-    for k, p in enumerate(pairs):
-        out.setdefault(find(p.a), []).append(k)
-    return list(out.values())
+    """The connected components of the graph of ``pairs``, as lists of pair indexes (by
+    label propagation with pointer jumping: each node ends with the smallest node number of
+    its component)."""
+    number: dict[str, int] = {}
+    a = np.fromiter((number.setdefault(p.a, len(number)) for p in pairs), np.int64, len(pairs))
+    b = np.fromiter((number.setdefault(p.b, len(number)) for p in pairs), np.int64, len(pairs))
+    label = np.arange(len(number))
+    while True:
+        low = np.minimum(label[a], label[b])
+        new = label.copy()
+        np.minimum.at(new, a, low)
+        np.minimum.at(new, b, low)
+        new = new[new]
+        if np.array_equal(new, label):
+            break
+        label = new
+    comp = label[a]
+    order = np.argsort(comp, kind="stable")
+    cut = np.flatnonzero(np.diff(comp[order])) + 1
+    return [part.tolist() for part in np.split(order, cut)] if len(order) else []
 
 
 def digest(pairs: Sequence[Pair], dates: Mapping[str, str | None]) -> str:

@@ -323,14 +323,16 @@ def store_results(conn: sqlite3.Connection, result: ScanResult, live: Live,
          _passages(p), p.origin_reason) for k, p in enumerate(result.pairs)))
     number = {i: k for k, i in enumerate(live.ids)}
     family_of: dict[str, str] = {}
+    rows, outlets = [], []
     for k, f in enumerate(result.families):
         days = sorted(d for m in f.members if (d := day(live.dates[number[m]])))
-        conn.execute("INSERT INTO families VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     (f.family, k, f.origin, len(f.members), json.dumps(list(f.members)),
-                      days[0] if days else None, days[-1] if days else None))
+        rows.append((f.family, k, f.origin, len(f.members), json.dumps(list(f.members)),
+                     days[0] if days else None, days[-1] if days else None))
         family_of.update((m, f.family) for m in f.members)
-        outlets = {s for m in f.members if (s := live.sources[number[m]])}
-        conn.executemany("INSERT INTO family_outlets VALUES (?, ?)", ((o, f.family) for o in outlets))
+        mine = {s for m in f.members if (s := live.sources[number[m]])}
+        outlets += [(o, f.family) for o in mine]
+    conn.executemany("INSERT INTO families VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.executemany("INSERT INTO family_outlets VALUES (?, ?)", outlets)
     conn.executemany("INSERT INTO family_members VALUES (?, ?)", family_of.items())
     relations = {(p.relation, fam) for p in result.pairs if (fam := family_of.get(p.a))}
     conn.executemany("INSERT OR IGNORE INTO family_relations VALUES (?, ?)", relations)
