@@ -74,11 +74,16 @@ from ..spill import (
     group_order,
     hash_partition,
     pack,
+    stored_article,
 )
 
 __all__ = ["Corpus", "Progress", "ScanResult", "finish_scan", "hash_id", "keep_freed_heap",
            "mask_furniture", "prepare_corpus", "scan_articles", "scan_batches", "site_of",
            "spill_prefix"]
+
+#: records(articles) -> one picklable record per article: a runner's work per article in
+#: pass 1 (see prepare_corpus)
+RecordHook = Callable[[list[Article]], list[Any]]
 
 # -- worker processes ---------------------------------------------------------------------
 # Workers are forked after _STATE is set, so they inherit the configuration (and, for the
@@ -106,6 +111,7 @@ class _Prepared:
     nfp: np.ndarray
     wheres: list[str] | None = None     # articles or pages: where each was found (by index)
     vectors: np.ndarray | None = None   # the semantic stage's article embeddings
+    records: list[Any] | None = None    # what the runner's record hook made of each article
 
 
 def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) -> _Prepared:
@@ -146,6 +152,13 @@ def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) ->
         name, base = append_file(_STATE["store"], b"".join(packed))
         stored = (name, base, offsets[:-1], offsets[1:], PACKED)
         where = None
+    records = None
+    hook: RecordHook | None = _STATE.get("records")
+    if hook is not None:  # each article as whoever reads it back from the store gets it
+        given = not isinstance(job, (LineBlock, PageBlock))
+        records = hook([a if given else stored_article(raw[n] if isinstance(job, LineBlock) else packed[k],
+                                                      JSON_LINE if isinstance(job, LineBlock) else PACKED)
+                        for k, (a, n) in enumerate(zip(arts, lines, strict=True))])
     rows = fingerprint_rows(arts, cfg)
     fps: SharedSpill = _STATE["fps"]
     slot = rows.doc + np.uint32(index * cfg.batch_size)
@@ -155,7 +168,7 @@ def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) ->
     out.flush()
     return _Prepared([a.id for a in arts], [a.date for a in arts], where, rejects, lines, stored,
                      [site_of(a) for a in arts], rows.lines, rows.titles, rows.tokens, rows.nfp, wheres,
-                     rows.vectors)
+                     rows.vectors, records)
 
 
 def _align_codes(codes: np.ndarray) -> tuple[list[Pair], np.ndarray]:
@@ -259,6 +272,7 @@ class Corpus:
     # and date_counts(dates)
     rank: np.ndarray | None = None
     date_stats: dict[str, int] | None = None
+    records: list[Any] = field(default_factory=list)  # the record hook's, by article number
 
     def where_of(self, art_id: str) -> str | None:
         """Where the article ``art_id`` (already numbered) was found."""
@@ -292,6 +306,8 @@ class Corpus:
         self.ids += [b.ids[n] for n in kept.tolist()]
         self.dates += [b.dates[n] for n in kept.tolist()]
         self.doc_fps.append(b.nfp[kept])
+        if getattr(b, "records", None) is not None:
+            self.records += [b.records[n] for n in kept.tolist()]
         if b.vectors is not None:
             self.vectors.append(b.vectors[kept])
         self.tokens += b.tokens
@@ -353,9 +369,10 @@ def _take(res: _Prepared, corpus: Corpus, store: ArticleStore, stride: int) -> n
 
 
 def _fingerprint_pass(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg: ScanConfig, corpus: Corpus,
-                      store: ArticleStore, fps: SharedSpill, progress: Progress | None) -> None:
+                      store: ArticleStore, fps: SharedSpill, progress: Progress | None,
+                      records: RecordHook | None = None) -> None:
     """Pass 1."""
-    _STATE.update(config=cfg, store=store.dir, fps=fps)
+    _STATE.update(config=cfg, store=store.dir, fps=fps, records=records)
     try:
         with _pool(cfg.workers) as pool:
             for res in _ordered_map(pool, _prepare_job, enumerate(jobs), 2 * cfg.workers):
@@ -539,13 +556,18 @@ def new_fingerprint_spill(folder: Path) -> SharedSpill:
 
 
 def prepare_corpus(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg: ScanConfig, tmp: Path,
-                   progress: Progress | None = None) -> tuple[Corpus, ArticleStore, SharedSpill]:
+                   progress: Progress | None = None, *,
+                   records: RecordHook | None = None) -> tuple[Corpus, ArticleStore, SharedSpill]:
     """Pass 1 into spills under ``tmp``: the books of the articles, their store and their
-    fingerprint rows.  (Call :func:`_warm_up` first when the kernels may not be loaded.)"""
+    fingerprint rows.  (Call :func:`_warm_up` first when the kernels may not be loaded.)
+    ``records(articles)``, when given, runs in the workers on each batch's articles (as
+    given, or as read back from the store when they were parsed or extracted there) and its
+    records are kept in ``corpus.records`` by article number: work a runner does per article
+    (the index: the row it stores) done in parallel rather than after the pass."""
     corpus = Corpus()
     store = ArticleStore(tmp / "articles")
     fps = new_fingerprint_spill(tmp / "fingerprints")
-    _fingerprint_pass(jobs, cfg, corpus, store, fps, progress)
+    _fingerprint_pass(jobs, cfg, corpus, store, fps, progress, records)
     return corpus, store, fps
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from ..engines.local import Corpus, prepare_corpus
 from ..plan import Progress, date_flags, hash_id
 from ..read import ArticleBatch
 from ..records import Article, Reject
-from ..spill import SharedSpill, StoreReader
+from ..spill import SharedSpill, StoreReader, append_file
 from . import postings
 from .blobs import pack_arrays, pack_json, pack_text
 from .reader import PARTS, new_rows
@@ -41,6 +42,43 @@ def content_hash(a: Article) -> bytes:
     except TypeError:  # an unpaired surrogate, or an extra value orjson cannot encode
         raw = json.dumps(data, default=str).encode()
     return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+class ArticleRecords:
+    """Pass 1's record hook (:func:`copydesk.engines.local.prepare_corpus`): what the
+    ``articles`` table keeps of each article besides its id and numbers — content hash,
+    title, date, source, url, extra (JSON) — made in the workers, with its text compressed
+    there too and appended to a file of the worker's in ``folder`` (so that the texts of a
+    big add are not all held in memory); :meth:`text` reads one back."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self._open: dict[str, int] = {}
+
+    def __call__(self, arts: list[Article]) -> list[tuple[Any, ...]]:
+        texts = [pack_text(a.text) for a in arts]
+        name, at = append_file(self.folder, b"".join(texts))
+        ends = np.cumsum([len(t) for t in texts], dtype=np.int64) + at
+        return [(content_hash(a), a.title, a.date, a.source, a.url,
+                 json.dumps(a.extra, ensure_ascii=False, default=str) if a.extra else None, name, e - len(t), e)
+                for a, t, e in zip(arts, texts, ends.tolist(), strict=True)]
+
+    def text(self, rec: tuple[Any, ...]) -> bytes:
+        """The compressed text of a record (a zstd frame, as :func:`pack_text` makes)."""
+        name, start, end = rec[6], rec[7], rec[8]
+        fd = self._open.get(name)
+        if fd is None:
+            fd = self._open[name] = os.open(self.folder / name, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        if hasattr(os, "pread"):
+            return os.pread(fd, end - start, start)
+        os.lseek(fd, start, os.SEEK_SET)  # Windows
+        return os.read(fd, end - start)
+
+    def close(self) -> None:
+        for fd in self._open.values():
+            os.close(fd)
+        self._open.clear()
 
 
 @dataclass(slots=True)
@@ -73,7 +111,17 @@ def prepare_new(conn: sqlite3.Connection, jobs: Iterable[Any], cfg: ScanConfig, 
     """Pass 1 over ``jobs``, then the articles sorted into added / unchanged / replaced /
     rejected, and the added ones written (rows, books, fingerprints, postings)."""
     found: dict[str, Article] = {}
-    corpus, store, fps = prepare_corpus(capture(jobs, found), cfg, tmp, progress)
+    records = ArticleRecords(tmp / "texts")
+    try:
+        return _prepare_new(conn, jobs, cfg, tmp, records, found, replace=replace, progress=progress)
+    finally:
+        records.close()
+
+
+def _prepare_new(conn: sqlite3.Connection, jobs: Iterable[Any], cfg: ScanConfig, tmp: Path,
+                 records: ArticleRecords, found: dict[str, Article], *, replace: bool,
+                 progress: Progress | None) -> Added:
+    corpus, store, fps = prepare_corpus(capture(jobs, found), cfg, tmp, progress, records=records)
     reader = store.reader()
     ids = corpus.ids
     known: dict[str, tuple[int, bytes]] = {}
@@ -90,9 +138,10 @@ def prepare_new(conn: sqlite3.Connection, jobs: Iterable[Any], cfg: ScanConfig, 
     first = int(conn.execute("SELECT COALESCE(MAX(first + count), 0) FROM batches").fetchone()[0])
     batch = int(conn.execute("SELECT COALESCE(MAX(batch), -1) + 1 FROM batches").fetchone()[0])
     rows: list[tuple[Any, ...]] = []
+    made = len(corpus.records) == len(ids)  # else (a pass without the hook) made here
     for i, art_id in enumerate(ids):
-        art = found.pop(art_id, None) or reader.get(i)
-        h = content_hash(art)
+        rec = corpus.records[i] if made else records([found.pop(art_id, None) or reader.get(i)])[0]
+        h = rec[0]
         old = known.get(art_id)
         if old is not None and old[1] == h:
             unchanged += 1
@@ -107,10 +156,9 @@ def prepare_new(conn: sqlite3.Connection, jobs: Iterable[Any], cfg: ScanConfig, 
             conn.execute("DELETE FROM articles WHERE n = ?", (old[0],))
             conn.execute("DELETE FROM masked WHERE n = ?", (old[0],))
         keep[i] = True
-        rows.append((first + len(books), art.id, h, art.title, art.date, art.source, art.url,
-                     json.dumps(art.extra, ensure_ascii=False, default=str) if art.extra else None,
-                     pack_text(art.text), batch))
-        books.append((art.id, art.date, art.source))
+        _, title, date, source, url, extra = rec[:6]
+        rows.append((first + len(books), art_id, h, title, date, source, url, extra, records.text(rec), batch))
+        books.append((art_id, date, source))
         hashes.append(h)
         if len(rows) >= 2000:  # written as they come: texts are not all held at once
             _insert_articles(conn, rows)
