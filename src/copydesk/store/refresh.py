@@ -7,7 +7,10 @@ construction.  What makes it affordable:
   from the index, one hash partition at a time, by the join's workers;
 * an alignment verdict is served from ``align_cache`` when nothing it depends on changed —
   the configuration and release, both articles' contents and the furniture lines masked in
-  each (learned furniture grows with the corpus, and a verdict it affects is recomputed).
+  each (learned furniture grows with the corpus, and a verdict it affects is recomputed);
+* the families of a component of the pair graph that did not change are those the last
+  refresh found (:mod:`.family_cache`);
+* the id rank and the date counts come from what each add kept in its books.
 
 Articles are numbered in id order for the refresh (whatever the order they were added in),
 so the answers do not depend on how the corpus was cut into adds.
