@@ -47,8 +47,9 @@ def components(pairs: Sequence[Pair]) -> list[list[int]]:
         label = new
     comp = label[a]
     order = np.argsort(comp, kind="stable")
-    cut = np.flatnonzero(np.diff(comp[order])) + 1
-    return [part.tolist() for part in np.split(order, cut)] if len(order) else []
+    bounds = [0, *(np.flatnonzero(np.diff(comp[order])) + 1).tolist(), len(order)]
+    ks = order.tolist()
+    return [ks[x:y] for x, y in zip(bounds[:-1], bounds[1:], strict=True)] if ks else []
 
 
 def digest(pairs: Sequence[Pair], dates: Mapping[str, str | None]) -> str:
