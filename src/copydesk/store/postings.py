@@ -28,8 +28,7 @@ BLOCK_BITS = 14
 BLOCK_ARTICLES = 1 << BLOCK_BITS
 TABLE = ("CREATE TABLE postings (blk INTEGER NOT NULL, h INTEGER NOT NULL, n INTEGER NOT NULL, "
          "PRIMARY KEY (blk, h, n)) WITHOUT ROWID")
-#: rows per executemany (Python rows take ten times the memory of the arrays), and rows per
-#: INSERT statement (its slice a multiple of them)
+#: rows per INSERT statement, and per executemany (a multiple of them)
 _PER_STATEMENT = 100
 _SLICE = 1310 * _PER_STATEMENT
 
@@ -45,18 +44,20 @@ def write(conn: sqlite3.Connection, h: np.ndarray, n: np.ndarray) -> None:
     order: appends along the B-tree instead of jumps about it."""
     h = np.asarray(h, np.int64)
     n = np.asarray(n, np.int64)
-    blk = n >> BLOCK_BITS
-    order = np.lexsort((n, h, blk))
-    blk, h, n = blk[order], h[order], n[order]
+    order = np.lexsort((n, h, n >> BLOCK_BITS))
+    h, n = h[order], n[order]
+    del order
     first = np.ones(len(h), np.bool_)
     first[1:] = (h[1:] != h[:-1]) | (n[1:] != n[:-1])  # a hash twice in one article
-    rows = np.stack((blk[first], h[first], n[first]), axis=1)
-    # many rows per statement: a quarter of the time of one statement per row
-    whole = len(rows) - len(rows) % _PER_STATEMENT
+    h, n = h[first], n[first]
+    # many rows per statement: a quarter of the time of one statement per row; a slice at a
+    # time (Python rows take ten times the memory of the arrays)
     many = "INSERT INTO postings VALUES " + ",".join(["(?, ?, ?)"] * _PER_STATEMENT)
-    for at in range(0, whole, _SLICE):
-        conn.executemany(many, rows[at:min(at + _SLICE, whole)].reshape(-1, 3 * _PER_STATEMENT).tolist())
-    conn.executemany("INSERT INTO postings VALUES (?, ?, ?)", rows[whole:].tolist())
+    for at in range(0, len(h), _SLICE):
+        rows = np.stack((n[at:at + _SLICE] >> BLOCK_BITS, h[at:at + _SLICE], n[at:at + _SLICE]), axis=1)
+        whole = len(rows) - len(rows) % _PER_STATEMENT
+        conn.executemany(many, rows[:whole].reshape(-1, 3 * _PER_STATEMENT).tolist())
+        conn.executemany("INSERT INTO postings VALUES (?, ?, ?)", rows[whole:].tolist())
 
 
 def blocked(db: sqlite3.Connection) -> bool:
