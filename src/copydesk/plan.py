@@ -382,6 +382,25 @@ def date_counts(dates: Sequence[str | None]) -> dict[str, int]:
             "dates_unusable": sum(n for d, n in seen.items() if usable[d] is False)}
 
 
+#: :func:`date_flags` values
+DATE_USABLE, DATE_MISSING, DATE_UNUSABLE = 0, 1, 2
+
+
+def date_flags(dates: Sequence[str | None]) -> np.ndarray:
+    """Per date: :data:`DATE_USABLE`, :data:`DATE_MISSING` or :data:`DATE_UNUSABLE` (int8),
+    what :func:`date_counts` counts, kept by a runner that counts again later."""
+    usable = {d: usable_date(d) for d in set(dates)}
+    code = {d: DATE_MISSING if u is None else DATE_UNUSABLE if u is False else DATE_USABLE
+            for d, u in usable.items()}
+    return np.fromiter((code[d] for d in dates), np.int8, len(dates))
+
+
+def date_counts_of(flags: np.ndarray) -> dict[str, int]:
+    """:func:`date_counts` of the dates whose :func:`date_flags` are ``flags``."""
+    return {"dates_missing": int(np.count_nonzero(flags == DATE_MISSING)),
+            "dates_unusable": int(np.count_nonzero(flags == DATE_UNUSABLE))}
+
+
 def _furniture_why(carriers: int, sites: int, chars: int) -> str:
     if carriers == 2 and sites == 1:
         return ("recurs in 2 articles of one site whose other text is their own, beside the same "

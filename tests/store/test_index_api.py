@@ -197,3 +197,30 @@ def test_a_second_writer_is_told_the_index_is_busy(built: Path, tmp_path: Path,
     holder.execute("ROLLBACK")
     holder.close()
     assert ix.add([Article("late", "one two three four five six seven eight nine ten")])["added"] == 1
+
+
+def test_an_index_of_format_version_1_is_read_then_migrated_by_the_next_add(built: Path, corpus: list[Article],
+                                                                           tmp_path: Path) -> None:
+    """Version 1 kept the postings keyed by hash alone: such an index answers queries as it
+    is, and the next add rebuilds them in blocks (copydesk.store.postings)."""
+    path = copy_index(built, tmp_path / "v1.db")
+    probe = corpus[0]
+    expected = [(p.a, p.b, p.relation) for p in Index(path, workers=1).query(probe)]
+    db = sqlite3.connect(path)
+    db.executescript("""
+        CREATE TABLE postings_v1 (h INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (h, n)) WITHOUT ROWID;
+        INSERT INTO postings_v1 SELECT h, n FROM postings;
+        DROP TABLE postings;
+        ALTER TABLE postings_v1 RENAME TO postings;
+        UPDATE meta SET value = 1 WHERE key = 'format_version';""")
+    db.commit()
+    db.close()
+    ix = Index(path, workers=1)
+    assert ix.stats()["format_version"] == 1
+    assert [(p.a, p.b, p.relation) for p in ix.query(probe)] == expected
+    ix.close()
+    ix.add([Article("late", probe.text, probe.title, "2030-01-01", "Late")])
+    assert ix.stats()["format_version"] == FORMAT_VERSION
+    cols = [c[1] for c in sqlite3.connect(path).execute("PRAGMA table_info(postings)")]
+    assert cols == ["blk", "h", "n"]
+    assert ("late" in {x for p in ix.query(probe) for x in (p.a, p.b)})

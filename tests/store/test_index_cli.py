@@ -10,6 +10,7 @@ import pytest
 from index_corpus import index_corpus
 
 from copydesk.cli import main
+from copydesk.store import FORMAT_VERSION
 
 
 def _jsonl(path: Path, arts: list) -> Path:
@@ -43,7 +44,7 @@ def test_stats(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> No
     assert st["articles"] == 46 and st["families"] == 12 and st["adds"] == 2
     assert main(["index", "stats", str(files["index"])]) == 0
     out = capsys.readouterr().out
-    assert "format version 1" in out and "families" in out and "bytes per article" in out
+    assert f"format version {FORMAT_VERSION}" in out and "families" in out and "bytes per article" in out
 
 
 def test_query_text_and_json(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:

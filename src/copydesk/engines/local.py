@@ -40,6 +40,7 @@ from ..align_kernel import covered, same_words
 from ..candidates import BigBuckets, Candidates, make_candidates
 from ..config import ScanConfig
 from ..edit_bound import distance_bound
+from ..families import families as make_families
 from ..furniture import CodeSet, Furniture, learn, link_lines
 from ..join_kernel import bucket_pairs, component_order, evidence
 from ..paraphrase import (
@@ -51,6 +52,7 @@ from ..paraphrase import (
     similarity,
 )
 from ..plan import (
+    Grouper,
     Progress,
     ScanResult,
     align_pairs,
@@ -82,11 +84,16 @@ from ..spill import (
     group_order,
     hash_partition,
     pack,
+    stored_article,
 )
 
 __all__ = ["Corpus", "Progress", "ScanResult", "finish_scan", "hash_id", "keep_freed_heap",
            "mask_furniture", "prepare_corpus", "scan_articles", "scan_batches", "site_of",
            "spill_prefix"]
+
+#: records(articles) -> one picklable record per article: a runner's work per article in
+#: pass 1 (see prepare_corpus)
+RecordHook = Callable[[list[Article]], list[Any]]
 
 # -- worker processes ---------------------------------------------------------------------
 # Workers are forked after _STATE is set, so they inherit the configuration (and, for the
@@ -114,6 +121,7 @@ class _Prepared:
     nfp: np.ndarray
     wheres: list[str] | None = None     # articles or pages: where each was found (by index)
     vectors: np.ndarray | None = None   # the semantic stage's article embeddings
+    records: list[Any] | None = None    # what the runner's record hook made of each article
 
 
 def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) -> _Prepared:
@@ -154,6 +162,13 @@ def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) ->
         name, base = append_file(_STATE["store"], b"".join(packed))
         stored = (name, base, offsets[:-1], offsets[1:], PACKED)
         where = None
+    records = None
+    hook: RecordHook | None = _STATE.get("records")
+    if hook is not None:  # each article as whoever reads it back from the store gets it
+        given = not isinstance(job, (LineBlock, PageBlock))
+        records = hook([a if given else stored_article(raw[n] if isinstance(job, LineBlock) else packed[k],
+                                                      JSON_LINE if isinstance(job, LineBlock) else PACKED)
+                        for k, (a, n) in enumerate(zip(arts, lines, strict=True))])
     rows = fingerprint_rows(arts, cfg)
     fps: SharedSpill = _STATE["fps"]
     slot = rows.doc + np.uint32(index * cfg.batch_size)
@@ -163,7 +178,7 @@ def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) ->
     out.flush()
     return _Prepared([a.id for a in arts], [a.date for a in arts], where, rejects, lines, stored,
                      [site_of(a) for a in arts], rows.lines, rows.titles, rows.tokens, rows.nfp, wheres,
-                     rows.vectors)
+                     rows.vectors, records)
 
 
 def _align_codes(codes: np.ndarray) -> tuple[list[Pair], np.ndarray]:
@@ -263,6 +278,11 @@ class Corpus:
     number_of: dict[str, int] | None = None  # id -> article number, built at the first repeat
     vectors: list[np.ndarray] = field(default_factory=list)  # semantic stage: embeddings by number
     doc_site: list[np.ndarray] = field(default_factory=list)  # site number by article (-1: unknown)
+    # what a runner that keeps books across runs (the index) already knows: id_rank(ids)
+    # and date_counts(dates)
+    rank: np.ndarray | None = None
+    date_stats: dict[str, int] | None = None
+    records: list[Any] = field(default_factory=list)  # the record hook's, by article number
 
     def where_of(self, art_id: str) -> str | None:
         """Where the article ``art_id`` (already numbered) was found."""
@@ -296,6 +316,8 @@ class Corpus:
         self.ids += [b.ids[n] for n in kept.tolist()]
         self.dates += [b.dates[n] for n in kept.tolist()]
         self.doc_fps.append(b.nfp[kept])
+        if getattr(b, "records", None) is not None:
+            self.records += [b.records[n] for n in kept.tolist()]
         if b.vectors is not None:
             self.vectors.append(b.vectors[kept])
         self.tokens += b.tokens
@@ -357,9 +379,10 @@ def _take(res: _Prepared, corpus: Corpus, store: ArticleStore, stride: int) -> n
 
 
 def _fingerprint_pass(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg: ScanConfig, corpus: Corpus,
-                      store: ArticleStore, fps: SharedSpill, progress: Progress | None) -> None:
+                      store: ArticleStore, fps: SharedSpill, progress: Progress | None,
+                      records: RecordHook | None = None) -> None:
     """Pass 1."""
-    _STATE.update(config=cfg, store=store.dir, fps=fps)
+    _STATE.update(config=cfg, store=store.dir, fps=fps, records=records)
     try:
         with _pool(cfg.workers) as pool:
             for res in _ordered_map(pool, _prepare_job, enumerate(jobs), 2 * cfg.workers):
@@ -561,13 +584,18 @@ def new_fingerprint_spill(folder: Path) -> SharedSpill:
 
 
 def prepare_corpus(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg: ScanConfig, tmp: Path,
-                   progress: Progress | None = None) -> tuple[Corpus, ArticleStore, SharedSpill]:
+                   progress: Progress | None = None, *,
+                   records: RecordHook | None = None) -> tuple[Corpus, ArticleStore, SharedSpill]:
     """Pass 1 into spills under ``tmp``: the books of the articles, their store and their
-    fingerprint rows.  (Call :func:`_warm_up` first when the kernels may not be loaded.)"""
+    fingerprint rows.  (Call :func:`_warm_up` first when the kernels may not be loaded.)
+    ``records(articles)``, when given, runs in the workers on each batch's articles (as
+    given, or as read back from the store when they were parsed or extracted there) and its
+    records are kept in ``corpus.records`` by article number: work a runner does per article
+    (the index: the row it stores) done in parallel rather than after the pass."""
     corpus = Corpus()
     store = ArticleStore(tmp / "articles")
     fps = new_fingerprint_spill(tmp / "fingerprints")
-    _fingerprint_pass(jobs, cfg, corpus, store, fps, progress)
+    _fingerprint_pass(jobs, cfg, corpus, store, fps, progress, records)
     return corpus, store, fps
 
 
@@ -601,7 +629,8 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
                 progress: Progress | None = None, timings: dict[str, float] | None = None,
                 align: Callable[[np.ndarray, str, PoolAligner], list[Pair]] | None = None,
                 furniture: Furniture | None = None,
-                join: Callable[[np.ndarray, Furniture], tuple[Candidates, int, int]] | None = None) -> ScanResult:
+                join: Callable[[np.ndarray, Furniture], tuple[Candidates, int, int]] | None = None,
+                group: Grouper | None = None) -> ScanResult:
     """Passes 2-4 over prepared articles: corpus furniture, candidate join, alignment and
     families; articles are read back from ``reader``.  ``fps`` is consumed.  ``align(codes, stage, aligner)``, when given, aligns
     each set of candidate pairs in place of ``aligner`` (the pool's), e.g. taking the pairs
@@ -609,10 +638,12 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
     caller learned from ``corpus`` (:func:`corpus_furniture`), e.g. to key that cache.
     ``join(rank, furniture)``, when given, finds the candidates (and counts the pair rows
     and fingerprint rows) in place of the candidate pass over ``fps``, e.g. revising those
-    a runner kept."""
+    a runner kept.  ``group``, when given, clusters the related pairs into families in place
+    of :func:`copydesk.families.families` (the same answer), e.g. reusing those a runner
+    kept."""
     timings = {} if timings is None else timings
     t = time.perf_counter()
-    rank = id_rank(corpus.ids)
+    rank = corpus.rank if corpus.rank is not None else id_rank(corpus.ids)
     if furniture is None:
         furniture = corpus_furniture(corpus, cfg, rank)
     common = furniture.codes
@@ -646,7 +677,8 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
 
     _STATE.update(reader=reader, common=CodeSet(common), config=cfg)
     try:
-        related = relate_and_group(codes, cands, corpus.ids, corpus.dates, timed, cfg, reworded=semantic)
+        related = relate_and_group(codes, cands, corpus.ids, corpus.dates, timed, cfg, group or make_families,
+                                   reworded=semantic)
     finally:
         _STATE.clear()
     timings["align"] = spent.get("align", 0.0) + spent.get("align+", 0.0)
@@ -658,7 +690,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
              "candidates_second_round": related.second_round, "family_completion": related.completion,
              "big_buckets": len(cands.big_buckets), "semantic_candidates": int(len(semantic)),
              "template_pairs_set_aside": pool_align.templates,
-             **date_counts(corpus.dates),
+             **(corpus.date_stats if corpus.date_stats is not None else date_counts(corpus.dates)),
              "pairs": len(pairs), "families": len(fams), "workers": cfg.workers,
              "cpu_count": os.cpu_count()}
     return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg, boilerplate,

@@ -32,7 +32,7 @@ from .ingest import prepare_new
 from .query import find
 from .reader import ARTICLE_COLUMNS, article_of
 from .refresh import day, refresh
-from .schema import FORMAT_VERSION, begin_write, check, connect, create
+from .schema import begin_write, check, connect, create, migrate
 from .spills import spill_prefix, sweep_stale
 
 
@@ -100,6 +100,7 @@ class Index:
         try:
             begin_write(conn, self.path)
             try:
+                migrate(conn)
                 counts = self._add(conn, jobs, log, sources, replace=replace, progress=progress,
                                    workdir=workdir)
                 conn.execute("COMMIT")
@@ -245,11 +246,12 @@ class Index:
             rejects = db.execute("SELECT COUNT(*) FROM rejects").fetchone()[0]
             adds = db.execute("SELECT COUNT(*), MAX(at) FROM adds").fetchone()
             cached = db.execute("SELECT COUNT(*) FROM align_cache").fetchone()[0]
+            version = db.execute("SELECT value FROM meta WHERE key = 'format_version'").fetchone()[0]
         finally:
             db.execute("COMMIT")
         size = sum(Path(f"{self.path}{s}").stat().st_size for s in ("", "-wal")
                    if Path(f"{self.path}{s}").exists())
-        return {"path": str(self.path), "format_version": FORMAT_VERSION, "articles": articles,
+        return {"path": str(self.path), "format_version": version, "articles": articles,
                 "pairs": sum(by_rel.values()), "pairs_by_relation": {r: by_rel.get(r, 0) for r in RELATIONS},
                 "families": fams, "sources": sources, "date_first": first, "date_last": last,
                 "undated": undated, "rejects": rejects, "adds": adds[0], "last_add": adds[1],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,16 +23,14 @@ import orjson
 
 from ..config import ScanConfig
 from ..engines.local import Corpus, prepare_corpus
-from ..plan import SENTENCE_ROW, Progress
+from ..plan import Progress, date_flags, hash_id
 from ..read import ArticleBatch
 from ..records import Article, Reject
-from ..spill import SharedSpill, StoreReader
+from ..spill import SharedSpill, StoreReader, append_file
+from . import postings
 from .blobs import pack_arrays, pack_json, pack_text
 from .reader import PARTS, new_rows
 
-#: a quarter of the winnowed fingerprints (by hash value, so the same ones in every
-#: article) go to the query's postings
-POSTING_MOD = 4
 CHANGED = "id already indexed with another text or metadata (add it with --replace to replace it)"
 
 
@@ -43,6 +42,43 @@ def content_hash(a: Article) -> bytes:
     except TypeError:  # an unpaired surrogate, or an extra value orjson cannot encode
         raw = json.dumps(data, default=str).encode()
     return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+class ArticleRecords:
+    """Pass 1's record hook (:func:`copydesk.engines.local.prepare_corpus`): what the
+    ``articles`` table keeps of each article besides its id and numbers — content hash,
+    title, date, source, url, extra (JSON) — made in the workers, with its text compressed
+    there too and appended to a file of the worker's in ``folder`` (so that the texts of a
+    big add are not all held in memory); :meth:`text` reads one back."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self._open: dict[str, int] = {}
+
+    def __call__(self, arts: list[Article]) -> list[tuple[Any, ...]]:
+        texts = [pack_text(a.text) for a in arts]
+        name, at = append_file(self.folder, b"".join(texts))
+        ends = np.cumsum([len(t) for t in texts], dtype=np.int64) + at
+        return [(content_hash(a), a.title, a.date, a.source, a.url,
+                 json.dumps(a.extra, ensure_ascii=False, default=str) if a.extra else None, name, e - len(t), e)
+                for a, t, e in zip(arts, texts, ends.tolist(), strict=True)]
+
+    def text(self, rec: tuple[Any, ...]) -> bytes:
+        """The compressed text of a record (a zstd frame, as :func:`pack_text` makes)."""
+        name, start, end = rec[6], rec[7], rec[8]
+        fd = self._open.get(name)
+        if fd is None:
+            fd = self._open[name] = os.open(self.folder / name, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        if hasattr(os, "pread"):
+            return os.pread(fd, end - start, start)
+        os.lseek(fd, start, os.SEEK_SET)  # Windows
+        return os.read(fd, end - start)
+
+    def close(self) -> None:
+        for fd in self._open.values():
+            os.close(fd)
+        self._open.clear()
 
 
 @dataclass(slots=True)
@@ -75,7 +111,17 @@ def prepare_new(conn: sqlite3.Connection, jobs: Iterable[Any], cfg: ScanConfig, 
     """Pass 1 over ``jobs``, then the articles sorted into added / unchanged / replaced /
     rejected, and the added ones written (rows, books, fingerprints, postings)."""
     found: dict[str, Article] = {}
-    corpus, store, fps = prepare_corpus(capture(jobs, found), cfg, tmp, progress)
+    records = ArticleRecords(tmp / "texts")
+    try:
+        return _prepare_new(conn, jobs, cfg, tmp, records, found, replace=replace, progress=progress)
+    finally:
+        records.close()
+
+
+def _prepare_new(conn: sqlite3.Connection, jobs: Iterable[Any], cfg: ScanConfig, tmp: Path,
+                 records: ArticleRecords, found: dict[str, Article], *, replace: bool,
+                 progress: Progress | None) -> Added:
+    corpus, store, fps = prepare_corpus(capture(jobs, found), cfg, tmp, progress, records=records)
     reader = store.reader()
     ids = corpus.ids
     known: dict[str, tuple[int, bytes]] = {}
@@ -92,9 +138,10 @@ def prepare_new(conn: sqlite3.Connection, jobs: Iterable[Any], cfg: ScanConfig, 
     first = int(conn.execute("SELECT COALESCE(MAX(first + count), 0) FROM batches").fetchone()[0])
     batch = int(conn.execute("SELECT COALESCE(MAX(batch), -1) + 1 FROM batches").fetchone()[0])
     rows: list[tuple[Any, ...]] = []
+    made = len(corpus.records) == len(ids)  # else (a pass without the hook) made here
     for i, art_id in enumerate(ids):
-        art = found.pop(art_id, None) or reader.get(i)
-        h = content_hash(art)
+        rec = corpus.records[i] if made else records([found.pop(art_id, None) or reader.get(i)])[0]
+        h = rec[0]
         old = known.get(art_id)
         if old is not None and old[1] == h:
             unchanged += 1
@@ -109,10 +156,9 @@ def prepare_new(conn: sqlite3.Connection, jobs: Iterable[Any], cfg: ScanConfig, 
             conn.execute("DELETE FROM articles WHERE n = ?", (old[0],))
             conn.execute("DELETE FROM masked WHERE n = ?", (old[0],))
         keep[i] = True
-        rows.append((first + len(books), art.id, h, art.title, art.date, art.source, art.url,
-                     json.dumps(art.extra, ensure_ascii=False, default=str) if art.extra else None,
-                     pack_text(art.text), batch))
-        books.append((art.id, art.date, art.source))
+        _, title, date, source, url, extra = rec[:6]
+        rows.append((first + len(books), art_id, h, title, date, source, url, extra, records.text(rec), batch))
+        books.append((art_id, date, source))
         hashes.append(h)
         if len(rows) >= 2000:  # written as they come: texts are not all held at once
             _insert_articles(conn, rows)
@@ -144,17 +190,22 @@ def _insert_articles(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> N
 def _books(corpus: Corpus, glob: np.ndarray, books: list[tuple[str, str | None, str | None]],
            hashes: list[bytes]) -> bytes:
     """The batch's books: per added article (in number order) id, date, source, content
-    hash, winnowed fingerprint count; the line rows, link rows and headline keys of pass 1
-    with index numbers (and site names) in place of the add's own numbers."""
+    hash, id hash (:func:`~copydesk.plan.hash_id`), date flag
+    (:func:`~copydesk.plan.date_flags`), winnowed fingerprint count; the line rows, link
+    rows and headline keys of pass 1 with index numbers (and site names) in place of the
+    add's own numbers."""
     nfp = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)[glob >= 0]
     sites = sorted(corpus.site_ids, key=corpus.site_ids.__getitem__)
     cat = np.concatenate
     key, marks, doc, site, weight, line = (cat(c) for c in zip(*corpus.rows, strict=True))
     ok = glob[doc] >= 0
+    ids = [b[0] for b in books]
     out = {"nfp": nfp, "hash": np.frombuffer(b"".join(hashes), np.uint8).reshape(-1, 16),
+           "idh": np.fromiter((hash_id(i) for i in ids), np.uint64, len(ids)),
+           "dflag": date_flags([b[1] for b in books]),
            "key": key[ok], "marks": marks[ok], "doc": glob[doc[ok]], "site": site[ok],
            "weight": weight[ok], "line": line[ok],
-           "meta": pack_json({"ids": [b[0] for b in books], "dates": [b[1] for b in books],
+           "meta": pack_json({"ids": ids, "dates": [b[1] for b in books],
                               "sources": [b[2] for b in books], "sites": sites,
                               "tokens": corpus.tokens if len(books) == len(corpus.ids) else None})}
     if corpus.links:
@@ -179,17 +230,8 @@ def _fingerprints(conn: sqlite3.Connection, fps: SharedSpill, slot_n: np.ndarray
         if not len(rows["h"]):
             continue
         conn.execute("INSERT INTO fingerprints VALUES (?, ?, ?)", (p, batch, pack_arrays(rows)))
-        sample = (rows["p"] < SENTENCE_ROW) & (rows["h"] % np.uint64(POSTING_MOD) == 0)
+        sample = postings.sample(rows["h"], rows["p"])
         posts.append(np.stack((rows["h"][sample].view(np.int64), rows["d"][sample].astype(np.int64))))
     if posts:
-        # one pass in key order: appends along the B-tree instead of jumping about it; in
-        # slices, as Python rows take ten times the memory of the arrays
         h, n = np.concatenate(posts, axis=1)
-        order = np.lexsort((n, h))
-        h, n = h[order], n[order]
-        first = np.ones(len(h), np.bool_)
-        first[1:] = (h[1:] != h[:-1]) | (n[1:] != n[:-1])  # a hash twice in one article
-        h, n = h[first], n[first]
-        for at in range(0, len(h), 1 << 17):
-            conn.executemany("INSERT INTO postings VALUES (?, ?)",
-                             zip(h[at:at + (1 << 17)].tolist(), n[at:at + (1 << 17)].tolist(), strict=True))
+        postings.write(conn, h, n)

@@ -21,10 +21,10 @@ import numpy as np
 
 from ..config import ScanConfig
 from ..furniture import pair_codes
-from ..plan import SENTENCE_ROW, align_pairs, fingerprint_rows
+from ..plan import align_pairs, fingerprint_rows
 from ..records import Article, Pair
+from . import postings
 from .blobs import unpack_arrays
-from .ingest import POSTING_MOD
 from .reader import ARTICLE_COLUMNS, article_of
 
 #: articles read per sampled fingerprint (more share it: it is common text, and the first
@@ -46,12 +46,12 @@ def candidates(db: sqlite3.Connection, article: Article, cfg: ScanConfig,
     """Index numbers of the articles sharing sampled fingerprints with ``article``, most
     shared first."""
     rows = fingerprint_rows([article], cfg)
-    sample = (rows.pos < SENTENCE_ROW) & (rows.h % np.uint64(POSTING_MOD) == 0)
+    sample = postings.sample(rows.h, rows.pos)
     if len(fkeys):
         sample &= ~np.isin(rows.line_key, fkeys)
     hits: Counter[int] = Counter()
-    for h in np.unique(rows.h[sample]).view(np.int64).tolist():
-        hits.update(n for (n,) in db.execute("SELECT n FROM postings WHERE h = ? LIMIT ?", (h, POSTING_CAP)))
+    for found in postings.lookup(db, np.unique(rows.h[sample]).view(np.int64).tolist(), POSTING_CAP):
+        hits.update(found)
     return [n for n, _ in sorted(hits.items(), key=lambda x: (-x[1], x[0]))]
 
 

@@ -7,7 +7,10 @@ construction.  What makes it affordable:
   from the index, one hash partition at a time, by the join's workers;
 * an alignment verdict is served from ``align_cache`` when nothing it depends on changed —
   the configuration and release, both articles' contents and the furniture lines masked in
-  each (learned furniture grows with the corpus, and a verdict it affects is recomputed).
+  each (learned furniture grows with the corpus, and a verdict it affects is recomputed);
+* the families of a component of the pair graph that did not change are those the last
+  refresh found (:mod:`.family_cache`);
+* the id rank and the date counts come from what each add kept in its books.
 
 Articles are numbered in id order for the refresh (whatever the order they were added in),
 so the answers do not depend on how the corpus was cut into adds.
@@ -31,11 +34,14 @@ from ..config import ScanConfig
 from ..engines.local import Corpus, PoolAligner, _candidate_pass, finish_scan
 from ..furniture import CodeSet, Furniture, pair_codes
 from ..join_kernel import component_order
-from ..plan import Progress, ScanResult, id_rank, learn_furniture
+from ..plan import Progress, ScanResult, date_counts_of, date_flags, hash_id, learn_furniture
 from ..records import Pair
 from ..report.overview import date_key
+from ..spill import group_order
 from . import delta
 from .blobs import pack_arrays, unpack_arrays, unpack_json
+from .family_cache import FamilyCache
+from .family_cache import keep as keep_families
 from .ingest import Added
 from .reader import IndexArticles, IndexFingerprints
 from .schema import cache_salt
@@ -81,6 +87,12 @@ def live_books(conn: sqlite3.Connection) -> Live:
     sources = [s for _, _, m in batches for s in m["sources"]]
     hashes = np.concatenate([np.zeros((0, 16), np.uint8), *(b["hash"] for _, b, _ in batches)])
     nfp = np.concatenate([e, *(b["nfp"] for _, b, _ in batches)])
+    # id hashes and date flags (kept in the books since format version 2; computed for older)
+    idh = np.concatenate([np.zeros(0, np.uint64), *(
+        b["idh"] if "idh" in b else np.fromiter((hash_id(i) for i in m["ids"]), np.uint64, len(m["ids"]))
+        for _, b, m in batches)])
+    dflag = np.concatenate([np.zeros(0, np.int8), *(b["dflag"] if "dflag" in b else date_flags(m["dates"])
+                                                    for _, b, m in batches)])
     tokens = [m["tokens"] for _, _, m in batches]
     site_ids: dict[str, int] = {}
     rows, links, titles = [], [], []
@@ -98,9 +110,12 @@ def live_books(conn: sqlite3.Connection) -> Live:
             ok = doc >= 0
             titles.append((b["tkey"][ok], doc[ok]))
     tokens_known = None not in tokens and not len(retired)
+    # id_rank of the ids in id order: the same hashes in the same order
+    rank = np.argsort(np.argsort(idh[order], kind="stable"), kind="stable")
     corpus = Corpus(ids=[ids[k] for k in order], dates=[dates[k] for k in order],
                     tokens=sum(tokens) if tokens_known else 0,
-                    doc_fps=[nfp[order]], slot_doc=[dense], site_ids=site_ids)
+                    doc_fps=[nfp[order]], slot_doc=[dense], site_ids=site_ids, rank=rank,
+                    date_stats=date_counts_of(dflag[order]))
     # in article order, each article's rows as pass 1 gave them (as a scan holds them: the
     # furniture rule takes the first carrier of a line as its example)
     all_rows = _by_doc(rows, 2)
@@ -113,7 +128,8 @@ def live_books(conn: sqlite3.Connection) -> Live:
 
 def _by_doc(parts: list[tuple[np.ndarray, ...]], doc: int) -> tuple[np.ndarray, ...]:
     cols = tuple(np.concatenate(c) for c in zip(*parts, strict=True))
-    order = np.argsort(cols[doc], kind="stable")
+    d = cols[doc]
+    order, _ = group_order(d, int(d.max()) + 1 if len(d) else 0)  # stable, linear time
     return tuple(c[order] for c in cols)
 
 
@@ -225,7 +241,7 @@ def refresh(conn: sqlite3.Connection, path: Path, cfg: ScanConfig, tmp: Path, ad
             progress: Progress | None = None) -> ScanResult:
     """Recompute the corpus stages over all live articles and store what they found."""
     live = live_books(conn)
-    furniture = learn_furniture(live.rows, live.links, live.titles, cfg, rank=id_rank(live.corpus.ids))
+    furniture = learn_furniture(live.rows, live.links, live.titles, cfg, rank=live.corpus.rank)
     masked = masked_keys(live, furniture)
     first = added.first if added is not None else 1 << 62
     reader = IndexArticles(path, live.numbers, first, added.store if added else None,
@@ -233,14 +249,16 @@ def refresh(conn: sqlite3.Connection, path: Path, cfg: ScanConfig, tmp: Path, ad
     fps = IndexFingerprints(path, added.fps if added else None, added.slot_n if added else None)
     cache = AlignCache(conn, cfg, live, masked)
     join = Join(conn, cfg, live, fps, tmp, added, progress)
+    group = FamilyCache(conn, cache.salt)
     result = finish_scan(live.corpus, reader, fps, cfg, tmp, progress=progress, align=cache.align,
-                         furniture=furniture, join=join)
+                         furniture=furniture, join=join, group=group)
     cache.prune()
     result.stats["join"] = join.how
     if not live.tokens_known:  # counted per add, so unknown once an add kept only some
         result.stats["tokens"] = None
     result.stats.update(alignments_cached=cache.hits, alignments_computed=cache.misses)
     store_results(conn, result, live, masked, furniture)
+    keep_families(conn, cache.salt, result.pairs, result.families, dict(zip(live.ids, live.dates, strict=True)))
     return result
 
 
@@ -308,14 +326,16 @@ def store_results(conn: sqlite3.Connection, result: ScanResult, live: Live,
          _passages(p), p.origin_reason) for k, p in enumerate(result.pairs)))
     number = {i: k for k, i in enumerate(live.ids)}
     family_of: dict[str, str] = {}
+    rows, outlets = [], []
     for k, f in enumerate(result.families):
         days = sorted(d for m in f.members if (d := day(live.dates[number[m]])))
-        conn.execute("INSERT INTO families VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     (f.family, k, f.origin, len(f.members), json.dumps(list(f.members)),
-                      days[0] if days else None, days[-1] if days else None))
+        rows.append((f.family, k, f.origin, len(f.members), json.dumps(list(f.members)),
+                     days[0] if days else None, days[-1] if days else None))
         family_of.update((m, f.family) for m in f.members)
-        outlets = {s for m in f.members if (s := live.sources[number[m]])}
-        conn.executemany("INSERT INTO family_outlets VALUES (?, ?)", ((o, f.family) for o in outlets))
+        mine = {s for m in f.members if (s := live.sources[number[m]])}
+        outlets += [(o, f.family) for o in mine]
+    conn.executemany("INSERT INTO families VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.executemany("INSERT INTO family_outlets VALUES (?, ?)", outlets)
     conn.executemany("INSERT INTO family_members VALUES (?, ?)", family_of.items())
     relations = {(p.relation, fam) for p in result.pairs if (fam := family_of.get(p.a))}
     conn.executemany("INSERT OR IGNORE INTO family_relations VALUES (?, ?)", relations)

@@ -11,8 +11,8 @@ Tables (``n`` is an article's number in the index: given once, never reused):
   (ids, dates, sources, hashes, line rows, link rows, headline keys) and the fingerprint
   rows, one BLOB per hash partition, so a refresh reads each partition as the scan's join
   would.  ``retired`` lists the numbers of replaced articles (their rows are skipped).
-* ``postings`` — (hash, article) for a deterministic quarter of each article's winnowed
-  fingerprints: the query's candidate lookup.
+* ``postings`` — (block, hash, article) for a deterministic quarter of each article's
+  winnowed fingerprints: the query's candidate lookup (:mod:`.postings`).
 * ``pairs``, ``families``, ``family_members``, ``family_outlets``, ``family_relations``,
   ``boilerplate``, ``masked`` — what the last refresh found (as ``copydesk scan`` of all
   live articles would).
@@ -33,13 +33,17 @@ from .. import __version__
 from ..config import ScanConfig
 from ..errors import IndexBusy, NotAnIndex
 from ..plan import hash_id
+from . import postings
 
 FORMAT = "copydesk-index"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: older format versions this release reads as they are and migrates at the next add
+#: (1: postings keyed by hash alone, see copydesk.store.postings)
+MIGRATED = frozenset({1})
 #: seconds a writer waits for another writer's lock before giving up
 BUSY_TIMEOUT = 60.0
 
-TABLES = """
+TABLES = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 CREATE TABLE articles (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, hash BLOB NOT NULL,
     title TEXT, date TEXT, source TEXT, url TEXT, extra TEXT, text BLOB NOT NULL,
@@ -51,7 +55,7 @@ CREATE TABLE batches (batch INTEGER PRIMARY KEY, first INTEGER NOT NULL, count I
 CREATE TABLE fingerprints (part INTEGER NOT NULL, batch INTEGER NOT NULL, rows BLOB NOT NULL,
     PRIMARY KEY (part, batch));
 CREATE TABLE retired (n INTEGER PRIMARY KEY);
-CREATE TABLE postings (h INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (h, n)) WITHOUT ROWID;
+{postings.TABLE};
 CREATE TABLE masked (n INTEGER PRIMARY KEY, keys BLOB NOT NULL);
 CREATE TABLE pairs (a TEXT NOT NULL, b TEXT NOT NULL, ord INTEGER NOT NULL, relation TEXT NOT NULL,
     origin TEXT, coverage_a REAL NOT NULL, coverage_b REAL NOT NULL, passages TEXT NOT NULL,
@@ -157,7 +161,7 @@ def check(path: Path, cfg: ScanConfig) -> None:
     if meta.get("format") != FORMAT:
         raise NotAnIndex(f"{path} is an SQLite database but not a copydesk index")
     version = meta.get("format_version")
-    if version != FORMAT_VERSION:
+    if version != FORMAT_VERSION and version not in MIGRATED:
         raise NotAnIndex(migrate_hint(path, version))
     if meta.get("config_hash") != config_hash(cfg):
         raise NotAnIndex(f"{path} was built with another configuration (or an older copydesk "
@@ -171,6 +175,16 @@ def migrate_hint(path: Path, version: Any) -> str:
     return (f"{path} is a copydesk index of format version {version}; this copydesk reads "
             f"version {FORMAT_VERSION}: " + ("upgrade copydesk" if newer else
                                              "rebuild the index with copydesk index add"))
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring an index of an older format version (:data:`MIGRATED`) to this one, inside the
+    caller's write transaction."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'format_version'").fetchone()
+    if row is None or row[0] == FORMAT_VERSION:
+        return
+    postings.migrate(conn)
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'format_version'", (FORMAT_VERSION,))
 
 
 def begin_write(conn: sqlite3.Connection, path: Path) -> None:
