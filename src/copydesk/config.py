@@ -142,7 +142,7 @@ class AlignConfig:
 class RelateConfig:
     """Relation and origin."""
 
-    near_duplicate: float = 0.80  #: both coverages at least this: near_duplicate
+    near_duplicate: float = 0.80  #: both coverages at least this: near_duplicate (see relate._whole_rewrite)
     contained: float = 0.70       #: one coverage at least this: contained
     min_reuse_chars: int = 80     #: a pair needs a passage at least this long to be related
     min_total_chars: int = 120    #: ... and this many shared characters in all (~20 words)

@@ -5,7 +5,8 @@ Relations follow what a copy editor did (FORMATS.md), read off the alignment:
 * ``duplicate`` — the word keys outside boilerplate are identical (case, accents,
   punctuation, whitespace and OCR-confusable glyphs aside); ``duplicate_similarity`` below 1
   also admits token sequences that similar;
-* ``near_duplicate`` — both sides are almost all shared (both coverages high);
+* ``near_duplicate`` — both sides are almost all shared (both coverages high), or the whole
+  story is reworded at about its length (:func:`_whole_rewrite`);
 * ``contained`` — one side is almost all inside the other;
 * ``partial`` — both keep substantial text of their own.
 

@@ -33,7 +33,9 @@ CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri '
 
 RELATION_HELP = {
     "duplicate": "the same text up to whitespace, case, punctuation and boilerplate",
-    "near_duplicate": "the same story with small edits (both sides at least 80 % shared)",
+    "near_duplicate": "the same story with small edits (both sides at least 80 % shared), or the "
+                      "whole story reworded at about its length (both at least 70 %, mostly "
+                      "reworded sentences)",
     "contained": "one side essentially inside the other: a condensed, trimmed or excerpted "
                  "rewrite (one side at least 70 % shared)",
     "partial": "each side keeps substantial text of its own; they share real passages",
