@@ -18,21 +18,19 @@ from ...join_kernel import component_order
 from ...plan import align_pairs
 from ...records import Article, Pair
 from ...spill import stored_article
+from .memo import BroadcastMemo
 
 ALIGN_SCHEMA = "chunk int, blob binary"
 #: pairs per chunk, as the local engine's align pass
 CHUNK = 500
 
-_MEMO: dict[int, tuple[list[np.ndarray], CodeSet, ScanConfig, CodeSet]] = {}
+def _build(value: Any) -> tuple[list[np.ndarray], CodeSet, ScanConfig, CodeSet]:
+    chunks, furniture, cfg, reworded = value
+    return chunks, CodeSet(furniture), cfg, CodeSet(reworded)
 
 
-def _inputs(bc: Any) -> tuple[list[np.ndarray], CodeSet, ScanConfig, CodeSet]:
-    got = _MEMO.get(id(bc.value))
-    if got is None:
-        _MEMO.clear()
-        chunks, furniture, cfg, reworded = bc.value
-        got = _MEMO[id(bc.value)] = (chunks, CodeSet(furniture), cfg, CodeSet(reworded))
-    return got
+#: the broadcast inputs, with the CodeSets built once per Python worker and round
+_inputs = BroadcastMemo(_build)
 
 
 def align_chunk(table: Any, bc: Any) -> Any:

@@ -19,6 +19,7 @@ from ...config import ScanConfig
 from ...furniture import CodeSet
 from ...plan import join_rows, pair_evidence
 from ...spill import group_order
+from .memo import BroadcastMemo
 from .prepare import FP_DTYPES, pack_rows, unpack_rows
 
 JOIN_SCHEMA = "kind byte, q int, part int, blob binary"
@@ -41,17 +42,12 @@ class JoinInputs:
     parts: int
 
 
-_MEMO: dict[int, tuple[JoinInputs, CodeSet]] = {}
+def _build(ji: JoinInputs) -> tuple[JoinInputs, CodeSet]:
+    return ji, CodeSet(ji.furniture)
 
 
-def _inputs(bc: Any) -> tuple[JoinInputs, CodeSet]:
-    """The broadcast inputs, with the furniture CodeSet built once per Python worker."""
-    got = _MEMO.get(id(bc.value))
-    if got is None:
-        _MEMO.clear()
-        ji: JoinInputs = bc.value
-        got = _MEMO[id(bc.value)] = (ji, CodeSet(ji.furniture))
-    return got
+#: the broadcast inputs, with the furniture CodeSet built once per Python worker
+_inputs = BroadcastMemo(_build)
 
 
 def _in_job_order(table: Any) -> list[bytes]:
