@@ -68,6 +68,21 @@ class CodeSet:
         return _probe(self.table, self.used, np.ascontiguousarray(values, np.uint64))
 
 
+class CodeUnion(CodeSet):
+    """The union of a few code sets, probed in turn: a large set built once (an index's
+    furniture) used with small ones built per call."""
+
+    def __init__(self, *sets: CodeSet) -> None:  # noqa: D107 - no table of its own
+        self.sets = [s for s in sets if len(s)]
+        self.size = sum(len(s) for s in self.sets)
+
+    def contains(self, values: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(values), np.bool_)
+        for s in self.sets:
+            out |= s.contains(values)
+        return out
+
+
 class CodeMap(CodeSet):
     """A :class:`CodeSet` that also maps each code to a number (the first given for it)."""
 

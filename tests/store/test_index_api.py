@@ -224,3 +224,16 @@ def test_an_index_of_format_version_1_is_read_then_migrated_by_the_next_add(buil
     cols = [c[1] for c in sqlite3.connect(path).execute("PRAGMA table_info(postings)")]
     assert cols == ["blk", "h", "n"]
     assert ("late" in {x for p in ix.query(probe) for x in (p.a, p.b)})
+
+
+def test_the_furniture_a_query_uses_is_kept_until_another_connection_commits(built: Path, corpus: list[Article],
+                                                                              tmp_path: Path) -> None:
+    path = copy_index(built, tmp_path / "kept.db")
+    ix = Index(path, workers=1)
+    probe = corpus[0]
+    first = ix.query(probe)
+    kept = ix._local.furniture
+    assert ix.query(probe) == first and ix._local.furniture is kept  # read once, not per query
+    Index(path, workers=1).add([Article("late", probe.text, probe.title, "2030-01-01", "Late")])
+    assert "late" in {x for p in ix.query(probe) for x in (p.a, p.b)}
+    assert ix._local.furniture is not kept  # the add committed: read again

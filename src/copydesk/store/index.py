@@ -29,7 +29,7 @@ from ..records import RELATIONS, Article, Family, Pair
 from . import export as export_mod
 from .export import FAMILY_COLUMNS, PAIR_COLUMNS, family_of_row, pair_of
 from .ingest import prepare_new
-from .query import find
+from .query import IndexFurniture, find
 from .reader import ARTICLE_COLUMNS, article_of
 from .refresh import day, refresh
 from .schema import begin_write, check, connect, create, migrate
@@ -59,6 +59,7 @@ class Index:
             db = connect(self.path)
             db.execute("PRAGMA query_only = 1")
             self._local.db, self._local.pid = db, os.getpid()
+            self._local.furniture = None  # data_version is counted per connection
         return db
 
     def close(self) -> None:
@@ -153,9 +154,18 @@ class Index:
         db = self._db()
         db.execute("BEGIN")
         try:
-            return find(db, article, self.config, top=top)
+            return find(db, article, self.config, top=top, furniture=self._furniture(db))
         finally:
             db.execute("COMMIT")
+
+    def _furniture(self, db: sqlite3.Connection) -> IndexFurniture:
+        """The index's furniture, kept by this thread until another connection commits (an
+        add: SQLite's ``data_version`` of this connection then changes)."""
+        version = db.execute("PRAGMA data_version").fetchone()[0]
+        kept = getattr(self._local, "furniture", None)
+        if kept is None or kept[0] != version:
+            kept = self._local.furniture = (version, IndexFurniture.read(db))
+        return kept[1]
 
     def export(self, out: str | Path) -> dict[str, Any]:
         """Write pairs, families, boilerplate, rejects and run.json to ``out``, as

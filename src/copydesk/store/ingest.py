@@ -235,3 +235,4 @@ def _fingerprints(conn: sqlite3.Connection, fps: SharedSpill, slot_n: np.ndarray
     if posts:
         h, n = np.concatenate(posts, axis=1)
         postings.write(conn, h, n)
+        postings.compact(conn)

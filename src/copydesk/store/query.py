@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..config import ScanConfig
-from ..furniture import pair_codes
+from ..furniture import CodeSet, CodeUnion, in_sorted, pair_codes
 from ..plan import align_pairs, fingerprint_rows
 from ..records import Article, Pair
 from . import postings
@@ -36,19 +37,30 @@ MAX_CANDIDATES = 40
 MAX_FAMILY_EXTRA = 60
 
 
-def furniture_keys(db: sqlite3.Connection) -> np.ndarray:
-    row = db.execute("SELECT value FROM meta WHERE key = 'furniture_keys'").fetchone()
-    return np.sort(unpack_arrays(row[0])["keys"]) if row else np.zeros(0, np.uint32)
+@dataclass(frozen=True, slots=True)
+class IndexFurniture:
+    """The line keys the index's last refresh learned as furniture (sorted), and their
+    codes for the query article (number 0): read and built once per index state, not per
+    query (a million articles' furniture is tens of thousands of keys)."""
+
+    keys: np.ndarray
+    query_codes: CodeSet
+
+    @classmethod
+    def read(cls, db: sqlite3.Connection) -> IndexFurniture:
+        row = db.execute("SELECT value FROM meta WHERE key = 'furniture_keys'").fetchone()
+        keys = np.unique(unpack_arrays(row[0])["keys"]) if row else np.zeros(0, np.uint32)
+        return cls(keys, CodeSet(pair_codes(np.zeros(len(keys), np.int64), keys)))
 
 
 def candidates(db: sqlite3.Connection, article: Article, cfg: ScanConfig,
                fkeys: np.ndarray) -> list[int]:
     """Index numbers of the articles sharing sampled fingerprints with ``article``, most
-    shared first."""
+    shared first (``fkeys``: the index's furniture line keys, sorted)."""
     rows = fingerprint_rows([article], cfg)
     sample = postings.sample(rows.h, rows.pos)
     if len(fkeys):
-        sample &= ~np.isin(rows.line_key, fkeys)
+        sample &= ~in_sorted(rows.line_key.astype(fkeys.dtype), fkeys)
     hits: Counter[int] = Counter()
     for found in postings.lookup(db, np.unique(rows.h[sample]).view(np.int64).tolist(), POSTING_CAP):
         hits.update(found)
@@ -67,17 +79,16 @@ def load(db: sqlite3.Connection, numbers: list[int]) -> list[tuple[Article, np.n
     return out
 
 
-def judge_against(article: Article, others: list[tuple[Article, np.ndarray]], fkeys: np.ndarray,
+def judge_against(article: Article, others: list[tuple[Article, np.ndarray]], furniture: IndexFurniture,
                   cfg: ScanConfig) -> list[Pair]:
     """Align ``article`` (its lines whose key the index learned as furniture masked) with each
     of ``others`` (their own masked lines masked); the related pairs."""
     if not others:
         return []
     arts = [article] + [a for a, _ in others]
-    codes = [pair_codes(np.zeros(len(fkeys), np.int64), fkeys)]
-    codes += [pair_codes(np.full(len(m), k, np.int64), m) for k, (_, m) in enumerate(others, 1)]
-    pairs, _ = align_pairs(arts, np.arange(len(arts)), np.arange(1, len(arts), dtype=np.int64),
-                           np.concatenate(codes), cfg)
+    theirs = [pair_codes(np.full(len(m), k, np.int64), m) for k, (_, m) in enumerate(others, 1)]
+    masked = CodeUnion(furniture.query_codes, CodeSet(np.concatenate(theirs)))
+    pairs, _ = align_pairs(arts, np.arange(len(arts)), np.arange(1, len(arts), dtype=np.int64), masked, cfg)
     return pairs
 
 
@@ -89,13 +100,15 @@ def ranked(pairs: list[Pair], query_id: str) -> list[Pair]:
     return sorted(pairs, key=key)
 
 
-def find(db: sqlite3.Connection, article: Article, cfg: ScanConfig, *, top: int = 10) -> list[Pair]:
-    """The indexed articles related to ``article``, as pairs, best first (at most ``top``)."""
-    fkeys = furniture_keys(db)
-    nums = candidates(db, article, cfg, fkeys)
+def find(db: sqlite3.Connection, article: Article, cfg: ScanConfig, *, top: int = 10,
+         furniture: IndexFurniture | None = None) -> list[Pair]:
+    """The indexed articles related to ``article``, as pairs, best first (at most ``top``);
+    ``furniture``: the index's, when the caller keeps it between queries."""
+    furniture = furniture or IndexFurniture.read(db)
+    nums = candidates(db, article, cfg, furniture.keys)
     others = [(a, m) for a, m in load(db, nums[:MAX_CANDIDATES + 1]) if a.id != article.id][:MAX_CANDIDATES]
     seen = {a.id for a, _ in others} | {article.id}
-    found = judge_against(article, others, fkeys, cfg)
+    found = judge_against(article, others, furniture, cfg)
     # the rest of each related article's family
     fams = {f for p in found for (f,) in db.execute(
         "SELECT family FROM family_members WHERE id = ?", (p.b if p.a == article.id else p.a,))}
@@ -105,5 +118,5 @@ def find(db: sqlite3.Connection, article: Article, cfg: ScanConfig, *, top: int 
                                "WHERE m.family = ?", (f,)):
             extra.append(n)
     more = [(a, m) for a, m in load(db, extra[:MAX_FAMILY_EXTRA + len(seen)]) if a.id not in seen]
-    found += judge_against(article, more[:MAX_FAMILY_EXTRA], fkeys, cfg)
+    found += judge_against(article, more[:MAX_FAMILY_EXTRA], furniture, cfg)
     return ranked(found, article.id)[:top]
