@@ -73,9 +73,19 @@ def hash_id(s: str) -> int:
     return int.from_bytes(hashlib.blake2b(s.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
+def id_hashes(ids: Sequence[str]) -> np.ndarray:
+    """:func:`hash_id` of each id (uint64)."""
+    return np.fromiter((hash_id(i) for i in ids), np.uint64, len(ids))
+
+
 def id_rank(ids: Sequence[str]) -> np.ndarray:
     """An order-independent rank per document (from a hash of its id)."""
-    h = np.fromiter((hash_id(i) for i in ids), np.uint64, len(ids))
+    return rank_of_hashes(id_hashes(ids))
+
+
+def rank_of_hashes(h: np.ndarray) -> np.ndarray:
+    """:func:`id_rank` of the ids whose :func:`id_hashes` are ``h`` (a runner may hash the
+    ids where it reads them)."""
     return np.argsort(np.argsort(h, kind="stable"), kind="stable")
 
 

@@ -57,14 +57,18 @@ from ..plan import (
     ScanResult,
     align_pairs,
     date_counts,
+    date_counts_of,
+    date_flags,
     fingerprint_rows,
     furniture_records,
     hash_id,
+    id_hashes,
     id_rank,
     join_rows,
     learn_furniture,
     mask_furniture,
     pair_evidence,
+    rank_of_hashes,
     relate_and_group,
     semantic_candidates,
     site_of,
@@ -122,6 +126,8 @@ class _Prepared:
     wheres: list[str] | None = None     # articles or pages: where each was found (by index)
     vectors: np.ndarray | None = None   # the semantic stage's article embeddings
     records: list[Any] | None = None    # what the runner's record hook made of each article
+    id_hash: np.ndarray | None = None   # plan.id_hashes of the ids (hashed here, not in the parent)
+    date_flag: np.ndarray | None = None  # plan.date_flags of the dates
 
 
 def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) -> _Prepared:
@@ -178,7 +184,7 @@ def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) ->
     out.flush()
     return _Prepared([a.id for a in arts], [a.date for a in arts], where, rejects, lines, stored,
                      [site_of(a) for a in arts], rows.lines, rows.titles, rows.tokens, rows.nfp, wheres,
-                     rows.vectors, records)
+                     rows.vectors, records, id_hashes([a.id for a in arts]), date_flags([a.date for a in arts]))
 
 
 def _align_codes(codes: np.ndarray) -> tuple[list[Pair], np.ndarray]:
@@ -283,6 +289,26 @@ class Corpus:
     rank: np.ndarray | None = None
     date_stats: dict[str, int] | None = None
     records: list[Any] = field(default_factory=list)  # the record hook's, by article number
+    # per job, of the kept articles: plan.id_hashes and plan.date_flags, when the worker made
+    # them (so the parent need not hash every id and read every date)
+    id_hash: list[np.ndarray] = field(default_factory=list)
+    date_flag: list[np.ndarray] = field(default_factory=list)
+
+    def id_rank(self) -> np.ndarray:
+        """``id_rank(self.ids)``: ``rank`` when known, else from the workers' id hashes."""
+        if self.rank is not None:
+            return self.rank
+        if sum(len(h) for h in self.id_hash) == len(self.ids):
+            return rank_of_hashes(np.concatenate([np.zeros(0, np.uint64), *self.id_hash]))
+        return id_rank(self.ids)
+
+    def date_counts(self) -> dict[str, int]:
+        """``date_counts(self.dates)``: ``date_stats`` when known, else from the workers' flags."""
+        if self.date_stats is not None:
+            return self.date_stats
+        if sum(len(f) for f in self.date_flag) == len(self.dates):
+            return date_counts_of(np.concatenate([np.zeros(0, np.int8), *self.date_flag]))
+        return date_counts(self.dates)
 
     def where_of(self, art_id: str) -> str | None:
         """Where the article ``art_id`` (already numbered) was found."""
@@ -316,6 +342,10 @@ class Corpus:
         self.ids += [b.ids[n] for n in kept.tolist()]
         self.dates += [b.dates[n] for n in kept.tolist()]
         self.doc_fps.append(b.nfp[kept])
+        if getattr(b, "id_hash", None) is not None:
+            self.id_hash.append(b.id_hash[kept])
+        if getattr(b, "date_flag", None) is not None:
+            self.date_flag.append(b.date_flag[kept])
         if getattr(b, "records", None) is not None:
             self.records += [b.records[n] for n in kept.tolist()]
         if b.vectors is not None:
@@ -405,7 +435,7 @@ def corpus_furniture(corpus: Corpus, cfg: ScanConfig, rank: np.ndarray | None = 
         links = tuple(np.concatenate(c) for c in zip(*corpus.links, strict=True))
         titles = tuple(np.concatenate(c) for c in zip(*corpus.titles, strict=True))
     corpus.rows, corpus.links, corpus.titles = [], [], []
-    return learn_furniture(rows, links, titles, cfg, rank=id_rank(corpus.ids) if rank is None else rank)
+    return learn_furniture(rows, links, titles, cfg, rank=corpus.id_rank() if rank is None else rank)
 
 
 _PAIR_COLUMNS = {"c": np.dtype(np.int64), "l": np.dtype(np.uint32), "r": np.dtype(np.uint32)}
@@ -643,7 +673,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
     kept."""
     timings = {} if timings is None else timings
     t = time.perf_counter()
-    rank = corpus.rank if corpus.rank is not None else id_rank(corpus.ids)
+    rank = corpus.id_rank()
     if furniture is None:
         furniture = corpus_furniture(corpus, cfg, rank)
     common = furniture.codes
@@ -690,7 +720,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
              "candidates_second_round": related.second_round, "family_completion": related.completion,
              "big_buckets": len(cands.big_buckets), "semantic_candidates": int(len(semantic)),
              "template_pairs_set_aside": pool_align.templates,
-             **(corpus.date_stats if corpus.date_stats is not None else date_counts(corpus.dates)),
+             **corpus.date_counts(),
              "pairs": len(pairs), "families": len(fams), "workers": cfg.workers,
              "cpu_count": os.cpu_count()}
     return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg, boilerplate,
