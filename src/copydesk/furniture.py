@@ -24,6 +24,7 @@ plain specification; :func:`learn` the vectorised version used by the scan.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -202,37 +203,62 @@ def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return offs + np.arange(total)
 
 
+#: ``spawn(fn)`` starts ``fn()`` — elsewhere, e.g. in a forked process, or at once — and
+#: returns a function that waits for its result: how :func:`learn` (and
+#: :func:`copydesk.plan.learn_furniture`) run their independent passes side by side
+Spawn = Callable[[Callable[[], Any]], Callable[[], Any]]
+
+
+def run_here(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """The :data:`Spawn` that runs ``fn`` at once, in this process."""
+    result = fn()
+    return lambda: result
+
+
 def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
           weight: np.ndarray, line: np.ndarray, cfg: FurnitureConfig | None = None,
-          rank: np.ndarray | None = None) -> Furniture:
+          rank: np.ndarray | None = None, spawn: Spawn | None = None) -> Furniture:
     """:func:`learn_lines` by whole lines, and again by their first and by their last words
     (a chain's footer that names each masthead differs only at one end); a line is masked
     where any of the three finds it.  ``rank`` (per article number) is the order in which
     carriers are sampled and examples chosen: a scan passes one made from the ids, so the
-    result does not depend on the order articles were read in."""
+    result does not depend on the order articles were read in.  ``spawn``: where the pass
+    by last words and the pass over pairs of one site run while this process makes the
+    others (default: here, one after the other; the result is the same)."""
     cfg = cfg or FurnitureConfig()
     key, doc = np.asarray(key, np.uint64), np.asarray(doc, np.int64)
     rows = (key, marks, doc, site, weight, line)
-    found = [learn_lines(*rows, cfg, rank=rank)]
     short = short_line(np.asarray(weight))
-    for j in (0, 1):
+
+    def by_ends(j: int) -> Furniture | None:
         # short lines (captions and their credits, footers naming each masthead) also by
         # their first and by their last words; a long one is a group of its own here (the
         # pass by whole lines judged it).  Only the carriers of such groups take part.
         ends = end_groups(marks, j)
         if cfg.by_ends:
-            found.append(learn_lines(*rows, cfg, group=ends, rank=rank))
-            continue
+            return learn_lines(*rows, cfg, group=ends, rank=rank)
         sub = np.isin(doc, _variant_carriers(ends[short], key[short], doc[short], cfg))
-        if sub.any():
-            alone = pair_codes(np.arange(len(key)), np.full(len(key), 0xA5A5A5A5 + j, np.uint64))
-            by = np.where(short, ends, alone)[sub]
-            found.append(learn_lines(*(x[sub] for x in rows), cfg, group=by, rank=rank))
-    sub = np.isin(doc, _pair_carriers(key, doc, np.asarray(site))) if cfg.site_min_docs > 2 else np.zeros(0, np.bool_)
-    if sub.any():
-        part = tuple(x[sub] for x in rows)
-        pairs = learn_lines(*part, cfg, rank=rank, two_of_a_site=True)
-        found.append(beside_furniture(pairs, np.unique(np.concatenate([f.codes for f in found])),
+        if not sub.any():
+            return None
+        alone = pair_codes(np.arange(len(key)), np.full(len(key), 0xA5A5A5A5 + j, np.uint64))
+        by = np.where(short, ends, alone)[sub]
+        return learn_lines(*(x[sub] for x in rows), cfg, group=by, rank=rank)
+
+    def two_of_a_site() -> tuple[Furniture, np.ndarray] | None:
+        sub = np.isin(doc, _pair_carriers(key, doc, np.asarray(site))) if cfg.site_min_docs > 2 \
+            else np.zeros(0, np.bool_)
+        if not sub.any():
+            return None
+        sub = np.flatnonzero(sub)
+        return learn_lines(*(x[sub] for x in rows), cfg, rank=rank, two_of_a_site=True), sub
+
+    later = (spawn or run_here)(lambda: (by_ends(1), two_of_a_site()))
+    found = [learn_lines(*rows, cfg, rank=rank), by_ends(0)]
+    last, pairs = later()
+    found = [f for f in (*found, last) if f is not None]
+    if pairs is not None:
+        part = tuple(x[pairs[1]] for x in rows)
+        found.append(beside_furniture(pairs[0], np.unique(np.concatenate([f.codes for f in found])),
                                       part[0], part[2], part[3], part[5], rank))
     fields = Furniture.__slots__[:-3]
     out = Furniture(*(np.concatenate([getattr(f, x) for f in found]) for x in fields))

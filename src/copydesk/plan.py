@@ -26,7 +26,16 @@ from .candidates import BigBuckets, Candidates, expand_through_representatives
 from .config import FamilyConfig, ScanConfig
 from .families import families as make_families
 from .families import refresh_families
-from .furniture import SHORT_LINE_CHARS, CodeSet, Furniture, learn, link_lines, pair_codes
+from .furniture import (
+    SHORT_LINE_CHARS,
+    CodeSet,
+    Furniture,
+    Spawn,
+    learn,
+    link_lines,
+    pair_codes,
+    run_here,
+)
 from .join_kernel import bucket_pairs, evidence
 from .prepare import Prepared
 from .prepare_batch import fingerprint_batch, line_keys, line_rows, prepare_batch, token_line_keys
@@ -156,7 +165,7 @@ def titles_of(batch: Any, arts: Sequence[Article]) -> tuple[np.ndarray, np.ndarr
 def learn_furniture(rows: tuple[np.ndarray, ...], links: tuple[np.ndarray, ...] | None,
                     titles: tuple[np.ndarray, np.ndarray] | None, cfg: ScanConfig,
                     rank: np.ndarray | None = None,
-                    link_rows: tuple[np.ndarray, ...] | None = None) -> Furniture:
+                    link_rows: tuple[np.ndarray, ...] | None = None, spawn: Spawn | None = None) -> Furniture:
     """The corpus furniture: ``rows`` are the line rows of all articles (key, marks, article
     number, site number, weight, line), ``links`` their link candidates (article, line, key,
     sub-keys) and ``titles`` the headline keys (key, article) — see
@@ -166,12 +175,17 @@ def learn_furniture(rows: tuple[np.ndarray, ...], links: tuple[np.ndarray, ...] 
     A runner may pass only the rows each rule needs (:mod:`copydesk.furniture_rows`):
     ``rows`` those of :func:`~copydesk.furniture_rows.learn_rows`, ``links`` and
     ``link_rows`` (rows as ``rows``) those of :func:`~copydesk.furniture_rows.link_rows`;
-    the answer is the same."""
+    the answer is the same.  ``spawn`` (see :data:`copydesk.furniture.Spawn`): where the link
+    rule and some passes of :func:`~copydesk.furniture.learn` run meanwhile."""
     key, marks, doc, site, weight, line = rows
-    furniture = learn(key, marks, doc, site, weight, line, cfg.prepare.furniture, rank=rank)
+    linked = None
     if links is not None and titles is not None and cfg.prepare.furniture.links:
         lkey, lmarks, ldoc, _, lweight, lline = rows if link_rows is None else link_rows
-        found = link_lines(titles[0], titles[1], links, ldoc, lline, lkey, lmarks, lweight, rank=rank)
+        linked = (spawn or run_here)(lambda: link_lines(titles[0], titles[1], links, ldoc, lline, lkey, lmarks,
+                                                        lweight, rank=rank))
+    furniture = learn(key, marks, doc, site, weight, line, cfg.prepare.furniture, rank=rank, spawn=spawn)
+    if linked is not None:
+        found = linked()
         furniture.links = int(len(found[0]))
         furniture.codes = np.union1d(furniture.codes, found[0])
         furniture.docs = np.union1d(furniture.docs, found[1])

@@ -245,6 +245,44 @@ def _pool(workers: int) -> Iterator[Any]:
         yield pool
 
 
+def _run_into(fn: Callable[[], Any], send: Any) -> None:
+    """A forked child's work for :func:`forked`: ``fn()``'s result (or its error) to ``send``."""
+    _worker_init()
+    try:
+        out: tuple[bool, Any] = (True, fn())
+    except BaseException as e:  # noqa: BLE001 - handed to the parent, which raises it
+        out = (False, e)
+    send.send(out)
+    send.close()
+
+
+def forked(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """Start ``fn()`` in a forked child process (it sees this process's memory as it is now,
+    so ``fn`` may be a closure over large arrays; only its result is pickled back); returns a
+    function that waits for the result (or raises the child's error).  A
+    :data:`copydesk.furniture.Spawn`: the serial step between the passes, the corpus
+    furniture, runs its independent parts on both cores."""
+    ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_run_into, args=(fn, send), daemon=True)
+    proc.start()
+    send.close()
+
+    def wait() -> Any:
+        try:
+            ok, value = recv.recv()
+        except EOFError:
+            raise RuntimeError(f"a forked helper process died (exit code {proc.exitcode})") from None
+        finally:
+            recv.close()
+            proc.join()
+        if not ok:
+            raise value
+        return value
+
+    return wait
+
+
 def _ordered_map(pool: Any, fn: Callable[[Any], Any], jobs: Iterable[Any], inflight: int) -> Iterator[Any]:
     """Results of ``fn`` over ``jobs`` in order, with at most ``inflight`` jobs queued, so a
     streamed input is never read far ahead of the workers (Pool.imap would read it all)."""
@@ -435,7 +473,8 @@ def corpus_furniture(corpus: Corpus, cfg: ScanConfig, rank: np.ndarray | None = 
         links = tuple(np.concatenate(c) for c in zip(*corpus.links, strict=True))
         titles = tuple(np.concatenate(c) for c in zip(*corpus.titles, strict=True))
     corpus.rows, corpus.links, corpus.titles = [], [], []
-    return learn_furniture(rows, links, titles, cfg, rank=corpus.id_rank() if rank is None else rank)
+    spawn = forked if cfg.workers > 1 and "fork" in mp.get_all_start_methods() else None
+    return learn_furniture(rows, links, titles, cfg, rank=corpus.id_rank() if rank is None else rank, spawn=spawn)
 
 
 _PAIR_COLUMNS = {"c": np.dtype(np.int64), "l": np.dtype(np.uint32), "r": np.dtype(np.uint32)}
