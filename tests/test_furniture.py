@@ -18,6 +18,7 @@ from copydesk.furniture import (
     learn,
     learn_lines,
     learn_reference,
+    lexsort2,
     link_lines,
     pair_codes,
 )
@@ -193,3 +194,11 @@ def test_code_map_gives_the_first_number_of_each_code() -> None:
     codes = np.array([5, 9, 5, 2**63 + 1], np.uint64)
     m = CodeMap(codes, np.array([10, 11, 12, 13]))
     assert m.get(np.array([5, 9, 7, 2**63 + 1], np.uint64)).tolist() == [10, 11, -1, 13]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 3)), max_size=80), st.booleans())
+def test_lexsort2_is_lexsort(rows: list[tuple[int, int]], wide: bool) -> None:
+    major = np.array([r[0] for r in rows], np.uint64) * (np.uint64(0x9E3779B97F4A7C15) if wide else np.uint64(1))
+    minor = np.array([r[1] for r in rows], np.int64)
+    assert np.array_equal(lexsort2(minor, major), np.lexsort((minor, major)))
