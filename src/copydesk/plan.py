@@ -36,7 +36,7 @@ from .furniture import (
     pair_codes,
     run_here,
 )
-from .join_kernel import bucket_pairs, evidence
+from .join_kernel import bucket_pairs, common_rows, evidence
 from .prepare import Prepared
 from .prepare_batch import fingerprint_batch, line_keys, line_rows, prepare_batch, token_line_keys
 from .records import Article, Family, Pair, Reject
@@ -213,7 +213,16 @@ def common_sentences(h: np.ndarray, sentence: np.ndarray, cap: int) -> np.ndarra
     another furniture sentence the corpus rule did not catch, or a story syndicated so widely
     that its fingerprints find it anyway.  They are dropped rather than linked through
     representatives, so only a few articles reworded alike become candidates this way (a
-    key is in a row once per article)."""
+    key is in a row once per article).  Compiled (keys counted in a hash table);
+    :func:`common_sentences_reference` is the specification."""
+    at = np.flatnonzero(sentence)
+    if not len(at):
+        return np.zeros(len(h), np.bool_)
+    return common_rows(np.ascontiguousarray(h, np.uint64), at, cap)
+
+
+def common_sentences_reference(h: np.ndarray, sentence: np.ndarray, cap: int) -> np.ndarray:
+    """:func:`common_sentences` with ``np.unique``."""
     out = np.zeros(len(h), np.bool_)
     at = np.flatnonzero(sentence)
     if len(at):

@@ -56,6 +56,7 @@ from ..plan import (
     Progress,
     ScanResult,
     align_pairs,
+    common_sentences,
     date_counts,
     date_counts_of,
     date_flags,
@@ -78,7 +79,7 @@ from ..read import ArticleBatch, batched, duplicate
 from ..read.html import PageBlock
 from ..read.jsonl import LineBlock, block_articles
 from ..records import Article, Pair, Reject
-from ..sentence_keys import sentence_keys
+from ..sentence_keys import sentence_evidence, sentence_keys
 from ..spill import (
     JSON_LINE,
     PACKED,
@@ -603,6 +604,9 @@ def _warm_up(cfg: ScanConfig) -> None:
     docs = np.repeat(np.arange(2, dtype=np.uint32), np.diff(first))
     codes, pl, pr, _ = bucket_pairs(fh, docs, fp, np.arange(2), cfg.candidates.bucket_cap)
     evidence(codes, pl, pr, within=1, drift=1)
+    common_sentences(np.ones(2, np.uint64), np.ones(2, np.bool_), 1)
+    sentence_evidence(np.ones(2, np.int64), np.arange(2, dtype=np.uint32), np.arange(2, dtype=np.uint32),
+                      min_sentences=1)
     component_order(np.array([1, 2 << 32 | 3], np.int64))
     group_order(np.zeros(1, np.int64), 1)
 
