@@ -38,7 +38,14 @@ from .furniture import (
 )
 from .join_kernel import bucket_pairs, common_rows, evidence
 from .prepare import Prepared
-from .prepare_batch import fingerprint_batch, line_keys, line_rows, prepare_batch, token_line_keys
+from .prepare_batch import (
+    fingerprint_batch,
+    line_keys,
+    line_rows,
+    prepare_batch,
+    row_line_keys,
+    token_line_keys,
+)
 from .records import Article, Family, Pair, Reject
 from .relate import judge, usable_date
 from .sentence_keys import sentence_evidence, sentence_keys, with_sentence_keys
@@ -141,8 +148,8 @@ def fingerprint_rows(arts: Sequence[Article], cfg: ScanConfig) -> BatchRows:
     fh, fp, first, is_sentence = with_sentence_keys(fh, fp, first, *sentence_keys(
         batch, bands=fc.sentence_bands, min_words=fc.sentence_min_words), flag=True)
     doc = np.repeat(np.arange(len(arts), dtype=np.uint32), np.diff(first))
-    keys = line_keys(batch)  # the key of each fingerprint's line: its article's line base + its line
-    lk = keys[batch.line_base[doc] + batch.line[batch.tok_first[doc] + fp]]
+    keys = line_keys(batch)
+    lk = row_line_keys(batch, first, fp, keys)  # the key of each fingerprint's line (low 32 bits)
     pos = fp.astype(np.uint32)
     pos[is_sentence] |= SENTENCE_ROW
     vectors = None
@@ -150,7 +157,7 @@ def fingerprint_rows(arts: Sequence[Article], cfg: ScanConfig) -> BatchRows:
         from .semantic.neighbours import embed_batch
 
         vectors = embed_batch(batch)
-    return BatchRows(fh, doc, pos, lk.astype(np.uint32), line_rows(batch, keys), titles_of(batch, arts),
+    return BatchRows(fh, doc, pos, lk, line_rows(batch, keys), titles_of(batch, arts),
                      len(batch.hash), nfp, vectors)
 
 

@@ -74,7 +74,7 @@ from ..plan import (
     semantic_candidates,
     site_of,
 )
-from ..prepare_batch import fingerprint_batch, line_rows, prepare_batch
+from ..prepare_batch import fingerprint_batch, line_keys, line_rows, prepare_batch, row_line_keys
 from ..read import ArticleBatch, batched, duplicate
 from ..read.html import PageBlock
 from ..read.jsonl import LineBlock, block_articles
@@ -87,8 +87,8 @@ from ..spill import (
     SharedSpill,
     append_file,
     group_order,
-    hash_partition,
     pack,
+    partition_rows,
     stored_article,
 )
 
@@ -179,10 +179,8 @@ def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) ->
     rows = fingerprint_rows(arts, cfg)
     fps: SharedSpill = _STATE["fps"]
     slot = rows.doc + np.uint32(index * cfg.batch_size)
-    order, bounds = group_order(hash_partition(rows.h, fps.parts), fps.parts)
-    out = fps.writer()
-    out.add_grouped(bounds, h=rows.h[order], d=slot[order], p=rows.pos[order], k=rows.line_key[order])
-    out.flush()
+    h, d, p, k, bounds = partition_rows(rows.h, slot, rows.pos, rows.line_key, fps.parts)
+    fps.writer().write_grouped(bounds, h=h, d=d, p=p, k=k)
     return _Prepared([a.id for a in arts], [a.date for a in arts], where, rejects, lines, stored,
                      [site_of(a) for a in arts], rows.lines, rows.titles, rows.tokens, rows.nfp, wheres,
                      rows.vectors, records, id_hashes([a.id for a in arts]), date_flags([a.date for a in arts]))
@@ -609,6 +607,7 @@ def _warm_up(cfg: ScanConfig) -> None:
                       min_sentences=1)
     component_order(np.array([1, 2 << 32 | 3], np.int64))
     group_order(np.zeros(1, np.int64), 1)
+    partition_rows(fh, docs, fp.astype(np.uint32), row_line_keys(batch, first, fp, line_keys(batch)), 64)
 
 
 def _warm_relate(batch: Any) -> None:
