@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import gc
 import multiprocessing as mp
 import os
 import signal
@@ -641,10 +642,18 @@ def scan_batches(jobs: Iterable[LineBlock | PageBlock | list[Article]], config: 
     t0 = time.perf_counter()
     _warm_up(cfg)
     timings["warm_up"] = time.perf_counter() - t0  # compiling the kernels, on a first run
-    with tempfile.TemporaryDirectory(prefix=spill_prefix(), dir=workdir) as tmp:
-        corpus, store, fps = prepare_corpus(jobs, cfg, Path(tmp), progress)
-        timings["prepare"] = time.perf_counter() - t0
-        result = finish_scan(corpus, store.reader(), fps, cfg, Path(tmp), progress=progress, timings=timings)
+    # what exists now (the modules, numba's and llvmlite's objects, the kernels: hundreds of
+    # thousands of objects) lives as long as the scan: left out of the cyclic garbage
+    # collector's passes, in this process and in the forked workers (whose collections
+    # would also write to those pages and copy them), until the scan ends
+    gc.freeze()
+    try:
+        with tempfile.TemporaryDirectory(prefix=spill_prefix(), dir=workdir) as tmp:
+            corpus, store, fps = prepare_corpus(jobs, cfg, Path(tmp), progress)
+            timings["prepare"] = time.perf_counter() - t0
+            result = finish_scan(corpus, store.reader(), fps, cfg, Path(tmp), progress=progress, timings=timings)
+    finally:
+        gc.unfreeze()
     timings["total"] = time.perf_counter() - t0
     return result
 
