@@ -240,9 +240,9 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
     (a chain's footer that names each masthead differs only at one end); a line is masked
     where any of the three finds it.  ``rank`` (per article number) is the order in which
     carriers are sampled and examples chosen: a scan passes one made from the ids, so the
-    result does not depend on the order articles were read in.  ``spawn``: where the pass
-    by last words and the pass over pairs of one site run while this process makes the
-    others (default: here, one after the other; the result is the same)."""
+    result does not depend on the order articles were read in.  ``spawn``: where the passes
+    by first and by last words and the pass over pairs of one site run while this process
+    learns by whole lines (default: here, one after the other; the result is the same)."""
     cfg = cfg or FurnitureConfig()
     key, doc = np.asarray(key, np.uint64), np.asarray(doc, np.int64)
     rows = (key, marks, doc, site, weight, line)
@@ -270,8 +270,10 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
         sub = np.flatnonzero(sub)
         return learn_lines(*(x[sub] for x in rows), cfg, rank=rank, two_of_a_site=True), sub
 
-    later = (spawn or run_here)(lambda: (by_ends(1), two_of_a_site()))
-    found = [learn_lines(*rows, cfg, rank=rank), by_ends(0)]
+    spawn = spawn or run_here
+    later = spawn(lambda: (by_ends(1), two_of_a_site()))
+    first_words = spawn(lambda: by_ends(0))
+    found = [learn_lines(*rows, cfg, rank=rank), first_words()]
     last, pairs = later()
     found = [f for f in (*found, last) if f is not None]
     if pairs is not None:
