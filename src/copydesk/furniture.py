@@ -194,11 +194,58 @@ def _groups(sorted_vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, size
 
 
+@nb.njit(cache=True, nogil=True)
+def _stable_argsort_u64(keys, bits):  # pragma: no cover - jit
+    """Rows bucketed by the top ``bits`` of their key (a stable counting sort), then each
+    bucket put in key order: by insertion (strictly smaller keys move, so equal keys keep
+    their order), or, for a large bucket, by a stable merge sort."""
+    n = len(keys)
+    shift = np.uint64(64 - bits)
+    counts = np.zeros((1 << bits) + 1, np.int64)
+    for i in range(n):
+        counts[(keys[i] >> shift) + np.uint64(1)] += 1
+    for b in range(1 << bits):
+        counts[b + 1] += counts[b]
+    fill = counts[:-1].copy()
+    order = np.empty(n, np.int64)
+    for i in range(n):
+        b = keys[i] >> shift
+        order[fill[b]] = i
+        fill[b] += 1
+    for b in range(1 << bits):
+        lo, hi = counts[b], counts[b + 1]
+        if hi - lo <= 1:
+            continue
+        if hi - lo > 32:
+            part = order[lo:hi].copy()
+            sub = np.argsort(keys[part], kind="mergesort")
+            for r in range(hi - lo):
+                order[lo + r] = part[sub[r]]
+            continue
+        for x in range(lo + 1, hi):
+            v = order[x]
+            k = keys[v]
+            y = x
+            while y > lo and keys[order[y - 1]] > k:
+                order[y] = order[y - 1]
+                y -= 1
+            order[y] = v
+    return order
+
+
+def stable_argsort_u64(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` of uint64 keys, faster for well-mixed ones (line
+    keys are hashes): one counting sort by their top bits, then the small buckets sorted."""
+    keys = np.ascontiguousarray(keys, np.uint64)
+    bits = max(1, min(22, (len(keys) - 1).bit_length()))
+    return _stable_argsort_u64(keys, bits)
+
+
 def lexsort2(minor: np.ndarray, major: np.ndarray) -> np.ndarray:
     """``np.lexsort((minor, major))``, faster when few rows share a ``major`` value (line keys:
     most lines of a corpus are its own): one stable argsort by ``major``, then the runs of
     equal ``major`` put in ``minor`` order (stably, so equal pairs keep their order)."""
-    order = np.argsort(major, kind="stable")
+    order = stable_argsort_u64(major) if major.dtype == np.uint64 else np.argsort(major, kind="stable")
     sm = major[order]
     tie = sm[1:] == sm[:-1]
     if not tie.any():
@@ -304,7 +351,7 @@ def _variant_carriers(group: np.ndarray, key: np.ndarray, doc: np.ndarray,
 def _pair_carriers(key: np.ndarray, doc: np.ndarray, site: np.ndarray) -> np.ndarray:
     """The articles carrying a line that exactly two articles of one (known) site carry
     (:func:`pair_of_a_site`)."""
-    order = np.argsort(key, kind="stable")
+    order = stable_argsort_u64(key)
     first, size = _groups(key[order])
     _, best_site = site_counts(np.repeat(np.arange(len(first)), size), np.asarray(site)[order], len(first))
     two = first[pair_of_a_site(size, best_site)]
