@@ -754,6 +754,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
         t1 = time.perf_counter()
         out = align(some, stage, pool_align) if align is not None else pool_align(some, stage)
         spent[stage] = spent.get(stage, 0.0) + time.perf_counter() - t1
+        gc.freeze()  # the related pairs live to the end: out of the collector's passes (families)
         return out
 
     _STATE.update(reader=reader, common=CodeSet(common), config=cfg)
@@ -762,6 +763,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
                                    reworded=semantic)
     finally:
         _STATE.clear()
+        gc.unfreeze()
     timings["align"] = spent.get("align", 0.0) + spent.get("align+", 0.0)
     timings["families"] = time.perf_counter() - t - timings["align"]
     pairs, fams = related.pairs, related.families
