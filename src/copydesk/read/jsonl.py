@@ -206,6 +206,7 @@ def _file_blocks(path: str | Path, size: int, chunk: int = 1 << 24) -> Iterator[
         with mm:
             first = 1  # line number of the next block's first line
             start = 0  # byte offset of the next block's first line
+            dropped = 0  # the mapped pages before this are released
             find = mm.find
             while True:
                 end, lines = start, 0
@@ -218,6 +219,13 @@ def _file_blocks(path: str | Path, size: int, chunk: int = 1 << 24) -> Iterator[
                     break
                 yield LineBlock(where, first, None, (where, start, end - start))
                 first, start = first + size, end
+                if hasattr(mm, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+                    # the pages searched so far leave this process (the page cache keeps
+                    # them): the mapping never holds more than a block in memory
+                    done = start - start % mmap.ALLOCATIONGRANULARITY
+                    if done > dropped:
+                        mm.madvise(mmap.MADV_DONTNEED, dropped, done - dropped)
+                        dropped = done
             if length > start:
                 yield LineBlock(where, first, None, (where, start, length - start))
 
