@@ -18,8 +18,10 @@ from copydesk.furniture import (
     learn,
     learn_lines,
     learn_reference,
+    lexsort2,
     link_lines,
     pair_codes,
+    stable_argsort_u64,
 )
 from copydesk.prepare_batch import line_rows, prepare_batch
 from copydesk.records import Article
@@ -193,3 +195,22 @@ def test_code_map_gives_the_first_number_of_each_code() -> None:
     codes = np.array([5, 9, 5, 2**63 + 1], np.uint64)
     m = CodeMap(codes, np.array([10, 11, 12, 13]))
     assert m.get(np.array([5, 9, 7, 2**63 + 1], np.uint64)).tolist() == [10, 11, -1, 13]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 3)), max_size=80), st.booleans())
+def test_lexsort2_is_lexsort(rows: list[tuple[int, int]], wide: bool) -> None:
+    major = np.array([r[0] for r in rows], np.uint64) * (np.uint64(0x9E3779B97F4A7C15) if wide else np.uint64(1))
+    minor = np.array([r[1] for r in rows], np.int64)
+    assert np.array_equal(lexsort2(minor, major), np.lexsort((minor, major)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=300), st.integers(0, 3))
+def test_stable_argsort_u64_is_numpys(values: list[int], skew: int) -> None:
+    keys = np.array(values, np.uint64)
+    if skew == 1:  # many equal keys
+        keys = keys % np.uint64(5)
+    elif skew == 2:  # all in one top-bits bucket: the merge-sort path
+        keys = keys >> np.uint64(40)
+    assert np.array_equal(stable_argsort_u64(keys), np.argsort(keys, kind="stable"))

@@ -7,6 +7,7 @@ import pytest
 
 from copydesk.candidates import bucket_codes, pair_evidence
 from copydesk.join_kernel import bucket_pairs, evidence
+from copydesk.plan import common_sentences, common_sentences_reference
 from copydesk.spill import group_order
 
 
@@ -141,3 +142,14 @@ def test_component_order_groups_each_component(seed: int) -> None:
     for k in set(comp):
         mine = [c for c, x in zip(got.tolist(), comp, strict=True) if x == k]
         assert mine == sorted(mine)
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("cap", [0, 1, 3])
+def test_common_sentences_is_the_reference(seed: int, cap: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 400))
+    h = rng.integers(0, 30, n).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    sentence = rng.random(n) < 0.6
+    fast = common_sentences(h, sentence, cap)
+    assert fast.tolist() == common_sentences_reference(h, sentence, cap).tolist()

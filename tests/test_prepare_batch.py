@@ -15,7 +15,10 @@ from copydesk.prepare import Prepared, prepare
 from copydesk.prepare_batch import (
     Batch,
     fingerprint_batch,
+    line_keys,
     prepare_batch,
+    row_line_keys,
+    row_line_keys_reference,
 )
 from copydesk.records import Article
 from copydesk.spill import group_order, hash_partition
@@ -299,3 +302,13 @@ def test_dateline_search_ends_at_a_token_that_ends_a_sentence(cfg: PrepareConfig
     ``prepare`` and ``prepare_batch`` both read the last token (a hypothesis-found case)."""
     text = "1\u0e081\u0e081\u0e081\u0e08.\nLONDON (Reuters) - storm storm storm"
     check_batch([Article("0", text)], cfg)
+
+
+@pytest.mark.parametrize("size", [1, 7, 60])
+def test_row_line_keys_is_the_reference(size: int) -> None:
+    batch = prepare_batch(make_articles(3000 + size, size))
+    fh, fp, first = fingerprint_batch(batch)
+    keys = line_keys(batch)
+    fast = row_line_keys(batch, first, fp, keys)
+    assert fast.dtype == np.uint32 and len(fast) == len(fh)
+    assert np.array_equal(fast, row_line_keys_reference(batch, first, fp, keys))

@@ -12,6 +12,7 @@ from copydesk.prepare_batch import fingerprint_batch, prepare_batch, sentence_en
 from copydesk.records import Article
 from copydesk.sentence_keys import (
     sentence_evidence,
+    sentence_evidence_reference,
     sentence_keys,
     sentence_keys_reference,
     with_sentence_keys,
@@ -82,3 +83,15 @@ def test_sentence_evidence_needs_two_sentences_on_both_sides() -> None:
     right = np.array([3, 3, 20, 7, 7, 4, 4], np.uint32)  # pair 3: two on the left, one on the right
     assert sentence_evidence(codes, left, right, min_sentences=2).tolist() == [1]
     assert sentence_evidence(codes, left, right, min_sentences=1).tolist() == [1, 2, 3]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 5), st.integers(0, 5)), max_size=120),
+       st.integers(1, 3))
+def test_sentence_evidence_is_the_reference(rows: list[tuple[int, int, int]], min_sentences: int) -> None:
+    codes = np.array([r[0] << 32 | r[0] + 1 for r in rows], np.int64)
+    left = np.array([r[1] for r in rows], np.uint32)
+    right = np.array([r[2] for r in rows], np.uint32)
+    fast = sentence_evidence(codes, left, right, min_sentences=min_sentences)
+    assert fast.dtype == np.int64
+    assert fast.tolist() == sentence_evidence_reference(codes, left, right, min_sentences=min_sentences).tolist()

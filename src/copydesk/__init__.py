@@ -31,7 +31,20 @@ from .errors import (  # noqa: E402
 )
 from .plan import ScanResult  # noqa: E402
 from .records import Article, Family, Pair, Passage, Reject  # noqa: E402
-from .store import Index  # noqa: E402
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .store import Index
+
+
+def __getattr__(name: str) -> object:
+    # the persistent index (SQLite, the report's summaries) is imported when first used:
+    # a scan does not need it, and importing it took a tenth of the command's start-up
+    if name == "Index":
+        from .store import Index
+
+        return Index
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "AlignConfig", "Article", "CandidateConfig", "ConfigError", "CopydeskError", "DedupResult",

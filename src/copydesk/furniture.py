@@ -24,6 +24,7 @@ plain specification; :func:`learn` the vectorised version used by the scan.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -193,6 +194,71 @@ def _groups(sorted_vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, size
 
 
+@nb.njit(cache=True, nogil=True)
+def _stable_argsort_u64(keys, bits):  # pragma: no cover - jit
+    """Rows bucketed by the top ``bits`` of their key (a stable counting sort), then each
+    bucket put in key order: by insertion (strictly smaller keys move, so equal keys keep
+    their order), or, for a large bucket, by a stable merge sort."""
+    n = len(keys)
+    shift = np.uint64(64 - bits)
+    counts = np.zeros((1 << bits) + 1, np.int64)
+    for i in range(n):
+        counts[(keys[i] >> shift) + np.uint64(1)] += 1
+    for b in range(1 << bits):
+        counts[b + 1] += counts[b]
+    fill = counts[:-1].copy()
+    order = np.empty(n, np.int64)
+    for i in range(n):
+        b = keys[i] >> shift
+        order[fill[b]] = i
+        fill[b] += 1
+    for b in range(1 << bits):
+        lo, hi = counts[b], counts[b + 1]
+        if hi - lo <= 1:
+            continue
+        if hi - lo > 32:
+            part = order[lo:hi].copy()
+            sub = np.argsort(keys[part], kind="mergesort")
+            for r in range(hi - lo):
+                order[lo + r] = part[sub[r]]
+            continue
+        for x in range(lo + 1, hi):
+            v = order[x]
+            k = keys[v]
+            y = x
+            while y > lo and keys[order[y - 1]] > k:
+                order[y] = order[y - 1]
+                y -= 1
+            order[y] = v
+    return order
+
+
+def stable_argsort_u64(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` of uint64 keys, faster for well-mixed ones (line
+    keys are hashes): one counting sort by their top bits, then the small buckets sorted."""
+    keys = np.ascontiguousarray(keys, np.uint64)
+    bits = max(1, min(22, (len(keys) - 1).bit_length()))
+    return _stable_argsort_u64(keys, bits)
+
+
+def lexsort2(minor: np.ndarray, major: np.ndarray) -> np.ndarray:
+    """``np.lexsort((minor, major))``, faster when few rows share a ``major`` value (line keys:
+    most lines of a corpus are its own): one stable argsort by ``major``, then the runs of
+    equal ``major`` put in ``minor`` order (stably, so equal pairs keep their order)."""
+    order = stable_argsort_u64(major) if major.dtype == np.uint64 else np.argsort(major, kind="stable")
+    sm = major[order]
+    tie = sm[1:] == sm[:-1]
+    if not tie.any():
+        return order
+    first, size = _groups(sm)
+    multi = size > 1
+    at = _ranges(first[multi], size[multi])
+    run = np.repeat(np.arange(int(multi.sum())), size[multi])
+    sub = order[at]
+    order[at] = sub[np.lexsort((np.asarray(minor)[sub], run))]
+    return order
+
+
 def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """Concatenated ``arange(s, s + n)`` for each (s, n)."""
     total = int(sizes.sum())
@@ -202,37 +268,64 @@ def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return offs + np.arange(total)
 
 
+#: ``spawn(fn)`` starts ``fn()`` — elsewhere, e.g. in a forked process, or at once — and
+#: returns a function that waits for its result: how :func:`learn` (and
+#: :func:`copydesk.plan.learn_furniture`) run their independent passes side by side
+Spawn = Callable[[Callable[[], Any]], Callable[[], Any]]
+
+
+def run_here(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """The :data:`Spawn` that runs ``fn`` at once, in this process."""
+    result = fn()
+    return lambda: result
+
+
 def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
           weight: np.ndarray, line: np.ndarray, cfg: FurnitureConfig | None = None,
-          rank: np.ndarray | None = None) -> Furniture:
+          rank: np.ndarray | None = None, spawn: Spawn | None = None) -> Furniture:
     """:func:`learn_lines` by whole lines, and again by their first and by their last words
     (a chain's footer that names each masthead differs only at one end); a line is masked
     where any of the three finds it.  ``rank`` (per article number) is the order in which
     carriers are sampled and examples chosen: a scan passes one made from the ids, so the
-    result does not depend on the order articles were read in."""
+    result does not depend on the order articles were read in.  ``spawn``: where the passes
+    by first and by last words and the pass over pairs of one site run while this process
+    learns by whole lines (default: here, one after the other; the result is the same)."""
     cfg = cfg or FurnitureConfig()
     key, doc = np.asarray(key, np.uint64), np.asarray(doc, np.int64)
     rows = (key, marks, doc, site, weight, line)
-    found = [learn_lines(*rows, cfg, rank=rank)]
     short = short_line(np.asarray(weight))
-    for j in (0, 1):
+
+    def by_ends(j: int) -> Furniture | None:
         # short lines (captions and their credits, footers naming each masthead) also by
         # their first and by their last words; a long one is a group of its own here (the
         # pass by whole lines judged it).  Only the carriers of such groups take part.
         ends = end_groups(marks, j)
         if cfg.by_ends:
-            found.append(learn_lines(*rows, cfg, group=ends, rank=rank))
-            continue
+            return learn_lines(*rows, cfg, group=ends, rank=rank)
         sub = np.isin(doc, _variant_carriers(ends[short], key[short], doc[short], cfg))
-        if sub.any():
-            alone = pair_codes(np.arange(len(key)), np.full(len(key), 0xA5A5A5A5 + j, np.uint64))
-            by = np.where(short, ends, alone)[sub]
-            found.append(learn_lines(*(x[sub] for x in rows), cfg, group=by, rank=rank))
-    sub = np.isin(doc, _pair_carriers(key, doc, np.asarray(site))) if cfg.site_min_docs > 2 else np.zeros(0, np.bool_)
-    if sub.any():
-        part = tuple(x[sub] for x in rows)
-        pairs = learn_lines(*part, cfg, rank=rank, two_of_a_site=True)
-        found.append(beside_furniture(pairs, np.unique(np.concatenate([f.codes for f in found])),
+        if not sub.any():
+            return None
+        alone = pair_codes(np.arange(len(key)), np.full(len(key), 0xA5A5A5A5 + j, np.uint64))
+        by = np.where(short, ends, alone)[sub]
+        return learn_lines(*(x[sub] for x in rows), cfg, group=by, rank=rank)
+
+    def two_of_a_site() -> tuple[Furniture, np.ndarray] | None:
+        sub = np.isin(doc, _pair_carriers(key, doc, np.asarray(site))) if cfg.site_min_docs > 2 \
+            else np.zeros(0, np.bool_)
+        if not sub.any():
+            return None
+        sub = np.flatnonzero(sub)
+        return learn_lines(*(x[sub] for x in rows), cfg, rank=rank, two_of_a_site=True), sub
+
+    spawn = spawn or run_here
+    later = spawn(lambda: (by_ends(1), two_of_a_site()))
+    first_words = spawn(lambda: by_ends(0))
+    found = [learn_lines(*rows, cfg, rank=rank), first_words()]
+    last, pairs = later()
+    found = [f for f in (*found, last) if f is not None]
+    if pairs is not None:
+        part = tuple(x[pairs[1]] for x in rows)
+        found.append(beside_furniture(pairs[0], np.unique(np.concatenate([f.codes for f in found])),
                                       part[0], part[2], part[3], part[5], rank))
     fields = Furniture.__slots__[:-3]
     out = Furniture(*(np.concatenate([getattr(f, x) for f in found]) for x in fields))
@@ -258,7 +351,7 @@ def _variant_carriers(group: np.ndarray, key: np.ndarray, doc: np.ndarray,
 def _pair_carriers(key: np.ndarray, doc: np.ndarray, site: np.ndarray) -> np.ndarray:
     """The articles carrying a line that exactly two articles of one (known) site carry
     (:func:`pair_of_a_site`)."""
-    order = np.argsort(key, kind="stable")
+    order = stable_argsort_u64(key)
     first, size = _groups(key[order])
     _, best_site = site_counts(np.repeat(np.arange(len(first)), size), np.asarray(site)[order], len(first))
     two = first[pair_of_a_site(size, best_site)]
@@ -346,7 +439,7 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     weight = weight.astype(np.int64)
     ndocs = int(doc.max()) + 1
     doc_first = np.searchsorted(doc, np.arange(ndocs + 1))
-    by_key = np.lexsort((_doc_rank(doc) if rank is None else np.asarray(rank)[doc], key))
+    by_key = lexsort2(_doc_rank(doc) if rank is None else np.asarray(rank)[doc], key)
     kfirst, ksize = _groups(key[by_key])
     ngroups = len(kfirst)
     # candidates: enough carriers, or enough on one site

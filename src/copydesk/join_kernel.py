@@ -319,3 +319,33 @@ def component_order(codes: np.ndarray) -> np.ndarray:
     docs, inv = np.unique(np.concatenate((left, right)), return_inverse=True)
     labels = _component_labels(inv[:len(codes)], inv[len(codes):], len(docs))
     return codes[np.lexsort((codes, labels[inv[:len(codes)]]))]
+
+
+@nb.njit(cache=True, nogil=True)
+def common_rows(h, at, cap):  # pragma: no cover - jit
+    """Rows ``at`` of ``h`` whose value occurs more than ``cap`` times among them (a bool per
+    row of ``h``): :func:`copydesk.plan.common_sentences` counted in an open-addressing hash
+    table instead of by sorting (``plan.common_sentences_reference``)."""
+    n = len(at)
+    size = 16
+    while size < 2 * n:
+        size *= 2
+    mask = np.uint64(size - 1)
+    table = np.zeros(size, np.uint64)
+    used = np.zeros(size, np.bool_)
+    count = np.zeros(size, np.int64)
+    slot_of = np.empty(n, np.int64)
+    for i in range(n):
+        x = h[at[i]]
+        s = _mix(x) & mask
+        while used[s] and table[s] != x:
+            s = (s + np.uint64(1)) & mask
+        used[s] = True
+        table[s] = x
+        count[s] += 1
+        slot_of[i] = s
+    out = np.zeros(len(h), np.bool_)
+    for i in range(n):
+        if count[slot_of[i]] > cap:
+            out[at[i]] = True
+    return out

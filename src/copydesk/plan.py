@@ -26,10 +26,26 @@ from .candidates import BigBuckets, Candidates, expand_through_representatives
 from .config import FamilyConfig, ScanConfig
 from .families import families as make_families
 from .families import refresh_families
-from .furniture import SHORT_LINE_CHARS, CodeSet, Furniture, learn, link_lines, pair_codes
-from .join_kernel import bucket_pairs, evidence
+from .furniture import (
+    SHORT_LINE_CHARS,
+    CodeSet,
+    Furniture,
+    Spawn,
+    learn,
+    link_lines,
+    pair_codes,
+    run_here,
+)
+from .join_kernel import bucket_pairs, common_rows, evidence
 from .prepare import Prepared
-from .prepare_batch import fingerprint_batch, line_keys, line_rows, prepare_batch, token_line_keys
+from .prepare_batch import (
+    fingerprint_batch,
+    line_keys,
+    line_rows,
+    prepare_batch,
+    row_line_keys,
+    token_line_keys,
+)
 from .records import Article, Family, Pair, Reject
 from .relate import judge, usable_date
 from .sentence_keys import sentence_evidence, sentence_keys, with_sentence_keys
@@ -73,9 +89,19 @@ def hash_id(s: str) -> int:
     return int.from_bytes(hashlib.blake2b(s.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
+def id_hashes(ids: Sequence[str]) -> np.ndarray:
+    """:func:`hash_id` of each id (uint64)."""
+    return np.fromiter((hash_id(i) for i in ids), np.uint64, len(ids))
+
+
 def id_rank(ids: Sequence[str]) -> np.ndarray:
     """An order-independent rank per document (from a hash of its id)."""
-    h = np.fromiter((hash_id(i) for i in ids), np.uint64, len(ids))
+    return rank_of_hashes(id_hashes(ids))
+
+
+def rank_of_hashes(h: np.ndarray) -> np.ndarray:
+    """:func:`id_rank` of the ids whose :func:`id_hashes` are ``h`` (a runner may hash the
+    ids where it reads them)."""
     return np.argsort(np.argsort(h, kind="stable"), kind="stable")
 
 
@@ -122,8 +148,8 @@ def fingerprint_rows(arts: Sequence[Article], cfg: ScanConfig) -> BatchRows:
     fh, fp, first, is_sentence = with_sentence_keys(fh, fp, first, *sentence_keys(
         batch, bands=fc.sentence_bands, min_words=fc.sentence_min_words), flag=True)
     doc = np.repeat(np.arange(len(arts), dtype=np.uint32), np.diff(first))
-    keys = line_keys(batch)  # the key of each fingerprint's line: its article's line base + its line
-    lk = keys[batch.line_base[doc] + batch.line[batch.tok_first[doc] + fp]]
+    keys = line_keys(batch)
+    lk = row_line_keys(batch, first, fp, keys)  # the key of each fingerprint's line (low 32 bits)
     pos = fp.astype(np.uint32)
     pos[is_sentence] |= SENTENCE_ROW
     vectors = None
@@ -131,7 +157,7 @@ def fingerprint_rows(arts: Sequence[Article], cfg: ScanConfig) -> BatchRows:
         from .semantic.neighbours import embed_batch
 
         vectors = embed_batch(batch)
-    return BatchRows(fh, doc, pos, lk.astype(np.uint32), line_rows(batch, keys), titles_of(batch, arts),
+    return BatchRows(fh, doc, pos, lk, line_rows(batch, keys), titles_of(batch, arts),
                      len(batch.hash), nfp, vectors)
 
 
@@ -146,7 +172,7 @@ def titles_of(batch: Any, arts: Sequence[Article]) -> tuple[np.ndarray, np.ndarr
 def learn_furniture(rows: tuple[np.ndarray, ...], links: tuple[np.ndarray, ...] | None,
                     titles: tuple[np.ndarray, np.ndarray] | None, cfg: ScanConfig,
                     rank: np.ndarray | None = None,
-                    link_rows: tuple[np.ndarray, ...] | None = None) -> Furniture:
+                    link_rows: tuple[np.ndarray, ...] | None = None, spawn: Spawn | None = None) -> Furniture:
     """The corpus furniture: ``rows`` are the line rows of all articles (key, marks, article
     number, site number, weight, line), ``links`` their link candidates (article, line, key,
     sub-keys) and ``titles`` the headline keys (key, article) — see
@@ -156,12 +182,17 @@ def learn_furniture(rows: tuple[np.ndarray, ...], links: tuple[np.ndarray, ...] 
     A runner may pass only the rows each rule needs (:mod:`copydesk.furniture_rows`):
     ``rows`` those of :func:`~copydesk.furniture_rows.learn_rows`, ``links`` and
     ``link_rows`` (rows as ``rows``) those of :func:`~copydesk.furniture_rows.link_rows`;
-    the answer is the same."""
+    the answer is the same.  ``spawn`` (see :data:`copydesk.furniture.Spawn`): where the link
+    rule and some passes of :func:`~copydesk.furniture.learn` run meanwhile."""
     key, marks, doc, site, weight, line = rows
-    furniture = learn(key, marks, doc, site, weight, line, cfg.prepare.furniture, rank=rank)
+    linked = None
     if links is not None and titles is not None and cfg.prepare.furniture.links:
         lkey, lmarks, ldoc, _, lweight, lline = rows if link_rows is None else link_rows
-        found = link_lines(titles[0], titles[1], links, ldoc, lline, lkey, lmarks, lweight, rank=rank)
+        linked = (spawn or run_here)(lambda: link_lines(titles[0], titles[1], links, ldoc, lline, lkey, lmarks,
+                                                        lweight, rank=rank))
+    furniture = learn(key, marks, doc, site, weight, line, cfg.prepare.furniture, rank=rank, spawn=spawn)
+    if linked is not None:
+        found = linked()
         furniture.links = int(len(found[0]))
         furniture.codes = np.union1d(furniture.codes, found[0])
         furniture.docs = np.union1d(furniture.docs, found[1])
@@ -189,7 +220,16 @@ def common_sentences(h: np.ndarray, sentence: np.ndarray, cap: int) -> np.ndarra
     another furniture sentence the corpus rule did not catch, or a story syndicated so widely
     that its fingerprints find it anyway.  They are dropped rather than linked through
     representatives, so only a few articles reworded alike become candidates this way (a
-    key is in a row once per article)."""
+    key is in a row once per article).  Compiled (keys counted in a hash table);
+    :func:`common_sentences_reference` is the specification."""
+    at = np.flatnonzero(sentence)
+    if not len(at):
+        return np.zeros(len(h), np.bool_)
+    return common_rows(np.ascontiguousarray(h, np.uint64), at, cap)
+
+
+def common_sentences_reference(h: np.ndarray, sentence: np.ndarray, cap: int) -> np.ndarray:
+    """:func:`common_sentences` with ``np.unique``."""
     out = np.zeros(len(h), np.bool_)
     at = np.flatnonzero(sentence)
     if len(at):

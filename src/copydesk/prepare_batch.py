@@ -435,6 +435,31 @@ def line_keys(batch: Batch) -> np.ndarray:
     return _line_keys_only(batch.hash, batch.line_first)
 
 
+@nb.njit(cache=True, nogil=True)
+def _row_line_keys(first, pos, tok_first, line_base, line, keys):  # pragma: no cover - jit
+    out = np.empty(len(pos), np.uint32)
+    for d in range(len(first) - 1):
+        t0 = tok_first[d]
+        l0 = line_base[d]
+        for r in range(first[d], first[d + 1]):
+            out[r] = np.uint32(keys[l0 + line[t0 + pos[r]]] & np.uint64(0xFFFFFFFF))
+    return out
+
+
+def row_line_keys(batch: Batch, first: np.ndarray, pos: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The low 32 bits of the key of the line of each row (``pos``: a token position in its
+    article; article d's rows are ``[first[d]:first[d + 1]]``; ``keys``: :func:`line_keys`),
+    in one compiled pass; :func:`row_line_keys_reference` is the specification."""
+    return _row_line_keys(np.asarray(first, np.int64), np.ascontiguousarray(pos), batch.tok_first, batch.line_base,
+                          batch.line, keys)
+
+
+def row_line_keys_reference(batch: Batch, first: np.ndarray, pos: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """:func:`row_line_keys` with numpy takes."""
+    doc = np.repeat(np.arange(len(first) - 1), np.diff(first))
+    return keys[batch.line_base[doc] + batch.line[batch.tok_first[doc] + pos]].astype(np.uint32)
+
+
 def token_line_keys(batch: Batch) -> np.ndarray:
     """The line key of every token's line (see :func:`line_rows`)."""
     return np.repeat(line_keys(batch), np.diff(batch.line_first))

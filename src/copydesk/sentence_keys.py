@@ -244,11 +244,59 @@ def with_sentence_keys_reference(fh: np.ndarray, fp: np.ndarray, first: np.ndarr
     return h, p, first + sfirst
 
 
+@nb.njit(cache=True, nogil=True)
+def _distinct(x, a, b, scratch):  # pragma: no cover - jit
+    """How many distinct values ``x[a:b]`` holds (sorted in ``scratch``)."""
+    n = b - a
+    for i in range(n):
+        scratch[i] = x[a + i]
+    part = np.sort(scratch[:n])
+    count = 1
+    for i in range(1, n):
+        count += part[i] != part[i - 1]
+    return count
+
+
+@nb.njit(cache=True, nogil=True)
+def _sentence_evidence(codes, left, right, order, min_sentences):  # pragma: no cover - jit
+    """:func:`sentence_evidence_reference` over rows in ``order`` (grouped by code, codes
+    ascending): per pair, its distinct left and right positions counted."""
+    n = len(order)
+    c = codes[order]
+    x = left[order]
+    y = right[order]
+    out = np.empty(n, np.int64)
+    scratch = np.empty(n, x.dtype)
+    m = 0
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and c[j] == c[i]:
+            j += 1
+        if j - i >= min_sentences and _distinct(x, i, j, scratch) >= min_sentences \
+                and _distinct(y, i, j, scratch) >= min_sentences:
+            out[m] = c[i]
+            m += 1
+        i = j
+    return out[:m]
+
+
 def sentence_evidence(codes: np.ndarray, left: np.ndarray, right: np.ndarray, *, min_sentences: int) -> np.ndarray:
     """Codes of the pairs whose shared sentence keys (rows of pair code, position in the
     left and in the right article) come from at least ``min_sentences`` distinct sentences on
     both sides: one shared sentence (a stock line, an author's bio the furniture rule missed)
-    is not evidence of a reworded story; several are."""
+    is not evidence of a reworded story; several are.  Sorted, as
+    :func:`sentence_evidence_reference` (the specification) gives them; compiled."""
+    if not len(codes):
+        return np.zeros(0, np.int64)
+    codes = np.ascontiguousarray(codes, np.int64)
+    return _sentence_evidence(codes, np.ascontiguousarray(left), np.ascontiguousarray(right),
+                              np.argsort(codes), min_sentences)
+
+
+def sentence_evidence_reference(codes: np.ndarray, left: np.ndarray, right: np.ndarray, *,
+                                min_sentences: int) -> np.ndarray:
+    """:func:`sentence_evidence` with numpy sorts (the specification)."""
     if not len(codes):
         return np.zeros(0, np.int64)
     out = []

@@ -673,6 +673,20 @@ def test_file_blocks_split_like_line_iteration(tmp_path: Path, chunk: int, size:
     assert got == expected
 
 
+@pytest.mark.parametrize("size", [1, 2, 5, 23, 100])
+@pytest.mark.parametrize("tail", [b"", b"\n", b"\n\n", b"x"])
+@pytest.mark.parametrize("lines", [0, 1, 23])
+def test_mapped_file_blocks_equal_read_ones(tmp_path: Path, size: int, tail: bytes, lines: int) -> None:
+    """The blocks found in the mapped file are those the chunked reader finds."""
+    from copydesk.read.jsonl import _file_blocks, _file_blocks_read
+
+    data = b"\n".join(f'{{"id": "{i}", "text": "{"x" * (i % 9)}"}}'.encode() for i in range(lines))
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(data + tail if lines else tail)
+    for chunk in (3, 1 << 20):
+        assert list(_file_blocks(path, size)) == list(_file_blocks_read(path, size, chunk))
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_named_pipe_is_read_as_a_stream(tmp_path: Path) -> None:
     """A FIFO cannot be re-read by offset: its blocks carry their lines."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import gc
 import multiprocessing as mp
 import os
 import signal
@@ -56,25 +57,30 @@ from ..plan import (
     Progress,
     ScanResult,
     align_pairs,
+    common_sentences,
     date_counts,
+    date_counts_of,
+    date_flags,
     fingerprint_rows,
     furniture_records,
     hash_id,
+    id_hashes,
     id_rank,
     join_rows,
     learn_furniture,
     mask_furniture,
     pair_evidence,
+    rank_of_hashes,
     relate_and_group,
     semantic_candidates,
     site_of,
 )
-from ..prepare_batch import fingerprint_batch, line_rows, prepare_batch
+from ..prepare_batch import fingerprint_batch, line_keys, line_rows, prepare_batch, row_line_keys
 from ..read import ArticleBatch, batched, duplicate
 from ..read.html import PageBlock
 from ..read.jsonl import LineBlock, block_articles
 from ..records import Article, Pair, Reject
-from ..sentence_keys import sentence_keys
+from ..sentence_keys import sentence_evidence, sentence_keys
 from ..spill import (
     JSON_LINE,
     PACKED,
@@ -82,8 +88,8 @@ from ..spill import (
     SharedSpill,
     append_file,
     group_order,
-    hash_partition,
     pack,
+    partition_rows,
     stored_article,
 )
 
@@ -122,6 +128,8 @@ class _Prepared:
     wheres: list[str] | None = None     # articles or pages: where each was found (by index)
     vectors: np.ndarray | None = None   # the semantic stage's article embeddings
     records: list[Any] | None = None    # what the runner's record hook made of each article
+    id_hash: np.ndarray | None = None   # plan.id_hashes of the ids (hashed here, not in the parent)
+    date_flag: np.ndarray | None = None  # plan.date_flags of the dates
 
 
 def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) -> _Prepared:
@@ -172,13 +180,11 @@ def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) ->
     rows = fingerprint_rows(arts, cfg)
     fps: SharedSpill = _STATE["fps"]
     slot = rows.doc + np.uint32(index * cfg.batch_size)
-    order, bounds = group_order(hash_partition(rows.h, fps.parts), fps.parts)
-    out = fps.writer()
-    out.add_grouped(bounds, h=rows.h[order], d=slot[order], p=rows.pos[order], k=rows.line_key[order])
-    out.flush()
+    h, d, p, k, bounds = partition_rows(rows.h, slot, rows.pos, rows.line_key, fps.parts)
+    fps.writer().write_grouped(bounds, h=h, d=d, p=p, k=k)
     return _Prepared([a.id for a in arts], [a.date for a in arts], where, rejects, lines, stored,
                      [site_of(a) for a in arts], rows.lines, rows.titles, rows.tokens, rows.nfp, wheres,
-                     rows.vectors, records)
+                     rows.vectors, records, id_hashes([a.id for a in arts]), date_flags([a.date for a in arts]))
 
 
 def _align_codes(codes: np.ndarray) -> tuple[list[Pair], np.ndarray]:
@@ -239,6 +245,44 @@ def _pool(workers: int) -> Iterator[Any]:
         yield pool
 
 
+def _run_into(fn: Callable[[], Any], send: Any) -> None:
+    """A forked child's work for :func:`forked`: ``fn()``'s result (or its error) to ``send``."""
+    _worker_init()
+    try:
+        out: tuple[bool, Any] = (True, fn())
+    except BaseException as e:  # noqa: BLE001 - handed to the parent, which raises it
+        out = (False, e)
+    send.send(out)
+    send.close()
+
+
+def forked(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """Start ``fn()`` in a forked child process (it sees this process's memory as it is now,
+    so ``fn`` may be a closure over large arrays; only its result is pickled back); returns a
+    function that waits for the result (or raises the child's error).  A
+    :data:`copydesk.furniture.Spawn`: the serial step between the passes, the corpus
+    furniture, runs its independent parts on both cores."""
+    ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_run_into, args=(fn, send), daemon=True)
+    proc.start()
+    send.close()
+
+    def wait() -> Any:
+        try:
+            ok, value = recv.recv()
+        except EOFError:
+            raise RuntimeError(f"a forked helper process died (exit code {proc.exitcode})") from None
+        finally:
+            recv.close()
+            proc.join()
+        if not ok:
+            raise value
+        return value
+
+    return wait
+
+
 def _ordered_map(pool: Any, fn: Callable[[Any], Any], jobs: Iterable[Any], inflight: int) -> Iterator[Any]:
     """Results of ``fn`` over ``jobs`` in order, with at most ``inflight`` jobs queued, so a
     streamed input is never read far ahead of the workers (Pool.imap would read it all)."""
@@ -283,6 +327,26 @@ class Corpus:
     rank: np.ndarray | None = None
     date_stats: dict[str, int] | None = None
     records: list[Any] = field(default_factory=list)  # the record hook's, by article number
+    # per job, of the kept articles: plan.id_hashes and plan.date_flags, when the worker made
+    # them (so the parent need not hash every id and read every date)
+    id_hash: list[np.ndarray] = field(default_factory=list)
+    date_flag: list[np.ndarray] = field(default_factory=list)
+
+    def id_rank(self) -> np.ndarray:
+        """``id_rank(self.ids)``: ``rank`` when known, else from the workers' id hashes."""
+        if self.rank is not None:
+            return self.rank
+        if sum(len(h) for h in self.id_hash) == len(self.ids):
+            return rank_of_hashes(np.concatenate([np.zeros(0, np.uint64), *self.id_hash]))
+        return id_rank(self.ids)
+
+    def date_counts(self) -> dict[str, int]:
+        """``date_counts(self.dates)``: ``date_stats`` when known, else from the workers' flags."""
+        if self.date_stats is not None:
+            return self.date_stats
+        if sum(len(f) for f in self.date_flag) == len(self.dates):
+            return date_counts_of(np.concatenate([np.zeros(0, np.int8), *self.date_flag]))
+        return date_counts(self.dates)
 
     def where_of(self, art_id: str) -> str | None:
         """Where the article ``art_id`` (already numbered) was found."""
@@ -316,6 +380,10 @@ class Corpus:
         self.ids += [b.ids[n] for n in kept.tolist()]
         self.dates += [b.dates[n] for n in kept.tolist()]
         self.doc_fps.append(b.nfp[kept])
+        if getattr(b, "id_hash", None) is not None:
+            self.id_hash.append(b.id_hash[kept])
+        if getattr(b, "date_flag", None) is not None:
+            self.date_flag.append(b.date_flag[kept])
         if getattr(b, "records", None) is not None:
             self.records += [b.records[n] for n in kept.tolist()]
         if b.vectors is not None:
@@ -405,7 +473,8 @@ def corpus_furniture(corpus: Corpus, cfg: ScanConfig, rank: np.ndarray | None = 
         links = tuple(np.concatenate(c) for c in zip(*corpus.links, strict=True))
         titles = tuple(np.concatenate(c) for c in zip(*corpus.titles, strict=True))
     corpus.rows, corpus.links, corpus.titles = [], [], []
-    return learn_furniture(rows, links, titles, cfg, rank=id_rank(corpus.ids) if rank is None else rank)
+    spawn = forked if cfg.workers > 1 and "fork" in mp.get_all_start_methods() else None
+    return learn_furniture(rows, links, titles, cfg, rank=corpus.id_rank() if rank is None else rank, spawn=spawn)
 
 
 _PAIR_COLUMNS = {"c": np.dtype(np.int64), "l": np.dtype(np.uint32), "r": np.dtype(np.uint32)}
@@ -534,8 +603,12 @@ def _warm_up(cfg: ScanConfig) -> None:
     docs = np.repeat(np.arange(2, dtype=np.uint32), np.diff(first))
     codes, pl, pr, _ = bucket_pairs(fh, docs, fp, np.arange(2), cfg.candidates.bucket_cap)
     evidence(codes, pl, pr, within=1, drift=1)
+    common_sentences(np.ones(2, np.uint64), np.ones(2, np.bool_), 1)
+    sentence_evidence(np.ones(2, np.int64), np.arange(2, dtype=np.uint32), np.arange(2, dtype=np.uint32),
+                      min_sentences=1)
     component_order(np.array([1, 2 << 32 | 3], np.int64))
     group_order(np.zeros(1, np.int64), 1)
+    partition_rows(fh, docs, fp.astype(np.uint32), row_line_keys(batch, first, fp, line_keys(batch)), 64)
 
 
 def _warm_relate(batch: Any) -> None:
@@ -569,10 +642,18 @@ def scan_batches(jobs: Iterable[LineBlock | PageBlock | list[Article]], config: 
     t0 = time.perf_counter()
     _warm_up(cfg)
     timings["warm_up"] = time.perf_counter() - t0  # compiling the kernels, on a first run
-    with tempfile.TemporaryDirectory(prefix=spill_prefix(), dir=workdir) as tmp:
-        corpus, store, fps = prepare_corpus(jobs, cfg, Path(tmp), progress)
-        timings["prepare"] = time.perf_counter() - t0
-        result = finish_scan(corpus, store.reader(), fps, cfg, Path(tmp), progress=progress, timings=timings)
+    # what exists now (the modules, numba's and llvmlite's objects, the kernels: hundreds of
+    # thousands of objects) lives as long as the scan: left out of the cyclic garbage
+    # collector's passes, in this process and in the forked workers (whose collections
+    # would also write to those pages and copy them), until the scan ends
+    gc.freeze()
+    try:
+        with tempfile.TemporaryDirectory(prefix=spill_prefix(), dir=workdir) as tmp:
+            corpus, store, fps = prepare_corpus(jobs, cfg, Path(tmp), progress)
+            timings["prepare"] = time.perf_counter() - t0
+            result = finish_scan(corpus, store.reader(), fps, cfg, Path(tmp), progress=progress, timings=timings)
+    finally:
+        gc.unfreeze()
     timings["total"] = time.perf_counter() - t0
     return result
 
@@ -643,7 +724,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
     kept."""
     timings = {} if timings is None else timings
     t = time.perf_counter()
-    rank = corpus.rank if corpus.rank is not None else id_rank(corpus.ids)
+    rank = corpus.id_rank()
     if furniture is None:
         furniture = corpus_furniture(corpus, cfg, rank)
     common = furniture.codes
@@ -673,6 +754,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
         t1 = time.perf_counter()
         out = align(some, stage, pool_align) if align is not None else pool_align(some, stage)
         spent[stage] = spent.get(stage, 0.0) + time.perf_counter() - t1
+        gc.freeze()  # the related pairs live to the end: out of the collector's passes (families)
         return out
 
     _STATE.update(reader=reader, common=CodeSet(common), config=cfg)
@@ -681,6 +763,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
                                    reworded=semantic)
     finally:
         _STATE.clear()
+        gc.unfreeze()
     timings["align"] = spent.get("align", 0.0) + spent.get("align+", 0.0)
     timings["families"] = time.perf_counter() - t - timings["align"]
     pairs, fams = related.pairs, related.families
@@ -690,7 +773,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
              "candidates_second_round": related.second_round, "family_completion": related.completion,
              "big_buckets": len(cands.big_buckets), "semantic_candidates": int(len(semantic)),
              "template_pairs_set_aside": pool_align.templates,
-             **(corpus.date_stats if corpus.date_stats is not None else date_counts(corpus.dates)),
+             **corpus.date_counts(),
              "pairs": len(pairs), "families": len(fams), "workers": cfg.workers,
              "cpu_count": os.cpu_count()}
     return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg, boilerplate,

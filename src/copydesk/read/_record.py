@@ -185,12 +185,17 @@ def plain_article(fields: dict[str, Any]) -> Article | None:
     without the general checks; None for any other record (:func:`to_article` decides)."""
     if not (fields.keys() <= KNOWN_FIELDS and _PLAIN.issuperset(map(type, fields.values()))):
         return None
-    art_id, text = fields.get("id"), fields.get("text")
-    if art_id is None or text is None or _blank(art_id) or _blank(text):
+    get = fields.get
+    art_id, text = get("id"), get("text")
+    if not art_id or not text or art_id.isspace() or text.isspace():
         return None
-    title, date, source, url = (None if v is None or _blank(v) else v
-                                for v in map(fields.get, OPTIONAL_FIELDS))
-    return Article(art_id, text, title, date, source, url, {})
+    # each optional field: None when absent or blank (_blank inlined: a call per field
+    # per article added up)
+    title, date, source, url = get("title"), get("date"), get("source"), get("url")
+    return Article(art_id, text, title if title and not title.isspace() else None,
+                   date if date and not date.isspace() else None,
+                   source if source and not source.isspace() else None,
+                   url if url and not url.isspace() else None, {})
 
 
 def _reject(row: Row, reason: str, art_id: str | None) -> Reject:

@@ -22,6 +22,8 @@ import gzip
 import io
 import itertools
 import json
+import mmap
+import os
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
@@ -181,8 +183,56 @@ def iter_blocks(path: str | Path, size: int, data: bytes | None = None) -> Itera
 
 
 def _file_blocks(path: str | Path, size: int, chunk: int = 1 << 24) -> Iterator[LineBlock | Reject]:
-    """Blocks of ``size`` lines of a plain file, as byte spans: the file is scanned for
-    newlines (vectorized), not split into lines here."""
+    """Blocks of ``size`` lines of a plain file, as byte spans: the file is mapped and each
+    block's end found by searching for its newlines (memchr, no copy of the file into this
+    process); where it cannot be mapped, it is read ``chunk`` bytes at a time
+    (:func:`_file_blocks_read`, the same blocks)."""
+    where = str(path)
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed below, or by the fallback's own open
+        try:
+            length = os.fstat(f.fileno()).st_size
+            mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if length else None
+        except (OSError, ValueError):
+            f.close()
+            raise
+    except (OSError, ValueError):
+        yield from _file_blocks_read(path, size, chunk)
+        return
+    with f:
+        if mm is None:
+            yield Reject(where, EMPTY_FILE, None, None)
+            return
+        with mm:
+            first = 1  # line number of the next block's first line
+            start = 0  # byte offset of the next block's first line
+            dropped = 0  # the mapped pages before this are released
+            find = mm.find
+            while True:
+                end, lines = start, 0
+                while lines < size:
+                    nl = find(b"\n", end)
+                    if nl < 0:
+                        break
+                    end, lines = nl + 1, lines + 1
+                if lines < size:
+                    break
+                yield LineBlock(where, first, None, (where, start, end - start))
+                first, start = first + size, end
+                if hasattr(mm, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+                    # the pages searched so far leave this process (the page cache keeps
+                    # them): the mapping never holds more than a block in memory
+                    done = start - start % mmap.ALLOCATIONGRANULARITY
+                    if done > dropped:
+                        mm.madvise(mmap.MADV_DONTNEED, dropped, done - dropped)
+                        dropped = done
+            if length > start:
+                yield LineBlock(where, first, None, (where, start, length - start))
+
+
+def _file_blocks_read(path: str | Path, size: int, chunk: int = 1 << 24) -> Iterator[LineBlock | Reject]:
+    """:func:`_file_blocks` by reading the file ``chunk`` bytes at a time and scanning them for
+    newlines (vectorized)."""
     where = str(path)
     first = 1      # line number of the next block's first line
     start = 0      # byte offset of the next block's first line
