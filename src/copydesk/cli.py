@@ -596,8 +596,9 @@ def _cmd_query(args: argparse.Namespace) -> int:
             print(json.dumps({**p.to_dict(), "query": art.id, "match": other,
                               "family": f.family if f else None}, ensure_ascii=False))
     else:
-        print(f"copydesk query: {len(pairs)} indexed article{'s' if len(pairs) != 1 else ''} "
-              f"share text with {art.id}")
+        one = len(pairs) == 1
+        print(f"copydesk query: {len(pairs)} indexed article{'' if one else 's'} "
+              f"{'shares' if one else 'share'} text with {art.id}")
         if pairs:
             print(f"  {'match':<24}{'relation':<16}{'origin':<24}{'cov. query':>11}{'cov. match':>11}"
                   f"{'passages':>9}  family")
