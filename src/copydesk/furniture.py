@@ -73,7 +73,7 @@ class CodeUnion(CodeSet):
     """The union of a few code sets, probed in turn: a large set built once (an index's
     furniture) used with small ones built per call."""
 
-    def __init__(self, *sets: CodeSet) -> None:  # noqa: D107 - no table of its own
+    def __init__(self, *sets: CodeSet) -> None:  # no table of its own: the sets probe theirs
         self.sets = [s for s in sets if len(s)]
         self.size = sum(len(s) for s in self.sets)
 
