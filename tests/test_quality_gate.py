@@ -24,10 +24,11 @@ FLOORS = {
     "dev-ocr": {"pair_f1": 0.97, "contained_recall": 0.975, "relation_acc": 0.895,
                 "family_ari": 0.97, "passage_f1": 0.955},
     # web and wire hard cases (issue 8).  Met: pair precision (0.992) and recall (0.994) >=
-    # 0.97, relation >= 0.90 (0.959), ARI >= 0.95, passage F1 >= 0.95.  Origin is pinned below
-    # the issue's 0.95, at what the engine reaches (0.945)
+    # 0.97, relation >= 0.90 (0.959), ARI >= 0.95, passage F1 >= 0.95, origin >= 0.95 (0.9501:
+    # time words read to the sentence's ends, datelines through invisible characters,
+    # correction notices)
     "dev-web": {"pair_f1": 0.985, "contained_recall": 0.985, "relation_acc": 0.95,
-                "origin_acc": 0.94, "family_ari": 0.99, "passage_f1": 0.985},
+                "origin_acc": 0.95, "family_ari": 0.99, "passage_f1": 0.985},
 }
 
 #: dev-web by kind (gold_meta.jsonl): share of gold pairs found for briefs and short tables

@@ -304,3 +304,56 @@ def test_a_whole_story_reworded_is_a_near_duplicate(cov, lengths, kind, expected
     b = prepare(Article(id="b", text="y"))
     al = _reworded(*cov, *lengths, kind)
     assert relation(a, b, al, RelateConfig()) == expected
+
+
+def test_a_dateline_garbled_by_invisible_characters_is_still_a_dateline() -> None:
+    from copydesk.relate import has_dateline
+
+    assert has_dateline(f"MANCH\u00adESTER (APA) - {STORY[0]}")
+    assert has_dateline(f"GEN\u200bEVA (CNS) - {STORY[0]}")
+    assert not has_dateline(f"{MENU}\nGEN\u00adEVA (CNS) - {STORY[0]}")
+
+
+def test_yesterday_that_opens_the_sentence_before_a_passage_still_dates_it() -> None:
+    """A reprint turns "On Thursday, <sentence>" into "Yesterday, <sentence>": the words that
+    differ open the sentence, so the exact passage starts after them; the sentence still says
+    which side is older."""
+    story = _story(0, 1, 2, 3)
+    wire = Article("a", "On Thursday, " + story[0].lower() + story[1:])
+    page = Article("b", "Yesterday, " + story[0].lower() + story[1:])
+    pair = _pair(wire, page)
+    assert pair is not None and (pair.origin, pair.origin_reason) == ("a", "time_words")
+    swapped = _pair(Article("a", page.text), Article("b", wire.text))
+    assert swapped is not None and (swapped.origin, swapped.origin_reason) == ("b", "time_words")
+
+
+@pytest.mark.parametrize("notice", [
+    "Northern Counties League results: Friday 26 March (corrected)",
+    "CORRECTED-House prices rise 1.2% in November",
+    "(Corrects figure in paragraph 2)",
+    "Correction: an earlier version of this story gave the wrong date.",
+    "This article was amended on 4 July 2017 to correct a figure.",
+])
+def test_a_correction_notice_marks_the_later_reissue(notice: str) -> None:
+    story = _story(0, 1, 2, 3)
+    first = Article("a", story)
+    corrected = Article("b", notice + "\n" + story if not notice.startswith("(") else story + "\n" + notice)
+    pair = _pair(first, corrected)
+    assert pair is not None and (pair.origin, pair.origin_reason) == ("a", "correction")
+    swapped = _pair(Article("a", corrected.text), Article("b", first.text))
+    assert swapped is not None and (swapped.origin, swapped.origin_reason) == ("b", "correction")
+
+
+def test_a_correction_word_in_running_text_or_in_furniture_is_not_a_notice() -> None:
+    from copydesk.relate import has_correction
+
+    story = _story(0, 1, 2, 3)
+    for text in (story, "Corrected figures show the deficit was smaller than thought.\n" + story,
+                 story + "\nThe bank said the error had been corrected."):
+        assert not has_correction(prepare(Article("a", text)), text)
+    # a line set aside as furniture (another page's corrected headline in a list) is not
+    text = "CORRECTED: Weather forecast for London\n" + story
+    p = prepare(Article("a", text))
+    assert has_correction(p, text)
+    p.boiler[p.line_first[0]:p.line_first[1]] = True
+    assert not has_correction(p, text)

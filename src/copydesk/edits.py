@@ -28,7 +28,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .align_kernel import same_words
 from .edit_bound import distance_bound
-from .prepare import Prepared
+from .prepare import Prepared, _ends_sentence
 from .textnorm import tokenize_reference
 
 
@@ -176,12 +176,20 @@ def template_pair(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text
     return True
 
 
-def time_words(a: Prepared, b: Prepared, spans: np.ndarray) -> int:
+def time_words(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str = "", text_b: str = "") -> int:
     """``summarize(a, b, spans, ...).older`` alone: only a passage with "yesterday" on one
-    side can say which side is older, so the others are not compared."""
+    side can say which side is older, so the others are not compared.  With the texts, each
+    passage is read to the ends of the sentences it starts and ends in (:func:`sentence_span`):
+    a reprint that turns "On Thursday, ..." into "Yesterday, ..." changes the words that open
+    the sentence, so the exact passage starts after them."""
     older = 0
     ha, hb = a.tokens.hash, b.tokens.hash
+    if not ((ha == _YESTERDAY_KEY).any() or (hb == _YESTERDAY_KEY).any()):
+        return 0
     for a0, a1, b0, b1 in np.asarray(spans).tolist():
+        if text_a and text_b:
+            a0, a1 = sentence_span(a, text_a, a0, a1)
+            b0, b1 = sentence_span(b, text_b, b0, b1)
         xa, xb = ha[a0:a1], hb[b0:b1]
         if not ((xa == _YESTERDAY_KEY).any() or (xb == _YESTERDAY_KEY).any()):
             continue
@@ -196,6 +204,24 @@ def time_words(a: Prepared, b: Prepared, spans: np.ndarray) -> int:
             elif wb & _WEEKDAYS and _YESTERDAY in wa:
                 older -= 1
     return older
+
+
+def sentence_span(p: Prepared, text: str, lo: int, hi: int, limit: int = 80) -> tuple[int, int]:
+    """Tokens ``lo:hi`` widened to the start of the sentence ``lo`` is in and the end of the
+    sentence ``hi - 1`` is in: within the line, up to a token that ends a sentence (as
+    :func:`copydesk.prepare._ends_sentence` reads one), at most ``limit`` tokens each way."""
+    t = p.tokens
+    n = len(t.start)
+    if not 0 <= lo < hi <= n:
+        return lo, hi
+    line, start, end = t.line, t.start, t.end
+    stop = max(0, lo - limit)
+    while lo > stop and line[lo - 1] == line[lo] and not _ends_sentence(text[int(start[lo - 1]):int(end[lo - 1])]):
+        lo -= 1
+    stop = min(n, hi + limit)
+    while hi < stop and line[hi] == line[hi - 1] and not _ends_sentence(text[int(start[hi - 1]):int(end[hi - 1])]):
+        hi += 1
+    return lo, hi
 
 
 def edits_at_most(a: Prepared, b: Prepared, spans: np.ndarray) -> int:

@@ -10,13 +10,16 @@ Relations follow what a copy editor did (FORMATS.md), read off the alignment:
 * ``contained`` — one side is almost all inside the other;
 * ``partial`` — both keep substantial text of their own.
 
-The origin comes from publication dates when they differ; otherwise from the text: in a
-``contained`` pair the containing article is taken as the source (a copy desk condenses and
-trims far more often than it pads).  Anything else is undecidable and left ``None``.
+The origin comes from publication dates when they differ; otherwise from the text where it
+is clear (time words, a wire dateline, a correction notice: see :func:`origin`), and failing
+that, in a ``contained`` pair the containing article is taken as the source (a copy desk
+condenses and trims far more often than it pads).  Anything else is undecidable and left
+``None``.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
@@ -259,7 +262,8 @@ def has_dateline(text: str) -> bool:
     older than an outlet's page of it."""
     for n, line in enumerate(text.split("\n", 40)[:40]):
         if len(line.split()) >= _BODY_WORDS:
-            return bool(_DATELINE.match(line))
+            # invisible format characters (a soft hyphen in "MANCH\u00adESTER") are not text
+            return bool(_DATELINE.match(_INVISIBLE.sub("", line)))
         if n > 30:
             break
     return False
@@ -267,13 +271,39 @@ def has_dateline(text: str) -> bool:
 
 _BODY_WORDS = 8
 
+#: a correction notice of the article itself: a headline marked "CORRECTED-" / "CORRECTED:"
+#: or ending "(corrected)", a wire's "(Corrects figure in paragraph 2)", a web page's
+#: "Correction: ..." or "This article was corrected / amended on ..."
+_CORRECTION = re.compile(
+    r"^\W{0,3}(?:CORRECTED\b|Corrected\s*[-:]|\(\s*Corrects?\b|CORRECTIONS?\b|Corrections?\s*[-:(]"
+    r"|(?:This|An earlier version of this) (?:article|story|report) (?:was|has been) (?:corrected|amended)\b)"
+    r"|\((?:corrected|CORRECTED)\)\W{0,3}$")
+
+
+def has_correction(p: Prepared, text: str) -> bool:
+    """Does the article carry a correction notice of its own (:data:`_CORRECTION`, on a line
+    that is not set aside as furniture: a "Most read" list of another page's corrected
+    headline is not)?  A corrected re-issue is later than the copy it corrects."""
+    if "orrect" not in text and "ORRECT" not in text:
+        return False
+    for n, line in enumerate(text.split("\n")):
+        if _CORRECTION.search(line.strip()):
+            lo, hi = int(p.line_first[n]), int(p.line_first[n + 1]) if n + 1 < len(p.line_first) else len(p.boiler)
+            if hi > lo and 2 * int(p.boiler[lo:hi].sum()) < hi - lo:
+                return True
+    return False
+
+
+_INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
 
 def origin(a: Prepared, b: Prepared, rel: str, al: Alignment, text_a: str = "", text_b: str = "",
            older: int = 0) -> tuple[str | None, str | None]:
     """(origin id, reason) of a related pair: publication dates when both are usable and
     differ (``date``); else evidence from the text where it is clear: "on <weekday>" against
     "yesterday" in the same place (``time_words``), a wire dateline on one side only
-    (``dateline``), one side containing the other (``containment``).  Conflicting or absent
+    (``dateline``), a correction notice on one side only, which is the later re-issue
+    (``correction``), one side containing the other (``containment``).  Conflicting or absent
     evidence gives None: a wrong origin is worse than none.  ``older``: the time words of the
     passages (:func:`copydesk.edits.time_words`)."""
     o = date_order(a.date, b.date)
@@ -285,6 +315,9 @@ def origin(a: Prepared, b: Prepared, rel: str, al: Alignment, text_a: str = "", 
     da, db = has_dateline(text_a), has_dateline(text_b)
     if da != db:
         votes.append((1 if da else -1, "dateline"))
+    ca, cb = has_correction(a, text_a), has_correction(b, text_b)
+    if ca != cb:
+        votes.append((-1 if ca else 1, "correction"))
     if votes:
         if len({v for v, _ in votes}) > 1:
             return None, None
@@ -352,7 +385,7 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
     if not checked and len(exact) and template_pair(a, b, exact, text_a, text_b):
         return "unrelated"
     # the text must decide: time words
-    older = time_words(a, b, exact) if len(exact) and not date_order(a.date, b.date) else 0
+    older = time_words(a, b, exact, text_a, text_b) if len(exact) and not date_order(a.date, b.date) else 0
     rel = relation(a, b, al, cfg, text_a, text_b)
     org, why = origin(a, b, rel, al, text_a, text_b, older)
     return Pair(a.id, b.id, rel, org, al.coverage_a, al.coverage_b, al.passages, why)

@@ -44,6 +44,7 @@ REASON_HELP = {
     "date": "published earlier",
     "time_words": "says “on Tuesday” where the other says “yesterday”",
     "dateline": "only this side opens with a wire dateline",
+    "correction": "the other side carries a correction notice: it is the later re-issue",
     "containment": "contains the other",
 }
 

@@ -35,7 +35,7 @@ class PairOut(BaseModel):
     relation: str = Field(description="duplicate, near_duplicate, contained or partial")
     origin: str | None = Field(description="the id judged the source; null when undecidable")
     origin_reason: str | None = Field(description="the evidence for origin: date, time_words, "
-                                                  "dateline or containment")
+                                                  "dateline, correction or containment")
     coverage_a: float
     coverage_b: float
     passages: list[PassageOut] = Field(description="character offsets into the texts, "
