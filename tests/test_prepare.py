@@ -79,6 +79,8 @@ def test_headline_line_equal_to_title_masked() -> None:
     "NEW YORK, Mar. 4 (GNA) - ",
     "PARIS (AFP) — ",
     "BEIRUT – ",
+    "MANCH\u00adESTER (APA) - ",     # a soft hyphen, invisible on the page
+    "GEN\u200bEVA, Mar\u00ad. 4 (CNS) - ",
 ])
 def test_dateline_prefix_masked_but_not_rest_of_line(prefix: str) -> None:
     text = f"Published: 2017-07-04\n{prefix}{BODY}\n\n{BODY}"

@@ -39,9 +39,13 @@ _FURNITURE = re.compile(
 _RIGHTS = re.compile(r"all rights reserved|^\s*\(c\)\s", re.IGNORECASE)
 _BYLINE = re.compile(r"^\s*(?:by|from)\s+\S", re.IGNORECASE)
 _DATE_LINE = re.compile(r"^\W*(?:\d{1,2}\s+\w+\s+\d{4}|\w+\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2}[\sT\d:]*)\W*$")
-#: "LONDON - ", "NEW YORK, Mar. 4 (GNA) - ", "PARIS (Reuters) — "
+#: invisible format characters (Unicode Cf: soft hyphen, zero-width space and joiners,
+#: direction marks, word joiner, BOM) that a page may scatter inside words
+INVISIBLE = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+#: "LONDON - ", "NEW YORK, Mar. 4 (GNA) - ", "PARIS (Reuters) — " (also "MANCH\u00adESTER")
 _DATELINE = re.compile(
-    r"^\s*[A-Z][A-Z.' ]{1,30}[A-Z.](?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?(?:\s*\([^)\n]{1,40}\))?\s*[-–—]{1,2}\s+"
+    rf"^\s*[A-Z][A-Z.' {INVISIBLE}]{{1,30}}[A-Z.](?:,\s*[A-Z][a-z{INVISIBLE}]{{2,8}}\.?\s+\d{{1,2}})?"
+    r"(?:\s*\([^)\n]{1,40}\))?\s*[-–—]{1,2}\s+"
 )
 _BYLINE_MAX_TOKENS = 6
 _BODY_MIN_TOKENS = 8   # a line this long is body text, not furniture

@@ -262,8 +262,7 @@ def has_dateline(text: str) -> bool:
     older than an outlet's page of it."""
     for n, line in enumerate(text.split("\n", 40)[:40]):
         if len(line.split()) >= _BODY_WORDS:
-            # invisible format characters (a soft hyphen in "MANCH\u00adESTER") are not text
-            return bool(_DATELINE.match(_INVISIBLE.sub("", line)))
+            return bool(_DATELINE.match(line))
         if n > 30:
             break
     return False
@@ -294,7 +293,6 @@ def has_correction(p: Prepared, text: str) -> bool:
     return False
 
 
-_INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 
 
 def origin(a: Prepared, b: Prepared, rel: str, al: Alignment, text_a: str = "", text_b: str = "",
