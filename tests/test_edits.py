@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from copydesk.align import align
-from copydesk.edits import is_template_pair, slip_kind, summarize, template_pair, time_words
+from copydesk.edits import (
+    boundary_edits,
+    is_template_pair,
+    slip_kind,
+    summarize,
+    template_pair,
+    time_words,
+)
 from copydesk.prepare import prepare
 from copydesk.records import Article
 from copydesk.relate import judge
@@ -40,6 +47,42 @@ def test_a_reissue_and_a_correction_of_one_instance_are_reuse() -> None:
     fixed = Article("c", "CORRECTED\n\n" + SKELETON.format(**{**DRAW_1, "p5": "£2,517"}))
     assert _judge(a, same).relation == "duplicate"  # type: ignore[union-attr]
     assert _judge(a, fixed).relation in ("duplicate", "near_duplicate")  # type: ignore[union-attr]
+
+
+TRAFFIC = ("Drivers on the {road} {way} are facing delays of around {delay} minutes between junctions {j1} and {j2} "
+           "after {cause}.\n\nOn the {road2}, {lanes} closed near {town} for {work}. {rail} services between "
+           "{t1} and {t2} are running up to {late} minutes late.\n\nListen for updates every 20 minutes, or "
+           "check the latest conditions before you set off.")
+JAM_1 = dict(road="M5", way="westbound", delay=20, j1=17, j2=18, cause="emergency repairs to the carriageway",
+             road2="A30", lanes="one lane is", town="Stanley", work="resurfacing work", rail="Westline Trains",
+             t1="Elmley", t2="Ingleton", late=15)
+JAM_2 = dict(road="M5", way="southbound", delay=90, j1=16, j2=17, cause="a fuel spillage", road2="A38",
+             lanes="two lanes are", town="Dunstead", work="gas main work", rail="Midland Express", t1="Holcombe",
+             t2="Kelbury", late=30)
+
+
+def test_a_short_template_whose_passages_stop_at_its_slots_is_not_reuse() -> None:
+    """Two instances of a short template share one fixed line and a skeleton sentence with
+    two slot edits inside it; the passage stops at the next slot ("junctions | 17" against
+    "| 16"): that edge is a slot edit too, so the skeleton shows enough of them."""
+    a = Article("a", TRAFFIC.format(**JAM_1))
+    b = Article("b", TRAFFIC.format(**JAM_2))
+    pa, pb = prepare(a), prepare(b)
+    spans = align(pa, pb).spans
+    assert boundary_edits(pa, pb, spans, a.text, b.text)[1] >= 1
+    assert _judge(a, b) == "template"
+    fixed = Article("c", TRAFFIC.format(**{**JAM_1, "late": 25}))  # a correction of one figure
+    assert _judge(a, fixed) != "template"
+
+
+def test_a_passage_that_ends_with_its_sentence_or_at_a_respelling_stops_at_no_slot() -> None:
+    story = ("Officials in Raqqa said the coalition would keep up its strikes on the city. The offensive "
+             "reached the Old City on Tuesday, where fighters have held out since June last year.")
+    for other in (story.replace("Raqqa said", "Raqa said"),          # a respelling at the edge
+                  story.replace("The offensive", "Our reporter adds that the offensive")):  # a new sentence
+        pa, pb = prepare(Article("a", story)), prepare(Article("b", other))
+        spans = align(pa, pb).spans
+        assert boundary_edits(pa, pb, spans, story, other)[1] == 0
 
 
 def test_respellings_are_not_slots() -> None:

@@ -12,6 +12,8 @@ Inside each aligned passage the two token sequences are compared word by word
   ``max_mean_run`` words is a template pair, not reuse.  A *slot* edit replaces a number,
   or words by different words (not a respelling or an OCR slip of them); OCR noise garbles
   words rather than replacing them, and copy-desk edits are rare next to the text kept.
+  A passage that stops inside a sentence at two different values (figures, names) has
+  met a slot too: the edges of the passages count (:func:`boundary_edits`).
 * **time words** — a wire story says "on Tuesday"; the paper that reprints it the next
   day says "yesterday".  Where one side has a weekday and the other "yesterday" in the
   same place, the weekday side is the older text.
@@ -125,7 +127,51 @@ def summarize(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: 
                 older += 1
             elif wb & _WEEKDAYS and _YESTERDAY in wa:
                 older -= 1
-    return EditSummary(matched, pieces, edits, slots, older)
+    be, bs = boundary_edits(a, b, spans, text_a, text_b)
+    return EditSummary(matched, pieces, edits + be, slots + bs, older)
+
+
+def boundary_edits(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: str) -> tuple[int, int]:
+    """(edits, slot edits) where the passages stop inside a sentence on both sides, at
+    words that differ: the token right after a passage's end (or right before its start)
+    on each side.  A template's shared skeleton breaks off at its slots — "between junctions
+    | 17 and 18" against "| 16 and 17" — so a slot that ends a passage is an edit of the
+    skeleton as much as one inside it.  It is a slot edit when both words are values (a
+    figure, or a capitalised word not opening its sentence) and one is not a respelling of
+    the other (:func:`_slot`); other words are an edit that is not a slot.  A passage that ends with its sentence, or with boilerplate, stops at no
+    edit."""
+    ta, tb = a.tokens, b.tokens
+    na, nb = len(ta.start), len(tb.start)
+    seen: set[tuple[int, int]] = set()
+    edits = slots = 0
+    for a0, a1, b0, b1 in np.asarray(spans).tolist():
+        for x, y, after in ((a1, b1, True), (a0 - 1, b0 - 1, False)):
+            if not (0 <= x < na and 0 <= y < nb) or (x, y) in seen:
+                continue
+            seen.add((x, y))
+            if a.boiler[x] or b.boiler[y] or ta.hash[x] == tb.hash[y]:
+                continue
+            # the passage's edge is inside a sentence on both sides
+            if not (_mid_sentence(a, text_a, x if after else x + 1) and _mid_sentence(b, text_b, y if after else y + 1)):
+                continue
+            edits += 1
+            slots += bool(_value(a, text_a, x) and _value(b, text_b, y)
+                      and _slot(a, text_a, x, x + 1, b, text_b, y, y + 1))  # not a respelling
+    return edits, slots
+
+
+def _mid_sentence(p: Prepared, text: str, t: int) -> bool:
+    """Is token ``t`` inside a sentence: on the line of the token before it, which does not
+    end a sentence?"""
+    t_ = p.tokens
+    return 0 < t < len(t_.start) and t_.line[t] == t_.line[t - 1] and not _ends_sentence(
+        text[int(t_.start[t - 1]):int(t_.end[t - 1])])
+
+
+def _value(p: Prepared, text: str, t: int) -> bool:
+    """Is token ``t`` a slot's value: a figure, or a capitalised word not opening its
+    sentence?"""
+    return bool(p.tokens.digit[t]) or (text[int(p.tokens.start[t])].isupper() and _mid_sentence(p, text, t))
 
 
 def template_pair(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: str, *,
@@ -140,7 +186,7 @@ def template_pair(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text
     spans = np.ascontiguousarray(spans, np.int64).reshape(-1, 4)
     # edits <= distance <= bound, and pieces <= edits + one per passage: long runs for sure?
     bound = int(distance_bound(ha, hb, spans).sum())
-    if bound < min_slot_edits:
+    if bound + 2 * len(spans) < min_slot_edits:
         return False
     kept = int((spans[:, 1] - spans[:, 0]).sum()) - bound  # matched is at least this
     if kept > 0 and Fraction(kept, bound + len(spans)) >= Fraction(max_mean_run):
@@ -160,10 +206,14 @@ def template_pair(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text
                 pieces += 1
             else:
                 edits += 1
+    be, bs = boundary_edits(a, b, spans, text_a, text_b)
+    edits += be
     if edits < min_slot_edits or not (matched / pieces if pieces else 0.0) < max_mean_run:
         return False
     need = max(min_slot_edits, slot_share * edits)
-    other = 0  # edits that are not slots so far
+    other = be - bs  # edits that are not slots so far
+    if edits - other < need:
+        return False
     for a0, b0, ops in edited:
         for op in ops:
             if op.tag == "equal":
@@ -226,14 +276,17 @@ def sentence_span(p: Prepared, text: str, lo: int, hi: int, limit: int = 80) -> 
 
 def edits_at_most(a: Prepared, b: Prepared, spans: np.ndarray) -> int:
     """A cheap upper bound on the edits :func:`summarize` would count (each edit changes at
-    least one aligned position of passages of equal length); passages of unequal length
+    least one aligned position of passages of equal length; a passage's edge adds one where
+    the words beside it differ, see :func:`boundary_edits`); passages of unequal length
     give no bound (a large number)."""
     ha, hb = a.tokens.hash, b.tokens.hash
+    na, nb = len(ha), len(hb)
     total = 0
     for a0, a1, b0, b1 in np.asarray(spans).tolist():
         if a1 - a0 != b1 - b0:
             return 1 << 30
         total += int(np.count_nonzero(ha[a0:a1] != hb[b0:b1]))
+        total += int(a1 < na and b1 < nb and ha[a1] != hb[b1]) + int(a0 > 0 and b0 > 0 and ha[a0 - 1] != hb[b0 - 1])
     return total
 
 
