@@ -55,6 +55,8 @@ class Batch:
     line_first: np.ndarray  # int64 (nlines + 1), global token index
     title_key: np.ndarray | None = None  # uint64 per article: its title as a line key (0: none)
     sent_end: np.ndarray | None = None   # bool per token: its chunk ends a sentence ("left.", "no?\"")
+    cps: np.ndarray | None = None        # the code points of the texts, joined
+    doc_cp: np.ndarray | None = None     # int64 (ndocs + 1): where each text starts in ``cps``
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -247,7 +249,7 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
     title_key = _line_keys_only(title_tok[2], title_tok[6])
     return Batch([a.id for a in articles], [a.date for a in articles], texts, start, end, hashes,
                  weight, line, digit, boiler, tok_first, line_base, line_first,
-                 title_key=title_key, sent_end=sent_end)
+                 title_key=title_key, sent_end=sent_end, cps=cps, doc_cp=doc_cp)
 
 
 @nb.njit(cache=True, nogil=True)

@@ -17,6 +17,7 @@ trims far more often than it pads).  Anything else is undecidable and left ``Non
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
@@ -27,7 +28,7 @@ from .align import Alignment
 from .config import ParaphraseConfig, RelateConfig, SemanticConfig
 from .edits import MIN_SLOT_EDITS, edits_at_most, only_slips, template_pair, time_words
 from .furniture import SHORT_LINE_CHARS
-from .paraphrase import mark_kinds, paraphrase_spans, with_paraphrases
+from .paraphrase import Sentences, mark_kinds, paraphrase_spans, with_paraphrases
 from .prepare import _DATELINE, Prepared
 from .records import Pair
 from .relate_kernel import READ_ENDS, YES, leftover_lines
@@ -330,7 +331,8 @@ def relate(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
 
 def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
           config: RelateConfig | None = None, *, paraphrase: ParaphraseConfig | None = None,
-          semantic: SemanticConfig | None = None, reworded_only: bool = False) -> Pair | str:
+          semantic: SemanticConfig | None = None, reworded_only: bool = False,
+          sentences: tuple[Callable[[], Sentences], Callable[[], Sentences]] | None = None) -> Pair | str:
     """The :class:`Pair` record for an aligned pair, or why it is not reuse: ``"unrelated"``
     (too little shared, or one shared quotation) or ``"template"`` (the same skeleton with
     other figures and names: see :mod:`copydesk.edits`).  With ``paraphrase`` (enabled),
@@ -341,7 +343,9 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
     ``reworded_only``: the pair was proposed by the semantic stage alone — the fingerprints
     found too little shared text to propose it — so it is reuse only through reworded
     sentences; exact passages alone (a template's skeleton, a stock sentence) do not make
-    it one."""
+    it one.  ``sentences``: where to get the sentences of ``a`` and ``b``
+    (:class:`copydesk.paraphrase.BatchSentences`) when the paraphrase stage needs them, else
+    each text is split on its own."""
     cfg = config or RelateConfig()
     if a.id > b.id:
         raise ValueError("relate() expects a.id < b.id")
@@ -362,7 +366,8 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
     settled = settled and not reworded_only
     reworded = False
     if paraphrase is not None and paraphrase.enabled and not settled:
-        spans = paraphrase_spans(a, b, text_a, text_b, paraphrase, exact=exact)
+        sa, sb = (sentences[0](), sentences[1]()) if sentences is not None else (None, None)
+        spans = paraphrase_spans(a, b, text_a, text_b, paraphrase, sa=sa, sb=sb, exact=exact)
         if len(spans):
             al, reworded = with_paraphrases(a, b, al, spans), True
     if (semantic is not None and semantic.enabled and not settled
