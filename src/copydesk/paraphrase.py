@@ -691,12 +691,12 @@ def pair_spans(sa: Sentences, sb: Sentences, pairs: np.ndarray) -> np.ndarray:
 def mark_kinds(a: Prepared, b: Prepared, al: Alignment) -> Alignment:
     """The alignment with each exact passage marked ``verbatim`` (the same word keys on
     both sides) or ``edited``."""
-    same = same_words(a.tokens.hash, b.tokens.hash, np.asarray(al.spans, np.int64).reshape(-1, 4))
-    if same.all():
+    same = same_words(a.tokens.hash, b.tokens.hash, np.asarray(al.spans, np.int64).reshape(-1, 4)).tolist()
+    if all(same):
         return al
-    passages = tuple(p if v and p.kind == "verbatim" else Passage(p.a_start, p.a_end, p.b_start, p.b_end,
-                                                                  "verbatim" if v else "edited")
-                     for p, v in zip(al.passages, same.tolist(), strict=True))
+    kinds = ["verbatim" if v else "edited" for v in same]
+    passages = tuple(p if p.kind == k else tuple.__new__(Passage, (p.a_start, p.a_end, p.b_start, p.b_end, k))
+                     for p, k in zip(al.passages, kinds, strict=True))
     return Alignment(al.spans, passages, al.coverage_a, al.coverage_b)
 
 
