@@ -209,6 +209,18 @@ def mask_furniture(batch: Any, docs: np.ndarray, codes: np.ndarray | CodeSet) ->
     two unrelated stories — made pairs of its own; it does not.)"""
     if not len(codes) or not len(batch.line_first) > 1:
         return
+    # a (article, line key) code per line, not per token: every token of a line shares both
+    doc_of = np.repeat(np.asarray(docs, np.int64), np.diff(batch.line_base))
+    codes = codes if isinstance(codes, CodeSet) else CodeSet(codes)
+    hit = codes.contains(pair_codes(doc_of, line_keys(batch)))
+    if hit.any():
+        batch.boiler |= np.repeat(hit, np.diff(batch.line_first))
+
+
+def mask_furniture_reference(batch: Any, docs: np.ndarray, codes: np.ndarray | CodeSet) -> None:
+    """:func:`mask_furniture` token by token."""
+    if not len(codes) or not len(batch.line_first) > 1:
+        return
     keys = token_line_keys(batch)
     doc_of = np.repeat(np.asarray(docs, np.int64), np.diff(batch.tok_first))
     codes = codes if isinstance(codes, CodeSet) else CodeSet(codes)

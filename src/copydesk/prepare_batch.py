@@ -332,6 +332,61 @@ def _line_keys_only(hashes, line_first):  # pragma: no cover - jit
     return key
 
 
+@nb.njit(cache=True, nogil=True, inline="always")
+def _finish_lines(hashes, line_first, key, ln, end, at, acc):  # pragma: no cover - jit
+    """:func:`_line_keys_only` of lines ``ln..end-1``, line ``ln`` hashed up to token ``at``
+    already (state ``acc``)."""
+    seed = np.uint64(0x51ED2701)
+    while ln < end:
+        for i in range(at, line_first[ln + 1]):
+            acc = _mix(acc ^ hashes[i])
+        if line_first[ln + 1] > line_first[ln]:
+            key[ln] = acc if acc != 0 else np.uint64(1)
+        ln += 1
+        if ln < end:
+            at = line_first[ln]
+            acc = seed
+
+
+@nb.njit(cache=True, nogil=True)
+def _line_keys_two_lanes(hashes, line_first):  # pragma: no cover - jit
+    """:func:`_line_keys_only`, twice as fast: a line's key is a chain of dependent
+    multiplications, so two halves of the lines (by tokens) are hashed side by side, a token
+    of each per step, and the processor overlaps the two chains."""
+    nlines = len(line_first) - 1
+    key = np.zeros(nlines, np.uint64)
+    if nlines == 0:
+        return key
+    seed = np.uint64(0x51ED2701)
+    mid = min(np.searchsorted(line_first, line_first[0] + (line_first[nlines] - line_first[0]) // 2), nlines)
+    la, lb = 0, mid  # lane a: lines [0, mid); lane b: lines [mid, nlines)
+    ta = line_first[0]
+    tb = line_first[mid]
+    ca = cb = seed
+    while la < mid and lb < nlines:
+        if ta < line_first[la + 1]:
+            ca = _mix(ca ^ hashes[ta])
+            ta += 1
+        else:
+            if line_first[la + 1] > line_first[la]:
+                key[la] = ca if ca != 0 else np.uint64(1)
+            la += 1
+            ca = seed
+            ta = line_first[la]
+        if tb < line_first[lb + 1]:
+            cb = _mix(cb ^ hashes[tb])
+            tb += 1
+        else:
+            if line_first[lb + 1] > line_first[lb]:
+                key[lb] = cb if cb != 0 else np.uint64(1)
+            lb += 1
+            cb = seed
+            tb = line_first[min(lb, nlines)]
+    _finish_lines(hashes, line_first, key, la, mid, ta, ca)
+    _finish_lines(hashes, line_first, key, lb, nlines, tb, cb)
+    return key
+
+
 @nb.njit(cache=True, nogil=True)
 def _line_keys_kernel(key, hashes, boiler, weight, digit, line_first, ends):  # pragma: no cover - jit
     """Per line (``key``: its key, :func:`_line_keys_only`): the hashes of its first and of its last
@@ -434,7 +489,7 @@ def line_rows(batch: Batch, keys: np.ndarray | None = None) -> tuple[tuple[np.nd
 def line_keys(batch: Batch) -> np.ndarray:
     """The key of every line of a batch (see :func:`line_rows`), by global line number
     (``line_base[d] + line`` of a token of article ``d``)."""
-    return _line_keys_only(batch.hash, batch.line_first)
+    return _line_keys_two_lanes(batch.hash, batch.line_first)
 
 
 @nb.njit(cache=True, nogil=True)
