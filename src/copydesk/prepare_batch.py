@@ -169,21 +169,22 @@ def _sentence_ends(cps, doc_cp, tok_first, start, end):  # pragma: no cover - ji
     "St.": at most four characters and capitalised) or initials ("U.S.").  Used by the sentence
     signatures and by :func:`copydesk.paraphrase.sentences`; plain-Python specification:
     :func:`sentence_ends_reference`."""
+    u = np.uint64  # unsigned indexes: numba emits no negative-index wraparound code for them
     out = np.zeros(len(start), np.bool_)
     for d in range(len(tok_first) - 1):
-        base = doc_cp[d]
-        for t in range(tok_first[d], tok_first[d + 1]):
-            s = base + start[t]
-            e = base + end[t] - 1
-            while e > s and (cps[e] == 34 or cps[e] == 39 or cps[e] == 0x201D or cps[e] == 0x2019
-                             or cps[e] == 41 or cps[e] == 93 or cps[e] == 0xBB):
+        base = doc_cp[u(d)]
+        for t in range(tok_first[u(d)], tok_first[u(d + 1)]):
+            s = base + start[u(t)]
+            e = base + end[u(t)] - 1
+            c = cps[u(e)]
+            while e > s and (c == 34 or c == 39 or c == 0x201D or c == 0x2019 or c == 41 or c == 93 or c == 0xBB):
                 e -= 1
-            c = cps[e]
+                c = cps[u(e)]
             if c == 33 or c == 63:
-                out[t] = True
+                out[u(t)] = True
             elif c == 46:
                 n = e - s + 1
-                out[t] = n > 4 or (n >= 3 and cps[e - 2] != 46 and not (n <= 4 and 65 <= cps[s] <= 90))
+                out[u(t)] = n > 4 or (n >= 3 and cps[u(e - 2)] != 46 and not (n <= 4 and 65 <= cps[u(s)] <= 90))
     return out
 
 
