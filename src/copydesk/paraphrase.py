@@ -34,7 +34,7 @@ import numba as nb
 import numpy as np
 
 from .align import Alignment
-from .align_kernel import covered, same_words
+from .align_kernel import covered, same_words, sort_by_hash
 from .config import ParaphraseConfig
 from .prepare import Prepared
 from .prepare_batch import _sentence_ends
@@ -146,27 +146,32 @@ def _sentence_rows(hashes, boiler, line, digit, start, cps, stop_after, table, m
     ns = 0
     m = 0
     s = 0
+    u = np.uint64  # unsigned indexes: numba emits no negative-index wraparound code for them
     while s < n:
         e = s
-        while e < n - 1 and not (stop_after[e] or line[e + 1] != line[e] or boiler[e + 1] != boiler[e]):
+        while e < n - 1 and not (stop_after[u(e)] or line[u(e + 1)] != line[u(e)] or boiler[u(e + 1)] != boiler[u(e)]):
             e += 1
         e += 1  # tokens [s, e)
         m0 = m
+        seen = np.uint64(0)  # a 64-bit filter of the sentence's words so far: most are new
         for t in range(s, e):
-            if boiler[t] or is_stop(hashes[t], table):
+            h = hashes[u(t)]
+            if boiler[u(t)] or is_stop(h, table):
                 continue
-            h = hashes[t]
+            bit = np.uint64(1) << (h >> np.uint64(58))
             dup = False
-            for u in range(m0, m):
-                if keys[u] == h:
-                    dup = True
-                    break
+            if seen & bit:
+                for x in range(m0, m):
+                    if keys[u(x)] == h:
+                        dup = True
+                        break
             if not dup:  # a word once per sentence, as its first occurrence
-                keys[m] = h
-                sent[m] = ns
-                c0 = np.int64(cps[start[t]])
+                seen |= bit
+                keys[u(m)] = h
+                sent[u(m)] = ns
+                c0 = np.int64(cps[u(start[u(t)])])
                 caps = (65 <= c0 <= 90) or (0xC0 <= c0 <= 0xDE and c0 != 0xD7)
-                slots[m] = digit[t] or (caps and t != s)
+                slots[u(m)] = digit[u(t)] or (caps and t != s)
                 m += 1
         if m - m0 >= min_words:
             firsts[ns] = s
@@ -217,6 +222,9 @@ def _batch_sentence_rows(hashes, boiler, line, digit, start, cps, doc_cp, sent_e
     keys = np.empty(n, np.uint64)
     sent = np.empty(n, np.int64)
     slots = np.empty(n, np.bool_)
+    by_key = np.empty(n, np.int64)
+    local = np.arange(n)
+    scratch = np.empty(n, np.uint64)
     sent_first = np.zeros(nd + 1, np.int64)
     key_first = np.zeros(nd + 1, np.int64)
     ns = m = 0
@@ -231,23 +239,26 @@ def _batch_sentence_rows(hashes, boiler, line, digit, start, cps, doc_cp, sent_e
             keys[m:m + len(k)] = k
             sent[m:m + len(k)] = se
             slots[m:m + len(k)] = sl
+            # the order of the keys by key, stable (np.argsort(k, kind="stable"))
+            sort_by_hash(k, local[:len(k)], scratch[:len(k)], by_key[m:m + len(k)])
             ns += len(f)
             m += len(k)
         sent_first[d + 1] = ns
         key_first[d + 1] = m
-    return firsts[:ns], lasts[:ns], sizes[:ns], keys[:m], sent[:m], slots[:m], sent_first, key_first
+    return (firsts[:ns], lasts[:ns], sizes[:ns], keys[:m], sent[:m], slots[:m], by_key[:m], sent_first,
+            key_first)
 
 
 class BatchSentences:
     """The :class:`Sentences` of every article of a prepared batch (``sentences(p, text,
     min_words)`` of each, as :meth:`of` gives them): one compiled pass over the batch, which
-    knows its tokens' sentence ends already, in place of a call per article; each article's
-    keys are sorted when it is first asked for."""
+    knows its tokens' sentence ends already, in place of a call per article, each article's
+    keys sorted there too (a counting sort on their top bits)."""
 
     def __init__(self, batch: Any, min_words: int) -> None:
         if batch.sent_end is None or batch.cps is None or batch.doc_cp is None:
             raise ValueError("BatchSentences needs a batch from prepare_batch (sent_end, cps, doc_cp)")
-        (self._first, self._last, self._size, self._keys, self._sent, self._slots, self._sent_first,
+        (self._first, self._last, self._size, self._keys, self._sent, self._slots, self._by_key, self._sent_first,
          self._key_first) = _batch_sentence_rows(batch.hash, batch.boiler, batch.line, batch.digit, batch.start,
                                                  batch.cps, batch.doc_cp, batch.sent_end, batch.tok_first,
                                                  stop_table(), min_words)
@@ -259,9 +270,8 @@ class BatchSentences:
         if s is None:
             i, j = int(self._sent_first[d]), int(self._sent_first[d + 1])
             k, m = int(self._key_first[d]), int(self._key_first[d + 1])
-            keys = self._keys[k:m]
-            s = self._done[d] = Sentences(self._first[i:j], self._last[i:j], self._size[i:j], keys,
-                                          self._sent[k:m], self._slots[k:m], np.argsort(keys, kind="stable"))
+            s = self._done[d] = Sentences(self._first[i:j], self._last[i:j], self._size[i:j], self._keys[k:m],
+                                          self._sent[k:m], self._slots[k:m], self._by_key[k:m])
         return s
 
 
