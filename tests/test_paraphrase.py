@@ -319,3 +319,16 @@ def test_fill_gaps_fast_equals_reference(steps: list[tuple[int, int]], seed: int
     pairs = np.cumsum(np.array(steps, np.int64).reshape(-1, 2), axis=0)
     sim = np.random.default_rng(seed).random((int(pairs[:, 0].max(initial=0)) + 1, int(pairs[:, 1].max(initial=0)) + 1))
     assert _fill_gaps(pairs, sim, threshold).tolist() == fill_gaps(pairs, sim, threshold).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 20), st.integers(0, 6), st.integers(0, 20), st.integers(0, 6)), max_size=8),
+       st.lists(st.tuples(st.integers(0, 20), st.integers(0, 12), st.integers(0, 20), st.integers(0, 12)), max_size=5))
+def test_within_one_fast_equals_reference(rows: list[tuple[int, int, int, int]],
+                                          exact: list[tuple[int, int, int, int]]) -> None:
+    from copydesk.paraphrase import _within_one, _within_one_reference
+
+    def table(raw: list[tuple[int, int, int, int]]) -> np.ndarray:
+        return np.array([[s, s + n, t, t + m] for s, n, t, m in raw], np.int64).reshape(-1, 4)
+    spans, ex = table(rows), table(exact)
+    assert _within_one(spans, ex).tolist() == _within_one_reference(spans, ex).tolist()

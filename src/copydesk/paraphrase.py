@@ -710,15 +710,36 @@ def mark_kinds(a: Prepared, b: Prepared, al: Alignment) -> Alignment:
     return Alignment(al.spans, passages, al.coverage_a, al.coverage_b)
 
 
+@nb.njit(cache=True, nogil=True)
+def _within_one(spans, exact):  # pragma: no cover - jit
+    """Per row of ``spans`` ``[as, ae, bs, be)``: inside one row of ``exact`` on both sides
+    (:func:`_within_one_reference` is the specification)."""
+    out = np.zeros(len(spans), np.bool_)
+    for r in range(len(spans)):
+        for k in range(len(exact)):
+            if (exact[k, 0] <= spans[r, 0] and spans[r, 1] <= exact[k, 1] and exact[k, 2] <= spans[r, 2]
+                    and spans[r, 3] <= exact[k, 3]):
+                out[r] = True
+                break
+    return out
+
+
+def _within_one_reference(spans: np.ndarray, exact: np.ndarray) -> np.ndarray:
+    """:func:`_within_one` with numpy, an exact passage at a time."""
+    inside = np.zeros(len(spans), np.bool_)
+    for s0, s1, t0, t1 in exact.tolist():
+        inside |= (s0 <= spans[:, 0]) & (spans[:, 1] <= s1) & (t0 <= spans[:, 2]) & (spans[:, 3] <= t1)
+    return inside
+
+
 def with_paraphrases(a: Prepared, b: Prepared, al: Alignment, spans: np.ndarray) -> Alignment:
     """``al`` with the paired sentences ``spans`` added, and coverage recounted.  A paired
     sentence that overlaps exact passages (on either side) is merged with them into one
     passage covering both: ``edited`` when the exact passages hold most of it, else
     ``paraphrase``; a sentence pair overlapping nothing is a ``paraphrase`` passage."""
-    inside = np.zeros(len(spans), np.bool_)
-    for s0, s1, t0, t1 in al.spans.tolist():  # a sentence pair within one exact passage adds nothing
-        inside |= (s0 <= spans[:, 0]) & (spans[:, 1] <= s1) & (t0 <= spans[:, 2]) & (spans[:, 3] <= t1)
-    spans = spans[~inside]
+    # a sentence pair within one exact passage adds nothing
+    spans = spans[~_within_one(np.ascontiguousarray(spans, np.int64).reshape(-1, 4),
+                               np.ascontiguousarray(al.spans, np.int64).reshape(-1, 4))]
     if not len(spans):
         return al
     items = [[*s, 1 if n < len(al.spans) else 0, k] for n, (s, k) in
