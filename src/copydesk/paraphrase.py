@@ -143,6 +143,7 @@ def _sentence_rows(hashes, boiler, line, digit, start, cps, stop_after, table, m
     keys = np.empty(n, np.uint64)
     sent = np.empty(n, np.int64)
     slots = np.empty(n, np.bool_)
+    cand = np.empty(n, np.int64)
     ns = 0
     m = 0
     s = 0
@@ -154,10 +155,13 @@ def _sentence_rows(hashes, boiler, line, digit, start, cps, stop_after, table, m
         e += 1  # tokens [s, e)
         m0 = m
         seen = np.uint64(0)  # a 64-bit filter of the sentence's words so far: most are new
-        for t in range(s, e):
+        c = 0
+        for t in range(s, e):  # its content words, gathered without a branch
+            cand[u(c)] = t
+            c += np.int64(not boiler[u(t)]) & np.int64(not is_stop(hashes[u(t)], table))
+        for q in range(c):
+            t = cand[u(q)]
             h = hashes[u(t)]
-            if boiler[u(t)] or is_stop(h, table):
-                continue
             bit = np.uint64(1) << (h >> np.uint64(58))
             dup = False
             if seen & bit:

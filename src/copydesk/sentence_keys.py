@@ -79,6 +79,8 @@ def _sentence_keys_by_line(hashes, digit, boiler, sent_end, stop, tok_first, lin
     first = np.zeros(len(tok_first), np.int64)
     mins = np.empty(2 * bands, np.uint64)
     words = np.empty(max(n, 1), np.uint64)
+    cand = np.empty(max(n, 1), np.uint64)
+    cand_digit = np.empty(max(n, 1), np.bool_)
     m = 0
     u = np.uint64  # unsigned indexes: numba emits no negative-index wraparound code for them
     for d in range(len(tok_first) - 1):
@@ -98,10 +100,14 @@ def _sentence_keys_by_line(hashes, digit, boiler, sent_end, stop, tok_first, lin
                 figures = np.uint64(0)
                 seen = np.uint64(0)  # a 64-bit filter of the words so far: most are new
                 if not boiler[u(s)]:  # a sentence is all boilerplate or none of it
-                    for t in range(s, e):
+                    c = 0
+                    for t in range(s, e):  # its content words, gathered without a branch
                         h = hashes[u(t)]
-                        if is_stop(h, stop):
-                            continue
+                        cand[u(c)] = h
+                        cand_digit[u(c)] = digit[u(t)]
+                        c += np.int64(not is_stop(h, stop))
+                    for q in range(c):  # each once, in order
+                        h = cand[u(q)]
                         bit = np.uint64(1) << (h >> np.uint64(58))
                         dup = False
                         if seen & bit:
@@ -113,7 +119,7 @@ def _sentence_keys_by_line(hashes, digit, boiler, sent_end, stop, tok_first, lin
                             seen |= bit
                             words[u(w)] = h
                             w += 1
-                            if digit[u(t)]:
+                            if cand_digit[u(q)]:
                                 figures ^= _mix(h)  # the sentence's figures, in any order
                 if w >= min_words:
                     for r in range(2 * bands):
