@@ -473,7 +473,7 @@ def line_rows(batch: Batch, keys: np.ndarray | None = None) -> tuple[tuple[np.nd
     link = short & (key != 0)  # a link line may be masked already ("READ MORE: ...")
     links = (doc[link], local[link], key[link], subs[link])
     key, head, doc, w, local = key[keep], head[keep], doc[keep], w[keep], local[keep]
-    order = np.lexsort((key, doc))  # stable: the first line of a repeated key comes first
+    order = _by_doc_then_key(doc, key)  # stable: the first line of a repeated key comes first
     key, head, doc, w, local = (x[order] for x in (key, head, doc, w, local))
     first = np.ones(len(key), np.bool_)
     first[1:] = (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])
@@ -485,6 +485,28 @@ def line_rows(batch: Batch, keys: np.ndarray | None = None) -> tuple[tuple[np.nd
     # (marks are compared for equality only; 32 bits are plenty within a line's carriers)
     return (key, head.astype(np.uint32), doc.astype(np.int32), w.astype(np.int32),
             local.astype(np.int32)), (links[0].astype(np.int32), links[1].astype(np.int32), *links[2:])
+
+
+@nb.njit(cache=True, nogil=True)
+def _by_doc_then_key(doc, key):  # pragma: no cover - jit
+    """``np.lexsort((key, doc))`` for ``doc`` in ascending order (rows of one article
+    together): a stable insertion sort by key within each article's few rows."""
+    n = len(doc)
+    order = np.arange(n)
+    s = 0
+    while s < n:
+        e = s + 1
+        while e < n and doc[e] == doc[s]:
+            e += 1
+        for x in range(s + 1, e):
+            y = x
+            v = order[x]
+            while y > s and key[order[y - 1]] > key[v]:
+                order[y] = order[y - 1]
+                y -= 1
+            order[y] = v
+        s = e
+    return order
 
 
 def line_keys(batch: Batch) -> np.ndarray:
