@@ -6,9 +6,12 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz.distance import Levenshtein
 
 from copydesk.align import align
 from copydesk.edits import (
+    _edited_regions,
+    _regions,
     boundary_edits,
     is_template_pair,
     slip_kind,
@@ -169,3 +172,21 @@ def test_template_pair_and_time_words_as_summarize_says(words: list[str], edits:
     assert template_pair(pa, pb, spans, x, y, min_slot_edits=1, max_mean_run=3.0) == \
         is_template_pair(s, min_slot_edits=1, max_mean_run=3.0)
     assert time_words(pa, pb, spans) == s.older
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.integers(0, 4), max_size=40), st.lists(st.tuples(st.integers(0, 40), st.integers(-1, 4)), max_size=6),
+       st.lists(st.integers(0, 4), max_size=40), st.booleans())
+def test_edited_regions_are_the_regions_of_the_opcodes(x: list[int], edits: list[tuple[int, int]], z: list[int],
+                                                       unrelated: bool) -> None:
+    y = list(z) if unrelated else list(x)
+    for at, word in edits:  # -1 drops a word, else replaces or inserts one
+        at = min(at, len(y))
+        if word < 0:
+            del y[at:at + 1]
+        elif at % 2:
+            y.insert(at, word)
+        else:
+            y[at:at + 1] = [word]
+    got = _edited_regions(np.array(x, np.uint64), np.array(y, np.uint64))
+    assert got == _regions(Levenshtein.opcodes(x, y))

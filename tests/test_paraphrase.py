@@ -261,3 +261,74 @@ def test_mostly_slots_fast_equals_reference(seed: int, share: float) -> None:
                           np.sort(rng.choice(len(sb.first), n, replace=False))], axis=1).astype(np.int64)
         sim = np.round(rng.random(sim.shape) * 8) / 8
     assert mostly_slots(sa, sb, pairs, sim, slots, share) == mostly_slots_reference(sa, sb, pairs, sim, slots, share)
+
+
+_TEXTS = [SOURCE, LIGHT, INDEPENDENT, "", "One. Two three!\n\nMr. Four five six seven.",
+          "Caf\u00e9 owners said the 12 new rules \u2014 all of them \u2014 were unfair.\nLONDON (AP) - More.",
+          "\U0001F600 Emoji line. Then a sentence with many content words in it.",
+          _template("Marport", 14, 6, "westerly", 30, "Tuesday")]
+
+
+@pytest.mark.parametrize("min_words", [1, 4])
+def test_batch_sentences_are_each_articles_sentences(min_words: int) -> None:
+    from copydesk.paraphrase import BatchSentences
+    from copydesk.prepare_batch import prepare_batch
+    for texts in (_TEXTS, _TEXTS[:3], _TEXTS[3:5], _TEXTS[5:]):  # 1-, 2- and 4-byte code points
+        batch = prepare_batch([Article(f"a{n}", t) for n, t in enumerate(texts)])
+        table = BatchSentences(batch, min_words)
+        for d, text in enumerate(texts):
+            got, want = table.of(d), sentences(batch.prepared(d), text, min_words)
+            for name in Sentences.__slots__:
+                assert getattr(got, name).tolist() == getattr(want, name).tolist(), name
+            assert table.of(d) is got
+
+
+def _pairs_of(texts: list[str]) -> list[tuple[str, str]]:
+    return [(x, y) for x in texts for y in texts]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(_pairs_of([SOURCE, LIGHT, INDEPENDENT, LIGHT + SOURCE, SOURCE[: len(SOURCE) // 2],
+                                  _template("Marport", 14, 6, "westerly", 30, "Tuesday"),
+                                  _template("Eldham", 17, 9, "easterly", 60, "Friday"), ""])),
+       st.lists(st.tuples(st.integers(0, 120), st.integers(0, 60), st.integers(0, 120), st.integers(0, 60)),
+                max_size=3),
+       st.booleans(), st.integers(1, 4), st.sampled_from([0.3, 0.5, 0.7]), st.integers(1, 3),
+       st.sampled_from([0.0, 0.3, 0.6]), st.sampled_from([0.2, 0.5, 1.0]))
+def test_paraphrase_spans_fast_equals_reference(texts: tuple[str, str], raw: list[tuple[int, int, int, int]],
+                                                with_exact: bool, min_sentences: int, min_similarity: float,
+                                                min_run: int, min_share: float, max_slot_edits: float) -> None:
+    from copydesk.paraphrase import paraphrase_spans_reference
+    x, y = texts
+    pa, pb = prepare(Article("a", x)), prepare(Article("b", y))
+    na, nb = len(pa.tokens.start), len(pb.tokens.start)
+    exact = (np.array([[min(s, na), min(s + n, na), min(t, nb), min(t + m, nb)] for s, n, t, m in raw],
+                      np.int64).reshape(-1, 4) if with_exact else None)
+    cfg = ParaphraseConfig(min_words=2, min_sentences=min_sentences, min_similarity=min_similarity,
+                           min_run=min_run, min_share=min_share, max_slot_edits=max_slot_edits)
+    fast = paraphrase_spans(pa, pb, x, y, cfg, exact=exact)
+    ref = paraphrase_spans_reference(pa, pb, x, y, cfg, exact=exact)
+    assert fast.dtype == ref.dtype and fast.reshape(-1, 4).tolist() == ref.reshape(-1, 4).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 3), st.integers(1, 3)), max_size=10), st.integers(0, 2**32 - 1),
+       st.sampled_from([0.1, 0.25, 0.5]))
+def test_fill_gaps_fast_equals_reference(steps: list[tuple[int, int]], seed: int, threshold: float) -> None:
+    from copydesk.paraphrase import _fill_gaps
+    pairs = np.cumsum(np.array(steps, np.int64).reshape(-1, 2), axis=0)
+    sim = np.random.default_rng(seed).random((int(pairs[:, 0].max(initial=0)) + 1, int(pairs[:, 1].max(initial=0)) + 1))
+    assert _fill_gaps(pairs, sim, threshold).tolist() == fill_gaps(pairs, sim, threshold).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 20), st.integers(0, 6), st.integers(0, 20), st.integers(0, 6)), max_size=8),
+       st.lists(st.tuples(st.integers(0, 20), st.integers(0, 12), st.integers(0, 20), st.integers(0, 12)), max_size=5))
+def test_within_one_fast_equals_reference(rows: list[tuple[int, int, int, int]],
+                                          exact: list[tuple[int, int, int, int]]) -> None:
+    from copydesk.paraphrase import _within_one, _within_one_reference
+
+    def table(raw: list[tuple[int, int, int, int]]) -> np.ndarray:
+        return np.array([[s, s + n, t, t + m] for s, n, t, m in raw], np.int64).reshape(-1, 4)
+    spans, ex = table(rows), table(exact)
+    assert _within_one(spans, ex).tolist() == _within_one_reference(spans, ex).tolist()

@@ -312,3 +312,21 @@ def test_row_line_keys_is_the_reference(size: int) -> None:
     fast = row_line_keys(batch, first, fp, keys)
     assert fast.dtype == np.uint32 and len(fast) == len(fh)
     assert np.array_equal(fast, row_line_keys_reference(batch, first, fp, keys))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([0, 0, 1, 2, 3, 7, 40]), max_size=12), st.integers(0, 3), st.integers(0, 2**32 - 1))
+def test_line_keys_two_lanes_equal_one_chain_per_line(lens: list[int], offset: int, seed: int) -> None:
+    from copydesk.prepare_batch import _line_keys_only, _line_keys_two_lanes
+    line_first = np.concatenate(([offset], offset + np.cumsum(lens, dtype=np.int64))).astype(np.int64)
+    hashes = np.random.default_rng(seed).integers(0, 2**63, int(line_first[-1]) + 2, dtype=np.int64).astype(np.uint64)
+    assert _line_keys_two_lanes(hashes, line_first).tolist() == _line_keys_only(hashes, line_first).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 4)), max_size=40))
+def test_by_doc_then_key_is_lexsort(rows: list[tuple[int, int]]) -> None:
+    from copydesk.prepare_batch import _by_doc_then_key
+    doc = np.cumsum([d for d, _ in rows], dtype=np.int64)  # ascending, as line_rows has it
+    key = np.array([k for _, k in rows], np.uint64)
+    assert _by_doc_then_key(doc, key).tolist() == np.lexsort((key, doc)).tolist()

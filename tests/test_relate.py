@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from copydesk.align import align
 from copydesk.config import RelateConfig
@@ -357,3 +360,60 @@ def test_a_correction_word_in_running_text_or_in_furniture_is_not_a_notice() -> 
     assert has_correction(p, text)
     p.boiler[p.line_first[0]:p.line_first[1]] = True
     assert not has_correction(p, text)
+def _has_dateline_split(text: str) -> bool:
+    """has_dateline as first written (the first 32 lines, split)."""
+    from copydesk.prepare import _DATELINE
+    for n, line in enumerate(text.split("\n", 40)[:40]):
+        if len(line.split()) >= 8:
+            return bool(_DATELINE.match(line))
+        if n > 30:
+            break
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["", "Home | News", "GENEVA (CNS) - " + STORY[0], STORY[1], "a b c d e f g h",
+                                 "LONDON (AP) - one two", "\n"]), max_size=40))
+def test_has_dateline_reads_the_first_lines_as_split_does(lines: list[str]) -> None:
+    from copydesk.relate import has_dateline
+    text = "\n".join(lines)
+    assert has_dateline(text) == _has_dateline_split(text)
+
+
+def _is_reuse_sorted(al: object, text_a: str, text_b: str, cfg: RelateConfig) -> bool:
+    """is_reuse as first written: every passage in order of length."""
+    from copydesk.relate import _only_a_quotation
+    passages = al.passages  # type: ignore[attr-defined]
+    sizes = [min(p.a_end - p.a_start, p.b_end - p.b_start) for p in passages]
+    longest = max(sizes, default=0)
+    floors = longest >= cfg.min_reuse_chars and sum(sizes) >= cfg.min_total_chars
+    whole = max(al.coverage_a, al.coverage_b) >= cfg.short_whole and longest >= cfg.short_min_chars  # type: ignore[attr-defined]
+    if not (floors or whole):
+        return False
+    need = cfg.short_min_chars if whole else cfg.min_reuse_chars
+    for n in sorted(range(len(sizes)), key=lambda n: -sizes[n]):
+        if sizes[n] < need:
+            return False
+        p = passages[n]
+        if not (_only_a_quotation(text_a, p.a_start, p.a_end) and _only_a_quotation(text_b, p.b_start, p.b_end)):
+            return True
+    return False
+
+
+_QUOTED = '"The plan will cost more than anyone expected and deliver less," the minister said.'
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 200)), max_size=5), st.floats(0, 1),
+       st.integers(1, 120), st.integers(1, 60))
+def test_is_reuse_as_the_sorted_reading(passages: list[tuple[int, int]], cover: float, floor: int,
+                                        short: int) -> None:
+    from copydesk.align import Alignment
+    from copydesk.records import Passage
+    pieces = [_QUOTED, STORY[0], _QUOTED + " " + STORY[1], "\n" + _QUOTED]
+    text = "\n".join(pieces)
+    at = [text.index(p) for p in pieces]
+    ps = tuple(Passage(at[k], min(at[k] + n, len(text)), at[k], min(at[k] + n, len(text))) for k, n in passages)
+    al = Alignment(np.zeros((len(ps), 4), np.int64), ps, cover, cover / 2)
+    cfg = RelateConfig(min_reuse_chars=floor, short_min_chars=short)
+    assert is_reuse(al, text, text, cfg) == _is_reuse_sorted(al, text, text, cfg)

@@ -19,6 +19,7 @@ characters of each side's non-boilerplate tokens inside passages.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
@@ -189,13 +190,14 @@ def align_batch(batch: Batch, left: np.ndarray, right: np.ndarray,
     per_pair = np.diff(first)
     ta = batch.tok_first[np.repeat(left, per_pair)]
     tb = batch.tok_first[np.repeat(right, per_pair)]
-    chars = list(zip(batch.start[ta + spans[:, 0]].tolist(), batch.end[ta + spans[:, 1] - 1].tolist(),
-                     batch.start[tb + spans[:, 2]].tolist(), batch.end[tb + spans[:, 3] - 1].tolist(),
-                     strict=True))
+    # Passage(a_start, a_end, b_start, b_end) of every span, made without a Python call each
+    passages = list(map(tuple.__new__, repeat(Passage),
+                        zip(batch.start[ta + spans[:, 0]].tolist(), batch.end[ta + spans[:, 1] - 1].tolist(),
+                            batch.start[tb + spans[:, 2]].tolist(), batch.end[tb + spans[:, 3] - 1].tolist(),
+                            repeat("verbatim"))))
     out = []
     for f0, f1, (ia, na, ib, nb) in zip(first[:-1].tolist(), first[1:].tolist(), cover.tolist(), strict=True):
-        out.append(Alignment(spans[f0:f1], tuple(Passage(*c) for c in chars[f0:f1]),
-                             ia / na if na else 0.0, ib / nb if nb else 0.0))
+        out.append(Alignment(spans[f0:f1], tuple(passages[f0:f1]), ia / na if na else 0.0, ib / nb if nb else 0.0))
     return out
 
 

@@ -62,3 +62,91 @@ def distance_bound(ha: np.ndarray, hb: np.ndarray, spans: np.ndarray) -> np.ndar
     """:func:`distance_bounds` of token-key arrays and token spans (n x 4)."""
     return distance_bounds(np.ascontiguousarray(ha, np.uint64), np.ascontiguousarray(hb, np.uint64),
                            np.ascontiguousarray(spans, np.int64).reshape(-1, 4), LOOKAHEAD)
+
+
+@nb.njit(cache=True, nogil=True)
+def positional_edits(ha, hb, spans, unequal):  # pragma: no cover - jit
+    """Word positions that differ between the two sides of the spans ``[as, ae, bs, be)``
+    compared position by position, or ``unequal`` as soon as a span's sides differ in length
+    (:func:`copydesk.edits.edits_at_most`, whose reference is the numpy loop in
+    ``positional_edits_reference``)."""
+    total = 0
+    for k in range(len(spans)):
+        s0, s1, t0 = spans[k, 0], spans[k, 1], spans[k, 2]
+        if s1 - s0 != spans[k, 3] - t0:
+            return unequal
+        for i in range(s1 - s0):
+            if ha[s0 + i] != hb[t0 + i]:
+                total += 1
+    return total
+
+
+def positional_edits_reference(ha: np.ndarray, hb: np.ndarray, spans: np.ndarray, unequal: int) -> int:
+    """:func:`positional_edits` with numpy, a passage at a time."""
+    total = 0
+    for a0, a1, b0, b1 in np.asarray(spans).tolist():
+        if a1 - a0 != b1 - b0:
+            return unequal
+        total += int(np.count_nonzero(ha[a0:a1] != hb[b0:b1]))
+    return total
+
+
+@nb.njit(cache=True, nogil=True)
+def same_content(ha, boiler_a, hb, boiler_b, spans):  # pragma: no cover - jit
+    """Per span ``[as, ae, bs, be)``: the same word keys on both sides once boilerplate
+    tokens are left out (``content_same_reference`` is the numpy specification)."""
+    out = np.empty(len(spans), np.bool_)
+    for k in range(len(spans)):
+        i, i1, j, j1 = spans[k, 0], spans[k, 1], spans[k, 2], spans[k, 3]
+        same = True
+        while same:
+            while i < i1 and boiler_a[i]:
+                i += 1
+            while j < j1 and boiler_b[j]:
+                j += 1
+            if i == i1 or j == j1:
+                same = i == i1 and j == j1
+                break
+            if ha[i] != hb[j]:
+                same = False
+            i += 1
+            j += 1
+        out[k] = same
+    return out
+
+
+def same_content_reference(ha: np.ndarray, boiler_a: np.ndarray, hb: np.ndarray, boiler_b: np.ndarray,
+                           spans: np.ndarray) -> np.ndarray:
+    """:func:`same_content` with numpy, a span at a time."""
+    out = []
+    for a0, a1, b0, b1 in np.asarray(spans).tolist():
+        xa = ha[a0:a1][~boiler_a[a0:a1]]
+        xb = hb[b0:b1][~boiler_b[b0:b1]]
+        out.append(len(xa) == len(xb) and np.array_equal(xa, xb))
+    return np.array(out, np.bool_)
+
+
+@nb.njit(cache=True, nogil=True)
+def common_affix(x, y):  # pragma: no cover - jit
+    """(length of the longest common prefix of ``x`` and ``y``, length of the longest common
+    suffix of what follows it): the words rapidfuzz's Levenshtein strips before it computes
+    the edits, so opcodes of the rest, shifted, are those of the whole."""
+    n = min(len(x), len(y))
+    pre = 0
+    while pre < n and x[pre] == y[pre]:
+        pre += 1
+    suf = 0
+    while suf < n - pre and x[len(x) - 1 - suf] == y[len(y) - 1 - suf]:
+        suf += 1
+    return pre, suf
+
+
+def common_affix_reference(x: list[int], y: list[int]) -> tuple[int, int]:
+    """:func:`common_affix` in plain Python."""
+    pre = 0
+    while pre < min(len(x), len(y)) and x[pre] == y[pre]:
+        pre += 1
+    suf = 0
+    while suf < min(len(x), len(y)) - pre and x[-1 - suf] == y[-1 - suf]:
+        suf += 1
+    return pre, suf

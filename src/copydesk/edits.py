@@ -22,14 +22,13 @@ Inside each aligned passage the two token sequences are compared word by word
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from .align_kernel import same_words
-from .edit_bound import distance_bound
+from .edit_bound import common_affix, distance_bound, positional_edits, same_content
 from .prepare import Prepared, _ends_sentence
 from .textnorm import tokenize_reference
 
@@ -138,8 +137,8 @@ def boundary_edits(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, tex
     | 17 and 18" against "| 16 and 17" — so a slot that ends a passage is an edit of the
     skeleton as much as one inside it.  It is a slot edit when both words are values (a
     figure, or a capitalised word not opening its sentence) and one is not a respelling of
-    the other (:func:`_slot`); other words are an edit that is not a slot.  A passage that ends with its sentence, or with boilerplate, stops at no
-    edit."""
+    the other (:func:`_slot`); other words are an edit that is not a slot.  A passage that
+    ends with its sentence, or with boilerplate, stops at no edit."""
     ta, tb = a.tokens, b.tokens
     na, nb = len(ta.start), len(tb.start)
     seen: set[tuple[int, int]] = set()
@@ -174,6 +173,22 @@ def _value(p: Prepared, text: str, t: int) -> bool:
     return bool(p.tokens.digit[t]) or (text[int(p.tokens.start[t])].isupper() and _mid_sentence(p, text, t))
 
 
+def _edited_regions(x: np.ndarray, y: np.ndarray) -> list[tuple[int, int, int, int, bool]]:
+    """``_regions(Levenshtein.opcodes(x.tolist(), y.tolist()))`` without the common prefix and
+    suffix (``equal`` regions of their own there): rapidfuzz strips them before it computes
+    the edits, so only the middle needs converting and comparing."""
+    pre, suf = common_affix(x, y)
+    if pre == len(x) == len(y):
+        return [(0, pre, 0, pre, True)] if pre else []
+    out = [(0, pre, 0, pre, True)] if pre else []
+    for sa, ea, sb, eb, equal in _regions(Levenshtein.opcodes(x[pre:len(x) - suf].tolist(),
+                                                             y[pre:len(y) - suf].tolist())):
+        out.append((sa + pre, ea + pre, sb + pre, eb + pre, equal))
+    if suf:
+        out.append((len(x) - suf, len(x), len(y) - suf, len(y), True))
+    return out
+
+
 def template_pair(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: str, *,
                   min_slot_edits: int = MIN_SLOT_EDITS, max_mean_run: float = 10.0,
                   slot_share: float = 0.8) -> bool:
@@ -189,7 +204,9 @@ def template_pair(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text
     if bound + 2 * len(spans) < min_slot_edits:
         return False
     kept = int((spans[:, 1] - spans[:, 0]).sum()) - bound  # matched is at least this
-    if kept > 0 and Fraction(kept, bound + len(spans)) >= Fraction(max_mean_run):
+    # kept / (bound + len(spans)) >= max_mean_run, compared exactly (as fractions)
+    num, den = max_mean_run.as_integer_ratio()
+    if kept > 0 and kept * den >= num * (bound + len(spans)):
         return False
     matched = pieces = edits = 0
     edited: list[tuple[int, int, Any]] = []
@@ -280,14 +297,17 @@ def edits_at_most(a: Prepared, b: Prepared, spans: np.ndarray) -> int:
     the words beside it differ, see :func:`boundary_edits`); passages of unequal length
     give no bound (a large number)."""
     ha, hb = a.tokens.hash, b.tokens.hash
-    na, nb = len(ha), len(hb)
-    total = 0
-    for a0, a1, b0, b1 in np.asarray(spans).tolist():
-        if a1 - a0 != b1 - b0:
-            return 1 << 30
-        total += int(np.count_nonzero(ha[a0:a1] != hb[b0:b1]))
-        total += int(a1 < na and b1 < nb and ha[a1] != hb[b1]) + int(a0 > 0 and b0 > 0 and ha[a0 - 1] != hb[b0 - 1])
-    return total
+    spans = np.ascontiguousarray(spans, np.int64).reshape(-1, 4)
+    total = int(positional_edits(np.ascontiguousarray(ha, np.uint64), np.ascontiguousarray(hb, np.uint64),
+                                 spans, 1 << 30))
+    if total >= 1 << 30 or not len(spans):
+        return total
+    end_a, end_b = spans[:, 1], spans[:, 3]
+    at = (end_a < len(ha)) & (end_b < len(hb))
+    total += int(np.count_nonzero(ha[end_a[at]] != hb[end_b[at]]))
+    before_a, before_b = spans[:, 0] - 1, spans[:, 2] - 1
+    at = (before_a >= 0) & (before_b >= 0)
+    return total + int(np.count_nonzero(ha[before_a[at]] != hb[before_b[at]]))
 
 
 def only_slips(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: str) -> bool:
@@ -300,13 +320,15 @@ def only_slips(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b:
     none.  So: no difference that changes words, and at least as many OCR signatures as
     other letter changes."""
     signatures = other = 0
-    for a0, a1, b0, b1 in np.asarray(spans).tolist():
+    spans = np.ascontiguousarray(spans, np.int64).reshape(-1, 4)
+    # the passages whose words (boilerplate aside) are the same are skipped in one call
+    differ = ~same_content(np.ascontiguousarray(a.tokens.hash, np.uint64), a.boiler,
+                           np.ascontiguousarray(b.tokens.hash, np.uint64), b.boiler, spans)
+    for a0, a1, b0, b1 in spans[differ].tolist():
         ia = np.arange(a0, a1)[~a.boiler[a0:a1]]
         ib = np.arange(b0, b1)[~b.boiler[b0:b1]]
         ha, hb = a.tokens.hash[ia], b.tokens.hash[ib]
-        if len(ha) == len(hb) and np.array_equal(ha, hb):
-            continue
-        for sa, ea, sb, eb, equal in _regions(Levenshtein.opcodes(ha.tolist(), hb.tolist())):
+        for sa, ea, sb, eb, equal in _edited_regions(ha, hb):
             if equal:
                 continue
             if ea <= sa or eb <= sb:

@@ -28,12 +28,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numba as nb
 import numpy as np
 
 from .align import Alignment
-from .align_kernel import covered, same_words
+from .align_kernel import covered, same_words, sort_by_hash
 from .config import ParaphraseConfig
 from .prepare import Prepared
 from .prepare_batch import _sentence_ends
@@ -142,30 +143,39 @@ def _sentence_rows(hashes, boiler, line, digit, start, cps, stop_after, table, m
     keys = np.empty(n, np.uint64)
     sent = np.empty(n, np.int64)
     slots = np.empty(n, np.bool_)
+    cand = np.empty(n, np.int64)
     ns = 0
     m = 0
     s = 0
+    u = np.uint64  # unsigned indexes: numba emits no negative-index wraparound code for them
     while s < n:
         e = s
-        while e < n - 1 and not (stop_after[e] or line[e + 1] != line[e] or boiler[e + 1] != boiler[e]):
+        while e < n - 1 and not (stop_after[u(e)] or line[u(e + 1)] != line[u(e)] or boiler[u(e + 1)] != boiler[u(e)]):
             e += 1
         e += 1  # tokens [s, e)
         m0 = m
-        for t in range(s, e):
-            if boiler[t] or is_stop(hashes[t], table):
-                continue
-            h = hashes[t]
+        seen = np.uint64(0)  # a 64-bit filter of the sentence's words so far: most are new
+        c = 0
+        for t in range(s, e):  # its content words, gathered without a branch
+            cand[u(c)] = t
+            c += np.int64(not boiler[u(t)]) & np.int64(not is_stop(hashes[u(t)], table))
+        for q in range(c):
+            t = cand[u(q)]
+            h = hashes[u(t)]
+            bit = np.uint64(1) << (h >> np.uint64(58))
             dup = False
-            for u in range(m0, m):
-                if keys[u] == h:
-                    dup = True
-                    break
+            if seen & bit:
+                for x in range(m0, m):
+                    if keys[u(x)] == h:
+                        dup = True
+                        break
             if not dup:  # a word once per sentence, as its first occurrence
-                keys[m] = h
-                sent[m] = ns
-                c0 = np.int64(cps[start[t]])
+                seen |= bit
+                keys[u(m)] = h
+                sent[u(m)] = ns
+                c0 = np.int64(cps[u(start[u(t)])])
                 caps = (65 <= c0 <= 90) or (0xC0 <= c0 <= 0xDE and c0 != 0xD7)
-                slots[m] = digit[t] or (caps and t != s)
+                slots[u(m)] = digit[u(t)] or (caps and t != s)
                 m += 1
         if m - m0 >= min_words:
             firsts[ns] = s
@@ -186,11 +196,87 @@ def sentences(p: Prepared, text: str, min_words: int = 4) -> Sentences:
     if n == 0:
         e = np.zeros(0, np.int64)
         return Sentences(e, e, e, e.astype(np.uint64), e, e.astype(np.bool_), e)
-    cps = codepoints(text)
-    stop_after = _sentence_ends(cps, np.array([0, len(cps)], np.int64), np.array([0, n], np.int64), t.start, t.end)
-    first, last, size, keys, sent, slots = _sentence_rows(t.hash, p.boiler, t.line, t.digit, t.start, cps, stop_after,
-                                                           stop_table(), min_words)
+    first, last, size, keys, sent, slots = _sentences_of(codepoints(text), t.start, t.end, t.hash, p.boiler, t.line,
+                                                          t.digit, stop_table(), min_words)
     return Sentences(first, last, size, keys, sent, slots, np.argsort(keys, kind="stable"))
+
+
+@nb.njit(cache=True, nogil=True)
+def _sentences_of(cps, start, end, hashes, boiler, line, digit, table, min_words):  # pragma: no cover - jit
+    """The rows of :class:`Sentences` of one text in one call: its tokens' sentence ends
+    (:func:`copydesk.prepare_batch._sentence_ends`), then :func:`_sentence_rows`."""
+    doc_cp = np.zeros(2, np.int64)
+    doc_cp[1] = len(cps)
+    tok_first = np.zeros(2, np.int64)
+    tok_first[1] = len(start)
+    stop_after = _sentence_ends(cps, doc_cp, tok_first, start, end)
+    return _sentence_rows(hashes, boiler, line, digit, start, cps, stop_after, table, min_words)
+
+
+@nb.njit(cache=True, nogil=True)
+def _batch_sentence_rows(hashes, boiler, line, digit, start, cps, doc_cp, sent_end, tok_first, table,
+                         min_words):  # pragma: no cover - jit
+    """:func:`_sentence_rows` of every document of a batch, laid end to end, and per
+    document the offsets of its sentences and of its keys."""
+    nd = len(tok_first) - 1
+    n = len(hashes)
+    firsts = np.empty(n, np.int64)
+    lasts = np.empty(n, np.int64)
+    sizes = np.empty(n, np.int64)
+    keys = np.empty(n, np.uint64)
+    sent = np.empty(n, np.int64)
+    slots = np.empty(n, np.bool_)
+    by_key = np.empty(n, np.int64)
+    local = np.arange(n)
+    scratch = np.empty(n, np.uint64)
+    sent_first = np.zeros(nd + 1, np.int64)
+    key_first = np.zeros(nd + 1, np.int64)
+    ns = m = 0
+    for d in range(nd):
+        a, b = tok_first[d], tok_first[d + 1]
+        if b > a:
+            f, la, si, k, se, sl = _sentence_rows(hashes[a:b], boiler[a:b], line[a:b], digit[a:b], start[a:b],
+                                                  cps[doc_cp[d]:doc_cp[d + 1]], sent_end[a:b], table, min_words)
+            firsts[ns:ns + len(f)] = f
+            lasts[ns:ns + len(f)] = la
+            sizes[ns:ns + len(f)] = si
+            keys[m:m + len(k)] = k
+            sent[m:m + len(k)] = se
+            slots[m:m + len(k)] = sl
+            # the order of the keys by key, stable (np.argsort(k, kind="stable"))
+            sort_by_hash(k, local[:len(k)], scratch[:len(k)], by_key[m:m + len(k)])
+            ns += len(f)
+            m += len(k)
+        sent_first[d + 1] = ns
+        key_first[d + 1] = m
+    return (firsts[:ns], lasts[:ns], sizes[:ns], keys[:m], sent[:m], slots[:m], by_key[:m], sent_first,
+            key_first)
+
+
+class BatchSentences:
+    """The :class:`Sentences` of every article of a prepared batch (``sentences(p, text,
+    min_words)`` of each, as :meth:`of` gives them): one compiled pass over the batch, which
+    knows its tokens' sentence ends already, in place of a call per article, each article's
+    keys sorted there too (a counting sort on their top bits)."""
+
+    def __init__(self, batch: Any, min_words: int) -> None:
+        if batch.sent_end is None or batch.cps is None or batch.doc_cp is None:
+            raise ValueError("BatchSentences needs a batch from prepare_batch (sent_end, cps, doc_cp)")
+        (self._first, self._last, self._size, self._keys, self._sent, self._slots, self._by_key, self._sent_first,
+         self._key_first) = _batch_sentence_rows(batch.hash, batch.boiler, batch.line, batch.digit, batch.start,
+                                                 batch.cps, batch.doc_cp, batch.sent_end, batch.tok_first,
+                                                 stop_table(), min_words)
+        self._done: dict[int, Sentences] = {}
+
+    def of(self, d: int) -> Sentences:
+        """The sentences of article ``d`` of the batch."""
+        s = self._done.get(d)
+        if s is None:
+            i, j = int(self._sent_first[d]), int(self._sent_first[d + 1])
+            k, m = int(self._key_first[d]), int(self._key_first[d + 1])
+            s = self._done[d] = Sentences(self._first[i:j], self._last[i:j], self._size[i:j], self._keys[k:m],
+                                          self._sent[k:m], self._slots[k:m], self._by_key[k:m])
+        return s
 
 
 def sentences_reference(p: Prepared, text: str, min_words: int = 4) -> Sentences:
@@ -461,7 +547,91 @@ def paraphrase_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config:
     """Token spans ``[as, ae, bs, be)`` (n x 4) of the sentences of ``a`` and ``b`` paired as
     edited versions of each other, or none when the pairing is not evidence of reuse.  When
     every sentence of one side lies inside the ``exact`` passages (token spans) there is
-    nothing to add, and none is returned at once."""
+    nothing to add, and none is returned at once.  (One compiled call from the sentences
+    on: :func:`paraphrase_spans_reference` is the specification.)"""
+    cfg = config or ParaphraseConfig()
+    sa = sa if sa is not None else _cached_sentences(a, text_a, cfg.min_words)
+    sb = sb if sb is not None else _cached_sentences(b, text_b, cfg.min_words)
+    spans = _NO_SPANS if exact is None else np.ascontiguousarray(exact, np.int64).reshape(-1, 4)
+    return _paraphrase_spans(sa.first, sa.last, sa.size, sa.keys, sa.sent, sa.digit, sa.by_key,
+                             sb.first, sb.last, sb.size, sb.keys, sb.sent, sb.digit, sb.by_key, spans,
+                             cfg.min_sentences, float(cfg.min_similarity), cfg.min_run, float(cfg.min_share),
+                             float(cfg.max_slot_edits), _MAX_SENTENCES_PER_WORD)
+
+
+_NO_SPANS = np.zeros((0, 4), np.int64)
+_MAX_SENTENCES_PER_WORD = 6  # similarity()'s default
+
+
+@nb.njit(cache=True, nogil=True)
+def _all_inside_kernel(first, last, spans, lo):  # pragma: no cover - jit
+    """:func:`_all_inside` of a sentence table's ``first`` and ``last``."""
+    for i in range(len(first)):
+        inside = False
+        for k in range(len(spans)):
+            if spans[k, lo] <= first[i] and last[i] <= spans[k, lo + 1]:
+                inside = True
+                break
+        if not inside:
+            return False
+    return True
+
+
+@nb.njit(cache=True, nogil=True)
+def _fill_gaps(pairs, sim, threshold):  # pragma: no cover - jit
+    """:func:`fill_gaps` of pairs increasing on both sides (as :func:`monotone_pairs` gives)."""
+    if len(pairs) < 2:
+        return pairs
+    out = np.empty((2 * len(pairs) - 1, 2), np.int64)
+    m = 0
+    for k in range(len(pairs)):
+        if k:
+            i, j = pairs[k - 1, 0] + 1, pairs[k - 1, 1] + 1
+            if pairs[k, 0] - pairs[k - 1, 0] == 2 and pairs[k, 1] - pairs[k - 1, 1] == 2 and sim[i, j] >= threshold:
+                out[m, 0] = i
+                out[m, 1] = j
+                m += 1
+        out[m, 0] = pairs[k, 0]
+        out[m, 1] = pairs[k, 1]
+        m += 1
+    return out[:m]
+
+
+@nb.njit(cache=True, nogil=True)
+def _paraphrase_spans(first_a, last_a, size_a, keys_a, sent_a, digit_a, by_key_a,
+                      first_b, last_b, size_b, keys_b, sent_b, digit_b, by_key_b, exact,
+                      min_sentences, min_similarity, min_run, min_share, max_slot_edits,
+                      cap):  # pragma: no cover - jit
+    none = np.zeros((0, 4), np.int64)
+    if len(exact) and (_all_inside_kernel(first_a, last_a, exact, 0) or _all_inside_kernel(first_b, last_b, exact, 2)):
+        return none  # one side is all inside exact passages: no sentence left to pair
+    shorter = min(len(first_a), len(first_b))
+    if shorter < min_sentences:
+        return none
+    sim, slots = _similarity(keys_a[by_key_a], sent_a[by_key_a], digit_a[by_key_a], keys_b[by_key_b],
+                             sent_b[by_key_b], size_a, size_b, cap)
+    pairs = _monotone_pairs(sim, min_similarity)
+    if len(pairs) < min_sentences or _longest_run_kernel(pairs) < min_run:
+        return none
+    if len(pairs) < min_share * shorter:
+        return none
+    pairs = _fill_gaps(pairs, sim, min_similarity / 2)
+    if _mostly_slots(size_a, sent_a, digit_a, size_b, sent_b, digit_b, pairs, sim, slots, max_slot_edits):
+        return none
+    out = np.empty((len(pairs), 4), np.int64)
+    for k in range(len(pairs)):
+        i, j = pairs[k, 0], pairs[k, 1]
+        out[k, 0] = first_a[i]
+        out[k, 1] = last_a[i]
+        out[k, 2] = first_b[j]
+        out[k, 3] = last_b[j]
+    return out
+
+
+def paraphrase_spans_reference(a: Prepared, b: Prepared, text_a: str, text_b: str,
+                               config: ParaphraseConfig | None = None, sa: Sentences | None = None,
+                               sb: Sentences | None = None, exact: np.ndarray | None = None) -> np.ndarray:
+    """:func:`paraphrase_spans` a step at a time (the specification of the compiled call)."""
     cfg = config or ParaphraseConfig()
     sa = sa if sa is not None else _cached_sentences(a, text_a, cfg.min_words)
     sb = sb if sb is not None else _cached_sentences(b, text_b, cfg.min_words)
@@ -535,13 +705,35 @@ def pair_spans(sa: Sentences, sb: Sentences, pairs: np.ndarray) -> np.ndarray:
 def mark_kinds(a: Prepared, b: Prepared, al: Alignment) -> Alignment:
     """The alignment with each exact passage marked ``verbatim`` (the same word keys on
     both sides) or ``edited``."""
-    same = same_words(a.tokens.hash, b.tokens.hash, np.asarray(al.spans, np.int64).reshape(-1, 4))
-    if same.all():
+    same = same_words(a.tokens.hash, b.tokens.hash, np.asarray(al.spans, np.int64).reshape(-1, 4)).tolist()
+    if all(same):
         return al
-    passages = tuple(p if v and p.kind == "verbatim" else Passage(p.a_start, p.a_end, p.b_start, p.b_end,
-                                                                  "verbatim" if v else "edited")
-                     for p, v in zip(al.passages, same.tolist(), strict=True))
+    kinds = ["verbatim" if v else "edited" for v in same]
+    passages = tuple(p if p.kind == k else tuple.__new__(Passage, (p.a_start, p.a_end, p.b_start, p.b_end, k))
+                     for p, k in zip(al.passages, kinds, strict=True))
     return Alignment(al.spans, passages, al.coverage_a, al.coverage_b)
+
+
+@nb.njit(cache=True, nogil=True)
+def _within_one(spans, exact):  # pragma: no cover - jit
+    """Per row of ``spans`` ``[as, ae, bs, be)``: inside one row of ``exact`` on both sides
+    (:func:`_within_one_reference` is the specification)."""
+    out = np.zeros(len(spans), np.bool_)
+    for r in range(len(spans)):
+        for k in range(len(exact)):
+            if (exact[k, 0] <= spans[r, 0] and spans[r, 1] <= exact[k, 1] and exact[k, 2] <= spans[r, 2]
+                    and spans[r, 3] <= exact[k, 3]):
+                out[r] = True
+                break
+    return out
+
+
+def _within_one_reference(spans: np.ndarray, exact: np.ndarray) -> np.ndarray:
+    """:func:`_within_one` with numpy, an exact passage at a time."""
+    inside = np.zeros(len(spans), np.bool_)
+    for s0, s1, t0, t1 in exact.tolist():
+        inside |= (s0 <= spans[:, 0]) & (spans[:, 1] <= s1) & (t0 <= spans[:, 2]) & (spans[:, 3] <= t1)
+    return inside
 
 
 def with_paraphrases(a: Prepared, b: Prepared, al: Alignment, spans: np.ndarray) -> Alignment:
@@ -549,10 +741,9 @@ def with_paraphrases(a: Prepared, b: Prepared, al: Alignment, spans: np.ndarray)
     sentence that overlaps exact passages (on either side) is merged with them into one
     passage covering both: ``edited`` when the exact passages hold most of it, else
     ``paraphrase``; a sentence pair overlapping nothing is a ``paraphrase`` passage."""
-    inside = np.zeros(len(spans), np.bool_)
-    for s0, s1, t0, t1 in al.spans.tolist():  # a sentence pair within one exact passage adds nothing
-        inside |= (s0 <= spans[:, 0]) & (spans[:, 1] <= s1) & (t0 <= spans[:, 2]) & (spans[:, 3] <= t1)
-    spans = spans[~inside]
+    # a sentence pair within one exact passage adds nothing
+    spans = spans[~_within_one(np.ascontiguousarray(spans, np.int64).reshape(-1, 4),
+                               np.ascontiguousarray(al.spans, np.int64).reshape(-1, 4))]
     if not len(spans):
         return al
     items = [[*s, 1 if n < len(al.spans) else 0, k] for n, (s, k) in

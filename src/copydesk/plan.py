@@ -15,6 +15,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from operator import attrgetter
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,6 +38,7 @@ from .furniture import (
     run_here,
 )
 from .join_kernel import bucket_pairs, common_rows, evidence
+from .paraphrase import BatchSentences
 from .prepare import Prepared
 from .prepare_batch import (
     fingerprint_batch,
@@ -207,6 +209,18 @@ def mask_furniture(batch: Any, docs: np.ndarray, codes: np.ndarray | CodeSet) ->
     two unrelated stories — made pairs of its own; it does not.)"""
     if not len(codes) or not len(batch.line_first) > 1:
         return
+    # a (article, line key) code per line, not per token: every token of a line shares both
+    doc_of = np.repeat(np.asarray(docs, np.int64), np.diff(batch.line_base))
+    codes = codes if isinstance(codes, CodeSet) else CodeSet(codes)
+    hit = codes.contains(pair_codes(doc_of, line_keys(batch)))
+    if hit.any():
+        batch.boiler |= np.repeat(hit, np.diff(batch.line_first))
+
+
+def mask_furniture_reference(batch: Any, docs: np.ndarray, codes: np.ndarray | CodeSet) -> None:
+    """:func:`mask_furniture` token by token."""
+    if not len(codes) or not len(batch.line_first) > 1:
+        return
     keys = token_line_keys(batch)
     doc_of = np.repeat(np.asarray(docs, np.int64), np.diff(batch.tok_first))
     codes = codes if isinstance(codes, CodeSet) else CodeSet(codes)
@@ -326,12 +340,15 @@ def align_pairs(arts: Sequence[Article], docs: np.ndarray, codes: np.ndarray,
 
     only = (reworded.contains(codes.astype(np.uint64)) if reworded is not None and len(reworded)
             else np.zeros(len(codes), np.bool_)).tolist()
+    # the paraphrase stage splits most articles of a chunk into sentences: all in one pass
+    table = BatchSentences(batch, cfg.paraphrase.min_words) if cfg.paraphrase.enabled and len(codes) else None
     out: list[Pair] = []
     templates: list[int] = []
     for k, (i, j, o, al) in enumerate(zip(left.tolist(), right.tolist(), only,
                                           align_batch(batch, left, right, cfg.align), strict=True)):
         pair = judge(get(i), get(j), al, batch.texts[i], batch.texts[j], cfg.relate,
-                     paraphrase=cfg.paraphrase, semantic=cfg.semantic, reworded_only=o)
+                     paraphrase=cfg.paraphrase, semantic=cfg.semantic, reworded_only=o,
+                     sentences=None if table is None else (partial(table.of, i), partial(table.of, j)))
         if isinstance(pair, Pair):
             out.append(pair)
         elif pair == "template":

@@ -20,6 +20,7 @@ condenses and trims far more often than it pads).  Anything else is undecidable 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
@@ -30,11 +31,13 @@ from .align import Alignment
 from .config import ParaphraseConfig, RelateConfig, SemanticConfig
 from .edits import MIN_SLOT_EDITS, edits_at_most, only_slips, template_pair, time_words
 from .furniture import SHORT_LINE_CHARS
-from .paraphrase import mark_kinds, paraphrase_spans, with_paraphrases
+from .paraphrase import Sentences, mark_kinds, paraphrase_spans, with_paraphrases
 from .prepare import _DATELINE, Prepared
 from .records import Pair
+from .relate_kernel import READ_ENDS, YES, leftover_lines
 
 _QUOTES = "\"'“”‘’«»„"
+_QUOTE_SET = frozenset(_QUOTES)
 _ATTRIBUTION_CHARS = 60
 _CLOSING_PUNCT = ",.?!…;:"
 
@@ -56,7 +59,14 @@ def is_reuse(al: Alignment, text_a: str, text_b: str, cfg: RelateConfig) -> bool
     if not (floors or whole):
         return False
     need = cfg.short_min_chars if whole else cfg.min_reuse_chars
-    # the longest passages first: the first long enough that is not a shared quotation decides
+    if longest < need or not sizes:
+        return False
+    # the longest passages first: the first long enough that is not a shared quotation
+    # decides (the first longest alone, most often, before any sorting)
+    n = sizes.index(longest)
+    p = passages[n]
+    if not (_only_a_quotation(text_a, p.a_start, p.a_end) and _only_a_quotation(text_b, p.b_start, p.b_end)):
+        return True
     for n in sorted(range(len(sizes)), key=lambda n: -sizes[n]):
         if sizes[n] < need:
             return False
@@ -78,8 +88,7 @@ def _only_a_quotation(text: str, start: int, end: int) -> bool:
         start = cut + 1
         while start < end and text[start].isspace():
             start += 1
-    head = text[max(0, start - 1):start + 1]
-    if not any(q in head for q in _QUOTES):
+    if _QUOTE_SET.isdisjoint(text[max(0, start - 1):start + 1]):
         return False
     close = min((i for i in (text.find(q, start + 1, end + 3) for q in _QUOTES) if i >= 0), default=-1)
     if close < 0 or text[close - 1] not in _CLOSING_PUNCT:
@@ -107,10 +116,10 @@ def _same_but_short_lines(a: Prepared, b: Prepared, spans: np.ndarray, text_a: s
     spans = spans[np.argsort(spans[:, 0], kind="stable")]
     if np.any(np.diff(spans[:, 2]) < 0):
         return False
-    if not only_slips(a, b, spans, text_a, text_b):
-        return False
+    # the cheap test of the lines left over first: it fails far more often than not
     return (_only_furniture_lines_left(a, spans[:, 0], spans[:, 1], text_a)
-            and _only_furniture_lines_left(b, spans[:, 2], spans[:, 3], text_b))
+            and _only_furniture_lines_left(b, spans[:, 2], spans[:, 3], text_b)
+            and only_slips(a, b, spans, text_a, text_b))
 
 
 _CLOSERS = "\"'”’»)]"
@@ -118,6 +127,18 @@ _STOPS = (".", "!", "?", "…", "。", "！", "？")
 
 
 def _only_furniture_lines_left(p: Prepared, starts: np.ndarray, ends: np.ndarray, text: str) -> bool:
+    """Are the content words outside the token spans ``[starts, ends)`` whole short lines
+    that are not sentences (compiled: :func:`copydesk.relate_kernel.leftover_lines`;
+    :func:`_only_furniture_lines_left_reference` is the specification)?"""
+    t = p.tokens
+    verdict, line_ends = leftover_lines(p.boiler, t.line, t.weight, t.end, np.ascontiguousarray(starts, np.int64),
+                                        np.ascontiguousarray(ends, np.int64), SHORT_LINE_CHARS)
+    if verdict != READ_ENDS:
+        return verdict == YES
+    return not any(_is_sentence(text[e - 1:_line_end(text, e)]) for e in line_ends.tolist())
+
+
+def _only_furniture_lines_left_reference(p: Prepared, starts: np.ndarray, ends: np.ndarray, text: str) -> bool:
     n = len(p.boiler)
     inside = np.zeros(n + 1, np.int64)
     np.add.at(inside, starts, 1)
@@ -260,11 +281,15 @@ def has_dateline(text: str) -> bool:
     with a dateline ("GENEVA (CNS) - ")?  A web page that opens with its menu does not,
     even when the story below keeps the dateline: as evidence of origin, a wire copy is
     older than an outlet's page of it."""
-    for n, line in enumerate(text.split("\n", 40)[:40]):
+    at = 0
+    for _ in range(32):  # the first 32 lines (no copy of the rest of the text)
+        nl = text.find("\n", at)
+        line = text[at:] if nl < 0 else text[at:nl]
         if len(line.split()) >= _BODY_WORDS:
             return bool(_DATELINE.match(line))
-        if n > 30:
+        if nl < 0:
             break
+        at = nl + 1
     return False
 
 
@@ -296,15 +321,16 @@ def has_correction(p: Prepared, text: str) -> bool:
 
 
 def origin(a: Prepared, b: Prepared, rel: str, al: Alignment, text_a: str = "", text_b: str = "",
-           older: int = 0) -> tuple[str | None, str | None]:
+           older: int = 0, *, order: int | None = None) -> tuple[str | None, str | None]:
     """(origin id, reason) of a related pair: publication dates when both are usable and
     differ (``date``); else evidence from the text where it is clear: "on <weekday>" against
     "yesterday" in the same place (``time_words``), a wire dateline on one side only
     (``dateline``), a correction notice on one side only, which is the later re-issue
     (``correction``), one side containing the other (``containment``).  Conflicting or absent
     evidence gives None: a wrong origin is worse than none.  ``older``: the time words of the
-    passages (:func:`copydesk.edits.time_words`)."""
-    o = date_order(a.date, b.date)
+    passages (:func:`copydesk.edits.time_words`); ``order``: ``date_order(a.date, b.date)``
+    when the caller has it already."""
+    o = date_order(a.date, b.date) if order is None else order
     if o:
         return (a.id if o < 0 else b.id), "date"
     votes: list[tuple[int, str]] = []
@@ -336,7 +362,8 @@ def relate(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
 
 def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
           config: RelateConfig | None = None, *, paraphrase: ParaphraseConfig | None = None,
-          semantic: SemanticConfig | None = None, reworded_only: bool = False) -> Pair | str:
+          semantic: SemanticConfig | None = None, reworded_only: bool = False,
+          sentences: tuple[Callable[[], Sentences], Callable[[], Sentences]] | None = None) -> Pair | str:
     """The :class:`Pair` record for an aligned pair, or why it is not reuse: ``"unrelated"``
     (too little shared, or one shared quotation) or ``"template"`` (the same skeleton with
     other figures and names: see :mod:`copydesk.edits`).  With ``paraphrase`` (enabled),
@@ -347,14 +374,17 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
     ``reworded_only``: the pair was proposed by the semantic stage alone — the fingerprints
     found too little shared text to propose it — so it is reuse only through reworded
     sentences; exact passages alone (a template's skeleton, a stock sentence) do not make
-    it one."""
+    it one.  ``sentences``: where to get the sentences of ``a`` and ``b``
+    (:class:`copydesk.paraphrase.BatchSentences`) when the paraphrase stage needs them, else
+    each text is split on its own."""
     cfg = config or RelateConfig()
     if a.id > b.id:
         raise ValueError("relate() expects a.id < b.id")
     al = mark_kinds(a, b, al)
     exact = al.spans
     checked = False  # the exact passages were tested for a template
-    if is_reuse(al, text_a, text_b, cfg):
+    reuse = is_reuse(al, text_a, text_b, cfg)  # of ``al`` until reworded sentences are added
+    if reuse:
         checked = True
         # fewer than MIN_SLOT_EDITS edits: no template (and no diff needed)
         if edits_at_most(a, b, exact) >= MIN_SLOT_EDITS and template_pair(a, b, exact, text_a, text_b):
@@ -367,23 +397,27 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
     settled = settled and not reworded_only
     reworded = False
     if paraphrase is not None and paraphrase.enabled and not settled:
-        spans = paraphrase_spans(a, b, text_a, text_b, paraphrase, exact=exact)
+        sa, sb = (sentences[0](), sentences[1]()) if sentences is not None else (None, None)
+        spans = paraphrase_spans(a, b, text_a, text_b, paraphrase, sa=sa, sb=sb, exact=exact)
         if len(spans):
             al, reworded = with_paraphrases(a, b, al, spans), True
     if (semantic is not None and semantic.enabled and not settled
-            and not (reworded or not reworded_only and is_reuse(al, text_a, text_b, cfg))):
+            and not (reworded or not reworded_only and reuse)):
         from .semantic.sentences import semantic_spans
 
         spans = semantic_spans(a, b, text_a, text_b, semantic, paraphrase, exact=al.spans)
         if len(spans):
             al, reworded = with_paraphrases(a, b, al, spans), True
-    if (reworded_only and not reworded) or not is_reuse(al, text_a, text_b, cfg):
+    if reworded:
+        reuse = is_reuse(al, text_a, text_b, cfg)
+    if (reworded_only and not reworded) or not reuse:
         return "unrelated"
     # reuse through reworded sentences: exact pieces may still be a template's
     if not checked and len(exact) and template_pair(a, b, exact, text_a, text_b):
         return "unrelated"
     # the text must decide: time words
-    older = time_words(a, b, exact, text_a, text_b) if len(exact) and not date_order(a.date, b.date) else 0
+    order = date_order(a.date, b.date)
+    older = time_words(a, b, exact, text_a, text_b) if len(exact) and not order else 0
     rel = relation(a, b, al, cfg, text_a, text_b)
-    org, why = origin(a, b, rel, al, text_a, text_b, older)
+    org, why = origin(a, b, rel, al, text_a, text_b, older, order=order)
     return Pair(a.id, b.id, rel, org, al.coverage_a, al.coverage_b, al.passages, why)

@@ -79,52 +79,59 @@ def _sentence_keys_by_line(hashes, digit, boiler, sent_end, stop, tok_first, lin
     first = np.zeros(len(tok_first), np.int64)
     mins = np.empty(2 * bands, np.uint64)
     words = np.empty(max(n, 1), np.uint64)
+    cand = np.empty(max(n, 1), np.uint64)
+    cand_digit = np.empty(max(n, 1), np.bool_)
     m = 0
+    u = np.uint64  # unsigned indexes: numba emits no negative-index wraparound code for them
     for d in range(len(tok_first) - 1):
         first[d] = m
         lo = tok_first[d]
         for g in range(line_base[d], line_base[d + 1]):
-            a, b = line_first[g], line_first[g + 1]
+            a, b = line_first[u(g)], line_first[u(g + 1)]
             if b - a < min_line_tokens:
                 continue
             s = a
             while s < b:
                 e = s
-                while e < b - 1 and not (sent_end[e] or boiler[e + 1] != boiler[e]):
+                while e < b - 1 and not (sent_end[u(e)] or boiler[u(e + 1)] != boiler[u(e)]):
                     e += 1
                 e += 1  # sentence is tokens [s, e)
                 w = 0
                 figures = np.uint64(0)
                 seen = np.uint64(0)  # a 64-bit filter of the words so far: most are new
-                if not boiler[s]:  # a sentence is all boilerplate or none of it
-                    for t in range(s, e):
-                        h = hashes[t]
-                        if is_stop(h, stop):
-                            continue
+                if not boiler[u(s)]:  # a sentence is all boilerplate or none of it
+                    c = 0
+                    for t in range(s, e):  # its content words, gathered without a branch
+                        h = hashes[u(t)]
+                        cand[u(c)] = h
+                        cand_digit[u(c)] = digit[u(t)]
+                        c += np.int64(not is_stop(h, stop))
+                    for q in range(c):  # each once, in order
+                        h = cand[u(q)]
                         bit = np.uint64(1) << (h >> np.uint64(58))
                         dup = False
                         if seen & bit:
-                            for u in range(w):
-                                if words[u] == h:
+                            for x in range(w):
+                                if words[u(x)] == h:
                                     dup = True
                                     break
                         if not dup:
                             seen |= bit
-                            words[w] = h
+                            words[u(w)] = h
                             w += 1
-                            if digit[t]:
+                            if cand_digit[u(q)]:
                                 figures ^= _mix(h)  # the sentence's figures, in any order
                 if w >= min_words:
                     for r in range(2 * bands):
                         low = np.uint64(0xFFFFFFFFFFFFFFFF)
-                        sr = seeds[r]
-                        for u in range(w):
-                            low = min(low, _mix(words[u] ^ sr))
-                        mins[r] = low
+                        sr = seeds[u(r)]
+                        for x in range(w):
+                            low = min(low, _mix(words[u(x)] ^ sr))
+                        mins[u(r)] = low
                     for b2 in range(bands):
-                        key = _mix(mins[2 * b2] ^ _mix(mins[2 * b2 + 1] + np.uint64(b2)) ^ figures)
-                        out_h[m] = key
-                        out_p[m] = np.uint32(s - lo)
+                        key = _mix(mins[u(2 * b2)] ^ _mix(mins[u(2 * b2 + 1)] + np.uint64(b2)) ^ figures)
+                        out_h[u(m)] = key
+                        out_p[u(m)] = np.uint32(s - lo)
                         m += 1
                 s = e
     first[len(tok_first) - 1] = m
@@ -189,6 +196,7 @@ def _merge_rows(fh, fp, first, sh, sp, sfirst):  # pragma: no cover - jit
     p = np.empty(len(fh) + len(sh), fp.dtype)
     flag = np.zeros(len(fh) + len(sh), np.bool_)
     out_first = np.zeros(nd + 1, np.int64)
+    bits = np.zeros(16, np.uint64)  # a 1024-bit filter of the article's sentence keys so far
     m = 0
     for d in range(nd):
         out_first[d] = m
@@ -197,13 +205,19 @@ def _merge_rows(fh, fp, first, sh, sp, sfirst):  # pragma: no cover - jit
             p[m] = fp[r]
             m += 1
         own = m
+        for k in range(len(bits)):
+            bits[k] = 0
         for r in range(sfirst[d], sfirst[d + 1]):
+            slot = sh[r] >> np.uint64(54)
+            word, bit = slot >> np.uint64(6), np.uint64(1) << (slot & np.uint64(63))
             seen = False
-            for u in range(own, m):  # a key once per article (a repeated sentence)
-                if h[u] == sh[r]:
-                    seen = True
-                    break
+            if bits[word] & bit:  # maybe seen: look (most keys are new)
+                for u in range(own, m):  # a key once per article (a repeated sentence)
+                    if h[u] == sh[r]:
+                        seen = True
+                        break
             if not seen:
+                bits[word] |= bit
                 h[m] = sh[r]
                 p[m] = sp[r]
                 flag[m] = True
