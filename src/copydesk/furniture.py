@@ -457,17 +457,20 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     erow = _ranges(doc_first[cd], nrows)
     eown = np.repeat(np.arange(len(crow)), nrows)
     ec = cidx[eown]
-    seen = np.zeros(len(erow), np.int64)
-    for j in range(marks.shape[1]):
-        seen += _count_pairs(ec, marks[erow, j]) > 1
-    alone = seen < MARKS_TO_MATCH
+    alone, slot = _found(ec, marks[erow], exact[erow])
     self_row = erow == crow[eown]
     masked = np.zeros(n, np.bool_)
     for _ in range(cfg.rounds):
         live = ~masked
         content = np.bincount(doc, weights=np.where(live, weight, 0), minlength=ndocs)
-        own = np.bincount(eown, weights=np.where(live[erow] & ~self_row & alone, weight[erow], 0),
-                          minlength=len(crow))
+        other = live[erow] & ~self_row
+        # a template instance: most of its text found elsewhere with other figures is
+        # found only with other figures (its own report in a shared skeleton)
+        fig_w = np.bincount(eown, weights=np.where(other & (slot >= 0), weight[erow], 0), minlength=len(crow))
+        slot_w = np.bincount(eown, weights=np.where(other & (slot > 0), weight[erow], 0), minlength=len(crow))
+        instance = 2 * slot_w > fig_w
+        mine = alone | ((slot > 0) & instance[eown])
+        own = np.bincount(eown, weights=np.where(other & mine, weight[erow], 0), minlength=len(crow))
         cont = content[cd] - np.where(live[crow], weight[crow], 0)
         ratio = np.where(cont > 0, own / np.maximum(cont, 1), 0.0)
         is_f = _group_median(ratio, cidx, len(cand)) >= cfg.own_share
@@ -528,6 +531,30 @@ SHORT_LINE_CHARS = 80
 #: marks (an edited copy keeps its beginning and one of its min-hashes, say; two instances of
 #: a template share at most one end)
 MARKS_TO_MATCH = 2
+
+
+#: the columns of a line row's marks: the four by which a copy is recognised, then the hash
+#: of its figures (0: none)
+MARKS = 4
+FIGURES = 4
+
+
+def _found(cand: np.ndarray, marks: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows of sampled carriers (``cand``: the candidate each belongs to): is the line
+    found in no other carrier (fewer than :data:`MARKS_TO_MATCH` of its marks there); and
+    for a line with figures found only approximately (not its exact key), 1 when it is
+    found only with other figures, 0 when with its own, -1 for the rest."""
+    seen = np.zeros(len(cand), np.int64)
+    same = np.zeros(len(cand), np.int64)
+    fig = np.asarray(marks[:, FIGURES], np.uint64)
+    for j in range(MARKS):
+        m = np.asarray(marks[:, j], np.uint64)
+        seen += _count_pairs(cand, m) > 1
+        same += _count_pairs(cand, m ^ (fig * _PHI)) > 1
+    alone = seen < MARKS_TO_MATCH
+    approx = ~alone & (fig != 0) & ~(_count_pairs(cand, key) > 1)
+    slot = np.where(approx, (same == 0).astype(np.int64), -1)
+    return alone, slot
 
 
 def _count_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -602,13 +629,17 @@ def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
             if unknown < cfg.min_docs and max(per_site.values(), default=0) < cfg.site_min_docs:
                 continue
             sample = sorted(ds, key=lambda d: (rank[d], d))[:cfg.sample]
-            seen = [Counter(v[0][j] for d in sample for v in rows[d].values()) for j in range(4)]
+            found = _found_reference({d: rows[d] for d in sample})
             ratios = []
             for d in sample:
-                live = {x: v for x, v in rows[d].items() if (d, x) not in masked and x != k}
-                cont = sum(v[1] for v in live.values())
-                own = sum(v[1] for v in live.values()
-                          if sum(seen[j][v[0][j]] > 1 for j in range(4)) < MARKS_TO_MATCH)
+                live = {x: v[1] for x, v in rows[d].items() if (d, x) not in masked and x != k}
+                cont = sum(live.values())
+                # a template instance: most of its text found elsewhere only approximately
+                # and with figures is found only with other figures (its own report)
+                fig = sum(w for x, w in live.items() if found[d, x] in ("slot", "same figures"))
+                slot = sum(w for x, w in live.items() if found[d, x] == "slot")
+                mine = ("alone", "slot") if 2 * slot > fig else ("alone",)
+                own = sum(w for x, w in live.items() if found[d, x] in mine)
                 ratios.append(own / cont if cont > 0 else 0.0)
             if sorted(ratios)[(len(ratios) - 1) // 2] < cfg.own_share:
                 continue
@@ -620,6 +651,28 @@ def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
             break
         masked = new
     return masked
+
+
+def _found_reference(carriers: dict[int, dict[int, tuple[tuple[int, ...], int]]]) -> dict[tuple[int, int], str]:
+    """:func:`_found` of the rows of sampled carriers (each: key -> (marks, weight)), by
+    (position in ``carriers``, key): "alone" (found in no other carrier), "slot" (found, with
+    figures, only approximately and only with other figures), "same figures" (found
+    approximately with its figures) or "found"."""
+    rows = [(d, x, m) for d, c in carriers.items() for x, (m, _) in c.items()]
+    seen = [Counter(m[j] for _, _, m in rows) for j in range(MARKS)]
+    same = [Counter((m[j], m[FIGURES]) for _, _, m in rows) for j in range(MARKS)]
+    exact = Counter(x for _, x, _ in rows)
+    out = {}
+    for d, x, m in rows:
+        if sum(seen[j][m[j]] > 1 for j in range(MARKS)) < MARKS_TO_MATCH:
+            out[d, x] = "alone"
+        elif m[FIGURES] == 0 or exact[x] > 1:
+            out[d, x] = "found"
+        elif any(same[j][m[j], m[FIGURES]] > 1 for j in range(MARKS)):
+            out[d, x] = "same figures"
+        else:
+            out[d, x] = "slot"
+    return out
 
 
 def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.ndarray, ...],
@@ -682,9 +735,9 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     headed[inside] = own[row_doc[inside]]
     linked = (headed != 0) & in_sorted(headed, np.unique(ref_key))
     have = np.sort(np.concatenate([pair_codes(headed[linked], row_marks[linked, j])
-                                   for j in range(row_marks.shape[1])]))
+                                   for j in range(MARKS)]))
     seen = np.zeros(len(row), np.int64)
-    for j in range(row_marks.shape[1]):
+    for j in range(MARKS):
         seen += in_sorted(pair_codes(ref_key, row_marks[row, j]), have)
     teaser = part & (seen >= 1)
     codes.append(pair_codes(row_doc[row[teaser]], np.asarray(row_key, np.uint64)[row[teaser]]))

@@ -340,6 +340,7 @@ def _line_keys_kernel(key, hashes, boiler, weight, digit, line_first, ends):  # 
     head = np.zeros(nlines, np.uint64)
     tail = np.zeros(nlines, np.uint64)
     mins = np.zeros((nlines, 2), np.uint64)
+    figs = np.zeros(nlines, np.uint64)
     subs = np.zeros((nlines, 9), np.uint64)
     w = np.zeros(nlines, np.int64)
     seed0 = np.uint64(0x9E3779B97F4A7C15)
@@ -373,6 +374,12 @@ def _line_keys_kernel(key, hashes, boiler, weight, digit, line_first, ends):  # 
                 best1 = y1
         mins[ln, 0] = best0
         mins[ln, 1] = best1
+        # its figures, in order (0: none): what a template instance has of its own
+        f = np.uint64(0)
+        for i in range(a, b):
+            if digit[i]:
+                f = _mix(f ^ hashes[i] ^ np.uint64(0x6A09E667))
+        figs[ln] = f if f & np.uint64(0xFFFFFFFF) or not f else np.uint64(1)  # kept in 32 bits
         for i in range(a, b):
             if not boiler[i]:
                 w[ln] += weight[i]
@@ -386,7 +393,7 @@ def _line_keys_kernel(key, hashes, boiler, weight, digit, line_first, ends):  # 
                     cut = b - 1 - t2
                     if cut <= 2 and t2 + 1 - (a + i) >= 2:
                         subs[ln, 3 * i + cut] = acc if acc != 0 else np.uint64(1)
-    return key, head, tail, mins, subs, w
+    return key, head, tail, mins, figs, subs, w
 
 
 #: tokens at each end of a line that identify it when the line was edited elsewhere
@@ -405,9 +412,9 @@ def line_rows(batch: Batch, keys: np.ndarray | None = None) -> tuple[tuple[np.nd
     two words cut at either end (n x 9), 0 where not formed).  ``keys``: the batch's
     :func:`line_keys`, when known."""
     keys = line_keys(batch) if keys is None else keys
-    key, head, tail, mins, subs, w = _line_keys_kernel(keys, batch.hash, batch.boiler, batch.weight, batch.digit,
+    key, head, tail, mins, figs, subs, w = _line_keys_kernel(keys, batch.hash, batch.boiler, batch.weight, batch.digit,
                                                        batch.line_first, LINE_ENDS)
-    head = np.stack([head, tail, mins[:, 0], mins[:, 1]], axis=1)
+    head = np.stack([head, tail, mins[:, 0], mins[:, 1], figs], axis=1)
     short = subs.any(axis=1)
     doc = np.repeat(np.arange(len(batch), dtype=np.int64), np.diff(batch.line_base))
     local = np.arange(len(key), dtype=np.int64) - batch.line_base[doc]
