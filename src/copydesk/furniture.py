@@ -459,6 +459,10 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     ec = cidx[eown]
     alone, slot = _found(ec, marks[erow], exact[erow])
     self_row = erow == crow[eown]
+    # a line found in other carriers only with other figures is one of a template's slot
+    # lines: its carriers are instances of that template, not pages that share nothing
+    self_slot = np.zeros(len(crow), np.bool_)
+    self_slot[eown[self_row]] = slot[self_row] > 0
     masked = np.zeros(n, np.bool_)
     for _ in range(cfg.rounds):
         live = ~masked
@@ -468,12 +472,26 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
         # found only with other figures (its own report in a shared skeleton)
         fig_w = np.bincount(eown, weights=np.where(other & (slot >= 0), weight[erow], 0), minlength=len(crow))
         slot_w = np.bincount(eown, weights=np.where(other & (slot > 0), weight[erow], 0), minlength=len(crow))
-        instance = 2 * slot_w > fig_w
+        instance = (2 * slot_w > fig_w) & ~self_slot
         mine = alone | ((slot > 0) & instance[eown])
         own = np.bincount(eown, weights=np.where(other & mine, weight[erow], 0), minlength=len(crow))
         cont = content[cd] - np.where(live[crow], weight[crow], 0)
         ratio = np.where(cont > 0, own / np.maximum(cont, 1), 0.0)
         is_f = _group_median(ratio, cidx, len(cand)) >= cfg.own_share
+        import os
+        if os.environ.get("FURN_DEBUG"):
+            own0 = np.bincount(eown, weights=np.where(other & alone, weight[erow], 0), minlength=len(crow))
+            ratio0 = np.where(cont > 0, own0 / np.maximum(cont, 1), 0.0)
+            is0 = _group_median(ratio0, cidx, len(cand)) >= cfg.own_share
+            for c in np.flatnonzero(is0 != is_f):
+                sel = np.flatnonzero(cidx == c)
+                print("DEBUG cand", c, "group", group is not None, "rows", ksize[cand[c]], "is_f", is_f[c], flush=True)
+                for i in sel:
+                    dd = cd[i]
+                    print("DEBUG   doc", dd, "line", line[crow[i]], "r0 %.2f r1 %.2f slot %d fig %d cont %d inst %s" % (ratio0[i], ratio[i], slot_w[i], fig_w[i], cont[i], instance[i]), flush=True)
+                    if os.environ.get("FURN_DEBUG") == "2":
+                        for e in np.flatnonzero(eown == i):
+                            print("DEBUG       ", doc[erow[e]], line[erow[e]], weight[erow[e]], "alone" if alone[e] else "", slot[e], flush=True)
         new = np.zeros(n, np.bool_)
         hit = is_f[cidx] & full[cidx] & (ratio >= cfg.carrier_share)
         new[crow[hit]] = True
@@ -545,15 +563,24 @@ def _found(cand: np.ndarray, marks: np.ndarray, key: np.ndarray) -> tuple[np.nda
     for a line with figures found only approximately (not its exact key), 1 when it is
     found only with other figures, 0 when with its own, -1 for the rest."""
     seen = np.zeros(len(cand), np.int64)
-    same = np.zeros(len(cand), np.int64)
-    fig = np.asarray(marks[:, FIGURES], np.uint64)
     for j in range(MARKS):
-        m = np.asarray(marks[:, j], np.uint64)
-        seen += _count_pairs(cand, m) > 1
-        same += _count_pairs(cand, m ^ (fig * _PHI)) > 1
+        seen += _count_pairs(cand, marks[:, j]) > 1
     alone = seen < MARKS_TO_MATCH
-    approx = ~alone & (fig != 0) & ~(_count_pairs(cand, key) > 1)
-    slot = np.where(approx, (same == 0).astype(np.int64), -1)
+    slot = np.full(len(cand), -1, np.int64)
+    figs = np.flatnonzero(marks[:, FIGURES] != 0)
+    if not len(figs):
+        return alone, slot
+    c = cand[figs]
+    same = _count_pairs(c, key[figs]) > 1  # the exact line: found with its figures
+    approx = ~alone[figs] & ~same
+    other = np.zeros(len(figs), np.bool_)  # another line with figures shares one of its marks
+    for j in range(MARKS):
+        m = np.asarray(marks[figs, j], np.uint64)
+        other |= _count_pairs(c, m) > 1
+        m = m * _PHI
+        for f in range(FIGURES, FIGURES + 2):
+            same |= _count_pairs(c, m ^ np.asarray(marks[figs, f], np.uint64)) > 1
+    slot[figs[approx]] = ~same[approx] & other[approx]
     return alone, slot
 
 

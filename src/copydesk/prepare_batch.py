@@ -340,7 +340,7 @@ def _line_keys_kernel(key, hashes, boiler, weight, digit, line_first, ends):  # 
     head = np.zeros(nlines, np.uint64)
     tail = np.zeros(nlines, np.uint64)
     mins = np.zeros((nlines, 2), np.uint64)
-    figs = np.zeros(nlines, np.uint64)
+    figs = np.zeros((nlines, 2), np.uint64)
     subs = np.zeros((nlines, 9), np.uint64)
     w = np.zeros(nlines, np.int64)
     seed0 = np.uint64(0x9E3779B97F4A7C15)
@@ -374,12 +374,20 @@ def _line_keys_kernel(key, hashes, boiler, weight, digit, line_first, ends):  # 
                 best1 = y1
         mins[ln, 0] = best0
         mins[ln, 1] = best1
-        # its figures, in order (0: none): what a template instance has of its own
-        f = np.uint64(0)
+        # two min-hashes of its figures (0: none): what a template instance has of its own
+        f0 = np.uint64(0xFFFFFFFFFFFFFFFF)
+        f1 = np.uint64(0xFFFFFFFFFFFFFFFF)
         for i in range(a, b):
             if digit[i]:
-                f = _mix(f ^ hashes[i] ^ np.uint64(0x6A09E667))
-        figs[ln] = f if f & np.uint64(0xFFFFFFFF) or not f else np.uint64(1)  # kept in 32 bits
+                y0 = _mix(hashes[i] ^ seed0) | np.uint64(1)  # never 0, in 32 bits too
+                y1 = _mix(hashes[i] ^ seed1) | np.uint64(1)
+                if y0 < f0:
+                    f0 = y0
+                if y1 < f1:
+                    f1 = y1
+        if f0 != np.uint64(0xFFFFFFFFFFFFFFFF):
+            figs[ln, 0] = f0
+            figs[ln, 1] = f1
         for i in range(a, b):
             if not boiler[i]:
                 w[ln] += weight[i]
@@ -402,6 +410,16 @@ LINE_ENDS = 5
 LINK_MAX_TOKENS = 24
 
 
+def _lead_digits_py(batch: Batch) -> np.ndarray:
+    out = np.zeros(len(batch.digit), np.bool_)
+    for t in np.flatnonzero(batch.digit).tolist():
+        d = int(np.searchsorted(batch.tok_first, t, 'right') - 1)
+        w = batch.texts[d][batch.start[t]:batch.end[t]]
+        c = next((c for c in w if c.isalnum()), '')
+        out[t] = c.isdigit()
+    return out
+
+
 def line_rows(batch: Batch, keys: np.ndarray | None = None) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
     """One row per distinct (article, line key) of a batch, for the corpus furniture rule
     (:mod:`copydesk.furniture`): (key, its *marks* — hashes of its first words, of its last
@@ -412,9 +430,9 @@ def line_rows(batch: Batch, keys: np.ndarray | None = None) -> tuple[tuple[np.nd
     two words cut at either end (n x 9), 0 where not formed).  ``keys``: the batch's
     :func:`line_keys`, when known."""
     keys = line_keys(batch) if keys is None else keys
-    key, head, tail, mins, figs, subs, w = _line_keys_kernel(keys, batch.hash, batch.boiler, batch.weight, batch.digit,
-                                                       batch.line_first, LINE_ENDS)
-    head = np.stack([head, tail, mins[:, 0], mins[:, 1], figs], axis=1)
+    key, head, tail, mins, figs, subs, w = _line_keys_kernel(keys, batch.hash, batch.boiler, batch.weight,
+                                                             _lead_digits_py(batch), batch.line_first, LINE_ENDS)
+    head = np.stack([head, tail, mins[:, 0], mins[:, 1], figs[:, 0], figs[:, 1]], axis=1)
     short = subs.any(axis=1)
     doc = np.repeat(np.arange(len(batch), dtype=np.int64), np.diff(batch.line_base))
     local = np.arange(len(key), dtype=np.int64) - batch.line_base[doc]
