@@ -414,9 +414,10 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
                 group: np.ndarray | None = None, rank: np.ndarray | None = None,
                 two_of_a_site: bool = False) -> Furniture:
     """Learn the corpus furniture from line rows, one per distinct (article, line key):
-    ``key`` (uint64, non-zero), ``marks`` (n x 4 hashes of the line's first words, last
+    ``key`` (uint64, non-zero), ``marks`` (n x 6 hashes of the line's first words, last
     words and two min-hashes of its shingles: a copy of the line edited in one place, or
-    with OCR noise, still shares one of them — see ``prepare_batch.line_rows``), ``doc``
+    with OCR noise, still shares one of them —, then two min-hashes of its figures, 0
+    without any: see ``prepare_batch.line_rows``), ``doc``
     (article number), ``site`` (site number, -1 when unknown), ``weight`` (characters outside
     other boilerplate) and ``line`` (index of the line in its article).  Same result as
     :func:`learn_reference`.  ``two_of_a_site``: judge only the lines that two articles of
@@ -457,41 +458,29 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     erow = _ranges(doc_first[cd], nrows)
     eown = np.repeat(np.arange(len(crow)), nrows)
     ec = cidx[eown]
-    alone, slot = _found(ec, marks[erow], exact[erow])
+    found = _found(ec, marks[erow], exact[erow])
     self_row = erow == crow[eown]
-    # a line found in other carriers only with other figures is one of a template's slot
-    # lines: its carriers are instances of that template, not pages that share nothing
+    # the line judged is itself a slot line (its carriers have it with other figures): they
+    # are instances of its template, and their other slot lines are that template too
     self_slot = np.zeros(len(crow), np.bool_)
-    self_slot[eown[self_row]] = slot[self_row] > 0
+    self_slot[eown[self_row]] = found[self_row] == SLOT
     masked = np.zeros(n, np.bool_)
     for _ in range(cfg.rounds):
         live = ~masked
         content = np.bincount(doc, weights=np.where(live, weight, 0), minlength=ndocs)
         other = live[erow] & ~self_row
-        # a template instance: most of its text found elsewhere with other figures is
-        # found only with other figures (its own report in a shared skeleton)
-        fig_w = np.bincount(eown, weights=np.where(other & (slot >= 0), weight[erow], 0), minlength=len(crow))
-        slot_w = np.bincount(eown, weights=np.where(other & (slot > 0), weight[erow], 0), minlength=len(crow))
+        # a template instance: most of its text found only approximately, with figures, is
+        # found only with other figures (its own report in a shared skeleton): that text is
+        # its own, as a different story's would be (an edited or scanned copy of a story
+        # keeps most of its figures)
+        fig_w = np.bincount(eown, weights=np.where(other & (found >= SLOT), weight[erow], 0), minlength=len(crow))
+        slot_w = np.bincount(eown, weights=np.where(other & (found == SLOT), weight[erow], 0), minlength=len(crow))
         instance = (2 * slot_w > fig_w) & ~self_slot
-        mine = alone | ((slot > 0) & instance[eown])
+        mine = (found == ALONE) | ((found == SLOT) & instance[eown])
         own = np.bincount(eown, weights=np.where(other & mine, weight[erow], 0), minlength=len(crow))
         cont = content[cd] - np.where(live[crow], weight[crow], 0)
         ratio = np.where(cont > 0, own / np.maximum(cont, 1), 0.0)
         is_f = _group_median(ratio, cidx, len(cand)) >= cfg.own_share
-        import os
-        if os.environ.get("FURN_DEBUG"):
-            own0 = np.bincount(eown, weights=np.where(other & alone, weight[erow], 0), minlength=len(crow))
-            ratio0 = np.where(cont > 0, own0 / np.maximum(cont, 1), 0.0)
-            is0 = _group_median(ratio0, cidx, len(cand)) >= cfg.own_share
-            for c in np.flatnonzero(is0 != is_f):
-                sel = np.flatnonzero(cidx == c)
-                print("DEBUG cand", c, "group", group is not None, "rows", ksize[cand[c]], "is_f", is_f[c], flush=True)
-                for i in sel:
-                    dd = cd[i]
-                    print("DEBUG   doc", dd, "line", line[crow[i]], "r0 %.2f r1 %.2f slot %d fig %d cont %d inst %s" % (ratio0[i], ratio[i], slot_w[i], fig_w[i], cont[i], instance[i]), flush=True)
-                    if os.environ.get("FURN_DEBUG") == "2":
-                        for e in np.flatnonzero(eown == i):
-                            print("DEBUG       ", doc[erow[e]], line[erow[e]], weight[erow[e]], "alone" if alone[e] else "", slot[e], flush=True)
         new = np.zeros(n, np.bool_)
         hit = is_f[cidx] & full[cidx] & (ratio >= cfg.carrier_share)
         new[crow[hit]] = True
@@ -546,42 +535,66 @@ def beside_furniture(pairs: Furniture, codes: np.ndarray, key: np.ndarray, doc: 
 SHORT_LINE_CHARS = 80
 
 #: a line is found in another carrier when that carrier has a line with this many of its
-#: marks (an edited copy keeps its beginning and one of its min-hashes, say; two instances of
-#: a template share at most one end)
+#: marks (an edited copy keeps its beginning and one of its min-hashes, say; the skeleton
+#: lines of two instances of a template often do too: their figures tell them apart)
 MARKS_TO_MATCH = 2
 
 
-#: the columns of a line row's marks: the four by which a copy is recognised, then the hash
-#: of its figures (0: none)
+#: a line row's marks: the first ``MARKS`` recognise a copy of the line; the two from
+#: ``FIGURES`` on are min-hashes of its figures (0: it has none)
 MARKS = 4
 FIGURES = 4
 
+#: how a line of a sampled carrier is found in the other carriers (:func:`_found`): in none;
+#: found; found only approximately and, with figures, with figures of its own (a template's
+#: slot line: the report's own data in a shared skeleton) or not (an edited or OCR-noisy copy)
+ALONE, FOUND, SLOT, COPY = 0, 1, 2, 3
 
-def _found(cand: np.ndarray, marks: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For rows of sampled carriers (``cand``: the candidate each belongs to): is the line
-    found in no other carrier (fewer than :data:`MARKS_TO_MATCH` of its marks there); and
-    for a line with figures found only approximately (not its exact key), 1 when it is
-    found only with other figures, 0 when with its own, -1 for the rest."""
+
+def _found(cand: np.ndarray, marks: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """For the rows of the sampled carriers of candidates (``cand``: the candidate each
+    belongs to; ``marks``, ``key``: the row's), how each is found in the other carriers
+    (:data:`ALONE`, ...).  A line is found with :data:`MARKS_TO_MATCH` of its marks there.
+    Found approximately (not by its key) and with figures, it is a :data:`SLOT` line when
+    lines with figures share its marks but none shares one of its figure min-hashes with one
+    of its marks; else a :data:`COPY` (a copy keeps most of its figures, and the min-hashes
+    agree as often as the figure sets do; one whose copies have no figures got one of its
+    own: a scanner's "5" for "S", a figure written out in words elsewhere)."""
     seen = np.zeros(len(cand), np.int64)
     for j in range(MARKS):
         seen += _count_pairs(cand, marks[:, j]) > 1
-    alone = seen < MARKS_TO_MATCH
-    slot = np.full(len(cand), -1, np.int64)
+    out = np.where(seen < MARKS_TO_MATCH, ALONE, FOUND)
     figs = np.flatnonzero(marks[:, FIGURES] != 0)
     if not len(figs):
-        return alone, slot
+        return out
     c = cand[figs]
-    same = _count_pairs(c, key[figs]) > 1  # the exact line: found with its figures
-    approx = ~alone[figs] & ~same
+    exact = _count_pairs(c, key[figs]) > 1
+    same = exact.copy()
     other = np.zeros(len(figs), np.bool_)  # another line with figures shares one of its marks
     for j in range(MARKS):
         m = np.asarray(marks[figs, j], np.uint64)
         other |= _count_pairs(c, m) > 1
-        m = m * _PHI
-        for f in range(FIGURES, FIGURES + 2):
-            same |= _count_pairs(c, m ^ np.asarray(marks[figs, f], np.uint64)) > 1
-    slot[figs[approx]] = ~same[approx] & other[approx]
-    return alone, slot
+        for f in (FIGURES, FIGURES + 1):
+            same |= _count_rows(c, m, marks[figs, f]) > 1
+    approx = (out[figs] == FOUND) & ~exact
+    out[figs[approx]] = np.where(~same[approx] & other[approx], SLOT, COPY)
+    return out
+
+
+def _count_rows(*cols: np.ndarray) -> np.ndarray:
+    """For each i: how many j have the same values in every column as i."""
+    order = np.lexsort(cols[::-1])
+    brk = np.zeros(len(order), np.bool_)
+    if len(order):
+        brk[0] = True
+        for c in cols:
+            sc = np.asarray(c)[order]
+            brk[1:] |= sc[1:] != sc[:-1]
+    first = np.flatnonzero(brk)
+    size = np.diff(np.concatenate((first, [len(order)])))
+    out = np.empty(len(order), np.int64)
+    out[order] = np.repeat(size, size)
+    return out
 
 
 def _count_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -661,12 +674,10 @@ def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
             for d in sample:
                 live = {x: v[1] for x, v in rows[d].items() if (d, x) not in masked and x != k}
                 cont = sum(live.values())
-                # a template instance: most of its text found elsewhere only approximately
-                # and with figures is found only with other figures (its own report)
-                fig = sum(w for x, w in live.items() if found[d, x] in ("slot", "same figures"))
-                slot = sum(w for x, w in live.items() if found[d, x] == "slot")
-                mine = ("alone", "slot") if 2 * slot > fig else ("alone",)
-                own = sum(w for x, w in live.items() if found[d, x] in mine)
+                fig = sum(w for x, w in live.items() if found[d, x] in (SLOT, COPY))
+                slot = sum(w for x, w in live.items() if found[d, x] == SLOT)
+                instance = 2 * slot > fig and found[d, k] != SLOT
+                own = sum(w for x, w in live.items() if found[d, x] == ALONE or (instance and found[d, x] == SLOT))
                 ratios.append(own / cont if cont > 0 else 0.0)
             if sorted(ratios)[(len(ratios) - 1) // 2] < cfg.own_share:
                 continue
@@ -680,25 +691,27 @@ def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
     return masked
 
 
-def _found_reference(carriers: dict[int, dict[int, tuple[tuple[int, ...], int]]]) -> dict[tuple[int, int], str]:
-    """:func:`_found` of the rows of sampled carriers (each: key -> (marks, weight)), by
-    (position in ``carriers``, key): "alone" (found in no other carrier), "slot" (found, with
-    figures, only approximately and only with other figures), "same figures" (found
-    approximately with its figures) or "found"."""
+def _found_reference(carriers: dict[int, dict[int, tuple[tuple[int, ...], int]]]) -> dict[tuple[int, int], int]:
+    """:func:`_found` in plain Python: for the sampled carriers (article -> key -> (marks,
+    weight)), how each (article, key) is found in the others."""
     rows = [(d, x, m) for d, c in carriers.items() for x, (m, _) in c.items()]
     seen = [Counter(m[j] for _, _, m in rows) for j in range(MARKS)]
-    same = [Counter((m[j], m[FIGURES]) for _, _, m in rows) for j in range(MARKS)]
+    with_figures = [Counter(m[j] for _, _, m in rows if m[FIGURES]) for j in range(MARKS)]
+    same = [Counter((m[j], m[f]) for _, _, m in rows if m[FIGURES]) for j in range(MARKS)
+            for f in (FIGURES, FIGURES + 1)]
     exact = Counter(x for _, x, _ in rows)
     out = {}
     for d, x, m in rows:
         if sum(seen[j][m[j]] > 1 for j in range(MARKS)) < MARKS_TO_MATCH:
-            out[d, x] = "alone"
-        elif m[FIGURES] == 0 or exact[x] > 1:
-            out[d, x] = "found"
-        elif any(same[j][m[j], m[FIGURES]] > 1 for j in range(MARKS)):
-            out[d, x] = "same figures"
+            out[d, x] = ALONE
+        elif not m[FIGURES] or exact[x] > 1:
+            out[d, x] = FOUND
+        elif (any(with_figures[j][m[j]] > 1 for j in range(MARKS))
+              and not any(same[2 * j + i][m[j], m[f]] > 1 for j in range(MARKS)
+                          for i, f in enumerate((FIGURES, FIGURES + 1)))):
+            out[d, x] = SLOT
         else:
-            out[d, x] = "slot"
+            out[d, x] = COPY
     return out
 
 
