@@ -416,8 +416,8 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     """Learn the corpus furniture from line rows, one per distinct (article, line key):
     ``key`` (uint64, non-zero), ``marks`` (n x 6 hashes of the line's first words, last
     words and two min-hashes of its shingles: a copy of the line edited in one place, or
-    with OCR noise, still shares one of them —, then two min-hashes of its figures, 0
-    without any: see ``prepare_batch.line_rows``), ``doc``
+    with OCR noise, still shares one of them —, then the two smallest hashes of its figures,
+    0 where it has fewer: see ``prepare_batch.line_rows``), ``doc``
     (article number), ``site`` (site number, -1 when unknown), ``weight`` (characters outside
     other boilerplate) and ``line`` (index of the line in its article).  Same result as
     :func:`learn_reference`.  ``two_of_a_site``: judge only the lines that two articles of
@@ -460,10 +460,13 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     ec = cidx[eown]
     found = _found(ec, marks[erow], exact[erow])
     self_row = erow == crow[eown]
-    # the line judged is itself a slot line (its carriers have it with other figures): they
-    # are instances of its template, and their other slot lines are that template too
-    self_slot = np.zeros(len(crow), np.bool_)
-    self_slot[eown[self_row]] = found[self_row] == SLOT
+    # template instances count their slot lines as their own when a site's line is judged
+    # (most of its carriers are pages of one site); not when the line judged is itself a
+    # slot line (its carriers have it with other figures: they are instances of its
+    # template, and their other slot lines are that template too)
+    credit = np.zeros(len(crow), np.bool_)
+    credit[eown[self_row]] = found[self_row] != SLOT
+    credit &= (2 * best_site[cand] > ksize[cand])[cidx]
     masked = np.zeros(n, np.bool_)
     for _ in range(cfg.rounds):
         live = ~masked
@@ -475,7 +478,7 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
         # keeps most of its figures)
         fig_w = np.bincount(eown, weights=np.where(other & (found >= SLOT), weight[erow], 0), minlength=len(crow))
         slot_w = np.bincount(eown, weights=np.where(other & (found == SLOT), weight[erow], 0), minlength=len(crow))
-        instance = (2 * slot_w > fig_w) & ~self_slot
+        instance = (2 * slot_w > fig_w) & credit
         mine = (found == ALONE) | ((found == SLOT) & instance[eown])
         own = np.bincount(eown, weights=np.where(other & mine, weight[erow], 0), minlength=len(crow))
         cont = content[cd] - np.where(live[crow], weight[crow], 0)
@@ -541,7 +544,7 @@ MARKS_TO_MATCH = 2
 
 
 #: a line row's marks: the first ``MARKS`` recognise a copy of the line; the two from
-#: ``FIGURES`` on are min-hashes of its figures (0: it has none)
+#: ``FIGURES`` on are the two smallest hashes of its figures (0 where it has fewer)
 MARKS = 4
 FIGURES = 4
 
@@ -556,10 +559,11 @@ def _found(cand: np.ndarray, marks: np.ndarray, key: np.ndarray) -> np.ndarray:
     belongs to; ``marks``, ``key``: the row's), how each is found in the other carriers
     (:data:`ALONE`, ...).  A line is found with :data:`MARKS_TO_MATCH` of its marks there.
     Found approximately (not by its key) and with figures, it is a :data:`SLOT` line when
-    lines with figures share its marks but none shares one of its figure min-hashes with one
-    of its marks; else a :data:`COPY` (a copy keeps most of its figures, and the min-hashes
-    agree as often as the figure sets do; one whose copies have no figures got one of its
-    own: a scanner's "5" for "S", a figure written out in words elsewhere)."""
+    lines with figures share its marks but none shares one of its marks and one of its two
+    smallest figure hashes; else a :data:`COPY` (a copy keeps most of its figures, so the
+    two lines share one of their two smallest unless the figures they differ in hash below
+    both; one whose copies have no figures got one of its own: a scanner's "5" for "S", a
+    figure written out in words elsewhere)."""
     seen = np.zeros(len(cand), np.int64)
     for j in range(MARKS):
         seen += _count_pairs(cand, marks[:, j]) > 1
@@ -571,11 +575,16 @@ def _found(cand: np.ndarray, marks: np.ndarray, key: np.ndarray) -> np.ndarray:
     exact = _count_pairs(c, key[figs]) > 1
     same = exact.copy()
     other = np.zeros(len(figs), np.bool_)  # another line with figures shares one of its marks
+    # (mark, figure hash) of each of the two figure hashes a row has: one shared with another
+    # row is a line sharing that mark and that figure
+    two = np.flatnonzero(marks[figs, FIGURES + 1] != 0)
+    row = np.concatenate([np.arange(len(figs)), two])
+    fig = np.concatenate([marks[figs, FIGURES], marks[figs[two], FIGURES + 1]])
     for j in range(MARKS):
-        m = np.asarray(marks[figs, j], np.uint64)
+        m = marks[figs, j]
         other |= _count_pairs(c, m) > 1
-        for f in (FIGURES, FIGURES + 1):
-            same |= _count_rows(c, m, marks[figs, f]) > 1
+        shared = _count_rows(c[row], m[row], fig) > 1
+        same[row[shared]] = True
     approx = (out[figs] == FOUND) & ~exact
     out[figs[approx]] = np.where(~same[approx] & other[approx], SLOT, COPY)
     return out
@@ -670,13 +679,14 @@ def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
                 continue
             sample = sorted(ds, key=lambda d: (rank[d], d))[:cfg.sample]
             found = _found_reference({d: rows[d] for d in sample})
+            site_line = 2 * max(per_site.values(), default=0) > len(ds)
             ratios = []
             for d in sample:
                 live = {x: v[1] for x, v in rows[d].items() if (d, x) not in masked and x != k}
                 cont = sum(live.values())
                 fig = sum(w for x, w in live.items() if found[d, x] in (SLOT, COPY))
                 slot = sum(w for x, w in live.items() if found[d, x] == SLOT)
-                instance = 2 * slot > fig and found[d, k] != SLOT
+                instance = 2 * slot > fig and found[d, k] != SLOT and site_line
                 own = sum(w for x, w in live.items() if found[d, x] == ALONE or (instance and found[d, x] == SLOT))
                 ratios.append(own / cont if cont > 0 else 0.0)
             if sorted(ratios)[(len(ratios) - 1) // 2] < cfg.own_share:
@@ -697,8 +707,8 @@ def _found_reference(carriers: dict[int, dict[int, tuple[tuple[int, ...], int]]]
     rows = [(d, x, m) for d, c in carriers.items() for x, (m, _) in c.items()]
     seen = [Counter(m[j] for _, _, m in rows) for j in range(MARKS)]
     with_figures = [Counter(m[j] for _, _, m in rows if m[FIGURES]) for j in range(MARKS)]
-    same = [Counter((m[j], m[f]) for _, _, m in rows if m[FIGURES]) for j in range(MARKS)
-            for f in (FIGURES, FIGURES + 1)]
+    same = [Counter((m[j], m[f]) for _, _, m in rows for f in (FIGURES, FIGURES + 1) if m[f])
+            for j in range(MARKS)]
     exact = Counter(x for _, x, _ in rows)
     out = {}
     for d, x, m in rows:
@@ -707,8 +717,8 @@ def _found_reference(carriers: dict[int, dict[int, tuple[tuple[int, ...], int]]]
         elif not m[FIGURES] or exact[x] > 1:
             out[d, x] = FOUND
         elif (any(with_figures[j][m[j]] > 1 for j in range(MARKS))
-              and not any(same[2 * j + i][m[j], m[f]] > 1 for j in range(MARKS)
-                          for i, f in enumerate((FIGURES, FIGURES + 1)))):
+              and not any(same[j][m[j], m[f]] > 1 for j in range(MARKS)
+                          for f in (FIGURES, FIGURES + 1) if m[f])):
             out[d, x] = SLOT
         else:
             out[d, x] = COPY

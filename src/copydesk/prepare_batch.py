@@ -378,7 +378,8 @@ def _line_keys_only(hashes, line_first):  # pragma: no cover - jit
 def _line_keys_kernel(key, hashes, boiler, weight, figure, line_first, ends):  # pragma: no cover - jit
     """Per line (``key``: its key, :func:`_line_keys_only`): the hashes of its first and of its last
     ``ends`` tokens (a line edited in one place keeps one of them), two min-hashes of its
-    3-word shingles, two min-hashes of its figures (``figure``: per token, 0 without any),
+    3-word shingles, the two smallest hashes of its figures (``figure``: per token; 0 where
+    it has fewer),
     the keys of the line with up to two words cut at either end (short lines only) and the
     characters of its tokens outside boilerplate."""
     nlines = len(line_first) - 1
@@ -419,21 +420,23 @@ def _line_keys_kernel(key, hashes, boiler, weight, figure, line_first, ends):  #
                 best1 = y1
         mins[ln, 0] = best0
         mins[ln, 1] = best1
-        # two min-hashes of its figures (0: none): a copy of the line keeps most of them
-        # (a condensed one some, an OCR-noisy one nearly all: keys are OCR skeletons); an
-        # instance of a template the line is part of has figures of its own
+        # the two smallest hashes of its figures (0: none): a copy of the line keeps most of
+        # its figures (a condensed one some, a scanned one nearly all: keys are OCR
+        # skeletons), so the two lines share one of them; an instance of a template the line
+        # is part of has figures of its own
         f0 = np.uint64(0xFFFFFFFFFFFFFFFF)
         f1 = np.uint64(0xFFFFFFFFFFFFFFFF)
         for i in range(a, b):
             if figure[i]:
-                y0 = _mix(hashes[i] ^ seed0) | np.uint64(1)  # never 0, in 32 bits too
-                y1 = _mix(hashes[i] ^ seed1) | np.uint64(1)
-                if y0 < f0:
-                    f0 = y0
-                if y1 < f1:
-                    f1 = y1
+                y = _mix(hashes[i] ^ seed0) | np.uint64(1)  # never 0, in 32 bits too
+                if y < f0:
+                    f1 = f0
+                    f0 = y
+                elif f0 < y < f1:
+                    f1 = y
         if f0 != np.uint64(0xFFFFFFFFFFFFFFFF):
             figs[ln, 0] = f0
+        if f1 != np.uint64(0xFFFFFFFFFFFFFFFF):
             figs[ln, 1] = f1
         for i in range(a, b):
             if not boiler[i]:
@@ -461,7 +464,8 @@ def line_rows(batch: Batch, keys: np.ndarray | None = None) -> tuple[tuple[np.nd
     """One row per distinct (article, line key) of a batch, for the corpus furniture rule
     (:mod:`copydesk.furniture`): (key, its *marks* — hashes of its first words, of its last
     words and two min-hashes of its 3-word shingles, by which an edited or OCR-noisy copy of
-    the line is still recognised, then two min-hashes of its figures, 0 when it has none
+    the line is still recognised, then the two smallest hashes of its figures, 0 where it
+    has fewer
     (n x 6) —, article index in the batch, weight outside
     boilerplate, index of the line in its article); and for each short line, candidates for
     a link to another article: (article, line index, key, the keys of the line with up to

@@ -30,7 +30,7 @@ from ...config import FurnitureConfig
 from ...furniture import end_groups, judged, pair_of_a_site, short_line, variant_group
 from .prepare import LINE_DTYPES, LINES, LINK_DTYPES, LINKS, unpack_rows
 
-MARKS = tuple(f"m{j}" for j in range(6))  #: the 4 marks, then 2 figure min-hashes
+MARKS = tuple(f"m{j}" for j in range(6))  #: the 4 marks, then 2 figure hashes
 SUBS = tuple(f"s{j}" for j in range(9))
 #: a line row, article-numbered (keys and end groups: uint64 as long, same bits)
 LINE_SCHEMA = ("doc int, site int, key long, " + ", ".join(f"{m} long" for m in MARKS)
