@@ -9,6 +9,14 @@ is found in no other carrier.  Syndicated text is the opposite case: a wire para
 reprinted by hundreds of outlets recurs *together with the rest of its story*, so its
 carriers share their other lines too, and it is never masked.
 
+Routine reports (weather, traffic, lottery results, the market close) are instances of a
+template: their skeleton lines are found on one another by their fixed words, but with
+other figures.  Such an instance is a report of its own, not a version of one story, so
+when a site's line is judged, a carrier most of whose approximately found text with figures
+is found only with other figures counts that text as its own (:func:`_found`): a site made
+mostly of routine reports still has its cookie notice learned.  Copies of a story keep most
+of their figures, edited or scanned, and still count as versions of it.
+
 The test is made per carrier as well: a furniture line is masked only in the carriers whose
 own text is mostly their own (a story's page and its copies keep a line that other pages
 quote as a "related story" teaser).  Lines carried by more than ``sample`` articles are judged
