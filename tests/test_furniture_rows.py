@@ -92,9 +92,11 @@ def _random_rows(seed: int, ndocs: int, nkeys: int, nsites: int) -> tuple[Rows, 
         ks = rng.choice(np.arange(1, nkeys + 1), size=rng.integers(1, min(9, nkeys + 1)), replace=False)
         for n, k in enumerate(ks.tolist()):
             key.append(k)
-            # a line's marks: mostly its own, sometimes an end shared with other lines
+            # a line's marks: mostly its own, sometimes an end shared with other lines; its
+            # figures' min-hashes: none, or one of a few (a slot's values)
+            fig = k * 7 % 4
             marks.append([k % 7 if rng.random() < 0.5 else 100 + k, k % 5 if rng.random() < 0.5 else 200 + k,
-                          1000 + k, 2000 + k])
+                          1000 + k, 2000 + k, fig, fig and 10 + fig])
             doc.append(d)
             site.append(doc_site[d])
             weight.append(int(rng.choice([30, 60, 200])))
@@ -138,7 +140,7 @@ def test_a_line_three_articles_carry_is_not_taken_for_one_two_carry() -> None:
         site += [0 if d < 4 else 1] * len(keys)
         line += list(range(len(keys)))
     k = np.array(key, np.uint64)
-    rows = (k, np.stack([k, k + 1000, k + 2000, k + 3000], 1).astype(np.uint32), np.array(doc, np.int32),
+    rows = (k, np.stack([k, k + 1000, k + 2000, k + 3000, 0 * k, 0 * k], 1).astype(np.uint32), np.array(doc, np.int32),
             np.array(site, np.int32), np.full(len(k), 200, np.int32), np.array(line, np.int32))
     cfg = FurnitureConfig()
     want = learn(*rows, cfg)

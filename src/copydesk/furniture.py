@@ -9,6 +9,14 @@ is found in no other carrier.  Syndicated text is the opposite case: a wire para
 reprinted by hundreds of outlets recurs *together with the rest of its story*, so its
 carriers share their other lines too, and it is never masked.
 
+Routine reports (weather, traffic, lottery results, the market close) are instances of a
+template: their skeleton lines are found on one another by their fixed words, but with
+other figures.  Such an instance is a report of its own, not a version of one story, so
+when a site's line is judged, a carrier most of whose approximately found text with figures
+is found only with other figures counts that text as its own (:func:`_found`): a site made
+mostly of routine reports still has its cookie notice learned.  Copies of a story keep most
+of their figures, edited or scanned, and still count as versions of it.
+
 The test is made per carrier as well: a furniture line is masked only in the carriers whose
 own text is mostly their own (a story's page and its copies keep a line that other pages
 quote as a "related story" teaser).  Lines carried by more than ``sample`` articles are judged
@@ -414,9 +422,10 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
                 group: np.ndarray | None = None, rank: np.ndarray | None = None,
                 two_of_a_site: bool = False) -> Furniture:
     """Learn the corpus furniture from line rows, one per distinct (article, line key):
-    ``key`` (uint64, non-zero), ``marks`` (n x 4 hashes of the line's first words, last
+    ``key`` (uint64, non-zero), ``marks`` (n x 6 hashes of the line's first words, last
     words and two min-hashes of its shingles: a copy of the line edited in one place, or
-    with OCR noise, still shares one of them — see ``prepare_batch.line_rows``), ``doc``
+    with OCR noise, still shares one of them —, then the two smallest hashes of its figures,
+    0 where it has fewer: see ``prepare_batch.line_rows``), ``doc``
     (article number), ``site`` (site number, -1 when unknown), ``weight`` (characters outside
     other boilerplate) and ``line`` (index of the line in its article).  Same result as
     :func:`learn_reference`.  ``two_of_a_site``: judge only the lines that two articles of
@@ -457,17 +466,29 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     erow = _ranges(doc_first[cd], nrows)
     eown = np.repeat(np.arange(len(crow)), nrows)
     ec = cidx[eown]
-    seen = np.zeros(len(erow), np.int64)
-    for j in range(marks.shape[1]):
-        seen += _count_pairs(ec, marks[erow, j]) > 1
-    alone = seen < MARKS_TO_MATCH
+    found = _found(ec, marks[erow], exact[erow])
     self_row = erow == crow[eown]
+    # template instances count their slot lines as their own when a site's line is judged
+    # (most of its carriers are pages of one site); not when the line judged is itself a
+    # slot line (its carriers have it with other figures: they are instances of its
+    # template, and their other slot lines are that template too)
+    credit = np.zeros(len(crow), np.bool_)
+    credit[eown[self_row]] = found[self_row] != SLOT
+    credit &= (2 * best_site[cand] > ksize[cand])[cidx]
     masked = np.zeros(n, np.bool_)
     for _ in range(cfg.rounds):
         live = ~masked
         content = np.bincount(doc, weights=np.where(live, weight, 0), minlength=ndocs)
-        own = np.bincount(eown, weights=np.where(live[erow] & ~self_row & alone, weight[erow], 0),
-                          minlength=len(crow))
+        other = live[erow] & ~self_row
+        # a template instance: most of its text found only approximately, with figures, is
+        # found only with other figures (its own report in a shared skeleton): that text is
+        # its own, as a different story's would be (an edited or scanned copy of a story
+        # keeps most of its figures)
+        fig_w = np.bincount(eown, weights=np.where(other & (found >= SLOT), weight[erow], 0), minlength=len(crow))
+        slot_w = np.bincount(eown, weights=np.where(other & (found == SLOT), weight[erow], 0), minlength=len(crow))
+        instance = (2 * slot_w > fig_w) & credit
+        mine = (found == ALONE) | ((found == SLOT) & instance[eown])
+        own = np.bincount(eown, weights=np.where(other & mine, weight[erow], 0), minlength=len(crow))
         cont = content[cd] - np.where(live[crow], weight[crow], 0)
         ratio = np.where(cont > 0, own / np.maximum(cont, 1), 0.0)
         is_f = _group_median(ratio, cidx, len(cand)) >= cfg.own_share
@@ -525,9 +546,72 @@ def beside_furniture(pairs: Furniture, codes: np.ndarray, key: np.ndarray, doc: 
 SHORT_LINE_CHARS = 80
 
 #: a line is found in another carrier when that carrier has a line with this many of its
-#: marks (an edited copy keeps its beginning and one of its min-hashes, say; two instances of
-#: a template share at most one end)
+#: marks (an edited copy keeps its beginning and one of its min-hashes, say; the skeleton
+#: lines of two instances of a template often do too: their figures tell them apart)
 MARKS_TO_MATCH = 2
+
+
+#: a line row's marks: the first ``MARKS`` recognise a copy of the line; the two from
+#: ``FIGURES`` on are the two smallest hashes of its figures (0 where it has fewer)
+MARKS = 4
+FIGURES = 4
+
+#: how a line of a sampled carrier is found in the other carriers (:func:`_found`): in none;
+#: found; found only approximately and, with figures, with figures of its own (a template's
+#: slot line: the report's own data in a shared skeleton) or not (an edited or OCR-noisy copy)
+ALONE, FOUND, SLOT, COPY = 0, 1, 2, 3
+
+
+def _found(cand: np.ndarray, marks: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """For the rows of the sampled carriers of candidates (``cand``: the candidate each
+    belongs to; ``marks``, ``key``: the row's), how each is found in the other carriers
+    (:data:`ALONE`, ...).  A line is found with :data:`MARKS_TO_MATCH` of its marks there.
+    Found approximately (not by its key) and with figures, it is a :data:`SLOT` line when
+    lines with figures share its marks but none shares one of its marks and one of its two
+    smallest figure hashes; else a :data:`COPY` (a copy keeps most of its figures, so the
+    two lines share one of their two smallest unless the figures they differ in hash below
+    both; one whose copies have no figures got one of its own: a scanner's "5" for "S", a
+    figure written out in words elsewhere)."""
+    seen = np.zeros(len(cand), np.int64)
+    for j in range(MARKS):
+        seen += _count_pairs(cand, marks[:, j]) > 1
+    out = np.where(seen < MARKS_TO_MATCH, ALONE, FOUND)
+    figs = np.flatnonzero(marks[:, FIGURES] != 0)
+    if not len(figs):
+        return out
+    c = cand[figs]
+    exact = _count_pairs(c, key[figs]) > 1
+    same = exact.copy()
+    other = np.zeros(len(figs), np.bool_)  # another line with figures shares one of its marks
+    # (mark, figure hash) of each of the two figure hashes a row has: one shared with another
+    # row is a line sharing that mark and that figure
+    two = np.flatnonzero(marks[figs, FIGURES + 1] != 0)
+    row = np.concatenate([np.arange(len(figs)), two])
+    fig = np.concatenate([marks[figs, FIGURES], marks[figs[two], FIGURES + 1]])
+    for j in range(MARKS):
+        m = marks[figs, j]
+        other |= _count_pairs(c, m) > 1
+        shared = _count_rows(c[row], m[row], fig) > 1
+        same[row[shared]] = True
+    approx = (out[figs] == FOUND) & ~exact
+    out[figs[approx]] = np.where(~same[approx] & other[approx], SLOT, COPY)
+    return out
+
+
+def _count_rows(*cols: np.ndarray) -> np.ndarray:
+    """For each i: how many j have the same values in every column as i."""
+    order = np.lexsort(cols[::-1])
+    brk = np.zeros(len(order), np.bool_)
+    if len(order):
+        brk[0] = True
+        for c in cols:
+            sc = np.asarray(c)[order]
+            brk[1:] |= sc[1:] != sc[:-1]
+    first = np.flatnonzero(brk)
+    size = np.diff(np.concatenate((first, [len(order)])))
+    out = np.empty(len(order), np.int64)
+    out[order] = np.repeat(size, size)
+    return out
 
 
 def _count_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -602,13 +686,16 @@ def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
             if unknown < cfg.min_docs and max(per_site.values(), default=0) < cfg.site_min_docs:
                 continue
             sample = sorted(ds, key=lambda d: (rank[d], d))[:cfg.sample]
-            seen = [Counter(v[0][j] for d in sample for v in rows[d].values()) for j in range(4)]
+            found = _found_reference({d: rows[d] for d in sample})
+            site_line = 2 * max(per_site.values(), default=0) > len(ds)
             ratios = []
             for d in sample:
-                live = {x: v for x, v in rows[d].items() if (d, x) not in masked and x != k}
-                cont = sum(v[1] for v in live.values())
-                own = sum(v[1] for v in live.values()
-                          if sum(seen[j][v[0][j]] > 1 for j in range(4)) < MARKS_TO_MATCH)
+                live = {x: v[1] for x, v in rows[d].items() if (d, x) not in masked and x != k}
+                cont = sum(live.values())
+                fig = sum(w for x, w in live.items() if found[d, x] in (SLOT, COPY))
+                slot = sum(w for x, w in live.items() if found[d, x] == SLOT)
+                instance = 2 * slot > fig and found[d, k] != SLOT and site_line
+                own = sum(w for x, w in live.items() if found[d, x] == ALONE or (instance and found[d, x] == SLOT))
                 ratios.append(own / cont if cont > 0 else 0.0)
             if sorted(ratios)[(len(ratios) - 1) // 2] < cfg.own_share:
                 continue
@@ -620,6 +707,30 @@ def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
             break
         masked = new
     return masked
+
+
+def _found_reference(carriers: dict[int, dict[int, tuple[tuple[int, ...], int]]]) -> dict[tuple[int, int], int]:
+    """:func:`_found` in plain Python: for the sampled carriers (article -> key -> (marks,
+    weight)), how each (article, key) is found in the others."""
+    rows = [(d, x, m) for d, c in carriers.items() for x, (m, _) in c.items()]
+    seen = [Counter(m[j] for _, _, m in rows) for j in range(MARKS)]
+    with_figures = [Counter(m[j] for _, _, m in rows if m[FIGURES]) for j in range(MARKS)]
+    same = [Counter((m[j], m[f]) for _, _, m in rows for f in (FIGURES, FIGURES + 1) if m[f])
+            for j in range(MARKS)]
+    exact = Counter(x for _, x, _ in rows)
+    out = {}
+    for d, x, m in rows:
+        if sum(seen[j][m[j]] > 1 for j in range(MARKS)) < MARKS_TO_MATCH:
+            out[d, x] = ALONE
+        elif not m[FIGURES] or exact[x] > 1:
+            out[d, x] = FOUND
+        elif (any(with_figures[j][m[j]] > 1 for j in range(MARKS))
+              and not any(same[j][m[j], m[f]] > 1 for j in range(MARKS)
+                          for f in (FIGURES, FIGURES + 1) if m[f])):
+            out[d, x] = SLOT
+        else:
+            out[d, x] = COPY
+    return out
 
 
 def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.ndarray, ...],
@@ -682,9 +793,9 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     headed[inside] = own[row_doc[inside]]
     linked = (headed != 0) & in_sorted(headed, np.unique(ref_key))
     have = np.sort(np.concatenate([pair_codes(headed[linked], row_marks[linked, j])
-                                   for j in range(row_marks.shape[1])]))
+                                   for j in range(MARKS)]))
     seen = np.zeros(len(row), np.int64)
-    for j in range(row_marks.shape[1]):
+    for j in range(MARKS):
         seen += in_sorted(pair_codes(ref_key, row_marks[row, j]), have)
     teaser = part & (seen >= 1)
     codes.append(pair_codes(row_doc[row[teaser]], np.asarray(row_key, np.uint64)[row[teaser]]))

@@ -29,7 +29,17 @@ from .prepare import (
     _is_furniture,
 )
 from .records import Article
-from .textnorm import Tokens, _mix, codepoints, tokenize_docs
+from .textnorm import (
+    _DIGIT,
+    _KEY,
+    Tokens,
+    _mix,
+    codepoints,
+    fold_char,
+    has_digit,
+    hash_tables,
+    tokenize_docs,
+)
 
 _SENTENCE_END = np.array([ord(c) for c in '.!?"”'], np.uint32)
 _CAPS = np.array([ord(c) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"], np.uint32)
@@ -57,6 +67,7 @@ class Batch:
     sent_end: np.ndarray | None = None   # bool per token: its chunk ends a sentence ("left.", "no?\"")
     cps: np.ndarray | None = None        # the code points of the texts, joined
     doc_cp: np.ndarray | None = None     # int64 (ndocs + 1): where each text starts in ``cps``
+    figure: np.ndarray | None = None     # bool per token: a figure ("42", "4C", "£5.7bn"; see _figures)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -188,6 +199,38 @@ def _sentence_ends(cps, doc_cp, tok_first, start, end):  # pragma: no cover - ji
     return out
 
 
+@nb.njit(cache=True, nogil=True)
+def _figures(cps, doc_cp, tok_first, start, end, digit, flags):  # pragma: no cover - jit
+    """Per token: is it a figure — its first character that folds to something folds to a
+    digit ("42", "4C", "(39F)", "£5.7bn")?  A word in which a scanner took a letter for a
+    digit ("leve1", "c0uncil") is not one.  Plain-Python specification:
+    :func:`figures_reference`."""
+    out = np.zeros(len(start), np.bool_)
+    key = np.uint8(_KEY)
+    dig = np.uint8(_DIGIT)
+    for d in range(len(tok_first) - 1):
+        base = doc_cp[d]
+        for t in range(tok_first[d], tok_first[d + 1]):
+            if not digit[t]:
+                continue
+            for i in range(base + start[t], base + end[t]):
+                c = cps[i]
+                if c < len(flags) and flags[c] & key:
+                    out[t] = (flags[c] & dig) != 0
+                    break
+    return out
+
+
+def figures_reference(batch: Batch) -> list[bool]:
+    """Plain-Python specification of :func:`_figures` over a batch's texts."""
+    out = []
+    for d, text in enumerate(batch.texts):
+        for t in range(int(batch.tok_first[d]), int(batch.tok_first[d + 1])):
+            first = next((c for c in text[int(batch.start[t]):int(batch.end[t])] if fold_char(c)), "")
+            out.append(bool(first) and has_digit(first))
+    return out
+
+
 def sentence_ends_reference(batch: Batch) -> list[bool]:
     """Plain-Python specification of :func:`_sentence_ends` over a batch's texts."""
     closers = "\"')]\u201d\u2019\u00bb"
@@ -236,6 +279,7 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
                      title_tok[2], title_tok[6], cfg.boiler_patterns, _SENTENCE_END)
 
     sent_end = _sentence_ends(cps, doc_cp, tok_first, start, end)
+    figure = _figures(cps, doc_cp, tok_first, start, end, digit, hash_tables()[0])
     if cfg.boiler_patterns:
         cand = _dateline_lines(boiler, line_base, line_first, counts, c0, c1, _CAPS, _DATELINE_NEXT, sent_end)
         docs = np.searchsorted(line_base, cand, side="right") - 1
@@ -250,7 +294,7 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
     title_key = _line_keys_only(title_tok[2], title_tok[6])
     return Batch([a.id for a in articles], [a.date for a in articles], texts, start, end, hashes,
                  weight, line, digit, boiler, tok_first, line_base, line_first,
-                 title_key=title_key, sent_end=sent_end, cps=cps, doc_cp=doc_cp)
+                 title_key=title_key, sent_end=sent_end, cps=cps, doc_cp=doc_cp, figure=figure)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -389,15 +433,18 @@ def _line_keys_two_lanes(hashes, line_first):  # pragma: no cover - jit
 
 
 @nb.njit(cache=True, nogil=True)
-def _line_keys_kernel(key, hashes, boiler, weight, digit, line_first, ends):  # pragma: no cover - jit
+def _line_keys_kernel(key, hashes, boiler, weight, figure, line_first, ends):  # pragma: no cover - jit
     """Per line (``key``: its key, :func:`_line_keys_only`): the hashes of its first and of its last
     ``ends`` tokens (a line edited in one place keeps one of them), two min-hashes of its
-    3-word shingles, the keys of the line with up to two words cut at either end (short
-    lines only) and the characters of its tokens outside boilerplate."""
+    3-word shingles, the two smallest hashes of its figures (``figure``: per token; 0 where
+    it has fewer),
+    the keys of the line with up to two words cut at either end (short lines only) and the
+    characters of its tokens outside boilerplate."""
     nlines = len(line_first) - 1
     head = np.zeros(nlines, np.uint64)
     tail = np.zeros(nlines, np.uint64)
     mins = np.zeros((nlines, 2), np.uint64)
+    figs = np.zeros((nlines, 2), np.uint64)
     subs = np.zeros((nlines, 9), np.uint64)
     w = np.zeros(nlines, np.int64)
     seed0 = np.uint64(0x9E3779B97F4A7C15)
@@ -431,6 +478,24 @@ def _line_keys_kernel(key, hashes, boiler, weight, digit, line_first, ends):  # 
                 best1 = y1
         mins[ln, 0] = best0
         mins[ln, 1] = best1
+        # the two smallest hashes of its figures (0: none): a copy of the line keeps most of
+        # its figures (a condensed one some, a scanned one nearly all: keys are OCR
+        # skeletons), so the two lines share one of them; an instance of a template the line
+        # is part of has figures of its own
+        f0 = np.uint64(0xFFFFFFFFFFFFFFFF)
+        f1 = np.uint64(0xFFFFFFFFFFFFFFFF)
+        for i in range(a, b):
+            if figure[i]:
+                y = _mix(hashes[i] ^ seed0) | np.uint64(1)  # never 0, in 32 bits too
+                if y < f0:
+                    f1 = f0
+                    f0 = y
+                elif f0 < y < f1:
+                    f1 = y
+        if f0 != np.uint64(0xFFFFFFFFFFFFFFFF):
+            figs[ln, 0] = f0
+        if f1 != np.uint64(0xFFFFFFFFFFFFFFFF):
+            figs[ln, 1] = f1
         for i in range(a, b):
             if not boiler[i]:
                 w[ln] += weight[i]
@@ -444,7 +509,7 @@ def _line_keys_kernel(key, hashes, boiler, weight, digit, line_first, ends):  # 
                     cut = b - 1 - t2
                     if cut <= 2 and t2 + 1 - (a + i) >= 2:
                         subs[ln, 3 * i + cut] = acc if acc != 0 else np.uint64(1)
-    return key, head, tail, mins, subs, w
+    return key, head, tail, mins, figs, subs, w
 
 
 #: tokens at each end of a line that identify it when the line was edited elsewhere
@@ -457,15 +522,17 @@ def line_rows(batch: Batch, keys: np.ndarray | None = None) -> tuple[tuple[np.nd
     """One row per distinct (article, line key) of a batch, for the corpus furniture rule
     (:mod:`copydesk.furniture`): (key, its *marks* — hashes of its first words, of its last
     words and two min-hashes of its 3-word shingles, by which an edited or OCR-noisy copy of
-    the line is still recognised (n x 4) —, article index in the batch, weight outside
+    the line is still recognised, then the two smallest hashes of its figures, 0 where it
+    has fewer
+    (n x 6) —, article index in the batch, weight outside
     boilerplate, index of the line in its article); and for each short line, candidates for
     a link to another article: (article, line index, key, the keys of the line with up to
     two words cut at either end (n x 9), 0 where not formed).  ``keys``: the batch's
     :func:`line_keys`, when known."""
     keys = line_keys(batch) if keys is None else keys
-    key, head, tail, mins, subs, w = _line_keys_kernel(keys, batch.hash, batch.boiler, batch.weight, batch.digit,
-                                                       batch.line_first, LINE_ENDS)
-    head = np.stack([head, tail, mins[:, 0], mins[:, 1]], axis=1)
+    key, head, tail, mins, figs, subs, w = _line_keys_kernel(keys, batch.hash, batch.boiler, batch.weight,
+                                                             batch.figure, batch.line_first, LINE_ENDS)
+    head = np.stack([head, tail, mins[:, 0], mins[:, 1], figs[:, 0], figs[:, 1]], axis=1)
     short = subs.any(axis=1)
     doc = np.repeat(np.arange(len(batch), dtype=np.int64), np.diff(batch.line_base))
     local = np.arange(len(key), dtype=np.int64) - batch.line_base[doc]

@@ -101,7 +101,7 @@ class Index:
         try:
             begin_write(conn, self.path)
             try:
-                migrate(conn)
+                migrate(conn, self.path)
                 counts = self._add(conn, jobs, log, sources, replace=replace, progress=progress,
                                    workdir=workdir)
                 conn.execute("COMMIT")

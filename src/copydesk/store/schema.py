@@ -36,10 +36,11 @@ from ..plan import hash_id
 from . import postings
 
 FORMAT = "copydesk-index"
-FORMAT_VERSION = 2
-#: older format versions this release reads as they are and migrates at the next add
-#: (1: postings keyed by hash alone, see copydesk.store.postings)
-MIGRATED = frozenset({1})
+FORMAT_VERSION = 3
+#: older format versions this release reads as they are (queries, stats, export)
+#: (1: postings keyed by hash alone, see copydesk.store.postings; 1 and 2: line rows
+#: without the min-hashes of their figures, see copydesk.prepare_batch.line_rows)
+MIGRATED = frozenset({1, 2})
 #: seconds a writer waits for another writer's lock before giving up
 BUSY_TIMEOUT = 60.0
 
@@ -177,14 +178,17 @@ def migrate_hint(path: Path, version: Any) -> str:
                                              "rebuild the index with copydesk index add"))
 
 
-def migrate(conn: sqlite3.Connection) -> None:
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
     """Bring an index of an older format version (:data:`MIGRATED`) to this one, inside the
-    caller's write transaction."""
+    caller's write transaction.  Versions 1 and 2 cannot be: their line rows (what the
+    furniture rule learns from, recomputed over all articles at every add) lack the
+    figures the rule now reads, and rows of both kinds must not be mixed."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'format_version'").fetchone()
     if row is None or row[0] == FORMAT_VERSION:
         return
-    postings.migrate(conn)
-    conn.execute("UPDATE meta SET value = ? WHERE key = 'format_version'", (FORMAT_VERSION,))
+    raise NotAnIndex(f"{path} is a copydesk index of format version {row[0]}, which this copydesk "
+                     f"reads but cannot add to (its line rows lack the figures of version "
+                     f"{FORMAT_VERSION}): rebuild the index with copydesk index add")
 
 
 def begin_write(conn: sqlite3.Connection, path: Path) -> None:

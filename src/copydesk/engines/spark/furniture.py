@@ -30,7 +30,7 @@ from ...config import FurnitureConfig
 from ...furniture import end_groups, judged, pair_of_a_site, short_line, variant_group
 from .prepare import LINE_DTYPES, LINES, LINK_DTYPES, LINKS, unpack_rows
 
-MARKS = ("m0", "m1", "m2", "m3")
+MARKS = tuple(f"m{j}" for j in range(6))  #: the 4 marks, then 2 figure hashes
 SUBS = tuple(f"s{j}" for j in range(9))
 #: a line row, article-numbered (keys and end groups: uint64 as long, same bits)
 LINE_SCHEMA = ("doc int, site int, key long, " + ", ".join(f"{m} long" for m in MARKS)
@@ -56,7 +56,7 @@ def _numbered(batches: Iterator[Any], bc: Any, links: bool) -> Iterator[Any]:
                    **{s: c.view(np.int64) for s, c in zip(SUBS, subs, strict=True)}}
         else:
             key, *marks, weight, line = cols
-            stacked = np.stack(marks, 1) if len(key) else np.zeros((0, 4), np.uint32)
+            stacked = np.stack(marks, 1) if len(key) else np.zeros((0, len(MARKS)), np.uint32)
             out = {"doc": doc, "site": doc_site[doc].astype(np.int32), "key": key.view(np.int64),
                    **{m: c.astype(np.int64) for m, c in zip(MARKS, marks, strict=True)},
                    "weight": weight, "line": line,
@@ -213,7 +213,7 @@ def _line_arrays(table: Any) -> tuple[np.ndarray, ...]:
     key = col["key"].astype(np.int64).view(np.uint64)
     doc = col["doc"].astype(np.int32)
     order = np.lexsort((key, doc))
-    marks = np.stack([col[m] for m in MARKS], 1).astype(np.uint32).reshape(-1, 4)
+    marks = np.stack([col[m] for m in MARKS], 1).astype(np.uint32).reshape(-1, len(MARKS))
     return (key[order], marks[order], doc[order], col["site"].astype(np.int32)[order],
             col["weight"].astype(np.int32)[order], col["line"].astype(np.int32)[order], order)
 

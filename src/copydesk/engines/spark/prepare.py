@@ -34,8 +34,8 @@ from ..local import Corpus
 
 BOOKS, FINGERPRINTS, ARTICLES, LINES, LINKS = 0, 1, 2, 3, 4
 
-#: packed line rows (:func:`copydesk.prepare_batch.line_rows`): slot, key, 4 marks, weight, line
-LINE_DTYPES = (np.dtype(np.int64), np.dtype(np.uint64), *[np.dtype(np.uint32)] * 4, np.dtype(np.int32),
+#: packed line rows (:func:`copydesk.prepare_batch.line_rows`): slot, key, 6 marks (4, then 2 of its figures), weight, line
+LINE_DTYPES = (np.dtype(np.int64), np.dtype(np.uint64), *[np.dtype(np.uint32)] * 6, np.dtype(np.int32),
                np.dtype(np.int32))
 #: packed link candidates: slot, line, key, 9 cut keys
 LINK_DTYPES = (np.dtype(np.int64), np.dtype(np.int32), np.dtype(np.uint64), *[np.dtype(np.uint64)] * 9)
