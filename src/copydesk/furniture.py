@@ -574,13 +574,13 @@ def _found(cand: np.ndarray, marks: np.ndarray, key: np.ndarray) -> np.ndarray:
     figure written out in words elsewhere)."""
     seen = np.zeros(len(cand), np.int64)
     for j in range(MARKS):
-        seen += _count_pairs(cand, marks[:, j]) > 1
+        seen += _count_rows(cand, marks[:, j]) > 1
     out = np.where(seen < MARKS_TO_MATCH, ALONE, FOUND)
     figs = np.flatnonzero(marks[:, FIGURES] != 0)
     if not len(figs):
         return out
     c = cand[figs]
-    exact = _count_pairs(c, key[figs]) > 1
+    exact = _count_rows(c, key[figs]) > 1
     same = exact.copy()
     other = np.zeros(len(figs), np.bool_)  # another line with figures shares one of its marks
     # (mark, figure hash) of each of the two figure hashes a row has: one shared with another
@@ -590,7 +590,7 @@ def _found(cand: np.ndarray, marks: np.ndarray, key: np.ndarray) -> np.ndarray:
     fig = np.concatenate([marks[figs, FIGURES], marks[figs[two], FIGURES + 1]])
     for j in range(MARKS):
         m = marks[figs, j]
-        other |= _count_pairs(c, m) > 1
+        other |= _count_rows(c, m) > 1
         shared = _count_rows(c[row], m[row], fig) > 1
         same[row[shared]] = True
     approx = (out[figs] == FOUND) & ~exact
@@ -598,32 +598,51 @@ def _found(cand: np.ndarray, marks: np.ndarray, key: np.ndarray) -> np.ndarray:
     return out
 
 
+def _codes(*cols: np.ndarray) -> np.ndarray:
+    """A well-mixed 64-bit code per row of the columns (equal rows, equal codes; unequal
+    rows collide with odds of about 2**-64)."""
+    x = np.zeros(len(cols[0]), np.uint64)
+    for c in cols:
+        x = (x + np.uint64(1)) * _PHI ^ np.asarray(c).astype(np.uint64)
+        x ^= x >> np.uint64(31)
+        x *= np.uint64(0xBF58476D1CE4E5B9)
+        x ^= x >> np.uint64(29)
+    return x
+
+
+@nb.njit(cache=True, nogil=True)
+def _multiplicity(codes):  # pragma: no cover - jit
+    """For each i: how many j have ``codes[j] == codes[i]`` (an open-addressing count)."""
+    n = len(codes)
+    size = 16
+    while size < 2 * n:
+        size *= 2
+    mask = np.uint64(size - 1)
+    table = np.zeros(size, np.uint64)
+    used = np.zeros(size, np.bool_)
+    count = np.zeros(size, np.int64)
+    slot = np.empty(n, np.int64)
+    for i in range(n):
+        x = codes[i]
+        s = x & mask
+        while used[s] and table[s] != x:
+            s = (s + np.uint64(1)) & mask
+        used[s] = True
+        table[s] = x
+        count[s] += 1
+        slot[i] = s
+    out = np.empty(n, np.int64)
+    for i in range(n):
+        out[i] = count[slot[i]]
+    return out
+
+
 def _count_rows(*cols: np.ndarray) -> np.ndarray:
-    """For each i: how many j have the same values in every column as i."""
-    order = np.lexsort(cols[::-1])
-    brk = np.zeros(len(order), np.bool_)
-    if len(order):
-        brk[0] = True
-        for c in cols:
-            sc = np.asarray(c)[order]
-            brk[1:] |= sc[1:] != sc[:-1]
-    first = np.flatnonzero(brk)
-    size = np.diff(np.concatenate((first, [len(order)])))
-    out = np.empty(len(order), np.int64)
-    out[order] = np.repeat(size, size)
-    return out
-
-
-def _count_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """For each i: how many j have (a[j], b[j]) == (a[i], b[i])."""
-    order = np.lexsort((b, a))
-    sa, sb = a[order], b[order]
-    brk = np.concatenate(([True], (sa[1:] != sa[:-1]) | (sb[1:] != sb[:-1])))
-    first = np.flatnonzero(brk)
-    size = np.diff(np.concatenate((first, [len(sa)])))
-    out = np.empty(len(a), np.int64)
-    out[order] = np.repeat(size, size)
-    return out
+    """For each i: how many j have the same values in every column as i (compiled, by
+    :func:`_codes`)."""
+    if not len(cols[0]):
+        return np.zeros(0, np.int64)
+    return _multiplicity(_codes(*cols))
 
 
 def _doc_rank(doc: np.ndarray) -> np.ndarray:

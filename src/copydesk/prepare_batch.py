@@ -200,24 +200,32 @@ def _sentence_ends(cps, doc_cp, tok_first, start, end):  # pragma: no cover - ji
 
 
 @nb.njit(cache=True, nogil=True)
-def _figures(cps, doc_cp, tok_first, start, end, digit, flags):  # pragma: no cover - jit
-    """Per token: is it a figure — its first character that folds to something folds to a
-    digit ("42", "4C", "(39F)", "£5.7bn")?  A word in which a scanner took a letter for a
-    digit ("leve1", "c0uncil") is not one.  Plain-Python specification:
-    :func:`figures_reference`."""
-    out = np.zeros(len(start), np.bool_)
+def _first_is_digit(cps, at, end, flags):  # pragma: no cover - jit
+    """Per span ``[at, end)`` of ``cps``: does its first character that folds to something
+    fold to a digit?"""
+    out = np.zeros(len(at), np.bool_)
     key = np.uint8(_KEY)
     dig = np.uint8(_DIGIT)
-    for d in range(len(tok_first) - 1):
-        base = doc_cp[d]
-        for t in range(tok_first[d], tok_first[d + 1]):
-            if not digit[t]:
-                continue
-            for i in range(base + start[t], base + end[t]):
-                c = cps[i]
-                if c < len(flags) and flags[c] & key:
-                    out[t] = (flags[c] & dig) != 0
-                    break
+    for n in range(len(at)):
+        for i in range(at[n], end[n]):
+            c = cps[i]
+            if c < len(flags) and flags[c] & key:
+                out[n] = (flags[c] & dig) != 0
+                break
+    return out
+
+
+def _figures(cps: np.ndarray, doc_cp: np.ndarray, tok_first: np.ndarray, start: np.ndarray, end: np.ndarray,
+             digit: np.ndarray) -> np.ndarray:
+    """Per token: is it a figure — its first character that folds to something folds to a
+    digit ("42", "4C", "(39F)", "£5.7bn")?  A word in which a scanner took a letter for a
+    digit ("leve1", "c0uncil") is not one.  Only tokens with a digit are looked at.
+    Plain-Python specification: :func:`figures_reference`."""
+    out = np.zeros(len(start), np.bool_)
+    t = np.flatnonzero(digit)
+    if len(t):
+        base = np.asarray(doc_cp, np.int64)[np.searchsorted(tok_first, t, "right") - 1]
+        out[t] = _first_is_digit(cps, base + start[t], base + end[t], hash_tables()[0])
     return out
 
 
@@ -279,7 +287,7 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
                      title_tok[2], title_tok[6], cfg.boiler_patterns, _SENTENCE_END)
 
     sent_end = _sentence_ends(cps, doc_cp, tok_first, start, end)
-    figure = _figures(cps, doc_cp, tok_first, start, end, digit, hash_tables()[0])
+    figure = _figures(cps, doc_cp, tok_first, start, end, digit)
     if cfg.boiler_patterns:
         cand = _dateline_lines(boiler, line_base, line_first, counts, c0, c1, _CAPS, _DATELINE_NEXT, sent_end)
         docs = np.searchsorted(line_base, cand, side="right") - 1
@@ -485,6 +493,8 @@ def _line_keys_kernel(key, hashes, boiler, weight, figure, line_first, ends):  #
         f0 = np.uint64(0xFFFFFFFFFFFFFFFF)
         f1 = np.uint64(0xFFFFFFFFFFFFFFFF)
         for i in range(a, b):
+            if not boiler[i]:
+                w[ln] += weight[i]
             if figure[i]:
                 y = _mix(hashes[i] ^ seed0) | np.uint64(1)  # never 0, in 32 bits too
                 if y < f0:
@@ -496,9 +506,6 @@ def _line_keys_kernel(key, hashes, boiler, weight, figure, line_first, ends):  #
             figs[ln, 0] = f0
         if f1 != np.uint64(0xFFFFFFFFFFFFFFFF):
             figs[ln, 1] = f1
-        for i in range(a, b):
-            if not boiler[i]:
-                w[ln] += weight[i]
         # a short line with up to two words cut at either end ("1.", "READ MORE:",
         # "(update)"): keys to compare with the corpus's headlines
         if b - a <= LINK_MAX_TOKENS:
