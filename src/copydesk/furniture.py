@@ -611,9 +611,10 @@ def _codes(*cols: np.ndarray) -> np.ndarray:
 
 
 @nb.njit(cache=True, nogil=True)
-def _multiplicity(codes):  # pragma: no cover - jit
-    """For each i: how many j have ``codes[j] == codes[i]`` (an open-addressing count)."""
-    n = len(codes)
+def value_counts(values):  # pragma: no cover - jit
+    """For each i: how many j have ``values[j] == values[i]`` (counted in an open-addressing
+    hash table, the values mixed for their slots; the same counts a sort would give)."""
+    n = len(values)
     size = 16
     while size < 2 * n:
         size *= 2
@@ -623,8 +624,8 @@ def _multiplicity(codes):  # pragma: no cover - jit
     count = np.zeros(size, np.int64)
     slot = np.empty(n, np.int64)
     for i in range(n):
-        x = codes[i]
-        s = x & mask
+        x = values[i]
+        s = ((x ^ (x >> np.uint64(31))) * np.uint64(0xBF58476D1CE4E5B9)) & mask
         while used[s] and table[s] != x:
             s = (s + np.uint64(1)) & mask
         used[s] = True
@@ -642,7 +643,7 @@ def _count_rows(*cols: np.ndarray) -> np.ndarray:
     :func:`_codes`)."""
     if not len(cols[0]):
         return np.zeros(0, np.int64)
-    return _multiplicity(_codes(*cols))
+    return value_counts(_codes(*cols))
 
 
 def _doc_rank(doc: np.ndarray) -> np.ndarray:

@@ -11,6 +11,7 @@ import numba as nb
 import numpy as np
 
 from .candidates import BigBuckets
+from .furniture import value_counts
 
 _U = np.uint64
 
@@ -324,28 +325,12 @@ def component_order(codes: np.ndarray) -> np.ndarray:
 @nb.njit(cache=True, nogil=True)
 def common_rows(h, at, cap):  # pragma: no cover - jit
     """Rows ``at`` of ``h`` whose value occurs more than ``cap`` times among them (a bool per
-    row of ``h``): :func:`copydesk.plan.common_sentences` counted in an open-addressing hash
-    table instead of by sorting (``plan.common_sentences_reference``)."""
-    n = len(at)
-    size = 16
-    while size < 2 * n:
-        size *= 2
-    mask = np.uint64(size - 1)
-    table = np.zeros(size, np.uint64)
-    used = np.zeros(size, np.bool_)
-    count = np.zeros(size, np.int64)
-    slot_of = np.empty(n, np.int64)
-    for i in range(n):
-        x = h[at[i]]
-        s = _mix(x) & mask
-        while used[s] and table[s] != x:
-            s = (s + np.uint64(1)) & mask
-        used[s] = True
-        table[s] = x
-        count[s] += 1
-        slot_of[i] = s
+    row of ``h``): :func:`copydesk.plan.common_sentences` counted in a hash table
+    (:func:`copydesk.furniture.value_counts`) instead of by sorting
+    (``plan.common_sentences_reference``)."""
+    counts = value_counts(h[at])
     out = np.zeros(len(h), np.bool_)
-    for i in range(n):
-        if count[slot_of[i]] > cap:
+    for i in range(len(at)):
+        if counts[i] > cap:
             out[at[i]] = True
     return out
