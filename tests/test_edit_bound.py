@@ -11,6 +11,8 @@ from copydesk.edit_bound import (
     common_affix,
     common_affix_reference,
     distance_bound,
+    edits_upper,
+    edits_upper_reference,
     positional_edits,
     positional_edits_reference,
     same_content,
@@ -55,6 +57,14 @@ def test_positional_edits_fast_equals_reference(a: list[int], b: list[int], raw:
     ha, hb = np.array(a, np.uint64), np.array(b, np.uint64)
     spans = _spans(raw, len(a), len(b))
     assert positional_edits(ha, hb, spans, 1 << 30) == positional_edits_reference(ha, hb, spans, 1 << 30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 3), max_size=40), st.lists(st.integers(0, 3), max_size=40), _spans_of)
+def test_edits_upper_fast_equals_reference(a: list[int], b: list[int], raw: list[tuple[int, int, int, int]]) -> None:
+    ha, hb = np.array(a, np.uint64), np.array(b, np.uint64)
+    spans = _spans(raw, len(a), len(b))
+    assert edits_upper(ha, hb, spans, 1 << 30) == edits_upper_reference(ha, hb, spans, 1 << 30)
 
 
 @settings(max_examples=300, deadline=None)

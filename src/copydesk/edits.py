@@ -28,7 +28,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from .align_kernel import same_words
-from .edit_bound import common_affix, distance_bound, positional_edits, same_content
+from .edit_bound import common_affix, distance_bound, edits_upper, same_content
 from .prepare import Prepared, _ends_sentence
 from .textnorm import tokenize_reference
 
@@ -296,18 +296,9 @@ def edits_at_most(a: Prepared, b: Prepared, spans: np.ndarray) -> int:
     least one aligned position of passages of equal length; a passage's edge adds one where
     the words beside it differ, see :func:`boundary_edits`); passages of unequal length
     give no bound (a large number)."""
-    ha, hb = a.tokens.hash, b.tokens.hash
-    spans = np.ascontiguousarray(spans, np.int64).reshape(-1, 4)
-    total = int(positional_edits(np.ascontiguousarray(ha, np.uint64), np.ascontiguousarray(hb, np.uint64),
-                                 spans, 1 << 30))
-    if total >= 1 << 30 or not len(spans):
-        return total
-    end_a, end_b = spans[:, 1], spans[:, 3]
-    at = (end_a < len(ha)) & (end_b < len(hb))
-    total += int(np.count_nonzero(ha[end_a[at]] != hb[end_b[at]]))
-    before_a, before_b = spans[:, 0] - 1, spans[:, 2] - 1
-    at = (before_a >= 0) & (before_b >= 0)
-    return total + int(np.count_nonzero(ha[before_a[at]] != hb[before_b[at]]))
+    return int(edits_upper(np.ascontiguousarray(a.tokens.hash, np.uint64),
+                           np.ascontiguousarray(b.tokens.hash, np.uint64),
+                           np.ascontiguousarray(spans, np.int64).reshape(-1, 4), 1 << 30))
 
 
 def only_slips(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: str) -> bool:

@@ -41,16 +41,20 @@ from ..align_kernel import covered, same_words
 from ..candidates import BigBuckets, Candidates, make_candidates
 from ..config import ScanConfig
 from ..edit_bound import distance_bound
+from ..edits import edits_at_most, only_slips
 from ..families import families as make_families
-from ..furniture import CodeSet, Furniture, learn, link_lines
+from ..furniture import CodeSet, Furniture, learn, link_lines, value_counts
 from ..join_kernel import bucket_pairs, component_order, evidence
 from ..paraphrase import (
+    BatchSentences,
     _all_inside,
     _longest_run,
     monotone_pairs,
     mostly_slots,
+    paraphrase_spans,
     sentences,
     similarity,
+    with_paraphrases,
 )
 from ..plan import (
     Grouper,
@@ -80,6 +84,7 @@ from ..read import ArticleBatch, batched, duplicate
 from ..read.html import PageBlock
 from ..read.jsonl import LineBlock, block_articles
 from ..records import Article, Pair, Reject
+from ..relate import _only_furniture_lines_left
 from ..sentence_keys import sentence_evidence, sentence_keys
 from ..spill import (
     JSON_LINE,
@@ -588,15 +593,18 @@ def _warm_up(cfg: ScanConfig) -> None:
     each forked worker would otherwise build the tables and load the compiled code again."""
     arts = [Article("w0", "LONDON (AP) - One two three four five six seven eight nine ten.\nComments"),
             Article("w1", "One two three four five six seven eight nine ten eleven.", "One")]
-    for text in ("caf\u00e9", "caf\u00e9 \u2014", "caf\u00e9 \U0001F600"):  # 1-, 2- and 4-byte text
+    # 1-, 2- and 4-byte text, with a figure (the align pass prepares articles again)
+    for text in ("caf\u00e9 7", "caf\u00e9 \u2014 7", "caf\u00e9 \U0001F600 7"):
         one = prepare_batch([Article("w", text, text)], cfg.prepare)
         sentences(one.prepared(0), text, 1)
+        BatchSentences(one, 1).of(0)
     batch = prepare_batch(arts, cfg.prepare)
-    _warm_relate(batch)
+    _warm_relate(batch, cfg)
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
     sentence_keys(batch, bands=1, min_words=2)
     (key, marks, doc, weight, line), links = line_rows(batch)
     learn(key, marks, doc, np.zeros(len(key), np.int64), weight, line, cfg.prepare.furniture)
+    value_counts(np.zeros(2, np.uint64))  # (the learner's counts: not reached by two articles)
     link_lines(np.array([1], np.uint64), np.array([0]), links, doc, line, key, marks, weight)
     mask_furniture(batch, np.arange(2), np.array([1], np.uint64))
     align_batch(batch, np.array([0]), np.array([1]), cfg.align)
@@ -611,20 +619,28 @@ def _warm_up(cfg: ScanConfig) -> None:
     partition_rows(fh, docs, fp.astype(np.uint32), row_line_keys(batch, first, fp, line_keys(batch)), 64)
 
 
-def _warm_relate(batch: Any) -> None:
+def _warm_relate(batch: Any, cfg: ScanConfig) -> None:
     """The kernels that relate a pair (:func:`copydesk.relate.judge`), loaded once here:
-    a pool's workers and the parent's own small passes would each load them again."""
+    a pool's workers and the parent's own small passes would each load them again (tens of
+    milliseconds a kernel and process)."""
     a, b = batch.prepared(0), batch.prepared(1)
+    ta, tb = batch.texts[0], batch.texts[1]
     spans = np.array([[0, 3, 0, 3]], np.int64)
     same_words(a.tokens.hash, b.tokens.hash, spans)
     distance_bound(a.tokens.hash, b.tokens.hash, spans)
-    sa, sb = sentences(a, batch.texts[0], 1), sentences(b, batch.texts[1], 1)
+    edits_at_most(a, b, spans)
+    only_slips(a, b, spans, ta, tb)  # (its passage differs: every kernel of the test runs)
+    _only_furniture_lines_left(a, spans[:, 0], spans[:, 1], ta)
+    sa, sb = sentences(a, ta, 1), sentences(b, tb, 1)
     sim, slots = similarity(sa, sb)
     pairs = monotone_pairs(sim, 0.0)
     _longest_run(pairs)
     mostly_slots(sa, sb, pairs, sim, slots, 0.5)
     _all_inside(sa, spans, 0)
     covered(spans, 0, a.tokens.weight, a.boiler)
+    table = BatchSentences(batch, cfg.paraphrase.min_words)
+    paraphrase_spans(a, b, ta, tb, cfg.paraphrase, sa=table.of(0), sb=table.of(1), exact=spans)
+    with_paraphrases(a, b, align_batch(batch, np.array([0]), np.array([1]), cfg.align)[0], spans)
 
 
 def spill_prefix() -> str:
