@@ -15,6 +15,8 @@ from copydesk.furniture import (
     CodeMap,
     CodeSet,
     in_sorted,
+    key_counts,
+    key_counts_reference,
     learn,
     learn_lines,
     learn_reference,
@@ -279,3 +281,12 @@ def test_stable_argsort_u64_is_numpys(values: list[int], skew: int) -> None:
     elif skew == 2:  # all in one top-bits bucket: the merge-sort path
         keys = keys >> np.uint64(40)
     assert np.array_equal(stable_argsort_u64(keys), np.argsort(keys, kind="stable"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 12), max_size=60), st.sets(st.integers(0, 15), max_size=8))
+def test_key_counts_equal_the_sorting_reference(rows: list[int], wanted: set[int]) -> None:
+    key = np.array(rows, np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    keys = np.array(sorted(wanted), np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    keys = np.unique(keys)
+    assert key_counts(key, keys).tolist() == key_counts_reference(key, keys).tolist()

@@ -670,7 +670,7 @@ def _result(key: np.ndarray, doc: np.ndarray, site: np.ndarray, line: np.ndarray
     first, size = _groups(mk[order])
     keys = mk[order][first]
     ex = np.flatnonzero(masked)[order][first]
-    carriers = np.searchsorted(np.sort(key), keys, "right") - np.searchsorted(np.sort(key), keys, "left")
+    carriers = key_counts(key, keys)
     sites = np.zeros(len(keys), np.int64)
     if len(keys):
         sk = np.unique(np.stack([np.searchsorted(keys, mk), site[masked]], 1), axis=0)
@@ -678,6 +678,22 @@ def _result(key: np.ndarray, doc: np.ndarray, site: np.ndarray, line: np.ndarray
         np.add.at(sites, sk[:, 0], 1)
     return Furniture(codes, keys, carriers.astype(np.int64), size.astype(np.int64), sites,
                      doc[ex], line[ex], docs=np.unique(doc[masked]))
+
+
+def key_counts(key: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """How many rows of ``key`` hold each of ``keys`` (sorted, distinct): the rows found in
+    a hash table of the few ``keys`` (not a sort of every row), counted by their place."""
+    if not len(keys):
+        return np.zeros(0, np.int64)
+    key = np.asarray(key, np.uint64)
+    hit = key[CodeSet(keys).contains(key)]
+    return np.bincount(np.searchsorted(keys, hit), minlength=len(keys)).astype(np.int64)
+
+
+def key_counts_reference(key: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """:func:`key_counts` by sorting every row."""
+    ks = np.sort(np.asarray(key, np.uint64))
+    return (np.searchsorted(ks, keys, "right") - np.searchsorted(ks, keys, "left")).astype(np.int64)
 
 
 def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
