@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from copydesk.align import Alignment, align, align_batch, align_reference
 from copydesk.config import AlignConfig
+from copydesk.paraphrase import mark_kinds
 from copydesk.prepare import Prepared, prepare
 from copydesk.prepare_batch import prepare_batch
 from copydesk.records import Article
@@ -215,8 +216,14 @@ def test_align_batch_gives_the_same_alignment(seed: int, anchor_k: int, max_gap:
     batch = prepare_batch(arts)
     left, right = np.meshgrid(np.arange(len(arts)), np.arange(len(arts)))
     got = align_batch(batch, left.ravel(), right.ravel(), cfg)
-    for x, y, fast in zip(left.ravel().tolist(), right.ravel().tolist(), got, strict=True):
+    marked = align_batch(batch, left.ravel(), right.ravel(), cfg, kinds=True)
+    for x, y, fast, kinds in zip(left.ravel().tolist(), right.ravel().tolist(), got, marked, strict=True):
         ref = align(batch.prepared(x), batch.prepared(y), cfg)
         assert fast.spans.tolist() == ref.spans.tolist()
         assert fast.passages == ref.passages
         assert (fast.coverage_a, fast.coverage_b) == (ref.coverage_a, ref.coverage_b)
+        # passages marked in the batch call, as mark_kinds marks them pair by pair
+        by_pair = mark_kinds(batch.prepared(x), batch.prepared(y), ref)
+        assert kinds.spans.tolist() == by_pair.spans.tolist()
+        assert kinds.passages == by_pair.passages
+        assert (kinds.coverage_a, kinds.coverage_b) == (by_pair.coverage_a, by_pair.coverage_b)

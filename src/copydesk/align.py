@@ -18,12 +18,13 @@ characters of each side's non-boilerplate tokens inside passages.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import repeat
 
 import numpy as np
 
-from .align_kernel import align_many, align_spans, anchor_index_docs, covered
+from .align_kernel import align_many, align_spans, anchor_index_docs, covered, same_words
 from .config import AlignConfig
 from .fingerprint import shingles, valid_shingles
 from .prepare import Prepared
@@ -176,9 +177,11 @@ def align(a: Prepared, b: Prepared, config: AlignConfig | None = None) -> Alignm
 
 
 def align_batch(batch: Batch, left: np.ndarray, right: np.ndarray,
-                config: AlignConfig | None = None) -> list[Alignment]:
+                config: AlignConfig | None = None, *, kinds: bool = False) -> list[Alignment]:
     """:func:`align` of articles ``left[p]`` and ``right[p]`` of a prepared batch, for every
-    p, in one kernel call (each article's anchors computed once)."""
+    p, in one kernel call (each article's anchors computed once).  ``kinds``: each passage
+    marked ``verbatim`` or ``edited`` as :func:`copydesk.paraphrase.mark_kinds` marks it,
+    for all pairs in one call (else every passage is ``verbatim``)."""
     cfg = config or AlignConfig()
     left = np.asarray(left, np.int64)
     right = np.asarray(right, np.int64)
@@ -191,10 +194,15 @@ def align_batch(batch: Batch, left: np.ndarray, right: np.ndarray,
     ta = batch.tok_first[np.repeat(left, per_pair)]
     tb = batch.tok_first[np.repeat(right, per_pair)]
     # Passage(a_start, a_end, b_start, b_end) of every span, made without a Python call each
+    kind: Iterable[str] = repeat("verbatim")
+    if kinds and len(spans):
+        same = same_words(batch.hash, batch.hash, np.stack((ta + spans[:, 0], ta + spans[:, 1], tb + spans[:, 2],
+                                                            tb + spans[:, 3]), axis=1))
+        kind = np.where(same, "verbatim", "edited").tolist()
     passages = list(map(tuple.__new__, repeat(Passage),
                         zip(batch.start[ta + spans[:, 0]].tolist(), batch.end[ta + spans[:, 1] - 1].tolist(),
                             batch.start[tb + spans[:, 2]].tolist(), batch.end[tb + spans[:, 3] - 1].tolist(),
-                            repeat("verbatim"))))
+                            kind, strict=False)))
     out = []
     for f0, f1, (ia, na, ib, nb) in zip(first[:-1].tolist(), first[1:].tolist(), cover.tolist(), strict=True):
         out.append(Alignment(spans[f0:f1], tuple(passages[f0:f1]), ia / na if na else 0.0, ib / nb if nb else 0.0))

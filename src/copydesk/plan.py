@@ -345,10 +345,10 @@ def align_pairs(arts: Sequence[Article], docs: np.ndarray, codes: np.ndarray,
     out: list[Pair] = []
     templates: list[int] = []
     for k, (i, j, o, al) in enumerate(zip(left.tolist(), right.tolist(), only,
-                                          align_batch(batch, left, right, cfg.align), strict=True)):
+                                          align_batch(batch, left, right, cfg.align, kinds=True), strict=True)):
         pair = judge(get(i), get(j), al, batch.texts[i], batch.texts[j], cfg.relate,
                      paraphrase=cfg.paraphrase, semantic=cfg.semantic, reworded_only=o,
-                     sentences=None if table is None else (partial(table.of, i), partial(table.of, j)))
+                     sentences=None if table is None else (partial(table.of, i), partial(table.of, j)), marked=True)
         if isinstance(pair, Pair):
             out.append(pair)
         elif pair == "template":

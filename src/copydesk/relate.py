@@ -363,7 +363,8 @@ def relate(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
 def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
           config: RelateConfig | None = None, *, paraphrase: ParaphraseConfig | None = None,
           semantic: SemanticConfig | None = None, reworded_only: bool = False,
-          sentences: tuple[Callable[[], Sentences], Callable[[], Sentences]] | None = None) -> Pair | str:
+          sentences: tuple[Callable[[], Sentences], Callable[[], Sentences]] | None = None,
+          marked: bool = False) -> Pair | str:
     """The :class:`Pair` record for an aligned pair, or why it is not reuse: ``"unrelated"``
     (too little shared, or one shared quotation) or ``"template"`` (the same skeleton with
     other figures and names: see :mod:`copydesk.edits`).  With ``paraphrase`` (enabled),
@@ -376,11 +377,13 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
     sentences; exact passages alone (a template's skeleton, a stock sentence) do not make
     it one.  ``sentences``: where to get the sentences of ``a`` and ``b``
     (:class:`copydesk.paraphrase.BatchSentences`) when the paraphrase stage needs them, else
-    each text is split on its own."""
+    each text is split on its own.  ``marked``: the passages of ``al`` are marked already
+    (``align_batch(..., kinds=True)``)."""
     cfg = config or RelateConfig()
     if a.id > b.id:
         raise ValueError("relate() expects a.id < b.id")
-    al = mark_kinds(a, b, al)
+    if not marked:
+        al = mark_kinds(a, b, al)
     exact = al.spans
     checked = False  # the exact passages were tested for a template
     reuse = is_reuse(al, text_a, text_b, cfg)  # of ``al`` until reworded sentences are added
