@@ -8,9 +8,12 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 
 from copydesk.edit_bound import (
+    LOOKAHEAD,
     common_affix,
     common_affix_reference,
     distance_bound,
+    distance_totals,
+    distance_totals_reference,
     edits_upper,
     edits_upper_reference,
     positional_edits,
@@ -82,3 +85,12 @@ def test_same_content_fast_equals_reference(a: list[tuple[int, bool]], b: list[t
 @given(st.lists(st.integers(0, 2), max_size=30), st.lists(st.integers(0, 2), max_size=30))
 def test_common_affix_fast_equals_reference(a: list[int], b: list[int]) -> None:
     assert tuple(common_affix(np.array(a, np.uint64), np.array(b, np.uint64))) == common_affix_reference(a, b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 3), max_size=40), st.lists(st.integers(0, 3), max_size=40), _spans_of)
+def test_distance_totals_fast_equals_reference(a: list[int], b: list[int], raw: list[tuple[int, int, int, int]]) -> None:
+    ha, hb = np.array(a, np.uint64), np.array(b, np.uint64)
+    spans = _spans(raw, len(a), len(b))
+    fast = distance_totals(ha, hb, spans, LOOKAHEAD)
+    assert (int(fast[0]), int(fast[1])) == distance_totals_reference(ha, hb, spans, LOOKAHEAD)

@@ -28,7 +28,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from .align_kernel import same_words
-from .edit_bound import common_affix, distance_bound, edits_upper, same_content
+from .edit_bound import LOOKAHEAD, common_affix, distance_totals, edits_upper, same_content
 from .prepare import Prepared, _ends_sentence
 from .textnorm import tokenize_reference
 
@@ -200,10 +200,11 @@ def template_pair(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text
     ha, hb = a.tokens.hash, b.tokens.hash
     spans = np.ascontiguousarray(spans, np.int64).reshape(-1, 4)
     # edits <= distance <= bound, and pieces <= edits + one per passage: long runs for sure?
-    bound = int(distance_bound(ha, hb, spans).sum())
+    bound, length = distance_totals(np.ascontiguousarray(ha, np.uint64), np.ascontiguousarray(hb, np.uint64),
+                                    spans, LOOKAHEAD)
     if bound + 2 * len(spans) < min_slot_edits:
         return False
-    kept = int((spans[:, 1] - spans[:, 0]).sum()) - bound  # matched is at least this
+    kept = length - bound  # matched is at least this
     # kept / (bound + len(spans)) >= max_mean_run, compared exactly (as fractions)
     num, den = max_mean_run.as_integer_ratio()
     if kept > 0 and kept * den >= num * (bound + len(spans)):

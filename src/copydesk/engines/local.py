@@ -41,9 +41,9 @@ from ..align_kernel import covered, same_words
 from ..candidates import BigBuckets, Candidates, make_candidates
 from ..config import ScanConfig
 from ..edit_bound import distance_bound
-from ..edits import edits_at_most, only_slips
+from ..edits import edits_at_most, only_slips, template_pair
 from ..families import families as make_families
-from ..furniture import CodeSet, Furniture, learn, link_lines, value_counts
+from ..furniture import CodeSet, Furniture, learn, link_lines, run_here, value_counts
 from ..join_kernel import bucket_pairs, component_order, evidence
 from ..paraphrase import (
     BatchSentences,
@@ -91,6 +91,7 @@ from ..spill import (
     PACKED,
     ArticleStore,
     SharedSpill,
+    StoreReader,
     append_file,
     group_order,
     pack,
@@ -544,9 +545,14 @@ def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, do
                 nfps += f
                 if progress:
                     progress("join", n, steps)
+            # every pair partition queued at once (their results are small), so that the
+            # workers start on them while this process removes the fingerprint spill and
+            # merges the big buckets, which it would otherwise do with the workers idle
+            second = (pool.imap(_pair_partition, range(fps.parts)) if pool is not None
+                      else map(_pair_partition, range(fps.parts)))  # (lazy: runs in the loop below)
             fps.remove()
-            for n, res in enumerate(_ordered_map(pool, _pair_partition, range(fps.parts), 2 * cfg.workers),
-                                    fps.parts + 1):
+            merged = BigBuckets.merge(big)
+            for n, res in enumerate(second, fps.parts + 1):
                 found.append(res)
                 if progress:
                     progress("join", n, steps)
@@ -554,7 +560,7 @@ def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, do
     finally:
         _STATE.clear()
     codes, counts, colo = (np.concatenate(x) for x in zip(*found, strict=True))
-    return make_candidates(codes, counts, colo, BigBuckets.merge(big), cfg.candidates, doc_fps), rows, nfps
+    return make_candidates(codes, counts, colo, merged, cfg.candidates, doc_fps), rows, nfps
 
 
 def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stage: str,
@@ -629,6 +635,7 @@ def _warm_relate(batch: Any, cfg: ScanConfig) -> None:
     same_words(a.tokens.hash, b.tokens.hash, spans)
     distance_bound(a.tokens.hash, b.tokens.hash, spans)
     edits_at_most(a, b, spans)
+    template_pair(a, b, spans, ta, tb)
     only_slips(a, b, spans, ta, tb)  # (its passage differs: every kernel of the test runs)
     _only_furniture_lines_left(a, spans[:, 0], spans[:, 1], ta)
     sa, sb = sentences(a, ta, 1), sentences(b, tb, 1)
@@ -743,6 +750,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
     rank = corpus.id_rank()
     if furniture is None:
         furniture = corpus_furniture(corpus, cfg, rank)
+    boilerplate = _records_meanwhile(furniture, reader, cfg)
     common = furniture.codes
     doc_fps = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)
     slot_doc = np.concatenate([np.zeros(0, np.int64), *corpus.slot_doc])
@@ -761,7 +769,6 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
         codes = np.union1d(codes, semantic)
         timings["semantic_candidates"] = time.perf_counter() - t
 
-    boilerplate = furniture_records(furniture, reader.get)
     t = time.perf_counter()
     pool_align = PoolAligner(cfg, progress, CodeSet(semantic))
     spent: dict[str, float] = {}
@@ -783,6 +790,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
     timings["align"] = spent.get("align", 0.0) + spent.get("align+", 0.0)
     timings["families"] = time.perf_counter() - t - timings["align"]
     pairs, fams = related.pairs, related.families
+    records = boilerplate()
     stats = {"articles": len(corpus.ids), "tokens": corpus.tokens, "fingerprints": nfps, "shared_fingerprint_pairs": pair_rows,
              "furniture_lines": len(furniture), "furniture_masked": int(len(common)),
              "link_lines_masked": furniture.links, "candidates": int(len(codes)),
@@ -792,5 +800,15 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
              **corpus.date_counts(),
              "pairs": len(pairs), "families": len(fams), "workers": cfg.workers,
              "cpu_count": os.cpu_count()}
-    return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg, boilerplate,
+    return ScanResult(pairs, fams, corpus.rejects, stats, timings, cfg, records,
                       ids=corpus.ids, furniture=common)
+
+
+def _records_meanwhile(furniture: Furniture, reader: ArticleReader, cfg: ScanConfig) -> Callable[[], Any]:
+    """:func:`copydesk.plan.furniture_records` (reading an example article of each learned
+    line back from the store), in a forked helper that runs while the candidate join and the
+    alignment do (this process would otherwise read them with the workers idle); here, at
+    once, with one worker or a store that is not the local engine's own files."""
+    if cfg.workers > 1 and "fork" in mp.get_all_start_methods() and isinstance(reader, StoreReader):
+        return forked(lambda: furniture_records(furniture, reader.get))
+    return run_here(lambda: furniture_records(furniture, reader.get))
