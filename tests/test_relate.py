@@ -417,3 +417,15 @@ def test_is_reuse_as_the_sorted_reading(passages: list[tuple[int, int]], cover: 
     al = Alignment(np.zeros((len(ps), 4), np.int64), ps, cover, cover / 2)
     cfg = RelateConfig(min_reuse_chars=floor, short_min_chars=short)
     assert is_reuse(al, text, text, cfg) == _is_reuse_sorted(al, text, text, cfg)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["alpha", "beta", "Gamma", "delta", "2024", "(c)", "—", "\n"]), max_size=30),
+       st.lists(st.sampled_from(["alpha", "beta", "Gamma", "delta", "2024", "(c)", "—", "\n"]), max_size=30))
+def test_same_content_keys_is_array_equal_of_the_content_keys(xs: list[str], ys: list[str]) -> None:
+    from copydesk.relate import _content_keys, _same_content_keys
+
+    a = prepare(Article("a", "Share this\n" + " ".join(xs) + "\nComments"))
+    b = prepare(Article("b", " ".join(ys) + "\nFollow us"))
+    for x, y in ((a, b), (a, a), (b, a)):
+        assert _same_content_keys(x, y) == np.array_equal(_content_keys(x), _content_keys(y))

@@ -23,12 +23,14 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 from rapidfuzz.distance import Indel
 
 from .align import Alignment
 from .config import ParaphraseConfig, RelateConfig, SemanticConfig
+from .edit_bound import same_content
 from .edits import MIN_SLOT_EDITS, edits_at_most, only_slips, template_pair, time_words
 from .furniture import SHORT_LINE_CHARS
 from .paraphrase import Sentences, mark_kinds, paraphrase_spans, with_paraphrases
@@ -104,6 +106,14 @@ def _content_keys(p: Prepared) -> np.ndarray:
     return p.tokens.hash[~p.boiler]
 
 
+def _same_content_keys(a: Prepared, b: Prepared) -> bool:
+    """``np.array_equal(_content_keys(a), _content_keys(b))`` in one compiled call, without
+    gathering the keys (:func:`copydesk.edit_bound.same_content` over the whole texts)."""
+    whole = np.array([[0, len(a.boiler), 0, len(b.boiler)]], np.int64)
+    return bool(same_content(np.ascontiguousarray(a.tokens.hash, np.uint64), a.boiler,
+                             np.ascontiguousarray(b.tokens.hash, np.uint64), b.boiler, whole)[0])
+
+
 def _same_but_short_lines(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: str) -> bool:
     """Are the two texts the same story word for word, apart from slips (OCR misreadings, a
     dropped letter: :func:`copydesk.edits.only_slips`) and whole lines that only one side
@@ -113,9 +123,14 @@ def _same_but_short_lines(a: Prepared, b: Prepared, spans: np.ndarray, text_a: s
     lines."""
     if not len(spans):
         return False
-    spans = spans[np.argsort(spans[:, 0], kind="stable")]
-    if np.any(np.diff(spans[:, 2]) < 0):
+    # in order of a start (a stable sort), and then in order on b too: on the few rows of
+    # a pair's passages in Python, not numpy
+    rows = spans.tolist()
+    order = sorted(range(len(rows)), key=lambda n: rows[n][0])
+    if any(rows[y][2] < rows[x][2] for x, y in pairwise(order)):
         return False
+    if order != list(range(len(rows))):
+        spans = spans[order]
     # the cheap test of the lines left over first: it fails far more often than not
     return (_only_furniture_lines_left(a, spans[:, 0], spans[:, 1], text_a)
             and _only_furniture_lines_left(b, spans[:, 2], spans[:, 3], text_b)
@@ -178,11 +193,11 @@ def relation(a: Prepared, b: Prepared, al: Alignment, cfg: RelateConfig,
     leftover furniture lines is a ``duplicate``: see :func:`_same_but_short_lines`)."""
     ca, cb = al.coverage_a, al.coverage_b
     if ca >= cfg.near_duplicate and cb >= cfg.near_duplicate:
-        ka, kb = _content_keys(a), _content_keys(b)
-        if np.array_equal(ka, kb) or (text_a is not None and text_b is not None
-                                       and _same_but_short_lines(a, b, al.spans, text_a, text_b)):
+        if _same_content_keys(a, b) or (text_a is not None and text_b is not None
+                                         and _same_but_short_lines(a, b, al.spans, text_a, text_b)):
             return "duplicate"
-        if cfg.duplicate_similarity < 1 and Indel.normalized_similarity(ka.tolist(), kb.tolist()) >= cfg.duplicate_similarity:
+        if cfg.duplicate_similarity < 1 and Indel.normalized_similarity(
+                _content_keys(a).tolist(), _content_keys(b).tolist()) >= cfg.duplicate_similarity:
             return "duplicate"
         return "near_duplicate"
     if ca >= cfg.contained and cb >= cfg.contained and _whole_rewrite(al, cfg):
