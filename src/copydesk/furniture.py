@@ -326,11 +326,10 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
         return learn_lines(*(x[sub] for x in rows), cfg, rank=rank, two_of_a_site=True), sub
 
     spawn = spawn or run_here
-    later = spawn(lambda: (by_ends(1), two_of_a_site()))
-    first_words = spawn(lambda: by_ends(0))
-    found = [learn_lines(*rows, cfg, rank=rank), first_words()]
-    last, pairs = later()
-    found = [f for f in (*found, last) if f is not None]
+    later = spawn(lambda: (by_ends(0), by_ends(1), two_of_a_site()))
+    found = [learn_lines(*rows, cfg, rank=rank)]
+    first, last, pairs = later()
+    found = [f for f in (*found, first, last) if f is not None]
     if pairs is not None:
         part = tuple(x[pairs[1]] for x in rows)
         found.append(beside_furniture(pairs[0], np.unique(np.concatenate([f.codes for f in found])),
