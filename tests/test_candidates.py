@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +14,8 @@ from copydesk.candidates import (
     Candidates,
     expand_through_representatives,
     find_candidates,
+    pairs_within,
+    pairs_within_reference,
 )
 from copydesk.config import CandidateConfig
 
@@ -162,3 +165,14 @@ def test_in_sorted_is_isin(x: list[int], values: list[int]) -> None:
 
     xs, vs = np.asarray(x, np.int64), np.unique(np.asarray(values, np.int64))
     assert in_sorted(xs, vs).tolist() == np.isin(xs, vs).tolist()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pairs_within_is_the_reference(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(0, 7, int(rng.integers(0, 12)))
+    m = np.sort(rng.choice(100_000, int(sizes.sum()), replace=False)).astype(np.int64)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64) if len(sizes) else np.zeros(0, np.int64)
+    keep = sizes >= 2
+    fast = pairs_within(m, starts[keep], sizes[keep].astype(np.int64))
+    assert fast.tolist() == pairs_within_reference(m, starts[keep], sizes[keep]).tolist()

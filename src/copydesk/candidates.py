@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
+import numba as nb
 import numpy as np
 
 from .config import CandidateConfig
+from .furniture import CodeSet
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -234,17 +236,52 @@ def expand_through_representatives(cands: Candidates, related: np.ndarray | set[
     rep = np.repeat(big.reps, np.diff(big.first))
     m = big.members
     code = np.minimum(m, rep) << 32 | np.maximum(m, rep)
-    ok = (m != rep) & in_sorted(code, related)
+    # (a hash table of the related pairs: a million members probed, not binary-searched)
+    ok = (m != rep) & CodeSet(_mixed(related)).contains(_mixed(code))
     rep, m = rep[ok], m[ok]  # confirmed members, grouped by representative, sorted
     starts = np.flatnonzero(np.concatenate(([True], rep[1:] != rep[:-1]))) if len(rep) else np.zeros(0, np.int64)
     sizes = np.diff(np.concatenate((starts, [len(rep)])))
+    pairs = np.unique(pairs_within(m, starts[sizes >= 2], sizes[sizes >= 2]))
+    return pairs[~in_sorted(pairs, related)]
+
+
+def _mixed(codes: np.ndarray) -> np.ndarray:
+    """A bijective mix of 64-bit codes (pair codes' low bits are document numbers: a hash
+    table of them probed unmixed would fill in runs)."""
+    x = np.asarray(codes).astype(np.uint64)
+    x ^= x >> np.uint64(31)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(29)
+    return x
+
+
+@nb.njit(cache=True, nogil=True)
+def pairs_within(m, starts, sizes):  # pragma: no cover - jit
+    """Codes ``m[i] << 32 | m[j]`` of every pair i < j inside each group ``m[s:s + n]``
+    (``starts``, ``sizes``), groups end to end: :func:`pairs_within_reference` compiled."""
+    total = 0
+    for g in range(len(sizes)):
+        total += sizes[g] * (sizes[g] - 1) // 2
+    out = np.empty(total, np.int64)
+    k = 0
+    for g in range(len(sizes)):
+        s0, n = starts[g], sizes[g]
+        for i in range(n):
+            left = np.int64(m[s0 + i]) << 32
+            for j in range(i + 1, n):
+                out[k] = left | m[s0 + j]
+                k += 1
+    return out
+
+
+def pairs_within_reference(m: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """:func:`pairs_within` with ``np.triu_indices``, a group at a time."""
     out = [np.zeros(0, np.int64)]
-    for s0, n in zip(starts[sizes >= 2].tolist(), sizes[sizes >= 2].tolist(), strict=True):
+    for s0, n in zip(np.asarray(starts).tolist(), np.asarray(sizes).tolist(), strict=True):
         conf = m[s0:s0 + n]
         i, j = np.triu_indices(n, 1)
         out.append(conf[i] << 32 | conf[j])
-    pairs = np.unique(np.concatenate(out))
-    return pairs[~in_sorted(pairs, related)]
+    return np.concatenate(out)
 
 
 def in_sorted(x: np.ndarray, values: np.ndarray) -> np.ndarray:

@@ -38,7 +38,7 @@ import numpy as np
 
 from ..align import align_batch
 from ..align_kernel import covered, same_words
-from ..candidates import BigBuckets, Candidates, make_candidates
+from ..candidates import BigBuckets, Candidates, make_candidates, pairs_within
 from ..config import ScanConfig
 from ..edit_bound import distance_bound
 from ..edits import edits_at_most, only_slips, template_pair
@@ -621,6 +621,7 @@ def _warm_up(cfg: ScanConfig) -> None:
     sentence_evidence(np.ones(2, np.int64), np.arange(2, dtype=np.uint32), np.arange(2, dtype=np.uint32),
                       min_sentences=1)
     component_order(np.array([1, 2 << 32 | 3], np.int64))
+    pairs_within(np.arange(2, dtype=np.int64), np.zeros(1, np.int64), np.full(1, 2, np.int64))
     group_order(np.zeros(1, np.int64), 1)
     partition_rows(fh, docs, fp.astype(np.uint32), row_line_keys(batch, first, fp, line_keys(batch)), 64)
 
