@@ -26,11 +26,13 @@ import multiprocessing as mp
 import os
 import signal
 import tempfile
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -454,17 +456,47 @@ def _take(res: _Prepared, corpus: Corpus, store: ArticleStore, stride: int) -> n
 
 def _fingerprint_pass(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg: ScanConfig, corpus: Corpus,
                       store: ArticleStore, fps: SharedSpill, progress: Progress | None,
-                      records: RecordHook | None = None) -> None:
-    """Pass 1."""
+                      records: RecordHook | None = None, meanwhile: Callable[[], None] | None = None) -> None:
+    """Pass 1.  ``meanwhile()``, when given, runs in a thread of this process once the
+    workers are forked (this process mostly waits on them), and has ended when this returns;
+    without workers, it runs after the pass."""
     _STATE.update(config=cfg, store=store.dir, fps=fps, records=records)
     try:
         with _pool(cfg.workers) as pool:
-            for res in _ordered_map(pool, _prepare_job, enumerate(jobs), 2 * cfg.workers):
-                _take(res, corpus, store, cfg.batch_size)
-                if progress:
-                    progress("prepare", len(corpus.ids), None)
+            side = _Side(meanwhile) if meanwhile is not None and pool is not None else None
+            try:
+                for res in _ordered_map(pool, _prepare_job, enumerate(jobs), 2 * cfg.workers):
+                    _take(res, corpus, store, cfg.batch_size)
+                    if progress:
+                        progress("prepare", len(corpus.ids), None)
+            finally:
+                if side is not None:
+                    side.join()  # (before anything else is forked: no thread may hold a lock then)
+        if meanwhile is not None and pool is None:
+            meanwhile()
     finally:
         _STATE.clear()
+
+
+class _Side(threading.Thread):
+    """``fn()`` in a thread; :meth:`join` waits for it and raises its error."""
+
+    def __init__(self, fn: Callable[[], None]) -> None:
+        super().__init__(daemon=True, name="copydesk-warm-up")
+        self.fn, self.error = fn, None
+        self.start()
+
+    def run(self) -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)  # Ctrl-C and SIGTERM: the main thread's
+        try:
+            self.fn()
+        except BaseException as e:  # noqa: BLE001 - raised in the joining thread
+            self.error = e
+
+    def join(self, timeout: float | None = None) -> None:
+        super().join(timeout)
+        if self.error is not None:
+            raise self.error
 
 
 def corpus_furniture(corpus: Corpus, cfg: ScanConfig, rank: np.ndarray | None = None) -> Furniture:
@@ -597,17 +629,42 @@ def scan_articles(articles: Iterable[Article], config: ScanConfig | None = None,
 def _warm_up(cfg: ScanConfig) -> None:
     """Load every kernel and lookup table once in this process, before workers are forked:
     each forked worker would otherwise build the tables and load the compiled code again."""
-    arts = [Article("w0", "LONDON (AP) - One two three four five six seven eight nine ten.\nComments"),
+    _warm_prepare(cfg)
+    _warm_later(cfg)
+
+
+#: 1-, 2- and 4-byte text, with a figure (the align pass prepares articles again)
+_WARM_TEXTS = ("caf\u00e9 7", "caf\u00e9 \u2014 7", "caf\u00e9 \U0001F600 7")
+
+
+def _warm_articles() -> list[Article]:
+    return [Article("w0", "LONDON (AP) - One two three four five six seven eight nine ten.\nComments"),
             Article("w1", "One two three four five six seven eight nine ten eleven.", "One")]
-    # 1-, 2- and 4-byte text, with a figure (the align pass prepares articles again)
-    for text in ("caf\u00e9 7", "caf\u00e9 \u2014 7", "caf\u00e9 \U0001F600 7"):
+
+
+def _warm_prepare(cfg: ScanConfig) -> None:
+    """The part of :func:`_warm_up` that pass 1's workers need (they are forked next)."""
+    for text in _WARM_TEXTS:
+        prepare_batch([Article("w", text, text)], cfg.prepare)
+    batch = prepare_batch(_warm_articles(), cfg.prepare)
+    fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
+    sentence_keys(batch, bands=1, min_words=2)
+    line_rows(batch)
+    docs = np.repeat(np.arange(2, dtype=np.uint32), np.diff(first))
+    partition_rows(fh, docs, fp.astype(np.uint32), row_line_keys(batch, first, fp, line_keys(batch)), 64)
+
+
+def _warm_later(cfg: ScanConfig) -> None:
+    """The part of :func:`_warm_up` that only the later passes need (the corpus furniture,
+    the candidate join, the alignment: in this process and in the workers forked after pass
+    1).  A scan loads it while pass 1 runs (see :func:`_fingerprint_pass`)."""
+    for text in _WARM_TEXTS:
         one = prepare_batch([Article("w", text, text)], cfg.prepare)
         sentences(one.prepared(0), text, 1)
         BatchSentences(one, 1).of(0)
-    batch = prepare_batch(arts, cfg.prepare)
+    batch = prepare_batch(_warm_articles(), cfg.prepare)
     _warm_relate(batch, cfg)
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
-    sentence_keys(batch, bands=1, min_words=2)
     (key, marks, doc, weight, line), links = line_rows(batch)
     learn(key, marks, doc, np.zeros(len(key), np.int64), weight, line, cfg.prepare.furniture)
     value_counts(np.zeros(2, np.uint64))  # (the learner's counts: not reached by two articles)
@@ -623,7 +680,6 @@ def _warm_up(cfg: ScanConfig) -> None:
     component_order(np.array([1, 2 << 32 | 3], np.int64))
     pairs_within(np.arange(2, dtype=np.int64), np.zeros(1, np.int64), np.full(1, 2, np.int64))
     group_order(np.zeros(1, np.int64), 1)
-    partition_rows(fh, docs, fp.astype(np.uint32), row_line_keys(batch, first, fp, line_keys(batch)), 64)
 
 
 def _warm_relate(batch: Any, cfg: ScanConfig) -> None:
@@ -664,7 +720,7 @@ def scan_batches(jobs: Iterable[LineBlock | PageBlock | list[Article]], config: 
     cfg = config or ScanConfig()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    _warm_up(cfg)
+    _warm_prepare(cfg)  # (the later passes' kernels: loaded while pass 1 runs)
     timings["warm_up"] = time.perf_counter() - t0  # compiling the kernels, on a first run
     # what exists now (the modules, numba's and llvmlite's objects, the kernels: hundreds of
     # thousands of objects) lives as long as the scan: left out of the cyclic garbage
@@ -673,7 +729,7 @@ def scan_batches(jobs: Iterable[LineBlock | PageBlock | list[Article]], config: 
     gc.freeze()
     try:
         with tempfile.TemporaryDirectory(prefix=spill_prefix(), dir=workdir) as tmp:
-            corpus, store, fps = prepare_corpus(jobs, cfg, Path(tmp), progress)
+            corpus, store, fps = prepare_corpus(jobs, cfg, Path(tmp), progress, meanwhile=partial(_warm_later, cfg))
             timings["prepare"] = time.perf_counter() - t0
             result = finish_scan(corpus, store.reader(), fps, cfg, Path(tmp), progress=progress, timings=timings)
     finally:
@@ -690,9 +746,11 @@ def new_fingerprint_spill(folder: Path) -> SharedSpill:
 
 def prepare_corpus(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg: ScanConfig, tmp: Path,
                    progress: Progress | None = None, *,
-                   records: RecordHook | None = None) -> tuple[Corpus, ArticleStore, SharedSpill]:
+                   records: RecordHook | None = None,
+                   meanwhile: Callable[[], None] | None = None) -> tuple[Corpus, ArticleStore, SharedSpill]:
     """Pass 1 into spills under ``tmp``: the books of the articles, their store and their
-    fingerprint rows.  (Call :func:`_warm_up` first when the kernels may not be loaded.)
+    fingerprint rows.  (Call :func:`_warm_up` first when the kernels may not be loaded; a
+    scan loads those of the later passes ``meanwhile``, in a thread while the workers run.)
     ``records(articles)``, when given, runs in the workers on each batch's articles (as
     given, or as read back from the store when they were parsed or extracted there) and its
     records are kept in ``corpus.records`` by article number: work a runner does per article
@@ -700,7 +758,7 @@ def prepare_corpus(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg: S
     corpus = Corpus()
     store = ArticleStore(tmp / "articles")
     fps = new_fingerprint_spill(tmp / "fingerprints")
-    _fingerprint_pass(jobs, cfg, corpus, store, fps, progress, records)
+    _fingerprint_pass(jobs, cfg, corpus, store, fps, progress, records, meanwhile)
     return corpus, store, fps
 
 
