@@ -22,6 +22,8 @@ from copydesk.furniture import (
     learn_reference,
     lexsort2,
     link_lines,
+    link_targets,
+    link_targets_reference,
     pair_codes,
     stable_argsort_u64,
 )
@@ -290,3 +292,21 @@ def test_key_counts_equal_the_sorting_reference(rows: list[int], wanted: set[int
     keys = np.array(sorted(wanted), np.uint64) * np.uint64(0x9E3779B97F4A7C15)
     keys = np.unique(keys)
     assert key_counts(key, keys).tolist() == key_counts_reference(key, keys).tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 40), st.integers(1, 9))
+def test_link_targets_equal_the_reference(seed: int, n: int, width: int) -> None:
+    rng = np.random.default_rng(seed)
+    ndocs = 12
+    keys = rng.integers(1, 40, ndocs).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)  # headlines (some shared)
+    with_title = rng.random(ndocs) < 0.7
+    title_doc = np.flatnonzero(with_title)
+    titles = CodeMap(keys[title_doc], title_doc)
+    own = np.zeros(ndocs, np.uint64)
+    own[title_doc] = keys[title_doc]
+    ldoc = rng.integers(0, ndocs, n).astype(np.int64)
+    pool = np.concatenate([keys, np.zeros(4, np.uint64), rng.integers(1, 1 << 62, 4).astype(np.uint64)])
+    subs = rng.choice(pool, (n, width))
+    fast, ref = link_targets(ldoc, subs, own, titles), link_targets_reference(ldoc, subs, own, titles)
+    assert fast[0].tolist() == ref[0].tolist() and fast[1].tolist() == ref[1].tolist()

@@ -793,15 +793,7 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     titles = CodeMap(title_key[order], title_doc[order])
     own = np.zeros(int(max(ldoc.max(), title_doc.max())) + 1, np.uint64)
     own[title_doc] = title_key
-    mine = ((subs == own[ldoc][:, None]) & (subs != 0)).any(axis=1)  # its own headline, repeated
-    target = np.full(len(ldoc), -1, np.int64)
-    tkey = np.zeros(len(ldoc), np.uint64)  # the headline it gives
-    for j in range(subs.shape[1]):
-        v = subs[:, j]
-        td = titles.get(v)
-        hit = (td >= 0) & (v != 0) & (td != ldoc) & (target < 0) & ~mine
-        target[hit] = td[hit]
-        tkey[hit] = v[hit]
+    target, tkey = link_targets(ldoc, subs, own, titles)  # (and the headline it gives)
     is_link = target >= 0
     codes = [pair_codes(ldoc[is_link], lkey[is_link])]
     docs = [ldoc[is_link]]
@@ -839,6 +831,66 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
                          np.asarray(row_line, np.int64)[row[teaser]],
                          "repeats part of the article linked on the line above (a teaser)", rank)
     return np.unique(np.concatenate(codes)), np.unique(np.concatenate(docs)), records
+
+
+def link_targets(ldoc: np.ndarray, subs: np.ndarray, own: np.ndarray, titles: CodeMap) -> tuple[np.ndarray, np.ndarray]:
+    """Per short line (of article ``ldoc``, cut keys ``subs``): the article whose headline
+    its first cut key that is one gives (``titles``: headline key -> article; not its own
+    article), and that key; -1 and 0 for a line that repeats its own article's headline
+    (``own``: headline key by article) or gives none.  Compiled (:func:`_link_targets`);
+    :func:`link_targets_reference` is the specification."""
+    subs = np.ascontiguousarray(subs, np.uint64)
+    if not titles.size:
+        return np.full(len(ldoc), -1, np.int64), np.zeros(len(ldoc), np.uint64)
+    return _link_targets(np.ascontiguousarray(ldoc, np.int64), subs, np.ascontiguousarray(own[ldoc], np.uint64),
+                         titles.table, titles.used, titles.values)
+
+
+@nb.njit(cache=True, nogil=True)
+def _link_targets(ldoc, subs, own, table, used, values):  # pragma: no cover - jit
+    n, w = subs.shape
+    target = np.full(n, -1, np.int64)
+    tkey = np.zeros(n, np.uint64)
+    mask = np.uint64(len(table) - 1)
+    for i in range(n):
+        mine = False
+        for j in range(w):
+            if subs[i, j] != 0 and subs[i, j] == own[i]:
+                mine = True
+                break
+        if mine:
+            continue
+        for j in range(w):
+            v = subs[i, j]
+            if v == 0:
+                continue
+            s = v & mask
+            td = -1
+            while used[s]:
+                if table[s] == v:
+                    td = values[s]
+                    break
+                s = (s + np.uint64(1)) & mask
+            if td >= 0 and td != ldoc[i]:
+                target[i] = td
+                tkey[i] = v
+                break
+    return target, tkey
+
+
+def link_targets_reference(ldoc: np.ndarray, subs: np.ndarray, own: np.ndarray,
+                           titles: CodeMap) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`link_targets` a column of cut keys at a time, with numpy."""
+    mine = ((subs == own[ldoc][:, None]) & (subs != 0)).any(axis=1)  # its own headline, repeated
+    target = np.full(len(ldoc), -1, np.int64)
+    tkey = np.zeros(len(ldoc), np.uint64)
+    for j in range(subs.shape[1]):
+        v = subs[:, j]
+        td = titles.get(v)
+        hit = (td >= 0) & (v != 0) & (td != ldoc) & (target < 0) & ~mine
+        target[hit] = td[hit]
+        tkey[hit] = v[hit]
+    return target, tkey
 
 
 def _examples(key: np.ndarray, doc: np.ndarray, line: np.ndarray, why: str,
