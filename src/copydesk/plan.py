@@ -261,7 +261,10 @@ def join_rows(h: np.ndarray, doc: np.ndarray, pos: np.ndarray, line_key: np.ndar
     first."""
     ok = doc >= 0
     if len(furniture):
-        some = np.flatnonzero(has_furniture[np.maximum(doc, 0)] & ok)
+        # (doc -1, an article dropped, reads the last flag: when that is False, as the local
+        # engine makes it, no clipped copy of the rows and no second mask are needed)
+        some = np.flatnonzero(has_furniture[doc] if not has_furniture[-1] else
+                              has_furniture[np.maximum(doc, 0)] & ok)
         ok[some] &= ~furniture.contains(pair_codes(doc[some], line_key[some]))
     sentence = pos >= SENTENCE_ROW  # the bit stays on: pair_evidence counts these apart
     if sentence.any():
