@@ -190,3 +190,21 @@ def test_edited_regions_are_the_regions_of_the_opcodes(x: list[int], edits: list
             y[at:at + 1] = [word]
     got = _edited_regions(np.array(x, np.uint64), np.array(y, np.uint64))
     assert got == _regions(Levenshtein.opcodes(x, y))
+
+
+def _one_edit(x: str, y: str) -> bool:
+    """Is the single edited region between ``x`` and ``y`` a slot?"""
+    from copydesk.edits import _slot
+
+    pa, pb = prepare(Article("a", x)), prepare(Article("b", y))
+    ha, hb = pa.tokens.hash.tolist(), pb.tokens.hash.tolist()
+    (sa, ea, sb, eb, _), = [r for r in _regions(Levenshtein.opcodes(ha, hb)) if not r[4]]
+    return _slot(pa, x, sa, ea, pb, y, sb, eb)
+
+
+def test_a_figure_re_expressed_is_no_slot_another_figure_is() -> None:
+    say = "Shares in the firm rose {} in early trading on the news."
+    assert not _one_edit(say.format("1pc"), say.format("1%"))
+    assert not _one_edit(say.format("by 7.4 billion"), say.format("by 7.4bn"))
+    assert _one_edit(say.format("1pc"), say.format("2pc"))
+    assert _one_edit(say.format("by 7.4 billion"), say.format("by 7.9bn"))

@@ -74,9 +74,13 @@ def _slot(a: Prepared, text_a: str, sa: int, ea: int, b: Prepared, text_b: str, 
     db, xb = _kinds(b, text_b, sb, eb)
     if not (xa and xb):
         return False
-    if da or db:
-        return True
-    return Levenshtein.normalized_similarity(xa.casefold(), xb.casefold()) < _SAME_WORDS
+    if da and db:  # "$7.4 billion" -> "$7.4bn", "1pc" -> "1%": the same value re-expressed
+        return _digits(xa) != _digits(xb)
+    return Levenshtein.normalized_similarity(xa.casefold(), xb.casefold()) < _SAME_WORDS  # "ha5" -> "has"
+
+
+def _digits(x: str) -> str:
+    return "".join(c for c in x if c.isdigit())
 
 
 _SAME_WORDS = 0.75
