@@ -208,3 +208,20 @@ def test_a_figure_re_expressed_is_no_slot_another_figure_is() -> None:
     assert not _one_edit(say.format("by 7.4 billion"), say.format("by 7.4bn"))
     assert _one_edit(say.format("1pc"), say.format("2pc"))
     assert _one_edit(say.format("by 7.4 billion"), say.format("by 7.9bn"))
+
+
+def test_a_slot_filled_with_more_words_is_one_slot_edit() -> None:
+    say = "Prices were highest in {}, at £242,243, and lowest in the north east of the country."
+    x, y = say.format("Scotland"), say.format("Northern Ireland")
+    assert _one_edit(x, y)  # one region: the insert and the replace beside it
+    pa, pb = prepare(Article("a", x)), prepare(Article("b", y))
+    s = summarize(pa, pb, align(pa, pb).spans, x, y)
+    assert (s.edits, s.slot_edits) == (1, 1)
+
+
+def test_an_ocr_slip_keeps_the_glyphs_another_word_does_not() -> None:
+    say = "The council said {} plans would be published in the spring after a review."
+    assert not _one_edit("The plans for the town.", "The plans fcr the town.")  # o read as c
+    assert not _one_edit(say.format("its annual"), say.format("its onnual"))   # a read as o
+    assert not _one_edit(say.format("its annual"), say.format("its annuel"))   # a read as e
+    assert _one_edit(say.format("its annual"), say.format("its revised"))

@@ -76,7 +76,23 @@ def _slot(a: Prepared, text_a: str, sa: int, ea: int, b: Prepared, text_b: str, 
         return False
     if da and db:  # "$7.4 billion" -> "$7.4bn", "1pc" -> "1%": the same value re-expressed
         return _digits(xa) != _digits(xb)
-    return Levenshtein.normalized_similarity(xa.casefold(), xb.casefold()) < _SAME_WORDS  # "ha5" -> "has"
+    x, y = xa.casefold(), xb.casefold()
+    return max(Levenshtein.normalized_similarity(x, y), Levenshtein.normalized_similarity(_glyphs(x), _glyphs(y))) < _SAME_WORDS
+
+
+#: letters an OCR engine reads one for another (round letters, thin strokes, ligatures):
+#: a slip keeps the glyph's shape, another word does not.  Coarser than the tokenizer's
+#: skeleton (:data:`copydesk.textnorm.OCR_SKELETON`) on round letters (a, e, o, c), which
+#: it keeps apart, and without its n/u/r, h/b and m/w classes, under which short words
+#: that are different values ("Monday", "Sunday") would look alike
+_GLYPH_PAIRS = (("rn", "m"), ("cl", "d"), ("vv", "w"), ("li", "h"))
+_GLYPH = str.maketrans("aeco0il1|!5", "ooooollllls")
+
+
+def _glyphs(x: str) -> str:
+    for two, one in _GLYPH_PAIRS:
+        x = x.replace(two, one)
+    return x.translate(_GLYPH)
 
 
 def _digits(x: str) -> str:
@@ -113,18 +129,16 @@ def summarize(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: 
             matched += a1 - a0  # copied word for word: no edits to read (most passages)
             pieces += 1
             continue
-        ops = Levenshtein.opcodes(ha[a0:a1].tolist(), hb[b0:b1].tolist())
-        for op in ops:
-            if op.tag == "equal":
-                matched += op.src_end - op.src_start
+        # adjacent operations are one edit: "on Tuesday" -> "yesterday", "Scotland" ->
+        # "Northern Ireland" (one slot filled with a value of another length)
+        for sa, ea, sb, eb, equal in _regions(Levenshtein.opcodes(ha[a0:a1].tolist(), hb[b0:b1].tolist())):
+            if equal:
+                matched += ea - sa
                 pieces += 1
                 continue
             edits += 1
-            if _slot(a, text_a, a0 + op.src_start, a0 + op.src_end, b, text_b, b0 + op.dest_start, b0 + op.dest_end):
+            if _slot(a, text_a, a0 + sa, a0 + ea, b, text_b, b0 + sb, b0 + eb):
                 slots += 1
-        for sa, ea, sb, eb, equal in _regions(ops):  # "on Tuesday" -> "yesterday" as one edit
-            if equal:
-                continue
             wa, wb = set(ha[a0 + sa:a0 + ea].tolist()), set(hb[b0 + sb:b0 + eb].tolist())
             if wa & _WEEKDAYS and _YESTERDAY in wb:
                 older += 1
@@ -219,11 +233,11 @@ def template_pair(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text
             matched += a1 - a0
             pieces += 1
             continue
-        ops = Levenshtein.opcodes(ha[a0:a1].tolist(), hb[b0:b1].tolist())
-        edited.append((a0, b0, ops))
-        for op in ops:
-            if op.tag == "equal":
-                matched += op.src_end - op.src_start
+        regions = _regions(Levenshtein.opcodes(ha[a0:a1].tolist(), hb[b0:b1].tolist()))
+        edited.append((a0, b0, regions))
+        for sa, ea, _, _, equal in regions:
+            if equal:
+                matched += ea - sa
                 pieces += 1
             else:
                 edits += 1
@@ -235,12 +249,11 @@ def template_pair(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text
     other = be - bs  # edits that are not slots so far
     if edits - other < need:
         return False
-    for a0, b0, ops in edited:
-        for op in ops:
-            if op.tag == "equal":
+    for a0, b0, regions in edited:
+        for sa, ea, sb, eb, equal in regions:
+            if equal:
                 continue
-            if not _slot(a, text_a, a0 + op.src_start, a0 + op.src_end, b, text_b, b0 + op.dest_start,
-                         b0 + op.dest_end):
+            if not _slot(a, text_a, a0 + sa, a0 + ea, b, text_b, b0 + sb, b0 + eb):
                 other += 1
                 if edits - other < need:
                     return False
