@@ -6,13 +6,15 @@ Inside each aligned passage the two token sequences are compared word by word
 * **template instances** — routine reports written from one skeleton (market closes,
   lottery draws, results tables, company filings) share their words only between *slots*
   (figures, names, days) that differ.  The shared text then comes in short exact pieces
-  separated by many slot edits (at least ``slot_share`` of all edits); a re-issue of the same instance (same figures, or one
+  separated by many slot edits (at least ``slot_share`` of all edits, and at least half of
+  them values: figures, names); a re-issue of the same instance (same figures, or one
   corrected) keeps long exact runs.  A pair whose passages hold at least
   ``min_slot_edits`` slot edits and whose exact pieces average fewer than
   ``max_mean_run`` words is a template pair, not reuse.  A *slot* edit replaces a number,
   or words by different words (not a respelling or an OCR slip of them); OCR noise garbles
-  words rather than replacing them, and copy-desk edits are rare next to the text kept.
-  A passage that stops inside a sentence at two different values (figures, names) has
+  words rather than replacing them.  A copy desk's rewording replaces words too (synonyms),
+  but keeps the figures and names, so its edits are mostly not values: a template's slots
+  are mostly values.  A passage that stops inside a sentence at two different words has
   met a slot too: the edges of the passages count (:func:`boundary_edits`).
 * **time words** — a wire story says "on Tuesday"; the paper that reprints it the next
   day says "yesterday".  Where one side has a weekday and the other "yesterday" in the
@@ -50,6 +52,7 @@ class EditSummary:
     edits: int          #: non-equal pieces
     slot_edits: int     #: edits that change a number or a capitalised word
     older: int          #: +1: a says "on <weekday>" where b says "yesterday"; -1: the reverse
+    value_edits: int = 0  #: slot edits that put a value (figure, name) in place of a value
 
     @property
     def mean_run(self) -> float:
@@ -95,6 +98,12 @@ def _glyphs(x: str) -> str:
     return x.translate(_GLYPH)
 
 
+def _values(a: Prepared, text_a: str, sa: int, ea: int, b: Prepared, text_b: str, sb: int, eb: int) -> bool:
+    """Do both sides of an edit hold a value (a figure, or a capitalised word not opening
+    its sentence)?"""
+    return any(_value(a, text_a, t) for t in range(sa, ea)) and any(_value(b, text_b, t) for t in range(sb, eb))
+
+
 def _digits(x: str) -> str:
     return "".join(c for c in x if c.isdigit())
 
@@ -121,7 +130,7 @@ def _regions(ops: object) -> list[tuple[int, int, int, int, bool]]:
 
 def summarize(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: str) -> EditSummary:
     """Word-level edits inside the passages (token spans ``[as, ae, bs, be)``)."""
-    matched = pieces = edits = slots = 0
+    matched = pieces = edits = slots = values = 0
     older = 0
     ha, hb = a.tokens.hash, b.tokens.hash
     for a0, a1, b0, b1 in np.asarray(spans).tolist():
@@ -139,28 +148,30 @@ def summarize(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: 
             edits += 1
             if _slot(a, text_a, a0 + sa, a0 + ea, b, text_b, b0 + sb, b0 + eb):
                 slots += 1
+                values += _values(a, text_a, a0 + sa, a0 + ea, b, text_b, b0 + sb, b0 + eb)
             wa, wb = set(ha[a0 + sa:a0 + ea].tolist()), set(hb[b0 + sb:b0 + eb].tolist())
             if wa & _WEEKDAYS and _YESTERDAY in wb:
                 older += 1
             elif wb & _WEEKDAYS and _YESTERDAY in wa:
                 older -= 1
-    be, bs = boundary_edits(a, b, spans, text_a, text_b)
-    return EditSummary(matched, pieces, edits + be, slots + bs, older)
+    be, bs, bv = boundary_edits(a, b, spans, text_a, text_b)
+    return EditSummary(matched, pieces, edits + be, slots + bs, older, values + bv)
 
 
-def boundary_edits(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: str) -> tuple[int, int]:
+def boundary_edits(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: str) -> tuple[int, int, int]:
     """(edits, slot edits) where the passages stop inside a sentence on both sides, at
     words that differ: the token right after a passage's end (or right before its start)
     on each side.  A template's shared skeleton breaks off at its slots — "between junctions
     | 17 and 18" against "| 16 and 17" — so a slot that ends a passage is an edit of the
-    skeleton as much as one inside it.  It is a slot edit when both words are values (a
-    figure, or a capitalised word not opening its sentence) and one is not a respelling of
-    the other (:func:`_slot`); other words are an edit that is not a slot.  A passage that
-    ends with its sentence, or with boilerplate, stops at no edit."""
+    skeleton as much as one inside it.  It is a slot edit when one word is not a respelling
+    of the other (:func:`_slot`), and a slot with a value when both words are values (a
+    figure, or a capitalised word not opening its sentence).  A passage that ends with its
+    sentence, or with boilerplate, stops at no edit.  Returns (edits, slot edits, slot
+    edits with values)."""
     ta, tb = a.tokens, b.tokens
     na, nb = len(ta.start), len(tb.start)
     seen: set[tuple[int, int]] = set()
-    edits = slots = 0
+    edits = slots = values = 0
     for a0, a1, b0, b1 in np.asarray(spans).tolist():
         for x, y, after in ((a1, b1, True), (a0 - 1, b0 - 1, False)):
             if not (0 <= x < na and 0 <= y < nb) or (x, y) in seen:
@@ -172,9 +183,10 @@ def boundary_edits(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, tex
             if not (_mid_sentence(a, text_a, x if after else x + 1) and _mid_sentence(b, text_b, y if after else y + 1)):
                 continue
             edits += 1
-            slots += bool(_value(a, text_a, x) and _value(b, text_b, y)
-                      and _slot(a, text_a, x, x + 1, b, text_b, y, y + 1))  # not a respelling
-    return edits, slots
+            if _slot(a, text_a, x, x + 1, b, text_b, y, y + 1):  # not a respelling
+                slots += 1
+                values += _value(a, text_a, x) and _value(b, text_b, y)
+    return edits, slots, values
 
 
 def _mid_sentence(p: Prepared, text: str, t: int) -> bool:
@@ -241,7 +253,7 @@ def template_pair(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text
                 pieces += 1
             else:
                 edits += 1
-    be, bs = boundary_edits(a, b, spans, text_a, text_b)
+    be, bs, values = boundary_edits(a, b, spans, text_a, text_b)
     edits += be
     if edits < min_slot_edits or not (matched / pieces if pieces else 0.0) < max_mean_run:
         return False
@@ -257,7 +269,9 @@ def template_pair(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text
                 other += 1
                 if edits - other < need:
                     return False
-    return True
+            else:
+                values += _values(a, text_a, a0 + sa, a0 + ea, b, text_b, b0 + sb, b0 + eb)
+    return 2 * values >= edits - other
 
 
 def time_words(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str = "", text_b: str = "") -> int:
@@ -394,4 +408,4 @@ def is_template_pair(s: EditSummary, *, min_slot_edits: int = MIN_SLOT_EDITS, ma
                      slot_share: float = 0.8) -> bool:
     """Do the passages share only a skeleton whose slots differ (see the module docstring)?"""
     return (s.slot_edits >= min_slot_edits and s.slot_edits >= slot_share * s.edits
-            and s.mean_run < max_mean_run)
+            and s.mean_run < max_mean_run and 2 * s.value_edits >= s.slot_edits)
