@@ -14,6 +14,7 @@ from copydesk.fingerprint import outside_boilerplate, selected
 from copydesk.prepare import Prepared, prepare
 from copydesk.prepare_batch import (
     Batch,
+    figures_reference,
     fingerprint_batch,
     line_keys,
     line_rows,
@@ -21,6 +22,8 @@ from copydesk.prepare_batch import (
     prepare_batch,
     row_line_keys,
     row_line_keys_reference,
+    sentence_ends_reference,
+    token_flags,
 )
 from copydesk.records import Article
 from copydesk.spill import group_order, hash_partition
@@ -358,3 +361,15 @@ def test_line_rows_is_the_reference_property(items: list[tuple[list[str], str, s
                 for n, (lines, nl, title) in enumerate(items)]
     batch = prepare_batch(articles)
     assert _same(line_rows(batch), line_rows_reference(batch))
+
+
+@pytest.mark.parametrize("size", [1, 7, 60, 300])
+def test_token_flags_are_the_references(size: int) -> None:
+    from copydesk.prepare_batch import _figures, _sentence_ends
+    rng = random.Random(size)
+    articles = make_articles(6000 + size, size) + [make_script_article(rng, n) for n in range(size // 3)]
+    batch = prepare_batch(articles)
+    cps, doc_cp, args = batch.cps, batch.doc_cp, (batch.tok_first, batch.start, batch.end)
+    sent, fig = token_flags(cps, doc_cp, *args, batch.digit)
+    assert sent.tolist() == sentence_ends_reference(batch) == _sentence_ends(cps, doc_cp, *args).tolist()
+    assert fig.tolist() == figures_reference(batch) == _figures(cps, doc_cp, *args, batch.digit).tolist()

@@ -229,6 +229,48 @@ def _figures(cps: np.ndarray, doc_cp: np.ndarray, tok_first: np.ndarray, start: 
     return out
 
 
+@nb.njit(cache=True, nogil=True)
+def _token_flags(cps, doc_cp, tok_first, start, end, digit, flags):  # pragma: no cover - jit
+    """:func:`_sentence_ends` and :func:`_figures` in one pass over the tokens: (does the
+    token end a sentence, is it a figure)."""
+    u = np.uint64  # unsigned indexes: numba emits no negative-index wraparound code for them
+    n = len(start)
+    sent = np.zeros(n, np.bool_)
+    fig = np.zeros(n, np.bool_)
+    key = np.uint8(_KEY)
+    dig = np.uint8(_DIGIT)
+    nflags = len(flags)
+    for d in range(len(tok_first) - 1):
+        base = doc_cp[u(d)]
+        for t in range(tok_first[u(d)], tok_first[u(d + 1)]):
+            s = base + start[u(t)]
+            stop = base + end[u(t)]
+            e = stop - 1
+            c = cps[u(e)]
+            while e > s and (c == 34 or c == 39 or c == 0x201D or c == 0x2019 or c == 41 or c == 93 or c == 0xBB):
+                e -= 1
+                c = cps[u(e)]
+            if c == 33 or c == 63:
+                sent[u(t)] = True
+            elif c == 46:
+                m = e - s + 1
+                sent[u(t)] = m > 4 or (m >= 3 and cps[u(e - 2)] != 46 and not (m <= 4 and 65 <= cps[u(s)] <= 90))
+            if digit[u(t)]:
+                for i in range(s, stop):
+                    x = cps[u(i)]
+                    if x < nflags and flags[u(x)] & key:
+                        fig[u(t)] = (flags[u(x)] & dig) != 0
+                        break
+    return sent, fig
+
+
+def token_flags(cps: np.ndarray, doc_cp: np.ndarray, tok_first: np.ndarray, start: np.ndarray, end: np.ndarray,
+                digit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per token: does it end a sentence (:func:`_sentence_ends`), is it a figure
+    (:func:`_figures`)?  One compiled pass; those two are the reference."""
+    return _token_flags(cps, np.asarray(doc_cp, np.int64), tok_first, start, end, digit, hash_tables()[0])
+
+
 def figures_reference(batch: Batch) -> list[bool]:
     """Plain-Python specification of :func:`_figures` over a batch's texts."""
     out = []
@@ -286,8 +328,7 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
     _title_and_edges(hashes, boiler, tok_first, line_base, line_first, counts, line_last,
                      title_tok[2], title_tok[6], cfg.boiler_patterns, _SENTENCE_END)
 
-    sent_end = _sentence_ends(cps, doc_cp, tok_first, start, end)
-    figure = _figures(cps, doc_cp, tok_first, start, end, digit)
+    sent_end, figure = token_flags(cps, doc_cp, tok_first, start, end, digit)
     if cfg.boiler_patterns:
         cand = _dateline_lines(boiler, line_base, line_first, counts, c0, c1, _CAPS, _DATELINE_NEXT, sent_end)
         docs = np.searchsorted(line_base, cand, side="right") - 1
