@@ -80,7 +80,7 @@ from ..read import ArticleBatch, batched, duplicate
 from ..read.html import PageBlock
 from ..read.jsonl import LineBlock, block_articles
 from ..records import Article, Pair, Reject
-from ..sentence_keys import sentence_evidence, sentence_keys
+from ..sentence_keys import sentence_evidence, sentence_keys, with_sentence_keys
 from ..spill import (
     JSON_LINE,
     PACKED,
@@ -594,7 +594,7 @@ def _warm_up(cfg: ScanConfig) -> None:
     batch = prepare_batch(arts, cfg.prepare)
     _warm_relate(batch)
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
-    sentence_keys(batch, bands=1, min_words=2)
+    with_sentence_keys(fh, fp, first, *sentence_keys(batch, bands=1, min_words=2), flag=True)
     (key, marks, doc, weight, line), links = line_rows(batch)
     learn(key, marks, doc, np.zeros(len(key), np.int64), weight, line, cfg.prepare.furniture)
     link_lines(np.array([1], np.uint64), np.array([0]), links, doc, line, key, marks, weight)
