@@ -190,3 +190,77 @@ def test_edited_regions_are_the_regions_of_the_opcodes(x: list[int], edits: list
             y[at:at + 1] = [word]
     got = _edited_regions(np.array(x, np.uint64), np.array(y, np.uint64))
     assert got == _regions(Levenshtein.opcodes(x, y))
+
+
+def _one_edit(x: str, y: str) -> bool:
+    """Is the single edited region between ``x`` and ``y`` a slot?"""
+    from copydesk.edits import _slot
+
+    pa, pb = prepare(Article("a", x)), prepare(Article("b", y))
+    ha, hb = pa.tokens.hash.tolist(), pb.tokens.hash.tolist()
+    (sa, ea, sb, eb, _), = [r for r in _regions(Levenshtein.opcodes(ha, hb)) if not r[4]]
+    return _slot(pa, x, sa, ea, pb, y, sb, eb)
+
+
+def test_a_figure_re_expressed_is_no_slot_another_figure_is() -> None:
+    say = "Shares in the firm rose {} in early trading on the news."
+    assert not _one_edit(say.format("1pc"), say.format("1%"))
+    assert not _one_edit(say.format("by 7.4 billion"), say.format("by 7.4bn"))
+    assert _one_edit(say.format("1pc"), say.format("2pc"))
+    assert _one_edit(say.format("by 7.4 billion"), say.format("by 7.9bn"))
+
+
+def test_a_slot_filled_with_more_words_is_one_slot_edit() -> None:
+    say = "Prices were highest in {}, at £242,243, and lowest in the north east of the country."
+    x, y = say.format("Scotland"), say.format("Northern Ireland")
+    assert _one_edit(x, y)  # one region: the insert and the replace beside it
+    pa, pb = prepare(Article("a", x)), prepare(Article("b", y))
+    s = summarize(pa, pb, align(pa, pb).spans, x, y)
+    assert (s.edits, s.slot_edits) == (1, 1)
+
+
+def test_an_ocr_slip_keeps_the_glyphs_another_word_does_not() -> None:
+    say = "The council said {} plans would be published in the spring after a review."
+    assert not _one_edit("The plans for the town.", "The plans fcr the town.")  # o read as c
+    assert not _one_edit(say.format("its annual"), say.format("its onnual"))   # a read as o
+    assert not _one_edit(say.format("its annual"), say.format("its annuel"))   # a read as e
+    assert _one_edit(say.format("its annual"), say.format("its revised"))
+
+
+WEATHER = ("{town} will see {sky} on Tuesday, with maximum temperatures of {hi} and overnight lows of {lo}.\n\n"
+           "Winds will be {wind} and {force}, gusting up to {gust} mph on exposed coasts. There is a 45% chance "
+           "of rain in the afternoon.\n\nSunrise is at {up} and sunset at {down}. The outlook for Wednesday is "
+           "{next}, with temperatures little changed.")
+SKY_1 = dict(town="Ashmouth", sky="heavy cloud with outbreaks of drizzle spreading from the west through the morning", hi="26C (79F)", lo="14C (57F)", wind="south-westerly",
+             force="strong", gust=36, up="6:35", down="18:43", next="thundery downpours")
+SKY_2 = dict(town="Ashmouth", sky="sunshine and scattered showers, some of them heavy and thundery by the evening", hi="17C (63F)", lo="9C (48F)",
+             wind="north-westerly", force="moderate", gust=54, up="5:05", down="18:04", next="fog patches clearing")
+
+
+def test_a_template_whose_slots_are_words_and_figures_is_not_reuse() -> None:
+    """Weather reports: the slots hold figures, and words (the sky, the wind's force): a
+    passage that stops at "morning | on Tuesday" against "evening | on Tuesday" has met a
+    slot as much as one that stops at a figure; most slots are still values."""
+    a, b = Article("a", WEATHER.format(**SKY_1)), Article("b", WEATHER.format(**SKY_2))
+    pa, pb = prepare(a), prepare(b)
+    edits, slots, values = boundary_edits(pa, pb, align(pa, pb).spans, a.text, b.text)
+    assert edits == slots == 1 and values == 0  # "morning | on Tuesday" against "evening | on Tuesday"
+    assert _judge(a, b) == "template"
+    fixed = Article("c", WEATHER.format(**{**SKY_1, "gust": 38}))  # a correction of one figure
+    assert _judge(a, fixed) != "template"
+
+
+def test_a_rewrite_that_swaps_words_but_keeps_the_figures_is_no_template() -> None:
+    """A copy desk's rewording replaces words by other words (synonyms), which look like
+    slots; but a template's slots are mostly values (figures, names), and a rewrite keeps
+    its figures: the figures re-expressed ("$3.8m" -> "3.8 million dollars") are no slots."""
+    x = ("Krispy Kreme Doughnuts have taken a dunking on Wall Street after the firm revealed it would have to "
+         "restate its profits by $3.8m to $4.9m. Shares fell to close at $10.48 on the news, and the revelation "
+         "comes just a month after the firm said it was facing an inquiry into its accounts.")
+    y = ("Krispy Kreme Doughnuts saw its shares dunked on Wall Street after the company disclosed it would need to "
+         "restate its profits by 3.8 million to 4.9 million dollars. Shares fell to close at 10.48 dollars, and the "
+         "disclosure comes only a month after the company said it was under an inquiry into its accounts.")
+    pa, pb = prepare(Article("a", x)), prepare(Article("b", y))
+    s = summarize(pa, pb, align(pa, pb).spans, x, y)
+    assert s.slot_edits >= 3 and s.value_edits * 2 < s.slot_edits and not is_template_pair(s)
+    assert not template_pair(pa, pb, align(pa, pb).spans, x, y)

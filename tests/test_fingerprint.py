@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from copydesk.config import FingerprintConfig
 from copydesk.fingerprint import (
     fingerprints,
+    selected,
+    selected_numpy,
     shingles,
     shingles_reference,
     valid_shingles,
@@ -140,3 +142,14 @@ def test_numba_selection_matches_numpy(seed: int, n: int, k: int, window: int, t
     cfg = FingerprintConfig(k=k, window=window)
     fast, ref = selected(th, cfg), selected_numpy(th, cfg)
     assert np.array_equal(fast[0], ref[0]) and np.array_equal(fast[1], ref[1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(U64, max_size=70), st.integers(1, 8), st.integers(1, 10))
+def test_selected_kernel_is_the_numpy_form(hashes: list[int], k: int, window: int) -> None:
+    """The kernel rolls its shingle hashes in two lanes (each half of the shingles): the same
+    hashes and positions as numpy's, for odd and even counts and the shortest documents."""
+    cfg = FingerprintConfig(k=k, window=window)
+    th = np.asarray(hashes, dtype=np.uint64)
+    (pos, h), (want_pos, want_h) = selected(th, cfg), selected_numpy(th, cfg)
+    assert pos.tolist() == want_pos.tolist() and h.tolist() == want_h.tolist()

@@ -14,11 +14,16 @@ from copydesk.fingerprint import outside_boilerplate, selected
 from copydesk.prepare import Prepared, prepare
 from copydesk.prepare_batch import (
     Batch,
+    figures_reference,
     fingerprint_batch,
     line_keys,
+    line_rows,
+    line_rows_reference,
     prepare_batch,
     row_line_keys,
     row_line_keys_reference,
+    sentence_ends_reference,
+    token_flags,
 )
 from copydesk.records import Article
 from copydesk.spill import group_order, hash_partition
@@ -330,3 +335,41 @@ def test_by_doc_then_key_is_lexsort(rows: list[tuple[int, int]]) -> None:
     doc = np.cumsum([d for d, _ in rows], dtype=np.int64)  # ascending, as line_rows has it
     key = np.array([k for _, k in rows], np.uint64)
     assert _by_doc_then_key(doc, key).tolist() == np.lexsort((key, doc)).tolist()
+
+
+def _same(x: object, y: object) -> bool:
+    """Equal nested tuples of arrays: same dtypes, shapes and values."""
+    if isinstance(x, tuple):
+        return isinstance(y, tuple) and len(x) == len(y) and all(_same(a, b) for a, b in zip(x, y, strict=True))
+    assert isinstance(x, np.ndarray) and isinstance(y, np.ndarray)
+    return x.dtype == y.dtype and x.shape == y.shape and np.array_equal(x, y)
+
+
+@pytest.mark.parametrize("size", [1, 7, 60, 300])
+def test_line_rows_is_the_reference(size: int) -> None:
+    rng = random.Random(size)
+    articles = make_articles(5000 + size, size) + [make_script_article(rng, n) for n in range(size // 3)]
+    batch = prepare_batch(articles)
+    assert _same(line_rows(batch), line_rows_reference(batch))
+    assert _same(line_rows(batch, line_keys(batch)), line_rows_reference(batch))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_ARTICLE, min_size=1, max_size=6), st.booleans())
+def test_line_rows_is_the_reference_property(items: list[tuple[list[str], str, str | None]], repeat: bool) -> None:
+    articles = [Article(str(n), nl.join(lines + lines[:2] if repeat else lines), title=title)  # repeated lines
+                for n, (lines, nl, title) in enumerate(items)]
+    batch = prepare_batch(articles)
+    assert _same(line_rows(batch), line_rows_reference(batch))
+
+
+@pytest.mark.parametrize("size", [1, 7, 60, 300])
+def test_token_flags_are_the_references(size: int) -> None:
+    from copydesk.prepare_batch import _figures, _sentence_ends
+    rng = random.Random(size)
+    articles = make_articles(6000 + size, size) + [make_script_article(rng, n) for n in range(size // 3)]
+    batch = prepare_batch(articles)
+    cps, doc_cp, args = batch.cps, batch.doc_cp, (batch.tok_first, batch.start, batch.end)
+    sent, fig = token_flags(cps, doc_cp, *args, batch.digit)
+    assert sent.tolist() == sentence_ends_reference(batch) == _sentence_ends(cps, doc_cp, *args).tolist()
+    assert fig.tolist() == figures_reference(batch) == _figures(cps, doc_cp, *args, batch.digit).tolist()

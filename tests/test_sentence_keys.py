@@ -95,3 +95,21 @@ def test_sentence_evidence_is_the_reference(rows: list[tuple[int, int, int]], mi
     fast = sentence_evidence(codes, left, right, min_sentences=min_sentences)
     assert fast.dtype == np.int64
     assert fast.tolist() == sentence_evidence_reference(codes, left, right, min_sentences=min_sentences).tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["storm", "coast", "hit", "the", "of", "42", "7", "£5bn", "town", "Mr.",
+                                          "left.", "rain", "rain", "42", "north", "sea", "wall", "x1"]),
+                         min_size=0, max_size=40), min_size=1, max_size=8),
+       st.integers(1, 4), st.integers(2, 8))
+def test_fast_equals_reference_with_repeated_words_and_figures(lines: list[list[str]], bands: int,
+                                                               min_words: int) -> None:
+    """Sentences that repeat words and figures before and after their ``min_words``-th
+    distinct content word (the kernel counts distinct words only that far)."""
+    texts = ["\n".join(" ".join(words) for words in lines[n::2]) for n in range(2)]
+    batch = prepare_batch([Article(str(n), t) for n, t in enumerate(texts) if t.strip()] or [Article("0", "x")])
+    for min_line_tokens in (1, 12):
+        fast = sentence_keys(batch, bands=bands, min_words=min_words, min_line_tokens=min_line_tokens)
+        ref = sentence_keys_reference(batch, bands=bands, min_words=min_words, min_line_tokens=min_line_tokens)
+        for f, r in zip(fast, ref, strict=True):
+            assert f.tolist() == r.tolist()

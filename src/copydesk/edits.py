@@ -6,13 +6,15 @@ Inside each aligned passage the two token sequences are compared word by word
 * **template instances** — routine reports written from one skeleton (market closes,
   lottery draws, results tables, company filings) share their words only between *slots*
   (figures, names, days) that differ.  The shared text then comes in short exact pieces
-  separated by many slot edits (at least ``slot_share`` of all edits); a re-issue of the same instance (same figures, or one
+  separated by many slot edits (at least ``slot_share`` of all edits, and at least half of
+  them values: figures, names); a re-issue of the same instance (same figures, or one
   corrected) keeps long exact runs.  A pair whose passages hold at least
   ``min_slot_edits`` slot edits and whose exact pieces average fewer than
   ``max_mean_run`` words is a template pair, not reuse.  A *slot* edit replaces a number,
   or words by different words (not a respelling or an OCR slip of them); OCR noise garbles
-  words rather than replacing them, and copy-desk edits are rare next to the text kept.
-  A passage that stops inside a sentence at two different values (figures, names) has
+  words rather than replacing them.  A copy desk's rewording replaces words too (synonyms),
+  but keeps the figures and names, so its edits are mostly not values: a template's slots
+  are mostly values.  A passage that stops inside a sentence at two different words has
   met a slot too: the edges of the passages count (:func:`boundary_edits`).
 * **time words** — a wire story says "on Tuesday"; the paper that reprints it the next
   day says "yesterday".  Where one side has a weekday and the other "yesterday" in the
@@ -50,6 +52,7 @@ class EditSummary:
     edits: int          #: non-equal pieces
     slot_edits: int     #: edits that change a number or a capitalised word
     older: int          #: +1: a says "on <weekday>" where b says "yesterday"; -1: the reverse
+    value_edits: int = 0  #: slot edits that put a value (figure, name) in place of a value
 
     @property
     def mean_run(self) -> float:
@@ -74,9 +77,35 @@ def _slot(a: Prepared, text_a: str, sa: int, ea: int, b: Prepared, text_b: str, 
     db, xb = _kinds(b, text_b, sb, eb)
     if not (xa and xb):
         return False
-    if da or db:
-        return True
-    return Levenshtein.normalized_similarity(xa.casefold(), xb.casefold()) < _SAME_WORDS
+    if da and db:  # "$7.4 billion" -> "$7.4bn", "1pc" -> "1%": the same value re-expressed
+        return _digits(xa) != _digits(xb)
+    x, y = xa.casefold(), xb.casefold()
+    return max(Levenshtein.normalized_similarity(x, y), Levenshtein.normalized_similarity(_glyphs(x), _glyphs(y))) < _SAME_WORDS
+
+
+#: letters an OCR engine reads one for another (round letters, thin strokes, ligatures):
+#: a slip keeps the glyph's shape, another word does not.  Coarser than the tokenizer's
+#: skeleton (:data:`copydesk.textnorm.OCR_SKELETON`) on round letters (a, e, o, c), which
+#: it keeps apart, and without its n/u/r, h/b and m/w classes, under which short words
+#: that are different values ("Monday", "Sunday") would look alike
+_GLYPH_PAIRS = (("rn", "m"), ("cl", "d"), ("vv", "w"), ("li", "h"))
+_GLYPH = str.maketrans("aeco0il1|!5", "ooooollllls")
+
+
+def _glyphs(x: str) -> str:
+    for two, one in _GLYPH_PAIRS:
+        x = x.replace(two, one)
+    return x.translate(_GLYPH)
+
+
+def _values(a: Prepared, text_a: str, sa: int, ea: int, b: Prepared, text_b: str, sb: int, eb: int) -> bool:
+    """Do both sides of an edit hold a value (a figure, or a capitalised word not opening
+    its sentence)?"""
+    return any(_value(a, text_a, t) for t in range(sa, ea)) and any(_value(b, text_b, t) for t in range(sb, eb))
+
+
+def _digits(x: str) -> str:
+    return "".join(c for c in x if c.isdigit())
 
 
 _SAME_WORDS = 0.75
@@ -101,7 +130,7 @@ def _regions(ops: object) -> list[tuple[int, int, int, int, bool]]:
 
 def summarize(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: str) -> EditSummary:
     """Word-level edits inside the passages (token spans ``[as, ae, bs, be)``)."""
-    matched = pieces = edits = slots = 0
+    matched = pieces = edits = slots = values = 0
     older = 0
     ha, hb = a.tokens.hash, b.tokens.hash
     for a0, a1, b0, b1 in np.asarray(spans).tolist():
@@ -109,40 +138,40 @@ def summarize(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: 
             matched += a1 - a0  # copied word for word: no edits to read (most passages)
             pieces += 1
             continue
-        ops = Levenshtein.opcodes(ha[a0:a1].tolist(), hb[b0:b1].tolist())
-        for op in ops:
-            if op.tag == "equal":
-                matched += op.src_end - op.src_start
+        # adjacent operations are one edit: "on Tuesday" -> "yesterday", "Scotland" ->
+        # "Northern Ireland" (one slot filled with a value of another length)
+        for sa, ea, sb, eb, equal in _regions(Levenshtein.opcodes(ha[a0:a1].tolist(), hb[b0:b1].tolist())):
+            if equal:
+                matched += ea - sa
                 pieces += 1
                 continue
             edits += 1
-            if _slot(a, text_a, a0 + op.src_start, a0 + op.src_end, b, text_b, b0 + op.dest_start, b0 + op.dest_end):
+            if _slot(a, text_a, a0 + sa, a0 + ea, b, text_b, b0 + sb, b0 + eb):
                 slots += 1
-        for sa, ea, sb, eb, equal in _regions(ops):  # "on Tuesday" -> "yesterday" as one edit
-            if equal:
-                continue
+                values += _values(a, text_a, a0 + sa, a0 + ea, b, text_b, b0 + sb, b0 + eb)
             wa, wb = set(ha[a0 + sa:a0 + ea].tolist()), set(hb[b0 + sb:b0 + eb].tolist())
             if wa & _WEEKDAYS and _YESTERDAY in wb:
                 older += 1
             elif wb & _WEEKDAYS and _YESTERDAY in wa:
                 older -= 1
-    be, bs = boundary_edits(a, b, spans, text_a, text_b)
-    return EditSummary(matched, pieces, edits + be, slots + bs, older)
+    be, bs, bv = boundary_edits(a, b, spans, text_a, text_b)
+    return EditSummary(matched, pieces, edits + be, slots + bs, older, values + bv)
 
 
-def boundary_edits(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: str) -> tuple[int, int]:
+def boundary_edits(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text_b: str) -> tuple[int, int, int]:
     """(edits, slot edits) where the passages stop inside a sentence on both sides, at
     words that differ: the token right after a passage's end (or right before its start)
     on each side.  A template's shared skeleton breaks off at its slots — "between junctions
     | 17 and 18" against "| 16 and 17" — so a slot that ends a passage is an edit of the
-    skeleton as much as one inside it.  It is a slot edit when both words are values (a
-    figure, or a capitalised word not opening its sentence) and one is not a respelling of
-    the other (:func:`_slot`); other words are an edit that is not a slot.  A passage that
-    ends with its sentence, or with boilerplate, stops at no edit."""
+    skeleton as much as one inside it.  It is a slot edit when one word is not a respelling
+    of the other (:func:`_slot`), and a slot with a value when both words are values (a
+    figure, or a capitalised word not opening its sentence).  A passage that ends with its
+    sentence, or with boilerplate, stops at no edit.  Returns (edits, slot edits, slot
+    edits with values)."""
     ta, tb = a.tokens, b.tokens
     na, nb = len(ta.start), len(tb.start)
     seen: set[tuple[int, int]] = set()
-    edits = slots = 0
+    edits = slots = values = 0
     for a0, a1, b0, b1 in np.asarray(spans).tolist():
         for x, y, after in ((a1, b1, True), (a0 - 1, b0 - 1, False)):
             if not (0 <= x < na and 0 <= y < nb) or (x, y) in seen:
@@ -154,9 +183,10 @@ def boundary_edits(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, tex
             if not (_mid_sentence(a, text_a, x if after else x + 1) and _mid_sentence(b, text_b, y if after else y + 1)):
                 continue
             edits += 1
-            slots += bool(_value(a, text_a, x) and _value(b, text_b, y)
-                      and _slot(a, text_a, x, x + 1, b, text_b, y, y + 1))  # not a respelling
-    return edits, slots
+            if _slot(a, text_a, x, x + 1, b, text_b, y, y + 1):  # not a respelling
+                slots += 1
+                values += _value(a, text_a, x) and _value(b, text_b, y)
+    return edits, slots, values
 
 
 def _mid_sentence(p: Prepared, text: str, t: int) -> bool:
@@ -216,15 +246,15 @@ def template_pair(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text
             matched += a1 - a0
             pieces += 1
             continue
-        ops = Levenshtein.opcodes(ha[a0:a1].tolist(), hb[b0:b1].tolist())
-        edited.append((a0, b0, ops))
-        for op in ops:
-            if op.tag == "equal":
-                matched += op.src_end - op.src_start
+        regions = _regions(Levenshtein.opcodes(ha[a0:a1].tolist(), hb[b0:b1].tolist()))
+        edited.append((a0, b0, regions))
+        for sa, ea, _, _, equal in regions:
+            if equal:
+                matched += ea - sa
                 pieces += 1
             else:
                 edits += 1
-    be, bs = boundary_edits(a, b, spans, text_a, text_b)
+    be, bs, values = boundary_edits(a, b, spans, text_a, text_b)
     edits += be
     if edits < min_slot_edits or not (matched / pieces if pieces else 0.0) < max_mean_run:
         return False
@@ -232,16 +262,17 @@ def template_pair(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text
     other = be - bs  # edits that are not slots so far
     if edits - other < need:
         return False
-    for a0, b0, ops in edited:
-        for op in ops:
-            if op.tag == "equal":
+    for a0, b0, regions in edited:
+        for sa, ea, sb, eb, equal in regions:
+            if equal:
                 continue
-            if not _slot(a, text_a, a0 + op.src_start, a0 + op.src_end, b, text_b, b0 + op.dest_start,
-                         b0 + op.dest_end):
+            if not _slot(a, text_a, a0 + sa, a0 + ea, b, text_b, b0 + sb, b0 + eb):
                 other += 1
                 if edits - other < need:
                     return False
-    return True
+            else:
+                values += _values(a, text_a, a0 + sa, a0 + ea, b, text_b, b0 + sb, b0 + eb)
+    return 2 * values >= edits - other
 
 
 def time_words(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str = "", text_b: str = "") -> int:
@@ -369,4 +400,4 @@ def is_template_pair(s: EditSummary, *, min_slot_edits: int = MIN_SLOT_EDITS, ma
                      slot_share: float = 0.8) -> bool:
     """Do the passages share only a skeleton whose slots differ (see the module docstring)?"""
     return (s.slot_edits >= min_slot_edits and s.slot_edits >= slot_share * s.edits
-            and s.mean_run < max_mean_run)
+            and s.mean_run < max_mean_run and 2 * s.value_edits >= s.slot_edits)

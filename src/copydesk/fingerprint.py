@@ -120,7 +120,7 @@ _POWERS = np.array([pow(0x9E3779B97F4A7C15, e, 1 << 64) for e in range(17)], np.
 def winnow_into(th, a, n, k, window, powers, sh, out, pos, val):  # pragma: no cover - jit
     """Winnow the ``n`` k-shingles of ``th[a:a + n + k - 1]``: their hashes go to ``sh[:n]``,
     the selected positions (relative to ``a``, ascending, unique) to ``out``; returns how
-    many.  Shingle hashes are rolled (the same values as :func:`shingle_at`).  The leftmost
+    many.  Shingle hashes are rolled (the same values as :func:`shingle_at`), in two lanes.  The leftmost
     minimum of every window comes from minima within blocks of ``window`` shingles (van
     Herk / Gil-Werman): for each i, the leftmost minimum from its block's start to i
     (position ``pos[0, i]``, value ``val[0, i]``) and from i to its block's end
@@ -135,10 +135,26 @@ def winnow_into(th, a, n, k, window, powers, sh, out, pos, val):  # pragma: no c
     acc = u(0)
     for t in range(k):
         acc = acc * powers[1] + th[u(a + t)]
+    # rolled in two lanes side by side, the first and the second half of the shingles: each
+    # step of a lane depends on its last (a multiplication), so the processor overlaps them
+    half = n // 2
+    accb = u(0)
+    for t in range(k):
+        accb = accb * powers[1] + th[u(a + half + t)]
+    sh[0] = acc
+    sh[u(half)] = accb
+    for i in range(1, half):
+        acc = (acc - th[u(a + i - 1)] * top) * powers[1] + th[u(a + i + k - 1)]
+        j = half + i
+        accb = (accb - th[u(a + j - 1)] * top) * powers[1] + th[u(a + j + k - 1)]
+        sh[u(i)] = acc
+        sh[u(j)] = accb
+    for j in range(max(2 * half, 1), n):  # lane b's last shingle when n is odd
+        accb = (accb - th[u(a + j - 1)] * top) * powers[1] + th[u(a + j + k - 1)]
+        sh[u(j)] = accb
     for i in range(n):
-        if i > 0:
-            acc = (acc - th[u(a + i - 1)] * top) * powers[1] + th[u(a + i + k - 1)]
-        x = acc ^ (acc >> u(30))
+        x = sh[u(i)]
+        x = x ^ (x >> u(30))
         x = x * u(0xBF58476D1CE4E5B9)
         x = x ^ (x >> u(27))
         x = x * u(0x94D049BB133111EB)

@@ -512,9 +512,11 @@ def _sorted_by(major: np.ndarray, minor: np.ndarray) -> bool:
 def beside_furniture(pairs: Furniture, codes: np.ndarray, key: np.ndarray, doc: np.ndarray,
                      site: np.ndarray, line: np.ndarray, rank: np.ndarray | None = None) -> Furniture:
     """Of the lines that only two articles of one site carry, and that are furniture by the
-    rule (``pairs``: an author's bio under the two pieces she wrote), those that sit in both
-    next to the same furniture line (``codes``: masked above or below both, as a bio sits
-    over the same "Related stories"); a paragraph two stories of one site share does not."""
+    rule (``pairs``: the two are otherwise unrelated, as two pieces by one author are under
+    her bio), those that sit in both next to furniture (``codes``: a masked line above or
+    below, in each — a page's furniture comes in one block, laid out differently on
+    different pages: a bio over "Related stories" on one and under "Tags" on the other); a
+    paragraph two stories of one site share sits inside their text."""
     key = np.asarray(key, np.uint64)
     doc = np.asarray(doc, np.int64)
     line = np.asarray(line, np.int64)
@@ -534,10 +536,9 @@ def beside_furniture(pairs: Furniture, codes: np.ndarray, key: np.ndarray, doc: 
     by_key = rows[np.lexsort((doc[rows], key[rows]))]
     first, size = _groups(key[by_key])
     ok = np.zeros(len(key), np.bool_)
-    for side in (above, below):
-        v = side[by_key]
-        agree = (size == 2) & (v[first] != 0) & (v[first] == v[np.minimum(first + 1, len(v) - 1)])
-        ok[by_key[_ranges(first[agree], size[agree])]] = True
+    v = ((above != 0) | (below != 0))[by_key]
+    agree = (size == 2) & v[first] & v[np.minimum(first + 1, len(v) - 1)]
+    ok[by_key[_ranges(first[agree], size[agree])]] = True
     return _result(key, doc, site, line, ok, rank)
 
 

@@ -229,6 +229,48 @@ def _figures(cps: np.ndarray, doc_cp: np.ndarray, tok_first: np.ndarray, start: 
     return out
 
 
+@nb.njit(cache=True, nogil=True)
+def _token_flags(cps, doc_cp, tok_first, start, end, digit, flags):  # pragma: no cover - jit
+    """:func:`_sentence_ends` and :func:`_figures` in one pass over the tokens: (does the
+    token end a sentence, is it a figure)."""
+    u = np.uint64  # unsigned indexes: numba emits no negative-index wraparound code for them
+    n = len(start)
+    sent = np.zeros(n, np.bool_)
+    fig = np.zeros(n, np.bool_)
+    key = np.uint8(_KEY)
+    dig = np.uint8(_DIGIT)
+    nflags = len(flags)
+    for d in range(len(tok_first) - 1):
+        base = doc_cp[u(d)]
+        for t in range(tok_first[u(d)], tok_first[u(d + 1)]):
+            s = base + start[u(t)]
+            stop = base + end[u(t)]
+            e = stop - 1
+            c = cps[u(e)]
+            while e > s and (c == 34 or c == 39 or c == 0x201D or c == 0x2019 or c == 41 or c == 93 or c == 0xBB):
+                e -= 1
+                c = cps[u(e)]
+            if c == 33 or c == 63:
+                sent[u(t)] = True
+            elif c == 46:
+                m = e - s + 1
+                sent[u(t)] = m > 4 or (m >= 3 and cps[u(e - 2)] != 46 and not (m <= 4 and 65 <= cps[u(s)] <= 90))
+            if digit[u(t)]:
+                for i in range(s, stop):
+                    x = cps[u(i)]
+                    if x < nflags and flags[u(x)] & key:
+                        fig[u(t)] = (flags[u(x)] & dig) != 0
+                        break
+    return sent, fig
+
+
+def token_flags(cps: np.ndarray, doc_cp: np.ndarray, tok_first: np.ndarray, start: np.ndarray, end: np.ndarray,
+                digit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per token: does it end a sentence (:func:`_sentence_ends`), is it a figure
+    (:func:`_figures`)?  One compiled pass; those two are the reference."""
+    return _token_flags(cps, np.asarray(doc_cp, np.int64), tok_first, start, end, digit, hash_tables()[0])
+
+
 def figures_reference(batch: Batch) -> list[bool]:
     """Plain-Python specification of :func:`_figures` over a batch's texts."""
     out = []
@@ -286,8 +328,7 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
     _title_and_edges(hashes, boiler, tok_first, line_base, line_first, counts, line_last,
                      title_tok[2], title_tok[6], cfg.boiler_patterns, _SENTENCE_END)
 
-    sent_end = _sentence_ends(cps, doc_cp, tok_first, start, end)
-    figure = _figures(cps, doc_cp, tok_first, start, end, digit)
+    sent_end, figure = token_flags(cps, doc_cp, tok_first, start, end, digit)
     if cfg.boiler_patterns:
         cand = _dateline_lines(boiler, line_base, line_first, counts, c0, c1, _CAPS, _DATELINE_NEXT, sent_end)
         docs = np.searchsorted(line_base, cand, side="right") - 1
@@ -535,7 +576,143 @@ def line_rows(batch: Batch, keys: np.ndarray | None = None) -> tuple[tuple[np.nd
     boilerplate, index of the line in its article); and for each short line, candidates for
     a link to another article: (article, line index, key, the keys of the line with up to
     two words cut at either end (n x 9), 0 where not formed).  ``keys``: the batch's
-    :func:`line_keys`, when known."""
+    :func:`line_keys`, when known.  One compiled pass (:func:`_line_rows_kernel`);
+    :func:`line_rows_reference` is the specification."""
+    keys = line_keys(batch) if keys is None else keys
+    return _line_rows_kernel(keys, batch.hash, batch.boiler, batch.weight, batch.figure, batch.line_first,
+                             batch.line_base, LINE_ENDS, LINK_MAX_TOKENS)
+
+
+@nb.njit(cache=True, nogil=True)
+def _line_rows_kernel(key, hashes, boiler, weight, figure, line_first, line_base, ends,
+                      link_max):  # pragma: no cover - jit
+    """:func:`line_rows_reference` in one pass over the lines: per line the marks of
+    :func:`_line_keys_kernel` (its min-hash loop without a branch, the weight summed in a
+    register), written straight to the rows of the lines kept; an article's rows ordered
+    by key with an insertion sort (stable, as ``_by_doc_then_key``) and a repeated key's
+    rows merged (weights added)."""
+    u = np.uint64
+    ndocs = len(line_base) - 1
+    nlines = len(line_first) - 1
+    full = np.uint64(0xFFFFFFFFFFFFFFFF)
+    seed0 = np.uint64(0x9E3779B97F4A7C15)
+    seed1 = np.uint64(0x3C6EF372FE94F82A)
+    nlink = 0
+    for ln in range(nlines):
+        n = line_first[u(ln + 1)] - line_first[u(ln)]
+        nlink += np.int64(2 <= n <= link_max and key[u(ln)] != 0)
+    r_key = np.empty(nlines, np.uint64)
+    r_marks = np.empty((nlines, 6), np.uint32)
+    r_doc = np.empty(nlines, np.int32)
+    r_w = np.empty(nlines, np.int32)
+    r_line = np.empty(nlines, np.int32)
+    l_doc = np.empty(nlink, np.int32)
+    l_line = np.empty(nlink, np.int32)
+    l_key = np.empty(nlink, np.uint64)
+    l_subs = np.zeros((nlink, 9), np.uint64)
+    longest = 0
+    for d in range(ndocs):
+        longest = max(longest, line_base[u(d + 1)] - line_base[u(d)])
+    # one article's kept lines: key, marks, weight, line; then their order by key
+    s_key = np.empty(longest, np.uint64)
+    s_marks = np.empty((longest, 6), np.uint64)
+    s_w = np.empty(longest, np.int64)
+    s_line = np.empty(longest, np.int64)
+    order = np.empty(longest, np.int64)
+    m = 0
+    nl = 0
+    for d in range(ndocs):
+        la = line_base[u(d)]
+        ns = 0
+        for ln in range(la, line_base[u(d + 1)]):
+            a, b = line_first[u(ln)], line_first[u(ln + 1)]
+            k = key[u(ln)]
+            if b <= a or k == 0:
+                continue
+            ww = 0
+            f0 = full
+            f1 = full
+            for i in range(a, b):
+                ww += np.int64(weight[u(i)]) * (1 - np.int64(boiler[u(i)]))
+                if figure[u(i)]:
+                    y = _mix(hashes[u(i)] ^ seed0) | np.uint64(1)  # never 0, in 32 bits too
+                    if y < f0:
+                        f1 = f0
+                        f0 = y
+                    elif f0 < y < f1:
+                        f1 = y
+            if b - a <= link_max and b - a >= 2:
+                l_doc[u(nl)] = d
+                l_line[u(nl)] = ln - la
+                l_key[u(nl)] = k
+                for i in range(3):
+                    acc = np.uint64(0x51ED2701)
+                    for t2 in range(a + i, b):
+                        acc = _mix(acc ^ hashes[u(t2)])
+                        cut = b - 1 - t2
+                        if cut <= 2 and t2 + 1 - (a + i) >= 2:
+                            l_subs[u(nl), u(3 * i + cut)] = acc if acc != 0 else np.uint64(1)
+                nl += 1
+            if ww <= 0:
+                continue
+            h = np.uint64(0x2545F491)
+            for i in range(a, min(b, a + ends)):
+                h = _mix(h ^ hashes[u(i)])
+            t = np.uint64(0x7F4A7C15)
+            for i in range(max(a, b - ends), b):
+                t = _mix(t ^ hashes[u(i)])
+            best0 = full
+            best1 = full
+            if b - a < 3:
+                x = hashes[u(a)]
+                best0 = _mix(x ^ seed0)
+                best1 = _mix(x ^ seed1)
+            else:
+                for i in range(a, b - 2):
+                    # token hashes are well mixed: rotations tell their places apart
+                    x = hashes[u(i)] ^ (hashes[u(i + 1)] << np.uint64(21) | hashes[u(i + 1)] >> np.uint64(43)) ^ \
+                        (hashes[u(i + 2)] << np.uint64(42) | hashes[u(i + 2)] >> np.uint64(22))
+                    best0 = min(best0, _mix(x ^ seed0))
+                    best1 = min(best1, _mix(x ^ seed1))
+            s_key[u(ns)] = k
+            s_marks[u(ns), 0] = h
+            s_marks[u(ns), 1] = t
+            s_marks[u(ns), 2] = best0
+            s_marks[u(ns), 3] = best1
+            s_marks[u(ns), 4] = f0 if f0 != full else np.uint64(0)
+            s_marks[u(ns), 5] = f1 if f1 != full else np.uint64(0)
+            s_w[u(ns)] = ww
+            s_line[u(ns)] = ln - la
+            ns += 1
+        for x in range(ns):  # stable insertion sort by key
+            y = x
+            while y > 0 and s_key[u(order[u(y - 1)])] > s_key[u(x)]:
+                order[u(y)] = order[u(y - 1)]
+                y -= 1
+            order[u(y)] = x
+        x = 0
+        while x < ns:  # a line repeated within an article: one row, weights added
+            o = order[u(x)]
+            k = s_key[u(o)]
+            ww = s_w[u(o)]
+            y = x + 1
+            while y < ns and s_key[u(order[u(y)])] == k:
+                ww += s_w[u(order[u(y)])]
+                y += 1
+            r_key[u(m)] = k
+            for c in range(6):
+                r_marks[u(m), u(c)] = np.uint32(s_marks[u(o), u(c)] & np.uint64(0xFFFFFFFF))
+            r_doc[u(m)] = d
+            r_w[u(m)] = np.int32(ww)
+            r_line[u(m)] = s_line[u(o)]
+            m += 1
+            x = y
+    return ((r_key[:m].copy(), r_marks[:m].copy(), r_doc[:m].copy(), r_w[:m].copy(), r_line[:m].copy()),
+            (l_doc, l_line, l_key, l_subs))
+
+
+def line_rows_reference(batch: Batch, keys: np.ndarray | None = None) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """:func:`line_rows` with numpy, from the per-line arrays of :func:`_line_keys_kernel`."""
     keys = line_keys(batch) if keys is None else keys
     key, head, tail, mins, figs, subs, w = _line_keys_kernel(keys, batch.hash, batch.boiler, batch.weight,
                                                              batch.figure, batch.line_first, LINE_ENDS)
@@ -559,6 +736,7 @@ def line_rows(batch: Batch, keys: np.ndarray | None = None) -> tuple[tuple[np.nd
     # (marks are compared for equality only; 32 bits are plenty within a line's carriers)
     return (key, head.astype(np.uint32), doc.astype(np.int32), w.astype(np.int32),
             local.astype(np.int32)), (links[0].astype(np.int32), links[1].astype(np.int32), *links[2:])
+
 
 
 @nb.njit(cache=True, nogil=True)

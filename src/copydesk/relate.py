@@ -410,8 +410,13 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
     # sentences reworded between the exact passages cannot change the relation of a pair
     # that is near-duplicate on exact passages alone, and there is next to nothing left to
     # pair when one side is almost all inside them (a trimmed or condensed copy)
-    settled = (min(al.coverage_a, al.coverage_b) >= cfg.near_duplicate
-               or (paraphrase is not None and max(al.coverage_a, al.coverage_b) >= paraphrase.max_exact_coverage))
+    near = min(al.coverage_a, al.coverage_b) >= cfg.near_duplicate
+    if reworded_only and near and reuse:
+        # verbatim text the fingerprints did not propose (a template's instances, or copies
+        # whose shared text is masked): nothing reworded to judge here; set aside, it is
+        # compared like any pair where the other rules compare it (family completion)
+        return "unrelated"
+    settled = near or (paraphrase is not None and max(al.coverage_a, al.coverage_b) >= paraphrase.max_exact_coverage)
     settled = settled and not reworded_only
     reworded = False
     if paraphrase is not None and paraphrase.enabled and not settled:

@@ -97,16 +97,21 @@ def _sentence_keys_by_line(hashes, digit, boiler, sent_end, stop, tok_first, lin
                     e += 1
                 e += 1  # sentence is tokens [s, e)
                 w = 0
+                c = 0
                 figures = np.uint64(0)
                 seen = np.uint64(0)  # a 64-bit filter of the words so far: most are new
                 if not boiler[u(s)]:  # a sentence is all boilerplate or none of it
-                    c = 0
                     for t in range(s, e):  # its content words, gathered without a branch
                         h = hashes[u(t)]
                         cand[u(c)] = h
                         cand_digit[u(c)] = digit[u(t)]
                         c += np.int64(not is_stop(h, stop))
-                    for q in range(c):  # each once, in order
+                # Its distinct content words: counted only up to min_words (no key below),
+                # then only a figure is looked for among the words before it (its hash goes
+                # into the key once); the min-hashes may run over the repeats too.
+                q = 0
+                if c >= min_words:
+                    while q < c and w < min_words:
                         h = cand[u(q)]
                         bit = np.uint64(1) << (h >> np.uint64(58))
                         dup = False
@@ -121,12 +126,23 @@ def _sentence_keys_by_line(hashes, digit, boiler, sent_end, stop, tok_first, lin
                             w += 1
                             if cand_digit[u(q)]:
                                 figures ^= _mix(h)  # the sentence's figures, in any order
+                        q += 1
                 if w >= min_words:
+                    for q2 in range(q, c):
+                        if cand_digit[u(q2)]:
+                            h = cand[u(q2)]
+                            dup = False
+                            for x in range(q2):
+                                if cand[u(x)] == h:
+                                    dup = True
+                                    break
+                            if not dup:
+                                figures ^= _mix(h)
                     for r in range(2 * bands):
                         low = np.uint64(0xFFFFFFFFFFFFFFFF)
                         sr = seeds[u(r)]
-                        for x in range(w):
-                            low = min(low, _mix(words[u(x)] ^ sr))
+                        for x in range(c):
+                            low = min(low, _mix(cand[u(x)] ^ sr))
                         mins[u(r)] = low
                     for b2 in range(bands):
                         key = _mix(mins[u(2 * b2)] ^ _mix(mins[u(2 * b2 + 1)] + np.uint64(b2)) ^ figures)

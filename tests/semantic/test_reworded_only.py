@@ -31,3 +31,11 @@ def test_exact_text_alone_does_not_make_a_semantic_candidate_reuse() -> None:
 def test_a_rewrite_proposed_by_the_semantic_stage_is_reuse() -> None:
     pair = _judge(SOURCE, REWRITE, reworded_only=True)
     assert isinstance(pair, Pair) and any(p.kind == "paraphrase" for p in pair.passages)
+
+
+def test_a_verbatim_copy_proposed_by_the_semantic_stage_is_set_aside() -> None:
+    # nothing reworded to judge: left to the rules that compare any pair (family completion),
+    # not typed by the sentences a furniture line or a slip leaves to pair
+    copy = SOURCE.replace("Opposition politicians accused", "Opposition leaders accused")
+    assert isinstance(_judge(SOURCE, copy, reworded_only=False), Pair)
+    assert _judge(SOURCE, copy, reworded_only=True) == "unrelated"

@@ -9,7 +9,13 @@ from copydesk.config import SemanticConfig
 from copydesk.paraphrase import sentences
 from copydesk.prepare import prepare
 from copydesk.records import Article
-from copydesk.semantic.sentences import fact_share, is_summary, one_to_one, semantic_spans
+from copydesk.semantic.sentences import (
+    fact_share,
+    is_summary,
+    keeps_facts_both_ways,
+    one_to_one,
+    semantic_spans,
+)
 
 
 def _pair(x: str, y: str, config: SemanticConfig | None = None) -> np.ndarray:
@@ -87,3 +93,28 @@ def test_a_summary_is_compared_at_the_summary_cosine() -> None:
     assert not len(_pair(SOURCE, REWRITE, strict))
     assert not len(_pair(SOURCE, SUMMARY, SemanticConfig(enabled=True, min_article_cosine=1.0,
                                                          min_summary_cosine=1.0)))
+
+
+def _both_ways(x: str, y: str) -> bool:
+    a, b = Article("a", x), Article("b", y)
+    pa, pb = prepare(a), prepare(b)
+    return keeps_facts_both_ways(pa, pb, sentences(pa, x), sentences(pb, y), SemanticConfig())
+
+
+#: as long as SOURCE, and each of its own facts is one of SOURCE's, so the one-way test
+#: (on the text with fewer content words) passes: but it leaves out most of SOURCE's facts
+#: and tells the day from another angle
+FOLLOW_UP = """The central bank said on Thursday that it would publish the minutes of its meeting in a fortnight, as is usual.
+The bank's board met for two days, and the decision was taken by a majority of its members after a long debate.
+Some members had wanted to wait for more figures on wages and on spending in the shops before they acted.
+Most households are expected to feel the change only slowly, as many have loans on fixed terms for several years.
+The next meeting of the board is due in six weeks, when the bank will also publish its report on the banks."""
+
+
+def test_texts_of_one_length_must_keep_each_others_facts() -> None:
+    assert _both_ways(SOURCE, REWRITE) and _both_ways(REWRITE, SOURCE)
+    share, facts = _facts(SOURCE, FOLLOW_UP)  # one way, from the text with fewer words: passes
+    assert facts < 5 or share >= SemanticConfig().min_fact_share
+    assert not _both_ways(SOURCE, FOLLOW_UP) and not _both_ways(FOLLOW_UP, SOURCE)
+    assert not len(_pair(SOURCE, FOLLOW_UP))
+    assert _both_ways(SOURCE, SUMMARY)  # a summary is tested one way only (is_summary)

@@ -87,7 +87,7 @@ from ..read.html import PageBlock
 from ..read.jsonl import LineBlock, block_articles
 from ..records import Article, Pair, Reject
 from ..relate import _only_furniture_lines_left
-from ..sentence_keys import sentence_evidence, sentence_keys
+from ..sentence_keys import sentence_evidence, sentence_keys, with_sentence_keys
 from ..spill import (
     JSON_LINE,
     PACKED,
@@ -648,7 +648,7 @@ def _warm_prepare(cfg: ScanConfig) -> None:
         prepare_batch([Article("w", text, text)], cfg.prepare)
     batch = prepare_batch(_warm_articles(), cfg.prepare)
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
-    sentence_keys(batch, bands=1, min_words=2)
+    with_sentence_keys(fh, fp, first, *sentence_keys(batch, bands=1, min_words=2), flag=True)
     line_rows(batch)
     docs = np.repeat(np.arange(2, dtype=np.uint32), np.diff(first))
     partition_rows(fh, docs, fp.astype(np.uint32), row_line_keys(batch, first, fp, line_keys(batch)), 64)

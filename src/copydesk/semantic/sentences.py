@@ -80,6 +80,14 @@ def is_summary(a: Prepared, b: Prepared, share: float, facts: int, config: Seman
             and facts >= config.min_facts and share >= config.min_summary_fact_share)
 
 
+def facts_found(x: Sentences, y: Sentences) -> tuple[float, int]:
+    """(share of ``x``'s distinct facts found among ``y``'s words, how many facts ``x`` has)."""
+    facts = np.unique(x.keys[x.digit])
+    if not len(facts):
+        return 0.0, 0
+    return float(np.isin(facts, y.keys).mean()), len(facts)
+
+
 def fact_share(x: Sentences, y: Sentences) -> tuple[float, int]:
     """(share of the shorter text's distinct facts found among the other's words, how many
     facts it has).  Facts are the words the tokenizer marks as template slots: figures, and
@@ -89,10 +97,25 @@ def fact_share(x: Sentences, y: Sentences) -> tuple[float, int]:
     written on its own brings facts of its own."""
     if int(x.size.sum()) > int(y.size.sum()):
         x, y = y, x
-    facts = np.unique(x.keys[x.digit])
-    if not len(facts):
-        return 0.0, 0
-    return float(np.isin(facts, y.keys).mean()), len(facts)
+    return facts_found(x, y)
+
+
+def keeps_facts_both_ways(a: Prepared, b: Prepared, sa: Sentences, sb: Sentences, config: SemanticConfig) -> bool:
+    """Whether two texts of about the same length (neither summary-shaped against the
+    other) each keep the other's facts (``min_fact_share`` of each side's, when it has at
+    least ``min_facts``).  A rewrite of the whole story keeps its length and its facts,
+    so its source's facts are found in it as much as its own are found in the source; two
+    reports of one event of about one length share the event's facts, and each brings as
+    many of its own (the longer one's are not found in the shorter).  A summary keeps only
+    part of its source's facts: it is tested one way (:func:`is_summary`)."""
+    la, lb = _body_length(a), _body_length(b)
+    if summary_shaped(min(la, lb), max(la, lb), config.max_summary_length):
+        return True
+    for x, y in ((sa, sb), (sb, sa)):
+        share, facts = facts_found(x, y)
+        if facts >= config.min_facts and share < config.min_fact_share:
+            return False
+    return True
 
 
 def semantic_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config: SemanticConfig,
@@ -112,6 +135,8 @@ def semantic_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config: S
     share, facts = fact_share(sa, sb)
     if facts >= config.min_facts and share < config.min_fact_share:
         return none  # the same subject, other facts: a report of its own, or a template's instance
+    if not keeps_facts_both_ways(a, b, sa, sb, config):
+        return none  # one length, facts of its own on each side: two reports of one event
     close = float(_article_vector(a, text_a) @ _article_vector(b, text_b))
     if close < config.min_article_cosine and not (close >= config.min_summary_cosine
                                                    and is_summary(a, b, share, facts, config)):
