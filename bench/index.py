@@ -93,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--queries-only", action="store_true",
                    help="only the queries, on the index already in --work (e.g. built in one add)")
     args = p.parse_args(argv)
+    for path, what in ((args.corpus, "the corpus"), (args.gold / "gold_pairs.jsonl", "--gold's gold_pairs.jsonl")):
+        if not path.exists():
+            print(f"index.py: error: {path} not found ({what}; make it with make bench)", file=sys.stderr)
+            return 2
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
     index = work / "index.db"
