@@ -89,20 +89,10 @@ def test_a_bio_under_two_pieces_of_one_site_is_furniture_a_shared_paragraph_is_n
     """Two articles of one site are too few for the rule alone; a line only they carry is
     furniture when it sits in both beside furniture (an author's bio over the site's
     "Related stories"), and not when it is a paragraph of their stories."""
-    rng = random.Random(12)
-    bio = ("Jo Hart covers the courts for the Northgate Post. She joined in 1998 after ten years "
-           "at a regional news agency.")
-    shared = paragraph(rng, 40)
-    bodies = [sentences(rng, 5) for _ in range(6)]
-    bodies[2].insert(2, shared)
-    bodies[3].insert(3, shared)
+    bio, shared, bodies = _two_pieces_and_a_shared_paragraph(random.Random(12))
     texts = ["\n\n".join([COOKIE, *body, *([bio] if n < 2 else []), "Related stories", FOOTER])
              for n, body in enumerate(bodies)]
-    pages = [Article(f"p{n}", t, source="northgate") for n, t in enumerate(texts)]
-    key, marks, doc, weight, line = _rows(pages)
-    furniture = learn(key, marks, doc, np.zeros(len(doc), np.int64), weight, line)
-    masked = {pages[d].text.split("\n")[n] for d, n in zip(doc.tolist(), line.tolist(), strict=True)
-              if in_sorted(pair_codes(np.array([d]), key[(doc == d) & (line == n)]), furniture.codes).all()}
+    masked = _masked_lines([Article(f"p{n}", t, source="northgate") for n, t in enumerate(texts)])
     assert bio in masked and FOOTER in masked
     assert shared not in masked
 
@@ -111,23 +101,33 @@ def test_a_bio_beside_other_furniture_on_each_page_is_furniture() -> None:
     """A page's furniture comes in one block, laid out differently from page to page: the
     bio sits under the body and over the newsletter prompt on one piece, under the prompt
     and over the footer on the other; the shared paragraph, inside two stories, is kept."""
-    rng = random.Random(13)
+    bio, shared, bodies = _two_pieces_and_a_shared_paragraph(random.Random(13))
+    news = "Get the latest Northgate news straight to your inbox: sign up to our free daily newsletter today."
+    blocks = [[bio, news, FOOTER], [news, bio, FOOTER]]  # beside the same line above or below in neither
+    texts = ["\n\n".join([COOKIE, *body, *(blocks[n] if n < 2 else [news, FOOTER])]) for n, body in enumerate(bodies)]
+    masked = _masked_lines([Article(f"p{n}", t, source="northgate") for n, t in enumerate(texts)])
+    assert bio in masked and FOOTER in masked
+    assert shared not in masked
+
+
+def _two_pieces_and_a_shared_paragraph(rng: random.Random) -> tuple[str, str, list[list[str]]]:
+    """An author's bio, a paragraph, and six story bodies of one site: the third and fourth
+    share the paragraph (the bio goes under the first two)."""
     bio = ("Jo Hart covers the courts for the Northgate Post. She joined in 1998 after ten years "
            "at a regional news agency.")
     shared = paragraph(rng, 40)
     bodies = [sentences(rng, 5) for _ in range(6)]
     bodies[2].insert(2, shared)
     bodies[3].insert(3, shared)
-    news = "Get the latest Northgate news straight to your inbox: sign up to our free daily newsletter today."
-    blocks = [[bio, news, FOOTER], [news, bio, FOOTER]]  # beside the same line above or below in neither
-    texts = ["\n\n".join([COOKIE, *body, *(blocks[n] if n < 2 else [news, FOOTER])]) for n, body in enumerate(bodies)]
-    pages = [Article(f"p{n}", t, source="northgate") for n, t in enumerate(texts)]
+    return bio, shared, bodies
+
+
+def _masked_lines(pages: list[Article]) -> set[str]:
+    """The lines of ``pages`` that the corpus furniture masks."""
     key, marks, doc, weight, line = _rows(pages)
     furniture = learn(key, marks, doc, np.zeros(len(doc), np.int64), weight, line)
-    masked = {pages[d].text.split("\n")[n] for d, n in zip(doc.tolist(), line.tolist(), strict=True)
-              if in_sorted(pair_codes(np.array([d]), key[(doc == d) & (line == n)]), furniture.codes).all()}
-    assert bio in masked and FOOTER in masked
-    assert shared not in masked
+    return {pages[d].text.split("\n")[n] for d, n in zip(doc.tolist(), line.tolist(), strict=True)
+            if in_sorted(pair_codes(np.array([d]), key[(doc == d) & (line == n)]), furniture.codes).all()}
 
 
 def _rows(articles: list[Article]) -> tuple[np.ndarray, ...]:

@@ -173,6 +173,22 @@ def _codepoints(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, str]:
     return cps, doc_cp, joined
 
 
+@nb.njit(cache=True, nogil=True, inline="always")
+def _ends_sentence_at(cps, s, e):  # pragma: no cover - jit
+    """Does the chunk ``cps[s:e + 1]`` end a sentence (see :func:`_sentence_ends`)?"""
+    u = np.uint64
+    c = cps[u(e)]
+    while e > s and (c == 34 or c == 39 or c == 0x201D or c == 0x2019 or c == 41 or c == 93 or c == 0xBB):
+        e -= 1
+        c = cps[u(e)]
+    if c == 33 or c == 63:
+        return True
+    if c == 46:
+        n = e - s + 1
+        return n > 4 or (n >= 3 and cps[u(e - 2)] != 46 and not (n <= 4 and 65 <= cps[u(s)] <= 90))
+    return False
+
+
 @nb.njit(cache=True, nogil=True)
 def _sentence_ends(cps, doc_cp, tok_first, start, end):  # pragma: no cover - jit
     """Per token: does its chunk end a sentence?  Its last character (closing quotes and
@@ -185,17 +201,7 @@ def _sentence_ends(cps, doc_cp, tok_first, start, end):  # pragma: no cover - ji
     for d in range(len(tok_first) - 1):
         base = doc_cp[u(d)]
         for t in range(tok_first[u(d)], tok_first[u(d + 1)]):
-            s = base + start[u(t)]
-            e = base + end[u(t)] - 1
-            c = cps[u(e)]
-            while e > s and (c == 34 or c == 39 or c == 0x201D or c == 0x2019 or c == 41 or c == 93 or c == 0xBB):
-                e -= 1
-                c = cps[u(e)]
-            if c == 33 or c == 63:
-                out[u(t)] = True
-            elif c == 46:
-                n = e - s + 1
-                out[u(t)] = n > 4 or (n >= 3 and cps[u(e - 2)] != 46 and not (n <= 4 and 65 <= cps[u(s)] <= 90))
+            out[u(t)] = _ends_sentence_at(cps, base + start[u(t)], base + end[u(t)] - 1)
     return out
 
 
@@ -245,16 +251,7 @@ def _token_flags(cps, doc_cp, tok_first, start, end, digit, flags):  # pragma: n
         for t in range(tok_first[u(d)], tok_first[u(d + 1)]):
             s = base + start[u(t)]
             stop = base + end[u(t)]
-            e = stop - 1
-            c = cps[u(e)]
-            while e > s and (c == 34 or c == 39 or c == 0x201D or c == 0x2019 or c == 41 or c == 93 or c == 0xBB):
-                e -= 1
-                c = cps[u(e)]
-            if c == 33 or c == 63:
-                sent[u(t)] = True
-            elif c == 46:
-                m = e - s + 1
-                sent[u(t)] = m > 4 or (m >= 3 and cps[u(e - 2)] != 46 and not (m <= 4 and 65 <= cps[u(s)] <= 90))
+            sent[u(t)] = _ends_sentence_at(cps, s, stop - 1)
             if digit[u(t)]:
                 for i in range(s, stop):
                     x = cps[u(i)]
