@@ -145,12 +145,18 @@ def test_semantic_paraphrase_kinds(shared_dir: Path, tmp_path: Path) -> None:
     assert sum(i in paired for i in independent) / len(independent) <= 0.05
 
 
-@pytest.mark.parametrize("name", ["dev", "dev-web"])
-def test_semantic_keeps_the_floors(shared_dir: Path, tmp_path: Path, name: str) -> None:
-    """The semantic stage must not cost the other sets their floors (reached: dev pair F1
-    0.9990 against 0.9991 without it, dev-web 0.9945 against 0.9945)."""
+@pytest.mark.parametrize("name", ["dev", "dev-ocr", "dev-web"])
+def test_semantic_costs_no_figure(shared_dir: Path, tmp_path: Path, name: str) -> None:
+    """The semantic stage must not cost the other sets a figure (the issue: no figure drops,
+    with or without ``--semantic``), compared as the evaluator prints them (four decimals)
+    with the default scan of the same set; and the floors hold.  Reached: dev and dev-web
+    equal (the same pairs and relations), dev-ocr pair F1 0.9769 against 0.9764."""
     gold = shared_dir / "data" / name
-    copydesk.scan([gold / "corpus.jsonl"], out=tmp_path, config=_semantic_config())
-    got = _summary(evaluate(gold, tmp_path, strict=True))
+    copydesk.scan([gold / "corpus.jsonl"], out=tmp_path / "default")
+    copydesk.scan([gold / "corpus.jsonl"], out=tmp_path / "semantic", config=_semantic_config())
+    plain = _summary(evaluate(gold, tmp_path / "default", strict=True))
+    got = _summary(evaluate(gold, tmp_path / "semantic", strict=True))
+    dropped = {k: (round(got[k], 4), round(plain[k], 4)) for k in got if round(got[k], 4) < round(plain[k], 4)}
+    assert not dropped, f"{name}: lower with --semantic (with, without): {dropped}"
     failed = {k: (round(got[k], 4), floor) for k, floor in FLOORS[name].items() if not got[k] >= floor}
     assert not failed, f"{name} with --semantic: below floor (got, floor): {failed}"

@@ -209,6 +209,11 @@ class SemanticConfig:
     #: adds none, while a story of its own on the subject (a follow-up, another outlet's
     #: report) brings its own
     min_summary_fact_share: float = 0.7
+    #: ... and a summary restates its source in mostly its source's words: at least this
+    #: share of its distinct content words occur there.  Two reports of one subject share
+    #: its names and stock words, about a third of the shorter one's; a summary of the story
+    #: or of a rewrite of it keeps nearly half of them or more
+    min_summary_word_share: float = 0.4
     #: a sentence pair counts as reworded when its cosine reaches this ...
     min_sentence_cosine: float = 0.55
     #: ... and the two sentences share at least this Dice share of their content words (an
@@ -236,7 +241,7 @@ class SemanticConfig:
     def __post_init__(self) -> None:
         _check(self.neighbours >= 1, "semantic neighbours must be >= 1")
         for name in ("min_article_cosine", "max_summary_length", "min_summary_cosine", "min_summary_fact_share",
-                     "min_sentence_cosine", "min_shared_words", "min_share", "min_fact_share",
+                     "min_summary_word_share", "min_sentence_cosine", "min_shared_words", "min_share", "min_fact_share",
                      "min_mutual_cosine"):
             _check(0 <= getattr(self, name) <= 1, f"semantic {name} must be in [0, 1]")
         _check(self.min_sentences >= 1 and self.min_facts >= 1, "semantic min_sentences and min_facts must be >= 1")

@@ -14,7 +14,9 @@ from copydesk.semantic.sentences import (
     is_summary,
     keeps_facts_both_ways,
     one_to_one,
+    restates,
     semantic_spans,
+    words_found,
 )
 
 
@@ -118,3 +120,24 @@ def test_texts_of_one_length_must_keep_each_others_facts() -> None:
     assert not _both_ways(SOURCE, FOLLOW_UP) and not _both_ways(FOLLOW_UP, SOURCE)
     assert not len(_pair(SOURCE, FOLLOW_UP))
     assert _both_ways(SOURCE, SUMMARY)  # a summary is tested one way only (is_summary)
+
+
+#: summary-shaped against SOURCE and on its subject (its bank, its governor), but in words
+#: of its own: a short profile of the governor, no restatement of the story
+PROFILE = """Anna Lindqvist has led the central bank for six years, after a career teaching economics.
+Colleagues call the governor cautious and plain-spoken; she cycles to work whatever the weather."""
+
+
+def _restates(x: str, y: str) -> bool:
+    pa, pb = prepare(Article("a", x)), prepare(Article("b", y))
+    return restates(pa, pb, sentences(pa, x), sentences(pb, y), SemanticConfig())
+
+
+def test_a_summary_restates_its_source_in_its_words() -> None:
+    assert _restates(SOURCE, SUMMARY) and _restates(SUMMARY, SOURCE)
+    assert not _restates(SOURCE, PROFILE) and not _restates(PROFILE, SOURCE)
+    assert _restates(SOURCE, REWRITE)  # one length: tested by keeps_facts_both_ways instead
+    share = words_found(sentences(prepare(Article("p", PROFILE)), PROFILE),
+                        sentences(prepare(Article("s", SOURCE)), SOURCE))
+    assert 0 < share < SemanticConfig().min_summary_word_share
+    assert not len(_pair(SOURCE, PROFILE))

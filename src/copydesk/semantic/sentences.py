@@ -100,6 +100,26 @@ def fact_share(x: Sentences, y: Sentences) -> tuple[float, int]:
     return facts_found(x, y)
 
 
+def words_found(x: Sentences, y: Sentences) -> float:
+    """Share of ``x``'s distinct content words found among ``y``'s."""
+    words = np.unique(x.keys)
+    return float(np.isin(words, y.keys).mean()) if len(words) else 0.0
+
+
+def restates(a: Prepared, b: Prepared, sa: Sentences, sb: Sentences, config: SemanticConfig) -> bool:
+    """Whether a text summary-shaped against the other (:func:`.neighbours.summary_shaped`)
+    says what it says mostly in the other's words (``min_summary_word_share`` of its
+    distinct content words; the shorter is the one with fewer content words); texts of
+    about one length are not tested here.  A summary restates its source, and keeps its
+    words where it keeps its facts; a short report of its own on the subject shares the
+    subject's names and stock words and brings its own for the rest."""
+    la, lb = _body_length(a), _body_length(b)
+    if not summary_shaped(min(la, lb), max(la, lb), config.max_summary_length):
+        return True
+    x, y = (sa, sb) if int(sa.size.sum()) <= int(sb.size.sum()) else (sb, sa)
+    return words_found(x, y) >= config.min_summary_word_share
+
+
 def keeps_facts_both_ways(a: Prepared, b: Prepared, sa: Sentences, sb: Sentences, config: SemanticConfig) -> bool:
     """Whether two texts of about the same length (neither summary-shaped against the
     other) each keep the other's facts (``min_fact_share`` of each side's, when it has at
@@ -137,6 +157,8 @@ def semantic_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config: S
         return none  # the same subject, other facts: a report of its own, or a template's instance
     if not keeps_facts_both_ways(a, b, sa, sb, config):
         return none  # one length, facts of its own on each side: two reports of one event
+    if not restates(a, b, sa, sb, config):
+        return none  # a short text in words of its own: a report on the subject, no summary
     close = float(_article_vector(a, text_a) @ _article_vector(b, text_b))
     if close < config.min_article_cosine and not (close >= config.min_summary_cosine
                                                    and is_summary(a, b, share, facts, config)):
