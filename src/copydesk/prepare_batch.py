@@ -201,7 +201,8 @@ def _sentence_ends(cps, doc_cp, tok_first, start, end):  # pragma: no cover - ji
     for d in range(len(tok_first) - 1):
         base = doc_cp[u(d)]
         for t in range(tok_first[u(d)], tok_first[u(d + 1)]):
-            out[u(t)] = _ends_sentence_at(cps, base + start[u(t)], base + end[u(t)] - 1)
+            if _ends_sentence_at(cps, base + start[u(t)], base + end[u(t)] - 1):
+                out[u(t)] = True  # (a store only when true: 10.5 -> 6.2 ms a batch in _token_flags)
     return out
 
 
@@ -251,7 +252,8 @@ def _token_flags(cps, doc_cp, tok_first, start, end, digit, flags):  # pragma: n
         for t in range(tok_first[u(d)], tok_first[u(d + 1)]):
             s = base + start[u(t)]
             stop = base + end[u(t)]
-            sent[u(t)] = _ends_sentence_at(cps, s, stop - 1)
+            if _ends_sentence_at(cps, s, stop - 1):
+                sent[u(t)] = True  # (a store only when true: an unconditional store of the test is slower)
             if digit[u(t)]:
                 for i in range(s, stop):
                     x = cps[u(i)]

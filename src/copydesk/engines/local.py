@@ -87,7 +87,7 @@ from ..read.html import PageBlock
 from ..read.jsonl import LineBlock, block_articles
 from ..records import Article, Pair, Reject
 from ..relate import _only_furniture_lines_left
-from ..sentence_keys import sentence_evidence, sentence_keys, with_sentence_keys
+from ..sentence_keys import partitioned_rows, sentence_evidence, sentence_keys, with_sentence_keys
 from ..spill import (
     JSON_LINE,
     PACKED,
@@ -185,11 +185,10 @@ def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) ->
         records = hook([a if given else stored_article(raw[n] if isinstance(job, LineBlock) else packed[k],
                                                       JSON_LINE if isinstance(job, LineBlock) else PACKED)
                         for k, (a, n) in enumerate(zip(arts, lines, strict=True))])
-    rows = fingerprint_rows(arts, cfg)
     fps: SharedSpill = _STATE["fps"]
-    slot = rows.doc + np.uint32(index * cfg.batch_size)
-    h, d, p, k, bounds = partition_rows(rows.h, slot, rows.pos, rows.line_key, fps.parts)
-    fps.writer().write_grouped(bounds, h=h, d=d, p=p, k=k)
+    # the rows come grouped by partition, each article's by its slot
+    rows = fingerprint_rows(arts, cfg, parts=fps.parts, slot0=index * cfg.batch_size)
+    fps.writer().write_grouped(rows.bounds, h=rows.h, d=rows.doc, p=rows.pos, k=rows.line_key)
     return _Prepared([a.id for a in arts], [a.date for a in arts], where, rejects, lines, stored,
                      [site_of(a) for a in arts], rows.lines, rows.titles, rows.tokens, rows.nfp, wheres,
                      rows.vectors, records, id_hashes([a.id for a in arts]), date_flags([a.date for a in arts]))
@@ -648,10 +647,12 @@ def _warm_prepare(cfg: ScanConfig) -> None:
         prepare_batch([Article("w", text, text)], cfg.prepare)
     batch = prepare_batch(_warm_articles(), cfg.prepare)
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
-    with_sentence_keys(fh, fp, first, *sentence_keys(batch, bands=1, min_words=2), flag=True)
+    sk = sentence_keys(batch, bands=1, min_words=2)
+    with_sentence_keys(fh, fp, first, *sk, flag=True)
     line_rows(batch)
     docs = np.repeat(np.arange(2, dtype=np.uint32), np.diff(first))
     partition_rows(fh, docs, fp.astype(np.uint32), row_line_keys(batch, first, fp, line_keys(batch)), 64)
+    partitioned_rows(batch, fh, fp, first, *sk, line_keys(batch), slot0=0, parts=64)
 
 
 def _warm_later(cfg: ScanConfig) -> None:
