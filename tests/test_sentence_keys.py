@@ -8,7 +8,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from copydesk.prepare_batch import fingerprint_batch, line_keys, prepare_batch, sentence_ends_reference
+from copydesk.prepare_batch import (
+    fingerprint_batch,
+    line_keys,
+    prepare_batch,
+    sentence_ends_reference,
+)
 from copydesk.records import Article
 from copydesk.sentence_keys import (
     partitioned_rows,
