@@ -81,13 +81,13 @@ from ..plan import (
     semantic_candidates,
     site_of,
 )
-from ..prepare_batch import fingerprint_batch, line_keys, line_rows, prepare_batch, row_line_keys
+from ..prepare_batch import fingerprint_batch, line_keys, line_rows, prepare_batch
 from ..read import ArticleBatch, batched, duplicate
 from ..read.html import PageBlock
 from ..read.jsonl import LineBlock, block_articles
 from ..records import Article, Pair, Reject
 from ..relate import _only_furniture_lines_left
-from ..sentence_keys import partitioned_rows, sentence_evidence, sentence_keys, with_sentence_keys
+from ..sentence_keys import partitioned_rows, sentence_evidence, sentence_keys
 from ..spill import (
     JSON_LINE,
     PACKED,
@@ -97,7 +97,6 @@ from ..spill import (
     append_file,
     group_order,
     pack,
-    partition_rows,
     stored_article,
 )
 
@@ -647,12 +646,11 @@ def _warm_prepare(cfg: ScanConfig) -> None:
         prepare_batch([Article("w", text, text)], cfg.prepare)
     batch = prepare_batch(_warm_articles(), cfg.prepare)
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
-    sk = sentence_keys(batch, bands=1, min_words=2)
-    with_sentence_keys(fh, fp, first, *sk, flag=True)
-    line_rows(batch)
-    docs = np.repeat(np.arange(2, dtype=np.uint32), np.diff(first))
-    partition_rows(fh, docs, fp.astype(np.uint32), row_line_keys(batch, first, fp, line_keys(batch)), 64)
-    partitioned_rows(batch, fh, fp, first, *sk, line_keys(batch), slot0=0, parts=64)
+    keys = line_keys(batch)
+    line_rows(batch, keys)
+    # (the workers' rows: merged, keyed and partitioned in one kernel; the steps it fuses,
+    # with_sentence_keys, row_line_keys and partition_rows, are not loaded)
+    partitioned_rows(batch, fh, fp, first, *sentence_keys(batch, bands=1, min_words=2), keys, slot0=0, parts=64)
 
 
 def _warm_later(cfg: ScanConfig) -> None:
