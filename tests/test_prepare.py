@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from copydesk.config import PrepareConfig
-from copydesk.prepare import Prepared, prepare
+from copydesk.prepare import _RIGHTS, Prepared, _has_rights, prepare
 from copydesk.records import Article
 
 BODY = ("The storm hit the northern coast on Tuesday night, flooding hundreds of homes and "
@@ -113,3 +115,18 @@ def test_content_weight_excludes_boilerplate() -> None:
     assert len(p.line_first) == text.count("\n") + 2
 
 
+
+
+@pytest.mark.parametrize("line", ["All Rights Reserved.", "(C) Reuters 2004", " (c) AP", "ALL RIGHTS RESERVED",
+                                  "\u00a9 all rights reserved", "All rights re\u017fer\u017fed", "(c)AP",
+                                  "Rights reserved", "all rights", "x (c) y", "The end."])
+def test_rights_shortcut_is_the_search(line: str) -> None:
+    assert _has_rights(line) == bool(_RIGHTS.search(line))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["all", "ALL", "rights", "RiGhTs", "reserved", "re\u017ferved", "(c)", "(C)",
+                                 " ", "  ", "\t", "\u00a0", "x", "\u0131", "."]), max_size=8))
+def test_rights_shortcut_is_the_search_on_any_line(words: list[str]) -> None:
+    line = "".join(words)
+    assert _has_rights(line) == bool(_RIGHTS.search(line))

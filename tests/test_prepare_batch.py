@@ -373,3 +373,17 @@ def test_token_flags_are_the_references(size: int) -> None:
     sent, fig = token_flags(cps, doc_cp, *args, batch.digit)
     assert sent.tolist() == sentence_ends_reference(batch) == _sentence_ends(cps, doc_cp, *args).tolist()
     assert fig.tolist() == figures_reference(batch) == _figures(cps, doc_cp, *args, batch.digit).tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(st.sampled_from(list("aZ7.!?\"')]\u201d\u2019\u00bb\u201c(U.S") + ["\u4e2d", "\U0001F600", "\u00e9"]),
+                        min_size=1, max_size=7), min_size=1, max_size=30),
+       st.sampled_from([" ", "\n", "  "]))
+def test_token_flags_are_the_references_at_any_chunk_end(chunks: list[str], sep: str) -> None:
+    # chunks ending in closers, stops, letters, a dense letter or a character beyond the BMP
+    from copydesk.prepare_batch import _sentence_ends
+    batch = prepare_batch([Article("a", sep.join(chunks)), Article("b", " ".join(reversed(chunks)))])
+    cps, doc_cp, args = batch.cps, batch.doc_cp, (batch.tok_first, batch.start, batch.end)
+    sent, fig = token_flags(cps, doc_cp, *args, batch.digit)
+    assert sent.tolist() == sentence_ends_reference(batch) == _sentence_ends(cps, doc_cp, *args).tolist()
+    assert fig.tolist() == figures_reference(batch)

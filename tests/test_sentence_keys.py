@@ -8,9 +8,16 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from copydesk.prepare_batch import fingerprint_batch, prepare_batch, sentence_ends_reference
+from copydesk.prepare_batch import (
+    fingerprint_batch,
+    line_keys,
+    prepare_batch,
+    sentence_ends_reference,
+)
 from copydesk.records import Article
 from copydesk.sentence_keys import (
+    partitioned_rows,
+    partitioned_rows_reference,
     sentence_evidence,
     sentence_evidence_reference,
     sentence_keys,
@@ -62,6 +69,25 @@ def test_fast_equals_reference(seed: int, bands: int, min_words: int, min_line_t
     merged = with_sentence_keys(fh, fp, first, *fast)
     for f, r in zip(merged, with_sentence_keys_reference(fh, fp, first, *fast), strict=True):
         assert f.tolist() == r.tolist()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 4), st.integers(2, 8), st.sampled_from([1, 2, 64]),
+       st.integers(0, 2**32 - 1))
+def test_partitioned_rows_are_the_steps_they_fuse(seed: int, bands: int, min_words: int, parts: int,
+                                                  slot0: int) -> None:
+    rng = random.Random(seed)
+    texts = ["\n\n".join(paragraph(rng) for _ in range(rng.randint(0, 5)))
+             + rng.choice(["", " Mr. X left.", " U.S. up!"]) for _ in range(rng.randint(1, 5))]
+    texts += rng.sample(texts, rng.randint(0, len(texts)))  # repeated sentences, repeated articles
+    batch = prepare_batch([Article(str(n), t) for n, t in enumerate(texts)])
+    fh, fp, first = fingerprint_batch(batch)
+    sk = sentence_keys(batch, bands=bands, min_words=min_words, min_line_tokens=rng.choice([1, 12]))
+    keys = line_keys(batch)
+    fast = partitioned_rows(batch, fh, fp, first, *sk, keys, slot0=slot0, parts=parts)
+    ref = partitioned_rows_reference(batch, fh, fp, first, *sk, keys, slot0=slot0, parts=parts)
+    for f, r in zip(fast, ref, strict=True):
+        assert f.dtype == r.dtype and f.tolist() == r.tolist()
 
 
 def test_rows_merge_article_by_article() -> None:

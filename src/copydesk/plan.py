@@ -50,13 +50,19 @@ from .prepare_batch import (
 )
 from .records import Article, Family, Pair, Reject
 from .relate import judge, usable_date
-from .sentence_keys import sentence_evidence, sentence_keys, with_sentence_keys
+from .sentence_keys import (
+    SENTENCE_BIT,
+    partitioned_rows,
+    sentence_evidence,
+    sentence_keys,
+    with_sentence_keys,
+)
 
 #: progress(stage, done, total) — called as work advances; total may be None
 Progress = Callable[[str, int, int | None], None]
 
 #: the token position of a sentence-signature row carries this bit (see copydesk.sentence_keys)
-SENTENCE_ROW = np.uint32(1 << 31)
+SENTENCE_ROW = SENTENCE_BIT
 
 
 @dataclass(slots=True)
@@ -139,28 +145,42 @@ class BatchRows:
     #: the articles' semantic rows (embedding and body length, see
     #: :func:`copydesk.semantic.neighbours.article_dtype`) with the semantic stage, else None
     vectors: np.ndarray | None = None
+    #: with ``parts`` (see :func:`fingerprint_rows`): partition p's rows are
+    #: ``[bounds[p]:bounds[p + 1]]``
+    bounds: np.ndarray | None = None
 
 
-def fingerprint_rows(arts: Sequence[Article], cfg: ScanConfig) -> BatchRows:
-    """Prepare and fingerprint a batch of articles (stage 1, done once per article)."""
+def fingerprint_rows(arts: Sequence[Article], cfg: ScanConfig, *, parts: int | None = None,
+                     slot0: int = 0) -> BatchRows:
+    """Prepare and fingerprint a batch of articles (stage 1, done once per article).  With
+    ``parts`` (a power of two), the fingerprint rows come grouped by hash partition, as
+    :func:`copydesk.spill.partition_rows` groups them, ``bounds`` set, and each row's
+    ``doc`` is ``slot0 +`` its article's index (one compiled pass:
+    :func:`copydesk.sentence_keys.partitioned_rows`)."""
     batch = prepare_batch(list(arts), cfg.prepare)
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
     nfp = np.diff(first)  # winnowed fingerprints only: the short-article rule counts these
     fc = cfg.fingerprint
-    fh, fp, first, is_sentence = with_sentence_keys(fh, fp, first, *sentence_keys(
-        batch, bands=fc.sentence_bands, min_words=fc.sentence_min_words), flag=True)
-    doc = np.repeat(np.arange(len(arts), dtype=np.uint32), np.diff(first))
+    sk = sentence_keys(batch, bands=fc.sentence_bands, min_words=fc.sentence_min_words)
     keys = line_keys(batch)
-    lk = row_line_keys(batch, first, fp, keys)  # the key of each fingerprint's line (low 32 bits)
-    pos = fp.astype(np.uint32)
-    pos[is_sentence] |= SENTENCE_ROW
+    bounds = None
+    if parts is not None:
+        fh, doc, pos, lk, bounds = partitioned_rows(batch, fh, fp, first, *sk, keys, slot0=slot0, parts=parts)
+    else:
+        fh, fp, first, is_sentence = with_sentence_keys(fh, fp, first, *sk, flag=True)
+        doc = np.repeat(np.arange(len(arts), dtype=np.uint32), np.diff(first))
+        if slot0:
+            doc += np.uint32(slot0)
+        lk = row_line_keys(batch, first, fp, keys)  # the key of each fingerprint's line (low 32 bits)
+        pos = fp.astype(np.uint32)
+        pos[is_sentence] |= SENTENCE_ROW
     vectors = None
     if cfg.semantic.enabled:
         from .semantic.neighbours import embed_batch
 
         vectors = embed_batch(batch)
     return BatchRows(fh, doc, pos, lk, line_rows(batch, keys), titles_of(batch, arts),
-                     len(batch.hash), nfp, vectors)
+                     len(batch.hash), nfp, vectors, bounds)
 
 
 def titles_of(batch: Any, arts: Sequence[Article]) -> tuple[np.ndarray, np.ndarray]:

@@ -254,6 +254,120 @@ def with_sentence_keys(fh: np.ndarray, fp: np.ndarray, first: np.ndarray, sh: np
     return (h, p, f, is_sentence) if flag else (h, p, f)
 
 
+#: the token position of a sentence-signature row carries this bit (as copydesk.plan.SENTENCE_ROW)
+SENTENCE_BIT = np.uint32(1 << 31)
+
+
+@nb.njit(cache=True, nogil=True)
+def _partitioned_rows(fh, fp, first, sh, sp, sfirst, tok_first, line_base, line, keys, slot0, parts,
+                      shift):  # pragma: no cover - jit
+    """:func:`partitioned_rows_reference` in two passes over the rows: the first counts each
+    hash partition's rows and marks the sentence keys kept (once per article, as
+    :func:`_merge_rows`), the second writes every row straight to its place."""
+    u = np.uint64
+    nd = len(first) - 1
+    golden = u(0x9E3779B97F4A7C15)
+    sh_ = u(shift)
+    keep = np.zeros(len(sh), np.bool_)
+    counts = np.zeros(parts + 1, np.int64)
+    bits = np.zeros(16, np.uint64)  # a 1024-bit filter of the article's sentence keys so far
+    kept = np.empty(max(len(sh), 1), np.uint64)  # the article's kept sentence keys
+    for d in range(nd):
+        for r in range(first[u(d)], first[u(d + 1)]):
+            g = np.int64((fh[u(r)] * golden) >> sh_) if parts > 1 else 0
+            counts[u(g + 1)] += 1
+        for k in range(len(bits)):
+            bits[k] = 0
+        nk = 0
+        for r in range(sfirst[u(d)], sfirst[u(d + 1)]):
+            x = sh[u(r)]
+            slot = x >> u(54)
+            word, bit = slot >> u(6), u(1) << (slot & u(63))
+            seen = False
+            if bits[word] & bit:  # maybe seen: look (most keys are new)
+                for q in range(nk):
+                    if kept[u(q)] == x:
+                        seen = True
+                        break
+            if not seen:
+                bits[word] |= bit
+                kept[u(nk)] = x
+                nk += 1
+                keep[u(r)] = True
+                g = np.int64((x * golden) >> sh_) if parts > 1 else 0
+                counts[u(g + 1)] += 1
+    bounds = np.cumsum(counts)
+    n = bounds[parts]
+    fill = bounds[:-1].copy()
+    oh = np.empty(n, np.uint64)
+    od = np.empty(n, np.uint32)
+    op = np.empty(n, np.uint32)
+    ok = np.empty(n, np.uint32)
+    low = u(0xFFFFFFFF)
+    for d in range(nd):
+        t0 = tok_first[u(d)]
+        l0 = line_base[u(d)]
+        slot_d = np.uint32(slot0 + d)
+        for r in range(first[u(d)], first[u(d + 1)]):
+            x = fh[u(r)]
+            g = np.int64((x * golden) >> sh_) if parts > 1 else 0
+            j = fill[u(g)]
+            fill[u(g)] = j + 1
+            p = fp[u(r)]
+            oh[u(j)] = x
+            od[u(j)] = slot_d
+            op[u(j)] = np.uint32(p)
+            ok[u(j)] = np.uint32(keys[u(l0 + line[u(t0 + p)])] & low)
+        for r in range(sfirst[u(d)], sfirst[u(d + 1)]):
+            if not keep[u(r)]:
+                continue
+            x = sh[u(r)]
+            g = np.int64((x * golden) >> sh_) if parts > 1 else 0
+            j = fill[u(g)]
+            fill[u(g)] = j + 1
+            p = sp[u(r)]
+            oh[u(j)] = x
+            od[u(j)] = slot_d
+            op[u(j)] = np.uint32(p) | SENTENCE_BIT
+            ok[u(j)] = np.uint32(keys[u(l0 + line[u(t0 + p)])] & low)
+    return oh, od, op, ok, bounds
+
+
+def partitioned_rows(batch: Batch, fh: np.ndarray, fp: np.ndarray, first: np.ndarray, sh: np.ndarray,
+                     sp: np.ndarray, sfirst: np.ndarray, keys: np.ndarray, *, slot0: int, parts: int
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The fingerprint rows of a batch ready to spill, in one compiled call: (hash, slot
+    ``slot0 +`` article index, token position with :data:`SENTENCE_BIT` on sentence keys,
+    low 32 bits of the line's key) grouped by hash partition (``parts``, a power of two),
+    and each partition's bounds.  ``fh, fp, first``: the batch's fingerprints
+    (:func:`copydesk.prepare_batch.fingerprint_batch`), ``sh, sp, sfirst`` its sentence keys
+    (:func:`sentence_keys`), ``keys`` its line keys (:func:`copydesk.prepare_batch.line_keys`).
+    The same rows as :func:`partitioned_rows_reference` (merge, line keys, partition), without
+    the intermediate columns."""
+    if parts & (parts - 1) or parts < 1:
+        raise ValueError("parts must be a power of two")
+    return _partitioned_rows(np.ascontiguousarray(fh, np.uint64), np.ascontiguousarray(fp, np.uint32),
+                             np.asarray(first, np.int64), np.ascontiguousarray(sh, np.uint64),
+                             np.ascontiguousarray(sp, np.uint32), np.asarray(sfirst, np.int64), batch.tok_first,
+                             batch.line_base, batch.line, keys, slot0, parts, 64 - (parts.bit_length() - 1))
+
+
+def partitioned_rows_reference(batch: Batch, fh: np.ndarray, fp: np.ndarray, first: np.ndarray, sh: np.ndarray,
+                               sp: np.ndarray, sfirst: np.ndarray, keys: np.ndarray, *, slot0: int, parts: int
+                               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`partitioned_rows` as the steps it fuses: :func:`with_sentence_keys`,
+    :func:`copydesk.prepare_batch.row_line_keys` and :func:`copydesk.spill.partition_rows`."""
+    from .prepare_batch import row_line_keys
+    from .spill import partition_rows
+
+    h, p, f, is_sentence = with_sentence_keys(fh, fp, first, sh, sp, sfirst, flag=True)
+    doc = np.repeat(np.arange(len(f) - 1, dtype=np.uint32), np.diff(f))
+    lk = row_line_keys(batch, f, p, keys)
+    pos = p.astype(np.uint32)
+    pos[is_sentence] |= SENTENCE_BIT
+    return partition_rows(h, doc + np.uint32(slot0), pos, lk, parts)
+
+
 def with_sentence_keys_reference(fh: np.ndarray, fp: np.ndarray, first: np.ndarray, sh: np.ndarray, sp: np.ndarray,
                                  sfirst: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fingerprint rows and sentence-key rows of a batch merged, article by article."""

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from copydesk import Article, ScanConfig
-from copydesk.engines.local import _warm_up, forked, prepare_corpus
+from copydesk.engines.local import _Prepared, _stash, _unstash, _warm_up, forked, prepare_corpus
 from copydesk.plan import date_counts, id_rank, learn_furniture
 from copydesk.prepare_batch import line_rows, prepare_batch
 from textgen import paragraph
@@ -93,3 +93,20 @@ def test_forked_returns_the_result_or_raises_the_error() -> None:
     assert forked(lambda: int(data.sum()))() == 45  # a closure: nothing pickled on the way in
     with pytest.raises(ValueError, match="from the child"):
         forked(_fails)()
+
+
+def test_a_batch_stash_reads_back_equal_and_writable(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    arrays = [rng.integers(0, 2**63, 5, dtype=np.uint64), rng.integers(0, 2**32, (5, 6), dtype=np.uint32),
+              np.arange(5, dtype=np.int32), np.arange(5, dtype=np.int32), np.arange(5, dtype=np.int32),
+              np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.uint64), np.zeros((0, 9), np.uint64),
+              np.array([7], np.uint64), np.array([2]), np.arange(3), np.ones(3, np.uint64),
+              np.array([0, 1, 2], np.int8)]
+    res = _Prepared(["a"], [None], None, [], [0], ("", 0, np.zeros(1), np.zeros(1), 0), [None], None, None, 1, None,
+                    stash=_stash(str(tmp_path / "rows-0.bin"), arrays))
+    _unstash(res)
+    assert res.stash is None and not (tmp_path / "rows-0.bin").exists()
+    assert res.rows is not None and res.nfp is not None
+    back = [*res.rows[0], *res.rows[1], *res.titles, res.nfp, res.id_hash, res.date_flag]
+    for a, b in zip(arrays, back, strict=True):
+        assert a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b) and b.flags.writeable

@@ -81,13 +81,13 @@ from ..plan import (
     semantic_candidates,
     site_of,
 )
-from ..prepare_batch import fingerprint_batch, line_keys, line_rows, prepare_batch, row_line_keys
+from ..prepare_batch import fingerprint_batch, line_keys, line_rows, prepare_batch
 from ..read import ArticleBatch, batched, duplicate
 from ..read.html import PageBlock
 from ..read.jsonl import LineBlock, block_articles
 from ..records import Article, Pair, Reject
 from ..relate import _only_furniture_lines_left
-from ..sentence_keys import sentence_evidence, sentence_keys, with_sentence_keys
+from ..sentence_keys import partitioned_rows, sentence_evidence, sentence_keys
 from ..spill import (
     JSON_LINE,
     PACKED,
@@ -97,7 +97,6 @@ from ..spill import (
     append_file,
     group_order,
     pack,
-    partition_rows,
     stored_article,
 )
 
@@ -138,6 +137,54 @@ class _Prepared:
     records: list[Any] | None = None    # what the runner's record hook made of each article
     id_hash: np.ndarray | None = None   # plan.id_hashes of the ids (hashed here, not in the parent)
     date_flag: np.ndarray | None = None  # plan.date_flags of the dates
+    #: where a local worker left rows, titles, nfp, id_hash and date_flag (see _stash): they
+    #: are None here until the parent reads them back (_unstash)
+    stash: tuple[str, list[tuple[str, tuple[int, ...]]]] | None = None
+
+
+#: the arrays of a worker's batch that travel through a file (_stash), in this order
+_STASHED = ("rows", "titles", "nfp", "id_hash", "date_flag")
+
+
+def _stash(path: str, arrays: list[np.ndarray]) -> tuple[str, list[tuple[str, tuple[int, ...]]]]:
+    """Write ``arrays`` to one file (each padded to 8 bytes); (path, their dtypes and shapes).
+    A batch's arrays (about 2 MB) travel this way, not pickled through the pool's result
+    pipe: the pool's worker-handler thread wakes up whenever that pipe is readable, and
+    looped about 30 times per result while the result handler drained a pickle of this
+    size (~0.2 s of the parent's CPU at 100k articles), besides pickling them both ways."""
+    parts = []
+    for a in arrays:
+        data = np.ascontiguousarray(a).tobytes()
+        parts += [data, bytes(-len(data) % 8)]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        view = memoryview(b"".join(parts))
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+    return path, [(a.dtype.str, a.shape) for a in arrays]
+
+
+def _unstash(res: _Prepared) -> None:
+    """Read back (and remove) the arrays a worker stashed for ``res``."""
+    assert res.stash is not None
+    path, layout = res.stash
+    with open(path, "rb") as f:
+        buf = bytearray(os.fstat(f.fileno()).st_size)  # writable arrays, as unpickled ones are
+        f.readinto(buf)
+    os.unlink(path)
+    arrays, at = [], 0
+    for dt, shape in layout:
+        dtype = np.dtype(dt)
+        n = int(np.prod(shape, dtype=np.int64))
+        arrays.append(np.frombuffer(buf, dtype, n, at).reshape(shape))
+        at += n * dtype.itemsize + (-n * dtype.itemsize) % 8
+    (key, marks, doc, weight, line, ldoc, lline, lkey, subs, tkey, tdoc, nfp, id_hash, date_flag) = arrays
+    res.rows = ((key, marks, doc, weight, line), (ldoc, lline, lkey, subs))
+    res.titles = (tkey, tdoc)
+    res.nfp, res.id_hash, res.date_flag = nfp, id_hash, date_flag
+    res.stash = None
 
 
 def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) -> _Prepared:
@@ -185,14 +232,16 @@ def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) ->
         records = hook([a if given else stored_article(raw[n] if isinstance(job, LineBlock) else packed[k],
                                                       JSON_LINE if isinstance(job, LineBlock) else PACKED)
                         for k, (a, n) in enumerate(zip(arts, lines, strict=True))])
-    rows = fingerprint_rows(arts, cfg)
     fps: SharedSpill = _STATE["fps"]
-    slot = rows.doc + np.uint32(index * cfg.batch_size)
-    h, d, p, k, bounds = partition_rows(rows.h, slot, rows.pos, rows.line_key, fps.parts)
-    fps.writer().write_grouped(bounds, h=h, d=d, p=p, k=k)
-    return _Prepared([a.id for a in arts], [a.date for a in arts], where, rejects, lines, stored,
-                     [site_of(a) for a in arts], rows.lines, rows.titles, rows.tokens, rows.nfp, wheres,
-                     rows.vectors, records, id_hashes([a.id for a in arts]), date_flags([a.date for a in arts]))
+    # the rows come grouped by partition, each article's by its slot
+    rows = fingerprint_rows(arts, cfg, parts=fps.parts, slot0=index * cfg.batch_size)
+    fps.writer().write_grouped(rows.bounds, h=rows.h, d=rows.doc, p=rows.pos, k=rows.line_key)
+    ids = [a.id for a in arts]
+    dates = [a.date for a in arts]
+    stash = _stash(str(Path(_STATE["store"]) / f"rows-{index}.bin"),
+                   [*rows.lines[0], *rows.lines[1], *rows.titles, rows.nfp, id_hashes(ids), date_flags(dates)])
+    return _Prepared(ids, dates, where, rejects, lines, stored, [site_of(a) for a in arts], None, None,
+                     rows.tokens, None, wheres, rows.vectors, records, stash=stash)
 
 
 def _align_codes(codes: np.ndarray) -> tuple[list[Pair], np.ndarray]:
@@ -425,6 +474,8 @@ def _where(res: _Prepared, n: int) -> str:
 def _take(res: _Prepared, corpus: Corpus, store: ArticleStore, stride: int) -> np.ndarray:
     """Number a worker's articles (rejecting repeated ids) and record where they are
     stored; returns their numbers by slot (-1: rejected)."""
+    if res.stash is not None:
+        _unstash(res)
     rejects = list(res.rejects)
     keep = np.ones(len(res.ids), np.bool_)
     first: dict[int, str | None] = {}  # a repeated id's article -> where the id was first seen
@@ -648,10 +699,11 @@ def _warm_prepare(cfg: ScanConfig) -> None:
         prepare_batch([Article("w", text, text)], cfg.prepare)
     batch = prepare_batch(_warm_articles(), cfg.prepare)
     fh, fp, first = fingerprint_batch(batch, cfg.fingerprint)
-    with_sentence_keys(fh, fp, first, *sentence_keys(batch, bands=1, min_words=2), flag=True)
-    line_rows(batch)
-    docs = np.repeat(np.arange(2, dtype=np.uint32), np.diff(first))
-    partition_rows(fh, docs, fp.astype(np.uint32), row_line_keys(batch, first, fp, line_keys(batch)), 64)
+    keys = line_keys(batch)
+    line_rows(batch, keys)
+    # (the workers' rows: merged, keyed and partitioned in one kernel; the steps it fuses,
+    # with_sentence_keys, row_line_keys and partition_rows, are not loaded)
+    partitioned_rows(batch, fh, fp, first, *sentence_keys(batch, bands=1, min_words=2), keys, slot0=0, parts=64)
 
 
 def _warm_later(cfg: ScanConfig) -> None:
