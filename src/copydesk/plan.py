@@ -37,7 +37,7 @@ from .furniture import (
     pair_codes,
     run_here,
 )
-from .join_kernel import bucket_pairs, common_rows, evidence
+from .join_kernel import bucket_pairs, common_rows, evidence, evidence_rows
 from .paraphrase import BatchSentences
 from .prepare import Prepared
 from .prepare_batch import (
@@ -277,7 +277,21 @@ def join_rows(h: np.ndarray, doc: np.ndarray, pos: np.ndarray, line_key: np.ndar
 def pair_evidence(c: np.ndarray, left: np.ndarray, right: np.ndarray,
                   cfg: ScanConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(pair codes, shared fingerprints, co-located?) of the pairs among the rows of
-    :func:`join_rows` (all the rows of each pair together) sharing enough to be candidates."""
+    :func:`join_rows` (all the rows of each pair together) sharing enough to be candidates,
+    sorted by code.  One compiled pass over fingerprint and sentence rows together
+    (:func:`copydesk.join_kernel.evidence_rows`); :func:`pair_evidence_reference` counts
+    them apart."""
+    cc = cfg.candidates
+    return evidence_rows(c, left, right, within=cc.colocated_within, drift=cc.colocated_drift,
+                         min_count=min(cc.min_shared, cc.short_min_shared), min_sentences=cc.min_shared_sentences,
+                         strong=max(cc.strong_shared, cc.min_shared))
+
+
+def pair_evidence_reference(c: np.ndarray, left: np.ndarray, right: np.ndarray,
+                            cfg: ScanConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`pair_evidence` with the fingerprint rows and the sentence rows split and
+    judged apart (:func:`copydesk.join_kernel.evidence`,
+    :func:`copydesk.sentence_keys.sentence_evidence`), in no particular order."""
     cc = cfg.candidates
     sentence = left >= SENTENCE_ROW
     if not sentence.any():
