@@ -248,3 +248,37 @@ def test_pair_evidence_in_one_pass_on_the_rows_of_a_corpus() -> None:
     assert len(got[0]) > 50
     for g, r in zip(got, ref, strict=True):
         assert g.tolist() == r[order].tolist()
+
+
+@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize("cap", [2, 3, 8])
+def test_join_rows_in_one_pass_is_the_reference(seed: int, cap: int) -> None:
+    """Rows of dropped articles, on furniture lines (of articles with furniture) and sentence
+    rows of common signatures, dropped in one compiled pass as in numpy steps."""
+    from dataclasses import replace
+
+    from copydesk.config import ScanConfig
+    from copydesk.furniture import CodeSet, CodeUnion, pair_codes
+    from copydesk.join_kernel import SENTENCE_BIT
+    from copydesk.plan import join_rows, join_rows_reference
+
+    rng = np.random.default_rng(seed)
+    h, d, p = _rows(seed, ndocs=50, nfps=30, vocab=80 + 30 * seed)
+    doc = d.astype(np.int64)
+    doc[rng.random(len(doc)) < 0.05] = -1
+    sentence = rng.random(len(h)) < 0.3
+    p[sentence] |= SENTENCE_BIT
+    key = rng.integers(0, 12, len(h)).astype(np.uint32)
+    has = np.zeros(51, np.bool_)
+    has[rng.integers(0, 50, 20)] = True
+    fd = rng.integers(0, 50, 40)
+    furniture = CodeSet(pair_codes(fd, rng.integers(0, 12, 40).astype(np.uint64)))
+    rank = rng.permutation(50)
+    base = ScanConfig()
+    cfg = replace(base, candidates=replace(base.candidates, bucket_cap=cap))
+    for f in (furniture, CodeSet(np.zeros(0, np.uint64)), CodeUnion(furniture)):
+        got = join_rows(h, doc, p, key, rank, f, has, cfg)
+        ref = join_rows_reference(h, doc, p, key, rank, f, has, cfg)
+        assert got[4] == ref[4]
+        assert _as_rows(*got[:3]) == _as_rows(*ref[:3])
+        assert sorted((r, m.tolist()) for r, m in got[3]) == sorted((r, m.tolist()) for r, m in ref[3])

@@ -11,7 +11,7 @@ import numba as nb
 import numpy as np
 
 from .candidates import BigBuckets
-from .furniture import value_counts
+from .furniture import CodeSet, value_counts
 
 _U = np.uint64
 
@@ -182,6 +182,80 @@ def _maybe_repeated_reference(h):  # pragma: no cover - jit
     return keep[:m]
 
 
+#: the bit a sentence signature's row carries in its positions (``plan.SENTENCE_ROW``)
+SENTENCE_BIT = np.uint32(1 << 31)
+_PHI = np.uint64(0x9E3779B97F4A7C15)
+_K32 = np.uint64(0xFFFFFFFF)
+
+
+@nb.njit(cache=True, nogil=True)
+def _kept_rows(h, doc, pos, key, has, table, used, probe, cap):  # pragma: no cover - jit
+    """:func:`kept_rows` compiled: one pass marks the rows kept so far (and probes the
+    furniture table, :class:`copydesk.furniture.CodeSet`'s, with each (article, line key)
+    code of an article that has furniture: :func:`copydesk.furniture.pair_codes`), the
+    signatures of the sentence rows kept are counted in a hash table, and the kept rows are
+    copied out."""
+    n = len(h)
+    ok = np.empty(n, np.bool_)
+    mask = np.uint64(len(table) - 1)
+    nsent = 0
+    for i in range(n):
+        d = doc[i]
+        good = d >= 0
+        if good and probe and has[d]:
+            x = (np.uint64(d) + np.uint64(1)) * _PHI
+            x ^= np.uint64(key[i]) & _K32
+            x ^= x >> np.uint64(31)
+            x *= np.uint64(0xBF58476D1CE4E5B9)
+            x ^= x >> np.uint64(29)
+            slot = x & mask
+            while used[slot]:
+                if table[slot] == x:
+                    good = False
+                    break
+                slot = (slot + np.uint64(1)) & mask
+        ok[i] = good
+        if good and pos[i] >= SENTENCE_BIT:
+            nsent += 1
+    if nsent:
+        at = np.empty(nsent, np.int64)
+        t = 0
+        for i in range(n):
+            if ok[i] and pos[i] >= SENTENCE_BIT:
+                at[t] = i
+                t += 1
+        counts = value_counts(h[at])
+        for t in range(nsent):
+            if counts[t] > cap:
+                ok[at[t]] = False
+    m = 0
+    for i in range(n):
+        m += ok[i]
+    out_h = np.empty(m, np.uint64)
+    out_d = np.empty(m, np.uint32)
+    out_p = np.empty(m, np.uint32)
+    t = 0
+    for i in range(n):
+        if ok[i]:
+            out_h[t] = h[i]
+            out_d[t] = doc[i]
+            out_p[t] = pos[i]
+            t += 1
+    return out_h, out_d, out_p
+
+
+def kept_rows(h: np.ndarray, doc: np.ndarray, pos: np.ndarray, key: np.ndarray, has: np.ndarray,
+              furniture: CodeSet, cap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The fingerprint rows (hash, article, position; ``key``: low 32 bits of its line's
+    key) that the candidate join pairs: not of a dropped article (-1), not on a furniture
+    line (``furniture``: codes of (article, line key); ``has[d]``: article d has some),
+    not a sentence row (:data:`SENTENCE_BIT` in its position) of a signature more than
+    ``cap`` of those kept carry.  ``plan.join_rows_reference`` does it in numpy steps."""
+    return _kept_rows(np.ascontiguousarray(h, np.uint64), np.ascontiguousarray(doc, np.int64),
+                      np.ascontiguousarray(pos, np.uint32), np.ascontiguousarray(key, np.uint32),
+                      np.ascontiguousarray(has, np.bool_), furniture.table, furniture.used, len(furniture) > 0, cap)
+
+
 @nb.njit(cache=True, nogil=True)
 def _bucket_pairs(h, d, p, rank, cap):  # pragma: no cover - jit
     keep = _maybe_repeated(h)  # a value found once makes no pair
@@ -321,8 +395,6 @@ def evidence(codes: np.ndarray, pl: np.ndarray, pr: np.ndarray, *, within: int, 
                      np.ascontiguousarray(pr, np.uint32), within, drift, min_count)
 
 
-#: the bit a sentence signature's row carries in its positions (``plan.SENTENCE_ROW``)
-SENTENCE_BIT = np.uint32(1 << 31)
 
 
 @nb.njit(cache=True, nogil=True)

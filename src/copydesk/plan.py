@@ -37,7 +37,7 @@ from .furniture import (
     pair_codes,
     run_here,
 )
-from .join_kernel import bucket_pairs, common_rows, evidence, evidence_rows
+from .join_kernel import bucket_pairs, common_rows, evidence, evidence_rows, kept_rows
 from .paraphrase import BatchSentences
 from .prepare import Prepared
 from .prepare_batch import (
@@ -257,8 +257,21 @@ def join_rows(h: np.ndarray, doc: np.ndarray, pos: np.ndarray, line_key: np.ndar
               cfg: ScanConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, BigBuckets | None, int]:
     """The (pair, shared fingerprint) rows of one hash partition of the fingerprint rows
     (articles by number; -1: an article dropped, e.g. a repeated id): (pair codes, left and
-    right positions, big buckets, fingerprint rows joined).  Rows in furniture are dropped
-    first."""
+    right positions, big buckets, fingerprint rows joined).  Rows in furniture, and sentence
+    rows of signatures too common (:func:`common_sentences`), are dropped first, in one
+    compiled pass (:func:`copydesk.join_kernel.kept_rows`); :func:`join_rows_reference`
+    drops them in numpy steps."""
+    if getattr(furniture, "table", None) is None:  # (a union of code sets: probed set by set)
+        return join_rows_reference(h, doc, pos, line_key, rank, furniture, has_furniture, cfg)
+    cap = cfg.candidates.bucket_cap
+    h, doc, pos = kept_rows(h, doc, pos, line_key, has_furniture, furniture, cap)
+    return (*bucket_pairs(h, doc, pos, rank, cap), len(h))
+
+
+def join_rows_reference(h: np.ndarray, doc: np.ndarray, pos: np.ndarray, line_key: np.ndarray,
+                        rank: np.ndarray, furniture: CodeSet, has_furniture: np.ndarray,
+                        cfg: ScanConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, BigBuckets | None, int]:
+    """:func:`join_rows` with the rows dropped in numpy steps."""
     ok = doc >= 0
     if len(furniture):
         # (doc -1, an article dropped, reads the last flag: when that is False, as the local

@@ -46,7 +46,7 @@ from ..edit_bound import distance_bound
 from ..edits import edits_at_most, only_slips, template_pair
 from ..families import families as make_families
 from ..furniture import CodeSet, Furniture, learn, link_lines, run_here, value_counts
-from ..join_kernel import bucket_pairs, component_order, evidence_rows
+from ..join_kernel import bucket_pairs, component_order, evidence_rows, kept_rows
 from ..paraphrase import (
     BatchSentences,
     _all_inside,
@@ -63,7 +63,6 @@ from ..plan import (
     Progress,
     ScanResult,
     align_pairs,
-    common_sentences,
     date_counts,
     date_counts_of,
     date_flags,
@@ -686,9 +685,10 @@ def _warm_later(cfg: ScanConfig) -> None:
     mask_furniture(batch, np.arange(2), np.array([1], np.uint64))
     align_batch(batch, np.array([0]), np.array([1]), cfg.align)
     docs = np.repeat(np.arange(2, dtype=np.uint32), np.diff(first))
+    fh, docs, fp = kept_rows(fh, docs, fp | np.uint32(1 << 31), np.zeros(len(fh), np.uint32), np.ones(3, np.bool_),
+                             CodeSet(np.ones(1, np.uint64)), cfg.candidates.bucket_cap)
     codes, pl, pr, _ = bucket_pairs(fh, docs, fp, np.arange(2), cfg.candidates.bucket_cap)
     evidence_rows(codes, pl, pr, within=1, drift=1, min_count=2, min_sentences=2, strong=4)
-    common_sentences(np.ones(2, np.uint64), np.ones(2, np.bool_), 1)
     component_order(np.array([1, 2 << 32 | 3], np.int64))
     pairs_within(np.arange(2, dtype=np.int64), np.zeros(1, np.int64), np.full(1, 2, np.int64))
     group_order(np.zeros(1, np.int64), 1)
