@@ -160,6 +160,12 @@ def _maybe_repeated(h):  # pragma: no cover - jit
     return keep[:m]
 
 
+def maybe_repeated(h: np.ndarray) -> np.ndarray:
+    """The rows (indexes, ascending) whose value of ``h`` may occur more than once: every
+    row whose value does, and about one in eight of the others (:func:`_maybe_repeated`)."""
+    return _maybe_repeated(np.ascontiguousarray(h, np.uint64))
+
+
 @nb.njit(cache=True, nogil=True)
 def _maybe_repeated_reference(h):  # pragma: no cover - jit
     """:func:`_maybe_repeated` with a byte per slot (counts saturating at 2)."""
