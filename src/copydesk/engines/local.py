@@ -615,10 +615,14 @@ def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stag
     if not len(codes):
         return []
     codes = component_order(codes)  # a chunk's pairs share articles: fewer are read and prepared
-    chunks = np.array_split(codes, max(1, len(codes) // 500))
+    workers = workers if len(codes) > 200 else 1
+    # as many chunks for each worker (the last round ends together: one chunk more for one
+    # worker left the other idle for a chunk's time at the end of a small pass)
+    n = max(1, len(codes) // 500)
+    chunks = np.array_split(codes, -(-n // workers) * workers if workers > 1 else n)
     out: list[Pair] = []
     done = 0
-    with _pool(workers if len(codes) > 200 else 1) as pool:
+    with _pool(workers) as pool:
         for chunk, (res, templates) in zip(chunks, _ordered_map(pool, _align_codes, chunks, 4 * workers),
                                            strict=True):
             out.extend(res)
