@@ -696,6 +696,7 @@ def _warm_later(cfg: ScanConfig) -> None:
     component_order(np.array([1, 2 << 32 | 3], np.int64))
     pairs_within(np.arange(2, dtype=np.int64), np.zeros(1, np.int64), np.full(1, 2, np.int64))
     group_order(np.zeros(1, np.int64), 1)
+    make_families([Pair("a", "b", "duplicate", None, 1.0, 1.0, ())], {}, cfg.families)  # (its compiled merges)
 
 
 def _warm_relate(batch: Any, cfg: ScanConfig) -> None:
