@@ -40,7 +40,7 @@ import numpy as np
 
 from ..align import align_batch
 from ..align_kernel import covered, same_words
-from ..candidates import BigBuckets, Candidates, make_candidates, pairs_within
+from ..candidates import BigBuckets, Candidates, make_candidates, pairs_within, sort_codes
 from ..config import ScanConfig
 from ..edit_bound import distance_bound
 from ..edits import edits_at_most, only_slips, template_pair
@@ -696,6 +696,7 @@ def _warm_later(cfg: ScanConfig) -> None:
     component_order(np.array([1, 2 << 32 | 3], np.int64))
     pairs_within(np.arange(2, dtype=np.int64), np.zeros(1, np.int64), np.full(1, 2, np.int64))
     group_order(np.zeros(1, np.int64), 1)
+    sort_codes(np.arange(1 << 12, 0, -1, dtype=np.int64))  # (the big buckets' merge)
     make_families([Pair("a", "b", "duplicate", None, 1.0, 1.0, ())], {}, cfg.families)  # (its compiled merges)
 
 
