@@ -176,3 +176,11 @@ def test_pairs_within_is_the_reference(seed: int) -> None:
     keep = sizes >= 2
     fast = pairs_within(m, starts[keep], sizes[keep].astype(np.int64))
     assert fast.tolist() == pairs_within_reference(m, starts[keep], sizes[keep]).tolist()
+
+
+@pytest.mark.parametrize("n,top", [(0, 10), (5, 10), (5000, 1), (5000, 1 << 20), (70_000, 1 << 50), (9000, (1 << 62) + 5)])
+def test_sort_codes_is_np_sort(n: int, top: int) -> None:
+    from copydesk.candidates import sort_codes
+
+    x = np.random.default_rng(n).integers(0, top, n).astype(np.int64)
+    assert sort_codes(x.copy()).tolist() == np.sort(x).tolist()

@@ -146,3 +146,21 @@ def test_refresh_families_equals_families_of_all_pairs(edges: list[tuple[int, in
     old = pairs[:len(pairs) - len(added)]
     dates = {f"d{i:02d}": f"2020-01-{1 + i % 5:02d}" for i in range(15)}
     assert refresh_families(families(old, dates), pairs, added, dates) == families(pairs, dates)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 25), st.integers(0, 25), st.sampled_from([0.2, 0.5, 0.8, 0.95, 1.0])),
+                max_size=80),
+       st.sampled_from([0.1, 0.5, 2 / 3, 0.7, 1.0]))
+def test_compiled_cluster_is_the_reference(edges: list[tuple[int, int, float]], density: float) -> None:
+    """The same groups in the same order (ids numbered by first appearance, merges compiled)."""
+    from copydesk.families import cluster_reference
+
+    seen: dict[tuple[str, str], Pair] = {}
+    for x, y, cov in edges:
+        if x != y:
+            p = _pair(f"d{x:02d}", f"d{y:02d}", cov)
+            seen.setdefault((p.a, p.b), p)
+    pairs = list(seen.values())
+    cfg = FamilyConfig(min_link_density=density)
+    assert cluster(pairs, cfg) == cluster_reference(pairs, cfg)

@@ -153,3 +153,132 @@ def test_common_sentences_is_the_reference(seed: int, cap: int) -> None:
     sentence = rng.random(n) < 0.6
     fast = common_sentences(h, sentence, cap)
     assert fast.tolist() == common_sentences_reference(h, sentence, cap).tolist()
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 63, 64, 1000, 50_000])
+def test_maybe_repeated_bits_are_the_byte_table(n: int) -> None:
+    from copydesk.join_kernel import _maybe_repeated, _maybe_repeated_reference
+
+    rng = np.random.default_rng(n)
+    h = rng.integers(0, max(2, n // 2), n).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    got = _maybe_repeated(h)
+    assert np.array_equal(got, _maybe_repeated_reference(h))
+    _, inv, cnt = np.unique(h, return_inverse=True, return_counts=True)
+    assert set(np.flatnonzero(cnt[inv] > 1).tolist()) <= set(got.tolist())  # a superset of the repeated
+
+
+def _pair_rows(seed: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(pair code, left, right) rows, some of them sentence rows (the sentence bit set in
+    both positions); left positions distinct within a pair and kind."""
+    from copydesk.join_kernel import SENTENCE_BIT
+
+    rng = np.random.default_rng(seed)
+    left = rng.integers(0, 8, n)
+    codes = left << 32 | (left + 1 + rng.integers(0, 5, n))
+    sentence = rng.random(n) < 0.3
+    pl = np.zeros(n, np.int64)
+    for c in np.unique(codes):
+        for kind in (False, True):
+            at = np.flatnonzero((codes == c) & (sentence == kind))
+            pl[at] = rng.permutation(3 * len(at) + 30)[:len(at)] // (3 if kind else 1)
+    pr = np.clip(pl + rng.integers(-12, 12, n), 0, None)
+    pr[sentence] = rng.integers(0, 4, int(sentence.sum()))  # sentences: few, repeated
+    pl, pr = pl.astype(np.uint32), pr.astype(np.uint32)
+    pl[sentence] |= SENTENCE_BIT
+    pr[sentence] |= SENTENCE_BIT
+    return codes, pl, pr
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("min_shared,short_min_shared,sentences", [(3, 2, 2), (1, 1, 1), (4, 3, 3)])
+def test_pair_evidence_in_one_pass_is_the_reference(seed: int, min_shared: int, short_min_shared: int,
+                                                   sentences: int) -> None:
+    from dataclasses import replace
+
+    from copydesk.config import ScanConfig
+    from copydesk.join_kernel import SENTENCE_BIT
+    from copydesk.plan import SENTENCE_ROW, pair_evidence_reference
+    from copydesk.plan import pair_evidence as plan_evidence
+
+    assert SENTENCE_BIT == SENTENCE_ROW
+    cfg = ScanConfig()
+    cfg = replace(cfg, candidates=replace(cfg.candidates, min_shared=min_shared, short_min_shared=short_min_shared,
+                                          strong_shared=max(min_shared, 4), min_shared_sentences=sentences,
+                                          colocated_within=10, colocated_drift=3))
+    codes, pl, pr = _pair_rows(seed, 30 + 60 * seed)
+    shuffle = np.random.default_rng(seed).permutation(len(codes))
+    got = plan_evidence(codes[shuffle], pl[shuffle], pr[shuffle], cfg)
+    ref = pair_evidence_reference(codes, pl, pr, cfg)
+    order = np.argsort(ref[0])
+    assert np.all(np.diff(got[0]) > 0)  # sorted by code
+    for g, r in zip(got, ref, strict=True):
+        assert g.tolist() == r[order].tolist()
+
+
+def test_pair_evidence_in_one_pass_on_the_rows_of_a_corpus() -> None:
+    """The pair rows of a real join (fingerprints and sentence signatures of articles
+    sharing text, reworded or not)."""
+    import random
+
+    from copydesk.config import ScanConfig
+    from copydesk.furniture import CodeSet
+    from copydesk.plan import fingerprint_rows, join_rows, pair_evidence_reference
+    from copydesk.plan import pair_evidence as plan_evidence
+    from copydesk.records import Article
+    from textgen import paragraph
+
+    rng = random.Random(5)
+    stories = [[paragraph(rng, 40) for _ in range(8)] for _ in range(12)]
+    arts = []
+    for n in range(120):
+        story = stories[n % 12]
+        keep = [p if rng.random() < 0.7 else paragraph(rng, 40) for p in story if rng.random() < 0.8]
+        if n % 5 == 0:  # reworded: words of each sentence shuffled a little
+            keep = [" ".join(sorted(p.split(), key=lambda w: rng.random() < 0.1)) for p in keep]
+        arts.append(Article(id=f"a{n:03d}", text="\n\n".join(keep)))
+    cfg = ScanConfig()
+    rows = fingerprint_rows(arts, cfg)
+    rank = np.random.default_rng(1).permutation(len(arts)).astype(np.int64)
+    codes, pl, pr, _, _ = join_rows(rows.h, rows.doc.astype(np.int64), rows.pos, rows.line_key, rank,
+                                    CodeSet(np.zeros(0, np.uint64)), np.zeros(len(arts) + 1, np.bool_), cfg)
+    assert (pl >= np.uint32(1 << 31)).any() and len(codes) > 1000
+    got = plan_evidence(codes, pl, pr, cfg)
+    ref = pair_evidence_reference(codes, pl, pr, cfg)
+    order = np.argsort(ref[0])
+    assert len(got[0]) > 50
+    for g, r in zip(got, ref, strict=True):
+        assert g.tolist() == r[order].tolist()
+
+
+@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize("cap", [2, 3, 8])
+def test_join_rows_in_one_pass_is_the_reference(seed: int, cap: int) -> None:
+    """Rows of dropped articles, on furniture lines (of articles with furniture) and sentence
+    rows of common signatures, dropped in one compiled pass as in numpy steps."""
+    from dataclasses import replace
+
+    from copydesk.config import ScanConfig
+    from copydesk.furniture import CodeSet, CodeUnion, pair_codes
+    from copydesk.join_kernel import SENTENCE_BIT
+    from copydesk.plan import join_rows, join_rows_reference
+
+    rng = np.random.default_rng(seed)
+    h, d, p = _rows(seed, ndocs=50, nfps=30, vocab=80 + 30 * seed)
+    doc = d.astype(np.int64)
+    doc[rng.random(len(doc)) < 0.05] = -1
+    sentence = rng.random(len(h)) < 0.3
+    p[sentence] |= SENTENCE_BIT
+    key = rng.integers(0, 12, len(h)).astype(np.uint32)
+    has = np.zeros(51, np.bool_)
+    has[rng.integers(0, 50, 20)] = True
+    fd = rng.integers(0, 50, 40)
+    furniture = CodeSet(pair_codes(fd, rng.integers(0, 12, 40).astype(np.uint64)))
+    rank = rng.permutation(50)
+    base = ScanConfig()
+    cfg = replace(base, candidates=replace(base.candidates, bucket_cap=cap))
+    for f in (furniture, CodeSet(np.zeros(0, np.uint64)), CodeUnion(furniture)):
+        got = join_rows(h, doc, p, key, rank, f, has, cfg)
+        ref = join_rows_reference(h, doc, p, key, rank, f, has, cfg)
+        assert got[4] == ref[4]
+        assert _as_rows(*got[:3]) == _as_rows(*ref[:3])
+        assert sorted((r, m.tolist()) for r, m in got[3]) == sorted((r, m.tolist()) for r, m in ref[3])

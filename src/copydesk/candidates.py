@@ -59,8 +59,7 @@ class BigBuckets:
             rows[at:at + n] |= b.members
             at += n
             del b
-        rows.sort()  # a plain sort: much faster than np.unique's hashing on tens of millions
-        return BigBuckets.of_rows(rows)
+        return BigBuckets.of_rows(sort_codes(rows))  # (a sort: faster than np.unique's hashing)
 
     @staticmethod
     def of_rows(rows: np.ndarray) -> BigBuckets:
@@ -87,6 +86,45 @@ class BigBuckets:
 
     def __getitem__(self, n: int) -> tuple[int, np.ndarray]:
         return int(self.reps[n]), self.members[self.first[n]:self.first[n + 1]]
+
+
+def sort_codes(x: np.ndarray) -> np.ndarray:
+    """``np.sort`` of non-negative int64 codes (``rep << 32 | member``: about 50 bits at
+    100k articles), in place: a least-significant-digit radix sort of 16-bit digits, only as
+    many digits as the largest code has (compiled; ``np.sort``'s comparison sort took four
+    times as long on the merged big buckets' million rows)."""
+    if len(x) < 1 << 12:
+        x.sort()
+        return x
+    return _radix_sort(x)
+
+
+@nb.njit(cache=True, nogil=True)
+def _radix_sort(x):  # pragma: no cover - jit
+    n = len(x)
+    top = 0
+    for i in range(n):
+        top = max(top, x[i])
+    other = np.empty(n, np.int64)
+    counts = np.empty((1 << 16) + 1, np.int64)
+    shift = 0
+    passes = 0
+    while passes == 0 or (shift < 64 and (top >> shift) > 0):
+        src, dst = (x, other) if passes % 2 == 0 else (other, x)
+        counts[:] = 0
+        for i in range(n):
+            counts[((src[i] >> shift) & 0xFFFF) + 1] += 1
+        for d in range(1 << 16):
+            counts[d + 1] += counts[d]
+        for i in range(n):
+            d = (src[i] >> shift) & 0xFFFF
+            dst[counts[d]] = src[i]
+            counts[d] += 1
+        shift += 16
+        passes += 1
+    if passes % 2:
+        x[:] = other
+    return x
 
 
 _NO_BUCKETS = BigBuckets(np.zeros(0, np.int64), np.zeros(1, np.int64), np.zeros(0, np.int64))

@@ -343,8 +343,13 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
 
 def _variant_carriers(group: np.ndarray, key: np.ndarray, doc: np.ndarray,
                       cfg: FurnitureConfig) -> np.ndarray:
-    """The articles carrying a :func:`variant_group` (of short lines, by one end)."""
-    order = np.lexsort((key, group))
+    """The articles carrying a :func:`variant_group` (of short lines, by one end).  (Only
+    the rows of groups that may hold more than one row are sorted: a variant group has
+    two or more.)"""
+    from .join_kernel import maybe_repeated  # (join_kernel imports this module)
+
+    some = maybe_repeated(group)
+    order = some[np.lexsort((key[some], group[some]))]
     g, k = group[order], key[order]
     first, size = _groups(g)
     if not len(first):
@@ -357,8 +362,12 @@ def _variant_carriers(group: np.ndarray, key: np.ndarray, doc: np.ndarray,
 
 def _pair_carriers(key: np.ndarray, doc: np.ndarray, site: np.ndarray) -> np.ndarray:
     """The articles carrying a line that exactly two articles of one (known) site carry
-    (:func:`pair_of_a_site`)."""
-    order = stable_argsort_u64(key)
+    (:func:`pair_of_a_site`).  (Only the rows of keys that may be carried more than once
+    are sorted.)"""
+    from .join_kernel import maybe_repeated  # (join_kernel imports this module)
+
+    some = maybe_repeated(key)
+    order = some[stable_argsort_u64(key[some])]
     first, size = _groups(key[order])
     _, best_site = site_counts(np.repeat(np.arange(len(first)), size), np.asarray(site)[order], len(first))
     two = first[pair_of_a_site(size, best_site)]
@@ -447,7 +456,14 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     weight = weight.astype(np.int64)
     ndocs = int(doc.max()) + 1
     doc_first = np.searchsorted(doc, np.arange(ndocs + 1))
-    by_key = lexsort2(_doc_rank(doc) if rank is None else np.asarray(rank)[doc], key)
+    # the rows by key (then carrier rank), only of keys that may be carried more than once
+    # (a line of one article is never judged: min_docs and site_min_docs are >= 2): most
+    # lines of a corpus are their article's own, so the sort is spared most rows; the
+    # groups of two or more rows, and their order, are those of the full sort
+    from .join_kernel import maybe_repeated  # (join_kernel imports this module)
+
+    some = maybe_repeated(key)
+    by_key = some[lexsort2((_doc_rank(doc[some]) if rank is None else np.asarray(rank)[doc[some]]), key[some])]
     kfirst, ksize = _groups(key[by_key])
     ngroups = len(kfirst)
     # candidates: enough carriers, or enough on one site

@@ -11,7 +11,7 @@ import numba as nb
 import numpy as np
 
 from .candidates import BigBuckets
-from .furniture import value_counts
+from .furniture import CodeSet, value_counts
 
 _U = np.uint64
 
@@ -127,11 +127,48 @@ def _grouped_order(h, sub):  # pragma: no cover - jit
 
 @nb.njit(cache=True, nogil=True)
 def _maybe_repeated(h):  # pragma: no cover - jit
-    """The rows whose value may occur more than once (a superset: counts per slot of a
-    table of about eight slots per row, indexed by mixed bits, saturating at 2, so about
-    one value in eight found once is kept by mistake).  Most fingerprints of a corpus are
-    in one document only; dropping them first spares the grouping below most of its
-    random memory accesses."""
+    """The rows whose value may occur more than once (a superset: a table of about eight
+    slots per row, indexed by mixed bits, marks the slots seen once and those seen twice,
+    so about one value in eight found once is kept by mistake).  Most fingerprints of a
+    corpus are in one document only; dropping them first spares the grouping below most of
+    its random memory accesses.  The two marks are bits (a row's slot kept beside it), so
+    the table is an eighth of :func:`_maybe_repeated_reference`'s bytes and mostly stays in
+    cache; the same rows."""
+    n = len(h)
+    bits = 4
+    while (1 << bits) < 8 * n:
+        bits += 1
+    mask = np.uint64((1 << bits) - 1)
+    words = max(1, (1 << bits) >> 6)
+    once = np.zeros(words, np.uint64)
+    twice = np.zeros(words, np.uint64)
+    slot = np.empty(n, np.uint32)
+    for i in range(n):
+        s = _mix(np.uint64(h[_U(i)])) & mask
+        slot[_U(i)] = s
+        w = s >> _U(6)
+        b = _U(1) << (s & _U(63))
+        twice[w] |= once[w] & b
+        once[w] |= b
+    keep = np.empty(n, np.int64)
+    m = 0
+    for i in range(n):
+        s = _U(slot[_U(i)])
+        if twice[s >> _U(6)] & (_U(1) << (s & _U(63))):
+            keep[_U(m)] = i
+            m += 1
+    return keep[:m]
+
+
+def maybe_repeated(h: np.ndarray) -> np.ndarray:
+    """The rows (indexes, ascending) whose value of ``h`` may occur more than once: every
+    row whose value does, and about one in eight of the others (:func:`_maybe_repeated`)."""
+    return _maybe_repeated(np.ascontiguousarray(h, np.uint64))
+
+
+@nb.njit(cache=True, nogil=True)
+def _maybe_repeated_reference(h):  # pragma: no cover - jit
+    """:func:`_maybe_repeated` with a byte per slot (counts saturating at 2)."""
     n = len(h)
     bits = 4
     while (1 << bits) < 8 * n:
@@ -149,6 +186,80 @@ def _maybe_repeated(h):  # pragma: no cover - jit
             keep[_U(m)] = i
             m += 1
     return keep[:m]
+
+
+#: the bit a sentence signature's row carries in its positions (``plan.SENTENCE_ROW``)
+SENTENCE_BIT = np.uint32(1 << 31)
+_PHI = np.uint64(0x9E3779B97F4A7C15)
+_K32 = np.uint64(0xFFFFFFFF)
+
+
+@nb.njit(cache=True, nogil=True)
+def _kept_rows(h, doc, pos, key, has, table, used, probe, cap):  # pragma: no cover - jit
+    """:func:`kept_rows` compiled: one pass marks the rows kept so far (and probes the
+    furniture table, :class:`copydesk.furniture.CodeSet`'s, with each (article, line key)
+    code of an article that has furniture: :func:`copydesk.furniture.pair_codes`), the
+    signatures of the sentence rows kept are counted in a hash table, and the kept rows are
+    copied out."""
+    n = len(h)
+    ok = np.empty(n, np.bool_)
+    mask = np.uint64(len(table) - 1)
+    nsent = 0
+    for i in range(n):
+        d = doc[i]
+        good = d >= 0
+        if good and probe and has[d]:
+            x = (np.uint64(d) + np.uint64(1)) * _PHI
+            x ^= np.uint64(key[i]) & _K32
+            x ^= x >> np.uint64(31)
+            x *= np.uint64(0xBF58476D1CE4E5B9)
+            x ^= x >> np.uint64(29)
+            slot = x & mask
+            while used[slot]:
+                if table[slot] == x:
+                    good = False
+                    break
+                slot = (slot + np.uint64(1)) & mask
+        ok[i] = good
+        if good and pos[i] >= SENTENCE_BIT:
+            nsent += 1
+    if nsent:
+        at = np.empty(nsent, np.int64)
+        t = 0
+        for i in range(n):
+            if ok[i] and pos[i] >= SENTENCE_BIT:
+                at[t] = i
+                t += 1
+        counts = value_counts(h[at])
+        for t in range(nsent):
+            if counts[t] > cap:
+                ok[at[t]] = False
+    m = 0
+    for i in range(n):
+        m += ok[i]
+    out_h = np.empty(m, np.uint64)
+    out_d = np.empty(m, np.uint32)
+    out_p = np.empty(m, np.uint32)
+    t = 0
+    for i in range(n):
+        if ok[i]:
+            out_h[t] = h[i]
+            out_d[t] = doc[i]
+            out_p[t] = pos[i]
+            t += 1
+    return out_h, out_d, out_p
+
+
+def kept_rows(h: np.ndarray, doc: np.ndarray, pos: np.ndarray, key: np.ndarray, has: np.ndarray,
+              furniture: CodeSet, cap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The fingerprint rows (hash, article, position; ``key``: low 32 bits of its line's
+    key) that the candidate join pairs: not of a dropped article (-1), not on a furniture
+    line (``furniture``: codes of (article, line key); ``has[d]``: article d has some),
+    not a sentence row (:data:`SENTENCE_BIT` in its position) of a signature more than
+    ``cap`` of those kept carry.  ``plan.join_rows_reference`` does it in numpy steps."""
+    return _kept_rows(np.ascontiguousarray(h, np.uint64), np.ascontiguousarray(doc, np.int64),
+                      np.ascontiguousarray(pos, np.uint32), np.ascontiguousarray(key, np.uint32),
+                      np.ascontiguousarray(has, np.bool_), furniture.table, furniture.used, len(furniture) > 0, cap)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -288,6 +399,87 @@ def evidence(codes: np.ndarray, pl: np.ndarray, pr: np.ndarray, *, within: int, 
     ``min_count`` rows."""
     return _evidence(np.ascontiguousarray(codes, np.int64), np.ascontiguousarray(pl, np.uint32),
                      np.ascontiguousarray(pr, np.uint32), within, drift, min_count)
+
+
+
+
+@nb.njit(cache=True, nogil=True)
+def _evidence_rows(codes, pl, pr, within, drift, min_count, min_sentences, strong):  # pragma: no cover - jit
+    """:func:`evidence_rows` compiled: one grouping of all the rows by (code, left
+    position); a pair's fingerprint rows come first (their positions lack the sentence bit),
+    its sentence rows after them, each sorted by left position."""
+    if min(min_count, min_sentences) >= 2:  # a pair with one row is not kept
+        keep = _maybe_repeated(codes)
+        codes, pl, pr = codes[keep], pl[keep], pr[keep]
+    n = len(codes)
+    order = _slot_order(codes, pl) if n < _BIG_INPUT else _grouped_order(codes, pl)
+    out_c = np.empty(n, np.int64)
+    out_n = np.empty(n, np.int64)
+    out_ok = np.zeros(n, np.bool_)
+    scratch = np.empty(n, np.uint32)
+    bit = SENTENCE_BIT
+    m = 0
+    i = 0
+    while i < n:
+        c = codes[order[i]]
+        j = i + 1
+        while j < n and codes[order[j]] == c:
+            j += 1
+        k = i  # the first sentence row
+        while k < j and pl[order[k]] < bit:
+            k += 1
+        s = k - i
+        fp_ok = s >= min_count
+        colo = False
+        if fp_ok:
+            for x in range(i, k - 1):
+                dl = np.int64(pl[order[x + 1]]) - np.int64(pl[order[x]])
+                dr = np.int64(pr[order[x + 1]]) - np.int64(pr[order[x]])
+                if 0 < dl <= within and abs(dr - dl) <= drift:
+                    colo = True
+                    break
+        sent_ok = False
+        if j - k >= min_sentences:
+            left = 1  # distinct sentences on the left (the rows are sorted by them)
+            for x in range(k + 1, j):
+                left += pl[order[x]] != pl[order[x - 1]]
+            if left >= min_sentences:
+                t = j - k
+                for x in range(t):
+                    scratch[x] = pr[order[k + x]]
+                part = np.sort(scratch[:t])
+                right = 1
+                for x in range(1, t):
+                    right += part[x] != part[x - 1]
+                sent_ok = right >= min_sentences
+        if sent_ok and not (fp_ok and s >= strong):
+            out_c[m] = c
+            out_n[m] = strong
+            out_ok[m] = True
+            m += 1
+        elif fp_ok:
+            out_c[m] = c
+            out_n[m] = s
+            out_ok[m] = colo
+            m += 1
+        i = j
+    return out_c[:m], out_n[:m], out_ok[:m]
+
+
+def evidence_rows(codes: np.ndarray, pl: np.ndarray, pr: np.ndarray, *, within: int, drift: int,
+                  min_count: int, min_sentences: int, strong: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(pair codes, shared fingerprints, co-located?) of the pairs among (pair, shared
+    fingerprint or sentence signature) rows — :data:`SENTENCE_BIT` set in both positions of
+    a sentence row — that share at least ``min_count`` fingerprints (:func:`evidence`), or
+    sentence signatures from ``min_sentences`` distinct sentences on both sides
+    (:func:`copydesk.sentence_keys.sentence_evidence`): such a pair counts ``strong``
+    fingerprints, co-located, unless its fingerprints say more.  Sorted by code; one
+    grouping of the rows instead of one per kind (``plan.pair_evidence_reference`` is the
+    specification)."""
+    c, n, ok = _evidence_rows(np.ascontiguousarray(codes, np.int64), np.ascontiguousarray(pl, np.uint32),
+                              np.ascontiguousarray(pr, np.uint32), within, drift, min_count, min_sentences, strong)
+    order = np.argsort(c)
+    return c[order], n[order], ok[order]
 
 
 @nb.njit(cache=True, nogil=True)

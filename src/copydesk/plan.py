@@ -37,7 +37,7 @@ from .furniture import (
     pair_codes,
     run_here,
 )
-from .join_kernel import bucket_pairs, common_rows, evidence
+from .join_kernel import bucket_pairs, common_rows, evidence, evidence_rows, kept_rows
 from .paraphrase import BatchSentences
 from .prepare import Prepared
 from .prepare_batch import (
@@ -277,8 +277,21 @@ def join_rows(h: np.ndarray, doc: np.ndarray, pos: np.ndarray, line_key: np.ndar
               cfg: ScanConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, BigBuckets | None, int]:
     """The (pair, shared fingerprint) rows of one hash partition of the fingerprint rows
     (articles by number; -1: an article dropped, e.g. a repeated id): (pair codes, left and
-    right positions, big buckets, fingerprint rows joined).  Rows in furniture are dropped
-    first."""
+    right positions, big buckets, fingerprint rows joined).  Rows in furniture, and sentence
+    rows of signatures too common (:func:`common_sentences`), are dropped first, in one
+    compiled pass (:func:`copydesk.join_kernel.kept_rows`); :func:`join_rows_reference`
+    drops them in numpy steps."""
+    if getattr(furniture, "table", None) is None:  # (a union of code sets: probed set by set)
+        return join_rows_reference(h, doc, pos, line_key, rank, furniture, has_furniture, cfg)
+    cap = cfg.candidates.bucket_cap
+    h, doc, pos = kept_rows(h, doc, pos, line_key, has_furniture, furniture, cap)
+    return (*bucket_pairs(h, doc, pos, rank, cap), len(h))
+
+
+def join_rows_reference(h: np.ndarray, doc: np.ndarray, pos: np.ndarray, line_key: np.ndarray,
+                        rank: np.ndarray, furniture: CodeSet, has_furniture: np.ndarray,
+                        cfg: ScanConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, BigBuckets | None, int]:
+    """:func:`join_rows` with the rows dropped in numpy steps."""
     ok = doc >= 0
     if len(furniture):
         # (doc -1, an article dropped, reads the last flag: when that is False, as the local
@@ -297,7 +310,21 @@ def join_rows(h: np.ndarray, doc: np.ndarray, pos: np.ndarray, line_key: np.ndar
 def pair_evidence(c: np.ndarray, left: np.ndarray, right: np.ndarray,
                   cfg: ScanConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(pair codes, shared fingerprints, co-located?) of the pairs among the rows of
-    :func:`join_rows` (all the rows of each pair together) sharing enough to be candidates."""
+    :func:`join_rows` (all the rows of each pair together) sharing enough to be candidates,
+    sorted by code.  One compiled pass over fingerprint and sentence rows together
+    (:func:`copydesk.join_kernel.evidence_rows`); :func:`pair_evidence_reference` counts
+    them apart."""
+    cc = cfg.candidates
+    return evidence_rows(c, left, right, within=cc.colocated_within, drift=cc.colocated_drift,
+                         min_count=min(cc.min_shared, cc.short_min_shared), min_sentences=cc.min_shared_sentences,
+                         strong=max(cc.strong_shared, cc.min_shared))
+
+
+def pair_evidence_reference(c: np.ndarray, left: np.ndarray, right: np.ndarray,
+                            cfg: ScanConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`pair_evidence` with the fingerprint rows and the sentence rows split and
+    judged apart (:func:`copydesk.join_kernel.evidence`,
+    :func:`copydesk.sentence_keys.sentence_evidence`), in no particular order."""
     cc = cfg.candidates
     sentence = left >= SENTENCE_ROW
     if not sentence.any():

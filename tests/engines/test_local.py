@@ -5,12 +5,21 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from copydesk import Article, ScanConfig
-from copydesk.engines.local import _Prepared, _stash, _unstash, _warm_up, forked, prepare_corpus
+from copydesk.engines.local import (
+    _Prepared,
+    _stash,
+    _unstash,
+    _warm_up,
+    forked,
+    prepare_corpus,
+    threaded,
+)
 from copydesk.plan import date_counts, id_rank, learn_furniture
 from copydesk.prepare_batch import line_rows, prepare_batch
 from textgen import paragraph
@@ -65,7 +74,8 @@ def _furniture_corpus() -> list[Article]:
     return arts
 
 
-def test_furniture_learned_in_forked_parts_is_the_same() -> None:
+@pytest.mark.parametrize("spawn", [forked, threaded])
+def test_furniture_learned_in_forked_parts_is_the_same(spawn: Any) -> None:
     arts = _furniture_corpus()
     batch = prepare_batch(arts)
     (key, marks, doc, weight, line), links = line_rows(batch)
@@ -77,7 +87,7 @@ def test_furniture_learned_in_forked_parts_is_the_same() -> None:
     rows = (key, marks, doc.astype(np.int64), site, weight, line)
     cfg = ScanConfig()
     here = learn_furniture(rows, links, titles, cfg, rank=rank)
-    there = learn_furniture(rows, links, titles, cfg, rank=rank, spawn=forked)
+    there = learn_furniture(rows, links, titles, cfg, rank=rank, spawn=spawn)
     assert len(here) and here.links  # the corpus has furniture of each kind
     for name in ("codes", "keys", "carriers", "masked", "sites", "example_doc", "example_line", "docs"):
         assert np.array_equal(getattr(here, name), getattr(there, name)), name
@@ -88,11 +98,12 @@ def _fails() -> None:
     raise ValueError("from the child")
 
 
-def test_forked_returns_the_result_or_raises_the_error() -> None:
+@pytest.mark.parametrize("spawn", [forked, threaded])
+def test_forked_returns_the_result_or_raises_the_error(spawn: Any) -> None:
     data = np.arange(10)
-    assert forked(lambda: int(data.sum()))() == 45  # a closure: nothing pickled on the way in
+    assert spawn(lambda: int(data.sum()))() == 45  # a closure: nothing pickled on the way in
     with pytest.raises(ValueError, match="from the child"):
-        forked(_fails)()
+        spawn(_fails)()
 
 
 def test_a_batch_stash_reads_back_equal_and_writable(tmp_path: Path) -> None:

@@ -40,13 +40,13 @@ import numpy as np
 
 from ..align import align_batch
 from ..align_kernel import covered, same_words
-from ..candidates import BigBuckets, Candidates, make_candidates, pairs_within
+from ..candidates import BigBuckets, Candidates, make_candidates, pairs_within, sort_codes
 from ..config import ScanConfig
 from ..edit_bound import distance_bound
 from ..edits import edits_at_most, only_slips, template_pair
 from ..families import families as make_families
 from ..furniture import CodeSet, Furniture, learn, link_lines, run_here, value_counts
-from ..join_kernel import bucket_pairs, component_order, evidence
+from ..join_kernel import bucket_pairs, component_order, evidence_rows, kept_rows
 from ..paraphrase import (
     BatchSentences,
     _all_inside,
@@ -63,7 +63,6 @@ from ..plan import (
     Progress,
     ScanResult,
     align_pairs,
-    common_sentences,
     date_counts,
     date_counts_of,
     date_flags,
@@ -87,7 +86,7 @@ from ..read.html import PageBlock
 from ..read.jsonl import LineBlock, block_articles
 from ..records import Article, Pair, Reject
 from ..relate import _only_furniture_lines_left
-from ..sentence_keys import partitioned_rows, sentence_evidence, sentence_keys
+from ..sentence_keys import partitioned_rows, sentence_keys
 from ..spill import (
     JSON_LINE,
     PACKED,
@@ -529,6 +528,22 @@ def _fingerprint_pass(jobs: Iterable[LineBlock | PageBlock | list[Article]], cfg
         _STATE.clear()
 
 
+def threaded(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """Start ``fn()`` in a thread of this process; returns a function that waits for its
+    result (or raises its error).  A :data:`copydesk.furniture.Spawn` for the corpus
+    furniture's independent passes: their compiled kernels and numpy's sorts release the
+    GIL, and a thread needs no fork of this large process (whose page tables are copied,
+    and whose pages written afterwards are copied again) nor a pickled result."""
+    box: list[Any] = []
+    side = _Side(lambda: box.append(fn()))
+
+    def wait() -> Any:
+        side.join()
+        return box[0]
+
+    return wait
+
+
 class _Side(threading.Thread):
     """``fn()`` in a thread; :meth:`join` waits for it and raises its error."""
 
@@ -562,7 +577,7 @@ def corpus_furniture(corpus: Corpus, cfg: ScanConfig, rank: np.ndarray | None = 
         links = tuple(np.concatenate(c) for c in zip(*corpus.links, strict=True))
         titles = tuple(np.concatenate(c) for c in zip(*corpus.titles, strict=True))
     corpus.rows, corpus.links, corpus.titles = [], [], []
-    spawn = forked if cfg.workers > 1 and "fork" in mp.get_all_start_methods() else None
+    spawn = threaded if cfg.workers > 1 else None
     return learn_furniture(rows, links, titles, cfg, rank=corpus.id_rank() if rank is None else rank, spawn=spawn)
 
 
@@ -587,9 +602,7 @@ def _join_partition(p: int) -> tuple[BigBuckets | None, int, int]:
     del part, h, doc
     pairs: SharedSpill = _STATE["pairs"]
     order, bounds = group_order((codes >> 32) % pairs.parts, pairs.parts)
-    out = pairs.writer()
-    out.add_grouped(bounds, c=codes[order], l=pl[order], r=pr[order])
-    out.flush()
+    pairs.writer().write_grouped(bounds, c=codes[order], l=pl[order], r=pr[order])
     return big, len(codes), nrows
 
 
@@ -653,10 +666,14 @@ def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stag
     if not len(codes):
         return []
     codes = component_order(codes)  # a chunk's pairs share articles: fewer are read and prepared
-    chunks = np.array_split(codes, max(1, len(codes) // 500))
+    workers = workers if len(codes) > 200 else 1
+    # as many chunks for each worker (the last round ends together: one chunk more for one
+    # worker left the other idle for a chunk's time at the end of a small pass)
+    n = max(1, len(codes) // 500)
+    chunks = np.array_split(codes, -(-n // workers) * workers if workers > 1 else n)
     out: list[Pair] = []
     done = 0
-    with _pool(workers if len(codes) > 200 else 1) as pool:
+    with _pool(workers) as pool:
         for chunk, (res, templates) in zip(chunks, _ordered_map(pool, _align_codes, chunks, 4 * workers),
                                            strict=True):
             out.extend(res)
@@ -724,14 +741,15 @@ def _warm_later(cfg: ScanConfig) -> None:
     mask_furniture(batch, np.arange(2), np.array([1], np.uint64))
     align_batch(batch, np.array([0]), np.array([1]), cfg.align)
     docs = np.repeat(np.arange(2, dtype=np.uint32), np.diff(first))
+    fh, docs, fp = kept_rows(fh, docs, fp | np.uint32(1 << 31), np.zeros(len(fh), np.uint32), np.ones(3, np.bool_),
+                             CodeSet(np.ones(1, np.uint64)), cfg.candidates.bucket_cap)
     codes, pl, pr, _ = bucket_pairs(fh, docs, fp, np.arange(2), cfg.candidates.bucket_cap)
-    evidence(codes, pl, pr, within=1, drift=1)
-    common_sentences(np.ones(2, np.uint64), np.ones(2, np.bool_), 1)
-    sentence_evidence(np.ones(2, np.int64), np.arange(2, dtype=np.uint32), np.arange(2, dtype=np.uint32),
-                      min_sentences=1)
+    evidence_rows(codes, pl, pr, within=1, drift=1, min_count=2, min_sentences=2, strong=4)
     component_order(np.array([1, 2 << 32 | 3], np.int64))
     pairs_within(np.arange(2, dtype=np.int64), np.zeros(1, np.int64), np.full(1, 2, np.int64))
     group_order(np.zeros(1, np.int64), 1)
+    sort_codes(np.arange(1 << 12, 0, -1, dtype=np.int64))  # (the big buckets' merge)
+    make_families([Pair("a", "b", "duplicate", None, 1.0, 1.0, ())], {}, cfg.families)  # (its compiled merges)
 
 
 def _warm_relate(batch: Any, cfg: ScanConfig) -> None:
