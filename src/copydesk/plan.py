@@ -358,7 +358,8 @@ def semantic_candidates(vectors: np.ndarray, site: np.ndarray, rank: np.ndarray,
     from .semantic.neighbours import close_pairs, neighbour_pairs
 
     sc = cfg.semantic
-    found = neighbour_pairs(vectors["vector"], sc.neighbours, min(sc.min_article_cosine, sc.min_summary_cosine), rank)
+    found = neighbour_pairs(vectors["vector"], sc.neighbours, min(sc.min_article_cosine, sc.min_summary_cosine), rank,
+                            threads=cfg.workers)
     found = found[~np.isin(found, codes)]
     sa, sb = site[found >> 32], site[found & 0xFFFFFFFF]
     found = found[(sa < 0) | (sa != sb)]

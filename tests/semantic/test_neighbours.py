@@ -37,6 +37,8 @@ def test_approximate_pairs_find_nearly_all_exact_ones() -> None:
     assert len(want) > 1000
     assert np.isin(want, got).mean() >= 0.9
     assert np.isin(got, want).mean() >= 0.9  # the same threshold, quantized cosines
+    # searched on more threads: the same graph read by independent queries, the same answer
+    assert approximate_pairs(v, 5, 0.6, np.arange(len(v)), threads=2).tolist() == got.tolist()
 
 
 def test_no_pairs_below_the_threshold_and_none_from_one_article() -> None:

@@ -8,7 +8,8 @@ any candidate.
 
 Up to :data:`EXACT_UP_TO` articles the neighbours are found exactly (a blocked matrix
 product); beyond, in a usearch HNSW index (int8 vectors) built single-threaded in the order
-of the articles' id hashes, so that the answer does not depend on the input order.
+of the articles' id hashes, so that the answer does not depend on the input order, and
+searched on the scan's workers (a query reads the finished graph only).
 """
 
 from __future__ import annotations
@@ -59,8 +60,11 @@ def exact_pairs(vectors: np.ndarray, k: int, min_cosine: float) -> np.ndarray:
     return np.unique(np.concatenate(found))
 
 
-def approximate_pairs(vectors: np.ndarray, k: int, min_cosine: float, order: np.ndarray) -> np.ndarray:
-    """The same pairs from a usearch HNSW index (approximate), built in ``order``."""
+def approximate_pairs(vectors: np.ndarray, k: int, min_cosine: float, order: np.ndarray,
+                      threads: int = 1) -> np.ndarray:
+    """The same pairs from a usearch HNSW index (approximate), built in ``order`` on one
+    thread (the graph depends on the order of insertion) and searched on ``threads``
+    (each query only reads the finished graph: the answer is the same on any number)."""
     from usearch.index import Index
 
     v = np.ascontiguousarray(vectors, np.float32)
@@ -69,7 +73,7 @@ def approximate_pairs(vectors: np.ndarray, k: int, min_cosine: float, order: np.
     index = Index(ndim=v.shape[1], metric="cos", dtype="i8", connectivity=8, expansion_add=16,
                   expansion_search=16)
     index.add(order.astype(np.uint64), v[order], threads=1)
-    hits = index.search(v, min(k + 1, len(v)), threads=1)
+    hits = index.search(v, min(k + 1, len(v)), threads=threads)
     keys = np.asarray(hits.keys, np.int64).reshape(len(v), -1)
     cos = 1.0 - np.asarray(hits.distances, np.float64).reshape(len(v), -1)
     rows = np.repeat(np.arange(len(v), dtype=np.int64), keys.shape[1])
@@ -79,15 +83,17 @@ def approximate_pairs(vectors: np.ndarray, k: int, min_cosine: float, order: np.
     return np.unique(np.minimum(a, b) << 32 | np.maximum(a, b))
 
 
-def neighbour_pairs(vectors: np.ndarray, k: int, min_cosine: float, rank: np.ndarray | None = None) -> np.ndarray:
+def neighbour_pairs(vectors: np.ndarray, k: int, min_cosine: float, rank: np.ndarray | None = None,
+                    threads: int = 1) -> np.ndarray:
     """Candidate codes from the article embeddings ``vectors`` (rows by article number);
-    ``rank`` orders the insertion into the approximate index (default: by number)."""
+    ``rank`` orders the insertion into the approximate index (default: by number), which is
+    searched on ``threads``."""
     if len(vectors) < 2:
         return np.zeros(0, np.int64)
     if len(vectors) <= EXACT_UP_TO:
         return exact_pairs(vectors, k, min_cosine)
     order = np.argsort(rank, kind="stable") if rank is not None else np.arange(len(vectors))
-    return approximate_pairs(vectors, k, min_cosine, order)
+    return approximate_pairs(vectors, k, min_cosine, order, threads)
 
 
 #: tokens of an article's body read for its embedding: its opening
