@@ -90,17 +90,22 @@ def test_empty() -> None:
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14), st.floats(0.05, 1.0)),
-                max_size=50),
-       st.floats(0.1, 1.0), st.randoms(use_true_random=False))
-def test_every_article_in_at_most_one_family(edges: list[tuple[int, int, float]],
-                                             density: float, rnd: random.Random) -> None:
+def _edge_pairs(edges: list[tuple[int, int, float]]) -> list[Pair]:
+    """One pair per distinct edge (the first coverage given), none from a node to itself."""
     seen: dict[tuple[str, str], Pair] = {}
     for x, y, cov in edges:
         if x != y:
             p = _pair(f"d{x:02d}", f"d{y:02d}", cov)
             seen.setdefault((p.a, p.b), p)
-    pairs = list(seen.values())
+    return list(seen.values())
+
+
+@given(st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14), st.floats(0.05, 1.0)),
+                max_size=50),
+       st.floats(0.1, 1.0), st.randoms(use_true_random=False))
+def test_every_article_in_at_most_one_family(edges: list[tuple[int, int, float]],
+                                             density: float, rnd: random.Random) -> None:
+    pairs = _edge_pairs(edges)
     cfg = FamilyConfig(min_link_density=density)
     fams = families(pairs, {}, cfg)
     members = [m for f in fams for m in f.members]
@@ -156,11 +161,6 @@ def test_compiled_cluster_is_the_reference(edges: list[tuple[int, int, float]], 
     """The same groups in the same order (ids numbered by first appearance, merges compiled)."""
     from copydesk.families import cluster_reference
 
-    seen: dict[tuple[str, str], Pair] = {}
-    for x, y, cov in edges:
-        if x != y:
-            p = _pair(f"d{x:02d}", f"d{y:02d}", cov)
-            seen.setdefault((p.a, p.b), p)
-    pairs = list(seen.values())
+    pairs = _edge_pairs(edges)
     cfg = FamilyConfig(min_link_density=density)
     assert cluster(pairs, cfg) == cluster_reference(pairs, cfg)

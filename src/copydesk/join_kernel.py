@@ -358,6 +358,19 @@ def bucket_pairs(h: np.ndarray, d: np.ndarray, p: np.ndarray, rank: np.ndarray, 
     return codes, pl, pr, BigBuckets(reps, first, members)
 
 
+@nb.njit(cache=True, nogil=True, inline="always")
+def _colocated(order, lo, hi, pl, pr, within, drift):  # pragma: no cover - jit
+    """Whether two consecutive rows ``order[lo:hi]`` of one pair (sorted by left position)
+    lie within ``within`` tokens on the left and the same distance, give or take
+    ``drift``, on the right."""
+    for x in range(lo, hi - 1):
+        dl = np.int64(pl[order[x + 1]]) - np.int64(pl[order[x]])
+        dr = np.int64(pr[order[x + 1]]) - np.int64(pr[order[x]])
+        if 0 < dl <= within and abs(dr - dl) <= drift:
+            return True
+    return False
+
+
 @nb.njit(cache=True, nogil=True)
 def _evidence(codes, pl, pr, within, drift, min_count):  # pragma: no cover - jit
     if min_count >= 2:  # a pair with one row is not kept
@@ -377,17 +390,9 @@ def _evidence(codes, pl, pr, within, drift, min_count):  # pragma: no cover - ji
             j += 1
         s = j - i
         if s >= min_count:
-            run = order[i:j]  # sorted by left position
-            ok = False
-            for x in range(s - 1):
-                dl = np.int64(pl[run[x + 1]]) - np.int64(pl[run[x]])
-                dr = np.int64(pr[run[x + 1]]) - np.int64(pr[run[x]])
-                if 0 < dl <= within and abs(dr - dl) <= drift:
-                    ok = True
-                    break
             out_c[m] = c
             out_n[m] = s
-            out_ok[m] = ok
+            out_ok[m] = _colocated(order, i, j, pl, pr, within, drift)
             m += 1
         i = j
     return out_c[:m], out_n[:m], out_ok[:m]
@@ -399,8 +404,6 @@ def evidence(codes: np.ndarray, pl: np.ndarray, pr: np.ndarray, *, within: int, 
     ``min_count`` rows."""
     return _evidence(np.ascontiguousarray(codes, np.int64), np.ascontiguousarray(pl, np.uint32),
                      np.ascontiguousarray(pr, np.uint32), within, drift, min_count)
-
-
 
 
 @nb.njit(cache=True, nogil=True)
@@ -430,14 +433,7 @@ def _evidence_rows(codes, pl, pr, within, drift, min_count, min_sentences, stron
             k += 1
         s = k - i
         fp_ok = s >= min_count
-        colo = False
-        if fp_ok:
-            for x in range(i, k - 1):
-                dl = np.int64(pl[order[x + 1]]) - np.int64(pl[order[x]])
-                dr = np.int64(pr[order[x + 1]]) - np.int64(pr[order[x]])
-                if 0 < dl <= within and abs(dr - dl) <= drift:
-                    colo = True
-                    break
+        colo = fp_ok and _colocated(order, i, k, pl, pr, within, drift)
         sent_ok = False
         if j - k >= min_sentences:
             left = 1  # distinct sentences on the left (the rows are sorted by them)
