@@ -18,9 +18,16 @@ from .config import FamilyConfig
 from .records import Family, Pair
 from .relate import date_order
 
+#: relations of two versions of one text: their pairs are merged first (see _strength)
+VERSIONS = ("duplicate", "near_duplicate")
 
-def _strength(p: Pair) -> tuple[float, float, int]:
-    return (max(p.coverage_a, p.coverage_b), min(p.coverage_a, p.coverage_b),
+
+def _strength(p: Pair) -> tuple[bool, float, float, int]:
+    """The merge order's key, strongest largest: versions of one text first (a version of a
+    member belongs where that member goes: merged later, it would meet the member's group
+    alone and fail the density check on the group's size although its twin passed), then
+    by coverage and shared length."""
+    return (p.relation in VERSIONS, max(p.coverage_a, p.coverage_b), min(p.coverage_a, p.coverage_b),
             sum(x.a_end - x.a_start for x in p.passages))
 
 
@@ -43,7 +50,8 @@ def _strongest_order(pairs: Sequence[Pair]) -> tuple[np.ndarray, np.ndarray, np.
     total = np.fromiter((sum(x.a_end - x.a_start for x in p.passages) for p in pairs), np.int64, len(pairs))
     ra = np.fromiter((rank[p.a] for p in pairs), np.int64, len(pairs))
     rb = np.fromiter((rank[p.b] for p in pairs), np.int64, len(pairs))
-    order = np.lexsort((rb, ra, total, np.minimum(ca, cb), np.maximum(ca, cb)))[::-1]
+    version = np.fromiter((p.relation in VERSIONS for p in pairs), np.bool_, len(pairs))
+    order = np.lexsort((rb, ra, total, np.minimum(ca, cb), np.maximum(ca, cb), version))[::-1]
     return order, ra, rb, ids
 
 
