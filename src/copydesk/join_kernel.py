@@ -371,13 +371,21 @@ def _colocated(order, lo, hi, pl, pr, within, drift):  # pragma: no cover - jit
     return False
 
 
-@nb.njit(cache=True, nogil=True)
-def _evidence(codes, pl, pr, within, drift, min_count):  # pragma: no cover - jit
-    if min_count >= 2:  # a pair with one row is not kept
+@nb.njit(cache=True, nogil=True, inline="always")
+def _pair_rows(codes, pl, pr, drop_single):  # pragma: no cover - jit
+    """The (pair, position) rows to judge — without the pairs of one row when
+    ``drop_single`` (they are not kept) — and their order by pair, then left position."""
+    if drop_single:
         keep = _maybe_repeated(codes)
         codes, pl, pr = codes[keep], pl[keep], pr[keep]
+    order = _slot_order(codes, pl) if len(codes) < _BIG_INPUT else _grouped_order(codes, pl)
+    return codes, pl, pr, order
+
+
+@nb.njit(cache=True, nogil=True)
+def _evidence(codes, pl, pr, within, drift, min_count):  # pragma: no cover - jit
+    codes, pl, pr, order = _pair_rows(codes, pl, pr, min_count >= 2)
     n = len(codes)
-    order = _slot_order(codes, pl) if n < _BIG_INPUT else _grouped_order(codes, pl)
     out_c = np.empty(n, np.int64)
     out_n = np.empty(n, np.int64)
     out_ok = np.zeros(n, np.bool_)
@@ -411,11 +419,8 @@ def _evidence_rows(codes, pl, pr, within, drift, min_count, min_sentences, stron
     """:func:`evidence_rows` compiled: one grouping of all the rows by (code, left
     position); a pair's fingerprint rows come first (their positions lack the sentence bit),
     its sentence rows after them, each sorted by left position."""
-    if min(min_count, min_sentences) >= 2:  # a pair with one row is not kept
-        keep = _maybe_repeated(codes)
-        codes, pl, pr = codes[keep], pl[keep], pr[keep]
+    codes, pl, pr, order = _pair_rows(codes, pl, pr, min(min_count, min_sentences) >= 2)
     n = len(codes)
-    order = _slot_order(codes, pl) if n < _BIG_INPUT else _grouped_order(codes, pl)
     out_c = np.empty(n, np.int64)
     out_n = np.empty(n, np.int64)
     out_ok = np.zeros(n, np.bool_)
