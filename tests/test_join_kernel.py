@@ -96,6 +96,27 @@ def test_both_grouping_orders_group_equal_keys_sorted_by_sub(n: int) -> None:
             assert np.all(np.diff(ss[a:b].astype(np.int64)) > 0)
 
 
+@pytest.mark.parametrize("n", [3000, 70_000])
+@pytest.mark.parametrize("ordered", [True, False])
+def test_grouping_orders_sort_big_slots_out_of_article_order(n: int, ordered: bool) -> None:
+    """A key carried by thousands of rows, its rows in article order (a scan) or not (an
+    index renumbers its articles): every order is the lexicographic one."""
+    from copydesk.join_kernel import _grouped_order, _slot_order
+
+    rng = np.random.default_rng(n)
+    h = rng.integers(0, n // 4, n).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    h[: n // 3] = np.uint64(42)  # one big bucket
+    sub = rng.permutation(n).astype(np.uint32)
+    if ordered:
+        sub = np.sort(sub)
+    for order in (_slot_order(h, sub), _grouped_order(h, sub)):
+        hs, ss = h[order], sub[order]
+        starts = np.flatnonzero(np.concatenate(([True], hs[1:] != hs[:-1])))
+        assert len(starts) == len(np.unique(h))
+        for a, b in zip(starts.tolist(), [*starts[1:].tolist(), n], strict=True):
+            assert np.array_equal(ss[a:b], np.sort(sub[h == hs[a]]))
+
+
 def test_bucket_pairs_matches_reference_above_the_two_level_threshold() -> None:
     from copydesk.join_kernel import _BIG_INPUT
 

@@ -41,6 +41,30 @@ def _insertion_sort(idx, lo, hi, key, sub):  # pragma: no cover - jit
                 break
 
 
+#: a slot of more rows than this is sorted by merge sort when its rows are out of order (an
+#: insertion sort is quadratic there: a fingerprint carried by thousands of articles, whose
+#: rows come in no article order when an index renumbers its articles)
+_INSERTION_MAX = 32
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _sort_slot(idx, lo, hi, key, sub):  # pragma: no cover - jit
+    """Sort ``idx[lo:hi]`` in place by (key[i], sub[i]): by insertion when the slot is small
+    or already in order (rows appended in article order), else by two stable merge sorts."""
+    if hi - lo <= _INSERTION_MAX:
+        _insertion_sort(idx, lo, hi, key, sub)
+        return
+    for x in range(lo + 1, hi):
+        a, b = idx[_U(x - 1)], idx[_U(x)]
+        if key[_U(b)] < key[_U(a)] or (key[_U(b)] == key[_U(a)] and sub[_U(b)] < sub[_U(a)]):
+            break
+    else:
+        return
+    rows = idx[lo:hi].copy()
+    by_sub = rows[np.argsort(sub[rows], kind="mergesort")]
+    idx[lo:hi] = by_sub[np.argsort(key[by_sub], kind="mergesort")]
+
+
 @nb.njit(cache=True, nogil=True)
 def _slot_order(h, sub):  # pragma: no cover - jit
     """:func:`_grouped_order` in one level (faster while the slot counts fit in cache)."""
@@ -66,7 +90,7 @@ def _slot_order(h, sub):  # pragma: no cover - jit
     for g in range(1 << bits):
         a, b = bounds[_U(g)], bounds[_U(g + 1)]
         if b - a > 1:
-            _insertion_sort(order, a, b, h, sub)
+            _sort_slot(order, a, b, h, sub)
     return order
 
 
@@ -119,7 +143,7 @@ def _grouped_order(h, sub):  # pragma: no cover - jit
             at[a + starts[sl]] = x
             starts[sl] += 1
         for sl in range(1 << bits):
-            _insertion_sort(at, a + local[sl], a + local[sl + 1], ch, cs)
+            _sort_slot(at, a + local[sl], a + local[sl + 1], ch, cs)
         for x in range(a, b):
             order[x] = coarse[at[x]]
     return order
