@@ -519,23 +519,28 @@ def _furniture_why(carriers: int, sites: int, chars: int) -> str:
     return f"recurs in {carriers} articles ({sites} sites) whose other text is their own"
 
 
-def furniture_records(furniture: Furniture, get: Callable[[int], Article]) -> list[dict[str, Any]]:
+def furniture_records(furniture: Furniture, get: Callable[[int], Article],
+                      line: Callable[[int, int], tuple[str, str]] | None = None) -> list[dict[str, Any]]:
     """The audit records of the corpus furniture: the text of each learned line (from one
-    article that carries it, ``get(number)``), how many articles carry it, in how many it
-    was masked, on how many sites, and why."""
+    article that carries it, ``get(number)``, or ``line(number, line index)``: that
+    article's id and that line, e.g. from a cache), how many articles carry it, in how many
+    it was masked, on how many sites, and why."""
+    example = line or (lambda doc, ln: example_line(get(doc), ln))
     out = []
     order = np.lexsort((furniture.keys, -furniture.masked))
     for n in order.tolist():
-        art = get(int(furniture.example_doc[n]))
-        lines = art.text.split("\n")
-        ln = int(furniture.example_line[n])
-        text = lines[ln] if ln < len(lines) else ""
+        art_id, text = example(int(furniture.example_doc[n]), int(furniture.example_line[n]))
         masked, carriers, sites = (int(x[n]) for x in (furniture.masked, furniture.carriers, furniture.sites))
         out.append({"text": text, "articles": carriers, "masked_in": masked, "sites": sites,
-                    "example": art.id, "why": _furniture_why(carriers, sites, len(text))})
+                    "example": art_id, "why": _furniture_why(carriers, sites, len(text))})
     for doc, ln, count, _, why in sorted(furniture.link_records, key=lambda r: -r[2]):
-        art = get(doc)
-        lines = art.text.split("\n")
-        out.append({"text": lines[ln] if ln < len(lines) else "", "articles": count, "masked_in": count,
-                    "sites": None, "example": art.id, "why": why})
+        art_id, text = example(int(doc), int(ln))
+        out.append({"text": text, "articles": count, "masked_in": count,
+                    "sites": None, "example": art_id, "why": why})
     return out
+
+
+def example_line(art: Article, ln: int) -> tuple[str, str]:
+    """An article's id and its line ``ln`` ("\n"-separated; empty past the last)."""
+    lines = art.text.split("\n")
+    return art.id, lines[ln] if ln < len(lines) else ""

@@ -950,4 +950,6 @@ def _records_meanwhile(furniture: Furniture, reader: ArticleReader, cfg: ScanCon
     once, with one worker or a store that is not the local engine's own files."""
     if cfg.workers > 1 and "fork" in mp.get_all_start_methods() and isinstance(reader, StoreReader):
         return forked(lambda: furniture_records(furniture, reader.get))
-    return run_here(lambda: furniture_records(furniture, reader.get))
+    # a reader may keep the example lines it was asked for (an index: see
+    # copydesk.store.examples), so that it reads only the articles of lines new to it
+    return run_here(lambda: furniture_records(furniture, reader.get, getattr(reader, "example_line", None)))

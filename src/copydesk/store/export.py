@@ -38,8 +38,8 @@ def export(db: sqlite3.Connection, index: Path, out: Path) -> dict[str, Any]:
     check_results_dir(out)
     db.execute("BEGIN")
     try:
-        pairs = [pair_of(r) for r in db.execute(f"SELECT {PAIR_COLUMNS} FROM pairs ORDER BY ord")]
-        families = [family_of_row(r) for r in db.execute(f"SELECT {FAMILY_COLUMNS} FROM families ORDER BY ord")]
+        pairs = [pair_of(r) for r in db.execute(f"SELECT {PAIR_COLUMNS} FROM pairs ORDER BY a, b")]
+        families = [family_of_row(r) for r in db.execute(f"SELECT {FAMILY_COLUMNS} FROM families ORDER BY family")]
         boiler = [json.loads(r) for (r,) in db.execute("SELECT record FROM boilerplate ORDER BY ord")]
         rejects = [Reject(**json.loads(r)) for (r,) in db.execute("SELECT record FROM rejects ORDER BY ord")]
         adds = [json.loads(r) for (r,) in db.execute("SELECT inputs FROM adds ORDER BY ord")]

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..plan import example_line
 from ..records import Article
 from ..spill import SharedSpill, StoreReader
 from .blobs import unpack_arrays, unpack_text
@@ -56,9 +57,23 @@ class IndexArticles(_PerProcess):
     (``new_local[n - new_first]``: their number there)."""
 
     def __init__(self, path: Path, numbers: np.ndarray, new_first: int,
-                 new: StoreReader | None, new_local: np.ndarray | None) -> None:
+                 new: StoreReader | None, new_local: np.ndarray | None,
+                 lines: dict[tuple[int, int], tuple[str, str]] | None = None) -> None:
         super().__init__(path)
         self.numbers, self.new_first, self.new, self.new_local = numbers, new_first, new, new_local
+        #: furniture example lines kept by an earlier refresh, by (index number, line
+        #: index), and those this refresh asked for (:meth:`example_line`)
+        self.kept_lines = lines or {}
+        self.used_lines: dict[tuple[int, int], tuple[str, str]] = {}
+
+    def example_line(self, i: int, ln: int) -> tuple[str, str]:
+        """Article ``i``'s id and its line ``ln``, read back only when not kept already."""
+        key = (int(self.numbers[i]), ln)
+        got = self.kept_lines.get(key) or self.used_lines.get(key)  # (a line may be two records' example)
+        if got is None:
+            got = example_line(self.get(i), ln)
+        self.used_lines[key] = got
+        return got
 
     def get(self, i: int) -> Article:
         n = int(self.numbers[i])
@@ -70,7 +85,7 @@ class IndexArticles(_PerProcess):
         return article_of(row)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_pid": -1, "_db": None}
+        return {**self.__dict__, "_pid": -1, "_db": None, "kept_lines": {}, "used_lines": {}}
 
 
 class IndexFingerprints(_PerProcess):

@@ -38,15 +38,18 @@ from ..plan import Progress, ScanResult, date_counts_of, date_flags, hash_id, le
 from ..records import Pair
 from ..report.overview import date_key
 from ..spill import group_order
-from . import delta
+from . import delta, examples
 from .blobs import pack_arrays, unpack_arrays, unpack_json
 from .family_cache import FamilyCache
 from .family_cache import keep as keep_families
 from .ingest import Added
 from .reader import IndexArticles, IndexFingerprints
+from .rows import replace_rows
 from .schema import cache_salt
 
 _K32 = np.uint64(0xFFFFFFFF)
+PAIR_TABLE = ("a", "b", "ord", "relation", "origin", "coverage_a", "coverage_b", "passages", "origin_reason")
+FAMILY_TABLE = ("family", "ord", "origin", "size", "members", "first_date", "last_date")
 
 
 @dataclass(slots=True)
@@ -169,8 +172,17 @@ class AlignCache:
         self.conn, self.live, self.masked = conn, live, masked
         self.salt = cache_salt(cfg)
         self._doc: dict[int, bytes] = {}
-        self.used: list[bytes] = []
+        self.used: set[bytes] = set()
         self.hits = self.misses = 0
+        self._table: dict[bytes, bytes | None] | None = None
+
+    def _verdicts(self) -> dict[bytes, bytes | None]:
+        """Every kept verdict by signature, read once, in one pass over the table (it holds
+        what the last refresh used and little else, and a refresh asks for most of it: one
+        sequential read instead of a lookup per signature spread over a file of gigabytes)."""
+        if self._table is None:
+            self._table = dict(self.conn.execute("SELECT sig, verdict FROM align_cache"))
+        return self._table
 
     def _digest(self, i: int) -> bytes:
         d = self._doc.get(i)
@@ -192,11 +204,8 @@ class AlignCache:
             return pool_align(codes, stage)
         left, right = (codes >> 32).tolist(), (codes & 0xFFFFFFFF).tolist()
         sigs = [self.signature(x, y) for x, y in zip(left, right, strict=True)]
-        found: dict[bytes, bytes | None] = {}
-        for at in range(0, len(sigs), 500):
-            chunk = sigs[at:at + 500]
-            found.update(self.conn.execute(
-                f"SELECT sig, verdict FROM align_cache WHERE sig IN ({','.join('?' * len(chunk))})", chunk))
+        table = self._verdicts()
+        found = {s: table[s] for s in sigs if s in table}
         miss = [k for k, s in enumerate(sigs) if s not in found]
         self.hits += len(sigs) - len(miss)
         self.misses += len(miss)
@@ -213,7 +222,8 @@ class AlignCache:
                 TEMPLATE if int(codes[k]) in templates else None
             rows.append((sigs[k], verdict))
         self.conn.executemany("INSERT OR REPLACE INTO align_cache VALUES (?, ?)", rows)
-        self.used += sigs
+        table.update(rows)
+        self.used.update(sigs)
         # the templates among the cached verdicts count as the scan counts them
         cached = [k for k, s in enumerate(sigs) if found.get(s) == TEMPLATE]
         if cached:
@@ -231,10 +241,8 @@ class AlignCache:
 
     def prune(self) -> None:
         """Forget the verdicts this refresh did not use (their signature changed)."""
-        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS used (sig BLOB PRIMARY KEY) WITHOUT ROWID")
-        self.conn.execute("DELETE FROM temp.used")
-        self.conn.executemany("INSERT OR IGNORE INTO temp.used VALUES (?)", ((s,) for s in self.used))
-        self.conn.execute("DELETE FROM align_cache WHERE sig NOT IN (SELECT sig FROM temp.used)")
+        gone = [(s,) for s in self._verdicts() if s not in self.used]
+        self.conn.executemany("DELETE FROM align_cache WHERE sig = ?", gone)
 
 
 def refresh(conn: sqlite3.Connection, path: Path, cfg: ScanConfig, tmp: Path, added: Added | None, *,
@@ -244,8 +252,9 @@ def refresh(conn: sqlite3.Connection, path: Path, cfg: ScanConfig, tmp: Path, ad
     furniture = learn_furniture(live.rows, live.links, live.titles, cfg, rank=live.corpus.rank)
     masked = masked_keys(live, furniture)
     first = added.first if added is not None else 1 << 62
+    lines = examples.load(conn)
     reader = IndexArticles(path, live.numbers, first, added.store if added else None,
-                           added.local if added else None)
+                           added.local if added else None, lines)
     fps = IndexFingerprints(path, added.fps if added else None, added.slot_n if added else None)
     cache = AlignCache(conn, cfg, live, masked)
     join = Join(conn, cfg, live, fps, tmp, added, progress)
@@ -253,6 +262,7 @@ def refresh(conn: sqlite3.Connection, path: Path, cfg: ScanConfig, tmp: Path, ad
     result = finish_scan(live.corpus, reader, fps, cfg, tmp, progress=progress, align=cache.align,
                          furniture=furniture, join=join, group=group)
     cache.prune()
+    examples.keep(conn, lines, reader.used_lines)
     result.stats["join"] = join.how
     if not live.tokens_known:  # counted per add, so unknown once an add kept only some
         result.stats["tokens"] = None
@@ -317,32 +327,32 @@ def _passages(p: Pair) -> str:
 
 def store_results(conn: sqlite3.Connection, result: ScanResult, live: Live,
                   masked: dict[int, np.ndarray], furniture: Furniture) -> None:
-    """Replace what the last refresh found with ``result``."""
-    for table in ("pairs", "families", "family_members", "family_outlets", "family_relations",
-                  "boilerplate", "masked"):
-        conn.execute(f"DELETE FROM {table}")
-    conn.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
-        (p.a, p.b, k, p.relation, p.origin, p.coverage_a, p.coverage_b,
-         _passages(p), p.origin_reason) for k, p in enumerate(result.pairs)))
+    """Replace what the last refresh found with ``result``, writing the rows that changed
+    (:func:`~.rows.replace_rows`; pairs and families are read back in key order, which is
+    the order a scan writes them in, so their ``ord`` column is left 0)."""
+    replace_rows(conn, "pairs", PAIR_TABLE, 2, (
+        (p.a, p.b, 0, p.relation, p.origin, p.coverage_a, p.coverage_b, _passages(p), p.origin_reason)
+        for p in result.pairs))
     number = {i: k for k, i in enumerate(live.ids)}
     family_of: dict[str, str] = {}
     rows, outlets = [], []
-    for k, f in enumerate(result.families):
+    for f in result.families:
         days = sorted(d for m in f.members if (d := day(live.dates[number[m]])))
-        rows.append((f.family, k, f.origin, len(f.members), json.dumps(list(f.members)),
+        rows.append((f.family, 0, f.origin, len(f.members), json.dumps(list(f.members)),
                      days[0] if days else None, days[-1] if days else None))
         family_of.update((m, f.family) for m in f.members)
         mine = {s for m in f.members if (s := live.sources[number[m]])}
         outlets += [(o, f.family) for o in mine]
-    conn.executemany("INSERT INTO families VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-    conn.executemany("INSERT INTO family_outlets VALUES (?, ?)", outlets)
-    conn.executemany("INSERT INTO family_members VALUES (?, ?)", family_of.items())
+    replace_rows(conn, "families", FAMILY_TABLE, 1, rows)
+    replace_rows(conn, "family_outlets", ("outlet", "family"), 2, outlets)
+    replace_rows(conn, "family_members", ("id", "family"), 1, family_of.items())
     relations = {(p.relation, fam) for p in result.pairs if (fam := family_of.get(p.a))}
-    conn.executemany("INSERT OR IGNORE INTO family_relations VALUES (?, ?)", relations)
+    replace_rows(conn, "family_relations", ("relation", "family"), 2, relations)
+    conn.execute("DELETE FROM boilerplate")  # (in the order of the records: rewritten)
     conn.executemany("INSERT INTO boilerplate VALUES (?, ?)",
                      ((k, json.dumps(r, ensure_ascii=False)) for k, r in enumerate(result.boilerplate)))
-    conn.executemany("INSERT INTO masked VALUES (?, ?)",
-                     ((int(live.numbers[d]), k.tobytes()) for d, k in masked.items()))
+    replace_rows(conn, "masked", ("n", "keys"), 1,
+                 ((int(live.numbers[d]), k.tobytes()) for d, k in masked.items()))
     keys = np.unique(np.asarray(furniture.keys, np.uint64) & _K32).astype(np.uint32)
     meta: dict[str, Any] = {
         "furniture_keys": pack_arrays({"keys": keys}),
