@@ -31,7 +31,7 @@ import orjson
 
 from ..candidates import Candidates
 from ..config import ScanConfig
-from ..engines.local import Corpus, PoolAligner, _candidate_pass, finish_scan
+from ..engines.local import Corpus, PoolAligner, _candidate_pass, finish_scan, threaded
 from ..furniture import CodeSet, Furniture, pair_codes
 from ..join_kernel import component_order
 from ..plan import Progress, ScanResult, date_counts_of, date_flags, hash_id, learn_furniture
@@ -249,7 +249,9 @@ def refresh(conn: sqlite3.Connection, path: Path, cfg: ScanConfig, tmp: Path, ad
             progress: Progress | None = None) -> ScanResult:
     """Recompute the corpus stages over all live articles and store what they found."""
     live = live_books(conn)
-    furniture = learn_furniture(live.rows, live.links, live.titles, cfg, rank=live.corpus.rank)
+    # (its independent passes in threads, as a scan learns it: the same furniture)
+    furniture = learn_furniture(live.rows, live.links, live.titles, cfg, rank=live.corpus.rank,
+                                spawn=threaded if cfg.workers > 1 else None)
     masked = masked_keys(live, furniture)
     first = added.first if added is not None else 1 << 62
     lines = examples.load(conn)
