@@ -65,6 +65,8 @@ def test_five_shuffled_batches_export_what_scan_writes(shared_dir: Path, name: s
     for f in FILES:
         assert want[f], f"{f} of the scan is empty: nothing compared"
         assert got[f] == want[f], f"{f}: {len(set(want[f]) ^ set(got[f]))} lines differ"
+        # and in the scan's order (pairs by ids, families by id, furniture as recorded)
+        assert (tmp_path / "index" / f).read_bytes() == (tmp_path / "scan" / f).read_bytes(), f
     st = ix.stats()
     assert st["articles"] == len(arts) and st["pairs"] == len(want["pairs.jsonl"])
     # the books of the run too: templates set aside are counted as the scan counts them,
