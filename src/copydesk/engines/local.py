@@ -98,6 +98,7 @@ from ..spill import (
     pack,
     stored_article,
 )
+from .fork_pool import ForkPool
 
 __all__ = ["Corpus", "Progress", "ScanResult", "finish_scan", "hash_id", "keep_freed_heap",
            "mask_furniture", "prepare_corpus", "scan_articles", "scan_batches", "site_of",
@@ -292,7 +293,7 @@ def _pool(workers: int) -> Iterator[Any]:
         return
     old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
     try:
-        pool = mp.get_context("fork").Pool(workers, initializer=_worker_init)
+        pool = ForkPool(workers, initializer=_worker_init)
     except BaseException:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
         raise
