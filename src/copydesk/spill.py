@@ -443,8 +443,13 @@ def stored_article(data: bytes, kind: int, i: int = -1) -> Article:
     if kind == PACKED:
         return _unpack(data)
     from .read._record import to_article
-    from .read.jsonl import BOM, parse_record
-    row = parse_record(data[len(BOM):] if data.startswith(BOM) else data, "", 2)
+    from .read.jsonl import BOM, parse_record, plain_line
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    art = plain_line(data)  # a plain record's short path (the article parse_record's gives)
+    if art is not None:
+        return art
+    row = parse_record(data, "", 2)
     art = to_article(row) if row is not None and not isinstance(row, Reject) else row
     if not isinstance(art, Article):  # it was validated when it was stored
         raise RuntimeError(f"article {i} can no longer be read back")

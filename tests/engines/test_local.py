@@ -121,3 +121,33 @@ def test_a_batch_stash_reads_back_equal_and_writable(tmp_path: Path) -> None:
     back = [*res.rows[0], *res.rows[1], *res.titles, res.nfp, res.id_hash, res.date_flag]
     for a, b in zip(arrays, back, strict=True):
         assert a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b) and b.flags.writeable
+
+
+def _worker_pid(codes: np.ndarray) -> tuple[list[int], np.ndarray]:
+    """Stands in for the align pass's chunk job: which worker ran it."""
+    import os
+
+    return [os.getpid()], np.zeros(0, np.int64)
+
+
+def test_the_align_round_pool_is_kept_for_the_next_round_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    import copydesk.engines.local as local
+    from copydesk.furniture import CodeSet
+
+    monkeypatch.setattr(local, "_align_codes", _worker_pid)  # (before the pools fork)
+    codes = np.arange(1000, dtype=np.int64)  # enough for the pool (> 200 pairs)
+    aligner = local.PoolAligner(ScanConfig(workers=2), None, CodeSet(np.zeros(0, np.uint64)))
+    try:
+        first = set(aligner(codes, "align"))
+        assert aligner._open is not None  # kept for the next round
+        again = set(aligner(codes, "align+"))
+        assert again <= first  # the same workers
+        assert aligner._open is None  # closed after it
+        last = set(aligner(codes, "families"))
+        assert not last & first and aligner._open is None
+        # a first round whose workers judge reworded candidates: its pool is not the next one's
+        reworded = local.PoolAligner(ScanConfig(workers=2), None, CodeSet(np.array([7], np.uint64)))
+        first = set(reworded(codes, "align"))
+        assert not set(reworded(codes, "align+")) & first
+    finally:
+        aligner.close()

@@ -745,3 +745,25 @@ def test_plain_article_takes_plain_records_only() -> None:
     for odd in ({"id": 1, "text": "t"}, {"id": "a", "text": "t", "lang": "en"}, {"id": "a", "text": " "},
                 {"text": "t"}, {"id": "a", "text": "t", "title": 2}):
         assert plain_article(odd) is None
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_stored_article_is_the_checked_row(bom: bytes) -> None:
+    """A stored JSON line read back (plain records by :func:`plain_line`) is the article
+    parsing and checking it gives; a line that is no article cannot be read back."""
+    from copydesk.read.jsonl import plain_line
+    from copydesk.spill import JSON_LINE, stored_article
+
+    for line in TRICKY_LINES:
+        stored = bom + line
+        bare = stored[len(BOM):] if stored.startswith(BOM) else stored  # (one BOM is removed)
+        row = parse_record(bare, "f.jsonl", 2)
+        want = to_article(row) if row is not None and not isinstance(row, Reject) else row
+        fast = plain_line(bare)
+        if fast is not None:
+            assert _outcome(fast) == _outcome(want)
+        if isinstance(want, Article):
+            assert _outcome(stored_article(stored, JSON_LINE)) == _outcome(want)
+        else:
+            with pytest.raises(RuntimeError):
+                stored_article(stored, JSON_LINE)

@@ -30,7 +30,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -98,6 +98,7 @@ from ..spill import (
     pack,
     stored_article,
 )
+from .fork_pool import ForkPool
 
 __all__ = ["Corpus", "Progress", "ScanResult", "finish_scan", "hash_id", "keep_freed_heap",
            "mask_furniture", "prepare_corpus", "scan_articles", "scan_batches", "site_of",
@@ -292,7 +293,7 @@ def _pool(workers: int) -> Iterator[Any]:
         return
     old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
     try:
-        pool = mp.get_context("fork").Pool(workers, initializer=_worker_init)
+        pool = ForkPool(workers, initializer=_worker_init)
     except BaseException:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
         raise
@@ -667,9 +668,10 @@ def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, do
 
 
 def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stage: str,
-                set_aside: list[np.ndarray] | None = None) -> list[Pair]:
-    """Align and relate candidate pairs in chunks on the pool; the codes of the pairs set
-    aside as template instances are appended to ``set_aside``."""
+                set_aside: list[np.ndarray] | None = None, pool: Callable[[], Any] | None = None) -> list[Pair]:
+    """Align and relate candidate pairs in chunks on a pool; the codes of the pairs set
+    aside as template instances are appended to ``set_aside``.  ``pool()``, when given,
+    gives a pool to use (and keep) instead of one made for this pass alone."""
     if not len(codes):
         return []
     codes = component_order(codes)  # a chunk's pairs share articles: fewer are read and prepared
@@ -680,8 +682,8 @@ def _align_pass(codes: np.ndarray, workers: int, progress: Progress | None, stag
     chunks = np.array_split(codes, -(-n // workers) * workers if workers > 1 else n)
     out: list[Pair] = []
     done = 0
-    with _pool(workers) as pool:
-        for chunk, (res, templates) in zip(chunks, _ordered_map(pool, _align_codes, chunks, 4 * workers),
+    with _pool(workers) if pool is None or workers <= 1 else nullcontext(pool()) as chunk_pool:
+        for chunk, (res, templates) in zip(chunks, _ordered_map(chunk_pool, _align_codes, chunks, 4 * workers),
                                            strict=True):
             out.extend(res)
             if set_aside is not None and len(templates):
@@ -850,11 +852,38 @@ class PoolAligner:
     def __init__(self, cfg: ScanConfig, progress: Progress | None, reworded: CodeSet | None = None) -> None:
         self.cfg, self.progress, self.reworded = cfg, progress, reworded
         self.set_aside: list[np.ndarray] = []
+        self._kept = ExitStack()  # the pool of the "align" round, kept for the round after it
+        self._open: Any = None
+        self._open_for: object = None  # the state its workers were forked with
 
     def __call__(self, codes: np.ndarray, stage: str) -> list[Pair]:
         # only the first round judges the semantic stage's own candidates as reworded reuse
-        _STATE["reworded"] = self.reworded if stage == "align" else None
-        return _align_pass(codes, self.cfg.workers, self.progress, stage, self.set_aside)
+        reworded = self.reworded if stage == "align" else None
+        _STATE["reworded"] = reworded
+        state = None if reworded is None or not len(reworded) else id(reworded)
+        # the pool of the first round is kept for the next one ("align+": the members of
+        # related representatives' buckets, aligned right after it) when its workers were
+        # forked with the same state: they are not forked again, nor their heaps and caches
+        # warmed again; it is closed after that round, before the families are made here
+        try:
+            return _align_pass(codes, self.cfg.workers, self.progress, stage, self.set_aside,
+                               pool=lambda: self._shared_pool(state))
+        finally:
+            if stage != "align":
+                self.close()
+
+    def _shared_pool(self, state: object) -> Any:
+        if self._open is not None and self._open_for != state:
+            self.close()
+        if self._open is None:
+            self._open = self._kept.enter_context(_pool(self.cfg.workers))
+            self._open_for = state
+        return self._open
+
+    def close(self) -> None:
+        """Close the pool kept between rounds, if any."""
+        self._kept.close()
+        self._open = self._open_for = None
 
     @property
     def templates(self) -> int:
@@ -924,6 +953,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
         related = relate_and_group(codes, cands, corpus.ids, corpus.dates, timed, cfg, group or make_families,
                                    reworded=semantic)
     finally:
+        pool_align.close()
         _STATE.clear()
         gc.unfreeze()
     timings["align"] = spent.get("align", 0.0) + spent.get("align+", 0.0)

@@ -264,16 +264,11 @@ def block_articles(block: LineBlock) -> tuple[list[Article], list[int], list[tup
     arts, at, rejects = [], [], []
     for n, line in enumerate(block.lines):
         if n or block.first != 1:  # the first line of a file may start with a BOM
-            try:
-                obj = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                obj = None
-            if type(obj) is dict:
-                art = plain_article(obj)
-                if art is not None:
-                    arts.append(art)
-                    at.append(n)
-                    continue
+            art = plain_line(line)
+            if art is not None:
+                arts.append(art)
+                at.append(n)
+                continue
         item = parse_record(line, block.where, block.first + n)
         if item is None:
             continue
@@ -284,6 +279,19 @@ def block_articles(block: LineBlock) -> tuple[list[Article], list[int], list[tup
             arts.append(checked)
             at.append(n)
     return arts, at, rejects
+
+
+def plain_line(line: bytes) -> Article | None:
+    """The article of a line holding a plain record (:func:`~._record.plain_article`: known
+    fields only, each a string or null, id and text not blank), else None: then
+    :func:`parse_record` and :func:`~._record.to_article` decide (the same article for a
+    plain record, tests compare them).  A line that opens the file may start with a BOM,
+    which this does not remove."""
+    try:
+        obj = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+    return plain_article(obj) if type(obj) is dict else None
 
 
 def parse_block(block: LineBlock) -> Iterator[tuple[int, Row | Reject]]:
