@@ -20,6 +20,7 @@ import numpy as np
 
 from .config import CandidateConfig
 from .furniture import CodeSet
+from .setops import unique
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -149,7 +150,7 @@ def _pairs_of_runs(docs: np.ndarray, pos: np.ndarray, starts: np.ndarray, sizes:
     """All pairs inside each run (rows sorted by document within a run), as codes
     ``left << 32 | right`` with left < right, and the fingerprint's position on each side."""
     codes, pl, pr = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
-    for s in np.unique(sizes).tolist():
+    for s in unique(sizes).tolist():
         idx = starts[sizes == s][:, None] + np.arange(s)       # runs x s
         block, pblock = docs[idx], pos[idx]
         i, j = np.triu_indices(s, 1)
@@ -267,7 +268,7 @@ def expand_through_representatives(cands: Candidates, related: np.ndarray | set[
     ``related``: codes of the related pairs (or a set of (left, right) tuples)."""
     if isinstance(related, set):
         related = np.asarray([a << 32 | b for a, b in related], np.int64)
-    related = np.unique(np.asarray(related, np.int64))
+    related = unique(np.asarray(related, np.int64))
     big = cands.big_buckets
     if not len(big) or not len(related):
         return np.zeros(0, np.int64)
@@ -279,7 +280,7 @@ def expand_through_representatives(cands: Candidates, related: np.ndarray | set[
     rep, m = rep[ok], m[ok]  # confirmed members, grouped by representative, sorted
     starts = np.flatnonzero(np.concatenate(([True], rep[1:] != rep[:-1]))) if len(rep) else np.zeros(0, np.int64)
     sizes = np.diff(np.concatenate((starts, [len(rep)])))
-    pairs = np.unique(pairs_within(m, starts[sizes >= 2], sizes[sizes >= 2]))
+    pairs = unique(pairs_within(m, starts[sizes >= 2], sizes[sizes >= 2]))
     return pairs[~in_sorted(pairs, related)]
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from .config import FamilyConfig
 from .records import Family, Pair
 from .relate import date_order
+from .setops import unique
 
 #: relations of two versions of one text: their pairs are merged first (see _strength)
 VERSIONS = ("duplicate", "near_duplicate")
@@ -64,7 +65,7 @@ def cluster(pairs: Sequence[Pair], config: FamilyConfig | None = None) -> list[s
         return []
     order, ra, rb, ids = _strongest_order(pairs)
     # each neighbour once (the reference's adjacency sets), as lists by id
-    edges = np.unique(np.concatenate((ra << 32 | rb, rb << 32 | ra)))
+    edges = unique(np.concatenate((ra << 32 | rb, rb << 32 | ra)))
     first = np.searchsorted(edges >> 32, np.arange(len(ids) + 1))
     ends = np.stack((ra[order], rb[order]), 1).ravel()
     label = _agglomerate(ends, first, edges & 0xFFFFFFFF, len(ids), float(cfg.min_link_density))

@@ -40,6 +40,7 @@ import numba as nb
 import numpy as np
 
 from .config import FurnitureConfig
+from .setops import unique
 
 _PHI = np.uint64(0x9E3779B97F4A7C15)
 _K32 = np.uint64(0xFFFFFFFF)
@@ -59,7 +60,7 @@ class CodeSet:
     answers as :func:`in_sorted`."""
 
     def __init__(self, codes: np.ndarray) -> None:
-        codes = np.unique(np.asarray(codes, np.uint64))
+        codes = unique(np.asarray(codes, np.uint64))
         size = 16
         while size < 2 * len(codes):
             size *= 2
@@ -332,13 +333,13 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
     found = [f for f in (*found, first, last) if f is not None]
     if pairs is not None:
         part = tuple(x[pairs[1]] for x in rows)
-        found.append(beside_furniture(pairs[0], np.unique(np.concatenate([f.codes for f in found])),
+        found.append(beside_furniture(pairs[0], unique(np.concatenate([f.codes for f in found])),
                                       part[0], part[2], part[3], part[5], rank))
     fields = Furniture.__slots__[:-3]
     out = Furniture(*(np.concatenate([getattr(f, x) for f in found]) for x in fields))
     _, first = np.unique(out.keys, return_index=True)
-    docs = np.unique(np.concatenate([f.docs for f in found]))
-    return Furniture(np.unique(out.codes), *(getattr(out, x)[first] for x in fields[1:]), docs=docs)
+    docs = unique(np.concatenate([f.docs for f in found]))
+    return Furniture(unique(out.codes), *(getattr(out, x)[first] for x in fields[1:]), docs=docs)
 
 
 def _variant_carriers(group: np.ndarray, key: np.ndarray, doc: np.ndarray,
@@ -357,7 +358,7 @@ def _variant_carriers(group: np.ndarray, key: np.ndarray, doc: np.ndarray,
     change = np.concatenate(([False], (k[1:] != k[:-1]) & (g[1:] == g[:-1])))
     keys = np.add.reduceat(change.astype(np.int64), first) + 1
     keep = variant_group(size, keys, cfg)
-    return np.unique(doc[order][_ranges(first[keep], size[keep])])
+    return unique(doc[order][_ranges(first[keep], size[keep])])
 
 
 def _pair_carriers(key: np.ndarray, doc: np.ndarray, site: np.ndarray) -> np.ndarray:
@@ -371,7 +372,7 @@ def _pair_carriers(key: np.ndarray, doc: np.ndarray, site: np.ndarray) -> np.nda
     first, size = _groups(key[order])
     _, best_site = site_counts(np.repeat(np.arange(len(first)), size), np.asarray(site)[order], len(first))
     two = first[pair_of_a_site(size, best_site)]
-    return np.unique(np.concatenate([doc[order][two], doc[order][two + 1]]))
+    return unique(np.concatenate([doc[order][two], doc[order][two + 1]]))
 
 
 # -- the thresholds, shared by the learner and the runners that select its rows -------------
@@ -680,7 +681,7 @@ def _group_median(vals: np.ndarray, grp: np.ndarray, ngroups: int) -> np.ndarray
 
 def _result(key: np.ndarray, doc: np.ndarray, site: np.ndarray, line: np.ndarray,
             masked: np.ndarray, rank: np.ndarray | None = None) -> Furniture:
-    codes = np.unique(pair_codes(doc[masked], key[masked]))
+    codes = unique(pair_codes(doc[masked], key[masked]))
     mk = key[masked]
     order = np.lexsort(((doc if rank is None else np.asarray(rank)[doc])[masked], mk))  # example: the first carrier
     first, size = _groups(mk[order])
@@ -688,12 +689,14 @@ def _result(key: np.ndarray, doc: np.ndarray, site: np.ndarray, line: np.ndarray
     ex = np.flatnonzero(masked)[order][first]
     carriers = key_counts(key, keys)
     sites = np.zeros(len(keys), np.int64)
-    if len(keys):
-        sk = np.unique(np.stack([np.searchsorted(keys, mk), site[masked]], 1), axis=0)
-        sk = sk[sk[:, 1] >= 0]
-        np.add.at(sites, sk[:, 0], 1)
+    if len(keys):  # the distinct known sites of each key's carriers
+        at, st = np.searchsorted(keys, mk).astype(np.int64), np.asarray(site[masked], np.int64)
+        known = st >= 0
+        if known.any():
+            span = int(st[known].max()) + 1
+            sites = np.bincount(unique(at[known] * span + st[known]) // span, minlength=len(keys)).astype(np.int64)
     return Furniture(codes, keys, carriers.astype(np.int64), size.astype(np.int64), sites,
-                     doc[ex], line[ex], docs=np.unique(doc[masked]))
+                     doc[ex], line[ex], docs=unique(doc[masked]))
 
 
 def key_counts(key: np.ndarray, keys: np.ndarray) -> np.ndarray:
@@ -816,7 +819,7 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     docs = [ldoc[is_link]]
     records = _examples(lkey[is_link], ldoc[is_link], lline[is_link], "gives another article's headline (a link)", rank)
     if not is_link.any():
-        return np.unique(codes[0]), np.unique(docs[0]), records
+        return unique(codes[0]), unique(docs[0]), records
     # teasers: the next line, when the linked article has a line with one of its marks
     row_doc = np.asarray(row_doc, np.int64)
     pos = row_doc << np.int64(24) | np.asarray(row_line, np.int64)
@@ -835,7 +838,7 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     headed = np.zeros(len(row_doc), np.uint64)
     inside = row_doc < len(own)
     headed[inside] = own[row_doc[inside]]
-    linked = (headed != 0) & in_sorted(headed, np.unique(ref_key))
+    linked = (headed != 0) & in_sorted(headed, unique(ref_key))
     have = np.sort(np.concatenate([pair_codes(headed[linked], row_marks[linked, j])
                                    for j in range(MARKS)]))
     seen = np.zeros(len(row), np.int64)
@@ -847,7 +850,7 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     records += _examples(np.asarray(row_key, np.uint64)[row[teaser]], row_doc[row[teaser]],
                          np.asarray(row_line, np.int64)[row[teaser]],
                          "repeats part of the article linked on the line above (a teaser)", rank)
-    return np.unique(np.concatenate(codes)), np.unique(np.concatenate(docs)), records
+    return unique(np.concatenate(codes)), unique(np.concatenate(docs)), records
 
 
 def link_targets(ldoc: np.ndarray, subs: np.ndarray, own: np.ndarray, titles: CodeMap) -> tuple[np.ndarray, np.ndarray]:

@@ -32,6 +32,7 @@ from .furniture import (
     site_counts,
     variant_group,
 )
+from .setops import unique
 
 
 def _by_group(group: np.ndarray, site: np.ndarray, key: np.ndarray
@@ -64,7 +65,7 @@ def carriers(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarr
         pick[np.flatnonzero(short)[ok[grp_of]]] = True
         if cfg.by_ends:
             whole[np.flatnonzero(short)[ok[grp_of]]] = True
-    return np.unique(np.asarray(doc, np.int64)[pick]), np.unique(key[whole])
+    return unique(np.asarray(doc, np.int64)[pick]), unique(key[whole])
 
 
 def learn_rows(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
@@ -92,10 +93,10 @@ def link_rows(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.ndar
     that is a headline, the rows of the articles with such a headline, and the row below
     each of those links."""
     ldoc, lline, _, subs = links
-    heads = np.unique(np.asarray(title_key, np.uint64))
+    heads = unique(np.asarray(title_key, np.uint64))
     hit = (in_sorted(subs.ravel(), heads) & (subs.ravel() != 0)).reshape(subs.shape)
     linked = hit.any(axis=1)
-    docs = np.asarray(title_doc, np.int64)[in_sorted(np.asarray(title_key, np.uint64), np.unique(subs[hit]))]
+    docs = np.asarray(title_doc, np.int64)[in_sorted(np.asarray(title_key, np.uint64), unique(subs[hit]))]
     pos = np.asarray(row_doc, np.int64) << 24 | np.asarray(row_line, np.int64)
     below = np.asarray(ldoc, np.int64)[linked] << 24 | (np.asarray(lline, np.int64)[linked] + 1)
     return np.isin(row_doc, docs) | np.isin(pos, below), linked

@@ -39,6 +39,7 @@ from .config import ParaphraseConfig
 from .prepare import Prepared
 from .prepare_batch import _sentence_ends
 from .records import Passage
+from .setops import unique
 from .textnorm import codepoints, splitmix64, tokenize
 
 _STOPWORDS = """
@@ -59,7 +60,7 @@ one
 @lru_cache(maxsize=1)
 def stop_keys() -> np.ndarray:
     """Sorted word keys of the stopwords (keys as :func:`copydesk.textnorm.tokenize` gives)."""
-    return np.unique(tokenize(_STOPWORDS).hash)
+    return unique(tokenize(_STOPWORDS).hash)
 
 
 _TABLE_BITS = 12
@@ -77,7 +78,7 @@ def stop_table() -> np.ndarray:
     for seed in range(1, 1 << 20):
         mult = np.uint64(splitmix64(seed) | 1)
         slot = (keys * mult) >> shift
-        if len(np.unique(slot)) == len(keys):
+        if len(unique(slot)) == len(keys):
             break
     else:  # pragma: no cover - a few thousand tries at most for a few hundred stopwords
         raise RuntimeError("no perfect hash for the stopwords: raise _TABLE_BITS")

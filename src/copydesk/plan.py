@@ -57,6 +57,7 @@ from .sentence_keys import (
     sentence_keys,
     with_sentence_keys,
 )
+from .setops import union1d, unique
 
 #: progress(stage, done, total) — called as work advances; total may be None
 Progress = Callable[[str, int, int | None], None]
@@ -216,8 +217,8 @@ def learn_furniture(rows: tuple[np.ndarray, ...], links: tuple[np.ndarray, ...] 
     if linked is not None:
         found = linked()
         furniture.links = int(len(found[0]))
-        furniture.codes = np.union1d(furniture.codes, found[0])
-        furniture.docs = np.union1d(furniture.docs, found[1])
+        furniture.codes = union1d(furniture.codes, found[0])
+        furniture.docs = union1d(furniture.docs, found[1])
         furniture.link_records = found[2]
     return furniture
 
@@ -448,7 +449,7 @@ def relate_and_group(codes: np.ndarray, cands: Candidates, ids: Sequence[str],
         extra = expand_through_representatives(cands, pair_codes_of(pairs, index))
         extra = extra[~np.isin(extra, aligned)]
         pairs += align(extra, "align+")
-        aligned = np.union1d(aligned, extra)
+        aligned = union1d(aligned, extra)
     fams = group(pairs, by_id, cfg.families)
     missing = uncompared_members(fams, index, aligned, cfg.families.complete_max_members)
     found = align(missing, "families")
@@ -477,7 +478,7 @@ def uncompared_members(fams: list[Family], index: dict[str, int], aligned: np.nd
             continue
         ix = sorted(index[m] for m in f.members)
         out += [x << 32 | y for n, x in enumerate(ix) for y in ix[n + 1:]]
-    codes = np.unique(np.asarray(out, np.int64))
+    codes = unique(np.asarray(out, np.int64))
     return codes[~np.isin(codes, aligned)]
 
 

@@ -37,6 +37,7 @@ from .paraphrase import Sentences, mark_kinds, paraphrase_spans, with_paraphrase
 from .prepare import _DATELINE, Prepared
 from .records import Pair
 from .relate_kernel import READ_ENDS, YES, leftover_lines
+from .setops import unique
 
 _QUOTES = "\"'“”‘’«»„"
 _QUOTE_SET = frozenset(_QUOTES)
@@ -164,7 +165,7 @@ def _only_furniture_lines_left_reference(p: Prepared, starts: np.ndarray, ends: 
     if not left.any():
         return True
     line = p.tokens.line
-    lines = np.unique(line[left])
+    lines = unique(line[left])
     on = np.isin(line, lines) & content
     if (on & covered).any():   # a line partly in a passage: an edit, not a leftover line
         return False

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from .setops import unique
+
 #: :func:`leftover_lines` verdicts: a line partly in a passage or too long (no), nothing
 #: left over (yes), or short whole lines whose ends the caller still reads
 NO, YES, READ_ENDS = 0, 1, 2
@@ -77,7 +79,7 @@ def leftover_lines_reference(boiler: np.ndarray, line: np.ndarray, weight: np.nd
     none = np.zeros(0, np.int64)
     if not left.any():
         return YES, none
-    lines = np.unique(line[left])
+    lines = unique(line[left])
     on = np.isin(line, lines) & content
     if (on & covered).any():
         return NO, none

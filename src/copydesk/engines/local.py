@@ -87,6 +87,7 @@ from ..read.jsonl import LineBlock, block_articles
 from ..records import Article, Pair, Reject
 from ..relate import _only_furniture_lines_left
 from ..sentence_keys import partitioned_rows, sentence_keys
+from ..setops import union1d, unique
 from ..spill import (
     JSON_LINE,
     PACKED,
@@ -247,7 +248,7 @@ def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) ->
 def _align_codes(codes: np.ndarray) -> tuple[list[Pair], np.ndarray]:
     """Worker: align and relate a chunk of candidate pairs, reading their articles back."""
     reader = _STATE["reader"]
-    docs = np.unique(np.concatenate((codes >> 32, codes & 0xFFFFFFFF)))
+    docs = unique(np.concatenate((codes >> 32, codes & 0xFFFFFFFF)))
     return align_pairs([reader.get(i) for i in docs.tolist()], docs, codes, _STATE["common"], _STATE["config"],
                        _STATE.get("reworded"))
 
@@ -934,7 +935,7 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
         t = time.perf_counter()
         semantic = semantic_candidates(np.concatenate(corpus.vectors), np.concatenate(corpus.doc_site),
                                        rank, codes, cfg)
-        codes = np.union1d(codes, semantic)
+        codes = union1d(codes, semantic)
         timings["semantic_candidates"] = time.perf_counter() - t
 
     t = time.perf_counter()
