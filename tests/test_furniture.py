@@ -333,3 +333,16 @@ def test_link_targets_equal_the_reference(seed: int, n: int, width: int) -> None
     subs = rng.choice(pool, (n, width))
     fast, ref = link_targets(ldoc, subs, own, titles), link_targets_reference(ldoc, subs, own, titles)
     assert fast[0].tolist() == ref[0].tolist() and fast[1].tolist() == ref[1].tolist()
+
+
+def test_rows_of_equals_isin() -> None:
+    from copydesk.furniture import rows_of
+
+    rng = np.random.default_rng(5)
+    for n, m, high in ((0, 3, 5), (10, 0, 5), (1000, 30, 100), (1000, 300, 50), (50, 5, 10_000)):
+        doc = rng.integers(0, high, n)
+        docs = np.unique(rng.integers(0, high, m))
+        assert np.array_equal(rows_of(doc, docs), np.isin(doc, docs))
+        assert np.array_equal(rows_of(doc.astype(np.int32), docs), np.isin(doc, docs))
+    doc = np.array([-1, 0, 3, 2])  # numbers below 0: np.isin's answer
+    assert np.array_equal(rows_of(doc, np.array([-1, 2])), np.isin(doc, np.array([-1, 2])))

@@ -311,15 +311,16 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
         ends = end_groups(marks, j)
         if cfg.by_ends:
             return learn_lines(*rows, cfg, group=ends, rank=rank)
-        sub = np.isin(doc, _variant_carriers(ends[short], key[short], doc[short], cfg))
-        if not sub.any():
+        sub = np.flatnonzero(rows_of(doc, _variant_carriers(ends[short], key[short], doc[short], cfg)))
+        if not len(sub):
             return None
-        alone = pair_codes(np.arange(len(key)), np.full(len(key), 0xA5A5A5A5 + j, np.uint64))
-        by = np.where(short, ends, alone)[sub]
+        # (a long line's group: a code of its row number, made for the rows taken only)
+        alone = pair_codes(sub, np.full(len(sub), 0xA5A5A5A5 + j, np.uint64))
+        by = np.where(short[sub], ends[sub], alone)
         return learn_lines(*(x[sub] for x in rows), cfg, group=by, rank=rank)
 
     def two_of_a_site() -> tuple[Furniture, np.ndarray] | None:
-        sub = np.isin(doc, _pair_carriers(key, doc, np.asarray(site))) if cfg.site_min_docs > 2 \
+        sub = rows_of(doc, _pair_carriers(key, doc, np.asarray(site))) if cfg.site_min_docs > 2 \
             else np.zeros(0, np.bool_)
         if not sub.any():
             return None
@@ -340,6 +341,19 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
     _, first = np.unique(out.keys, return_index=True)
     docs = unique(np.concatenate([f.docs for f in found]))
     return Furniture(unique(out.codes), *(getattr(out, x)[first] for x in fields[1:]), docs=docs)
+
+
+def rows_of(doc: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """``np.isin(doc, docs)`` for article numbers: by a flag per article (numbers below 0
+    are left to ``np.isin``)."""
+    doc, docs = np.asarray(doc), np.asarray(docs)
+    if not len(doc) or not len(docs):
+        return np.zeros(len(doc), np.bool_)
+    if doc.dtype.kind not in "iu" or docs.dtype.kind not in "iu" or int(doc.min()) < 0 or int(docs.min()) < 0:
+        return np.isin(doc, docs)
+    flag = np.zeros(max(int(doc.max()), int(docs.max())) + 1, np.bool_)
+    flag[docs] = True
+    return flag[doc]
 
 
 def _variant_carriers(group: np.ndarray, key: np.ndarray, doc: np.ndarray,
@@ -822,25 +836,30 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
         return unique(codes[0]), unique(docs[0]), records
     # teasers: the next line, when the linked article has a line with one of its marks
     row_doc = np.asarray(row_doc, np.int64)
-    pos = row_doc << np.int64(24) | np.asarray(row_line, np.int64)
-    porder = np.argsort(pos, kind="stable")
-    ps = pos[porder]
+    # (only the rows of the articles with a link are searched: each keeps its place among
+    # them, so the row found for a line is the one a search of every row finds)
+    some = np.flatnonzero(rows_of(row_doc, unique(ldoc[is_link])))
+    pos = row_doc[some] << np.int64(24) | np.asarray(row_line, np.int64)[some]
+    by_pos = np.argsort(pos, kind="stable")
+    porder, ps = some[by_pos], pos[by_pos]
     nxt = ldoc[is_link] << np.int64(24) | (lline[is_link] + 1)
-    at = np.minimum(np.searchsorted(ps, nxt), len(ps) - 1)
-    found = ps[at] == nxt
-    row = porder[at][found]
+    at = np.minimum(np.searchsorted(ps, nxt), max(len(ps) - 1, 0))
+    found = ps[at] == nxt if len(ps) else np.zeros(len(nxt), np.bool_)
+    row = porder[at[found]]
     ref = target[is_link][found]
     ref_key = tkey[is_link][found]
     content = np.bincount(row_doc, weights=row_weight, minlength=len(own))  # (rows of some articles only: see furniture_rows)
     part = row_weight[row] < 0.5 * content[ref]
     # the lines of every article with a linked headline (a headline that several versions
     # of a story carry links to all of them), by headline and mark
-    headed = np.zeros(len(row_doc), np.uint64)
+    # (an article's rows share its headline: which headlines are linked is asked per article)
+    doc_linked = (own != 0) & in_sorted(own, unique(ref_key))
     inside = row_doc < len(own)
-    headed[inside] = own[row_doc[inside]]
-    linked = (headed != 0) & in_sorted(headed, unique(ref_key))
-    have = np.sort(np.concatenate([pair_codes(headed[linked], row_marks[linked, j])
-                                   for j in range(MARKS)]))
+    linked = np.zeros(len(row_doc), np.bool_)
+    linked[inside] = doc_linked[row_doc[inside]]
+    linked = np.flatnonzero(linked)
+    headed = own[row_doc[linked]]
+    have = np.sort(np.concatenate([pair_codes(headed, row_marks[linked, j]) for j in range(MARKS)]))
     seen = np.zeros(len(row), np.int64)
     for j in range(MARKS):
         seen += in_sorted(pair_codes(ref_key, row_marks[row, j]), have)
