@@ -171,6 +171,10 @@ def test_learn_matches_reference(seed: int, ndocs: int, nsites: int) -> None:
     want = np.unique(pair_codes(np.array([d for d, _ in ref], np.int64),
                                 np.array([k for _, k in ref], np.uint64)))
     assert np.array_equal(fast.codes, want)
+    # the carriers read off the sorted groups are every row of each key, as counted over all
+    assert np.array_equal(fast.carriers, key_counts_reference(key, fast.keys))
+    pairs = learn_lines(key, marks, doc, site, weight, line, cfg, two_of_a_site=True)
+    assert np.array_equal(pairs.carriers, key_counts_reference(key, pairs.keys))
     # rows in another order are sorted first (a scan's come sorted, and are not): same answer
     order = np.random.default_rng(seed).permutation(len(key))
     again = learn_lines(key[order], marks[order], doc[order], site[order], weight[order], line[order], cfg)

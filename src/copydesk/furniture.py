@@ -506,9 +506,13 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     credit[eown[self_row]] = found[self_row] != SLOT
     credit &= (2 * best_site[cand] > ksize[cand])[cidx]
     masked = np.zeros(n, np.bool_)
+    # each article's weight outside the lines masked so far: its whole weight less theirs
+    # (whole numbers, summed exactly in doubles: the sum over the lines left, as it is)
+    total = np.bincount(doc, weights=weight, minlength=ndocs)
     for _ in range(cfg.rounds):
         live = ~masked
-        content = np.bincount(doc, weights=np.where(live, weight, 0), minlength=ndocs)
+        gone = np.flatnonzero(masked)
+        content = total - np.bincount(doc[gone], weights=weight[gone], minlength=ndocs) if len(gone) else total
         other = live[erow] & ~self_row
         # a template instance: most of its text found only approximately, with figures, is
         # found only with other figures (its own report in a shared skeleton): that text is
@@ -530,7 +534,10 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
         if np.array_equal(new, masked):
             break
         masked = new
-    return _result(exact, doc, site, line, masked, rank)
+    # by whole lines, a masked line's rows are all among those sorted by key above (it is
+    # carried more than once): their groups count its rows, no pass over every row needed
+    counts = (key[by_key[kfirst]], ksize) if group is None else None
+    return _result(exact, doc, site, line, masked, rank, counts)
 
 
 def _sorted_by(major: np.ndarray, minor: np.ndarray) -> bool:
@@ -694,14 +701,17 @@ def _group_median(vals: np.ndarray, grp: np.ndarray, ngroups: int) -> np.ndarray
 
 
 def _result(key: np.ndarray, doc: np.ndarray, site: np.ndarray, line: np.ndarray,
-            masked: np.ndarray, rank: np.ndarray | None = None) -> Furniture:
+            masked: np.ndarray, rank: np.ndarray | None = None,
+            counts: tuple[np.ndarray, np.ndarray] | None = None) -> Furniture:
+    """The furniture of the ``masked`` rows; ``counts`` (sorted keys, rows of each), when
+    given, holds every masked key: the carriers are read there, not counted over ``key``."""
     codes = unique(pair_codes(doc[masked], key[masked]))
     mk = key[masked]
     order = np.lexsort(((doc if rank is None else np.asarray(rank)[doc])[masked], mk))  # example: the first carrier
     first, size = _groups(mk[order])
     keys = mk[order][first]
     ex = np.flatnonzero(masked)[order][first]
-    carriers = key_counts(key, keys)
+    carriers = key_counts(key, keys) if counts is None else counts[1][np.searchsorted(counts[0], keys)]
     sites = np.zeros(len(keys), np.int64)
     if len(keys):  # the distinct known sites of each key's carriers
         at, st = np.searchsorted(keys, mk).astype(np.int64), np.asarray(site[masked], np.int64)
