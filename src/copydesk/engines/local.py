@@ -627,22 +627,26 @@ def _pair_partition(q: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _candidate_pass(fps: SharedSpill, slot_doc: np.ndarray, rank: np.ndarray, doc_fps: np.ndarray,
                     furniture: np.ndarray, furniture_docs: np.ndarray, cfg: ScanConfig, tmp: Path,
-                    progress: Progress | None) -> tuple[Candidates, int, int]:
+                    progress: Progress | None, keep: PoolAligner | None = None,
+                    align_state: dict[str, Any] | None = None) -> tuple[Candidates, int, int]:
     """Join fingerprint partitions into (pair, shared fingerprint) rows, spilled by pair so
     that each pair's evidence is read back together; keep the candidate pairs.  Both steps
     run one partition per worker.  Returns the candidates and the numbers of (pair, shared
-    fingerprint) rows and of fingerprint rows."""
+    fingerprint) rows and of fingerprint rows.  ``keep``, when given, is handed the pool
+    for its first round (:meth:`PoolAligner.adopt`), its workers forked with
+    ``align_state`` in :data:`_STATE` too: the alignment's workers are these, not forked
+    again (nor their heaps grown again)."""
     pairs = SharedSpill(tmp / "pairs", _PAIR_COLUMNS, fps.parts)
     has = np.zeros(len(rank) + 1, np.bool_)
     has[furniture_docs] = True
     _STATE.update(config=cfg, fps=fps, slot_doc=slot_doc, rank=rank, pairs=pairs,
-                  furniture=CodeSet(furniture), has_furniture=has)
+                  furniture=CodeSet(furniture), has_furniture=has, **(align_state or {}))
     big: list[BigBuckets] = []
     rows = nfps = 0
     found = [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.bool_))]
     steps = 2 * fps.parts
     try:
-        with _pool(cfg.workers) as pool:
+        with _pool(cfg.workers) if keep is None else nullcontext(keep.adopt(_pool(cfg.workers))) as pool:
             for n, (b, r, f) in enumerate(_ordered_map(pool, _join_partition, range(fps.parts), 2 * cfg.workers), 1):
                 if b is not None:
                     big.append(b)
@@ -873,6 +877,16 @@ class PoolAligner:
             if stage != "align":
                 self.close()
 
+    def adopt(self, pool: Any, state: object = None) -> Any:
+        """Keep ``pool`` (a :func:`_pool` context, not yet entered) for the first round, its
+        workers forked with the state ``state`` stands for (None: no reworded candidates) and
+        with the alignment's reader, common codes and config in :data:`_STATE`; returns the
+        pool (None without workers), which this closes after the round after it."""
+        self.close()
+        self._open = self._kept.enter_context(pool)
+        self._open_for = state
+        return self._open
+
     def _shared_pool(self, state: object) -> Any:
         if self._open is not None and self._open_for != state:
             self.close()
@@ -923,23 +937,32 @@ def finish_scan(corpus: Corpus, reader: ArticleReader, fps: SharedSpill, cfg: Sc
     common = furniture.codes
     doc_fps = np.concatenate([np.zeros(0, np.int64), *corpus.doc_fps]).astype(np.int64)
     slot_doc = np.concatenate([np.zeros(0, np.int64), *corpus.slot_doc])
-    if join is not None:
-        cands, pair_rows, nfps = join(rank, furniture)
-    else:
-        cands, pair_rows, nfps = _candidate_pass(fps, slot_doc, rank, doc_fps, common, furniture.docs, cfg, tmp,
-                                                 progress)
-    codes = (cands.left << 32) | cands.right
-    timings["candidates"] = time.perf_counter() - t
-    semantic = np.zeros(0, np.int64)
-    if cfg.semantic.enabled and corpus.vectors:
-        t = time.perf_counter()
-        semantic = semantic_candidates(np.concatenate(corpus.vectors), np.concatenate(corpus.doc_site),
-                                       rank, codes, cfg)
-        codes = union1d(codes, semantic)
-        timings["semantic_candidates"] = time.perf_counter() - t
+    pool_align = PoolAligner(cfg, progress)
+    try:
+        if join is not None:
+            cands, pair_rows, nfps = join(rank, furniture)
+        else:
+            # the join's workers align next (unless the semantic stage's candidates, found
+            # after the join, need workers forked with them)
+            keep = pool_align if not (cfg.semantic.enabled and corpus.vectors) else None
+            cands, pair_rows, nfps = _candidate_pass(fps, slot_doc, rank, doc_fps, common, furniture.docs, cfg,
+                                                     tmp, progress, keep=keep,
+                                                     align_state=dict(reader=reader, common=CodeSet(common)))
+        codes = (cands.left << 32) | cands.right
+        timings["candidates"] = time.perf_counter() - t
+        semantic = np.zeros(0, np.int64)
+        if cfg.semantic.enabled and corpus.vectors:
+            t = time.perf_counter()
+            semantic = semantic_candidates(np.concatenate(corpus.vectors), np.concatenate(corpus.doc_site),
+                                           rank, codes, cfg)
+            codes = union1d(codes, semantic)
+            timings["semantic_candidates"] = time.perf_counter() - t
+    except BaseException:
+        pool_align.close()
+        raise
 
     t = time.perf_counter()
-    pool_align = PoolAligner(cfg, progress, CodeSet(semantic))
+    pool_align.reworded = CodeSet(semantic)
     spent: dict[str, float] = {}
 
     def timed(some: np.ndarray, stage: str) -> list[Pair]:
