@@ -20,7 +20,6 @@ for every side (interpreter start, imports and writing the results included).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -30,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from versions import _build  # (bench/ is this script's folder: on sys.path)
+from versions import _build, parse_args  # (bench/ is this script's folder: on sys.path)
 
 BENCH = Path(__file__).resolve().parent
 RUNNER = BENCH / "scan_variant.py"
@@ -48,13 +47,8 @@ def _run(python: Path, variant: str, corpus: Path, out: Path) -> float:
 
 
 def main() -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--base", required=True, help="the earlier revision (commit, tag or branch)")
-    p.add_argument("--corpus", required=True, type=Path)
-    p.add_argument("--repeat", type=int, default=3)
-    args = p.parse_args()
-    if not args.corpus.exists():
-        print(f"stage_costs.py: error: {args.corpus} not found (make it with make bench)", file=sys.stderr)
+    args = parse_args(__doc__, "stage_costs.py")
+    if args is None:
         return 2
     base_python = _build(args.base).parent / "python"
     here = Path(sys.executable)

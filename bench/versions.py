@@ -49,14 +49,23 @@ def _run(cmd: Path, corpus: Path, out: Path) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024  # MB (Linux reports kB)
 
 
-def main() -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def parse_args(doc: str, prog: str) -> argparse.Namespace | None:
+    """``--base``, ``--corpus`` and ``--repeat`` (None, said in one line, when the corpus is
+    missing); also ``bench/stage_costs.py``'s."""
+    p = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     p.add_argument("--base", required=True, help="the earlier revision (commit, tag or branch)")
     p.add_argument("--corpus", required=True, type=Path)
     p.add_argument("--repeat", type=int, default=3)
     args = p.parse_args()
     if not args.corpus.exists():
-        print(f"versions.py: error: {args.corpus} not found (make it with make bench)", file=sys.stderr)
+        print(f"{prog}: error: {args.corpus} not found (make it with make bench)", file=sys.stderr)
+        return None
+    return args
+
+
+def main() -> int:
+    args = parse_args(__doc__, "versions.py")
+    if args is None:
         return 2
     sides = {"base " + args.base: _build(args.base), "this checkout": Path(sys.executable).parent / "copydesk"}
     times: dict[str, list[float]] = {k: [] for k in sides}
