@@ -276,10 +276,13 @@ def test_batch_sentences_are_each_articles_sentences(min_words: int) -> None:
     for texts in (_TEXTS, _TEXTS[:3], _TEXTS[3:5], _TEXTS[5:]):  # 1-, 2- and 4-byte code points
         batch = prepare_batch([Article(f"a{n}", t) for n, t in enumerate(texts)])
         table = BatchSentences(batch, min_words)
+        # split in the batch's pass every other article only: the rest on their own, alike
+        some = BatchSentences(batch, min_words, np.arange(len(texts)) % 2 == 0)
         for d, text in enumerate(texts):
             got, want = table.of(d), sentences(batch.prepared(d), text, min_words)
             for name in Sentences.__slots__:
                 assert getattr(got, name).tolist() == getattr(want, name).tolist(), name
+                assert getattr(some.of(d), name).tolist() == getattr(want, name).tolist(), name
             assert table.of(d) is got
 
 
@@ -332,3 +335,28 @@ def test_within_one_fast_equals_reference(rows: list[tuple[int, int, int, int]],
         return np.array([[s, s + n, t, t + m] for s, n, t, m in raw], np.int64).reshape(-1, 4)
     spans, ex = table(rows), table(exact)
     assert _within_one(spans, ex).tolist() == _within_one_reference(spans, ex).tolist()
+
+
+def test_align_pairs_splits_the_articles_the_paraphrase_stage_sees(monkeypatch: pytest.MonkeyPatch) -> None:
+    from copydesk import plan
+    from copydesk.furniture import CodeSet
+    from copydesk.paraphrase import BatchSentences
+
+    texts = [SOURCE, LIGHT, INDEPENDENT, SOURCE + "\nMore to follow.", LIGHT + SOURCE, SOURCE[: len(SOURCE) // 2],
+             _template("Marport", 14, 6, "westerly", 30, "Tuesday"), _template("Eldham", 17, 9, "easterly", 60, "Friday")]
+    arts = [Article(f"a{n}", t) for n, t in enumerate(texts)]
+    docs = np.arange(len(arts), dtype=np.int64)
+    codes = np.array([x << 32 | y for x in range(len(arts)) for y in range(x + 1, len(arts))], np.int64)
+    cfg = ScanConfig()
+    common = CodeSet(np.zeros(0, np.uint64))
+    with monkeypatch.context() as m:  # every article split in the batch's pass
+        m.setattr(plan, "unsettled_docs", lambda *a: np.ones(len(arts), np.bool_))
+        want = plan.align_pairs(arts, docs, codes, common, cfg)
+
+    def alone(self: object, d: int) -> None:
+        raise AssertionError(f"article {d} was not split in the batch's pass")
+
+    monkeypatch.setattr(BatchSentences, "_alone", alone)
+    got = plan.align_pairs(arts, docs, codes, common, cfg)
+    assert got[0] == want[0] and got[1].tolist() == want[1].tolist()
+    assert any(p.passages and any(q.kind == "paraphrase" for q in p.passages) for p in got[0])

@@ -33,6 +33,7 @@ from .align_kernel import same_words
 from .edit_bound import LOOKAHEAD, common_affix, distance_totals, edits_upper, same_content
 from .prepare import Prepared, _ends_sentence
 from .textnorm import tokenize_reference
+from .word_codes import word_opcodes
 
 
 def _key(word: str) -> int:
@@ -206,13 +207,13 @@ def _value(p: Prepared, text: str, t: int) -> bool:
 def _edited_regions(x: np.ndarray, y: np.ndarray) -> list[tuple[int, int, int, int, bool]]:
     """``_regions(Levenshtein.opcodes(x.tolist(), y.tolist()))`` without the common prefix and
     suffix (``equal`` regions of their own there): rapidfuzz strips them before it computes
-    the edits, so only the middle needs converting and comparing."""
+    the edits, so only the middle needs converting and comparing (as a string of word codes:
+    :func:`copydesk.word_codes.word_opcodes`)."""
     pre, suf = common_affix(x, y)
     if pre == len(x) == len(y):
         return [(0, pre, 0, pre, True)] if pre else []
     out = [(0, pre, 0, pre, True)] if pre else []
-    for sa, ea, sb, eb, equal in _regions(Levenshtein.opcodes(x[pre:len(x) - suf].tolist(),
-                                                             y[pre:len(y) - suf].tolist())):
+    for sa, ea, sb, eb, equal in _regions(word_opcodes(x[pre:len(x) - suf], y[pre:len(y) - suf])):
         out.append((sa + pre, ea + pre, sb + pre, eb + pre, equal))
     if suf:
         out.append((len(x) - suf, len(x), len(y) - suf, len(y), True))
@@ -246,7 +247,7 @@ def template_pair(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str, text
             matched += a1 - a0
             pieces += 1
             continue
-        regions = _regions(Levenshtein.opcodes(ha[a0:a1].tolist(), hb[b0:b1].tolist()))
+        regions = _regions(word_opcodes(ha[a0:a1], hb[b0:b1]))
         edited.append((a0, b0, regions))
         for sa, ea, _, _, equal in regions:
             if equal:
@@ -294,7 +295,7 @@ def time_words(a: Prepared, b: Prepared, spans: np.ndarray, text_a: str = "", te
             continue
         if a1 - a0 == b1 - b0 and np.array_equal(xa, xb):
             continue
-        for sa, ea, sb, eb, equal in _regions(Levenshtein.opcodes(xa.tolist(), xb.tolist())):
+        for sa, ea, sb, eb, equal in _regions(word_opcodes(xa, xb)):
             if equal:
                 continue
             wa, wb = set(xa[sa:ea].tolist()), set(xb[sb:eb].tolist())

@@ -216,9 +216,10 @@ def _sentences_of(cps, start, end, hashes, boiler, line, digit, table, min_words
 
 @nb.njit(cache=True, nogil=True)
 def _batch_sentence_rows(hashes, boiler, line, digit, start, cps, doc_cp, sent_end, tok_first, table,
-                         min_words):  # pragma: no cover - jit
-    """:func:`_sentence_rows` of every document of a batch, laid end to end, and per
-    document the offsets of its sentences and of its keys."""
+                         min_words, want):  # pragma: no cover - jit
+    """:func:`_sentence_rows` of every document ``d`` of a batch with ``want[d]`` (the others
+    get none), laid end to end, and per document the offsets of its sentences and of its
+    keys."""
     nd = len(tok_first) - 1
     n = len(hashes)
     firsts = np.empty(n, np.int64)
@@ -235,7 +236,7 @@ def _batch_sentence_rows(hashes, boiler, line, digit, start, cps, doc_cp, sent_e
     ns = m = 0
     for d in range(nd):
         a, b = tok_first[d], tok_first[d + 1]
-        if b > a:
+        if b > a and want[d]:
             f, la, si, k, se, sl = _sentence_rows(hashes[a:b], boiler[a:b], line[a:b], digit[a:b], start[a:b],
                                                   cps[doc_cp[d]:doc_cp[d + 1]], sent_end[a:b], table, min_words)
             firsts[ns:ns + len(f)] = f
@@ -258,26 +259,45 @@ class BatchSentences:
     """The :class:`Sentences` of every article of a prepared batch (``sentences(p, text,
     min_words)`` of each, as :meth:`of` gives them): one compiled pass over the batch, which
     knows its tokens' sentence ends already, in place of a call per article, each article's
-    keys sorted there too (a counting sort on their top bits)."""
+    keys sorted there too (a counting sort on their top bits).  ``want``: the articles to
+    split in that pass (by default all); another one is split when it is asked for, on its
+    own (a document's rows depend on its own tokens and text only)."""
 
-    def __init__(self, batch: Any, min_words: int) -> None:
+    def __init__(self, batch: Any, min_words: int, want: np.ndarray | None = None) -> None:
         if batch.sent_end is None or batch.cps is None or batch.doc_cp is None:
             raise ValueError("BatchSentences needs a batch from prepare_batch (sent_end, cps, doc_cp)")
+        ndocs = len(batch.tok_first) - 1
+        self._want = np.ones(ndocs, np.bool_) if want is None else np.asarray(want, np.bool_)
+        self._batch, self._min_words = batch, min_words
         (self._first, self._last, self._size, self._keys, self._sent, self._slots, self._by_key, self._sent_first,
          self._key_first) = _batch_sentence_rows(batch.hash, batch.boiler, batch.line, batch.digit, batch.start,
                                                  batch.cps, batch.doc_cp, batch.sent_end, batch.tok_first,
-                                                 stop_table(), min_words)
+                                                 stop_table(), min_words, self._want)
         self._done: dict[int, Sentences] = {}
 
     def of(self, d: int) -> Sentences:
         """The sentences of article ``d`` of the batch."""
         s = self._done.get(d)
+        if s is None and not self._want[d]:
+            s = self._done[d] = self._alone(d)
         if s is None:
             i, j = int(self._sent_first[d]), int(self._sent_first[d + 1])
             k, m = int(self._key_first[d]), int(self._key_first[d + 1])
             s = self._done[d] = Sentences(self._first[i:j], self._last[i:j], self._size[i:j], self._keys[k:m],
                                           self._sent[k:m], self._slots[k:m], self._by_key[k:m])
         return s
+
+    def _alone(self, d: int) -> Sentences:
+        """The sentences of article ``d``, not split in the batch's pass: the same kernel
+        over its slices alone."""
+        b = self._batch
+        a, z = int(b.tok_first[d]), int(b.tok_first[d + 1])
+        c0, c1 = int(b.doc_cp[d]), int(b.doc_cp[d + 1])
+        rows = _batch_sentence_rows(b.hash[a:z], b.boiler[a:z], b.line[a:z], b.digit[a:z], b.start[a:z],
+                                    b.cps[c0:c1], np.array([0, c1 - c0], np.int64), b.sent_end[a:z],
+                                    np.array([0, z - a], np.int64), stop_table(), self._min_words,
+                                    np.ones(1, np.bool_))
+        return Sentences(*rows[:7])
 
 
 def sentences_reference(p: Prepared, text: str, min_words: int = 4) -> Sentences:

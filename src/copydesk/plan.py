@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from .align import align_batch
+from .align import Alignment, align_batch
 from .candidates import BigBuckets, Candidates, expand_through_representatives
 from .config import FamilyConfig, ScanConfig
 from .families import families as make_families
@@ -390,14 +390,19 @@ def align_pairs(arts: Sequence[Article], docs: np.ndarray, codes: np.ndarray,
             prepared[n] = batch.prepared(n)
         return prepared[n]
 
-    only = (reworded.contains(codes.astype(np.uint64)) if reworded is not None and len(reworded)
-            else np.zeros(len(codes), np.bool_)).tolist()
-    # the paraphrase stage splits most articles of a chunk into sentences: all in one pass
-    table = BatchSentences(batch, cfg.paraphrase.min_words) if cfg.paraphrase.enabled and len(codes) else None
+    reworded_only = (reworded.contains(codes.astype(np.uint64)) if reworded is not None and len(reworded)
+                     else np.zeros(len(codes), np.bool_))
+    only = reworded_only.tolist()
+    aligned = align_batch(batch, left, right, cfg.align, kinds=True)
+    # the paraphrase stage splits most articles of a chunk into sentences: those of the pairs
+    # it may see in one pass (any other on its own if asked for)
+    table = None
+    if cfg.paraphrase.enabled and len(codes):
+        table = BatchSentences(batch, cfg.paraphrase.min_words,
+                               unsettled_docs(aligned, left, right, reworded_only, cfg, len(batch.ids)))
     out: list[Pair] = []
     templates: list[int] = []
-    for k, (i, j, o, al) in enumerate(zip(left.tolist(), right.tolist(), only,
-                                          align_batch(batch, left, right, cfg.align, kinds=True), strict=True)):
+    for k, (i, j, o, al) in enumerate(zip(left.tolist(), right.tolist(), only, aligned, strict=True)):
         pair = judge(get(i), get(j), al, batch.texts[i], batch.texts[j], cfg.relate,
                      paraphrase=cfg.paraphrase, semantic=cfg.semantic, reworded_only=o,
                      sentences=None if table is None else (partial(table.of, i), partial(table.of, j)), marked=True)
@@ -406,6 +411,24 @@ def align_pairs(arts: Sequence[Article], docs: np.ndarray, codes: np.ndarray,
         elif pair == "template":
             templates.append(k)
     return out, np.asarray(codes, np.int64)[templates]
+
+
+def unsettled_docs(aligned: Sequence[Alignment], left: np.ndarray, right: np.ndarray, reworded_only: np.ndarray,
+                   cfg: ScanConfig, ndocs: int) -> np.ndarray:
+    """Per article of a chunk (``ndocs``): is it in a pair (``left[p]``, ``right[p]``, aligned
+    ``aligned[p]``) that :func:`copydesk.relate.judge` may hand to the paraphrase stage, one
+    not settled on its exact passages (neither near-duplicate on them nor covered beyond
+    ``max_exact_coverage`` on a side) or proposed by the semantic stage alone?  A superset
+    is enough: only these are split into sentences in the batch's pass."""
+    ca = np.fromiter((al.coverage_a for al in aligned), np.float64, len(aligned))
+    cb = np.fromiter((al.coverage_b for al in aligned), np.float64, len(aligned))
+    settled = ((np.minimum(ca, cb) >= cfg.relate.near_duplicate)
+               | (np.maximum(ca, cb) >= cfg.paraphrase.max_exact_coverage))
+    open_ = ~settled | reworded_only
+    want = np.zeros(ndocs, np.bool_)
+    want[left[open_]] = True
+    want[right[open_]] = True
+    return want
 
 
 #: align(codes, stage) -> related pairs: how a runner aligns a set of candidate pairs

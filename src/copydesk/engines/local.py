@@ -99,6 +99,7 @@ from ..spill import (
     pack,
     stored_article,
 )
+from ..word_codes import word_codes
 from .fork_pool import ForkPool
 
 __all__ = ["Corpus", "Progress", "ScanResult", "finish_scan", "hash_id", "keep_freed_heap",
@@ -778,6 +779,7 @@ def _warm_relate(batch: Any, cfg: ScanConfig) -> None:
     edits_at_most(a, b, spans)
     template_pair(a, b, spans, ta, tb)
     only_slips(a, b, spans, ta, tb)  # (its passage differs: every kernel of the test runs)
+    word_codes(a.tokens.hash, b.tokens.hash)  # (the opcodes' word strings of only_slips and template_pair)
     _only_furniture_lines_left(a, spans[:, 0], spans[:, 1], ta)
     sa, sb = sentences(a, ta, 1), sentences(b, tb, 1)
     sim, slots = similarity(sa, sb)
