@@ -767,3 +767,24 @@ def test_stored_article_is_the_checked_row(bom: bytes) -> None:
         else:
             with pytest.raises(RuntimeError):
                 stored_article(stored, JSON_LINE)
+
+
+_opt_text = st.one_of(st.none(), st.text(max_size=4))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=4), st.text(max_size=4), _opt_text, _opt_text, _opt_text, _opt_text)
+def test_article_without_init_is_the_dataclass_article(art_id: str, text: str, title: str | None,
+                                                        date: str | None, source: str | None,
+                                                        url: str | None) -> None:
+    """plain_article's constructor (slots set directly) builds the article ``Article(...)``
+    does: equal, same hash, same fields and a fresh ``extra`` each time."""
+    import pickle
+
+    from copydesk.read._record import _article
+
+    fast = _article(art_id, text, title, date, source, url)
+    want = Article(art_id, text, title, date, source, url, {})
+    assert fast == want and hash(fast) == hash(want) and repr(fast) == repr(want)
+    assert _outcome(fast) == _outcome(want) and pickle.loads(pickle.dumps(fast)) == want
+    assert fast.extra == {} and fast.extra is not _article(art_id, text, title, date, source, url).extra
