@@ -89,6 +89,18 @@ def _mask_lines(boiler, line_first, hit):  # pragma: no cover - jit
             boiler[line_first[ln]:line_first[ln + 1]] = True
 
 
+@nb.njit(cache=True, nogil=True)
+def _mask_heads(boiler, start, line_first, lines, cut):  # pragma: no cover - jit
+    """Mask the tokens of line ``lines[k]`` that start before offset ``cut[k]`` (its
+    dateline), for every k: ``boiler[a:b] |= start[a:b] < cut[k]`` in one call rather
+    than three numpy operations a line."""
+    for k in range(len(lines)):
+        ln = lines[k]
+        for t in range(line_first[ln], line_first[ln + 1]):
+            if start[t] < cut[k]:
+                boiler[t] = True
+
+
 def _line_flags(lines: np.ndarray, nlines: int) -> np.ndarray:
     flags = np.zeros(nlines, np.bool_)
     flags[lines] = True
@@ -347,13 +359,17 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
     if cfg.boiler_patterns:
         cand = _dateline_lines(boiler, line_base, line_first, counts, c0, c1, _CAPS, _DATELINE_NEXT, sent_end)
         docs = np.searchsorted(line_base, cand, side="right") - 1
+        hits: list[int] = []
+        cuts: list[int] = []
         for ln, d, ls in zip(cand.tolist(), docs.tolist(), line_start[cand].tolist(), strict=True):
             text = texts[d]
             e = text.find("\n", ls)
             m = _DATELINE.match(text[ls:] if e < 0 else text[ls:e])
             if m:
-                a, b = int(line_first[ln]), int(line_first[ln + 1])
-                boiler[a:b] |= start[a:b] < ls + m.end()
+                hits.append(ln)
+                cuts.append(ls + m.end())
+        if hits:
+            _mask_heads(boiler, start, line_first, np.array(hits, np.int64), np.array(cuts, np.int64))
 
     title_key = _line_keys_only(title_tok[2], title_tok[6])
     return Batch([a.id for a in articles], [a.date for a in articles], texts, start, end, hashes,
