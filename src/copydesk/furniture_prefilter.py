@@ -1,5 +1,6 @@
-"""Which short lines could be page furniture: an exact pre-filter for
-:func:`copydesk.prepare._is_furniture`, so the batch path slices out and matches only those.
+"""Which short lines could be page furniture, and which surely are: exact pre-filters for
+:func:`copydesk.prepare._is_furniture`, so the batch path slices out and matches only the
+lines they leave undecided (:func:`may_be_furniture`, :func:`surely_furniture`).
 
 Every rule of ``_is_furniture`` is anchored at the line's start or needs something rare:
 
@@ -14,9 +15,12 @@ Every rule of ``_is_furniture`` is anchored at the line's start or needs somethi
 So an ASCII line without a digit, without those two phrases, without ``-`` before its first
 word character and whose first word does not open with one of :data:`PREFIXES` is not
 furniture; any other line (and every line with a character beyond ASCII: case folding and
-Unicode digits are the regular expressions' business) may be, and is matched.
-:func:`may_be_furniture_reference` is the plain-Python specification; tests check that every
-line ``_is_furniture`` takes passes it.
+Unicode digits are the regular expressions' business) may be.  Conversely, an ASCII line
+that opens (after non-word characters) with one of the plainer keywords of ``_FURNITURE``
+and what it requires after it (:data:`SURE`: "Published 2004-08-19", "Comments", "File
+picture") is furniture without a match.  The ``*_reference`` functions are the plain-Python
+specifications; tests check that every line ``_is_furniture`` takes passes the first filter
+and that every line the second one takes is taken by ``_is_furniture``.
 """
 
 from __future__ import annotations
@@ -124,3 +128,104 @@ def may_be_furniture_reference(line: str) -> bool:
     while p < len(line) and not _WORD[ord(line[p])]:
         p += 1
     return ("-" in line[:p] or low[p:].startswith(PREFIXES) or any(x in low for x in PHRASES))
+
+
+#: lines ``_FURNITURE`` surely takes, in an ASCII line, at its first word character (lower
+#: case; " " stands for ``\s+``, here only spaces and tabs), with what must follow: a word
+#: boundary (``\b``), only non-word characters to the end of the line (``\W*$``) or anything
+SURE = (("first published", r"\b"), ("published", r"\b"), ("posted", r"\b"), ("last updated", r"\b"),
+        ("updated", r"\b"), ("modified", r"\b"), ("comment", "$"), ("comments", "$"), ("advertisement", "$"),
+        ("story continues below", ""), ("read more", r"\b"), ("related stories", "$"),
+        ("related articles", "$"), ("related links", "$"), ("related content", "$"), ("share this", r"\b"),
+        ("share on", r"\b"), ("report an error", ""), ("follow us", r"\b"), ("click here", r"\b"),
+        ("subscribe", r"\b"), ("sign up", r"\b"), ("file picture", "$"), ("file photo", "$"),
+        ("file image", "$"), ("archive picture", "$"), ("archive photo", "$"), ("archive image", "$"),
+        ("stock picture", "$"), ("stock photo", "$"), ("stock image", "$"), ("photo", r"\b"),
+        ("copyright", r"\b"), ("all rights reserved", ""))
+_SURE = _table(tuple(w for w, _ in SURE))
+_SURE_END = np.array([{r"\b": 1, "$": 2, "": 3}[e] for _, e in SURE], np.int64)
+
+
+@nb.njit(cache=True, nogil=True)
+def _surely_furniture(cps, at, end, is_word, words, ends):  # pragma: no cover - jit
+    n = len(at)
+    out = np.zeros(n, np.bool_)
+    for k in range(n):
+        a, b = at[k], end[k]
+        ascii_ = True
+        for i in range(a, b):
+            if cps[i] >= 128:
+                ascii_ = False
+                break
+        if not ascii_:
+            continue
+        p = a
+        while p < b and not is_word[cps[p]]:
+            p += 1
+        for r in range(words.shape[0]):
+            i = p
+            ok = True
+            for j in range(words.shape[1]):
+                w = words[r, j]
+                if w == 0:
+                    break
+                if w == 32:  # \s+: one or more spaces or tabs
+                    if i >= b or not (cps[i] == 32 or cps[i] == 9):
+                        ok = False
+                        break
+                    while i < b and (cps[i] == 32 or cps[i] == 9):
+                        i += 1
+                elif i < b and _lower(cps[i]) == w:
+                    i += 1
+                else:
+                    ok = False
+                    break
+            if ok and ends[r] == 1:
+                ok = i >= b or not is_word[cps[i]]
+            elif ok and ends[r] == 2:
+                for x in range(i, b):
+                    if is_word[cps[x]]:
+                        ok = False
+                        break
+            if ok:
+                out[k] = True
+                break
+    return out
+
+
+def surely_furniture(cps: np.ndarray, at: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Per line ``cps[at[k]:end[k]]``: True when ``_is_furniture`` surely takes it (an ASCII
+    line that opens, after non-word characters, with one of :data:`SURE`), False when the
+    regular expressions must decide."""
+    return _surely_furniture(cps, np.asarray(at, np.int64), np.asarray(end, np.int64), _WORD, _SURE, _SURE_END)
+
+
+def surely_furniture_reference(line: str) -> bool:
+    """:func:`surely_furniture` of one line, in plain Python."""
+    if not line.isascii():
+        return False
+    p = 0
+    while p < len(line) and not _WORD[ord(line[p])]:
+        p += 1
+    for word, after in SURE:
+        i = p
+        ok = True
+        for part in word.split(" "):
+            if i > p:  # \s+ before every part but the first
+                j = i
+                while j < len(line) and line[j] in " \t":
+                    j += 1
+                if j == i:
+                    ok = False
+                    break
+                i = j
+            if line[i:i + len(part)].lower() != part:
+                ok = False
+                break
+            i += len(part)
+        if ok and (after == r"\b" and i < len(line) and _WORD[ord(line[i])]
+                   or after == "$" and any(_WORD[ord(c)] for c in line[i:])):
+            ok = False
+        if ok:
+            return True
+    return False

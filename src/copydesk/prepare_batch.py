@@ -21,7 +21,7 @@ import numpy as np
 
 from .config import FingerprintConfig, PrepareConfig
 from .fingerprint import _POWERS, winnow_into
-from .furniture_prefilter import may_be_furniture
+from .furniture_prefilter import may_be_furniture, surely_furniture
 from .prepare import (
     _BODY_MIN_TOKENS,
     _DATELINE,
@@ -345,13 +345,16 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
             line_end = np.empty(nlines, np.int64)
             line_end[:-1] = at[1:] - 1
             line_end[line_base[1:] - 1] = doc_cp[1:]   # the last line of each document
-            # only the lines that may be furniture are cut out and matched (most short lines
-            # cannot: may_be_furniture looks at their code points)
+            # only the lines that may be furniture and are not surely furniture are cut out
+            # and matched (furniture_prefilter looks at their code points)
             short = short[may_be_furniture(cps, at[short], line_end[short])]
-            lines = map(joined.__getitem__, map(slice, at[short].tolist(), line_end[short].tolist()))
-            hit = np.fromiter(map(_is_furniture, lines, counts[short].tolist()), np.bool_, len(short))
-            if hit.any():
-                _mask_lines(boiler, line_first, _line_flags(short[hit], nlines))
+            sure = surely_furniture(cps, at[short], line_end[short])
+            ask = short[~sure]
+            lines = map(joined.__getitem__, map(slice, at[ask].tolist(), line_end[ask].tolist()))
+            hit = np.fromiter(map(_is_furniture, lines, counts[ask].tolist()), np.bool_, len(ask))
+            found = np.concatenate((short[sure], ask[hit]))
+            if len(found):
+                _mask_lines(boiler, line_first, _line_flags(found, nlines))
 
     titles = [a.title or "" for a in articles]
     tcps, tdoc, tjoined = _codepoints(titles)
