@@ -406,3 +406,11 @@ def test_mask_heads_is_the_numpy_form(counts: list[int], hits: list[tuple[int, i
     _mask_heads(boiler, start, line_first, np.array([h[0] for h in hits], np.int64),
                 np.array([h[1] for h in hits], np.int64))
     assert boiler.tolist() == want.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.booleans(), max_size=70), st.integers(0, 7))
+def test_figure_positions_is_flatnonzero(flags: list[bool], skip: int) -> None:
+    from copydesk.prepare_batch import figure_positions
+    figure = np.array(flags, np.bool_)[skip:]  # (any start: the kernel reads eight flags at a time)
+    assert figure_positions(np.ascontiguousarray(figure)).tolist() == np.flatnonzero(figure).tolist()
