@@ -33,3 +33,12 @@ def test_mask_furniture_by_line_is_by_token(docs: list[list[str]], seed: int, sh
     mask_furniture(fast, numbers, CodeSet(codes) if as_set else codes)
     mask_furniture_reference(ref, numbers, CodeSet(codes) if as_set else codes)
     assert fast.boiler.tolist() == ref.boiler.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=8), max_size=20))
+def test_id_hashes_are_hash_id(ids: list[str]) -> None:
+    from copydesk.plan import hash_id, id_hashes
+
+    got = id_hashes(ids)
+    assert got.dtype == np.uint64 and got.tolist() == [hash_id(i) for i in ids]

@@ -387,3 +387,30 @@ def test_token_flags_are_the_references_at_any_chunk_end(chunks: list[str], sep:
     sent, fig = token_flags(cps, doc_cp, *args, batch.digit)
     assert sent.tolist() == sentence_ends_reference(batch) == _sentence_ends(cps, doc_cp, *args).tolist()
     assert fig.tolist() == figures_reference(batch)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 6), min_size=1, max_size=8),
+       st.lists(st.tuples(st.integers(0, 7), st.integers(-1, 40)), max_size=10), st.randoms())
+def test_mask_heads_is_the_numpy_form(counts: list[int], hits: list[tuple[int, int]], rnd: random.Random) -> None:
+    # the dateline heads of several lines masked in one kernel call, as line by line with numpy
+    from copydesk.prepare_batch import _mask_heads
+    line_first = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    start = np.array(sorted(rnd.randrange(40) for _ in range(int(line_first[-1]))), np.int32)
+    boiler = np.array([rnd.random() < 0.2 for _ in range(len(start))], np.bool_)
+    hits = [(ln % len(counts), cut) for ln, cut in hits]
+    want = boiler.copy()
+    for ln, cut in hits:
+        a, b = int(line_first[ln]), int(line_first[ln + 1])
+        want[a:b] |= start[a:b] < cut
+    _mask_heads(boiler, start, line_first, np.array([h[0] for h in hits], np.int64),
+                np.array([h[1] for h in hits], np.int64))
+    assert boiler.tolist() == want.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.booleans(), max_size=70), st.integers(0, 7))
+def test_figure_positions_is_flatnonzero(flags: list[bool], skip: int) -> None:
+    from copydesk.prepare_batch import figure_positions
+    figure = np.array(flags, np.bool_)[skip:]  # (any start: the kernel reads eight flags at a time)
+    assert figure_positions(np.ascontiguousarray(figure)).tolist() == np.flatnonzero(figure).tolist()

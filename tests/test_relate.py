@@ -429,3 +429,25 @@ def test_same_content_keys_is_array_equal_of_the_content_keys(xs: list[str], ys:
     b = prepare(Article("b", " ".join(ys) + "\nFollow us"))
     for x, y in ((a, b), (a, a), (b, a)):
         assert _same_content_keys(x, y) == np.array_equal(_content_keys(x), _content_keys(y))
+
+
+_DATE_PARTS = ["2017", "-", "07", "04", "T", "09", ":", "00", "Z", "+02:00", "+00:00", " ", "13", "0001", "9999",
+               "31", "12", "00", ".5", "4 July", "July 4,", "Tue,", "x", "\u0663", "\u00a0", "W01", "-1"]
+
+
+@pytest.mark.filterwarnings("ignore:tzname")  # dateutil on the odd forms
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.none(), st.lists(st.sampled_from(_DATE_PARTS), max_size=7).map("".join), st.text(max_size=12)))
+def test_usable_date_is_the_reference(value: str | None) -> None:
+    # the ISO fast path says what parse_date says (or raises what it raises)
+    from copydesk.relate import usable_date, usable_date_reference
+
+    try:
+        want: object = usable_date_reference(value)
+    except (OverflowError, ValueError) as err:
+        want = type(err)
+    try:
+        got: object = usable_date(value)
+    except (OverflowError, ValueError) as err:
+        got = type(err)
+    assert got == want

@@ -21,6 +21,7 @@ import numpy as np
 
 from .config import FingerprintConfig, PrepareConfig
 from .fingerprint import _POWERS, winnow_into
+from .furniture_prefilter import may_be_furniture, surely_furniture
 from .prepare import (
     _BODY_MIN_TOKENS,
     _DATELINE,
@@ -87,6 +88,18 @@ def _mask_lines(boiler, line_first, hit):  # pragma: no cover - jit
     for ln in range(len(hit)):
         if hit[ln]:
             boiler[line_first[ln]:line_first[ln + 1]] = True
+
+
+@nb.njit(cache=True, nogil=True)
+def _mask_heads(boiler, start, line_first, lines, cut):  # pragma: no cover - jit
+    """Mask the tokens of line ``lines[k]`` that start before offset ``cut[k]`` (its
+    dateline), for every k: ``boiler[a:b] |= start[a:b] < cut[k]`` in one call rather
+    than three numpy operations a line."""
+    for k in range(len(lines)):
+        ln = lines[k]
+        for t in range(line_first[ln], line_first[ln + 1]):
+            if start[t] < cut[k]:
+                boiler[t] = True
 
 
 def _line_flags(lines: np.ndarray, nlines: int) -> np.ndarray:
@@ -332,10 +345,16 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
             line_end = np.empty(nlines, np.int64)
             line_end[:-1] = at[1:] - 1
             line_end[line_base[1:] - 1] = doc_cp[1:]   # the last line of each document
-            lines = map(joined.__getitem__, map(slice, at[short].tolist(), line_end[short].tolist()))
-            hit = np.fromiter(map(_is_furniture, lines, counts[short].tolist()), np.bool_, len(short))
-            if hit.any():
-                _mask_lines(boiler, line_first, _line_flags(short[hit], nlines))
+            # only the lines that may be furniture and are not surely furniture are cut out
+            # and matched (furniture_prefilter looks at their code points)
+            short = short[may_be_furniture(cps, at[short], line_end[short])]
+            sure = surely_furniture(cps, at[short], line_end[short])
+            ask = short[~sure]
+            lines = map(joined.__getitem__, map(slice, at[ask].tolist(), line_end[ask].tolist()))
+            hit = np.fromiter(map(_is_furniture, lines, counts[ask].tolist()), np.bool_, len(ask))
+            found = np.concatenate((short[sure], ask[hit]))
+            if len(found):
+                _mask_lines(boiler, line_first, _line_flags(found, nlines))
 
     titles = [a.title or "" for a in articles]
     tcps, tdoc, tjoined = _codepoints(titles)
@@ -347,13 +366,17 @@ def prepare_batch(articles: Sequence[Article], config: PrepareConfig | None = No
     if cfg.boiler_patterns:
         cand = _dateline_lines(boiler, line_base, line_first, counts, c0, c1, _CAPS, _DATELINE_NEXT, sent_end)
         docs = np.searchsorted(line_base, cand, side="right") - 1
+        hits: list[int] = []
+        cuts: list[int] = []
         for ln, d, ls in zip(cand.tolist(), docs.tolist(), line_start[cand].tolist(), strict=True):
             text = texts[d]
             e = text.find("\n", ls)
             m = _DATELINE.match(text[ls:] if e < 0 else text[ls:e])
             if m:
-                a, b = int(line_first[ln]), int(line_first[ln + 1])
-                boiler[a:b] |= start[a:b] < ls + m.end()
+                hits.append(ln)
+                cuts.append(ls + m.end())
+        if hits:
+            _mask_heads(boiler, start, line_first, np.array(hits, np.int64), np.array(cuts, np.int64))
 
     title_key = _line_keys_only(title_tok[2], title_tok[6])
     return Batch([a.id for a in articles], [a.date for a in articles], texts, start, end, hashes,
@@ -599,13 +622,35 @@ def line_rows(batch: Batch, keys: np.ndarray | None = None) -> tuple[tuple[np.nd
 
 
 @nb.njit(cache=True, nogil=True)
+def figure_positions(figure):  # pragma: no cover - jit
+    """``np.flatnonzero(figure)`` (a bool per token, few true), eight flags at a time."""
+    u = np.uint64
+    n = len(figure)
+    f8 = figure.view(np.uint8)
+    nw = n // 8
+    f64 = f8[:nw * 8].view(np.uint64)
+    out = np.empty(n + 1, np.int64)
+    m = 0
+    for w in range(nw):
+        if f64[u(w)]:
+            for j in range(8 * w, 8 * w + 8):
+                out[u(m)] = j
+                m += np.int64(f8[u(j)] != 0)
+    for j in range(8 * nw, n):
+        out[u(m)] = j
+        m += np.int64(f8[u(j)] != 0)
+    return out[:m]
+
+
+@nb.njit(cache=True, nogil=True)
 def _line_rows_kernel(key, hashes, boiler, weight, figure, line_first, line_base, ends,
                       link_max):  # pragma: no cover - jit
     """:func:`line_rows_reference` in one pass over the lines: per line the marks of
     :func:`_line_keys_kernel` (its min-hash loop without a branch, the weight summed in a
-    register), written straight to the rows of the lines kept; an article's rows ordered
-    by key with an insertion sort (stable, as ``_by_doc_then_key``) and a repeated key's
-    rows merged (weights added)."""
+    register, its figures taken from :func:`figure_positions` rather than tested token by
+    token: 30.9 -> 27.7 ms per 12,000 articles), written straight to the rows of the lines
+    kept; an article's rows ordered by key with an insertion sort (stable, as
+    ``_by_doc_then_key``) and a repeated key's rows merged (weights added)."""
     u = np.uint64
     ndocs = len(line_base) - 1
     nlines = len(line_first) - 1
@@ -634,6 +679,8 @@ def _line_rows_kernel(key, hashes, boiler, weight, figure, line_first, line_base
     s_w = np.empty(longest, np.int64)
     s_line = np.empty(longest, np.int64)
     order = np.empty(longest, np.int64)
+    fig_at = figure_positions(figure)  # the figures, in order: the lines take theirs in turn
+    nf = 0
     m = 0
     nl = 0
     for d in range(ndocs):
@@ -643,19 +690,22 @@ def _line_rows_kernel(key, hashes, boiler, weight, figure, line_first, line_base
             a, b = line_first[u(ln)], line_first[u(ln + 1)]
             k = key[u(ln)]
             if b <= a or k == 0:
+                while nf < len(fig_at) and fig_at[u(nf)] < b:  # (its figures: passed)
+                    nf += 1
                 continue
             ww = 0
             f0 = full
             f1 = full
             for i in range(a, b):
                 ww += np.int64(weight[u(i)]) * (1 - np.int64(boiler[u(i)]))
-                if figure[u(i)]:
-                    y = _mix(hashes[u(i)] ^ seed0) | np.uint64(1)  # never 0, in 32 bits too
-                    if y < f0:
-                        f1 = f0
-                        f0 = y
-                    elif f0 < y < f1:
-                        f1 = y
+            while nf < len(fig_at) and fig_at[u(nf)] < b:  # the line's figures
+                y = _mix(hashes[u(fig_at[u(nf)])] ^ seed0) | np.uint64(1)  # never 0, in 32 bits too
+                nf += 1
+                if y < f0:
+                    f1 = f0
+                    f0 = y
+                elif f0 < y < f1:
+                    f1 = y
             if b - a <= link_max and b - a >= 2:
                 l_doc[u(nl)] = d
                 l_line[u(nl)] = ln - la

@@ -717,9 +717,10 @@ def test_block_articles_match_rows_checked_one_by_one(tmp_path: Path, size: int)
         for n, item in parse_block(block):
             checked = item if isinstance(item, Reject) else to_article(item)
             (want_rejects if isinstance(checked, Reject) else want_arts).append((n, _outcome(checked)))
-        arts, at, rejects = block_articles(block)
-        assert list(zip(at, map(_outcome, arts), strict=True)) == want_arts
-        assert [(n, r) for n, r in rejects] == [(n, r) for n, r in want_rejects]
+        for lines in (None, block.views()):  # read here, or parsed in place from views
+            arts, at, rejects = block_articles(block, lines)
+            assert list(zip(at, map(_outcome, arts), strict=True)) == want_arts
+            assert [(n, r) for n, r in rejects] == [(n, r) for n, r in want_rejects]
 
 
 _values = st.one_of(st.none(), st.text(max_size=4), st.sampled_from(["", " ", "\u3000", "x"]),
@@ -767,3 +768,32 @@ def test_stored_article_is_the_checked_row(bom: bytes) -> None:
         else:
             with pytest.raises(RuntimeError):
                 stored_article(stored, JSON_LINE)
+
+
+_opt_text = st.one_of(st.none(), st.text(max_size=4))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=4), st.text(max_size=4), _opt_text, _opt_text, _opt_text, _opt_text)
+def test_article_without_init_is_the_dataclass_article(art_id: str, text: str, title: str | None,
+                                                        date: str | None, source: str | None,
+                                                        url: str | None) -> None:
+    """plain_article's constructor (slots set directly) builds the article ``Article(...)``
+    does: equal, same hash, same fields and a fresh ``extra`` each time."""
+    import pickle
+
+    from copydesk.read._record import _article
+
+    fast = _article(art_id, text, title, date, source, url)
+    want = Article(art_id, text, title, date, source, url, {})
+    assert fast == want and hash(fast) == hash(want) and repr(fast) == repr(want)
+    assert _outcome(fast) == _outcome(want) and pickle.loads(pickle.dumps(fast)) == want
+    assert fast.extra == {} and fast.extra is not _article(art_id, text, title, date, source, url).extra
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"a", b"\n", b"\r", b"{}", b"\xef\xbb\xbf", b" "]), max_size=12).map(b"".join))
+def test_line_views_are_split_lines(data: bytes) -> None:
+    from copydesk.read.jsonl import line_views, split_lines
+
+    assert [bytes(v) for v in line_views(data)] == split_lines(data)

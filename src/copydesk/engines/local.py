@@ -195,16 +195,14 @@ def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) ->
     cfg: ScanConfig = _STATE["config"]
     index, job = numbered
     span = job.span if isinstance(job, LineBlock) else None
-    if isinstance(job, LineBlock):
-        job = job.load()
-    size = len(job.lines or ()) if isinstance(job, LineBlock) else \
+    raw = job.views() if isinstance(job, LineBlock) else []  # (a span's lines: views, parsed in place)
+    size = len(raw) if isinstance(job, LineBlock) else \
         len(job.pages) if isinstance(job, PageBlock) else len(job)
     if size > cfg.batch_size:
         raise ValueError(f"a batch holds more than batch_size={cfg.batch_size} records")
     wheres = job.wheres if isinstance(job, ArticleBatch) else None
     if isinstance(job, LineBlock):
-        arts, lines, rejects = block_articles(job)
-        raw = job.lines or []
+        arts, lines, rejects = block_articles(job, raw)
         size = np.array([len(x) for x in raw], np.int64)
         at = np.asarray(lines, np.int64)
         if span is not None:  # a plain file: its lines stay where they are (each lost its "\n")
@@ -231,7 +229,7 @@ def _prepare_job(numbered: tuple[int, LineBlock | PageBlock | list[Article]]) ->
     hook: RecordHook | None = _STATE.get("records")
     if hook is not None:  # each article as whoever reads it back from the store gets it
         given = not isinstance(job, (LineBlock, PageBlock))
-        records = hook([a if given else stored_article(raw[n] if isinstance(job, LineBlock) else packed[k],
+        records = hook([a if given else stored_article(bytes(raw[n]) if isinstance(job, LineBlock) else packed[k],
                                                       JSON_LINE if isinstance(job, LineBlock) else PACKED)
                         for k, (a, n) in enumerate(zip(arts, lines, strict=True))])
     fps: SharedSpill = _STATE["fps"]

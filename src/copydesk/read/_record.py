@@ -178,6 +178,29 @@ def _optional(value: object) -> tuple[str | None, bool]:
 
 _PLAIN = frozenset((str, type(None)))
 
+#: Article's slots in the order of its fields (checked below): :func:`_article` fills them
+_SLOTS = tuple(getattr(Article, f.name) for f in dataclass_fields(Article))
+assert tuple(d.__name__ for d in _SLOTS) == ("id", "text", *OPTIONAL_FIELDS, "extra")
+_new = object.__new__
+_SET = tuple(d.__set__ for d in _SLOTS)
+
+
+def _article(art_id: str, text: str, title: str | None, date: str | None, source: str | None,
+             url: str | None) -> Article:
+    """``Article(art_id, text, title, date, source, url, {})`` without the frozen dataclass's
+    ``__init__`` (an ``object.__setattr__`` by name per field): its slots are set directly,
+    0.86 -> 0.46 us an article."""
+    art = _new(Article)
+    s_id, s_text, s_title, s_date, s_source, s_url, s_extra = _SET
+    s_id(art, art_id)
+    s_text(art, text)
+    s_title(art, title)
+    s_date(art, date)
+    s_source(art, source)
+    s_url(art, url)
+    s_extra(art, {})
+    return art
+
 
 def plain_article(fields: dict[str, Any]) -> Article | None:
     """:func:`to_article` for the plainest records — known fields only, each a string or
@@ -192,10 +215,10 @@ def plain_article(fields: dict[str, Any]) -> Article | None:
     # each optional field: None when absent or blank (_blank inlined: a call per field
     # per article added up)
     title, date, source, url = get("title"), get("date"), get("source"), get("url")
-    return Article(art_id, text, title if title and not title.isspace() else None,
-                   date if date and not date.isspace() else None,
-                   source if source and not source.isspace() else None,
-                   url if url and not url.isspace() else None, {})
+    return _article(art_id, text, title if title and not title.isspace() else None,
+                    date if date and not date.isspace() else None,
+                    source if source and not source.isspace() else None,
+                    url if url and not url.isspace() else None)
 
 
 def _reject(row: Row, reason: str, art_id: str | None) -> Reject:
