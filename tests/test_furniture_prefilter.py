@@ -81,3 +81,15 @@ def test_every_keyword_has_its_prefix() -> None:
                  "story", "read", "related", "share", "report", "follow", "click", "subscribe", "sign", "tags",
                  "file", "archive", "stock", "photo", "picture", "image", "copyright", "all", "by", "from"]:
         assert word.startswith(PREFIXES), word
+
+
+def test_the_rules_the_filters_follow_are_unchanged() -> None:
+    # PREFIXES, PHRASES and SURE are read off these patterns by hand: a change to any of
+    # them must be carried into copydesk.furniture_prefilter (and then this digest updated)
+    import hashlib
+
+    from copydesk import prepare
+
+    text = "\n".join(p.pattern for p in (prepare._FURNITURE, prepare._RIGHTS, prepare._BYLINE, prepare._DATE_LINE))
+    assert hashlib.sha256(text.encode()).hexdigest()[:16] == "f22bd944382af75b", \
+        "prepare's furniture patterns changed: update copydesk.furniture_prefilter to match"
