@@ -222,12 +222,16 @@ _K32 = np.uint64(0xFFFFFFFF)
 def _kept_rows(h, doc, pos, key, has, table, used, probe, cap):  # pragma: no cover - jit
     """:func:`kept_rows` compiled: one pass marks the rows kept so far (and probes the
     furniture table, :class:`copydesk.furniture.CodeSet`'s, with each (article, line key)
-    code of an article that has furniture: :func:`copydesk.furniture.pair_codes`), the
-    signatures of the sentence rows kept are counted in a hash table, and the kept rows are
-    copied out."""
+    code of an article that has furniture: :func:`copydesk.furniture.pair_codes`) and lists
+    the sentence rows kept (branch-free: they are a fifth of the rows, interleaved); their
+    signatures are counted in a hash table, and the kept rows are copied out.  The counts are
+    those of :func:`copydesk.furniture.value_counts` on the sentence rows' signatures, with
+    neither its copy of them nor its separate flags and counts per row (half the table's
+    bytes: its random accesses are most of this kernel's cost beyond the copy)."""
     n = len(h)
     ok = np.empty(n, np.bool_)
     mask = np.uint64(len(table) - 1)
+    at = np.empty(n, np.int64)
     nsent = 0
     for i in range(n):
         d = doc[i]
@@ -245,18 +249,26 @@ def _kept_rows(h, doc, pos, key, has, table, used, probe, cap):  # pragma: no co
                     break
                 slot = (slot + np.uint64(1)) & mask
         ok[i] = good
-        if good and pos[i] >= SENTENCE_BIT:
-            nsent += 1
-    if nsent:
-        at = np.empty(nsent, np.int64)
-        t = 0
-        for i in range(n):
-            if ok[i] and pos[i] >= SENTENCE_BIT:
-                at[t] = i
-                t += 1
-        counts = value_counts(h[at])
+        at[nsent] = i
+        nsent += good & (pos[i] >= SENTENCE_BIT)
+    if nsent > cap:
+        size = 16
+        while size < 2 * nsent:
+            size *= 2
+        smask = np.uint64(size - 1)
+        sig = np.zeros(size, np.uint64)
+        count = np.zeros(size, np.uint32)  # 0: a free slot
+        where = np.empty(nsent, np.int64)
         for t in range(nsent):
-            if counts[t] > cap:
+            x = h[at[t]]
+            s = ((x ^ (x >> np.uint64(31))) * np.uint64(0xBF58476D1CE4E5B9)) & smask
+            while count[s] and sig[s] != x:
+                s = (s + np.uint64(1)) & smask
+            sig[s] = x
+            count[s] += 1
+            where[t] = s
+        for t in range(nsent):
+            if count[where[t]] > cap:
                 ok[at[t]] = False
     m = 0
     for i in range(n):
