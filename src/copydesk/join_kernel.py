@@ -14,6 +14,7 @@ from .candidates import BigBuckets
 from .furniture import CodeSet, value_counts
 
 _U = np.uint64
+_K32 = np.uint64(0xFFFFFFFF)
 
 #: from this many rows on, group them in two levels (see _grouped_order)
 _BIG_INPUT = 1 << 20
@@ -49,8 +50,9 @@ _INSERTION_MAX = 32
 
 @nb.njit(cache=True, nogil=True, inline="always")
 def _sort_slot(idx, lo, hi, key, sub):  # pragma: no cover - jit
-    """Sort ``idx[lo:hi]`` in place by (key[i], sub[i]): by insertion when the slot is small
-    or already in order (rows appended in article order), else by two stable merge sorts."""
+    """Sort ``idx[lo:hi]`` in place by (key[i], sub[i]), stably: by insertion when the slot
+    is small or already in order (rows appended in article order), else by one sort of packed
+    (sub, place) when the slot holds one key, else by two stable merge sorts."""
     if hi - lo <= _INSERTION_MAX:
         _insertion_sort(idx, lo, hi, key, sub)
         return
@@ -59,6 +61,23 @@ def _sort_slot(idx, lo, hi, key, sub):  # pragma: no cover - jit
         if key[_U(b)] < key[_U(a)] or (key[_U(b)] == key[_U(a)] and sub[_U(b)] < sub[_U(a)]):
             break
     else:
+        return
+    first = key[_U(idx[lo])]
+    for x in range(lo, hi):
+        v = sub[_U(idx[x])]
+        if key[_U(idx[x])] != first or v < 0 or v > 0xFFFFFFFF:
+            break
+    else:
+        # one key (the usual slot: one group, e.g. a pair's rows from many partitions) and
+        # subs of 32 bits: one sort of (sub, place in the slot) packed in 64 bits gives the
+        # order of a stable sort by sub, without numba's slow merge sorts
+        packed = np.empty(hi - lo, np.uint64)
+        for x in range(lo, hi):
+            packed[x - lo] = np.uint64(sub[_U(idx[x])]) << np.uint64(32) | np.uint64(x - lo)
+        packed.sort()
+        rows = idx[lo:hi].copy()
+        for x in range(hi - lo):
+            idx[lo + x] = rows[packed[x] & _K32]
         return
     rows = idx[lo:hi].copy()
     by_sub = rows[np.argsort(sub[rows], kind="mergesort")]
@@ -215,7 +234,6 @@ def _maybe_repeated_reference(h):  # pragma: no cover - jit
 #: the bit a sentence signature's row carries in its positions (``plan.SENTENCE_ROW``)
 SENTENCE_BIT = np.uint32(1 << 31)
 _PHI = np.uint64(0x9E3779B97F4A7C15)
-_K32 = np.uint64(0xFFFFFFFF)
 
 
 @nb.njit(cache=True, nogil=True)
