@@ -320,12 +320,11 @@ def _bucket_pairs(h, d, p, rank, cap):  # pragma: no cover - jit
     keep = _maybe_repeated(h)  # a value found once makes no pair
     h, d, p = h[keep], d[keep], p[keep]
     n = len(h)
-    if n < _BIG_INPUT:
-        order = _slot_order(h, d)
-    else:  # rows in group order, so that the walk below reads memory in sequence
-        order = _grouped_order(h, d)
-        h, d, p = h[order], d[order], p[order]
-        order = np.arange(n)
+    # rows gathered in group order, so that the walk below reads memory in sequence (it reads
+    # each row two or three times)
+    order = _slot_order(h, d) if n < _BIG_INPUT else _grouped_order(h, d)
+    h, d, p = h[order], d[order], p[order]
+    order = np.arange(n)
     runs = np.empty(n + 1, np.int64)  # where each run of equal fingerprints starts
     nr = 0
     i = 0
