@@ -303,3 +303,25 @@ def test_join_rows_in_one_pass_is_the_reference(seed: int, cap: int) -> None:
         assert got[4] == ref[4]
         assert _as_rows(*got[:3]) == _as_rows(*ref[:3])
         assert sorted((r, m.tolist()) for r, m in got[3]) == sorted((r, m.tolist()) for r, m in ref[3])
+
+
+@pytest.mark.parametrize("dtype", [np.uint32, np.int64])
+@pytest.mark.parametrize("nkeys", [1, 3, 400])
+def test_grouping_orders_are_stable_sorts_of_big_slots_with_ties(dtype: type, nkeys: int) -> None:
+    """Slots of more rows than an insertion sort takes, out of order, with subs repeated
+    (a pair's rows at one left position): each key's rows in a stable order by sub, whether
+    the slot's rows are packed and sorted at once (one key, 32-bit subs) or merge-sorted
+    (negative subs, or keys sharing a slot)."""
+    from copydesk.join_kernel import _grouped_order, _slot_order
+
+    rng = np.random.default_rng(nkeys)
+    n = 5000
+    h = rng.integers(0, nkeys, n).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    sub = rng.integers(0, 60, n).astype(dtype)
+    if dtype is np.int64:
+        sub -= 30
+    ref = np.lexsort((np.arange(n), sub, h))  # by (key, sub, row): a stable sort by sub in each key
+    for order in (_slot_order(h, sub), _grouped_order(h, sub)):
+        for key in np.unique(h):
+            got = order[h[order] == key]
+            assert np.array_equal(got, ref[h[ref] == key])

@@ -14,6 +14,7 @@ from .candidates import BigBuckets
 from .furniture import CodeSet, value_counts
 
 _U = np.uint64
+_K32 = np.uint64(0xFFFFFFFF)
 
 #: from this many rows on, group them in two levels (see _grouped_order)
 _BIG_INPUT = 1 << 20
@@ -49,8 +50,9 @@ _INSERTION_MAX = 32
 
 @nb.njit(cache=True, nogil=True, inline="always")
 def _sort_slot(idx, lo, hi, key, sub):  # pragma: no cover - jit
-    """Sort ``idx[lo:hi]`` in place by (key[i], sub[i]): by insertion when the slot is small
-    or already in order (rows appended in article order), else by two stable merge sorts."""
+    """Sort ``idx[lo:hi]`` in place by (key[i], sub[i]), stably: by insertion when the slot
+    is small or already in order (rows appended in article order), else by one sort of packed
+    (sub, place) when the slot holds one key, else by two stable merge sorts."""
     if hi - lo <= _INSERTION_MAX:
         _insertion_sort(idx, lo, hi, key, sub)
         return
@@ -59,6 +61,23 @@ def _sort_slot(idx, lo, hi, key, sub):  # pragma: no cover - jit
         if key[_U(b)] < key[_U(a)] or (key[_U(b)] == key[_U(a)] and sub[_U(b)] < sub[_U(a)]):
             break
     else:
+        return
+    first = key[_U(idx[lo])]
+    for x in range(lo, hi):
+        v = sub[_U(idx[x])]
+        if key[_U(idx[x])] != first or v < 0 or v > 0xFFFFFFFF:
+            break
+    else:
+        # one key (the usual slot: one group, e.g. a pair's rows from many partitions) and
+        # subs of 32 bits: one sort of (sub, place in the slot) packed in 64 bits gives the
+        # order of a stable sort by sub, without numba's slow merge sorts
+        packed = np.empty(hi - lo, np.uint64)
+        for x in range(lo, hi):
+            packed[x - lo] = np.uint64(sub[_U(idx[x])]) << np.uint64(32) | np.uint64(x - lo)
+        packed.sort()
+        rows = idx[lo:hi].copy()
+        for x in range(hi - lo):
+            idx[lo + x] = rows[packed[x] & _K32]
         return
     rows = idx[lo:hi].copy()
     by_sub = rows[np.argsort(sub[rows], kind="mergesort")]
@@ -157,30 +176,29 @@ def _maybe_repeated(h):  # pragma: no cover - jit
     corpus are in one document only; dropping them first spares the grouping below most of
     its random memory accesses.  The two marks are bits (a row's slot kept beside it), so
     the table is an eighth of :func:`_maybe_repeated_reference`'s bytes and mostly stays in
-    cache; the same rows."""
+    cache; the same rows.  Both marks of a slot share a word (one cache miss per row, not
+    two)."""
     n = len(h)
     bits = 4
     while (1 << bits) < 8 * n:
         bits += 1
     mask = np.uint64((1 << bits) - 1)
-    words = max(1, (1 << bits) >> 6)
-    once = np.zeros(words, np.uint64)
-    twice = np.zeros(words, np.uint64)
+    words = max(1, (1 << bits) >> 5)
+    marks = np.zeros(words, np.uint64)  # two bits per slot, side by side: seen once, twice
     slot = np.empty(n, np.uint32)
     for i in range(n):
         s = _mix(np.uint64(h[_U(i)])) & mask
         slot[_U(i)] = s
-        w = s >> _U(6)
-        b = _U(1) << (s & _U(63))
-        twice[w] |= once[w] & b
-        once[w] |= b
+        w = s >> _U(5)
+        b = _U(1) << ((s & _U(31)) << _U(1))
+        m = marks[w]
+        marks[w] = m | b | ((m & b) << _U(1))
     keep = np.empty(n, np.int64)
     m = 0
-    for i in range(n):
+    for i in range(n):  # branch-free: about a third of the rows are kept, in no pattern
         s = _U(slot[_U(i)])
-        if twice[s >> _U(6)] & (_U(1) << (s & _U(63))):
-            keep[_U(m)] = i
-            m += 1
+        keep[_U(m)] = i
+        m += (marks[s >> _U(5)] >> (((s & _U(31)) << _U(1)) + _U(1))) & _U(1)
     return keep[:m]
 
 
@@ -215,19 +233,22 @@ def _maybe_repeated_reference(h):  # pragma: no cover - jit
 #: the bit a sentence signature's row carries in its positions (``plan.SENTENCE_ROW``)
 SENTENCE_BIT = np.uint32(1 << 31)
 _PHI = np.uint64(0x9E3779B97F4A7C15)
-_K32 = np.uint64(0xFFFFFFFF)
 
 
 @nb.njit(cache=True, nogil=True)
 def _kept_rows(h, doc, pos, key, has, table, used, probe, cap):  # pragma: no cover - jit
     """:func:`kept_rows` compiled: one pass marks the rows kept so far (and probes the
     furniture table, :class:`copydesk.furniture.CodeSet`'s, with each (article, line key)
-    code of an article that has furniture: :func:`copydesk.furniture.pair_codes`), the
-    signatures of the sentence rows kept are counted in a hash table, and the kept rows are
-    copied out."""
+    code of an article that has furniture: :func:`copydesk.furniture.pair_codes`) and lists
+    the sentence rows kept (branch-free: they are a fifth of the rows, interleaved); their
+    signatures are counted in a hash table, and the kept rows are copied out.  The counts are
+    those of :func:`copydesk.furniture.value_counts` on the sentence rows' signatures, with
+    neither its copy of them nor its separate flags and counts per row (half the table's
+    bytes: its random accesses are most of this kernel's cost beyond the copy)."""
     n = len(h)
     ok = np.empty(n, np.bool_)
     mask = np.uint64(len(table) - 1)
+    at = np.empty(n, np.int64)
     nsent = 0
     for i in range(n):
         d = doc[i]
@@ -245,18 +266,26 @@ def _kept_rows(h, doc, pos, key, has, table, used, probe, cap):  # pragma: no co
                     break
                 slot = (slot + np.uint64(1)) & mask
         ok[i] = good
-        if good and pos[i] >= SENTENCE_BIT:
-            nsent += 1
-    if nsent:
-        at = np.empty(nsent, np.int64)
-        t = 0
-        for i in range(n):
-            if ok[i] and pos[i] >= SENTENCE_BIT:
-                at[t] = i
-                t += 1
-        counts = value_counts(h[at])
+        at[nsent] = i
+        nsent += good & (pos[i] >= SENTENCE_BIT)
+    if nsent > cap:
+        size = 16
+        while size < 2 * nsent:
+            size *= 2
+        smask = np.uint64(size - 1)
+        sig = np.zeros(size, np.uint64)
+        count = np.zeros(size, np.uint32)  # 0: a free slot
+        where = np.empty(nsent, np.int64)
         for t in range(nsent):
-            if counts[t] > cap:
+            x = h[at[t]]
+            s = ((x ^ (x >> np.uint64(31))) * np.uint64(0xBF58476D1CE4E5B9)) & smask
+            while count[s] and sig[s] != x:
+                s = (s + np.uint64(1)) & smask
+            sig[s] = x
+            count[s] += 1
+            where[t] = s
+        for t in range(nsent):
+            if count[where[t]] > cap:
                 ok[at[t]] = False
     m = 0
     for i in range(n):
@@ -291,12 +320,11 @@ def _bucket_pairs(h, d, p, rank, cap):  # pragma: no cover - jit
     keep = _maybe_repeated(h)  # a value found once makes no pair
     h, d, p = h[keep], d[keep], p[keep]
     n = len(h)
-    if n < _BIG_INPUT:
-        order = _slot_order(h, d)
-    else:  # rows in group order, so that the walk below reads memory in sequence
-        order = _grouped_order(h, d)
-        h, d, p = h[order], d[order], p[order]
-        order = np.arange(n)
+    # rows gathered in group order, so that the walk below reads memory in sequence (it reads
+    # each row two or three times)
+    order = _slot_order(h, d) if n < _BIG_INPUT else _grouped_order(h, d)
+    h, d, p = h[order], d[order], p[order]
+    order = np.arange(n)
     runs = np.empty(n + 1, np.int64)  # where each run of equal fingerprints starts
     nr = 0
     i = 0
