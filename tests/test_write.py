@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from copydesk.write import write_jsonl
+from copydesk.write import _BLOCK_LINES, json_line, write_jsonl
 
 
 def test_rows_round_trip_and_text_stays_readable(tmp_path: Path) -> None:
@@ -17,6 +17,15 @@ def test_rows_round_trip_and_text_stays_readable(tmp_path: Path) -> None:
     text = data.decode("utf-8")  # strict: valid UTF-8
     assert "caf\u00e9" in text  # no ASCII escaping of ordinary text
     assert [json.loads(line) for line in text.splitlines()] == rows
+
+
+def test_rows_written_in_blocks_are_the_lines_one_by_one(tmp_path: Path) -> None:
+    # more rows than a block holds, a block boundary exactly, and a row orjson refuses
+    for n in (0, 1, _BLOCK_LINES, 2 * _BLOCK_LINES + 3):
+        rows = [{"n": i, "s": "lone \ud800" if i == n // 2 else f"r{i}"} for i in range(n)]
+        path = tmp_path / f"out{n}.jsonl"
+        assert write_jsonl(path, iter(rows)) == n
+        assert path.read_bytes() == b"".join(json_line(r) for r in rows)
 
 
 def test_corpus_format_by_name(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterable
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +24,20 @@ def json_line(row: dict[str, Any]) -> bytes:
 
 
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
-    """Write dicts as JSON Lines (UTF-8, no ASCII escaping); returns the line count."""
+    """Write dicts as JSON Lines (UTF-8, no ASCII escaping); returns the line count.  The
+    lines are joined and written in blocks of :data:`_BLOCK_LINES` (one write call per
+    line cost a tenth of the time of writing pairs.jsonl)."""
     n = 0
     with open(path, "wb") as f:
-        for row in rows:
-            f.write(json_line(row))
-            n += 1
+        lines = map(json_line, rows)
+        while block := list(islice(lines, _BLOCK_LINES)):
+            f.write(b"".join(block))
+            n += len(block)
     return n
+
+
+#: lines joined into one write by :func:`write_jsonl`
+_BLOCK_LINES = 4096
 
 
 def require_pyarrow() -> None:
