@@ -59,6 +59,8 @@ def test_pair_rows_are_to_dict() -> None:
                   tuple(Passage(j, j + i, 2 * j, 2 * j + i, "edited" if j % 2 else "verbatim") for j in range(i % 4)),
                   "earlier" if i % 5 == 0 else None) for i in range(200)]
     assert list(pair_rows(pairs)) == [p.to_dict() for p in pairs]
+    for p in pairs:  # a pair's row holds its passages' own rows, keys in their order
+        assert [list(x.items()) for x in p.to_dict()["passages"]] == [list(x.to_dict().items()) for x in p.passages]
     assert list(pair_rows([])) == []
 
 

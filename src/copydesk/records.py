@@ -64,7 +64,9 @@ class Pair:
         :func:`copydesk.write.round4`, which rounds many at once)."""
         return {"a": self.a, "b": self.b, "relation": self.relation, "origin": self.origin,
                 "coverage_a": coverage_a, "coverage_b": coverage_b,
-                "passages": [p.to_dict() for p in self.passages],
+                # Passage.to_dict of each passage, unpacked here (no call a passage)
+                "passages": [{"a_start": s, "a_end": e, "b_start": bs, "b_end": be, "kind": kind}
+                             for s, e, bs, be, kind in self.passages],
                 "origin_reason": self.origin_reason}
 
     def __reduce__(self) -> tuple[Any, ...]:
