@@ -57,9 +57,16 @@ class Pair:
     origin_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        return self.row(round(self.coverage_a, 4), round(self.coverage_b, 4))
+
+    def row(self, coverage_a: float, coverage_b: float) -> dict[str, Any]:
+        """:meth:`to_dict` given its coverages (rounded to 4 places: see
+        :func:`copydesk.write.round4`, which rounds many at once)."""
         return {"a": self.a, "b": self.b, "relation": self.relation, "origin": self.origin,
-                "coverage_a": round(self.coverage_a, 4), "coverage_b": round(self.coverage_b, 4),
-                "passages": [p.to_dict() for p in self.passages],
+                "coverage_a": coverage_a, "coverage_b": coverage_b,
+                # Passage.to_dict of each passage, unpacked here (no call a passage)
+                "passages": [{"a_start": s, "a_end": e, "b_start": bs, "b_end": be, "kind": kind}
+                             for s, e, bs, be, kind in self.passages],
                 "origin_reason": self.origin_reason}
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 
 from .errors import ConfigError, MissingDependency
@@ -23,13 +26,48 @@ def json_line(row: dict[str, Any]) -> bytes:
 
 
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
-    """Write dicts as JSON Lines (UTF-8, no ASCII escaping); returns the line count."""
+    """Write dicts as JSON Lines (UTF-8, no ASCII escaping); returns the line count.  The
+    lines are joined and written in blocks of :data:`_BLOCK_LINES` (one write call per
+    line cost a tenth of the time of writing pairs.jsonl)."""
     n = 0
     with open(path, "wb") as f:
-        for row in rows:
-            f.write(json_line(row))
-            n += 1
+        lines = map(json_line, rows)
+        while block := list(islice(lines, _BLOCK_LINES)):
+            f.write(b"".join(block))
+            n += len(block)
     return n
+
+
+#: lines joined into one write by :func:`write_jsonl`
+_BLOCK_LINES = 4096
+
+
+def round4(x: np.ndarray) -> list[float]:
+    """``[round(v, 4) for v in x]``, at once: ``rint(v * 10**4) / 10**4`` is that where the
+    product lies clearly off a halfway point (the rounded integer is then the exact
+    decimal's, and a correctly rounded division gives the double nearest it, as ``round``
+    does), and ``round`` is asked for the others (near a half, large or not finite)."""
+    x = np.asarray(x, np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        y = x * 1e4
+        k = np.rint(y)
+        out = (k / 1e4).tolist()
+        sure = (np.abs(y) < 2.0**40) & (np.abs(np.abs(y - k) - 0.5) > 1e-3)
+    for i in np.flatnonzero(~sure).tolist():
+        out[i] = round(float(x[i]), 4)
+    return out
+
+
+def pair_rows(pairs: Sequence[Pair]) -> Iterator[dict[str, Any]]:
+    """``p.to_dict()`` of each pair, the coverages rounded all at once (:func:`round4`; two
+    ``round`` calls a pair took a quarter of the time of making the rows)."""
+    n = len(pairs)
+    ca = round4(np.fromiter(map(_COVERAGE_A, pairs), np.float64, n))
+    cb = round4(np.fromiter(map(_COVERAGE_B, pairs), np.float64, n))
+    return map(Pair.row, pairs, ca, cb)
+
+
+_COVERAGE_A, _COVERAGE_B = attrgetter("coverage_a"), attrgetter("coverage_b")
 
 
 def require_pyarrow() -> None:
@@ -85,7 +123,7 @@ def write_results(out: Path, *, pairs: list[Pair], families: list[Family],
     out.mkdir(parents=True, exist_ok=True)
     files = {"pairs": "pairs.jsonl", "families": "families.jsonl", "rejects": "rejects.jsonl",
              "boilerplate": "boilerplate.jsonl", "manifest": "run.json"}
-    write_jsonl(out / files["pairs"], (p.to_dict() for p in pairs))
+    write_jsonl(out / files["pairs"], pair_rows(pairs))
     write_jsonl(out / files["families"], (f.to_dict() for f in families))
     write_jsonl(out / files["rejects"], (r.to_dict() for r in rejects))
     write_jsonl(out / files["boilerplate"], boilerplate)
