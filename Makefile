@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q src > /dev/null  # (as a wheel's install does: PYTHONDONTWRITEBYTECODE may be set)
 	touch $(STAMP)
 
 demo: $(STAMP)

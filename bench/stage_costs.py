@@ -29,7 +29,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from versions import _build, parse_args  # (bench/ is this script's folder: on sys.path)
+from versions import (  # (bench/ is this script's folder: on sys.path)
+    ROOT,
+    _build,
+    byte_compile,
+    parse_args,
+)
 
 BENCH = Path(__file__).resolve().parent
 RUNNER = BENCH / "scan_variant.py"
@@ -52,6 +57,7 @@ def main() -> int:
         return 2
     base_python = _build(args.base).parent / "python"
     here = Path(sys.executable)
+    byte_compile(here, ROOT / "src")
     sides = {f"base {args.base}": (base_python, "default"), **{v: (here, v) for v in VARIANTS}}
     times: dict[str, list[float]] = {k: [] for k in sides}
     with tempfile.TemporaryDirectory() as tmp:
