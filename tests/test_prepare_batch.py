@@ -19,6 +19,7 @@ from copydesk.prepare_batch import (
     line_keys,
     line_rows,
     line_rows_reference,
+    line_starts,
     prepare_batch,
     row_line_keys,
     row_line_keys_reference,
@@ -414,3 +415,20 @@ def test_figure_positions_is_flatnonzero(flags: list[bool], skip: int) -> None:
     from copydesk.prepare_batch import figure_positions
     figure = np.array(flags, np.bool_)[skip:]  # (any start: the kernel reads eight flags at a time)
     assert figure_positions(np.ascontiguousarray(figure)).tolist() == np.flatnonzero(figure).tolist()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_line_starts_are_each_articles_own(seed: int) -> None:
+    """line_starts = each article's line starts less its first token, one after the other
+    (empty articles and one-line ones among them), as Batch.prepared gives them."""
+    rng = random.Random(seed)
+    texts = ["", paragraph(rng), "\n".join(paragraph(rng) for _ in range(rng.randint(2, 6))), " ",
+             *("\n\n".join(paragraph(rng) for _ in range(rng.randint(1, 4))) for _ in range(8))]
+    rng.shuffle(texts)
+    batch = prepare_batch([Article(f"a{n}", t) for n, t in enumerate(texts)], PrepareConfig())
+    got = line_starts(batch.line_first, batch.tok_first, batch.line_base)
+    want = [(batch.line_first[batch.line_base[d]:batch.line_base[d + 1] + 1] - batch.tok_first[d]).astype(np.int32)
+            for d in range(len(texts))]
+    assert got.dtype == np.int32 and np.array_equal(got, np.concatenate(want))
+    for d, w in enumerate(want):
+        assert np.array_equal(batch.prepared(d).line_first, w) and batch.prepared(d).line_first.dtype == np.int32

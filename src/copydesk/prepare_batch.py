@@ -69,18 +69,36 @@ class Batch:
     cps: np.ndarray | None = None        # the code points of the texts, joined
     doc_cp: np.ndarray | None = None     # int64 (ndocs + 1): where each text starts in ``cps``
     figure: np.ndarray | None = None     # bool per token: a figure ("42", "4C", "£5.7bn"; see _figures)
+    #: int32: article d's line starts relative to its first token, lines ``line_base[d]`` to
+    #: ``line_base[d + 1]`` inclusive, at ``line_base[d] + d`` (built at the first prepared())
+    line_rel: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def prepared(self, d: int) -> Prepared:
         """Article ``d`` as a :class:`Prepared` (views into the batch arrays)."""
-        a, b = int(self.tok_first[d]), int(self.tok_first[d + 1])
-        la, lb = int(self.line_base[d]), int(self.line_base[d + 1])
-        toks = Tokens(self.start[a:b], self.end[a:b], self.hash[a:b], self.weight[a:b],
-                      self.line[a:b], self.digit[a:b])
-        return Prepared(self.ids[d], self.dates[d], toks, self.boiler[a:b],
-                        (self.line_first[la:lb + 1] - a).astype(np.int32))
+        tok_first, line_base = self.tok_first, self.line_base
+        a, b = int(tok_first[d]), int(tok_first[d + 1])
+        la, lb = int(line_base[d]) + d, int(line_base[d + 1]) + d
+        if self.line_rel is None:
+            self.line_rel = line_starts(self.line_first, tok_first, line_base)
+        return Prepared(self.ids[d], self.dates[d],
+                        Tokens(self.start[a:b], self.end[a:b], self.hash[a:b], self.weight[a:b],
+                               self.line[a:b], self.digit[a:b]),
+                        self.boiler[a:b], self.line_rel[la:lb + 1])
+
+
+def line_starts(line_first: np.ndarray, tok_first: np.ndarray, line_base: np.ndarray) -> np.ndarray:
+    """Every article's ``(line_first[line_base[d]:line_base[d + 1] + 1] - tok_first[d])``
+    as int32, one after the other (article d's at ``line_base[d] + d``): what
+    :meth:`Batch.prepared` gives as an article's ``line_first``, computed for the whole
+    batch at once."""
+    ndocs = len(tok_first) - 1
+    sizes = np.diff(line_base) + 1
+    doc = np.repeat(np.arange(ndocs, dtype=np.int64), sizes)
+    at = np.arange(len(doc), dtype=np.int64) - doc  # position p of article d reads line p - d
+    return (line_first[at] - tok_first[doc]).astype(np.int32)
 
 
 @nb.njit(cache=True, nogil=True)

@@ -153,3 +153,33 @@ def test_the_align_round_pool_is_kept_for_the_next_round_only(monkeypatch: pytes
         assert not set(reworded(codes, "align+")) & first
     finally:
         aligner.close()
+
+
+def _collector_state(codes: np.ndarray) -> tuple[list[bool], np.ndarray]:
+    """Stands in for the align pass's chunk job: is the worker's collector on?"""
+    import gc
+
+    return [gc.isenabled()], np.zeros(0, np.int64)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_align_pass_leaves_the_collector_as_it_found_it(monkeypatch: pytest.MonkeyPatch, workers: int,
+                                                            enabled: bool) -> None:
+    import gc
+
+    import copydesk.engines.local as local
+
+    monkeypatch.setattr(local, "_align_codes", _collector_state)  # (before the pool forks)
+    codes = np.arange(1200, dtype=np.int64)  # enough for the pool (> 200 pairs)
+    was = gc.isenabled()
+    try:
+        if not enabled:
+            gc.disable()
+        out = local._align_pass(codes, workers, None, "align")
+        assert gc.isenabled() == enabled
+        # in-process (one worker) the chunks run with the collector as it was
+        assert len(out) == 2 and (workers > 1 or out == [enabled, enabled])
+    finally:
+        if was:
+            gc.enable()
