@@ -897,6 +897,16 @@ def link_targets(ldoc: np.ndarray, subs: np.ndarray, own: np.ndarray, titles: Co
 
 @nb.njit(cache=True, nogil=True)
 def _link_targets(ldoc, subs, own, table, used, values):  # pragma: no cover - jit
+    # a bit per value of a key's top bits, set for the headlines' keys: most cut keys give
+    # no headline, and one look at this small filter (it stays in the cache) turns them
+    # away without a probe of the table, nor the probe's unpredictable branches
+    bits = 22
+    shift = np.uint64(64 - bits)
+    seen = np.zeros(1 << (bits - 6), np.uint64)
+    for s in range(len(table)):
+        if used[s]:
+            h = table[s] >> shift
+            seen[h >> np.uint64(6)] |= np.uint64(1) << (h & np.uint64(63))
     n, w = subs.shape
     target = np.full(n, -1, np.int64)
     tkey = np.zeros(n, np.uint64)
@@ -912,6 +922,9 @@ def _link_targets(ldoc, subs, own, table, used, values):  # pragma: no cover - j
         for j in range(w):
             v = subs[i, j]
             if v == 0:
+                continue
+            h = v >> shift
+            if not (seen[h >> np.uint64(6)] >> (h & np.uint64(63))) & np.uint64(1):
                 continue
             s = v & mask
             td = -1
