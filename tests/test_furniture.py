@@ -294,6 +294,28 @@ def test_code_map_gives_the_first_number_of_each_code() -> None:
 
 
 @settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 40), max_size=120), st.lists(st.integers(0, 45), max_size=40))
+def test_code_map_is_a_dict_of_the_first_number(codes: list[int], probes: list[int]) -> None:
+    mixed = np.array(codes, np.uint64) * np.uint64(0x9E3779B97F4A7C15)  # (some share their low bits)
+    first: dict[int, int] = {}
+    for i, c in enumerate(mixed.tolist()):
+        first.setdefault(c, i)
+    m = CodeMap(mixed, np.arange(len(codes)))
+    asked = np.array(probes, np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    assert len(m) == len(first)
+    assert m.get(asked).tolist() == [first.get(c, -1) for c in asked.tolist()]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(-3, 300), max_size=60), st.booleans())
+def test_stable_order_is_a_stable_argsort(values: list[int], distinct: bool) -> None:
+    from copydesk.furniture import _stable_order
+
+    v = np.array(sorted(set(values), key=lambda x: (x * 7919) % 101) if distinct else values, np.int64)
+    assert _stable_order(v).tolist() == np.argsort(v, kind="stable").tolist()
+
+
+@settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 3)), max_size=80), st.booleans())
 def test_lexsort2_is_lexsort(rows: list[tuple[int, int]], wide: bool) -> None:
     major = np.array([r[0] for r in rows], np.uint64) * (np.uint64(0x9E3779B97F4A7C15) if wide else np.uint64(1))

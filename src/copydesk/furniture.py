@@ -97,11 +97,16 @@ class CodeMap(CodeSet):
     """A :class:`CodeSet` that also maps each code to a number (the first given for it)."""
 
     def __init__(self, codes: np.ndarray, values: np.ndarray) -> None:
-        codes = np.asarray(codes, np.uint64)
-        uniq, first = np.unique(codes, return_index=True)
-        super().__init__(uniq)
-        self.values = np.full(len(self.table), -1, np.int64)
-        _fill_values(self.table, self.used, uniq, np.asarray(values, np.int64)[first], self.values)
+        # (the codes put in the table in the order given, a repeated one left out: no sort)
+        codes = np.ascontiguousarray(codes, np.uint64)
+        size = 16
+        while size < 2 * len(codes):
+            size *= 2
+        self.table = np.zeros(size, np.uint64)
+        self.used = np.zeros(size, np.bool_)
+        self.values = np.full(size, -1, np.int64)
+        self.size = int(_fill_values(self.table, self.used, codes, np.ascontiguousarray(values, np.int64),
+                                     self.values))
 
     def get(self, values: np.ndarray) -> np.ndarray:
         """The number of each code, -1 where it is not in the map."""
@@ -112,12 +117,21 @@ class CodeMap(CodeSet):
 
 @nb.njit(cache=True, nogil=True)
 def _fill_values(table, used, codes, values, out):  # pragma: no cover - jit
+    """Each code with its value put in the table, a code already there left with the value it
+    has (the first given); returns the number of distinct codes."""
     mask = np.uint64(len(table) - 1)
+    count = 0
     for i in range(len(codes)):
-        slot = codes[i] & mask
-        while table[slot] != codes[i]:
+        x = codes[i]
+        slot = x & mask
+        while used[slot] and table[slot] != x:
             slot = (slot + np.uint64(1)) & mask
-        out[slot] = values[i]
+        if not used[slot]:
+            used[slot] = True
+            table[slot] = x
+            out[slot] = values[i]
+            count += 1
+    return count
 
 
 @nb.njit(cache=True, nogil=True)
@@ -833,7 +847,7 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     if not len(ldoc) or not len(title_key):
         return np.zeros(0, np.uint64), np.zeros(0, np.int64), []
     first_by = title_doc if rank is None else np.asarray(rank)[title_doc]
-    order = np.argsort(first_by, kind="stable")  # the first article of a repeated headline
+    order = _stable_order(first_by)  # the first article of a repeated headline
     titles = CodeMap(title_key[order], title_doc[order])
     own = np.zeros(int(max(ldoc.max(), title_doc.max())) + 1, np.uint64)
     own[title_doc] = title_key
@@ -880,6 +894,19 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
                          np.asarray(row_line, np.int64)[row[teaser]],
                          "repeats part of the article linked on the line above (a teaser)", rank)
     return unique(np.concatenate(codes)), unique(np.concatenate(docs)), records
+
+
+def _stable_order(values: np.ndarray) -> np.ndarray:
+    """``np.argsort(values, kind="stable")``; for distinct small whole numbers (ranks of
+    articles) by placing each at its value, not by a sort."""
+    n = len(values)
+    if values.dtype.kind in "iu" and n and int(values.min()) >= 0 and int(values.max()) < 4 * n + 1024:
+        at = np.full(int(values.max()) + 1, -1, np.int64)
+        at[values] = np.arange(n)
+        order = at[at >= 0]
+        if len(order) == n:  # all distinct: their places are their order
+            return order
+    return np.argsort(values, kind="stable")
 
 
 def link_targets(ldoc: np.ndarray, subs: np.ndarray, own: np.ndarray, titles: CodeMap) -> tuple[np.ndarray, np.ndarray]:
