@@ -317,29 +317,34 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
     key, doc = np.asarray(key, np.uint64), np.asarray(doc, np.int64)
     rows = (key, marks, doc, site, weight, line)
     short = short_line(np.asarray(weight))
+    shorts: list[tuple[np.ndarray, ...]] = []  # (key, article, marks) of the short lines, taken once
 
     def by_ends(j: int) -> Furniture | None:
         # short lines (captions and their credits, footers naming each masthead) also by
         # their first and by their last words; a long one is a group of its own here (the
         # pass by whole lines judged it).  Only the carriers of such groups take part.
-        ends = end_groups(marks, j)
         if cfg.by_ends:
-            return learn_lines(*rows, cfg, group=ends, rank=rank)
-        sub = np.flatnonzero(rows_of(doc, _variant_carriers(ends[short], key[short], doc[short], cfg)))
+            return learn_lines(*rows, cfg, group=end_groups(marks, j), rank=rank)
+        if not shorts:  # (rows taken by their numbers: faster than by a mask of every row)
+            at = np.flatnonzero(short)
+            shorts.append((key[at], doc[at], np.asarray(marks)[at]))
+        skey, sdoc, smarks = shorts[0]
+        sub = np.flatnonzero(rows_of(doc, _variant_carriers(end_groups(smarks, j), skey, sdoc, cfg)))
         if not len(sub):
             return None
+        part = tuple(x[sub] for x in rows)
         # (a long line's group: a code of its row number, made for the rows taken only)
         alone = pair_codes(sub, np.full(len(sub), 0xA5A5A5A5 + j, np.uint64))
-        by = np.where(short[sub], ends[sub], alone)
-        return learn_lines(*(x[sub] for x in rows), cfg, group=by, rank=rank)
+        by = np.where(short[sub], end_groups(part[1], j), alone)
+        return learn_lines(*part, cfg, group=by, rank=rank)
 
-    def two_of_a_site() -> tuple[Furniture, np.ndarray] | None:
+    def two_of_a_site() -> tuple[Furniture, tuple[np.ndarray, ...]] | None:
         sub = rows_of(doc, _pair_carriers(key, doc, np.asarray(site))) if cfg.site_min_docs > 2 \
             else np.zeros(0, np.bool_)
         if not sub.any():
             return None
-        sub = np.flatnonzero(sub)
-        return learn_lines(*(x[sub] for x in rows), cfg, rank=rank, two_of_a_site=True), sub
+        part = tuple(x[np.flatnonzero(sub)] for x in rows)
+        return learn_lines(*part, cfg, rank=rank, two_of_a_site=True), part
 
     spawn = spawn or run_here
     later = spawn(lambda: (by_ends(0), by_ends(1), two_of_a_site()))
@@ -347,7 +352,7 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
     first, last, pairs = later()
     found = [f for f in (*found, first, last) if f is not None]
     if pairs is not None:
-        part = tuple(x[pairs[1]] for x in rows)
+        part = pairs[1]
         found.append(beside_furniture(pairs[0], unique(np.concatenate([f.codes for f in found])),
                                       part[0], part[2], part[3], part[5], rank))
     fields = Furniture.__slots__[:-3]
@@ -484,7 +489,9 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
         key, marks, doc, site, weight, line = (np.asarray(x) for x in (key, marks, doc, site, weight, line))
     weight = weight.astype(np.int64)
     ndocs = int(doc.max()) + 1
-    doc_first = np.searchsorted(doc, np.arange(ndocs + 1))
+    # each article's first row (the rows by article): by counting, when the numbers are whole
+    doc_first = (np.concatenate(([0], np.cumsum(np.bincount(doc, minlength=ndocs)))) if doc[0] >= 0
+                 else np.searchsorted(doc, np.arange(ndocs + 1)))
     # the rows by key (then carrier rank), only of keys that may be carried more than once
     # (a line of one article is never judged: min_docs and site_min_docs are >= 2): most
     # lines of a corpus are their article's own, so the sort is spared most rows; the
