@@ -372,3 +372,22 @@ def test_rows_of_equals_isin() -> None:
         assert np.array_equal(rows_of(doc.astype(np.int32), docs), np.isin(doc, docs))
     doc = np.array([-1, 0, 3, 2])  # numbers below 0: np.isin's answer
     assert np.array_equal(rows_of(doc, np.array([-1, 2])), np.isin(doc, np.array([-1, 2])))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3), st.integers(0, 9)), max_size=80))
+def test_variant_carriers_are_those_of_groups_of_two_lines_or_more(rows: list[tuple[int, int, int]]) -> None:
+    from copydesk.furniture import _variant_carriers
+
+    cfg = FurnitureConfig()
+    mix = np.uint64(0x9E3779B97F4A7C15)
+    group = np.array([r[0] for r in rows], np.uint64) * mix
+    key = np.array([r[1] for r in rows], np.uint64) * mix + np.uint64(1)
+    doc = np.array([r[2] for r in rows], np.int64)
+    by_group: dict[int, list[int]] = {}
+    for i, g in enumerate(group.tolist()):
+        by_group.setdefault(g, []).append(i)
+    want = sorted({int(doc[i]) for ix in by_group.values()
+                   if len(ix) >= min(cfg.min_docs, cfg.site_min_docs) and len({int(key[i]) for i in ix}) >= 2
+                   for i in ix})
+    assert _variant_carriers(group, key, doc, cfg).tolist() == want

@@ -278,7 +278,13 @@ def lexsort2(minor: np.ndarray, major: np.ndarray) -> np.ndarray:
     at = _ranges(first[multi], size[multi])
     run = np.repeat(np.arange(int(multi.sum())), size[multi])
     sub = order[at]
-    order[at] = sub[np.lexsort((np.asarray(minor)[sub], run))]
+    mn = np.asarray(minor)[sub]
+    span = int(mn.max()) + 1 if mn.dtype.kind in "iu" and len(mn) else 0
+    if mn.dtype.kind in "iu" and int(mn.min()) >= 0 and len(size) * span < 1 << 62:
+        # (one stable sort of one combined key, run then minor: the same order)
+        order[at] = sub[np.argsort(run * span + mn.astype(np.int64), kind="stable")]
+    else:
+        order[at] = sub[np.lexsort((mn, run))]
     return order
 
 
@@ -383,13 +389,14 @@ def _variant_carriers(group: np.ndarray, key: np.ndarray, doc: np.ndarray,
     from .join_kernel import maybe_repeated  # (join_kernel imports this module)
 
     some = maybe_repeated(group)
-    order = some[np.lexsort((key[some], group[some]))]
-    g, k = group[order], key[order]
-    first, size = _groups(g)
+    order = some[stable_argsort_u64(group[some])]
+    first, size = _groups(group[order])
     if not len(first):
         return np.zeros(0, np.int64)
-    change = np.concatenate(([False], (k[1:] != k[:-1]) & (g[1:] == g[:-1])))
-    keys = np.add.reduceat(change.astype(np.int64), first) + 1
+    # (more than one line in a group: its keys' least and greatest differ; 2 stands for
+    # "two or more", all that variant_group asks of the number of lines)
+    k = key[order]
+    keys = np.where(np.minimum.reduceat(k, first) != np.maximum.reduceat(k, first), 2, 1)
     keep = variant_group(size, keys, cfg)
     return unique(doc[order][_ranges(first[keep], size[keep])])
 
