@@ -391,3 +391,21 @@ def test_variant_carriers_are_those_of_groups_of_two_lines_or_more(rows: list[tu
                    if len(ix) >= min(cfg.min_docs, cfg.site_min_docs) and len({int(key[i]) for i in ix}) >= 2
                    for i in ix})
     assert _variant_carriers(group, key, doc, cfg).tolist() == want
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 60))
+def test_pair_carriers_of_the_pass_by_whole_lines(seed: int, n: int) -> None:
+    from copydesk.furniture import _pair_carriers, learn_lines
+
+    rng = np.random.default_rng(seed)
+    pairs = sorted({(int(d), int(k)) for d, k in zip(rng.integers(0, 12, n), rng.integers(1, 8, n), strict=True)})
+    doc = np.array([p[0] for p in pairs], np.int64)
+    key = np.array([p[1] for p in pairs], np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    site = rng.integers(-1, 2, 12)[doc] if len(doc) else np.zeros(0, np.int64)
+    marks = rng.integers(0, 5, (len(doc), 6)).astype(np.uint32)
+    weight, line = rng.integers(1, 100, len(doc)), np.arange(len(doc))
+    got: list[np.ndarray] = []
+    learn_lines(key, marks, doc, site, weight, line, FurnitureConfig(), pair_carriers=got)
+    want = _pair_carriers(key, doc, site) if len(doc) else np.zeros(0, np.int64)
+    assert (got[0] if got else np.zeros(0, np.int64)).tolist() == want.tolist()

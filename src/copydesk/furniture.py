@@ -317,8 +317,9 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
     where any of the three finds it.  ``rank`` (per article number) is the order in which
     carriers are sampled and examples chosen: a scan passes one made from the ids, so the
     result does not depend on the order articles were read in.  ``spawn``: where the passes
-    by first and by last words and the pass over pairs of one site run while this process
-    learns by whole lines (default: here, one after the other; the result is the same)."""
+    by first and by last words run while this process learns by whole lines, and then over
+    the lines of pairs of one site (found among the groups of the pass by whole lines)
+    (default: here, one after the other; the result is the same)."""
     cfg = cfg or FurnitureConfig()
     key, doc = np.asarray(key, np.uint64), np.asarray(doc, np.int64)
     rows = (key, marks, doc, site, weight, line)
@@ -344,18 +345,20 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
         by = np.where(short[sub], end_groups(part[1], j), alone)
         return learn_lines(*part, cfg, group=by, rank=rank)
 
-    def two_of_a_site() -> tuple[Furniture, tuple[np.ndarray, ...]] | None:
-        sub = rows_of(doc, _pair_carriers(key, doc, np.asarray(site))) if cfg.site_min_docs > 2 \
-            else np.zeros(0, np.bool_)
+    def two_of_a_site(carriers: list[np.ndarray]) -> tuple[Furniture, tuple[np.ndarray, ...]] | None:
+        # (carriers: :func:`_pair_carriers`, as the pass by whole lines found them)
+        sub = rows_of(doc, carriers[0]) if carriers else np.zeros(0, np.bool_)
         if not sub.any():
             return None
         part = tuple(x[np.flatnonzero(sub)] for x in rows)
         return learn_lines(*part, cfg, rank=rank, two_of_a_site=True), part
 
     spawn = spawn or run_here
-    later = spawn(lambda: (by_ends(0), by_ends(1), two_of_a_site()))
-    found = [learn_lines(*rows, cfg, rank=rank)]
-    first, last, pairs = later()
+    later = spawn(lambda: (by_ends(0), by_ends(1)))
+    carriers: list[np.ndarray] = []
+    found = [learn_lines(*rows, cfg, rank=rank, pair_carriers=carriers if cfg.site_min_docs > 2 else None)]
+    pairs = two_of_a_site(carriers)
+    first, last = later()
     found = [f for f in (*found, first, last) if f is not None]
     if pairs is not None:
         part = pairs[1]
@@ -404,7 +407,8 @@ def _variant_carriers(group: np.ndarray, key: np.ndarray, doc: np.ndarray,
 def _pair_carriers(key: np.ndarray, doc: np.ndarray, site: np.ndarray) -> np.ndarray:
     """The articles carrying a line that exactly two articles of one (known) site carry
     (:func:`pair_of_a_site`).  (Only the rows of keys that may be carried more than once
-    are sorted.)"""
+    are sorted.)  The scan reads them off the groups of :func:`learn_lines` by whole lines
+    (``pair_carriers``); this is their specification."""
     from .join_kernel import maybe_repeated  # (join_kernel imports this module)
 
     some = maybe_repeated(key)
@@ -469,7 +473,7 @@ def site_counts(grp_of: np.ndarray, site: np.ndarray, ngroups: int) -> tuple[np.
 def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
                 weight: np.ndarray, line: np.ndarray, cfg: FurnitureConfig | None = None,
                 group: np.ndarray | None = None, rank: np.ndarray | None = None,
-                two_of_a_site: bool = False) -> Furniture:
+                two_of_a_site: bool = False, pair_carriers: list[np.ndarray] | None = None) -> Furniture:
     """Learn the corpus furniture from line rows, one per distinct (article, line key):
     ``key`` (uint64, non-zero), ``marks`` (n x 6 hashes of the line's first words, last
     words and two min-hashes of its shingles: a copy of the line edited in one place, or
@@ -478,7 +482,9 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     (article number), ``site`` (site number, -1 when unknown), ``weight`` (characters outside
     other boilerplate) and ``line`` (index of the line in its article).  Same result as
     :func:`learn_reference`.  ``two_of_a_site``: judge only the lines that two articles of
-    one site carry, too few for the rule alone (see :func:`beside_furniture`)."""
+    one site carry, too few for the rule alone (see :func:`beside_furniture`).
+    ``pair_carriers``, by whole lines: :func:`_pair_carriers` of the rows appended to it
+    (read off the groups of rows by key made here)."""
     cfg = cfg or FurnitureConfig()
     key = np.asarray(key, np.uint64)
     doc = np.asarray(doc, np.int64)
@@ -511,6 +517,9 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     ngroups = len(kfirst)
     # candidates: enough carriers, or enough on one site
     unknown, best_site = site_counts(np.repeat(np.arange(ngroups), ksize), site[by_key], ngroups)
+    if pair_carriers is not None and group is None:  # (the groups of two or more rows are every key's)
+        two = kfirst[pair_of_a_site(ksize, best_site)]
+        pair_carriers.append(unique(np.concatenate([doc[by_key[two]], doc[by_key[two + 1]]])))
     # (two of one site: both of a known site, so none unknown)
     cand = np.flatnonzero(pair_of_a_site(ksize, best_site) if two_of_a_site else judged(unknown, best_site, cfg))
     # sampled carriers of each candidate (the first ``sample`` in a fixed pseudo-random order)
