@@ -546,20 +546,23 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     # each article's weight outside the lines masked so far: its whole weight less theirs
     # (whole numbers, summed exactly in doubles: the sum over the lines left, as it is)
     total = np.bincount(doc, weights=weight, minlength=ndocs)
+    # (what each round asks of the carriers' rows and does not change: taken once)
+    ew, not_self = weight[erow], ~self_row
+    with_figs, slot_line, alone = found >= SLOT, found == SLOT, found == ALONE
     for _ in range(cfg.rounds):
         live = ~masked
         gone = np.flatnonzero(masked)
         content = total - np.bincount(doc[gone], weights=weight[gone], minlength=ndocs) if len(gone) else total
-        other = live[erow] & ~self_row
+        other = live[erow] & not_self
         # a template instance: most of its text found only approximately, with figures, is
         # found only with other figures (its own report in a shared skeleton): that text is
         # its own, as a different story's would be (an edited or scanned copy of a story
         # keeps most of its figures)
-        fig_w = np.bincount(eown, weights=np.where(other & (found >= SLOT), weight[erow], 0), minlength=len(crow))
-        slot_w = np.bincount(eown, weights=np.where(other & (found == SLOT), weight[erow], 0), minlength=len(crow))
+        fig_w = np.bincount(eown, weights=np.where(other & with_figs, ew, 0), minlength=len(crow))
+        slot_w = np.bincount(eown, weights=np.where(other & slot_line, ew, 0), minlength=len(crow))
         instance = (2 * slot_w > fig_w) & credit
-        mine = (found == ALONE) | ((found == SLOT) & instance[eown])
-        own = np.bincount(eown, weights=np.where(other & mine, weight[erow], 0), minlength=len(crow))
+        mine = alone | (slot_line & instance[eown])
+        own = np.bincount(eown, weights=np.where(other & mine, ew, 0), minlength=len(crow))
         cont = content[cd] - np.where(live[crow], weight[crow], 0)
         ratio = np.where(cont > 0, own / np.maximum(cont, 1), 0.0)
         is_f = _group_median(ratio, cidx, len(cand)) >= cfg.own_share
@@ -900,7 +903,7 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     # the lines of every article with a linked headline (a headline that several versions
     # of a story carry links to all of them), by headline and mark
     # (an article's rows share its headline: which headlines are linked is asked per article)
-    doc_linked = (own != 0) & in_sorted(own, unique(ref_key))
+    doc_linked = (own != 0) & CodeSet(ref_key).contains(own)
     inside = row_doc < len(own)
     linked = np.zeros(len(row_doc), np.bool_)
     linked[inside] = doc_linked[row_doc[inside]]
