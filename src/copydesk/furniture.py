@@ -745,9 +745,9 @@ def _result(key: np.ndarray, doc: np.ndarray, site: np.ndarray, line: np.ndarray
             counts: tuple[np.ndarray, np.ndarray] | None = None) -> Furniture:
     """The furniture of the ``masked`` rows; ``counts`` (sorted keys, rows of each), when
     given, holds every masked key: the carriers are read there, not counted over ``key``."""
-    codes = unique(pair_codes(doc[masked], key[masked]))
-    mk = key[masked]
-    order = np.lexsort(((doc if rank is None else np.asarray(rank)[doc])[masked], mk))  # example: the first carrier
+    mk, md = key[masked], doc[masked]
+    codes = unique(pair_codes(md, mk))
+    order = lexsort2(md if rank is None else np.asarray(rank)[md], mk)  # example: the first carrier
     first, size = _groups(mk[order])
     keys = mk[order][first]
     ex = np.flatnonzero(masked)[order][first]
@@ -760,7 +760,7 @@ def _result(key: np.ndarray, doc: np.ndarray, site: np.ndarray, line: np.ndarray
             span = int(st[known].max()) + 1
             sites = np.bincount(unique(at[known] * span + st[known]) // span, minlength=len(keys)).astype(np.int64)
     return Furniture(codes, keys, carriers.astype(np.int64), size.astype(np.int64), sites,
-                     doc[ex], line[ex], docs=unique(doc[masked]))
+                     doc[ex], line[ex], docs=unique(md))
 
 
 def key_counts(key: np.ndarray, keys: np.ndarray) -> np.ndarray:
