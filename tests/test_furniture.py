@@ -294,6 +294,28 @@ def test_code_map_gives_the_first_number_of_each_code() -> None:
 
 
 @settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 40), max_size=120), st.lists(st.integers(0, 45), max_size=40))
+def test_code_map_is_a_dict_of_the_first_number(codes: list[int], probes: list[int]) -> None:
+    mixed = np.array(codes, np.uint64) * np.uint64(0x9E3779B97F4A7C15)  # (some share their low bits)
+    first: dict[int, int] = {}
+    for i, c in enumerate(mixed.tolist()):
+        first.setdefault(c, i)
+    m = CodeMap(mixed, np.arange(len(codes)))
+    asked = np.array(probes, np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    assert len(m) == len(first)
+    assert m.get(asked).tolist() == [first.get(c, -1) for c in asked.tolist()]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(-3, 300), max_size=60), st.booleans())
+def test_stable_order_is_a_stable_argsort(values: list[int], distinct: bool) -> None:
+    from copydesk.furniture import _stable_order
+
+    v = np.array(sorted(set(values), key=lambda x: (x * 7919) % 101) if distinct else values, np.int64)
+    assert _stable_order(v).tolist() == np.argsort(v, kind="stable").tolist()
+
+
+@settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 3)), max_size=80), st.booleans())
 def test_lexsort2_is_lexsort(rows: list[tuple[int, int]], wide: bool) -> None:
     major = np.array([r[0] for r in rows], np.uint64) * (np.uint64(0x9E3779B97F4A7C15) if wide else np.uint64(1))
@@ -350,3 +372,40 @@ def test_rows_of_equals_isin() -> None:
         assert np.array_equal(rows_of(doc.astype(np.int32), docs), np.isin(doc, docs))
     doc = np.array([-1, 0, 3, 2])  # numbers below 0: np.isin's answer
     assert np.array_equal(rows_of(doc, np.array([-1, 2])), np.isin(doc, np.array([-1, 2])))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3), st.integers(0, 9)), max_size=80))
+def test_variant_carriers_are_those_of_groups_of_two_lines_or_more(rows: list[tuple[int, int, int]]) -> None:
+    from copydesk.furniture import _variant_carriers
+
+    cfg = FurnitureConfig()
+    mix = np.uint64(0x9E3779B97F4A7C15)
+    group = np.array([r[0] for r in rows], np.uint64) * mix
+    key = np.array([r[1] for r in rows], np.uint64) * mix + np.uint64(1)
+    doc = np.array([r[2] for r in rows], np.int64)
+    by_group: dict[int, list[int]] = {}
+    for i, g in enumerate(group.tolist()):
+        by_group.setdefault(g, []).append(i)
+    want = sorted({int(doc[i]) for ix in by_group.values()
+                   if len(ix) >= min(cfg.min_docs, cfg.site_min_docs) and len({int(key[i]) for i in ix}) >= 2
+                   for i in ix})
+    assert _variant_carriers(group, key, doc, cfg).tolist() == want
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 60))
+def test_pair_carriers_of_the_pass_by_whole_lines(seed: int, n: int) -> None:
+    from copydesk.furniture import _pair_carriers, learn_lines
+
+    rng = np.random.default_rng(seed)
+    pairs = sorted({(int(d), int(k)) for d, k in zip(rng.integers(0, 12, n), rng.integers(1, 8, n), strict=True)})
+    doc = np.array([p[0] for p in pairs], np.int64)
+    key = np.array([p[1] for p in pairs], np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    site = rng.integers(-1, 2, 12)[doc] if len(doc) else np.zeros(0, np.int64)
+    marks = rng.integers(0, 5, (len(doc), 6)).astype(np.uint32)
+    weight, line = rng.integers(1, 100, len(doc)), np.arange(len(doc))
+    got: list[np.ndarray] = []
+    learn_lines(key, marks, doc, site, weight, line, FurnitureConfig(), pair_carriers=got)
+    want = _pair_carriers(key, doc, site) if len(doc) else np.zeros(0, np.int64)
+    assert (got[0] if got else np.zeros(0, np.int64)).tolist() == want.tolist()

@@ -42,3 +42,12 @@ def test_id_hashes_are_hash_id(ids: list[str]) -> None:
 
     got = id_hashes(ids)
     assert got.dtype == np.uint64 and got.tolist() == [hash_id(i) for i in ids]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=60), st.integers(0, 3))
+def test_rank_of_hashes_is_the_argsort_of_the_argsort(hashes: list[int], repeat: int) -> None:
+    from copydesk.plan import rank_of_hashes
+
+    h = np.array(hashes + hashes[:repeat], np.uint64)  # (some repeated: ties keep their order)
+    assert rank_of_hashes(h).tolist() == np.argsort(np.argsort(h, kind="stable"), kind="stable").tolist()

@@ -97,11 +97,16 @@ class CodeMap(CodeSet):
     """A :class:`CodeSet` that also maps each code to a number (the first given for it)."""
 
     def __init__(self, codes: np.ndarray, values: np.ndarray) -> None:
-        codes = np.asarray(codes, np.uint64)
-        uniq, first = np.unique(codes, return_index=True)
-        super().__init__(uniq)
-        self.values = np.full(len(self.table), -1, np.int64)
-        _fill_values(self.table, self.used, uniq, np.asarray(values, np.int64)[first], self.values)
+        # (the codes put in the table in the order given, a repeated one left out: no sort)
+        codes = np.ascontiguousarray(codes, np.uint64)
+        size = 16
+        while size < 2 * len(codes):
+            size *= 2
+        self.table = np.zeros(size, np.uint64)
+        self.used = np.zeros(size, np.bool_)
+        self.values = np.full(size, -1, np.int64)
+        self.size = int(_fill_values(self.table, self.used, codes, np.ascontiguousarray(values, np.int64),
+                                     self.values))
 
     def get(self, values: np.ndarray) -> np.ndarray:
         """The number of each code, -1 where it is not in the map."""
@@ -112,12 +117,21 @@ class CodeMap(CodeSet):
 
 @nb.njit(cache=True, nogil=True)
 def _fill_values(table, used, codes, values, out):  # pragma: no cover - jit
+    """Each code with its value put in the table, a code already there left with the value it
+    has (the first given); returns the number of distinct codes."""
     mask = np.uint64(len(table) - 1)
+    count = 0
     for i in range(len(codes)):
-        slot = codes[i] & mask
-        while table[slot] != codes[i]:
+        x = codes[i]
+        slot = x & mask
+        while used[slot] and table[slot] != x:
             slot = (slot + np.uint64(1)) & mask
-        out[slot] = values[i]
+        if not used[slot]:
+            used[slot] = True
+            table[slot] = x
+            out[slot] = values[i]
+            count += 1
+    return count
 
 
 @nb.njit(cache=True, nogil=True)
@@ -264,7 +278,13 @@ def lexsort2(minor: np.ndarray, major: np.ndarray) -> np.ndarray:
     at = _ranges(first[multi], size[multi])
     run = np.repeat(np.arange(int(multi.sum())), size[multi])
     sub = order[at]
-    order[at] = sub[np.lexsort((np.asarray(minor)[sub], run))]
+    mn = np.asarray(minor)[sub]
+    span = int(mn.max()) + 1 if mn.dtype.kind in "iu" and len(mn) else 0
+    if mn.dtype.kind in "iu" and int(mn.min()) >= 0 and len(size) * span < 1 << 62:
+        # (one stable sort of one combined key, run then minor: the same order)
+        order[at] = sub[np.argsort(run * span + mn.astype(np.int64), kind="stable")]
+    else:
+        order[at] = sub[np.lexsort((mn, run))]
     return order
 
 
@@ -297,43 +317,51 @@ def learn(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
     where any of the three finds it.  ``rank`` (per article number) is the order in which
     carriers are sampled and examples chosen: a scan passes one made from the ids, so the
     result does not depend on the order articles were read in.  ``spawn``: where the passes
-    by first and by last words and the pass over pairs of one site run while this process
-    learns by whole lines (default: here, one after the other; the result is the same)."""
+    by first and by last words run while this process learns by whole lines, and then over
+    the lines of pairs of one site (found among the groups of the pass by whole lines)
+    (default: here, one after the other; the result is the same)."""
     cfg = cfg or FurnitureConfig()
     key, doc = np.asarray(key, np.uint64), np.asarray(doc, np.int64)
     rows = (key, marks, doc, site, weight, line)
     short = short_line(np.asarray(weight))
+    shorts: list[tuple[np.ndarray, ...]] = []  # (key, article, marks) of the short lines, taken once
 
     def by_ends(j: int) -> Furniture | None:
         # short lines (captions and their credits, footers naming each masthead) also by
         # their first and by their last words; a long one is a group of its own here (the
         # pass by whole lines judged it).  Only the carriers of such groups take part.
-        ends = end_groups(marks, j)
         if cfg.by_ends:
-            return learn_lines(*rows, cfg, group=ends, rank=rank)
-        sub = np.flatnonzero(rows_of(doc, _variant_carriers(ends[short], key[short], doc[short], cfg)))
+            return learn_lines(*rows, cfg, group=end_groups(marks, j), rank=rank)
+        if not shorts:  # (rows taken by their numbers: faster than by a mask of every row)
+            at = np.flatnonzero(short)
+            shorts.append((key[at], doc[at], np.asarray(marks)[at]))
+        skey, sdoc, smarks = shorts[0]
+        sub = np.flatnonzero(rows_of(doc, _variant_carriers(end_groups(smarks, j), skey, sdoc, cfg)))
         if not len(sub):
             return None
+        part = tuple(x[sub] for x in rows)
         # (a long line's group: a code of its row number, made for the rows taken only)
         alone = pair_codes(sub, np.full(len(sub), 0xA5A5A5A5 + j, np.uint64))
-        by = np.where(short[sub], ends[sub], alone)
-        return learn_lines(*(x[sub] for x in rows), cfg, group=by, rank=rank)
+        by = np.where(short[sub], end_groups(part[1], j), alone)
+        return learn_lines(*part, cfg, group=by, rank=rank)
 
-    def two_of_a_site() -> tuple[Furniture, np.ndarray] | None:
-        sub = rows_of(doc, _pair_carriers(key, doc, np.asarray(site))) if cfg.site_min_docs > 2 \
-            else np.zeros(0, np.bool_)
+    def two_of_a_site(carriers: list[np.ndarray]) -> tuple[Furniture, tuple[np.ndarray, ...]] | None:
+        # (carriers: :func:`_pair_carriers`, as the pass by whole lines found them)
+        sub = rows_of(doc, carriers[0]) if carriers else np.zeros(0, np.bool_)
         if not sub.any():
             return None
-        sub = np.flatnonzero(sub)
-        return learn_lines(*(x[sub] for x in rows), cfg, rank=rank, two_of_a_site=True), sub
+        part = tuple(x[np.flatnonzero(sub)] for x in rows)
+        return learn_lines(*part, cfg, rank=rank, two_of_a_site=True), part
 
     spawn = spawn or run_here
-    later = spawn(lambda: (by_ends(0), by_ends(1), two_of_a_site()))
-    found = [learn_lines(*rows, cfg, rank=rank)]
-    first, last, pairs = later()
+    later = spawn(lambda: (by_ends(0), by_ends(1)))
+    carriers: list[np.ndarray] = []
+    found = [learn_lines(*rows, cfg, rank=rank, pair_carriers=carriers if cfg.site_min_docs > 2 else None)]
+    pairs = two_of_a_site(carriers)
+    first, last = later()
     found = [f for f in (*found, first, last) if f is not None]
     if pairs is not None:
-        part = tuple(x[pairs[1]] for x in rows)
+        part = pairs[1]
         found.append(beside_furniture(pairs[0], unique(np.concatenate([f.codes for f in found])),
                                       part[0], part[2], part[3], part[5], rank))
     fields = Furniture.__slots__[:-3]
@@ -364,13 +392,14 @@ def _variant_carriers(group: np.ndarray, key: np.ndarray, doc: np.ndarray,
     from .join_kernel import maybe_repeated  # (join_kernel imports this module)
 
     some = maybe_repeated(group)
-    order = some[np.lexsort((key[some], group[some]))]
-    g, k = group[order], key[order]
-    first, size = _groups(g)
+    order = some[stable_argsort_u64(group[some])]
+    first, size = _groups(group[order])
     if not len(first):
         return np.zeros(0, np.int64)
-    change = np.concatenate(([False], (k[1:] != k[:-1]) & (g[1:] == g[:-1])))
-    keys = np.add.reduceat(change.astype(np.int64), first) + 1
+    # (more than one line in a group: its keys' least and greatest differ; 2 stands for
+    # "two or more", all that variant_group asks of the number of lines)
+    k = key[order]
+    keys = np.where(np.minimum.reduceat(k, first) != np.maximum.reduceat(k, first), 2, 1)
     keep = variant_group(size, keys, cfg)
     return unique(doc[order][_ranges(first[keep], size[keep])])
 
@@ -378,7 +407,8 @@ def _variant_carriers(group: np.ndarray, key: np.ndarray, doc: np.ndarray,
 def _pair_carriers(key: np.ndarray, doc: np.ndarray, site: np.ndarray) -> np.ndarray:
     """The articles carrying a line that exactly two articles of one (known) site carry
     (:func:`pair_of_a_site`).  (Only the rows of keys that may be carried more than once
-    are sorted.)"""
+    are sorted.)  The scan reads them off the groups of :func:`learn_lines` by whole lines
+    (``pair_carriers``); this is their specification."""
     from .join_kernel import maybe_repeated  # (join_kernel imports this module)
 
     some = maybe_repeated(key)
@@ -443,7 +473,7 @@ def site_counts(grp_of: np.ndarray, site: np.ndarray, ngroups: int) -> tuple[np.
 def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.ndarray,
                 weight: np.ndarray, line: np.ndarray, cfg: FurnitureConfig | None = None,
                 group: np.ndarray | None = None, rank: np.ndarray | None = None,
-                two_of_a_site: bool = False) -> Furniture:
+                two_of_a_site: bool = False, pair_carriers: list[np.ndarray] | None = None) -> Furniture:
     """Learn the corpus furniture from line rows, one per distinct (article, line key):
     ``key`` (uint64, non-zero), ``marks`` (n x 6 hashes of the line's first words, last
     words and two min-hashes of its shingles: a copy of the line edited in one place, or
@@ -452,7 +482,9 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     (article number), ``site`` (site number, -1 when unknown), ``weight`` (characters outside
     other boilerplate) and ``line`` (index of the line in its article).  Same result as
     :func:`learn_reference`.  ``two_of_a_site``: judge only the lines that two articles of
-    one site carry, too few for the rule alone (see :func:`beside_furniture`)."""
+    one site carry, too few for the rule alone (see :func:`beside_furniture`).
+    ``pair_carriers``, by whole lines: :func:`_pair_carriers` of the rows appended to it
+    (read off the groups of rows by key made here)."""
     cfg = cfg or FurnitureConfig()
     key = np.asarray(key, np.uint64)
     doc = np.asarray(doc, np.int64)
@@ -470,7 +502,9 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
         key, marks, doc, site, weight, line = (np.asarray(x) for x in (key, marks, doc, site, weight, line))
     weight = weight.astype(np.int64)
     ndocs = int(doc.max()) + 1
-    doc_first = np.searchsorted(doc, np.arange(ndocs + 1))
+    # each article's first row (the rows by article): by counting, when the numbers are whole
+    doc_first = (np.concatenate(([0], np.cumsum(np.bincount(doc, minlength=ndocs)))) if doc[0] >= 0
+                 else np.searchsorted(doc, np.arange(ndocs + 1)))
     # the rows by key (then carrier rank), only of keys that may be carried more than once
     # (a line of one article is never judged: min_docs and site_min_docs are >= 2): most
     # lines of a corpus are their article's own, so the sort is spared most rows; the
@@ -483,6 +517,9 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     ngroups = len(kfirst)
     # candidates: enough carriers, or enough on one site
     unknown, best_site = site_counts(np.repeat(np.arange(ngroups), ksize), site[by_key], ngroups)
+    if pair_carriers is not None and group is None:  # (the groups of two or more rows are every key's)
+        two = kfirst[pair_of_a_site(ksize, best_site)]
+        pair_carriers.append(unique(np.concatenate([doc[by_key[two]], doc[by_key[two + 1]]])))
     # (two of one site: both of a known site, so none unknown)
     cand = np.flatnonzero(pair_of_a_site(ksize, best_site) if two_of_a_site else judged(unknown, best_site, cfg))
     # sampled carriers of each candidate (the first ``sample`` in a fixed pseudo-random order)
@@ -509,20 +546,23 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     # each article's weight outside the lines masked so far: its whole weight less theirs
     # (whole numbers, summed exactly in doubles: the sum over the lines left, as it is)
     total = np.bincount(doc, weights=weight, minlength=ndocs)
+    # (what each round asks of the carriers' rows and does not change: taken once)
+    ew, not_self = weight[erow], ~self_row
+    with_figs, slot_line, alone = found >= SLOT, found == SLOT, found == ALONE
     for _ in range(cfg.rounds):
         live = ~masked
         gone = np.flatnonzero(masked)
         content = total - np.bincount(doc[gone], weights=weight[gone], minlength=ndocs) if len(gone) else total
-        other = live[erow] & ~self_row
+        other = live[erow] & not_self
         # a template instance: most of its text found only approximately, with figures, is
         # found only with other figures (its own report in a shared skeleton): that text is
         # its own, as a different story's would be (an edited or scanned copy of a story
         # keeps most of its figures)
-        fig_w = np.bincount(eown, weights=np.where(other & (found >= SLOT), weight[erow], 0), minlength=len(crow))
-        slot_w = np.bincount(eown, weights=np.where(other & (found == SLOT), weight[erow], 0), minlength=len(crow))
+        fig_w = np.bincount(eown, weights=np.where(other & with_figs, ew, 0), minlength=len(crow))
+        slot_w = np.bincount(eown, weights=np.where(other & slot_line, ew, 0), minlength=len(crow))
         instance = (2 * slot_w > fig_w) & credit
-        mine = (found == ALONE) | ((found == SLOT) & instance[eown])
-        own = np.bincount(eown, weights=np.where(other & mine, weight[erow], 0), minlength=len(crow))
+        mine = alone | (slot_line & instance[eown])
+        own = np.bincount(eown, weights=np.where(other & mine, ew, 0), minlength=len(crow))
         cont = content[cd] - np.where(live[crow], weight[crow], 0)
         ratio = np.where(cont > 0, own / np.maximum(cont, 1), 0.0)
         is_f = _group_median(ratio, cidx, len(cand)) >= cfg.own_share
@@ -705,9 +745,9 @@ def _result(key: np.ndarray, doc: np.ndarray, site: np.ndarray, line: np.ndarray
             counts: tuple[np.ndarray, np.ndarray] | None = None) -> Furniture:
     """The furniture of the ``masked`` rows; ``counts`` (sorted keys, rows of each), when
     given, holds every masked key: the carriers are read there, not counted over ``key``."""
-    codes = unique(pair_codes(doc[masked], key[masked]))
-    mk = key[masked]
-    order = np.lexsort(((doc if rank is None else np.asarray(rank)[doc])[masked], mk))  # example: the first carrier
+    mk, md = key[masked], doc[masked]
+    codes = unique(pair_codes(md, mk))
+    order = lexsort2(md if rank is None else np.asarray(rank)[md], mk)  # example: the first carrier
     first, size = _groups(mk[order])
     keys = mk[order][first]
     ex = np.flatnonzero(masked)[order][first]
@@ -720,7 +760,7 @@ def _result(key: np.ndarray, doc: np.ndarray, site: np.ndarray, line: np.ndarray
             span = int(st[known].max()) + 1
             sites = np.bincount(unique(at[known] * span + st[known]) // span, minlength=len(keys)).astype(np.int64)
     return Furniture(codes, keys, carriers.astype(np.int64), size.astype(np.int64), sites,
-                     doc[ex], line[ex], docs=unique(doc[masked]))
+                     doc[ex], line[ex], docs=unique(md))
 
 
 def key_counts(key: np.ndarray, keys: np.ndarray) -> np.ndarray:
@@ -833,7 +873,7 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     if not len(ldoc) or not len(title_key):
         return np.zeros(0, np.uint64), np.zeros(0, np.int64), []
     first_by = title_doc if rank is None else np.asarray(rank)[title_doc]
-    order = np.argsort(first_by, kind="stable")  # the first article of a repeated headline
+    order = _stable_order(first_by)  # the first article of a repeated headline
     titles = CodeMap(title_key[order], title_doc[order])
     own = np.zeros(int(max(ldoc.max(), title_doc.max())) + 1, np.uint64)
     own[title_doc] = title_key
@@ -863,7 +903,7 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     # the lines of every article with a linked headline (a headline that several versions
     # of a story carry links to all of them), by headline and mark
     # (an article's rows share its headline: which headlines are linked is asked per article)
-    doc_linked = (own != 0) & in_sorted(own, unique(ref_key))
+    doc_linked = (own != 0) & CodeSet(ref_key).contains(own)
     inside = row_doc < len(own)
     linked = np.zeros(len(row_doc), np.bool_)
     linked[inside] = doc_linked[row_doc[inside]]
@@ -882,6 +922,19 @@ def link_lines(title_key: np.ndarray, title_doc: np.ndarray, links: tuple[np.nda
     return unique(np.concatenate(codes)), unique(np.concatenate(docs)), records
 
 
+def _stable_order(values: np.ndarray) -> np.ndarray:
+    """``np.argsort(values, kind="stable")``; for distinct small whole numbers (ranks of
+    articles) by placing each at its value, not by a sort."""
+    n = len(values)
+    if values.dtype.kind in "iu" and n and int(values.min()) >= 0 and int(values.max()) < 4 * n + 1024:
+        at = np.full(int(values.max()) + 1, -1, np.int64)
+        at[values] = np.arange(n)
+        order = at[at >= 0]
+        if len(order) == n:  # all distinct: their places are their order
+            return order
+    return np.argsort(values, kind="stable")
+
+
 def link_targets(ldoc: np.ndarray, subs: np.ndarray, own: np.ndarray, titles: CodeMap) -> tuple[np.ndarray, np.ndarray]:
     """Per short line (of article ``ldoc``, cut keys ``subs``): the article whose headline
     its first cut key that is one gives (``titles``: headline key -> article; not its own
@@ -897,6 +950,16 @@ def link_targets(ldoc: np.ndarray, subs: np.ndarray, own: np.ndarray, titles: Co
 
 @nb.njit(cache=True, nogil=True)
 def _link_targets(ldoc, subs, own, table, used, values):  # pragma: no cover - jit
+    # a bit per value of a key's top bits, set for the headlines' keys: most cut keys give
+    # no headline, and one look at this small filter (it stays in the cache) turns them
+    # away without a probe of the table, nor the probe's unpredictable branches
+    bits = 22
+    shift = np.uint64(64 - bits)
+    seen = np.zeros(1 << (bits - 6), np.uint64)
+    for s in range(len(table)):
+        if used[s]:
+            h = table[s] >> shift
+            seen[h >> np.uint64(6)] |= np.uint64(1) << (h & np.uint64(63))
     n, w = subs.shape
     target = np.full(n, -1, np.int64)
     tkey = np.zeros(n, np.uint64)
@@ -912,6 +975,9 @@ def _link_targets(ldoc, subs, own, table, used, values):  # pragma: no cover - j
         for j in range(w):
             v = subs[i, j]
             if v == 0:
+                continue
+            h = v >> shift
+            if not (seen[h >> np.uint64(6)] >> (h & np.uint64(63))) & np.uint64(1):
                 continue
             s = v & mask
             td = -1

@@ -36,6 +36,7 @@ from .furniture import (
     link_lines,
     pair_codes,
     run_here,
+    stable_argsort_u64,
 )
 from .join_kernel import bucket_pairs, common_rows, evidence, evidence_rows, kept_rows
 from .paraphrase import BatchSentences
@@ -114,7 +115,11 @@ def id_rank(ids: Sequence[str]) -> np.ndarray:
 def rank_of_hashes(h: np.ndarray) -> np.ndarray:
     """:func:`id_rank` of the ids whose :func:`id_hashes` are ``h`` (a runner may hash the
     ids where it reads them)."""
-    return np.argsort(np.argsort(h, kind="stable"), kind="stable")
+    # (the rank of each is its place in the stable order: the order inverted, not sorted again)
+    order = stable_argsort_u64(np.asarray(h, np.uint64))
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
 
 
 def site_of(article: Article) -> str | None:
