@@ -91,14 +91,15 @@ def main() -> int:
                 rss[name].append(mb)
         print(f"corpus {args.corpus} ({sum(1 for _ in args.corpus.open('rb')):,} articles), "
               f"{args.repeat} runs each, alternating")
-        print(f"{'':<22}{'median s':>10}{'runs':>28}{'peak MB':>10}{'pairs':>10}  stages (last run, s)")
+        width = 6 * args.repeat  # the runs, "12.34, " each
+        print(f"{'':<22}{'median s':>10}  {'runs':<{width}}{'peak MB':>8}{'pairs':>10}  stages (last run, s)")
         base = statistics.median(next(iter(times.values())))
         for n, name in enumerate(sides):
             run = json.loads((Path(tmp) / f"out{n}" / "run.json").read_text())
             stages = {k: v for k, v in run["timings_s"].items() if k != "total"}
             med = statistics.median(times[name])
-            print(f"{name:<22}{med:>10.2f}{', '.join(f'{x:.2f}' for x in times[name]):>28}"
-                  f"{statistics.median(rss[name]):>10.0f}{run['counts']['pairs']:>10,}  {stages}")
+            print(f"{name:<22}{med:>10.2f}  {', '.join(f'{x:.2f}' for x in times[name]):<{width}}"
+                  f"{statistics.median(rss[name]):>8.0f}{run['counts']['pairs']:>10,}  {stages}")
         print(f"ratio (this / base): {statistics.median(times['this checkout']) / base:.2f}")
     return 0
 
