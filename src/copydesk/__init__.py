@@ -8,29 +8,41 @@
 
 from __future__ import annotations
 
+import gc as _gc
+
 __version__ = "0.1.0"
 
-from .api import compare, scan  # noqa: E402
-from .config import (  # noqa: E402
-    AlignConfig,
-    CandidateConfig,
-    FamilyConfig,
-    FingerprintConfig,
-    ParaphraseConfig,
-    PrepareConfig,
-    RelateConfig,
-    ScanConfig,
-)
-from .dedup import DedupResult, dedup  # noqa: E402
-from .errors import (  # noqa: E402
-    ConfigError,
-    CopydeskError,
-    InputError,
-    MissingDependency,
-    OutputError,
-)
-from .plan import ScanResult  # noqa: E402
-from .records import Article, Family, Pair, Passage, Reject  # noqa: E402
+# Importing the package (numpy, numba and its typing registries, the kernels' dispatchers:
+# hundreds of thousands of objects) would set off the cyclic collector's passes over
+# everything made so far, again and again: it is held off until the imports are done
+# (about 30 ms of every command's start-up).
+_collecting = _gc.isenabled()
+_gc.disable()
+try:
+    from .api import compare, scan  # noqa: E402
+    from .config import (  # noqa: E402
+        AlignConfig,
+        CandidateConfig,
+        FamilyConfig,
+        FingerprintConfig,
+        ParaphraseConfig,
+        PrepareConfig,
+        RelateConfig,
+        ScanConfig,
+    )
+    from .dedup import DedupResult, dedup  # noqa: E402
+    from .errors import (  # noqa: E402
+        ConfigError,
+        CopydeskError,
+        InputError,
+        MissingDependency,
+        OutputError,
+    )
+    from .plan import ScanResult  # noqa: E402
+    from .records import Article, Family, Pair, Passage, Reject  # noqa: E402
+finally:
+    if _collecting:
+        _gc.enable()
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
