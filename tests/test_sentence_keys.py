@@ -139,3 +139,21 @@ def test_fast_equals_reference_with_repeated_words_and_figures(lines: list[list[
         ref = sentence_keys_reference(batch, bands=bands, min_words=min_words, min_line_tokens=min_line_tokens)
         for f, r in zip(fast, ref, strict=True):
             assert f.tolist() == r.tolist()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(200, 3000), st.integers(1, 4))
+def test_a_run_on_sentence_of_figures_is_the_reference_and_is_fast(seed: int, words: int, bands: int) -> None:
+    """A line of hundreds or thousands of words with no sentence end, many of them figures
+    and repeated (a table flattened onto one line): the figures of a long sentence are
+    found by sorting (``_LONG_SENTENCE``), the same keys as word by word."""
+    rng = random.Random(seed)
+    vocab = [f"{rng.randrange(10**6)}" for _ in range(rng.randint(5, 400))] + ["shares", "rose", "the", "of", "bank"]
+    text = " ".join(rng.choice(vocab) for _ in range(words)) + "\n" + " ".join(rng.choice(vocab) for _ in range(40))
+    batch = prepare_batch([Article("0", text)])
+    for min_words in (2, 6):
+        fast = sentence_keys(batch, bands=bands, min_words=min_words)
+        ref = sentence_keys_reference(batch, bands=bands, min_words=min_words)
+        for f, r in zip(fast, ref, strict=True):
+            assert f.tolist() == r.tolist()
+

@@ -65,6 +65,24 @@ def _content_and_cuts(batch: Batch, min_line_tokens: int) -> tuple[np.ndarray, n
                                     stop_table(), min_line_tokens)
 
 
+#: past this many words after the first distinct ones, a sentence's figures are found by
+#: sorting (a run-on line of figures, a table flattened onto one line, would otherwise cost
+#: the square of its length: a line of a million such words took a minute)
+_LONG_SENTENCE = 256
+
+
+@nb.njit(cache=True, nogil=True)
+def _figures_of(cand, cand_digit, c):  # pragma: no cover - jit
+    """The XOR of ``_mix`` of each distinct hash among ``cand[:c]``'s figures (what the
+    loops of :func:`_sentence_keys_by_line` compute, word by word, for a short sentence)."""
+    f = np.sort(cand[:c][cand_digit[:c]])
+    out = np.uint64(0)
+    for i in range(len(f)):
+        if i == 0 or f[i] != f[i - 1]:
+            out ^= _mix(f[i])
+    return out
+
+
 @nb.njit(cache=True, nogil=True)
 def _sentence_keys_by_line(hashes, digit, boiler, sent_end, stop, tok_first, line_base, line_first,
                            min_line_tokens, min_words, bands, seeds):  # pragma: no cover - jit
@@ -132,7 +150,9 @@ def _sentence_keys_by_line(hashes, digit, boiler, sent_end, stop, tok_first, lin
                             if cand_digit[u(q)]:
                                 figures ^= _mix(h)  # the sentence's figures, in any order
                         q += 1
-                if w >= min_words:
+                if w >= min_words and c - q > _LONG_SENTENCE:
+                    figures = _figures_of(cand, cand_digit, c)  # (the same value, in n log n)
+                elif w >= min_words:
                     for q2 in range(q, c):
                         if cand_digit[u(q2)]:
                             h = cand[u(q2)]
@@ -143,6 +163,7 @@ def _sentence_keys_by_line(hashes, digit, boiler, sent_end, stop, tok_first, lin
                                     break
                             if not dup:
                                 figures ^= _mix(h)
+                if w >= min_words:
                     for r in range(2 * bands):
                         low = np.uint64(0xFFFFFFFFFFFFFFFF)
                         sr = seeds[u(r)]
