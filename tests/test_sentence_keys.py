@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+from types import SimpleNamespace
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from copydesk.paraphrase import _TABLE_BITS, stop_keys, stop_mask
 from copydesk.prepare_batch import (
     fingerprint_batch,
     line_keys,
@@ -18,6 +20,7 @@ from copydesk.records import Article
 from copydesk.sentence_keys import (
     partitioned_rows,
     partitioned_rows_reference,
+    probe_table,
     sentence_evidence,
     sentence_evidence_reference,
     sentence_keys,
@@ -157,3 +160,81 @@ def test_a_run_on_sentence_of_figures_is_the_reference_and_is_fast(seed: int, wo
         for f, r in zip(fast, ref, strict=True):
             assert f.tolist() == r.tolist()
 
+
+
+def test_the_probe_table_finds_the_stopwords_and_only_them() -> None:
+    """A key is a stopword exactly when its slot of :func:`probe_table` holds it (the keys
+    put in the empty slots, 1 and 2, and the key 0 included)."""
+    table = probe_table()
+    rng = np.random.default_rng(7)
+    keys = np.concatenate((stop_keys(), np.arange(0, 4, dtype=np.uint64), table[1:],
+                           rng.integers(0, 2**64 - 1, 20_000, dtype=np.uint64, endpoint=True)))
+    slot = ((keys * table[0]) >> np.uint64(64 - _TABLE_BITS)).astype(np.int64) + 1
+    assert ((table[slot] == keys) == stop_mask(keys)).all()
+
+
+def _synthetic_batch(rng: random.Random) -> SimpleNamespace:
+    """A batch with the fields the sentence signatures read, made up token by token: words
+    from a small pool (stopwords, the key 0, words alike in the top six bits that the
+    distinct-word filter confuses), a word's digit flag drawn per token (a key first seen as
+    a word, then as a figure, as "council" and "c0uncil" share one), boilerplate runs, empty
+    and short lines, run-on lines of hundreds of words."""
+    stops = stop_keys()
+    pool = ([int(x) for x in rng.sample(list(stops), 3)] + [0]
+            + [(rng.randrange(2) << 58) | rng.randrange(1 << 20) for _ in range(rng.randint(2, 12))]
+            + [rng.randrange(1 << 64) for _ in range(rng.randint(1, 30))])
+    hashes: list[int] = []
+    digit: list[bool] = []
+    boiler: list[bool] = []
+    sent_end: list[bool] = []
+    tok_first, line_base, line_first, line = [0], [0], [0], []
+    for _ in range(rng.randint(1, 4)):
+        for _ in range(rng.randint(0, 5)):
+            n = rng.choice([0, rng.randint(1, 11), rng.randint(12, 60), rng.randint(250, 700)])
+            p_end = rng.choice([0.0, 0.05, 0.2])
+            mode = rng.choice(["none", "none", "all", "head", "runs"])
+            head = rng.randint(0, n)
+            for t in range(n):
+                hashes.append(rng.choice(pool))
+                digit.append(rng.random() < 0.2)
+                sent_end.append(rng.random() < p_end)
+                boiler.append(mode == "all" or (mode == "head" and t < head)
+                              or (mode == "runs" and rng.random() < 0.3))
+                line.append(len(line_first) - 1)
+            line_first.append(len(hashes))
+        tok_first.append(len(hashes))
+        line_base.append(len(line_first) - 1)
+    return SimpleNamespace(
+        ids=[str(d) for d in range(len(tok_first) - 1)], hash=np.array(hashes, np.uint64),
+        digit=np.array(digit, np.bool_), boiler=np.array(boiler, np.bool_), sent_end=np.array(sent_end, np.bool_),
+        tok_first=np.array(tok_first, np.int64), line_base=np.array(line_base, np.int64),
+        line_first=np.array(line_first, np.int64), line=np.array(line, np.int32))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 4), st.integers(2, 8), st.sampled_from([1, 4, 12]))
+def test_fast_equals_reference_on_made_up_token_streams(seed: int, bands: int, min_words: int,
+                                                        min_line_tokens: int) -> None:
+    batch = _synthetic_batch(random.Random(seed))
+    if not len(batch.hash):
+        return
+    fast = sentence_keys(batch, bands=bands, min_words=min_words, min_line_tokens=min_line_tokens)
+    ref = sentence_keys_reference(batch, bands=bands, min_words=min_words, min_line_tokens=min_line_tokens)
+    for f, r in zip(fast, ref, strict=True):
+        assert f.tolist() == r.tolist()
+
+
+def test_a_word_first_seen_without_a_digit_is_no_figure_in_a_long_sentence() -> None:
+    """"c0uncil" has the key of "council" (the OCR skeleton) and a digit: in a sentence of
+    hundreds of words (whose figures are found by sorting) as in a short one, a key's first
+    place decides whether it is a figure."""
+    rng = random.Random(3)
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8)) for _ in range(300)]
+    for n in (10, 300):
+        for pair in (("council", "c0uncil"), ("c0uncil", "council")):
+            text = " ".join([pair[0], *words[:n], pair[1]]) + "\n"
+            batch = prepare_batch([Article("0", text)])
+            fast = sentence_keys(batch, bands=2, min_words=6)
+            ref = sentence_keys_reference(batch, bands=2, min_words=6)
+            for f, r in zip(fast, ref, strict=True):
+                assert f.tolist() == r.tolist()

@@ -18,10 +18,12 @@ in common becomes a candidate; the paraphrase stage (:mod:`copydesk.paraphrase`)
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numba as nb
 import numpy as np
 
-from .paraphrase import is_stop, stop_table
+from .paraphrase import _TABLE_BITS, is_stop, stop_table
 from .prepare_batch import Batch
 from .textnorm import splitmix64
 
@@ -65,41 +67,177 @@ def _content_and_cuts(batch: Batch, min_line_tokens: int) -> tuple[np.ndarray, n
                                     stop_table(), min_line_tokens)
 
 
-#: past this many words after the first distinct ones, a sentence's figures are found by
-#: sorting (a run-on line of figures, a table flattened onto one line, would otherwise cost
-#: the square of its length: a line of a million such words took a minute)
+#: past this many content words, a sentence's figures are found by sorting (a run-on line of
+#: figures, a table flattened onto one line, would otherwise cost the square of its length:
+#: a line of a million such words took a minute)
 _LONG_SENTENCE = 256
+
+#: a token's flags in :func:`_sentence_keys_by_line`: the sentence it is in ends after it
+#: (when that sentence is outside boilerplate: its chunk ends one, the next token is
+#: boilerplate, or the line ends); it has a digit
+_END, _DIGIT = np.uint8(1), np.uint8(2)
+
+_FULL = np.uint64(0xFFFFFFFFFFFFFFFF)
+_STOP_SHIFT = np.uint64(64 - _TABLE_BITS)
+
+
+@lru_cache(maxsize=1)
+def probe_table() -> np.ndarray:
+    """:func:`copydesk.paraphrase.stop_table` with each empty slot holding a key that is sent
+    to another slot, so a key is a stopword exactly when its slot holds it: one compare a
+    token (:func:`copydesk.paraphrase.is_stop` also tests for the key 0 that marks an empty
+    slot)."""
+    table = stop_table().copy()
+    slot = (np.arange(1, 3, dtype=np.uint64) * table[0]) >> _STOP_SHIFT  # of the keys 1 and 2
+    if slot[0] == slot[1]:  # pragma: no cover - the multiplier is odd: 1 and 2 differ in slot
+        raise RuntimeError("keys 1 and 2 share a slot")
+    empty = np.flatnonzero(table[1:] == 0)
+    table[1 + empty] = np.where(empty == slot[0], np.uint64(2), np.uint64(1))
+    return table
+
+
+@nb.njit(cache=True, inline="always")
+def _is_content(h, mult, table):  # pragma: no cover - jit
+    """Not a stopword (``table``: :func:`probe_table`, ``mult`` its multiplier)."""
+    return table[np.int64((h * mult) >> _STOP_SHIFT) + 1] != h
 
 
 @nb.njit(cache=True, nogil=True)
-def _figures_of(cand, cand_digit, c):  # pragma: no cover - jit
-    """The XOR of ``_mix`` of each distinct hash among ``cand[:c]``'s figures (what the
-    loops of :func:`_sentence_keys_by_line` compute, word by word, for a short sentence)."""
-    f = np.sort(cand[:c][cand_digit[:c]])
+def _token_flags(sent_end, boiler, digit, line_first):  # pragma: no cover - jit
+    """Per token, :data:`_END` and :data:`_DIGIT` (one byte read a token in the scan, and
+    one test for a sentence's end instead of three)."""
+    n = len(sent_end)
+    flags = np.empty(n, np.uint8)
+    for t in range(n - 1):
+        flags[t] = (sent_end[t] | boiler[t + 1]) | (digit[t] << 1)
+    if n:
+        flags[n - 1] = _END | (digit[n - 1] << 1)
+    for g in range(1, len(line_first)):
+        if line_first[g] > line_first[g - 1]:
+            flags[line_first[g] - 1] |= _END
+    return flags
+
+
+@nb.njit(cache=True, inline="always")
+def _gather(hashes, flags, table, mult, s, cand, figs):  # pragma: no cover - jit
+    """The sentence starting at token ``s`` (outside boilerplate): its content words into
+    ``cand`` and the places of its figures among them into ``figs``, without a branch but
+    the one on its end; (its last token, content words, figures)."""
+    u = np.uint64
+    c = 0
+    nf = 0
+    e = s
+    while True:
+        h = hashes[u(e)]
+        f = flags[u(e)]
+        cand[u(c)] = h
+        figs[u(nf)] = c
+        content = np.int64(_is_content(h, mult, table))
+        nf += content & np.int64(f >> u(1))
+        c += content
+        if f & _END:
+            return e, c, nf
+        e += 1
+
+
+@nb.njit(cache=True, inline="always")
+def _min_hashes(cand, c, bands, seeds, mins):  # pragma: no cover - jit
+    """``mins[r]``: the least ``_mix(w ^ seeds[r])`` over the words ``cand[:c]``, for the
+    ``2 * bands`` rows (rounded up to four); the 64-bit filter of the words is returned.
+    The words are padded with copies of the first to a multiple of eight (the same minima)
+    and the four rows done in one loop, which LLVM vectorizes eight words a step with no
+    scalar remainder: a sentence has fifteen content words on average."""
+    u = np.uint64
+    w0 = cand[0]
+    for x in range(8):
+        cand[u(c + x)] = w0
+    padded = (c + 7) & ~7
+    bits = u(0)
+    for r0 in range(0, 2 * bands, 4):
+        s0, s1, s2, s3 = seeds[u(r0)], seeds[u(r0 + 1)], seeds[u(r0 + 2)], seeds[u(r0 + 3)]
+        l0 = l1 = l2 = l3 = _FULL
+        for x in range(padded):
+            h = cand[u(x)]
+            bits |= u(1) << (h >> u(58))
+            l0 = min(l0, _mix(h ^ s0))
+            l1 = min(l1, _mix(h ^ s1))
+            l2 = min(l2, _mix(h ^ s2))
+            l3 = min(l3, _mix(h ^ s3))
+        mins[u(r0)] = l0
+        mins[u(r0 + 1)] = l1
+        mins[u(r0 + 2)] = l2
+        mins[u(r0 + 3)] = l3
+    return bits
+
+
+@nb.njit(cache=True, inline="always")
+def _popcount(x):  # pragma: no cover - jit
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return np.int64((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
+@nb.njit(cache=True, nogil=True)
+def _has_distinct(cand, c, min_words, words):  # pragma: no cover - jit
+    """Are there ``min_words`` distinct words among ``cand[:c]``?  (Asked only when the
+    64-bit filter of the words has fewer bits set: 2 % of the sentences.)"""
+    u = np.uint64
+    w = 0
+    for q in range(c):
+        h = cand[u(q)]
+        dup = False
+        for x in range(w):
+            if words[u(x)] == h:
+                dup = True
+                break
+        if not dup:
+            words[u(w)] = h
+            w += 1
+            if w >= min_words:
+                return True
+    return False
+
+
+@nb.njit(cache=True, nogil=True)
+def _figures_by_sorting(cand, figs, nf, c):  # pragma: no cover - jit
+    """The figures of a long sentence (as :func:`_sentence_keys_by_line` finds those of a
+    short one), in n log n: a stable sort of its words puts each word's first place first
+    among its copies."""
+    words = cand[:c]
+    order = np.argsort(words, kind="mergesort")
+    figure = np.zeros(c, np.bool_)
+    figure[figs[:nf]] = True
     out = np.uint64(0)
-    for i in range(len(f)):
-        if i == 0 or f[i] != f[i - 1]:
-            out ^= _mix(f[i])
+    for i in range(c):
+        j = order[i]
+        if (i == 0 or words[j] != words[order[i - 1]]) and figure[j]:
+            out ^= _mix(words[j])
     return out
 
 
 @nb.njit(cache=True, nogil=True)
-def _sentence_keys_by_line(hashes, digit, boiler, sent_end, stop, tok_first, line_base, line_first,
+def _sentence_keys_by_line(hashes, digit, boiler, sent_end, table, tok_first, line_base, line_first,
                            min_line_tokens, min_words, bands, seeds):  # pragma: no cover - jit
     """The sentence signatures of a batch in one pass, line by line (the content words and
     sentence cuts of :func:`_content_and_cuts` found on the way: a sentence never spans a
     line break, and a line shorter than ``min_line_tokens`` has no content word, so it is
-    skipped whole; a sentence's words are gathered in the same loop that finds its end:
-    51 -> 44 ms per 12,000 articles)."""
+    skipped whole).  ``table``: :func:`probe_table`; ``seeds``: at least ``2 * bands``
+    rounded up to four.  A sentence's words are gathered by :func:`_gather`, signed by
+    :func:`_min_hashes` (its distinct words counted by a 64-bit filter, exactly only when
+    the filter has too few bits), its figures looked up only when it has some (the
+    figures are looked up here, not in an inlined function: a few per cent slower there)."""
     n = len(hashes)
     cap = (n // max(min_words, 1) + 1) * bands
     out_h = np.empty(cap, np.uint64)
     out_p = np.empty(cap, np.uint32)
     first = np.zeros(len(tok_first), np.int64)
-    mins = np.empty(2 * bands, np.uint64)
-    words = np.empty(max(n, 1), np.uint64)
-    cand = np.empty(max(n, 1), np.uint64)
-    cand_digit = np.empty(max(n, 1), np.bool_)
+    mins = np.empty(8, np.uint64)
+    words = np.empty(max(min_words, 1), np.uint64)
+    cand = np.empty(n + 8, np.uint64)
+    figs = np.empty(n + 1, np.int64)
+    flags = _token_flags(sent_end, boiler, digit, line_first)
+    mult = table[0]
     m = 0
     u = np.uint64  # unsigned indexes: numba emits no negative-index wraparound code for them
     for d in range(len(tok_first) - 1):
@@ -111,71 +249,34 @@ def _sentence_keys_by_line(hashes, digit, boiler, sent_end, stop, tok_first, lin
                 continue
             s = a
             while s < b:
-                w = 0
-                c = 0
-                figures = np.uint64(0)
-                seen = np.uint64(0)  # a 64-bit filter of the words so far: most are new
-                e = s
                 if boiler[u(s)]:  # a sentence is all boilerplate or none of it: no words
+                    e = s
                     while e < b - 1 and not (sent_end[u(e)] or not boiler[u(e + 1)]):
                         e += 1
-                else:  # its content words gathered (without a branch) while its end is found
-                    while True:
-                        h = hashes[u(e)]
-                        cand[u(c)] = h
-                        cand_digit[u(c)] = digit[u(e)]
-                        c += np.int64(not is_stop(h, stop))
-                        if e >= b - 1 or sent_end[u(e)] or boiler[u(e + 1)]:
-                            break
-                        e += 1
-                e += 1  # sentence is tokens [s, e)
-                # Its distinct content words: counted only up to min_words (no key below),
-                # then only a figure is looked for among the words before it (its hash goes
-                # into the key once); the min-hashes may run over the repeats too.
-                q = 0
+                    s = e + 1
+                    continue
+                e, c, nf = _gather(hashes, flags, table, mult, s, cand, figs)
                 if c >= min_words:
-                    while q < c and w < min_words:
-                        h = cand[u(q)]
-                        bit = np.uint64(1) << (h >> np.uint64(58))
-                        dup = False
-                        if seen & bit:
-                            for x in range(w):
-                                if words[u(x)] == h:
-                                    dup = True
-                                    break
-                        if not dup:
-                            seen |= bit
-                            words[u(w)] = h
-                            w += 1
-                            if cand_digit[u(q)]:
-                                figures ^= _mix(h)  # the sentence's figures, in any order
-                        q += 1
-                if w >= min_words and c - q > _LONG_SENTENCE:
-                    figures = _figures_of(cand, cand_digit, c)  # (the same value, in n log n)
-                elif w >= min_words:
-                    for q2 in range(q, c):
-                        if cand_digit[u(q2)]:
-                            h = cand[u(q2)]
-                            dup = False
-                            for x in range(q2):
-                                if cand[u(x)] == h:
-                                    dup = True
-                                    break
-                            if not dup:
-                                figures ^= _mix(h)
-                if w >= min_words:
-                    for r in range(2 * bands):
-                        low = np.uint64(0xFFFFFFFFFFFFFFFF)
-                        sr = seeds[u(r)]
-                        for x in range(c):
-                            low = min(low, _mix(cand[u(x)] ^ sr))
-                        mins[u(r)] = low
-                    for b2 in range(bands):
-                        key = _mix(mins[u(2 * b2)] ^ _mix(mins[u(2 * b2 + 1)] + np.uint64(b2)) ^ figures)
-                        out_h[u(m)] = key
-                        out_p[u(m)] = np.uint32(s - lo)
-                        m += 1
-                s = e
+                    bits = _min_hashes(cand, c, bands, seeds, mins)
+                    if _popcount(bits) >= min_words or _has_distinct(cand, c, min_words, words):
+                        figures = u(0)  # XOR of _mix of each distinct word first seen as a figure
+                        if nf and c > _LONG_SENTENCE:
+                            figures = _figures_by_sorting(cand, figs, nf, c)
+                        else:
+                            for i in range(nf):
+                                q = figs[u(i)]
+                                h = cand[u(q)]
+                                dup = False
+                                for x in range(q):
+                                    dup |= cand[u(x)] == h
+                                if not dup:
+                                    figures ^= _mix(h)
+                        for b2 in range(bands):
+                            key = _mix(mins[u(2 * b2)] ^ _mix(mins[u(2 * b2 + 1)] + u(b2)) ^ figures)
+                            out_h[u(m)] = key
+                            out_p[u(m)] = np.uint32(s - lo)
+                            m += 1
+                s = e + 1
     first[len(tok_first) - 1] = m
     return out_h[:m], out_p[:m], first
 
@@ -188,7 +289,7 @@ def sentence_keys(batch: Batch, *, bands: int, min_words: int, min_line_tokens: 
     :func:`sentence_keys_reference` is the specification)."""
     if bands <= 0 or batch.sent_end is None or not len(batch.hash):
         return (np.zeros(0, np.uint64), np.zeros(0, np.uint32), np.zeros(len(batch.ids) + 1, np.int64))
-    return _sentence_keys_by_line(batch.hash, batch.digit, batch.boiler, batch.sent_end, stop_table(),
+    return _sentence_keys_by_line(batch.hash, batch.digit, batch.boiler, batch.sent_end, probe_table(),
                                   batch.tok_first, batch.line_base, batch.line_first, min_line_tokens,
                                   min_words, min(bands, len(_SEEDS) // 2), _SEEDS)
 
