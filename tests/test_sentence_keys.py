@@ -149,7 +149,7 @@ def test_fast_equals_reference_with_repeated_words_and_figures(lines: list[list[
 def test_a_run_on_sentence_of_figures_is_the_reference_and_is_fast(seed: int, words: int, bands: int) -> None:
     """A line of hundreds or thousands of words with no sentence end, many of them figures
     and repeated (a table flattened onto one line): the figures of a long sentence are
-    found by sorting (``_LONG_SENTENCE``), the same keys as word by word."""
+    found with a hash set (``_LONG_SENTENCE``), the same keys as word by word."""
     rng = random.Random(seed)
     vocab = [f"{rng.randrange(10**6)}" for _ in range(rng.randint(5, 400))] + ["shares", "rose", "the", "of", "bank"]
     text = " ".join(rng.choice(vocab) for _ in range(words)) + "\n" + " ".join(rng.choice(vocab) for _ in range(40))
@@ -226,7 +226,7 @@ def test_fast_equals_reference_on_made_up_token_streams(seed: int, bands: int, m
 
 def test_a_word_first_seen_without_a_digit_is_no_figure_in_a_long_sentence() -> None:
     """"c0uncil" has the key of "council" (the OCR skeleton) and a digit: in a sentence of
-    hundreds of words (whose figures are found by sorting) as in a short one, a key's first
+    hundreds of words (whose figures are found with a hash set) as in a short one, a key's first
     place decides whether it is a figure."""
     rng = random.Random(3)
     words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8)) for _ in range(300)]

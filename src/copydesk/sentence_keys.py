@@ -67,9 +67,9 @@ def _content_and_cuts(batch: Batch, min_line_tokens: int) -> tuple[np.ndarray, n
                                     stop_table(), min_line_tokens)
 
 
-#: past this many content words, a sentence's figures are found by sorting (a run-on line of
-#: figures, a table flattened onto one line, would otherwise cost the square of its length:
-#: a line of a million such words took a minute)
+#: past this many content words, a sentence's figures are found with a hash set of its words
+#: (a run-on line of figures, a table flattened onto one line, would otherwise cost the square
+#: of its length: a line of a million such words took a minute)
 _LONG_SENTENCE = 256
 
 #: a token's flags in :func:`_sentence_keys_by_line`: the sentence it is in ends after it
@@ -200,19 +200,32 @@ def _has_distinct(cand, c, min_words, words):  # pragma: no cover - jit
 
 
 @nb.njit(cache=True, nogil=True)
-def _figures_by_sorting(cand, figs, nf, c):  # pragma: no cover - jit
+def _figures_by_hashing(cand, figs, nf, c):  # pragma: no cover - jit
     """The figures of a long sentence (as :func:`_sentence_keys_by_line` finds those of a
-    short one), in n log n: a stable sort of its words puts each word's first place first
-    among its copies."""
-    words = cand[:c]
-    order = np.argsort(words, kind="mergesort")
+    short one: the XOR of ``_mix`` of each distinct word of ``cand[:c]`` whose first place
+    is one of the figures' places ``figs[:nf]``), in one pass with a hash set of the words
+    seen (linear probing, at most half full): a run-on line of a million figures takes
+    10 ms."""
+    bits = 1
+    while (1 << bits) < 2 * c:
+        bits += 1
+    mask = (1 << bits) - 1
+    shift = np.uint64(64 - bits)
+    seen = np.empty(mask + 1, np.uint64)
+    used = np.zeros(mask + 1, np.bool_)
     figure = np.zeros(c, np.bool_)
     figure[figs[:nf]] = True
     out = np.uint64(0)
-    for i in range(c):
-        j = order[i]
-        if (i == 0 or words[j] != words[order[i - 1]]) and figure[j]:
-            out ^= _mix(words[j])
+    for q in range(c):
+        h = cand[q]
+        i = np.int64((h * np.uint64(0x9E3779B97F4A7C15)) >> shift)
+        while used[i] and seen[i] != h:
+            i = (i + 1) & mask
+        if not used[i]:
+            used[i] = True
+            seen[i] = h
+            if figure[q]:
+                out ^= _mix(h)
     return out
 
 
@@ -261,7 +274,7 @@ def _sentence_keys_by_line(hashes, digit, boiler, sent_end, table, tok_first, li
                     if _popcount(bits) >= min_words or _has_distinct(cand, c, min_words, words):
                         figures = u(0)  # XOR of _mix of each distinct word first seen as a figure
                         if nf and c > _LONG_SENTENCE:
-                            figures = _figures_by_sorting(cand, figs, nf, c)
+                            figures = _figures_by_hashing(cand, figs, nf, c)
                         else:
                             for i in range(nf):
                                 q = figs[u(i)]
