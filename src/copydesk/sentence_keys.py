@@ -72,10 +72,10 @@ def _content_and_cuts(batch: Batch, min_line_tokens: int) -> tuple[np.ndarray, n
 #: of its length: a line of a million such words took a minute)
 _LONG_SENTENCE = 256
 
-#: a token's flags in :func:`_sentence_keys_by_line`: the sentence it is in ends after it
-#: (when that sentence is outside boilerplate: its chunk ends one, the next token is
-#: boilerplate, or the line ends); it has a digit
-_END, _DIGIT = np.uint8(1), np.uint8(2)
+#: a token's flags in :func:`_sentence_keys_by_line`: it has a digit; the sentence it is in
+#: ends after it (when that sentence is outside boilerplate: its chunk ends one, the next
+#: token is boilerplate, or the line ends)
+_DIGIT, _END = np.uint8(1), np.uint8(2)
 
 _FULL = np.uint64(0xFFFFFFFFFFFFFFFF)
 _STOP_SHIFT = np.uint64(64 - _TABLE_BITS)
@@ -104,14 +104,14 @@ def _is_content(h, mult, table):  # pragma: no cover - jit
 
 @nb.njit(cache=True, nogil=True)
 def _token_flags(sent_end, boiler, digit, line_first):  # pragma: no cover - jit
-    """Per token, :data:`_END` and :data:`_DIGIT` (one byte read a token in the scan, and
+    """Per token, :data:`_DIGIT` and :data:`_END` (one byte read a token in the scan, and
     one test for a sentence's end instead of three)."""
     n = len(sent_end)
     flags = np.empty(n, np.uint8)
     for t in range(n - 1):
-        flags[t] = (sent_end[t] | boiler[t + 1]) | (digit[t] << 1)
+        flags[t] = digit[t] | ((sent_end[t] | boiler[t + 1]) << 1)
     if n:
-        flags[n - 1] = _END | (digit[n - 1] << 1)
+        flags[n - 1] = digit[n - 1] | _END
     for g in range(1, len(line_first)):
         if line_first[g] > line_first[g - 1]:
             flags[line_first[g] - 1] |= _END
@@ -133,7 +133,7 @@ def _gather(hashes, flags, table, mult, s, cand, figs):  # pragma: no cover - ji
         cand[u(c)] = h
         figs[u(nf)] = c
         content = np.int64(_is_content(h, mult, table))
-        nf += content & np.int64(f >> u(1))
+        nf += content & np.int64(f)  # content is 0 or 1: its digit flag
         c += content
         if f & _END:
             return e, c, nf
