@@ -172,6 +172,7 @@ def _min_hashes(cand, c, bands, seeds, mins):  # pragma: no cover - jit
 
 @nb.njit(cache=True, inline="always")
 def _popcount(x):  # pragma: no cover - jit
+    """The bits set in ``x`` (LLVM makes this one ``popcnt``)."""
     x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
     x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
     x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
@@ -181,7 +182,7 @@ def _popcount(x):  # pragma: no cover - jit
 @nb.njit(cache=True, nogil=True)
 def _has_distinct(cand, c, min_words, words):  # pragma: no cover - jit
     """Are there ``min_words`` distinct words among ``cand[:c]``?  (Asked only when the
-    64-bit filter of the words has fewer bits set: 2 % of the sentences.)"""
+    64-bit filter of the words has fewer bits set: 2 % of the sentences long enough.)"""
     u = np.uint64
     w = 0
     for q in range(c):
@@ -238,8 +239,8 @@ def _sentence_keys_by_line(hashes, digit, boiler, sent_end, table, tok_first, li
     skipped whole).  ``table``: :func:`probe_table`; ``seeds``: at least ``2 * bands``
     rounded up to four.  A sentence's words are gathered by :func:`_gather`, signed by
     :func:`_min_hashes` (its distinct words counted by a 64-bit filter, exactly only when
-    the filter has too few bits), its figures looked up only when it has some (the
-    figures are looked up here, not in an inlined function: a few per cent slower there)."""
+    the filter has too few bits), its figures looked up only when it has some (written out
+    here: in an inlined function, a few per cent slower)."""
     n = len(hashes)
     cap = (n // max(min_words, 1) + 1) * bands
     out_h = np.empty(cap, np.uint64)
