@@ -6,6 +6,7 @@ import random
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -91,6 +92,46 @@ def test_partitioned_rows_are_the_steps_they_fuse(seed: int, bands: int, min_wor
     ref = partitioned_rows_reference(batch, fh, fp, first, *sk, keys, slot0=slot0, parts=parts)
     for f, r in zip(fast, ref, strict=True):
         assert f.dtype == r.dtype and f.tolist() == r.tolist()
+
+
+def _same_rows(batch: object, fh: np.ndarray, fp: np.ndarray, first: np.ndarray, sk: tuple[np.ndarray, ...],
+               keys: np.ndarray, slot0: int, parts: int) -> None:
+    fast = partitioned_rows(batch, fh, fp, first, *sk, keys, slot0=slot0, parts=parts)
+    ref = partitioned_rows_reference(batch, fh, fp, first, *sk, keys, slot0=slot0, parts=parts)
+    for f, r in zip(fast, ref, strict=True):
+        assert f.dtype == r.dtype and f.tolist() == r.tolist()
+
+
+@pytest.mark.parametrize("parts", [1, 2, 64, 256])
+def test_partitioned_rows_edge_cases(parts: int) -> None:
+    rng = random.Random(parts)
+    story = "\n\n".join(paragraph(rng) for _ in range(4))
+    texts = ["", story, "Too short.", story + "\n\n" + story, "", story]  # empty articles, a story twice in one
+    batch = prepare_batch([Article(str(n), t) for n, t in enumerate(texts)])
+    fh, fp, first = fingerprint_batch(batch)
+    sk = sentence_keys(batch, bands=2, min_words=6)
+    sh, _, sfirst = sk
+    assert np.diff(first)[[0, 2, 4]].tolist() == [0, 0, 0]
+    assert len(set(sh[sfirst[3]:sfirst[4]].tolist())) < sfirst[4] - sfirst[3]  # repeated keys in article 3
+    keys = line_keys(batch)
+    _same_rows(batch, fh, fp, first, sk, keys, 7, parts)
+    none = (np.zeros(0, np.uint64), np.zeros(0, np.uint32), np.zeros(len(texts) + 1, np.int64))
+    _same_rows(batch, fh, fp, first, none, keys, 0, parts)  # no sentence keys
+    empty = prepare_batch([])
+    _same_rows(empty, *fingerprint_batch(empty), sentence_keys(empty, bands=2, min_words=6), line_keys(empty), 0,
+               parts)
+
+
+def test_partitioned_rows_of_a_large_batch() -> None:
+    """Partitions of thousands of rows each: every row written, in order, where the
+    reference puts it (the scatter prefetches rows ahead of each partition's place, past
+    the end of the columns at the last partition)."""
+    rng = random.Random(5)
+    texts = ["\n\n".join(paragraph(rng) for _ in range(rng.randint(1, 12))) for _ in range(300)]
+    batch = prepare_batch([Article(str(n), t) for n, t in enumerate(texts)])
+    fh, fp, first = fingerprint_batch(batch)
+    assert len(fh) > 10000
+    _same_rows(batch, fh, fp, first, sentence_keys(batch, bands=2, min_words=6), line_keys(batch), 2000, 64)
 
 
 def test_rows_merge_article_by_article() -> None:
