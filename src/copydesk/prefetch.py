@@ -35,7 +35,8 @@ def prefetch_write(typingctx: Any, arr: types.Array, index: types.Integer) -> tu
         i = context.cast(builder, args[1], signature.args[1], types.intp)
         ptr = builder.bitcast(builder.gep(ary.data, [i]), cgutils.voidptr_t)  # no inbounds: may pass the end
         fnty = ir.FunctionType(ir.VoidType(), [cgutils.voidptr_t, _I32, _I32, _I32])
-        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
+        # (llvmlite mangles the name for the pointer type, as LLVM of its version expects)
+        fn = builder.module.declare_intrinsic("llvm.prefetch", [cgutils.voidptr_t], fnty)
         builder.call(fn, [ptr, ir.Constant(_I32, 1), ir.Constant(_I32, 3), ir.Constant(_I32, 1)])
         return context.get_dummy_value()
 
