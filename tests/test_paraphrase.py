@@ -314,6 +314,40 @@ def test_paraphrase_spans_fast_equals_reference(texts: tuple[str, str], raw: lis
     assert fast.dtype == ref.dtype and fast.reshape(-1, 4).tolist() == ref.reshape(-1, 4).tolist()
 
 
+_MANY = [SOURCE, LIGHT, INDEPENDENT, LIGHT + SOURCE, SOURCE[: len(SOURCE) // 2], "",
+         _template("Marport", 14, 6, "westerly", 30, "Tuesday"), _template("Eldham", 17, 9, "easterly", 60, "Friday")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(_MANY) - 1), st.integers(0, len(_MANY) - 1),
+                          st.lists(st.tuples(st.integers(0, 120), st.integers(0, 60), st.integers(0, 120),
+                                             st.integers(0, 60)), max_size=3)), max_size=12),
+       st.lists(st.booleans(), min_size=len(_MANY), max_size=len(_MANY)), st.integers(1, 4),
+       st.sampled_from([0.3, 0.5, 0.7]), st.integers(1, 3), st.sampled_from([0.0, 0.3, 0.6]),
+       st.sampled_from([0.2, 0.5, 1.0]))
+def test_paraphrase_many_is_paraphrase_spans_of_each_pair(pairs: list[tuple[int, int, list[tuple[int, int, int, int]]]],
+                                                          want: list[bool], min_sentences: int, min_similarity: float,
+                                                          min_run: int, min_share: float, max_slot_edits: float) -> None:
+    from copydesk.paraphrase import BatchSentences, _within_one
+    from copydesk.prepare_batch import prepare_batch
+    batch = prepare_batch([Article(f"a{n}", t) for n, t in enumerate(_MANY)])
+    ntok = np.diff(batch.tok_first)
+    cfg = ParaphraseConfig(min_words=2, min_sentences=min_sentences, min_similarity=min_similarity,
+                           min_run=min_run, min_share=min_share, max_slot_edits=max_slot_edits)
+    left = np.array([x for x, _, _ in pairs], np.int64)
+    right = np.array([y for _, y, _ in pairs], np.int64)
+    exact = [np.array([[min(s, ntok[x]), min(s + n, ntok[x]), min(t, ntok[y]), min(t + m, ntok[y])]
+                       for s, n, t, m in raw], np.int64).reshape(-1, 4) for x, y, raw in pairs]
+    # articles not split in the batch's pass (want False) take the per-pair path
+    table = BatchSentences(batch, 2, np.array(want))
+    got = table.paraphrase_many(left, right, exact, cfg)
+    assert len(got) == len(pairs)
+    for (x, y, _), ex, (spans, outside) in zip(pairs, exact, got, strict=True):
+        one = paraphrase_spans(batch.prepared(x), batch.prepared(y), _MANY[x], _MANY[y], cfg, exact=ex)
+        assert spans.dtype == one.dtype and spans.reshape(-1, 4).tolist() == one.reshape(-1, 4).tolist()
+        assert outside == int((~_within_one(one.reshape(-1, 4), ex)).sum())
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 3), st.integers(1, 3)), max_size=10), st.integers(0, 2**32 - 1),
        st.sampled_from([0.1, 0.25, 0.5]))

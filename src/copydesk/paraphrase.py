@@ -26,6 +26,7 @@ Paired sentences that do not overlap an exact passage become passages of kind
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -286,6 +287,38 @@ class BatchSentences:
             s = self._done[d] = Sentences(self._first[i:j], self._last[i:j], self._size[i:j], self._keys[k:m],
                                           self._sent[k:m], self._slots[k:m], self._by_key[k:m])
         return s
+
+    def paraphrase_many(self, left: np.ndarray, right: np.ndarray, exact: Sequence[np.ndarray],
+                        config: ParaphraseConfig | None = None) -> list[tuple[np.ndarray, int]]:
+        """Per pair p of articles ``left[p]`` and ``right[p]`` with exact passages ``exact[p]``
+        (token spans): ``paraphrase_spans`` of its two articles (the sentence pairs that are
+        evidence of reuse), and how many of them do not lie inside one exact passage on both
+        sides (:func:`with_paraphrases` adds nothing when none does).  One compiled call for
+        the pairs whose articles this batch's pass split (the per-call costs of
+        :func:`paraphrase_spans`, a fifth of it, paid once); any other pair on its own."""
+        cfg = config or ParaphraseConfig()
+        left, right = np.asarray(left, np.int64), np.asarray(right, np.int64)
+        rows = [np.ascontiguousarray(e, np.int64).reshape(-1, 4) for e in exact]
+        together = self._want[left] & self._want[right]
+        out: list[tuple[np.ndarray, int]] = [(_NO_SPANS, 0)] * len(left)
+        idx = np.flatnonzero(together)
+        if len(idx):
+            sizes = np.fromiter((len(rows[p]) for p in idx.tolist()), np.int64, len(idx))
+            ex = np.concatenate([rows[p] for p in idx.tolist()]) if sizes.sum() else _NO_SPANS
+            spans, first, outside = _paraphrase_many(
+                self._first, self._last, self._size, self._keys, self._sent, self._slots, self._by_key,
+                self._sent_first, self._key_first, left[idx], right[idx], ex, np.concatenate(([0], np.cumsum(sizes))),
+                cfg.min_sentences, float(cfg.min_similarity), cfg.min_run, float(cfg.min_share),
+                float(cfg.max_slot_edits), _MAX_SENTENCES_PER_WORD)
+            for p, f0, f1, n in zip(idx.tolist(), first[:-1].tolist(), first[1:].tolist(), outside.tolist(),
+                                    strict=True):
+                if f1 > f0:
+                    out[p] = (spans[f0:f1], n)
+        for p in np.flatnonzero(~together).tolist():
+            sa, sb = self.of(int(left[p])), self.of(int(right[p]))
+            spans = _spans_between(sa, sb, rows[p], cfg)
+            out[p] = (spans, int((~_within_one(spans, rows[p])).sum()))
+        return out
 
     def _alone(self, d: int) -> Sentences:
         """The sentences of article ``d``, not split in the batch's pass: the same kernel
@@ -573,7 +606,12 @@ def paraphrase_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config:
     cfg = config or ParaphraseConfig()
     sa = sa if sa is not None else _cached_sentences(a, text_a, cfg.min_words)
     sb = sb if sb is not None else _cached_sentences(b, text_b, cfg.min_words)
-    spans = _NO_SPANS if exact is None else np.ascontiguousarray(exact, np.int64).reshape(-1, 4)
+    return _spans_between(sa, sb, _NO_SPANS if exact is None else np.ascontiguousarray(exact, np.int64).reshape(-1, 4),
+                          cfg)
+
+
+def _spans_between(sa: Sentences, sb: Sentences, spans: np.ndarray, cfg: ParaphraseConfig) -> np.ndarray:
+    """:func:`paraphrase_spans` of two sentence tables and exact passages (n x 4 int64)."""
     return _paraphrase_spans(sa.first, sa.last, sa.size, sa.keys, sa.sent, sa.digit, sa.by_key,
                              sb.first, sb.last, sb.size, sb.keys, sb.sent, sb.digit, sb.by_key, spans,
                              cfg.min_sentences, float(cfg.min_similarity), cfg.min_run, float(cfg.min_share),
@@ -623,29 +661,110 @@ def _paraphrase_spans(first_a, last_a, size_a, keys_a, sent_a, digit_a, by_key_a
                       first_b, last_b, size_b, keys_b, sent_b, digit_b, by_key_b, exact,
                       min_sentences, min_similarity, min_run, min_share, max_slot_edits,
                       cap):  # pragma: no cover - jit
-    none = np.zeros((0, 4), np.int64)
+    """:func:`paraphrase_spans` from the two :class:`Sentences` tables' arrays."""
+    pairs = _sentence_pairs(first_a, last_a, size_a, keys_a[by_key_a], sent_a[by_key_a], digit_a[by_key_a],
+                            _slot_counts(len(size_a), sent_a, digit_a), first_b, last_b, size_b, keys_b[by_key_b],
+                            sent_b[by_key_b], _slot_counts(len(size_b), sent_b, digit_b), exact, min_sentences,
+                            min_similarity, min_run, min_share, max_slot_edits, cap)
+    out = np.empty((len(pairs), 4), np.int64)
+    _pair_rows(pairs, first_a, last_a, first_b, last_b, out, 0)
+    return out
+
+
+@nb.njit(cache=True, nogil=True)
+def _pair_rows(pairs, first_a, last_a, first_b, last_b, out, at):  # pragma: no cover - jit
+    """The token spans of sentence ``pairs`` into ``out`` from row ``at`` (:func:`pair_spans`)."""
+    for k in range(len(pairs)):
+        i, j = pairs[k, 0], pairs[k, 1]
+        out[at + k, 0] = first_a[i]
+        out[at + k, 1] = last_a[i]
+        out[at + k, 2] = first_b[j]
+        out[at + k, 3] = last_b[j]
+
+
+@nb.njit(cache=True, nogil=True)
+def _sentence_pairs(first_a, last_a, size_a, kx, sx, dx, slot_a, first_b, last_b, size_b, ky, sy, slot_b, exact,
+                    min_sentences, min_similarity, min_run, min_share, max_slot_edits,
+                    cap):  # pragma: no cover - jit
+    """The sentence pairs (k x 2) that :func:`paraphrase_spans` turns into spans, or none:
+    ``kx``, ``sx``, ``dx`` (``ky``, ``sy``) are a side's keys, their sentences and slot
+    flags in order of key (:attr:`Sentences.by_key`), ``slot_a`` (``slot_b``) its slots per
+    sentence."""
+    none = np.zeros((0, 2), np.int64)
     if len(exact) and (_all_inside_kernel(first_a, last_a, exact, 0) or _all_inside_kernel(first_b, last_b, exact, 2)):
         return none  # one side is all inside exact passages: no sentence left to pair
     shorter = min(len(first_a), len(first_b))
     if shorter < min_sentences:
         return none
-    sim, slots = _similarity(keys_a[by_key_a], sent_a[by_key_a], digit_a[by_key_a], keys_b[by_key_b],
-                             sent_b[by_key_b], size_a, size_b, cap)
+    sim, slots = _similarity(kx, sx, dx, ky, sy, size_a, size_b, cap)
     pairs = _monotone_pairs(sim, min_similarity)
     if len(pairs) < min_sentences or _longest_run_kernel(pairs) < min_run:
         return none
     if len(pairs) < min_share * shorter:
         return none
     pairs = _fill_gaps(pairs, sim, min_similarity / 2)
-    if _mostly_slots(size_a, sent_a, digit_a, size_b, sent_b, digit_b, pairs, sim, slots, max_slot_edits):
+    if _slot_edits(size_a, slot_a, size_b, slot_b, pairs, sim, slots, max_slot_edits):
         return none
-    out = np.empty((len(pairs), 4), np.int64)
-    for k in range(len(pairs)):
-        i, j = pairs[k, 0], pairs[k, 1]
-        out[k, 0] = first_a[i]
-        out[k, 1] = last_a[i]
-        out[k, 2] = first_b[j]
-        out[k, 3] = last_b[j]
+    return pairs
+
+
+@nb.njit(cache=True, nogil=True)
+def _paraphrase_many(first, last, size, keys, sent, digit, by_key, sent_first, key_first, left, right, exact,
+                     exact_first, min_sentences, min_similarity, min_run, min_share, max_slot_edits,
+                     cap):  # pragma: no cover - jit
+    """:func:`_paraphrase_spans` of documents ``left[p]`` and ``right[p]`` of a batch's
+    sentence rows (:func:`_batch_sentence_rows`) for every p, their exact passages
+    ``exact[exact_first[p]:exact_first[p + 1]]``, in one call: the spans laid end to end,
+    per pair the offset of its spans, and per pair how many of them are not inside one exact
+    passage on both sides (:func:`_within_one`).  Each document's keys are put in key order
+    and its slots counted once."""
+    used = np.zeros(len(sent_first) - 1, np.bool_)
+    used[left] = True
+    used[right] = True
+    ks = np.empty(len(keys), np.uint64)
+    ss = np.empty(len(keys), np.int64)
+    ds = np.empty(len(keys), np.bool_)
+    slot = np.zeros(len(first), np.int64)
+    for d in range(len(used)):
+        if used[d]:
+            k0, s0 = key_first[d], sent_first[d]
+            for r in range(k0, key_first[d + 1]):
+                q = k0 + by_key[r]
+                ks[r], ss[r], ds[r] = keys[q], sent[q], digit[q]
+                if digit[r]:
+                    slot[s0 + sent[r]] += 1
+    room = 0
+    for p in range(len(left)):
+        room += min(sent_first[left[p] + 1] - sent_first[left[p]], sent_first[right[p] + 1] - sent_first[right[p]])
+    out = np.empty((room, 4), np.int64)
+    out_first = np.zeros(len(left) + 1, np.int64)
+    outside = np.zeros(len(left), np.int64)
+    m = 0
+    for p in range(len(left)):
+        x, y = left[p], right[p]
+        a0, a1, b0, b1 = sent_first[x], sent_first[x + 1], sent_first[y], sent_first[y + 1]
+        ka0, ka1, kb0, kb1 = key_first[x], key_first[x + 1], key_first[y], key_first[y + 1]
+        ex = exact[exact_first[p]:exact_first[p + 1]]
+        pairs = _sentence_pairs(first[a0:a1], last[a0:a1], size[a0:a1], ks[ka0:ka1], ss[ka0:ka1], ds[ka0:ka1],
+                                slot[a0:a1], first[b0:b1], last[b0:b1], size[b0:b1], ks[kb0:kb1], ss[kb0:kb1],
+                                slot[b0:b1], ex, min_sentences, min_similarity, min_run, min_share, max_slot_edits,
+                                cap)
+        _pair_rows(pairs, first[a0:a1], last[a0:a1], first[b0:b1], last[b0:b1], out, m)
+        inside = _within_one(out[m:m + len(pairs)], ex)
+        for r in range(len(pairs)):
+            outside[p] += not inside[r]
+        m += len(pairs)
+        out_first[p + 1] = m
+    return out[:m], out_first, outside
+
+
+@nb.njit(cache=True, nogil=True)
+def _slot_counts(n, sent, digit):  # pragma: no cover - jit
+    """Per sentence (``n`` of them): how many of its keys are slots."""
+    out = np.zeros(n, np.int64)
+    for r in range(len(sent)):
+        if digit[r]:
+            out[sent[r]] += 1
     return out
 
 
@@ -687,14 +806,13 @@ def mostly_slots(sa: Sentences, sb: Sentences, pairs: np.ndarray, sim: np.ndarra
 @nb.njit(cache=True, nogil=True)
 def _mostly_slots(size_x, sent_x, digit_x, size_y, sent_y, digit_y, pairs, sim, slots,
                   max_slot_edits):  # pragma: no cover - jit
-    slot_x = np.zeros(len(size_x), np.int64)
-    for r in range(len(sent_x)):
-        if digit_x[r]:
-            slot_x[sent_x[r]] += 1
-    slot_y = np.zeros(len(size_y), np.int64)
-    for r in range(len(sent_y)):
-        if digit_y[r]:
-            slot_y[sent_y[r]] += 1
+    return _slot_edits(size_x, _slot_counts(len(size_x), sent_x, digit_x), size_y,
+                       _slot_counts(len(size_y), sent_y, digit_y), pairs, sim, slots, max_slot_edits)
+
+
+@nb.njit(cache=True, nogil=True)
+def _slot_edits(size_x, slot_x, size_y, slot_y, pairs, sim, slots, max_slot_edits):  # pragma: no cover - jit
+    """:func:`_mostly_slots` given the slots per sentence of each side."""
     differ = 0
     slot_differ = 0
     for k in range(len(pairs)):

@@ -799,6 +799,7 @@ def _warm_relate(batch: Any, cfg: ScanConfig) -> None:
     covered(spans, 0, a.tokens.weight, a.boiler)
     table = BatchSentences(batch, cfg.paraphrase.min_words)
     paraphrase_spans(a, b, ta, tb, cfg.paraphrase, sa=table.of(0), sb=table.of(1), exact=spans)
+    table.paraphrase_many(np.array([0]), np.array([1]), [spans], cfg.paraphrase)
     with_paraphrases(a, b, align_batch(batch, np.array([0]), np.array([1]), cfg.align)[0], spans)
 
 
