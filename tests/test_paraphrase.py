@@ -314,6 +314,23 @@ def test_paraphrase_spans_fast_equals_reference(texts: tuple[str, str], raw: lis
     assert fast.dtype == ref.dtype and fast.reshape(-1, 4).tolist() == ref.reshape(-1, 4).tolist()
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 8), st.integers(0, 8), st.integers(0, 2**32 - 1), st.sampled_from([0.25, 0.5, 0.75]))
+def test_dice_bounds_the_pairing(nx: int, ny: int, seed: int, threshold: float) -> None:
+    from copydesk.paraphrase import _dice
+    rng = np.random.default_rng(seed)
+    size_x, size_y = rng.integers(1, 9, nx), rng.integers(1, 9, ny)
+    inter = rng.integers(0, 9, (nx, ny)) * (rng.random((nx, ny)) < 0.4)
+    inter = np.minimum(inter, np.minimum.outer(size_x, size_y))
+    slots = rng.integers(0, 3, (nx, ny)) * (inter > 0)
+    sim, most = _dice(inter + (slots << 32), size_x, size_y, threshold)
+    want = 2.0 * inter / (size_x[:, None] + size_y[None, :])
+    assert sim.tobytes() == want.tobytes()  # bit for bit (no -0.0)
+    hit = want >= threshold
+    assert most == min(int(hit.any(axis=1).sum()), int(hit.any(axis=0).sum()))
+    assert len(monotone_pairs(want, threshold)) <= most
+
+
 _MANY = [SOURCE, LIGHT, INDEPENDENT, LIGHT + SOURCE, SOURCE[: len(SOURCE) // 2], "",
          _template("Marport", 14, 6, "westerly", 30, "Tuesday"), _template("Eldham", 17, 9, "easterly", 60, "Friday")]
 

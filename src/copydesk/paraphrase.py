@@ -136,8 +136,9 @@ def _cached_sentences(p: Prepared, text: str, min_words: int) -> Sentences:
 
 @nb.njit(cache=True, nogil=True)
 def _sentence_rows(hashes, boiler, line, digit, start, cps, stop_after, table, min_words):  # pragma: no cover - jit
-    """The rows of :class:`Sentences`; a token is a slot when it has a digit, or when it is
-    capitalised (A-Z, À-Þ but ×) and not the first of its sentence."""
+    """The rows of :class:`Sentences`, and the slots of each sentence; a token is a slot when
+    it has a digit, or when it is capitalised (A-Z, À-Þ but ×) and not the first of its
+    sentence."""
     n = len(hashes)
     firsts = np.empty(n, np.int64)
     lasts = np.empty(n, np.int64)
@@ -145,6 +146,7 @@ def _sentence_rows(hashes, boiler, line, digit, start, cps, stop_after, table, m
     keys = np.empty(n, np.uint64)
     sent = np.empty(n, np.int64)
     slots = np.empty(n, np.bool_)
+    slot_count = np.empty(n, np.int64)
     cand = np.empty(n, np.int64)
     ns = 0
     m = 0
@@ -158,6 +160,7 @@ def _sentence_rows(hashes, boiler, line, digit, start, cps, stop_after, table, m
         m0 = m
         seen = np.uint64(0)  # a 64-bit filter of the sentence's words so far: most are new
         c = 0
+        k_slots = 0
         for t in range(s, e):  # its content words, gathered without a branch
             cand[u(c)] = t
             c += np.int64(not boiler[u(t)]) & np.int64(not is_stop(hashes[u(t)], table))
@@ -178,16 +181,18 @@ def _sentence_rows(hashes, boiler, line, digit, start, cps, stop_after, table, m
                 c0 = np.int64(cps[u(start[u(t)])])
                 caps = (65 <= c0 <= 90) or (0xC0 <= c0 <= 0xDE and c0 != 0xD7)
                 slots[u(m)] = digit[u(t)] or (caps and t != s)
+                k_slots += slots[u(m)]
                 m += 1
         if m - m0 >= min_words:
             firsts[ns] = s
             lasts[ns] = e
             sizes[ns] = m - m0
+            slot_count[ns] = k_slots
             ns += 1
         else:
             m = m0
         s = e
-    return firsts[:ns], lasts[:ns], sizes[:ns], keys[:m], sent[:m], slots[:m]
+    return firsts[:ns], lasts[:ns], sizes[:ns], keys[:m], sent[:m], slots[:m], slot_count[:ns]
 
 
 def sentences(p: Prepared, text: str, min_words: int = 4) -> Sentences:
@@ -198,7 +203,7 @@ def sentences(p: Prepared, text: str, min_words: int = 4) -> Sentences:
     if n == 0:
         e = np.zeros(0, np.int64)
         return Sentences(e, e, e, e.astype(np.uint64), e, e.astype(np.bool_), e)
-    first, last, size, keys, sent, slots = _sentences_of(codepoints(text), t.start, t.end, t.hash, p.boiler, t.line,
+    first, last, size, keys, sent, slots, _ = _sentences_of(codepoints(text), t.start, t.end, t.hash, p.boiler, t.line,
                                                           t.digit, stop_table(), min_words)
     return Sentences(first, last, size, keys, sent, slots, np.argsort(keys, kind="stable"))
 
@@ -220,7 +225,9 @@ def _batch_sentence_rows(hashes, boiler, line, digit, start, cps, doc_cp, sent_e
                          min_words, want):  # pragma: no cover - jit
     """:func:`_sentence_rows` of every document ``d`` of a batch with ``want[d]`` (the others
     get none), laid end to end, and per document the offsets of its sentences and of its
-    keys."""
+    keys; and what the pairing reads (:func:`_paraphrase_many`): each document's keys in
+    order of key (stable) with their rows ``sentence << 1 | slot``, and the slots of each
+    sentence."""
     nd = len(tok_first) - 1
     n = len(hashes)
     firsts = np.empty(n, np.int64)
@@ -229,31 +236,36 @@ def _batch_sentence_rows(hashes, boiler, line, digit, start, cps, doc_cp, sent_e
     keys = np.empty(n, np.uint64)
     sent = np.empty(n, np.int64)
     slots = np.empty(n, np.bool_)
-    by_key = np.empty(n, np.int64)
-    local = np.arange(n)
-    scratch = np.empty(n, np.uint64)
+    slot_count = np.empty(n, np.int64)
+    sorted_keys = np.empty(n, np.uint64)
+    sorted_rows = np.empty(n, np.int64)
+    row = np.empty(n, np.int64)
     sent_first = np.zeros(nd + 1, np.int64)
     key_first = np.zeros(nd + 1, np.int64)
     ns = m = 0
     for d in range(nd):
         a, b = tok_first[d], tok_first[d + 1]
         if b > a and want[d]:
-            f, la, si, k, se, sl = _sentence_rows(hashes[a:b], boiler[a:b], line[a:b], digit[a:b], start[a:b],
-                                                  cps[doc_cp[d]:doc_cp[d + 1]], sent_end[a:b], table, min_words)
+            f, la, si, k, se, sl, sc = _sentence_rows(hashes[a:b], boiler[a:b], line[a:b], digit[a:b], start[a:b],
+                                                      cps[doc_cp[d]:doc_cp[d + 1]], sent_end[a:b], table, min_words)
+            nk = len(k)
             firsts[ns:ns + len(f)] = f
             lasts[ns:ns + len(f)] = la
             sizes[ns:ns + len(f)] = si
-            keys[m:m + len(k)] = k
-            sent[m:m + len(k)] = se
-            slots[m:m + len(k)] = sl
-            # the order of the keys by key, stable (np.argsort(k, kind="stable"))
-            sort_by_hash(k, local[:len(k)], scratch[:len(k)], by_key[m:m + len(k)])
+            slot_count[ns:ns + len(f)] = sc
+            keys[m:m + nk] = k
+            sent[m:m + nk] = se
+            slots[m:m + nk] = sl
+            for r in range(nk):
+                row[r] = se[r] << 1 | np.int64(sl[r])
+            # a counting sort on the keys' top bits, carrying their rows
+            sort_by_hash(k, row[:nk], sorted_keys[m:m + nk], sorted_rows[m:m + nk])
             ns += len(f)
-            m += len(k)
+            m += nk
         sent_first[d + 1] = ns
         key_first[d + 1] = m
-    return (firsts[:ns], lasts[:ns], sizes[:ns], keys[:m], sent[:m], slots[:m], by_key[:m], sent_first,
-            key_first)
+    return (firsts[:ns], lasts[:ns], sizes[:ns], keys[:m], sent[:m], slots[:m], sent_first, key_first,
+            sorted_keys[:m], sorted_rows[:m], slot_count[:ns])
 
 
 class BatchSentences:
@@ -270,8 +282,8 @@ class BatchSentences:
         ndocs = len(batch.tok_first) - 1
         self._want = np.ones(ndocs, np.bool_) if want is None else np.asarray(want, np.bool_)
         self._batch, self._min_words = batch, min_words
-        (self._first, self._last, self._size, self._keys, self._sent, self._slots, self._by_key, self._sent_first,
-         self._key_first) = _batch_sentence_rows(batch.hash, batch.boiler, batch.line, batch.digit, batch.start,
+        (self._first, self._last, self._size, self._keys, self._sent, self._slots, self._sent_first, self._key_first,
+         self._sorted_keys, self._sorted_rows, self._slot_count) = _batch_sentence_rows(batch.hash, batch.boiler, batch.line, batch.digit, batch.start,
                                                  batch.cps, batch.doc_cp, batch.sent_end, batch.tok_first,
                                                  stop_table(), min_words, self._want)
         self._done: dict[int, Sentences] = {}
@@ -284,8 +296,9 @@ class BatchSentences:
         if s is None:
             i, j = int(self._sent_first[d]), int(self._sent_first[d + 1])
             k, m = int(self._key_first[d]), int(self._key_first[d + 1])
-            s = self._done[d] = Sentences(self._first[i:j], self._last[i:j], self._size[i:j], self._keys[k:m],
-                                          self._sent[k:m], self._slots[k:m], self._by_key[k:m])
+            keys = self._keys[k:m]
+            s = self._done[d] = Sentences(self._first[i:j], self._last[i:j], self._size[i:j], keys,
+                                          self._sent[k:m], self._slots[k:m], np.argsort(keys, kind="stable"))
         return s
 
     def paraphrase_many(self, left: np.ndarray, right: np.ndarray, exact: Sequence[np.ndarray],
@@ -306,8 +319,9 @@ class BatchSentences:
             sizes = np.fromiter((len(rows[p]) for p in idx.tolist()), np.int64, len(idx))
             ex = np.concatenate([rows[p] for p in idx.tolist()]) if sizes.sum() else _NO_SPANS
             spans, first, outside = _paraphrase_many(
-                self._first, self._last, self._size, self._keys, self._sent, self._slots, self._by_key,
-                self._sent_first, self._key_first, left[idx], right[idx], ex, np.concatenate(([0], np.cumsum(sizes))),
+                self._first, self._last, self._size, self._sorted_keys, self._sorted_rows, self._slot_count,
+                self._sent_first, self._key_first, left[idx], right[idx], ex,
+                np.concatenate(([0], np.cumsum(sizes))),
                 cfg.min_sentences, float(cfg.min_similarity), cfg.min_run, float(cfg.min_share),
                 float(cfg.max_slot_edits), _MAX_SENTENCES_PER_WORD)
             for p, f0, f1, n in zip(idx.tolist(), first[:-1].tolist(), first[1:].tolist(), outside.tolist(),
@@ -330,7 +344,7 @@ class BatchSentences:
                                     b.cps[c0:c1], np.array([0, c1 - c0], np.int64), b.sent_end[a:z],
                                     np.array([0, z - a], np.int64), stop_table(), self._min_words,
                                     np.ones(1, np.bool_))
-        return Sentences(*rows[:7])
+        return Sentences(*rows[:6], np.argsort(rows[3], kind="stable"))
 
 
 def sentences_reference(p: Prepared, text: str, min_words: int = 4) -> Sentences:
@@ -373,42 +387,70 @@ def sentences_reference(p: Prepared, text: str, min_words: int = 4) -> Sentences
 
 
 @nb.njit(cache=True, nogil=True)
-def _similarity(kx, sx, dx, ky, sy, size_x, size_y, cap):  # pragma: no cover - jit
-    nx, ny = len(size_x), len(size_y)
-    inter = np.zeros((nx, ny), np.int64)
-    slots = np.zeros((nx, ny), np.int64)
+def _similarity(kx, rx, ky, ry, size_x, size_y, cap):  # pragma: no cover - jit
+    shared = _shared_words(kx, rx, ky, ry, len(size_x), len(size_y), cap)
+    return _dice(shared, size_x, size_y, 1.0)[0], shared >> 32
+
+
+@nb.njit(cache=True, nogil=True)
+def _shared_words(kx, rx, ky, ry, nx, ny, cap):  # pragma: no cover - jit
+    """Per sentence pair (``nx`` x ``ny``): the keys they share, plus the slots among them
+    (of side x) times 2**32 (both counts in one word: one scatter a shared key), by a merge
+    join of the keys in order of key (``rx``, ``ry``: their ``sentence << 1 | slot``); a key
+    in more than ``cap`` sentences of a side is left out."""
+    shared = np.zeros((nx, ny), np.int64)
+    u = np.uint64  # unsigned indexes: numba emits no negative-index wraparound code for them
+    nkx, nky = len(kx), len(ky)
     i = j = 0
-    while i < len(kx) and j < len(ky):
-        if kx[i] < ky[j]:
+    while i < nkx and j < nky:
+        x, y = kx[u(i)], ky[u(j)]
+        if x < y:
             i += 1
-        elif ky[j] < kx[i]:
+        elif y < x:
             j += 1
         else:
             i2 = i + 1
-            while i2 < len(kx) and kx[i2] == kx[i]:
+            while i2 < nkx and kx[u(i2)] == x:
                 i2 += 1
             j2 = j + 1
-            while j2 < len(ky) and ky[j2] == ky[j]:
+            while j2 < nky and ky[u(j2)] == x:
                 j2 += 1
             if i2 - i <= cap and j2 - j <= cap:
                 for a in range(i, i2):
+                    row = shared[u(rx[u(a)] >> 1)]
+                    inc = 1 + ((rx[u(a)] & 1) << 32)
                     for b in range(j, j2):
-                        inter[sx[a], sy[b]] += 1
-                        slots[sx[a], sy[b]] += dx[a]
+                        row[u(ry[u(b)] >> 1)] += inc
             i, j = i2, j2
-    sim = np.zeros((nx, ny), np.float64)
+    return shared
+
+
+@nb.njit(cache=True, nogil=True)
+def _dice(shared, size_x, size_y, threshold):  # pragma: no cover - jit
+    """(The Dice matrix of :func:`_shared_words`' counts, a bound on the sentence pairs a
+    monotone pairing can take at ``threshold``: the fewer of the rows and of the columns
+    that have a score that high.)  Every cell is divided (0 / n is 0.0, as a cell never
+    set), without a branch."""
+    nx, ny = shared.shape
+    sim = np.empty((nx, ny), np.float64)
+    col = np.zeros(ny, np.bool_)
+    rows = 0
     for a in range(nx):
+        hit = False
         for b in range(ny):
-            if inter[a, b]:
-                sim[a, b] = 2.0 * inter[a, b] / (size_x[a] + size_y[b])
-    return sim, slots
+            v = 2.0 * (shared[a, b] & 0xFFFFFFFF) / (size_x[a] + size_y[b])
+            sim[a, b] = v
+            hit |= v >= threshold
+            col[b] |= v >= threshold
+        rows += hit
+    return sim, min(rows, np.int64(col.sum()))
 
 
 def similarity(x: Sentences, y: Sentences, max_sentences_per_word: int = 6) -> tuple[np.ndarray, np.ndarray]:
     """:func:`similarity_reference`, compiled: a merge join of the two texts' keys."""
     ox, oy = x.by_key, y.by_key
-    return _similarity(x.keys[ox], x.sent[ox], x.digit[ox], y.keys[oy], y.sent[oy], x.size, y.size,
-                       max_sentences_per_word)
+    return _similarity(x.keys[ox], _rows(x.sent, x.digit)[ox], y.keys[oy], _rows(y.sent, y.digit)[oy], x.size,
+                       y.size, max_sentences_per_word)
 
 
 def similarity_reference(x: Sentences, y: Sentences, max_sentences_per_word: int = 6) -> tuple[np.ndarray, np.ndarray]:
@@ -662,10 +704,10 @@ def _paraphrase_spans(first_a, last_a, size_a, keys_a, sent_a, digit_a, by_key_a
                       min_sentences, min_similarity, min_run, min_share, max_slot_edits,
                       cap):  # pragma: no cover - jit
     """:func:`paraphrase_spans` from the two :class:`Sentences` tables' arrays."""
-    pairs = _sentence_pairs(first_a, last_a, size_a, keys_a[by_key_a], sent_a[by_key_a], digit_a[by_key_a],
+    pairs = _sentence_pairs(first_a, last_a, size_a, keys_a[by_key_a], _rows(sent_a, digit_a)[by_key_a],
                             _slot_counts(len(size_a), sent_a, digit_a), first_b, last_b, size_b, keys_b[by_key_b],
-                            sent_b[by_key_b], _slot_counts(len(size_b), sent_b, digit_b), exact, min_sentences,
-                            min_similarity, min_run, min_share, max_slot_edits, cap)
+                            _rows(sent_b, digit_b)[by_key_b], _slot_counts(len(size_b), sent_b, digit_b), exact,
+                            min_sentences, min_similarity, min_run, min_share, max_slot_edits, cap)
     out = np.empty((len(pairs), 4), np.int64)
     _pair_rows(pairs, first_a, last_a, first_b, last_b, out, 0)
     return out
@@ -683,56 +725,43 @@ def _pair_rows(pairs, first_a, last_a, first_b, last_b, out, at):  # pragma: no 
 
 
 @nb.njit(cache=True, nogil=True)
-def _sentence_pairs(first_a, last_a, size_a, kx, sx, dx, slot_a, first_b, last_b, size_b, ky, sy, slot_b, exact,
+def _sentence_pairs(first_a, last_a, size_a, kx, rx, slot_a, first_b, last_b, size_b, ky, ry, slot_b, exact,
                     min_sentences, min_similarity, min_run, min_share, max_slot_edits,
                     cap):  # pragma: no cover - jit
     """The sentence pairs (k x 2) that :func:`paraphrase_spans` turns into spans, or none:
-    ``kx``, ``sx``, ``dx`` (``ky``, ``sy``) are a side's keys, their sentences and slot
-    flags in order of key (:attr:`Sentences.by_key`), ``slot_a`` (``slot_b``) its slots per
-    sentence."""
+    ``kx``, ``rx`` (``ky``, ``ry``) are a side's keys in order of key (:attr:`Sentences.by_key`)
+    and their ``sentence << 1 | slot``, ``slot_a`` (``slot_b``) its slots per sentence."""
     none = np.zeros((0, 2), np.int64)
     if len(exact) and (_all_inside_kernel(first_a, last_a, exact, 0) or _all_inside_kernel(first_b, last_b, exact, 2)):
         return none  # one side is all inside exact passages: no sentence left to pair
     shorter = min(len(first_a), len(first_b))
     if shorter < min_sentences:
         return none
-    sim, slots = _similarity(kx, sx, dx, ky, sy, size_a, size_b, cap)
+    shared = _shared_words(kx, rx, ky, ry, len(size_a), len(size_b), cap)
+    sim, most = _dice(shared, size_a, size_b, min_similarity)
+    if most < min_sentences or most < min_share * shorter:
+        return none  # too few sentences score enough for the pairing to pass (it takes at most ``most``)
     pairs = _monotone_pairs(sim, min_similarity)
     if len(pairs) < min_sentences or _longest_run_kernel(pairs) < min_run:
         return none
     if len(pairs) < min_share * shorter:
         return none
     pairs = _fill_gaps(pairs, sim, min_similarity / 2)
-    if _slot_edits(size_a, slot_a, size_b, slot_b, pairs, sim, slots, max_slot_edits):
+    if _slot_edits(size_a, slot_a, size_b, slot_b, pairs, sim, shared, 32, max_slot_edits):
         return none
     return pairs
 
 
 @nb.njit(cache=True, nogil=True)
-def _paraphrase_many(first, last, size, keys, sent, digit, by_key, sent_first, key_first, left, right, exact,
+def _paraphrase_many(first, last, size, keys, rows, slot_count, sent_first, key_first, left, right, exact,
                      exact_first, min_sentences, min_similarity, min_run, min_share, max_slot_edits,
                      cap):  # pragma: no cover - jit
     """:func:`_paraphrase_spans` of documents ``left[p]`` and ``right[p]`` of a batch's
-    sentence rows (:func:`_batch_sentence_rows`) for every p, their exact passages
+    sentence rows (:func:`_batch_sentence_rows`: ``keys`` and ``rows`` each document's keys in
+    order of key and their ``sentence << 1 | slot``) for every p, their exact passages
     ``exact[exact_first[p]:exact_first[p + 1]]``, in one call: the spans laid end to end,
     per pair the offset of its spans, and per pair how many of them are not inside one exact
-    passage on both sides (:func:`_within_one`).  Each document's keys are put in key order
-    and its slots counted once."""
-    used = np.zeros(len(sent_first) - 1, np.bool_)
-    used[left] = True
-    used[right] = True
-    ks = np.empty(len(keys), np.uint64)
-    ss = np.empty(len(keys), np.int64)
-    ds = np.empty(len(keys), np.bool_)
-    slot = np.zeros(len(first), np.int64)
-    for d in range(len(used)):
-        if used[d]:
-            k0, s0 = key_first[d], sent_first[d]
-            for r in range(k0, key_first[d + 1]):
-                q = k0 + by_key[r]
-                ks[r], ss[r], ds[r] = keys[q], sent[q], digit[q]
-                if digit[r]:
-                    slot[s0 + sent[r]] += 1
+    passage on both sides (:func:`_within_one`)."""
     room = 0
     for p in range(len(left)):
         room += min(sent_first[left[p] + 1] - sent_first[left[p]], sent_first[right[p] + 1] - sent_first[right[p]])
@@ -745,10 +774,10 @@ def _paraphrase_many(first, last, size, keys, sent, digit, by_key, sent_first, k
         a0, a1, b0, b1 = sent_first[x], sent_first[x + 1], sent_first[y], sent_first[y + 1]
         ka0, ka1, kb0, kb1 = key_first[x], key_first[x + 1], key_first[y], key_first[y + 1]
         ex = exact[exact_first[p]:exact_first[p + 1]]
-        pairs = _sentence_pairs(first[a0:a1], last[a0:a1], size[a0:a1], ks[ka0:ka1], ss[ka0:ka1], ds[ka0:ka1],
-                                slot[a0:a1], first[b0:b1], last[b0:b1], size[b0:b1], ks[kb0:kb1], ss[kb0:kb1],
-                                slot[b0:b1], ex, min_sentences, min_similarity, min_run, min_share, max_slot_edits,
-                                cap)
+        pairs = _sentence_pairs(first[a0:a1], last[a0:a1], size[a0:a1], keys[ka0:ka1], rows[ka0:ka1],
+                                slot_count[a0:a1], first[b0:b1], last[b0:b1], size[b0:b1], keys[kb0:kb1],
+                                rows[kb0:kb1], slot_count[b0:b1], ex, min_sentences, min_similarity, min_run,
+                                min_share, max_slot_edits, cap)
         _pair_rows(pairs, first[a0:a1], last[a0:a1], first[b0:b1], last[b0:b1], out, m)
         inside = _within_one(out[m:m + len(pairs)], ex)
         for r in range(len(pairs)):
@@ -756,6 +785,15 @@ def _paraphrase_many(first, last, size, keys, sent, digit, by_key, sent_first, k
         m += len(pairs)
         out_first[p + 1] = m
     return out[:m], out_first, outside
+
+
+@nb.njit(cache=True, nogil=True)
+def _rows(sent, digit):  # pragma: no cover - jit
+    """Per key: ``sentence << 1 | slot``."""
+    out = np.empty(len(sent), np.int64)
+    for r in range(len(sent)):
+        out[r] = sent[r] << 1 | np.int64(digit[r])
+    return out
 
 
 @nb.njit(cache=True, nogil=True)
@@ -807,19 +845,21 @@ def mostly_slots(sa: Sentences, sb: Sentences, pairs: np.ndarray, sim: np.ndarra
 def _mostly_slots(size_x, sent_x, digit_x, size_y, sent_y, digit_y, pairs, sim, slots,
                   max_slot_edits):  # pragma: no cover - jit
     return _slot_edits(size_x, _slot_counts(len(size_x), sent_x, digit_x), size_y,
-                       _slot_counts(len(size_y), sent_y, digit_y), pairs, sim, slots, max_slot_edits)
+                       _slot_counts(len(size_y), sent_y, digit_y), pairs, sim, slots, 0, max_slot_edits)
 
 
 @nb.njit(cache=True, nogil=True)
-def _slot_edits(size_x, slot_x, size_y, slot_y, pairs, sim, slots, max_slot_edits):  # pragma: no cover - jit
-    """:func:`_mostly_slots` given the slots per sentence of each side."""
+def _slot_edits(size_x, slot_x, size_y, slot_y, pairs, sim, slots, shift, max_slot_edits):  # pragma: no cover - jit
+    """:func:`_mostly_slots` given the slots per sentence of each side (``slots >> shift``
+    the shared slots of a sentence pair: :func:`_shared_words` gives them shifted)."""
     differ = 0
     slot_differ = 0
     for k in range(len(pairs)):
         i, j = pairs[k, 0], pairs[k, 1]
         inter = np.int64(np.rint(sim[i, j] * (size_x[i] + size_y[j]) / 2))  # np.round's rounding
+        shared_slots = slots[i, j] >> shift
         differ += (size_x[i] - inter) + (size_y[j] - inter)
-        slot_differ += (slot_x[i] - slots[i, j]) + (slot_y[j] - slots[i, j])
+        slot_differ += (slot_x[i] - shared_slots) + (slot_y[j] - shared_slots)
     return differ != 0 and slot_differ >= max_slot_edits * differ
 
 
