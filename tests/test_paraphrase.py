@@ -195,6 +195,37 @@ def test_sentences_fast_equals_reference(text: str, min_words: int) -> None:
     assert rows(fast) == rows(ref)
 
 
+_WORDS = ["river", "River", "harbour", "the", "The", "said", "42", "3.5bn", "Àrles", "Þór", "×", "×ray", "ßtraße", "émile",
+          "Émile", "Ørsted", "@home", "Mr.", "U.S.", "end.", "why?", "yes!", "\"Quote.\"", "one", "two", "river,",
+          "\n", "\n\n", "-", "Zed", "zed", "AAA"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=80), st.integers(1, 4))
+def test_sentences_fast_equals_reference_on_word_salad(words: list[str], min_words: int) -> None:
+    """Repeated words, capitals in and out of the slot range (À-Þ but ×), figures, stopwords,
+    sentence ends and line breaks, in any order; one article alone and within a batch."""
+    from copydesk.paraphrase import BatchSentences
+    from copydesk.prepare_batch import prepare_batch
+    text = " ".join(words)
+    p = prepare(Article("a", text))
+    fast, ref = sentences(p, text, min_words), sentences_reference(p, text, min_words)
+    for name in ("first", "last", "size"):
+        assert getattr(fast, name).tolist() == getattr(ref, name).tolist()
+    assert (sorted(zip(fast.sent.tolist(), fast.keys.tolist(), fast.digit.tolist(), strict=True))
+            == sorted(zip(ref.sent.tolist(), ref.keys.tolist(), ref.digit.tolist(), strict=True)))
+    table = BatchSentences(prepare_batch([Article("x", SOURCE), Article("a", text)]), min_words)
+    got = table.of(1)
+    for name in Sentences.__slots__:
+        assert getattr(got, name).tolist() == getattr(fast, name).tolist(), name
+    # what the pairing reads: the keys in order of key with their sentence << 1 | slot, slots per sentence
+    k0, k1, s0, s1 = table._key_first[1], table._key_first[2], table._sent_first[1], table._sent_first[2]
+    order = got.by_key
+    assert table._sorted_keys[k0:k1].tolist() == got.keys[order].tolist()
+    assert table._sorted_rows[k0:k1].tolist() == (got.sent << 1 | got.digit)[order].tolist()
+    assert table._slot_count[s0:s1].tolist() == np.bincount(got.sent[got.digit], minlength=len(got.first)).tolist()
+
+
 def test_a_gap_between_paired_neighbours_is_filled() -> None:
     sim = np.array([[0.9, 0, 0, 0], [0, 0.3, 0, 0], [0, 0, 0.8, 0], [0, 0, 0, 0.1]])
     pairs = monotone_pairs(sim, 0.5)

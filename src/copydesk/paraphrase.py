@@ -136,25 +136,41 @@ def _cached_sentences(p: Prepared, text: str, min_words: int) -> Sentences:
 
 @nb.njit(cache=True, nogil=True)
 def _sentence_rows(hashes, boiler, line, digit, start, cps, stop_after, table, min_words):  # pragma: no cover - jit
-    """The rows of :class:`Sentences`, and the slots of each sentence; a token is a slot when
-    it has a digit, or when it is capitalised (A-Z, À-Þ but ×) and not the first of its
-    sentence."""
+    """The rows of :class:`Sentences` (but ``by_key``), and the slots of each sentence
+    (:func:`_sentence_rows_into` of one text)."""
     n = len(hashes)
-    firsts = np.empty(n, np.int64)
-    lasts = np.empty(n, np.int64)
-    sizes = np.empty(n, np.int64)
-    keys = np.empty(n, np.uint64)
-    sent = np.empty(n, np.int64)
-    slots = np.empty(n, np.bool_)
-    slot_count = np.empty(n, np.int64)
-    cand = np.empty(n, np.int64)
-    ns = 0
-    m = 0
+    firsts = np.empty(n + 1, np.int64)
+    lasts = np.empty(n + 1, np.int64)
+    sizes = np.empty(n + 1, np.int64)
+    slot_count = np.empty(n + 1, np.int64)
+    keys = np.empty(n + 1, np.uint64)
+    sent = np.empty(n + 1, np.int64)
+    slots = np.empty(n + 1, np.bool_)
+    rows = np.empty(n + 1, np.int64)
+    cand = np.empty(n + 1, np.int64)
+    ns, m = _sentence_rows_into(hashes, boiler, line, digit, start, cps, stop_after, table, min_words, firsts, lasts,
+                                sizes, keys, sent, slots, slot_count, rows, cand, 0, 0)
+    return firsts[:ns], lasts[:ns], sizes[:ns], keys[:m], sent[:m], slots[:m], slot_count[:ns]
+
+
+@nb.njit(cache=True, nogil=True)
+def _sentence_rows_into(hashes, boiler, line, digit, start, cps, stop_after, table, min_words, firsts, lasts, sizes,
+                        keys, sent, slots, slot_count, rows, cand, ns, m):  # pragma: no cover - jit
+    """The rows of :class:`Sentences` of one text written into the arrays from sentence
+    ``ns`` and key ``m`` on (room for one more row of each than the text has tokens; its
+    sentences numbered from 0), and per key ``rows`` its ``sentence << 1 | slot``, per
+    sentence ``slot_count`` its slots; ``cand``: scratch.  Returns the new ``ns``, ``m``.
+    A token is a slot when it has a digit, or when it is capitalised (A-Z, À-Þ but ×) and
+    not the first of its sentence.  Every row is written whether it is kept or not (a word
+    seen before in its sentence, a sentence too short), and the count moves on only when it
+    is: no branch on either."""
+    n = len(hashes)
+    ns0 = ns
     s = 0
     u = np.uint64  # unsigned indexes: numba emits no negative-index wraparound code for them
     while s < n:
         e = s
-        while e < n - 1 and not (stop_after[u(e)] or line[u(e + 1)] != line[u(e)] or boiler[u(e + 1)] != boiler[u(e)]):
+        while e < n - 1 and not (stop_after[u(e)] | (line[u(e + 1)] != line[u(e)]) | (boiler[u(e + 1)] != boiler[u(e)])):
             e += 1
         e += 1  # tokens [s, e)
         m0 = m
@@ -164,6 +180,7 @@ def _sentence_rows(hashes, boiler, line, digit, start, cps, stop_after, table, m
         for t in range(s, e):  # its content words, gathered without a branch
             cand[u(c)] = t
             c += np.int64(not boiler[u(t)]) & np.int64(not is_stop(hashes[u(t)], table))
+        here = ns - ns0
         for q in range(c):
             t = cand[u(q)]
             h = hashes[u(t)]
@@ -174,25 +191,26 @@ def _sentence_rows(hashes, boiler, line, digit, start, cps, stop_after, table, m
                     if keys[u(x)] == h:
                         dup = True
                         break
-            if not dup:  # a word once per sentence, as its first occurrence
-                seen |= bit
-                keys[u(m)] = h
-                sent[u(m)] = ns
-                c0 = np.int64(cps[u(start[u(t)])])
-                caps = (65 <= c0 <= 90) or (0xC0 <= c0 <= 0xDE and c0 != 0xD7)
-                slots[u(m)] = digit[u(t)] or (caps and t != s)
-                k_slots += slots[u(m)]
-                m += 1
-        if m - m0 >= min_words:
-            firsts[ns] = s
-            lasts[ns] = e
-            sizes[ns] = m - m0
-            slot_count[ns] = k_slots
-            ns += 1
-        else:
+            seen |= bit
+            c0 = np.int64(cps[u(start[u(t)])])
+            caps = (u(c0 - 65) < u(26)) | ((u(c0 - 0xC0) < u(31)) & (c0 != 0xD7))
+            slot = digit[u(t)] | (caps & (t != s))
+            keys[u(m)] = h  # a word once per sentence, as its first occurrence
+            sent[u(m)] = here
+            slots[u(m)] = slot
+            rows[u(m)] = here << 1 | np.int64(slot)
+            k_slots += np.int64(slot) & np.int64(not dup)
+            m += np.int64(not dup)
+        keep = m - m0 >= min_words
+        firsts[u(ns)] = s
+        lasts[u(ns)] = e
+        sizes[u(ns)] = m - m0
+        slot_count[u(ns)] = k_slots
+        ns += np.int64(keep)
+        if not keep:
             m = m0
         s = e
-    return firsts[:ns], lasts[:ns], sizes[:ns], keys[:m], sent[:m], slots[:m], slot_count[:ns]
+    return ns, m
 
 
 def sentences(p: Prepared, text: str, min_words: int = 4) -> Sentences:
@@ -230,38 +248,29 @@ def _batch_sentence_rows(hashes, boiler, line, digit, start, cps, doc_cp, sent_e
     sentence."""
     nd = len(tok_first) - 1
     n = len(hashes)
-    firsts = np.empty(n, np.int64)
-    lasts = np.empty(n, np.int64)
-    sizes = np.empty(n, np.int64)
-    keys = np.empty(n, np.uint64)
-    sent = np.empty(n, np.int64)
-    slots = np.empty(n, np.bool_)
-    slot_count = np.empty(n, np.int64)
+    firsts = np.empty(n + 1, np.int64)
+    lasts = np.empty(n + 1, np.int64)
+    sizes = np.empty(n + 1, np.int64)
+    slot_count = np.empty(n + 1, np.int64)
+    keys = np.empty(n + 1, np.uint64)
+    sent = np.empty(n + 1, np.int64)
+    slots = np.empty(n + 1, np.bool_)
+    rows = np.empty(n + 1, np.int64)
+    cand = np.empty(n + 1, np.int64)
     sorted_keys = np.empty(n, np.uint64)
     sorted_rows = np.empty(n, np.int64)
-    row = np.empty(n, np.int64)
     sent_first = np.zeros(nd + 1, np.int64)
     key_first = np.zeros(nd + 1, np.int64)
     ns = m = 0
     for d in range(nd):
         a, b = tok_first[d], tok_first[d + 1]
         if b > a and want[d]:
-            f, la, si, k, se, sl, sc = _sentence_rows(hashes[a:b], boiler[a:b], line[a:b], digit[a:b], start[a:b],
-                                                      cps[doc_cp[d]:doc_cp[d + 1]], sent_end[a:b], table, min_words)
-            nk = len(k)
-            firsts[ns:ns + len(f)] = f
-            lasts[ns:ns + len(f)] = la
-            sizes[ns:ns + len(f)] = si
-            slot_count[ns:ns + len(f)] = sc
-            keys[m:m + nk] = k
-            sent[m:m + nk] = se
-            slots[m:m + nk] = sl
-            for r in range(nk):
-                row[r] = se[r] << 1 | np.int64(sl[r])
+            m0 = m
+            ns, m = _sentence_rows_into(hashes[a:b], boiler[a:b], line[a:b], digit[a:b], start[a:b],
+                                        cps[doc_cp[d]:doc_cp[d + 1]], sent_end[a:b], table, min_words, firsts, lasts,
+                                        sizes, keys, sent, slots, slot_count, rows, cand, ns, m)
             # a counting sort on the keys' top bits, carrying their rows
-            sort_by_hash(k, row[:nk], sorted_keys[m:m + nk], sorted_rows[m:m + nk])
-            ns += len(f)
-            m += nk
+            sort_by_hash(keys[m0:m], rows[m0:m], sorted_keys[m0:m], sorted_rows[m0:m])
         sent_first[d + 1] = ns
         key_first[d + 1] = m
     return (firsts[:ns], lasts[:ns], sizes[:ns], keys[:m], sent[:m], slots[:m], sent_first, key_first,
