@@ -419,6 +419,39 @@ def test_within_one_fast_equals_reference(rows: list[tuple[int, int, int, int]],
     assert _within_one(spans, ex).tolist() == _within_one_reference(spans, ex).tolist()
 
 
+_SPAN = st.tuples(st.integers(0, 60), st.integers(1, 25), st.integers(0, 60), st.integers(1, 25))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_SPAN, st.sampled_from(["verbatim", "edited"])), max_size=6), st.lists(_SPAN, max_size=10),
+       st.sampled_from([(SOURCE, LIGHT), (LIGHT, SOURCE + LIGHT), (INDEPENDENT, SOURCE)]))
+def test_with_paraphrases_fast_equals_reference(exact: list[tuple[tuple[int, int, int, int], str]],
+                                                 paired: list[tuple[int, int, int, int]],
+                                                 texts: tuple[str, str]) -> None:
+    """Exact passages overlapping or not, sentence pairs inside them, across them or apart:
+    the same passages, kinds, spans and coverage as the reference, box by box."""
+    from copydesk.align import Alignment
+    from copydesk.paraphrase import with_paraphrases, with_paraphrases_reference
+    from copydesk.records import Passage
+    a, b = prepare(Article("a", texts[0])), prepare(Article("b", texts[1]))
+    na, nb = len(a.tokens.start), len(b.tokens.start)
+
+    def rows(raw: list[tuple[int, int, int, int]]) -> np.ndarray:
+        return np.array([[min(s, na - 1), min(s + n, na), min(t, nb - 1), min(t + m, nb)] for s, n, t, m in raw],
+                        np.int64).reshape(-1, 4)
+    spans = rows([e for e, _ in exact])
+    passages = tuple(Passage(int(a.tokens.start[s0]), int(a.tokens.end[s1 - 1]), int(b.tokens.start[t0]),
+                             int(b.tokens.end[t1 - 1]), kind)
+                     for (s0, s1, t0, t1), (_, kind) in zip(spans.tolist(), exact, strict=True))
+    al = Alignment(spans, passages, 0.25, 0.5)
+    sp = rows(paired)
+    fast, ref = with_paraphrases(a, b, al, sp), with_paraphrases_reference(a, b, al, sp)
+    assert (fast is al) == (ref is al)
+    assert fast.spans.dtype == ref.spans.dtype and fast.spans.tolist() == ref.spans.tolist()
+    assert fast.passages == ref.passages and [p.kind for p in fast.passages] == [p.kind for p in ref.passages]
+    assert (fast.coverage_a, fast.coverage_b) == (ref.coverage_a, ref.coverage_b)
+
+
 def test_align_pairs_splits_the_articles_the_paraphrase_stage_sees(monkeypatch: pytest.MonkeyPatch) -> None:
     from copydesk import plan
     from copydesk.furniture import CodeSet

@@ -928,7 +928,132 @@ def with_paraphrases(a: Prepared, b: Prepared, al: Alignment, spans: np.ndarray)
     """``al`` with the paired sentences ``spans`` added, and coverage recounted.  A paired
     sentence that overlaps exact passages (on either side) is merged with them into one
     passage covering both: ``edited`` when the exact passages hold most of it, else
-    ``paraphrase``; a sentence pair overlapping nothing is a ``paraphrase`` passage."""
+    ``paraphrase``; a sentence pair overlapping nothing is a ``paraphrase`` passage.  (One
+    compiled call, :func:`_with_paraphrases`; :func:`with_paraphrases_reference` is the
+    specification.)"""
+    ta, tb = a.tokens, b.tokens
+    boxes, chars, code, cover = _with_paraphrases(np.ascontiguousarray(al.spans, np.int64).reshape(-1, 4),
+                                                  np.ascontiguousarray(spans, np.int64).reshape(-1, 4), ta.weight,
+                                                  ta.start, ta.end, a.boiler, tb.weight, tb.start, tb.end, b.boiler)
+    if not len(boxes):
+        return al  # every paired sentence lies inside an exact passage already
+    kinds = [al.passages[c].kind if c >= 0 else ("edited" if c == _EDITED else "paraphrase") for c in code.tolist()]
+    passages = tuple(tuple.__new__(Passage, (*r, k)) for r, k in zip(chars.tolist(), kinds, strict=True))
+    ia, na, ib, nb = cover.tolist()
+    return Alignment(boxes, passages, ia / na if na else 0.0, ib / nb if nb else 0.0)
+
+
+@nb.njit(cache=True, nogil=True)
+def _with_paraphrases(exact, spans, weight_a, start_a, end_a, boiler_a, weight_b, start_b, end_b,
+                      boiler_b):  # pragma: no cover - jit
+    """The passages of :func:`with_paraphrases`: the token spans of its boxes
+    (:func:`_merge_boxes`; none when the exact passages stay as they are), their character
+    offsets, their kinds, and the covered and total weight of each side."""
+    none = np.zeros((0, 4), np.int64)
+    cover = np.zeros(4, np.int64)
+    # a sentence pair within one exact passage adds nothing
+    within = _within_one(spans, exact)
+    rows = np.empty((len(exact) + len(spans), 4), np.int64)
+    rows[:len(exact)] = exact
+    n = len(exact)
+    for r in range(len(spans)):
+        if not within[r]:
+            rows[n] = spans[r]
+            n += 1
+    if n == len(exact):
+        return none, none, np.zeros(0, np.int64), cover
+    boxes, code = _merge_boxes(rows[:n], len(exact), weight_a)
+    chars = np.empty((len(boxes), 4), np.int64)
+    for r in range(len(boxes)):
+        chars[r, 0] = start_a[boxes[r, 0]]
+        chars[r, 1] = end_a[boxes[r, 1] - 1]
+        chars[r, 2] = start_b[boxes[r, 2]]
+        chars[r, 3] = end_b[boxes[r, 3] - 1]
+    if len(boxes):
+        cover[0], cover[1] = covered(boxes, 0, weight_a, boiler_a)
+        cover[2], cover[3] = covered(boxes, 2, weight_b, boiler_b)
+    return boxes, chars, code, cover
+
+
+_EDITED, _PARAPHRASE = -1, -2
+
+
+@nb.njit(cache=True, nogil=True)
+def _merge_boxes(rows, n_exact, weight):  # pragma: no cover - jit
+    """The passages of :func:`with_paraphrases` from ``rows`` (the exact passages, its first
+    ``n_exact``, then the paired sentences): rounds in which the boxes, in order of
+    ``(as, bs)`` (stable), each merge into the first box kept so far of this round that
+    overlaps it on either side, until a round merges none; then the boxes in that order
+    (none when they are the exact passages untouched), and per box its kind: the exact
+    passage it is (its number), or ``_EDITED`` when exact passages hold at least half of its
+    weight on side a, else ``_PARAPHRASE``."""
+    k = len(rows)
+    box = rows.copy()
+    members = np.ones(k, np.int64)
+    inside = np.zeros(k, np.int64)  # the weight of the exact passages merged into a box (side a)
+    for i in range(n_exact):
+        for t in range(rows[i, 0], rows[i, 1]):
+            inside[i] += weight[t]
+    order = np.arange(k)
+    n = k
+    merged = True
+    while merged:
+        merged = False
+        order = _by_corner(box, order[:n])
+        out = np.empty(len(order), np.int64)
+        n = 0
+        for x in order:
+            hit = -1
+            for q in range(n):
+                o = out[q]
+                if ((box[x, 0] < box[o, 1] and box[o, 0] < box[x, 1])
+                        or (box[x, 2] < box[o, 3] and box[o, 2] < box[x, 3])):
+                    hit = o
+                    break
+            if hit < 0:
+                out[n] = x
+                n += 1
+                continue
+            box[hit, 0] = min(box[hit, 0], box[x, 0])
+            box[hit, 1] = max(box[hit, 1], box[x, 1])
+            box[hit, 2] = min(box[hit, 2], box[x, 2])
+            box[hit, 3] = max(box[hit, 3], box[x, 3])
+            members[hit] += members[x]
+            inside[hit] += inside[x]
+            merged = True
+        order = out
+    order = _by_corner(box, order[:n])
+    code = np.empty(n, np.int64)
+    untouched = n == n_exact
+    for r in range(n):
+        x = order[r]
+        if members[x] == 1 and x < n_exact:
+            code[r] = x
+        else:
+            untouched = False
+            total = 0
+            for t in range(box[x, 0], box[x, 1]):
+                total += weight[t]
+            code[r] = _EDITED if 2 * inside[x] >= total else _PARAPHRASE
+    if untouched:
+        return np.zeros((0, 4), np.int64), code[:0]
+    out_rows = np.empty((n, 4), np.int64)
+    for r in range(n):
+        out_rows[r] = box[order[r]]
+    return out_rows, code
+
+
+@nb.njit(cache=True, nogil=True)
+def _by_corner(box, order):  # pragma: no cover - jit
+    """``order`` (box numbers) sorted by the boxes' ``(as, bs)``, stably."""
+    corner = np.empty(len(order), np.int64)
+    for r in range(len(order)):
+        corner[r] = box[order[r], 0] << 32 | box[order[r], 2]
+    return order[np.argsort(corner, kind="mergesort")]
+
+
+def with_paraphrases_reference(a: Prepared, b: Prepared, al: Alignment, spans: np.ndarray) -> Alignment:
+    """:func:`with_paraphrases` in Python, box by box (the specification of its kernel)."""
     # a sentence pair within one exact passage adds nothing
     spans = spans[~_within_one(np.ascontiguousarray(spans, np.int64).reshape(-1, 4),
                                np.ascontiguousarray(al.spans, np.int64).reshape(-1, 4))]
