@@ -313,34 +313,35 @@ class BatchSentences:
     def paraphrase_many(self, left: np.ndarray, right: np.ndarray, exact: Sequence[np.ndarray],
                         config: ParaphraseConfig | None = None) -> list[tuple[np.ndarray, int]]:
         """Per pair p of articles ``left[p]`` and ``right[p]`` with exact passages ``exact[p]``
-        (token spans): ``paraphrase_spans`` of its two articles (the sentence pairs that are
+        (token spans, n x 4): ``paraphrase_spans`` of its two articles (the sentence pairs that are
         evidence of reuse), and how many of them do not lie inside one exact passage on both
         sides (:func:`with_paraphrases` adds nothing when none does).  One compiled call for
         the pairs whose articles this batch's pass split (the per-call costs of
         :func:`paraphrase_spans`, a fifth of it, paid once); any other pair on its own."""
         cfg = config or ParaphraseConfig()
         left, right = np.asarray(left, np.int64), np.asarray(right, np.int64)
-        rows = [np.ascontiguousarray(e, np.int64).reshape(-1, 4) for e in exact]
         together = self._want[left] & self._want[right]
         out: list[tuple[np.ndarray, int]] = [(_NO_SPANS, 0)] * len(left)
         idx = np.flatnonzero(together)
         if len(idx):
-            sizes = np.fromiter((len(rows[p]) for p in idx.tolist()), np.int64, len(idx))
-            ex = np.concatenate([rows[p] for p in idx.tolist()]) if sizes.sum() else _NO_SPANS
+            part = exact if len(idx) == len(left) else [exact[p] for p in idx.tolist()]
+            sizes = np.fromiter(map(len, part), np.int64, len(idx))
+            ex = np.concatenate(part).astype(np.int64, copy=False).reshape(-1, 4) if sizes.any() else _NO_SPANS
             spans, first, outside = _paraphrase_many(
                 self._first, self._last, self._size, self._sorted_keys, self._sorted_rows, self._slot_count,
                 self._sent_first, self._key_first, left[idx], right[idx], ex,
                 np.concatenate(([0], np.cumsum(sizes))),
                 cfg.min_sentences, float(cfg.min_similarity), cfg.min_run, float(cfg.min_share),
                 float(cfg.max_slot_edits), _MAX_SENTENCES_PER_WORD)
-            for p, f0, f1, n in zip(idx.tolist(), first[:-1].tolist(), first[1:].tolist(), outside.tolist(),
-                                    strict=True):
-                if f1 > f0:
-                    out[p] = (spans[f0:f1], n)
+            found = np.flatnonzero(first[1:] > first[:-1])  # the pairs with spans
+            for p, f0, f1, n in zip(idx[found].tolist(), first[found].tolist(), first[found + 1].tolist(),
+                                    outside[found].tolist(), strict=True):
+                out[p] = (spans[f0:f1], n)
         for p in np.flatnonzero(~together).tolist():
             sa, sb = self.of(int(left[p])), self.of(int(right[p]))
-            spans = _spans_between(sa, sb, rows[p], cfg)
-            out[p] = (spans, int((~_within_one(spans, rows[p])).sum()))
+            rows = np.ascontiguousarray(exact[p], np.int64).reshape(-1, 4)
+            spans = _spans_between(sa, sb, rows, cfg)
+            out[p] = (spans, int((~_within_one(spans, rows)).sum()))
         return out
 
     def _alone(self, d: int) -> Sentences:

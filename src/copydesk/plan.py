@@ -407,12 +407,14 @@ def align_pairs(arts: Sequence[Article], docs: np.ndarray, codes: np.ndarray,
     table = None
     paired: list[tuple[np.ndarray, int] | None] = [None] * len(codes)
     if cfg.paraphrase.enabled and len(codes):
+        unsettled = unsettled_pairs(aligned, reworded_only, cfg)
         table = BatchSentences(batch, cfg.paraphrase.min_words,
-                               unsettled_docs(aligned, left, right, reworded_only, cfg, len(batch.ids)))
+                               unsettled_docs(aligned, left, right, reworded_only, cfg, len(batch.ids), unsettled))
         # what the paraphrase stage finds in the pairs judge may hand to it, in one call
-        open_ = np.flatnonzero(unsettled_pairs(aligned, reworded_only, cfg)).tolist()
-        found = table.paraphrase_many(left[open_], right[open_], [aligned[p].spans for p in open_], cfg.paraphrase)
-        for p, f in zip(open_, found, strict=True):
+        open_ = np.flatnonzero(unsettled)
+        found = table.paraphrase_many(left[open_], right[open_], [aligned[p].spans for p in open_.tolist()],
+                                      cfg.paraphrase)
+        for p, f in zip(open_.tolist(), found, strict=True):
             paired[p] = f
     out: list[Pair] = []
     templates: list[int] = []
@@ -429,13 +431,14 @@ def align_pairs(arts: Sequence[Article], docs: np.ndarray, codes: np.ndarray,
 
 
 def unsettled_docs(aligned: Sequence[Alignment], left: np.ndarray, right: np.ndarray, reworded_only: np.ndarray,
-                   cfg: ScanConfig, ndocs: int) -> np.ndarray:
+                   cfg: ScanConfig, ndocs: int, unsettled: np.ndarray | None = None) -> np.ndarray:
     """Per article of a chunk (``ndocs``): is it in a pair (``left[p]``, ``right[p]``, aligned
     ``aligned[p]``) that :func:`copydesk.relate.judge` may hand to the paraphrase stage, one
     not settled on its exact passages (neither near-duplicate on them nor covered beyond
     ``max_exact_coverage`` on a side) or proposed by the semantic stage alone?  A superset
-    is enough: only these are split into sentences in the batch's pass."""
-    open_ = unsettled_pairs(aligned, reworded_only, cfg)
+    is enough: only these are split into sentences in the batch's pass.  ``unsettled``: those
+    pairs (:func:`unsettled_pairs`), when known already."""
+    open_ = unsettled_pairs(aligned, reworded_only, cfg) if unsettled is None else unsettled
     want = np.zeros(ndocs, np.bool_)
     want[left[open_]] = True
     want[right[open_]] = True
