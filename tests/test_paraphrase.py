@@ -363,7 +363,8 @@ def test_dice_bounds_the_pairing(nx: int, ny: int, seed: int, threshold: float) 
 
 
 _MANY = [SOURCE, LIGHT, INDEPENDENT, LIGHT + SOURCE, SOURCE[: len(SOURCE) // 2], "",
-         _template("Marport", 14, 6, "westerly", 30, "Tuesday"), _template("Eldham", 17, 9, "easterly", 60, "Friday")]
+         _template("Marport", 14, 6, "westerly", 30, "Tuesday"),
+         _template("Eldham", 17, 9, "easterly", 60, "Friday")]
 
 
 @settings(max_examples=60, deadline=None)
@@ -373,9 +374,9 @@ _MANY = [SOURCE, LIGHT, INDEPENDENT, LIGHT + SOURCE, SOURCE[: len(SOURCE) // 2],
        st.lists(st.booleans(), min_size=len(_MANY), max_size=len(_MANY)), st.integers(1, 4),
        st.sampled_from([0.3, 0.5, 0.7]), st.integers(1, 3), st.sampled_from([0.0, 0.3, 0.6]),
        st.sampled_from([0.2, 0.5, 1.0]))
-def test_paraphrase_many_is_paraphrase_spans_of_each_pair(pairs: list[tuple[int, int, list[tuple[int, int, int, int]]]],
-                                                          want: list[bool], min_sentences: int, min_similarity: float,
-                                                          min_run: int, min_share: float, max_slot_edits: float) -> None:
+def test_paraphrase_many_is_paraphrase_spans_of_each_pair(
+        pairs: list[tuple[int, int, list[tuple[int, int, int, int]]]], want: list[bool], min_sentences: int,
+        min_similarity: float, min_run: int, min_share: float, max_slot_edits: float) -> None:
     from copydesk.paraphrase import BatchSentences, _within_one
     from copydesk.prepare_batch import prepare_batch
     batch = prepare_batch([Article(f"a{n}", t) for n, t in enumerate(_MANY)])

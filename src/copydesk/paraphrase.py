@@ -170,7 +170,8 @@ def _sentence_rows_into(hashes, boiler, line, digit, start, cps, stop_after, tab
     u = np.uint64  # unsigned indexes: numba emits no negative-index wraparound code for them
     while s < n:
         e = s
-        while e < n - 1 and not (stop_after[u(e)] | (line[u(e + 1)] != line[u(e)]) | (boiler[u(e + 1)] != boiler[u(e)])):
+        while e < n - 1 and not (stop_after[u(e)] | (line[u(e + 1)] != line[u(e)])
+                                 | (boiler[u(e + 1)] != boiler[u(e)])):
             e += 1
         e += 1  # tokens [s, e)
         m0 = m
@@ -281,9 +282,11 @@ class BatchSentences:
     """The :class:`Sentences` of every article of a prepared batch (``sentences(p, text,
     min_words)`` of each, as :meth:`of` gives them): one compiled pass over the batch, which
     knows its tokens' sentence ends already, in place of a call per article, each article's
-    keys sorted there too (a counting sort on their top bits).  ``want``: the articles to
-    split in that pass (by default all); another one is split when it is asked for, on its
-    own (a document's rows depend on its own tokens and text only)."""
+    keys sorted there too with their sentences (a counting sort on their top bits: what
+    :meth:`paraphrase_many` joins on; an article's ``by_key`` is made when :meth:`of` is
+    asked for it).  ``want``: the articles to split in that pass (by default all); another
+    one is split when it is asked for, on its own (a document's rows depend on its own
+    tokens and text only)."""
 
     def __init__(self, batch: Any, min_words: int, want: np.ndarray | None = None) -> None:
         if batch.sent_end is None or batch.cps is None or batch.doc_cp is None:
@@ -292,9 +295,9 @@ class BatchSentences:
         self._want = np.ones(ndocs, np.bool_) if want is None else np.asarray(want, np.bool_)
         self._batch, self._min_words = batch, min_words
         (self._first, self._last, self._size, self._keys, self._sent, self._slots, self._sent_first, self._key_first,
-         self._sorted_keys, self._sorted_rows, self._slot_count) = _batch_sentence_rows(batch.hash, batch.boiler, batch.line, batch.digit, batch.start,
-                                                 batch.cps, batch.doc_cp, batch.sent_end, batch.tok_first,
-                                                 stop_table(), min_words, self._want)
+         self._sorted_keys, self._sorted_rows, self._slot_count) = _batch_sentence_rows(
+            batch.hash, batch.boiler, batch.line, batch.digit, batch.start, batch.cps, batch.doc_cp, batch.sent_end,
+            batch.tok_first, stop_table(), min_words, self._want)
         self._done: dict[int, Sentences] = {}
 
     def of(self, d: int) -> Sentences:
