@@ -195,6 +195,37 @@ def test_sentences_fast_equals_reference(text: str, min_words: int) -> None:
     assert rows(fast) == rows(ref)
 
 
+_WORDS = ["river", "River", "harbour", "the", "The", "said", "42", "3.5bn", "Àrles", "Þór", "×", "×ray", "ßtraße", "émile",
+          "Émile", "Ørsted", "@home", "Mr.", "U.S.", "end.", "why?", "yes!", "\"Quote.\"", "one", "two", "river,",
+          "\n", "\n\n", "-", "Zed", "zed", "AAA"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=80), st.integers(1, 4))
+def test_sentences_fast_equals_reference_on_word_salad(words: list[str], min_words: int) -> None:
+    """Repeated words, capitals in and out of the slot range (À-Þ but ×), figures, stopwords,
+    sentence ends and line breaks, in any order; one article alone and within a batch."""
+    from copydesk.paraphrase import BatchSentences
+    from copydesk.prepare_batch import prepare_batch
+    text = " ".join(words)
+    p = prepare(Article("a", text))
+    fast, ref = sentences(p, text, min_words), sentences_reference(p, text, min_words)
+    for name in ("first", "last", "size"):
+        assert getattr(fast, name).tolist() == getattr(ref, name).tolist()
+    assert (sorted(zip(fast.sent.tolist(), fast.keys.tolist(), fast.digit.tolist(), strict=True))
+            == sorted(zip(ref.sent.tolist(), ref.keys.tolist(), ref.digit.tolist(), strict=True)))
+    table = BatchSentences(prepare_batch([Article("x", SOURCE), Article("a", text)]), min_words)
+    got = table.of(1)
+    for name in Sentences.__slots__:
+        assert getattr(got, name).tolist() == getattr(fast, name).tolist(), name
+    # what the pairing reads: the keys in order of key with their sentence << 1 | slot, slots per sentence
+    k0, k1, s0, s1 = table._key_first[1], table._key_first[2], table._sent_first[1], table._sent_first[2]
+    order = got.by_key
+    assert table._sorted_keys[k0:k1].tolist() == got.keys[order].tolist()
+    assert table._sorted_rows[k0:k1].tolist() == (got.sent << 1 | got.digit)[order].tolist()
+    assert table._slot_count[s0:s1].tolist() == np.bincount(got.sent[got.digit], minlength=len(got.first)).tolist()
+
+
 def test_a_gap_between_paired_neighbours_is_filled() -> None:
     sim = np.array([[0.9, 0, 0, 0], [0, 0.3, 0, 0], [0, 0, 0.8, 0], [0, 0, 0, 0.1]])
     pairs = monotone_pairs(sim, 0.5)
@@ -314,6 +345,58 @@ def test_paraphrase_spans_fast_equals_reference(texts: tuple[str, str], raw: lis
     assert fast.dtype == ref.dtype and fast.reshape(-1, 4).tolist() == ref.reshape(-1, 4).tolist()
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 8), st.integers(0, 8), st.integers(0, 2**32 - 1), st.sampled_from([0.25, 0.5, 0.75]))
+def test_dice_bounds_the_pairing(nx: int, ny: int, seed: int, threshold: float) -> None:
+    from copydesk.paraphrase import _dice
+    rng = np.random.default_rng(seed)
+    size_x, size_y = rng.integers(1, 9, nx), rng.integers(1, 9, ny)
+    inter = rng.integers(0, 9, (nx, ny)) * (rng.random((nx, ny)) < 0.4)
+    inter = np.minimum(inter, np.minimum.outer(size_x, size_y))
+    slots = rng.integers(0, 3, (nx, ny)) * (inter > 0)
+    sim, most = _dice(inter + (slots << 32), size_x, size_y, threshold)
+    want = 2.0 * inter / (size_x[:, None] + size_y[None, :])
+    assert sim.tobytes() == want.tobytes()  # bit for bit (no -0.0)
+    hit = want >= threshold
+    assert most == min(int(hit.any(axis=1).sum()), int(hit.any(axis=0).sum()))
+    assert len(monotone_pairs(want, threshold)) <= most
+
+
+_MANY = [SOURCE, LIGHT, INDEPENDENT, LIGHT + SOURCE, SOURCE[: len(SOURCE) // 2], "",
+         _template("Marport", 14, 6, "westerly", 30, "Tuesday"),
+         _template("Eldham", 17, 9, "easterly", 60, "Friday")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(_MANY) - 1), st.integers(0, len(_MANY) - 1),
+                          st.lists(st.tuples(st.integers(0, 120), st.integers(0, 60), st.integers(0, 120),
+                                             st.integers(0, 60)), max_size=3)), max_size=12),
+       st.lists(st.booleans(), min_size=len(_MANY), max_size=len(_MANY)), st.integers(1, 4),
+       st.sampled_from([0.3, 0.5, 0.7]), st.integers(1, 3), st.sampled_from([0.0, 0.3, 0.6]),
+       st.sampled_from([0.2, 0.5, 1.0]))
+def test_paraphrase_many_is_paraphrase_spans_of_each_pair(
+        pairs: list[tuple[int, int, list[tuple[int, int, int, int]]]], want: list[bool], min_sentences: int,
+        min_similarity: float, min_run: int, min_share: float, max_slot_edits: float) -> None:
+    from copydesk.paraphrase import BatchSentences, _within_one
+    from copydesk.prepare_batch import prepare_batch
+    batch = prepare_batch([Article(f"a{n}", t) for n, t in enumerate(_MANY)])
+    ntok = np.diff(batch.tok_first)
+    cfg = ParaphraseConfig(min_words=2, min_sentences=min_sentences, min_similarity=min_similarity,
+                           min_run=min_run, min_share=min_share, max_slot_edits=max_slot_edits)
+    left = np.array([x for x, _, _ in pairs], np.int64)
+    right = np.array([y for _, y, _ in pairs], np.int64)
+    exact = [np.array([[min(s, ntok[x]), min(s + n, ntok[x]), min(t, ntok[y]), min(t + m, ntok[y])]
+                       for s, n, t, m in raw], np.int64).reshape(-1, 4) for x, y, raw in pairs]
+    # articles not split in the batch's pass (want False) take the per-pair path
+    table = BatchSentences(batch, 2, np.array(want))
+    got = table.paraphrase_many(left, right, exact, cfg)
+    assert len(got) == len(pairs)
+    for (x, y, _), ex, (spans, outside) in zip(pairs, exact, got, strict=True):
+        one = paraphrase_spans(batch.prepared(x), batch.prepared(y), _MANY[x], _MANY[y], cfg, exact=ex)
+        assert spans.dtype == one.dtype and spans.reshape(-1, 4).tolist() == one.reshape(-1, 4).tolist()
+        assert outside == int((~_within_one(one.reshape(-1, 4), ex)).sum())
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 3), st.integers(1, 3)), max_size=10), st.integers(0, 2**32 - 1),
        st.sampled_from([0.1, 0.25, 0.5]))
@@ -335,6 +418,39 @@ def test_within_one_fast_equals_reference(rows: list[tuple[int, int, int, int]],
         return np.array([[s, s + n, t, t + m] for s, n, t, m in raw], np.int64).reshape(-1, 4)
     spans, ex = table(rows), table(exact)
     assert _within_one(spans, ex).tolist() == _within_one_reference(spans, ex).tolist()
+
+
+_SPAN = st.tuples(st.integers(0, 60), st.integers(1, 25), st.integers(0, 60), st.integers(1, 25))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_SPAN, st.sampled_from(["verbatim", "edited"])), max_size=6), st.lists(_SPAN, max_size=10),
+       st.sampled_from([(SOURCE, LIGHT), (LIGHT, SOURCE + LIGHT), (INDEPENDENT, SOURCE)]))
+def test_with_paraphrases_fast_equals_reference(exact: list[tuple[tuple[int, int, int, int], str]],
+                                                 paired: list[tuple[int, int, int, int]],
+                                                 texts: tuple[str, str]) -> None:
+    """Exact passages overlapping or not, sentence pairs inside them, across them or apart:
+    the same passages, kinds, spans and coverage as the reference, box by box."""
+    from copydesk.align import Alignment
+    from copydesk.paraphrase import with_paraphrases, with_paraphrases_reference
+    from copydesk.records import Passage
+    a, b = prepare(Article("a", texts[0])), prepare(Article("b", texts[1]))
+    na, nb = len(a.tokens.start), len(b.tokens.start)
+
+    def rows(raw: list[tuple[int, int, int, int]]) -> np.ndarray:
+        return np.array([[min(s, na - 1), min(s + n, na), min(t, nb - 1), min(t + m, nb)] for s, n, t, m in raw],
+                        np.int64).reshape(-1, 4)
+    spans = rows([e for e, _ in exact])
+    passages = tuple(Passage(int(a.tokens.start[s0]), int(a.tokens.end[s1 - 1]), int(b.tokens.start[t0]),
+                             int(b.tokens.end[t1 - 1]), kind)
+                     for (s0, s1, t0, t1), (_, kind) in zip(spans.tolist(), exact, strict=True))
+    al = Alignment(spans, passages, 0.25, 0.5)
+    sp = rows(paired)
+    fast, ref = with_paraphrases(a, b, al, sp), with_paraphrases_reference(a, b, al, sp)
+    assert (fast is al) == (ref is al)
+    assert fast.spans.dtype == ref.spans.dtype and fast.spans.tolist() == ref.spans.tolist()
+    assert fast.passages == ref.passages and [p.kind for p in fast.passages] == [p.kind for p in ref.passages]
+    assert (fast.coverage_a, fast.coverage_b) == (ref.coverage_a, ref.coverage_b)
 
 
 def test_align_pairs_splits_the_articles_the_paraphrase_stage_sees(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -451,3 +451,36 @@ def test_usable_date_is_the_reference(value: str | None) -> None:
     except (OverflowError, ValueError) as err:
         got = type(err)
     assert got == want
+
+
+@pytest.mark.parametrize("reworded_only", [False, True])
+def test_judge_with_the_paraphrase_stage_found_beforehand_is_judge(reworded_only: bool) -> None:
+    """``paired`` (BatchSentences.paraphrase_many, one call a chunk) gives the verdicts judge
+    reaches by searching each pair itself: reworded copies, copies of a story with other text
+    around it, partial copies, unrelated stories."""
+    from copydesk.align import align_batch
+    from copydesk.config import ParaphraseConfig
+    from copydesk.paraphrase import BatchSentences
+    from copydesk.prepare_batch import prepare_batch
+    from copydesk.relate import judge
+    from test_paraphrase import INDEPENDENT, LIGHT, SOURCE
+    texts = [SOURCE, LIGHT, INDEPENDENT, SOURCE + "\n\n" + _story(0, 1), _story(0, 1, 2, 3), _story(0, 2, 3),
+             LIGHT + "\n\n" + _story(1, 2), SOURCE + "\n\n" + " ".join(OTHER)]
+    batch = prepare_batch([Article(f"a{n}", t) for n, t in enumerate(texts)])
+    left = np.array([x for x in range(len(texts)) for y in range(x + 1, len(texts))], np.int64)
+    right = np.array([y for x in range(len(texts)) for y in range(x + 1, len(texts))], np.int64)
+    aligned = align_batch(batch, left, right, kinds=True)
+    cfg = ParaphraseConfig()
+    table = BatchSentences(batch, cfg.min_words)
+    found = table.paraphrase_many(left, right, [al.spans for al in aligned], cfg)
+    verdicts = []
+    for x, y, al, f in zip(left.tolist(), right.tolist(), aligned, found, strict=True):
+        a, b = batch.prepared(x), batch.prepared(y)
+        args = (a, b, al, texts[x], texts[y])
+        want = judge(*args, paraphrase=cfg, reworded_only=reworded_only, marked=True)
+        got = judge(*args, paraphrase=cfg, reworded_only=reworded_only, marked=True, paired=f)
+        assert got == want
+        verdicts.append(want if isinstance(want, str) else want.relation)
+    assert len(set(verdicts)) > 1
+    # pairs with sentence spans outside the exact passages, and with all of them inside
+    assert any(n for _, n in found) and any(len(s) and not n for s, n in found)

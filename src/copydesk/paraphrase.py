@@ -26,6 +26,7 @@ Paired sentences that do not overlap an exact passage become passages of kind
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -135,31 +136,52 @@ def _cached_sentences(p: Prepared, text: str, min_words: int) -> Sentences:
 
 @nb.njit(cache=True, nogil=True)
 def _sentence_rows(hashes, boiler, line, digit, start, cps, stop_after, table, min_words):  # pragma: no cover - jit
-    """The rows of :class:`Sentences`; a token is a slot when it has a digit, or when it is
-    capitalised (A-Z, À-Þ but ×) and not the first of its sentence."""
+    """The rows of :class:`Sentences` (but ``by_key``), and the slots of each sentence
+    (:func:`_sentence_rows_into` of one text)."""
     n = len(hashes)
-    firsts = np.empty(n, np.int64)
-    lasts = np.empty(n, np.int64)
-    sizes = np.empty(n, np.int64)
-    keys = np.empty(n, np.uint64)
-    sent = np.empty(n, np.int64)
-    slots = np.empty(n, np.bool_)
-    cand = np.empty(n, np.int64)
-    ns = 0
-    m = 0
+    firsts = np.empty(n + 1, np.int64)
+    lasts = np.empty(n + 1, np.int64)
+    sizes = np.empty(n + 1, np.int64)
+    slot_count = np.empty(n + 1, np.int64)
+    keys = np.empty(n + 1, np.uint64)
+    sent = np.empty(n + 1, np.int64)
+    slots = np.empty(n + 1, np.bool_)
+    rows = np.empty(n + 1, np.int64)
+    cand = np.empty(n + 1, np.int64)
+    ns, m = _sentence_rows_into(hashes, boiler, line, digit, start, cps, stop_after, table, min_words, firsts, lasts,
+                                sizes, keys, sent, slots, slot_count, rows, cand, 0, 0)
+    return firsts[:ns], lasts[:ns], sizes[:ns], keys[:m], sent[:m], slots[:m], slot_count[:ns]
+
+
+@nb.njit(cache=True, nogil=True)
+def _sentence_rows_into(hashes, boiler, line, digit, start, cps, stop_after, table, min_words, firsts, lasts, sizes,
+                        keys, sent, slots, slot_count, rows, cand, ns, m):  # pragma: no cover - jit
+    """The rows of :class:`Sentences` of one text written into the arrays from sentence
+    ``ns`` and key ``m`` on (room for one more row of each than the text has tokens; its
+    sentences numbered from 0), and per key ``rows`` its ``sentence << 1 | slot``, per
+    sentence ``slot_count`` its slots; ``cand``: scratch.  Returns the new ``ns``, ``m``.
+    A token is a slot when it has a digit, or when it is capitalised (A-Z, À-Þ but ×) and
+    not the first of its sentence.  Every row is written whether it is kept or not (a word
+    seen before in its sentence, a sentence too short), and the count moves on only when it
+    is: no branch on either."""
+    n = len(hashes)
+    ns0 = ns
     s = 0
     u = np.uint64  # unsigned indexes: numba emits no negative-index wraparound code for them
     while s < n:
         e = s
-        while e < n - 1 and not (stop_after[u(e)] or line[u(e + 1)] != line[u(e)] or boiler[u(e + 1)] != boiler[u(e)]):
+        while e < n - 1 and not (stop_after[u(e)] | (line[u(e + 1)] != line[u(e)])
+                                 | (boiler[u(e + 1)] != boiler[u(e)])):
             e += 1
         e += 1  # tokens [s, e)
         m0 = m
         seen = np.uint64(0)  # a 64-bit filter of the sentence's words so far: most are new
         c = 0
+        k_slots = 0
         for t in range(s, e):  # its content words, gathered without a branch
             cand[u(c)] = t
             c += np.int64(not boiler[u(t)]) & np.int64(not is_stop(hashes[u(t)], table))
+        here = ns - ns0
         for q in range(c):
             t = cand[u(q)]
             h = hashes[u(t)]
@@ -170,23 +192,26 @@ def _sentence_rows(hashes, boiler, line, digit, start, cps, stop_after, table, m
                     if keys[u(x)] == h:
                         dup = True
                         break
-            if not dup:  # a word once per sentence, as its first occurrence
-                seen |= bit
-                keys[u(m)] = h
-                sent[u(m)] = ns
-                c0 = np.int64(cps[u(start[u(t)])])
-                caps = (65 <= c0 <= 90) or (0xC0 <= c0 <= 0xDE and c0 != 0xD7)
-                slots[u(m)] = digit[u(t)] or (caps and t != s)
-                m += 1
-        if m - m0 >= min_words:
-            firsts[ns] = s
-            lasts[ns] = e
-            sizes[ns] = m - m0
-            ns += 1
-        else:
+            seen |= bit
+            c0 = np.int64(cps[u(start[u(t)])])
+            caps = (u(c0 - 65) < u(26)) | ((u(c0 - 0xC0) < u(31)) & (c0 != 0xD7))
+            slot = digit[u(t)] | (caps & (t != s))
+            keys[u(m)] = h  # a word once per sentence, as its first occurrence
+            sent[u(m)] = here
+            slots[u(m)] = slot
+            rows[u(m)] = here << 1 | np.int64(slot)
+            k_slots += np.int64(slot) & np.int64(not dup)
+            m += np.int64(not dup)
+        keep = m - m0 >= min_words
+        firsts[u(ns)] = s
+        lasts[u(ns)] = e
+        sizes[u(ns)] = m - m0
+        slot_count[u(ns)] = k_slots
+        ns += np.int64(keep)
+        if not keep:
             m = m0
         s = e
-    return firsts[:ns], lasts[:ns], sizes[:ns], keys[:m], sent[:m], slots[:m]
+    return ns, m
 
 
 def sentences(p: Prepared, text: str, min_words: int = 4) -> Sentences:
@@ -197,7 +222,7 @@ def sentences(p: Prepared, text: str, min_words: int = 4) -> Sentences:
     if n == 0:
         e = np.zeros(0, np.int64)
         return Sentences(e, e, e, e.astype(np.uint64), e, e.astype(np.bool_), e)
-    first, last, size, keys, sent, slots = _sentences_of(codepoints(text), t.start, t.end, t.hash, p.boiler, t.line,
+    first, last, size, keys, sent, slots, _ = _sentences_of(codepoints(text), t.start, t.end, t.hash, p.boiler, t.line,
                                                           t.digit, stop_table(), min_words)
     return Sentences(first, last, size, keys, sent, slots, np.argsort(keys, kind="stable"))
 
@@ -219,49 +244,49 @@ def _batch_sentence_rows(hashes, boiler, line, digit, start, cps, doc_cp, sent_e
                          min_words, want):  # pragma: no cover - jit
     """:func:`_sentence_rows` of every document ``d`` of a batch with ``want[d]`` (the others
     get none), laid end to end, and per document the offsets of its sentences and of its
-    keys."""
+    keys; and what the pairing reads (:func:`_paraphrase_many`): each document's keys in
+    order of key (stable) with their rows ``sentence << 1 | slot``, and the slots of each
+    sentence."""
     nd = len(tok_first) - 1
     n = len(hashes)
-    firsts = np.empty(n, np.int64)
-    lasts = np.empty(n, np.int64)
-    sizes = np.empty(n, np.int64)
-    keys = np.empty(n, np.uint64)
-    sent = np.empty(n, np.int64)
-    slots = np.empty(n, np.bool_)
-    by_key = np.empty(n, np.int64)
-    local = np.arange(n)
-    scratch = np.empty(n, np.uint64)
+    firsts = np.empty(n + 1, np.int64)
+    lasts = np.empty(n + 1, np.int64)
+    sizes = np.empty(n + 1, np.int64)
+    slot_count = np.empty(n + 1, np.int64)
+    keys = np.empty(n + 1, np.uint64)
+    sent = np.empty(n + 1, np.int64)
+    slots = np.empty(n + 1, np.bool_)
+    rows = np.empty(n + 1, np.int64)
+    cand = np.empty(n + 1, np.int64)
+    sorted_keys = np.empty(n, np.uint64)
+    sorted_rows = np.empty(n, np.int64)
     sent_first = np.zeros(nd + 1, np.int64)
     key_first = np.zeros(nd + 1, np.int64)
     ns = m = 0
     for d in range(nd):
         a, b = tok_first[d], tok_first[d + 1]
         if b > a and want[d]:
-            f, la, si, k, se, sl = _sentence_rows(hashes[a:b], boiler[a:b], line[a:b], digit[a:b], start[a:b],
-                                                  cps[doc_cp[d]:doc_cp[d + 1]], sent_end[a:b], table, min_words)
-            firsts[ns:ns + len(f)] = f
-            lasts[ns:ns + len(f)] = la
-            sizes[ns:ns + len(f)] = si
-            keys[m:m + len(k)] = k
-            sent[m:m + len(k)] = se
-            slots[m:m + len(k)] = sl
-            # the order of the keys by key, stable (np.argsort(k, kind="stable"))
-            sort_by_hash(k, local[:len(k)], scratch[:len(k)], by_key[m:m + len(k)])
-            ns += len(f)
-            m += len(k)
+            m0 = m
+            ns, m = _sentence_rows_into(hashes[a:b], boiler[a:b], line[a:b], digit[a:b], start[a:b],
+                                        cps[doc_cp[d]:doc_cp[d + 1]], sent_end[a:b], table, min_words, firsts, lasts,
+                                        sizes, keys, sent, slots, slot_count, rows, cand, ns, m)
+            # a counting sort on the keys' top bits, carrying their rows
+            sort_by_hash(keys[m0:m], rows[m0:m], sorted_keys[m0:m], sorted_rows[m0:m])
         sent_first[d + 1] = ns
         key_first[d + 1] = m
-    return (firsts[:ns], lasts[:ns], sizes[:ns], keys[:m], sent[:m], slots[:m], by_key[:m], sent_first,
-            key_first)
+    return (firsts[:ns], lasts[:ns], sizes[:ns], keys[:m], sent[:m], slots[:m], sent_first, key_first,
+            sorted_keys[:m], sorted_rows[:m], slot_count[:ns])
 
 
 class BatchSentences:
     """The :class:`Sentences` of every article of a prepared batch (``sentences(p, text,
     min_words)`` of each, as :meth:`of` gives them): one compiled pass over the batch, which
     knows its tokens' sentence ends already, in place of a call per article, each article's
-    keys sorted there too (a counting sort on their top bits).  ``want``: the articles to
-    split in that pass (by default all); another one is split when it is asked for, on its
-    own (a document's rows depend on its own tokens and text only)."""
+    keys sorted there too with their sentences (a counting sort on their top bits: what
+    :meth:`paraphrase_many` joins on; an article's ``by_key`` is made when :meth:`of` is
+    asked for it).  ``want``: the articles to split in that pass (by default all); another
+    one is split when it is asked for, on its own (a document's rows depend on its own
+    tokens and text only)."""
 
     def __init__(self, batch: Any, min_words: int, want: np.ndarray | None = None) -> None:
         if batch.sent_end is None or batch.cps is None or batch.doc_cp is None:
@@ -269,10 +294,10 @@ class BatchSentences:
         ndocs = len(batch.tok_first) - 1
         self._want = np.ones(ndocs, np.bool_) if want is None else np.asarray(want, np.bool_)
         self._batch, self._min_words = batch, min_words
-        (self._first, self._last, self._size, self._keys, self._sent, self._slots, self._by_key, self._sent_first,
-         self._key_first) = _batch_sentence_rows(batch.hash, batch.boiler, batch.line, batch.digit, batch.start,
-                                                 batch.cps, batch.doc_cp, batch.sent_end, batch.tok_first,
-                                                 stop_table(), min_words, self._want)
+        (self._first, self._last, self._size, self._keys, self._sent, self._slots, self._sent_first, self._key_first,
+         self._sorted_keys, self._sorted_rows, self._slot_count) = _batch_sentence_rows(
+            batch.hash, batch.boiler, batch.line, batch.digit, batch.start, batch.cps, batch.doc_cp, batch.sent_end,
+            batch.tok_first, stop_table(), min_words, self._want)
         self._done: dict[int, Sentences] = {}
 
     def of(self, d: int) -> Sentences:
@@ -283,9 +308,44 @@ class BatchSentences:
         if s is None:
             i, j = int(self._sent_first[d]), int(self._sent_first[d + 1])
             k, m = int(self._key_first[d]), int(self._key_first[d + 1])
-            s = self._done[d] = Sentences(self._first[i:j], self._last[i:j], self._size[i:j], self._keys[k:m],
-                                          self._sent[k:m], self._slots[k:m], self._by_key[k:m])
+            keys = self._keys[k:m]
+            s = self._done[d] = Sentences(self._first[i:j], self._last[i:j], self._size[i:j], keys,
+                                          self._sent[k:m], self._slots[k:m], np.argsort(keys, kind="stable"))
         return s
+
+    def paraphrase_many(self, left: np.ndarray, right: np.ndarray, exact: Sequence[np.ndarray],
+                        config: ParaphraseConfig | None = None) -> list[tuple[np.ndarray, int]]:
+        """Per pair p of articles ``left[p]`` and ``right[p]`` with exact passages ``exact[p]``
+        (token spans, n x 4): ``paraphrase_spans`` of its two articles (the sentence pairs that are
+        evidence of reuse), and how many of them do not lie inside one exact passage on both
+        sides (:func:`with_paraphrases` adds nothing when none does).  One compiled call for
+        the pairs whose articles this batch's pass split (the per-call costs of
+        :func:`paraphrase_spans`, a fifth of it, paid once); any other pair on its own."""
+        cfg = config or ParaphraseConfig()
+        left, right = np.asarray(left, np.int64), np.asarray(right, np.int64)
+        together = self._want[left] & self._want[right]
+        out: list[tuple[np.ndarray, int]] = [(_NO_SPANS, 0)] * len(left)
+        idx = np.flatnonzero(together)
+        if len(idx):
+            part = exact if len(idx) == len(left) else [exact[p] for p in idx.tolist()]
+            sizes = np.fromiter(map(len, part), np.int64, len(idx))
+            ex = np.concatenate(part).astype(np.int64, copy=False).reshape(-1, 4) if sizes.any() else _NO_SPANS
+            spans, first, outside = _paraphrase_many(
+                self._first, self._last, self._size, self._sorted_keys, self._sorted_rows, self._slot_count,
+                self._sent_first, self._key_first, left[idx], right[idx], ex,
+                np.concatenate(([0], np.cumsum(sizes))),
+                cfg.min_sentences, float(cfg.min_similarity), cfg.min_run, float(cfg.min_share),
+                float(cfg.max_slot_edits), _MAX_SENTENCES_PER_WORD)
+            found = np.flatnonzero(first[1:] > first[:-1])  # the pairs with spans
+            for p, f0, f1, n in zip(idx[found].tolist(), first[found].tolist(), first[found + 1].tolist(),
+                                    outside[found].tolist(), strict=True):
+                out[p] = (spans[f0:f1], n)
+        for p in np.flatnonzero(~together).tolist():
+            sa, sb = self.of(int(left[p])), self.of(int(right[p]))
+            rows = np.ascontiguousarray(exact[p], np.int64).reshape(-1, 4)
+            spans = _spans_between(sa, sb, rows, cfg)
+            out[p] = (spans, int((~_within_one(spans, rows)).sum()))
+        return out
 
     def _alone(self, d: int) -> Sentences:
         """The sentences of article ``d``, not split in the batch's pass: the same kernel
@@ -297,7 +357,7 @@ class BatchSentences:
                                     b.cps[c0:c1], np.array([0, c1 - c0], np.int64), b.sent_end[a:z],
                                     np.array([0, z - a], np.int64), stop_table(), self._min_words,
                                     np.ones(1, np.bool_))
-        return Sentences(*rows[:7])
+        return Sentences(*rows[:6], np.argsort(rows[3], kind="stable"))
 
 
 def sentences_reference(p: Prepared, text: str, min_words: int = 4) -> Sentences:
@@ -340,42 +400,70 @@ def sentences_reference(p: Prepared, text: str, min_words: int = 4) -> Sentences
 
 
 @nb.njit(cache=True, nogil=True)
-def _similarity(kx, sx, dx, ky, sy, size_x, size_y, cap):  # pragma: no cover - jit
-    nx, ny = len(size_x), len(size_y)
-    inter = np.zeros((nx, ny), np.int64)
-    slots = np.zeros((nx, ny), np.int64)
+def _similarity(kx, rx, ky, ry, size_x, size_y, cap):  # pragma: no cover - jit
+    shared = _shared_words(kx, rx, ky, ry, len(size_x), len(size_y), cap)
+    return _dice(shared, size_x, size_y, 1.0)[0], shared >> 32
+
+
+@nb.njit(cache=True, nogil=True)
+def _shared_words(kx, rx, ky, ry, nx, ny, cap):  # pragma: no cover - jit
+    """Per sentence pair (``nx`` x ``ny``): the keys they share, plus the slots among them
+    (of side x) times 2**32 (both counts in one word: one scatter a shared key), by a merge
+    join of the keys in order of key (``rx``, ``ry``: their ``sentence << 1 | slot``); a key
+    in more than ``cap`` sentences of a side is left out."""
+    shared = np.zeros((nx, ny), np.int64)
+    u = np.uint64  # unsigned indexes: numba emits no negative-index wraparound code for them
+    nkx, nky = len(kx), len(ky)
     i = j = 0
-    while i < len(kx) and j < len(ky):
-        if kx[i] < ky[j]:
+    while i < nkx and j < nky:
+        x, y = kx[u(i)], ky[u(j)]
+        if x < y:
             i += 1
-        elif ky[j] < kx[i]:
+        elif y < x:
             j += 1
         else:
             i2 = i + 1
-            while i2 < len(kx) and kx[i2] == kx[i]:
+            while i2 < nkx and kx[u(i2)] == x:
                 i2 += 1
             j2 = j + 1
-            while j2 < len(ky) and ky[j2] == ky[j]:
+            while j2 < nky and ky[u(j2)] == x:
                 j2 += 1
             if i2 - i <= cap and j2 - j <= cap:
                 for a in range(i, i2):
+                    row = shared[u(rx[u(a)] >> 1)]
+                    inc = 1 + ((rx[u(a)] & 1) << 32)
                     for b in range(j, j2):
-                        inter[sx[a], sy[b]] += 1
-                        slots[sx[a], sy[b]] += dx[a]
+                        row[u(ry[u(b)] >> 1)] += inc
             i, j = i2, j2
-    sim = np.zeros((nx, ny), np.float64)
+    return shared
+
+
+@nb.njit(cache=True, nogil=True)
+def _dice(shared, size_x, size_y, threshold):  # pragma: no cover - jit
+    """(The Dice matrix of :func:`_shared_words`' counts, a bound on the sentence pairs a
+    monotone pairing can take at ``threshold``: the fewer of the rows and of the columns
+    that have a score that high.)  Every cell is divided (0 / n is 0.0, as a cell never
+    set), without a branch."""
+    nx, ny = shared.shape
+    sim = np.empty((nx, ny), np.float64)
+    col = np.zeros(ny, np.bool_)
+    rows = 0
     for a in range(nx):
+        hit = False
         for b in range(ny):
-            if inter[a, b]:
-                sim[a, b] = 2.0 * inter[a, b] / (size_x[a] + size_y[b])
-    return sim, slots
+            v = 2.0 * (shared[a, b] & 0xFFFFFFFF) / (size_x[a] + size_y[b])
+            sim[a, b] = v
+            hit |= v >= threshold
+            col[b] |= v >= threshold
+        rows += hit
+    return sim, min(rows, np.int64(col.sum()))
 
 
 def similarity(x: Sentences, y: Sentences, max_sentences_per_word: int = 6) -> tuple[np.ndarray, np.ndarray]:
     """:func:`similarity_reference`, compiled: a merge join of the two texts' keys."""
     ox, oy = x.by_key, y.by_key
-    return _similarity(x.keys[ox], x.sent[ox], x.digit[ox], y.keys[oy], y.sent[oy], x.size, y.size,
-                       max_sentences_per_word)
+    return _similarity(x.keys[ox], _rows(x.sent, x.digit)[ox], y.keys[oy], _rows(y.sent, y.digit)[oy], x.size,
+                       y.size, max_sentences_per_word)
 
 
 def similarity_reference(x: Sentences, y: Sentences, max_sentences_per_word: int = 6) -> tuple[np.ndarray, np.ndarray]:
@@ -573,7 +661,12 @@ def paraphrase_spans(a: Prepared, b: Prepared, text_a: str, text_b: str, config:
     cfg = config or ParaphraseConfig()
     sa = sa if sa is not None else _cached_sentences(a, text_a, cfg.min_words)
     sb = sb if sb is not None else _cached_sentences(b, text_b, cfg.min_words)
-    spans = _NO_SPANS if exact is None else np.ascontiguousarray(exact, np.int64).reshape(-1, 4)
+    return _spans_between(sa, sb, _NO_SPANS if exact is None else np.ascontiguousarray(exact, np.int64).reshape(-1, 4),
+                          cfg)
+
+
+def _spans_between(sa: Sentences, sb: Sentences, spans: np.ndarray, cfg: ParaphraseConfig) -> np.ndarray:
+    """:func:`paraphrase_spans` of two sentence tables and exact passages (n x 4 int64)."""
     return _paraphrase_spans(sa.first, sa.last, sa.size, sa.keys, sa.sent, sa.digit, sa.by_key,
                              sb.first, sb.last, sb.size, sb.keys, sb.sent, sb.digit, sb.by_key, spans,
                              cfg.min_sentences, float(cfg.min_similarity), cfg.min_run, float(cfg.min_share),
@@ -623,29 +716,106 @@ def _paraphrase_spans(first_a, last_a, size_a, keys_a, sent_a, digit_a, by_key_a
                       first_b, last_b, size_b, keys_b, sent_b, digit_b, by_key_b, exact,
                       min_sentences, min_similarity, min_run, min_share, max_slot_edits,
                       cap):  # pragma: no cover - jit
-    none = np.zeros((0, 4), np.int64)
+    """:func:`paraphrase_spans` from the two :class:`Sentences` tables' arrays."""
+    pairs = _sentence_pairs(first_a, last_a, size_a, keys_a[by_key_a], _rows(sent_a, digit_a)[by_key_a],
+                            _slot_counts(len(size_a), sent_a, digit_a), first_b, last_b, size_b, keys_b[by_key_b],
+                            _rows(sent_b, digit_b)[by_key_b], _slot_counts(len(size_b), sent_b, digit_b), exact,
+                            min_sentences, min_similarity, min_run, min_share, max_slot_edits, cap)
+    out = np.empty((len(pairs), 4), np.int64)
+    _pair_rows(pairs, first_a, last_a, first_b, last_b, out, 0)
+    return out
+
+
+@nb.njit(cache=True, nogil=True)
+def _pair_rows(pairs, first_a, last_a, first_b, last_b, out, at):  # pragma: no cover - jit
+    """The token spans of sentence ``pairs`` into ``out`` from row ``at`` (:func:`pair_spans`)."""
+    for k in range(len(pairs)):
+        i, j = pairs[k, 0], pairs[k, 1]
+        out[at + k, 0] = first_a[i]
+        out[at + k, 1] = last_a[i]
+        out[at + k, 2] = first_b[j]
+        out[at + k, 3] = last_b[j]
+
+
+@nb.njit(cache=True, nogil=True)
+def _sentence_pairs(first_a, last_a, size_a, kx, rx, slot_a, first_b, last_b, size_b, ky, ry, slot_b, exact,
+                    min_sentences, min_similarity, min_run, min_share, max_slot_edits,
+                    cap):  # pragma: no cover - jit
+    """The sentence pairs (k x 2) that :func:`paraphrase_spans` turns into spans, or none:
+    ``kx``, ``rx`` (``ky``, ``ry``) are a side's keys in order of key (:attr:`Sentences.by_key`)
+    and their ``sentence << 1 | slot``, ``slot_a`` (``slot_b``) its slots per sentence."""
+    none = np.zeros((0, 2), np.int64)
     if len(exact) and (_all_inside_kernel(first_a, last_a, exact, 0) or _all_inside_kernel(first_b, last_b, exact, 2)):
         return none  # one side is all inside exact passages: no sentence left to pair
     shorter = min(len(first_a), len(first_b))
     if shorter < min_sentences:
         return none
-    sim, slots = _similarity(keys_a[by_key_a], sent_a[by_key_a], digit_a[by_key_a], keys_b[by_key_b],
-                             sent_b[by_key_b], size_a, size_b, cap)
+    shared = _shared_words(kx, rx, ky, ry, len(size_a), len(size_b), cap)
+    sim, most = _dice(shared, size_a, size_b, min_similarity)
+    if most < min_sentences or most < min_share * shorter:
+        return none  # too few sentences score enough for the pairing to pass (it takes at most ``most``)
     pairs = _monotone_pairs(sim, min_similarity)
     if len(pairs) < min_sentences or _longest_run_kernel(pairs) < min_run:
         return none
     if len(pairs) < min_share * shorter:
         return none
     pairs = _fill_gaps(pairs, sim, min_similarity / 2)
-    if _mostly_slots(size_a, sent_a, digit_a, size_b, sent_b, digit_b, pairs, sim, slots, max_slot_edits):
+    if _slot_edits(size_a, slot_a, size_b, slot_b, pairs, sim, shared, 32, max_slot_edits):
         return none
-    out = np.empty((len(pairs), 4), np.int64)
-    for k in range(len(pairs)):
-        i, j = pairs[k, 0], pairs[k, 1]
-        out[k, 0] = first_a[i]
-        out[k, 1] = last_a[i]
-        out[k, 2] = first_b[j]
-        out[k, 3] = last_b[j]
+    return pairs
+
+
+@nb.njit(cache=True, nogil=True)
+def _paraphrase_many(first, last, size, keys, rows, slot_count, sent_first, key_first, left, right, exact,
+                     exact_first, min_sentences, min_similarity, min_run, min_share, max_slot_edits,
+                     cap):  # pragma: no cover - jit
+    """:func:`_paraphrase_spans` of documents ``left[p]`` and ``right[p]`` of a batch's
+    sentence rows (:func:`_batch_sentence_rows`: ``keys`` and ``rows`` each document's keys in
+    order of key and their ``sentence << 1 | slot``) for every p, their exact passages
+    ``exact[exact_first[p]:exact_first[p + 1]]``, in one call: the spans laid end to end,
+    per pair the offset of its spans, and per pair how many of them are not inside one exact
+    passage on both sides (:func:`_within_one`)."""
+    room = 0
+    for p in range(len(left)):
+        room += min(sent_first[left[p] + 1] - sent_first[left[p]], sent_first[right[p] + 1] - sent_first[right[p]])
+    out = np.empty((room, 4), np.int64)
+    out_first = np.zeros(len(left) + 1, np.int64)
+    outside = np.zeros(len(left), np.int64)
+    m = 0
+    for p in range(len(left)):
+        x, y = left[p], right[p]
+        a0, a1, b0, b1 = sent_first[x], sent_first[x + 1], sent_first[y], sent_first[y + 1]
+        ka0, ka1, kb0, kb1 = key_first[x], key_first[x + 1], key_first[y], key_first[y + 1]
+        ex = exact[exact_first[p]:exact_first[p + 1]]
+        pairs = _sentence_pairs(first[a0:a1], last[a0:a1], size[a0:a1], keys[ka0:ka1], rows[ka0:ka1],
+                                slot_count[a0:a1], first[b0:b1], last[b0:b1], size[b0:b1], keys[kb0:kb1],
+                                rows[kb0:kb1], slot_count[b0:b1], ex, min_sentences, min_similarity, min_run,
+                                min_share, max_slot_edits, cap)
+        _pair_rows(pairs, first[a0:a1], last[a0:a1], first[b0:b1], last[b0:b1], out, m)
+        inside = _within_one(out[m:m + len(pairs)], ex)
+        for r in range(len(pairs)):
+            outside[p] += not inside[r]
+        m += len(pairs)
+        out_first[p + 1] = m
+    return out[:m], out_first, outside
+
+
+@nb.njit(cache=True, nogil=True)
+def _rows(sent, digit):  # pragma: no cover - jit
+    """Per key: ``sentence << 1 | slot``."""
+    out = np.empty(len(sent), np.int64)
+    for r in range(len(sent)):
+        out[r] = sent[r] << 1 | np.int64(digit[r])
+    return out
+
+
+@nb.njit(cache=True, nogil=True)
+def _slot_counts(n, sent, digit):  # pragma: no cover - jit
+    """Per sentence (``n`` of them): how many of its keys are slots."""
+    out = np.zeros(n, np.int64)
+    for r in range(len(sent)):
+        if digit[r]:
+            out[sent[r]] += 1
     return out
 
 
@@ -687,21 +857,22 @@ def mostly_slots(sa: Sentences, sb: Sentences, pairs: np.ndarray, sim: np.ndarra
 @nb.njit(cache=True, nogil=True)
 def _mostly_slots(size_x, sent_x, digit_x, size_y, sent_y, digit_y, pairs, sim, slots,
                   max_slot_edits):  # pragma: no cover - jit
-    slot_x = np.zeros(len(size_x), np.int64)
-    for r in range(len(sent_x)):
-        if digit_x[r]:
-            slot_x[sent_x[r]] += 1
-    slot_y = np.zeros(len(size_y), np.int64)
-    for r in range(len(sent_y)):
-        if digit_y[r]:
-            slot_y[sent_y[r]] += 1
+    return _slot_edits(size_x, _slot_counts(len(size_x), sent_x, digit_x), size_y,
+                       _slot_counts(len(size_y), sent_y, digit_y), pairs, sim, slots, 0, max_slot_edits)
+
+
+@nb.njit(cache=True, nogil=True)
+def _slot_edits(size_x, slot_x, size_y, slot_y, pairs, sim, slots, shift, max_slot_edits):  # pragma: no cover - jit
+    """:func:`_mostly_slots` given the slots per sentence of each side (``slots >> shift``
+    the shared slots of a sentence pair: :func:`_shared_words` gives them shifted)."""
     differ = 0
     slot_differ = 0
     for k in range(len(pairs)):
         i, j = pairs[k, 0], pairs[k, 1]
         inter = np.int64(np.rint(sim[i, j] * (size_x[i] + size_y[j]) / 2))  # np.round's rounding
+        shared_slots = slots[i, j] >> shift
         differ += (size_x[i] - inter) + (size_y[j] - inter)
-        slot_differ += (slot_x[i] - slots[i, j]) + (slot_y[j] - slots[i, j])
+        slot_differ += (slot_x[i] - shared_slots) + (slot_y[j] - shared_slots)
     return differ != 0 and slot_differ >= max_slot_edits * differ
 
 
@@ -761,7 +932,132 @@ def with_paraphrases(a: Prepared, b: Prepared, al: Alignment, spans: np.ndarray)
     """``al`` with the paired sentences ``spans`` added, and coverage recounted.  A paired
     sentence that overlaps exact passages (on either side) is merged with them into one
     passage covering both: ``edited`` when the exact passages hold most of it, else
-    ``paraphrase``; a sentence pair overlapping nothing is a ``paraphrase`` passage."""
+    ``paraphrase``; a sentence pair overlapping nothing is a ``paraphrase`` passage.  (One
+    compiled call, :func:`_with_paraphrases`; :func:`with_paraphrases_reference` is the
+    specification.)"""
+    ta, tb = a.tokens, b.tokens
+    boxes, chars, code, cover = _with_paraphrases(np.ascontiguousarray(al.spans, np.int64).reshape(-1, 4),
+                                                  np.ascontiguousarray(spans, np.int64).reshape(-1, 4), ta.weight,
+                                                  ta.start, ta.end, a.boiler, tb.weight, tb.start, tb.end, b.boiler)
+    if not len(boxes):
+        return al  # every paired sentence lies inside an exact passage already
+    kinds = [al.passages[c].kind if c >= 0 else ("edited" if c == _EDITED else "paraphrase") for c in code.tolist()]
+    passages = tuple(tuple.__new__(Passage, (*r, k)) for r, k in zip(chars.tolist(), kinds, strict=True))
+    ia, na, ib, nb = cover.tolist()
+    return Alignment(boxes, passages, ia / na if na else 0.0, ib / nb if nb else 0.0)
+
+
+@nb.njit(cache=True, nogil=True)
+def _with_paraphrases(exact, spans, weight_a, start_a, end_a, boiler_a, weight_b, start_b, end_b,
+                      boiler_b):  # pragma: no cover - jit
+    """The passages of :func:`with_paraphrases`: the token spans of its boxes
+    (:func:`_merge_boxes`; none when the exact passages stay as they are), their character
+    offsets, their kinds, and the covered and total weight of each side."""
+    none = np.zeros((0, 4), np.int64)
+    cover = np.zeros(4, np.int64)
+    # a sentence pair within one exact passage adds nothing
+    within = _within_one(spans, exact)
+    rows = np.empty((len(exact) + len(spans), 4), np.int64)
+    rows[:len(exact)] = exact
+    n = len(exact)
+    for r in range(len(spans)):
+        if not within[r]:
+            rows[n] = spans[r]
+            n += 1
+    if n == len(exact):
+        return none, none, np.zeros(0, np.int64), cover
+    boxes, code = _merge_boxes(rows[:n], len(exact), weight_a)
+    chars = np.empty((len(boxes), 4), np.int64)
+    for r in range(len(boxes)):
+        chars[r, 0] = start_a[boxes[r, 0]]
+        chars[r, 1] = end_a[boxes[r, 1] - 1]
+        chars[r, 2] = start_b[boxes[r, 2]]
+        chars[r, 3] = end_b[boxes[r, 3] - 1]
+    if len(boxes):
+        cover[0], cover[1] = covered(boxes, 0, weight_a, boiler_a)
+        cover[2], cover[3] = covered(boxes, 2, weight_b, boiler_b)
+    return boxes, chars, code, cover
+
+
+_EDITED, _PARAPHRASE = -1, -2
+
+
+@nb.njit(cache=True, nogil=True)
+def _merge_boxes(rows, n_exact, weight):  # pragma: no cover - jit
+    """The passages of :func:`with_paraphrases` from ``rows`` (the exact passages, its first
+    ``n_exact``, then the paired sentences): rounds in which the boxes, in order of
+    ``(as, bs)`` (stable), each merge into the first box kept so far of this round that
+    overlaps it on either side, until a round merges none; then the boxes in that order
+    (none when they are the exact passages untouched), and per box its kind: the exact
+    passage it is (its number), or ``_EDITED`` when exact passages hold at least half of its
+    weight on side a, else ``_PARAPHRASE``."""
+    k = len(rows)
+    box = rows.copy()
+    members = np.ones(k, np.int64)
+    inside = np.zeros(k, np.int64)  # the weight of the exact passages merged into a box (side a)
+    for i in range(n_exact):
+        for t in range(rows[i, 0], rows[i, 1]):
+            inside[i] += weight[t]
+    order = np.arange(k)
+    n = k
+    merged = True
+    while merged:
+        merged = False
+        order = _by_corner(box, order[:n])
+        out = np.empty(len(order), np.int64)
+        n = 0
+        for x in order:
+            hit = -1
+            for q in range(n):
+                o = out[q]
+                if ((box[x, 0] < box[o, 1] and box[o, 0] < box[x, 1])
+                        or (box[x, 2] < box[o, 3] and box[o, 2] < box[x, 3])):
+                    hit = o
+                    break
+            if hit < 0:
+                out[n] = x
+                n += 1
+                continue
+            box[hit, 0] = min(box[hit, 0], box[x, 0])
+            box[hit, 1] = max(box[hit, 1], box[x, 1])
+            box[hit, 2] = min(box[hit, 2], box[x, 2])
+            box[hit, 3] = max(box[hit, 3], box[x, 3])
+            members[hit] += members[x]
+            inside[hit] += inside[x]
+            merged = True
+        order = out
+    order = _by_corner(box, order[:n])
+    code = np.empty(n, np.int64)
+    untouched = n == n_exact
+    for r in range(n):
+        x = order[r]
+        if members[x] == 1 and x < n_exact:
+            code[r] = x
+        else:
+            untouched = False
+            total = 0
+            for t in range(box[x, 0], box[x, 1]):
+                total += weight[t]
+            code[r] = _EDITED if 2 * inside[x] >= total else _PARAPHRASE
+    if untouched:
+        return np.zeros((0, 4), np.int64), code[:0]
+    out_rows = np.empty((n, 4), np.int64)
+    for r in range(n):
+        out_rows[r] = box[order[r]]
+    return out_rows, code
+
+
+@nb.njit(cache=True, nogil=True)
+def _by_corner(box, order):  # pragma: no cover - jit
+    """``order`` (box numbers) sorted by the boxes' ``(as, bs)``, stably."""
+    corner = np.empty(len(order), np.int64)
+    for r in range(len(order)):
+        corner[r] = box[order[r], 0] << 32 | box[order[r], 2]
+    return order[np.argsort(corner, kind="mergesort")]
+
+
+def with_paraphrases_reference(a: Prepared, b: Prepared, al: Alignment, spans: np.ndarray) -> Alignment:
+    """:func:`with_paraphrases` in Python, box by box (the specification of its kernel)."""
     # a sentence pair within one exact passage adds nothing
     spans = spans[~_within_one(np.ascontiguousarray(spans, np.int64).reshape(-1, 4),
                                np.ascontiguousarray(al.spans, np.int64).reshape(-1, 4))]

@@ -405,15 +405,24 @@ def align_pairs(arts: Sequence[Article], docs: np.ndarray, codes: np.ndarray,
     # the paraphrase stage splits most articles of a chunk into sentences: those of the pairs
     # it may see in one pass (any other on its own if asked for)
     table = None
+    paired: list[tuple[np.ndarray, int] | None] = [None] * len(codes)
     if cfg.paraphrase.enabled and len(codes):
+        unsettled = unsettled_pairs(aligned, reworded_only, cfg)
         table = BatchSentences(batch, cfg.paraphrase.min_words,
-                               unsettled_docs(aligned, left, right, reworded_only, cfg, len(batch.ids)))
+                               unsettled_docs(aligned, left, right, reworded_only, cfg, len(batch.ids), unsettled))
+        # what the paraphrase stage finds in the pairs judge may hand to it, in one call
+        open_ = np.flatnonzero(unsettled)
+        found = table.paraphrase_many(left[open_], right[open_], [aligned[p].spans for p in open_.tolist()],
+                                      cfg.paraphrase)
+        for p, f in zip(open_.tolist(), found, strict=True):
+            paired[p] = f
     out: list[Pair] = []
     templates: list[int] = []
-    for k, (i, j, o, al) in enumerate(zip(left.tolist(), right.tolist(), only, aligned, strict=True)):
+    for k, (i, j, o, al, f) in enumerate(zip(left.tolist(), right.tolist(), only, aligned, paired, strict=True)):
         pair = judge(get(i), get(j), al, batch.texts[i], batch.texts[j], cfg.relate,
                      paraphrase=cfg.paraphrase, semantic=cfg.semantic, reworded_only=o,
-                     sentences=None if table is None else (partial(table.of, i), partial(table.of, j)), marked=True)
+                     sentences=None if table is None or f is not None else (partial(table.of, i), partial(table.of, j)),
+                     marked=True, paired=f)
         if isinstance(pair, Pair):
             out.append(pair)
         elif pair == "template":
@@ -422,21 +431,30 @@ def align_pairs(arts: Sequence[Article], docs: np.ndarray, codes: np.ndarray,
 
 
 def unsettled_docs(aligned: Sequence[Alignment], left: np.ndarray, right: np.ndarray, reworded_only: np.ndarray,
-                   cfg: ScanConfig, ndocs: int) -> np.ndarray:
+                   cfg: ScanConfig, ndocs: int, unsettled: np.ndarray | None = None) -> np.ndarray:
     """Per article of a chunk (``ndocs``): is it in a pair (``left[p]``, ``right[p]``, aligned
     ``aligned[p]``) that :func:`copydesk.relate.judge` may hand to the paraphrase stage, one
     not settled on its exact passages (neither near-duplicate on them nor covered beyond
     ``max_exact_coverage`` on a side) or proposed by the semantic stage alone?  A superset
-    is enough: only these are split into sentences in the batch's pass."""
-    ca = np.fromiter((al.coverage_a for al in aligned), np.float64, len(aligned))
-    cb = np.fromiter((al.coverage_b for al in aligned), np.float64, len(aligned))
-    settled = ((np.minimum(ca, cb) >= cfg.relate.near_duplicate)
-               | (np.maximum(ca, cb) >= cfg.paraphrase.max_exact_coverage))
-    open_ = ~settled | reworded_only
+    is enough: only these are split into sentences in the batch's pass.  ``unsettled``: those
+    pairs (:func:`unsettled_pairs`), when known already."""
+    open_ = unsettled_pairs(aligned, reworded_only, cfg) if unsettled is None else unsettled
     want = np.zeros(ndocs, np.bool_)
     want[left[open_]] = True
     want[right[open_]] = True
     return want
+
+
+def unsettled_pairs(aligned: Sequence[Alignment], reworded_only: np.ndarray, cfg: ScanConfig) -> np.ndarray:
+    """Per pair (aligned ``aligned[p]``): may :func:`copydesk.relate.judge` hand it to the
+    paraphrase stage?  So when it is not settled on its exact passages (neither
+    near-duplicate on them nor covered beyond ``max_exact_coverage`` on a side), or was
+    proposed by the semantic stage alone (a superset: judge may decide a pair before)."""
+    ca = np.fromiter((al.coverage_a for al in aligned), np.float64, len(aligned))
+    cb = np.fromiter((al.coverage_b for al in aligned), np.float64, len(aligned))
+    settled = ((np.minimum(ca, cb) >= cfg.relate.near_duplicate)
+               | (np.maximum(ca, cb) >= cfg.paraphrase.max_exact_coverage))
+    return ~settled | reworded_only
 
 
 #: align(codes, stage) -> related pairs: how a runner aligns a set of candidate pairs

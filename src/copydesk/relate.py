@@ -403,7 +403,7 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
           config: RelateConfig | None = None, *, paraphrase: ParaphraseConfig | None = None,
           semantic: SemanticConfig | None = None, reworded_only: bool = False,
           sentences: tuple[Callable[[], Sentences], Callable[[], Sentences]] | None = None,
-          marked: bool = False) -> Pair | str:
+          marked: bool = False, paired: tuple[np.ndarray, int] | None = None) -> Pair | str:
     """The :class:`Pair` record for an aligned pair, or why it is not reuse: ``"unrelated"``
     (too little shared, or one shared quotation) or ``"template"`` (the same skeleton with
     other figures and names: see :mod:`copydesk.edits`).  With ``paraphrase`` (enabled),
@@ -417,7 +417,9 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
     it one.  ``sentences``: where to get the sentences of ``a`` and ``b``
     (:class:`copydesk.paraphrase.BatchSentences`) when the paraphrase stage needs them, else
     each text is split on its own.  ``marked``: the passages of ``al`` are marked already
-    (``align_batch(..., kinds=True)``)."""
+    (``align_batch(..., kinds=True)``).  ``paired``: what the paraphrase stage finds in this
+    pair, when it is known already (:meth:`copydesk.paraphrase.BatchSentences.paraphrase_many`:
+    the sentence spans, and how many of them lie outside the exact passages)."""
     cfg = config or RelateConfig()
     if a.id > b.id:
         raise ValueError("relate() expects a.id < b.id")
@@ -444,10 +446,14 @@ def judge(a: Prepared, b: Prepared, al: Alignment, text_a: str, text_b: str,
     settled = settled and not reworded_only
     reworded = False
     if paraphrase is not None and paraphrase.enabled and not settled:
-        sa, sb = (sentences[0](), sentences[1]()) if sentences is not None else (None, None)
-        spans = paraphrase_spans(a, b, text_a, text_b, paraphrase, sa=sa, sb=sb, exact=exact)
+        if paired is None:
+            sa, sb = (sentences[0](), sentences[1]()) if sentences is not None else (None, None)
+            spans, outside = paraphrase_spans(a, b, text_a, text_b, paraphrase, sa=sa, sb=sb, exact=exact), -1
+        else:
+            spans, outside = paired
         if len(spans):
-            al, reworded = with_paraphrases(a, b, al, spans), True
+            # (with none outside the exact passages, with_paraphrases gives ``al`` back)
+            al, reworded = (with_paraphrases(a, b, al, spans) if outside else al), True
     if (semantic is not None and semantic.enabled and not settled
             and not (reworded or not reworded_only and reuse)):
         from .semantic.sentences import semantic_spans

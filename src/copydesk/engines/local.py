@@ -53,7 +53,6 @@ from ..paraphrase import (
     _longest_run,
     monotone_pairs,
     mostly_slots,
-    paraphrase_spans,
     sentences,
     similarity,
     with_paraphrases,
@@ -798,7 +797,9 @@ def _warm_relate(batch: Any, cfg: ScanConfig) -> None:
     _all_inside(sa, spans, 0)
     covered(spans, 0, a.tokens.weight, a.boiler)
     table = BatchSentences(batch, cfg.paraphrase.min_words)
-    paraphrase_spans(a, b, ta, tb, cfg.paraphrase, sa=table.of(0), sb=table.of(1), exact=spans)
+    # (a scan's judge gets the pairs' sentence spans from paraphrase_many: paraphrase_spans,
+    # for a pair on its own, is not loaded)
+    table.paraphrase_many(np.array([0]), np.array([1]), [spans], cfg.paraphrase)
     with_paraphrases(a, b, align_batch(batch, np.array([0]), np.array([1]), cfg.align)[0], spans)
 
 
