@@ -12,6 +12,7 @@ import numpy as np
 
 from .candidates import BigBuckets
 from .furniture import CodeSet, value_counts
+from .prefetch import prefetch_write
 
 _U = np.uint64
 _K32 = np.uint64(0xFFFFFFFF)
@@ -84,15 +85,44 @@ def _sort_slot(idx, lo, hi, key, sub):  # pragma: no cover - jit
     idx[lo:hi] = by_sub[np.argsort(key[by_sub], kind="mergesort")]
 
 
+#: rows ahead that a scatter asks for its destinations' cache lines (copydesk.prefetch)
+_AHEAD = 16
+
+
 @nb.njit(cache=True, nogil=True)
-def _slot_order(h, sub):  # pragma: no cover - jit
-    """:func:`_grouped_order` in one level (faster while the slot counts fit in cache)."""
+def _sort_big_rows(order, hs, ss, lo, hi):  # pragma: no cover - jit
+    """Sort rows ``lo:hi`` (more than :data:`_INSERTION_MAX`) of the slot-ordered columns
+    of :func:`_slot_sorted` together by (hs, ss), stably: their places sorted by
+    :func:`_sort_slot`, then the three columns permuted (apart from the loop over the
+    slots, which then holds no array of its own)."""
+    at = np.arange(lo, hi)
+    _sort_slot(at, 0, hi - lo, hs, ss)
+    order[lo:hi] = order[at]
+    hs[lo:hi] = hs[at]
+    ss[lo:hi] = ss[at]
+
+
+@nb.njit(cache=True, nogil=True)
+def _slot_sorted(h, sub):  # pragma: no cover - jit
+    """:func:`_grouped_order` in one level (faster while the slot counts fit in cache), with
+    ``h`` and ``sub`` in that order: (order, h[order], sub[order]).
+
+    The scatter writes each row's place and values side by side, asking for their cache
+    lines :data:`_AHEAD` rows ahead (``prefetch_write``: where the row will go is usually
+    known then), so the slots are sorted in memory read in sequence, not by random reads of
+    ``h`` and ``sub``.  The slots are found from their rows, not by a test of each slot
+    (most are empty), and sorted by insertion in two passes, since mispredicted branches
+    are most of their cost: first the two first rows of every slot, swapped or not without
+    a branch (after :func:`_maybe_repeated` every slot holds two rows or more, most of them
+    two), then the slots of three rows or more.  The 120k rows of a 100k-article scan's
+    partition are grouped, their columns gathered, in 0.63-0.66 of the time of an order
+    sorted slot by slot (:func:`_bucket_pairs` in 0.82-0.84)."""
     n = len(h)
     bits = 1
     while (1 << bits) < n:
         bits += 1
     mask = np.uint64((1 << bits) - 1)
-    slot = np.empty(n, np.uint32)
+    slot = np.zeros(n + 2 * _AHEAD, np.uint32)  # (slot 0 past the end: for the prefetches)
     bounds = np.zeros((1 << bits) + 1, np.int32)  # 32 bits: half the cache lines (n < 2**20)
     for i in range(n):
         s = _mix(np.uint64(h[_U(i)])) & mask
@@ -102,15 +132,55 @@ def _slot_order(h, sub):  # pragma: no cover - jit
         bounds[g + 1] += bounds[g]
     fill = bounds[:-1].copy()
     order = np.empty(n, np.int64)
+    hs = np.empty(n, h.dtype)
+    ss = np.empty(n, sub.dtype)
     for i in range(n):
+        prefetch_write(fill, slot[_U(i + 2 * _AHEAD)])
+        f = fill[slot[_U(i + _AHEAD)]]
+        prefetch_write(order, f)
+        prefetch_write(hs, f)
+        prefetch_write(ss, f)
         s = slot[_U(i)]
-        order[_U(fill[s])] = i
-        fill[s] += 1
-    for g in range(1 << bits):
-        a, b = bounds[_U(g)], bounds[_U(g + 1)]
-        if b - a > 1:
-            _sort_slot(order, a, b, h, sub)
-    return order
+        f = fill[s]
+        order[_U(f)] = i
+        hs[_U(f)] = h[_U(i)]
+        ss[_U(f)] = sub[_U(i)]
+        fill[s] = f + 1
+    more = np.empty(n // 3 + 1, np.int64)  # the slots of three rows or more
+    nm = 0
+    x = 0
+    while x < n:
+        b = np.int64(bounds[(_mix(np.uint64(hs[_U(x)])) & mask) + _U(1)])
+        y = min(x + 1, n - 1)  # (a slot of one row: compared with itself or a row of the next, kept)
+        k0, k1, v0, v1 = hs[_U(x)], hs[_U(y)], ss[_U(x)], ss[_U(y)]
+        swap = (b - x >= 2) & ((k1 < k0) | ((k1 == k0) & (v1 < v0)))
+        o0, o1 = order[_U(x)], order[_U(y)]
+        hs[_U(x)], hs[_U(y)] = (k1, k0) if swap else (k0, k1)
+        ss[_U(x)], ss[_U(y)] = (v1, v0) if swap else (v0, v1)
+        order[_U(x)], order[_U(y)] = (o1, o0) if swap else (o0, o1)
+        more[_U(nm)] = x
+        nm += b - x > 2
+        x = b
+    for t in range(nm):
+        lo = more[t]
+        hi = np.int64(bounds[(_mix(np.uint64(hs[_U(lo)])) & mask) + _U(1)])
+        if hi - lo > _INSERTION_MAX:
+            _sort_big_rows(order, hs, ss, lo, hi)
+            continue
+        for x in range(lo + 2, hi):  # (the first two in order)
+            o, k, v = order[x], hs[x], ss[x]
+            y = x
+            while y > lo and (k < hs[y - 1] or (k == hs[y - 1] and v < ss[y - 1])):
+                order[y], hs[y], ss[y] = order[y - 1], hs[y - 1], ss[y - 1]
+                y -= 1
+            order[y], hs[y], ss[y] = o, k, v
+    return order, hs, ss
+
+
+@nb.njit(cache=True, nogil=True)
+def _slot_order(h, sub):  # pragma: no cover - jit
+    """The order of :func:`_slot_sorted`."""
+    return _slot_sorted(h, sub)[0]
 
 
 @nb.njit(cache=True, nogil=True)
@@ -322,8 +392,12 @@ def _bucket_pairs(h, d, p, rank, cap):  # pragma: no cover - jit
     n = len(h)
     # rows gathered in group order, so that the walk below reads memory in sequence (it reads
     # each row two or three times)
-    order = _slot_order(h, d) if n < _BIG_INPUT else _grouped_order(h, d)
-    h, d, p = h[order], d[order], p[order]
+    if n < _BIG_INPUT:
+        order, h, d = _slot_sorted(h, d)
+        p = p[order]
+    else:
+        order = _grouped_order(h, d)
+        h, d, p = h[order], d[order], p[order]
     order = np.arange(n)
     runs = np.empty(n + 1, np.int64)  # where each run of equal fingerprints starts
     nr = 0
