@@ -12,7 +12,7 @@ import numpy as np
 
 from .candidates import BigBuckets
 from .furniture import CodeSet, value_counts
-from .prefetch import prefetch_write
+from .prefetch import prefetch_read, prefetch_write
 
 _U = np.uint64
 _K32 = np.uint64(0xFFFFFFFF)
@@ -314,7 +314,12 @@ def _kept_rows(h, doc, pos, key, has, table, used, probe, cap):  # pragma: no co
     signatures are counted in a hash table, and the kept rows are copied out.  The counts are
     those of :func:`copydesk.furniture.value_counts` on the sentence rows' signatures, with
     neither its copy of them nor its separate flags and counts per row (half the table's
-    bytes: its random accesses are most of this kernel's cost beyond the copy)."""
+    bytes: its random accesses are most of this kernel's cost beyond the copy).  Each
+    signature's first slot is known ahead, so the table's lines are asked for
+    :data:`_AHEAD` rows ahead, to count and to read the counts (``prefetch_write``,
+    ``prefetch_read``): the counting of a 100k-article scan's partition (80k sentence rows,
+    a table of 3 MB) takes 0.8 of the time, the kernel 0.90-0.93.  (The furniture table,
+    a few hundred kB, is probed as fast without.)"""
     n = len(h)
     ok = np.empty(n, np.bool_)
     mask = np.uint64(len(table) - 1)
@@ -345,16 +350,24 @@ def _kept_rows(h, doc, pos, key, has, table, used, probe, cap):  # pragma: no co
         smask = np.uint64(size - 1)
         sig = np.zeros(size, np.uint64)
         count = np.zeros(size, np.uint32)  # 0: a free slot
-        where = np.empty(nsent, np.int64)
+        where = np.empty(nsent + _AHEAD, np.int64)  # each row's first slot, then its own
+        where[nsent:] = 0  # (for the prefetches)
         for t in range(nsent):
             x = h[at[t]]
-            s = ((x ^ (x >> np.uint64(31))) * np.uint64(0xBF58476D1CE4E5B9)) & smask
+            where[t] = ((x ^ (x >> np.uint64(31))) * np.uint64(0xBF58476D1CE4E5B9)) & smask
+        for t in range(nsent):
+            ahead = where[t + _AHEAD]
+            prefetch_write(count, ahead)
+            prefetch_write(sig, ahead)
+            x = h[at[t]]
+            s = np.uint64(where[t])
             while count[s] and sig[s] != x:
                 s = (s + np.uint64(1)) & smask
             sig[s] = x
             count[s] += 1
             where[t] = s
         for t in range(nsent):
+            prefetch_read(count, where[t + _AHEAD])
             if count[where[t]] > cap:
                 ok[at[t]] = False
     m = 0
