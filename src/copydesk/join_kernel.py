@@ -247,7 +247,9 @@ def _maybe_repeated(h):  # pragma: no cover - jit
     its random memory accesses.  The two marks are bits (a row's slot kept beside it), so
     the table is an eighth of :func:`_maybe_repeated_reference`'s bytes and mostly stays in
     cache; the same rows.  Both marks of a slot share a word (one cache miss per row, not
-    two)."""
+    two), whose line is asked for :data:`_AHEAD` rows ahead (``prefetch_write`` to mark,
+    ``prefetch_read`` to test): the 410k rows of a 100k-article scan's partition (a table
+    of 1 MB) in 0.89-0.93 of the time."""
     n = len(h)
     bits = 4
     while (1 << bits) < 8 * n:
@@ -255,10 +257,13 @@ def _maybe_repeated(h):  # pragma: no cover - jit
     mask = np.uint64((1 << bits) - 1)
     words = max(1, (1 << bits) >> 5)
     marks = np.zeros(words, np.uint64)  # two bits per slot, side by side: seen once, twice
-    slot = np.empty(n, np.uint32)
+    slot = np.empty(n + _AHEAD, np.uint32)
     for i in range(n):
-        s = _mix(np.uint64(h[_U(i)])) & mask
-        slot[_U(i)] = s
+        slot[_U(i)] = _mix(np.uint64(h[_U(i)])) & mask
+    slot[n:] = 0  # (for the prefetches)
+    for i in range(n):
+        prefetch_write(marks, slot[_U(i + _AHEAD)] >> _U(5))
+        s = _U(slot[_U(i)])
         w = s >> _U(5)
         b = _U(1) << ((s & _U(31)) << _U(1))
         m = marks[w]
@@ -266,6 +271,7 @@ def _maybe_repeated(h):  # pragma: no cover - jit
     keep = np.empty(n, np.int64)
     m = 0
     for i in range(n):  # branch-free: about a third of the rows are kept, in no pattern
+        prefetch_read(marks, slot[_U(i + _AHEAD)] >> _U(5))
         s = _U(slot[_U(i)])
         keep[_U(m)] = i
         m += (marks[s >> _U(5)] >> (((s & _U(31)) << _U(1)) + _U(1))) & _U(1)
