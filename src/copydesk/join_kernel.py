@@ -504,13 +504,13 @@ def bucket_pairs(h: np.ndarray, d: np.ndarray, p: np.ndarray, rank: np.ndarray, 
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
-def _colocated(order, lo, hi, pl, pr, within, drift):  # pragma: no cover - jit
-    """Whether two consecutive rows ``order[lo:hi]`` of one pair (sorted by left position)
-    lie within ``within`` tokens on the left and the same distance, give or take
-    ``drift``, on the right."""
+def _colocated(lo, hi, pl, pr, within, drift):  # pragma: no cover - jit
+    """Whether two consecutive rows ``lo:hi`` of one pair (sorted by left position) lie
+    within ``within`` tokens on the left and the same distance, give or take ``drift``, on
+    the right."""
     for x in range(lo, hi - 1):
-        dl = np.int64(pl[order[x + 1]]) - np.int64(pl[order[x]])
-        dr = np.int64(pr[order[x + 1]]) - np.int64(pr[order[x]])
+        dl = np.int64(pl[x + 1]) - np.int64(pl[x])
+        dr = np.int64(pr[x + 1]) - np.int64(pr[x])
         if 0 < dl <= within and abs(dr - dl) <= drift:
             return True
     return False
@@ -519,17 +519,23 @@ def _colocated(order, lo, hi, pl, pr, within, drift):  # pragma: no cover - jit
 @nb.njit(cache=True, nogil=True, inline="always")
 def _pair_rows(codes, pl, pr, drop_single):  # pragma: no cover - jit
     """The (pair, position) rows to judge — without the pairs of one row when
-    ``drop_single`` (they are not kept) — and their order by pair, then left position."""
+    ``drop_single`` (they are not kept) — in order by pair, then left position (as
+    :func:`_bucket_pairs` orders its rows: :func:`_slot_sorted` gives two of the columns
+    in order, so that the walks read memory in sequence, not at random through an
+    order)."""
     if drop_single:
         keep = _maybe_repeated(codes)
         codes, pl, pr = codes[keep], pl[keep], pr[keep]
-    order = _slot_order(codes, pl) if len(codes) < _BIG_INPUT else _grouped_order(codes, pl)
-    return codes, pl, pr, order
+    if len(codes) < _BIG_INPUT:
+        order, codes, pl = _slot_sorted(codes, pl)
+        return codes, pl, pr[order]
+    order = _grouped_order(codes, pl)
+    return codes[order], pl[order], pr[order]
 
 
 @nb.njit(cache=True, nogil=True)
 def _evidence(codes, pl, pr, within, drift, min_count):  # pragma: no cover - jit
-    codes, pl, pr, order = _pair_rows(codes, pl, pr, min_count >= 2)
+    codes, pl, pr = _pair_rows(codes, pl, pr, min_count >= 2)
     n = len(codes)
     out_c = np.empty(n, np.int64)
     out_n = np.empty(n, np.int64)
@@ -537,15 +543,15 @@ def _evidence(codes, pl, pr, within, drift, min_count):  # pragma: no cover - ji
     m = 0
     i = 0
     while i < n:
-        c = codes[order[i]]
+        c = codes[i]
         j = i + 1
-        while j < n and codes[order[j]] == c:
+        while j < n and codes[j] == c:
             j += 1
         s = j - i
         if s >= min_count:
             out_c[m] = c
             out_n[m] = s
-            out_ok[m] = _colocated(order, i, j, pl, pr, within, drift)
+            out_ok[m] = _colocated(i, j, pl, pr, within, drift)
             m += 1
         i = j
     return out_c[:m], out_n[:m], out_ok[:m]
@@ -564,7 +570,7 @@ def _evidence_rows(codes, pl, pr, within, drift, min_count, min_sentences, stron
     """:func:`evidence_rows` compiled: one grouping of all the rows by (code, left
     position); a pair's fingerprint rows come first (their positions lack the sentence bit),
     its sentence rows after them, each sorted by left position."""
-    codes, pl, pr, order = _pair_rows(codes, pl, pr, min(min_count, min_sentences) >= 2)
+    codes, pl, pr = _pair_rows(codes, pl, pr, min(min_count, min_sentences) >= 2)
     n = len(codes)
     out_c = np.empty(n, np.int64)
     out_n = np.empty(n, np.int64)
@@ -574,25 +580,25 @@ def _evidence_rows(codes, pl, pr, within, drift, min_count, min_sentences, stron
     m = 0
     i = 0
     while i < n:
-        c = codes[order[i]]
+        c = codes[i]
         j = i + 1
-        while j < n and codes[order[j]] == c:
+        while j < n and codes[j] == c:
             j += 1
         k = i  # the first sentence row
-        while k < j and pl[order[k]] < bit:
+        while k < j and pl[k] < bit:
             k += 1
         s = k - i
         fp_ok = s >= min_count
-        colo = fp_ok and _colocated(order, i, k, pl, pr, within, drift)
+        colo = fp_ok and _colocated(i, k, pl, pr, within, drift)
         sent_ok = False
         if j - k >= min_sentences:
             left = 1  # distinct sentences on the left (the rows are sorted by them)
             for x in range(k + 1, j):
-                left += pl[order[x]] != pl[order[x - 1]]
+                left += pl[x] != pl[x - 1]
             if left >= min_sentences:
                 t = j - k
                 for x in range(t):
-                    scratch[x] = pr[order[k + x]]
+                    scratch[x] = pr[k + x]
                 part = np.sort(scratch[:t])
                 right = 1
                 for x in range(1, t):
