@@ -43,6 +43,44 @@ def _insertion_sort(idx, lo, hi, key, sub):  # pragma: no cover - jit
                 break
 
 
+@nb.njit(cache=True, nogil=True)
+def _sort_by_high_halves(packed):  # pragma: no cover - jit
+    """Sort ``packed`` (values of 64 bits whose low halves are their places, increasing) in
+    place: a stable radix sort by their high halves, a byte at a time (a byte the same in
+    every value skipped), which gives :meth:`numpy.ndarray.sort`'s order without its
+    mispredicted comparisons: the one-pair slots of a 100k-article scan's pair partition
+    (250 slots of 140 rows on average, most of :func:`_evidence_rows`' time) sorted in 0.45
+    of the time."""
+    m = len(packed)
+    if m < 2:
+        return
+    a = packed
+    b = np.empty(m, np.uint64)
+    count = np.empty(256, np.int64)
+    swapped = False
+    for shift in range(32, 64, 8):
+        sh = np.uint64(shift)
+        count[:] = 0
+        for x in range(m):
+            count[(a[x] >> sh) & np.uint64(255)] += 1
+        if count[(a[0] >> sh) & np.uint64(255)] == m:
+            continue
+        t = 0
+        for d in range(256):
+            c = count[d]
+            count[d] = t
+            t += c
+        for x in range(m):
+            v = a[x]
+            d = (v >> sh) & np.uint64(255)
+            b[count[d]] = v
+            count[d] += 1
+        a, b = b, a
+        swapped = not swapped
+    if swapped:
+        packed[:] = a
+
+
 #: a slot of more rows than this is sorted by merge sort when its rows are out of order (an
 #: insertion sort is quadratic there: a fingerprint carried by thousands of articles, whose
 #: rows come in no article order when an index renumbers its articles)
@@ -75,7 +113,7 @@ def _sort_slot(idx, lo, hi, key, sub):  # pragma: no cover - jit
         packed = np.empty(hi - lo, np.uint64)
         for x in range(lo, hi):
             packed[x - lo] = np.uint64(sub[_U(idx[x])]) << np.uint64(32) | np.uint64(x - lo)
-        packed.sort()
+        _sort_by_high_halves(packed)
         rows = idx[lo:hi].copy()
         for x in range(hi - lo):
             idx[lo + x] = rows[packed[x] & _K32]
@@ -92,9 +130,33 @@ _AHEAD = 16
 @nb.njit(cache=True, nogil=True)
 def _sort_big_rows(order, hs, ss, lo, hi):  # pragma: no cover - jit
     """Sort rows ``lo:hi`` (more than :data:`_INSERTION_MAX`) of the slot-ordered columns
-    of :func:`_slot_sorted` together by (hs, ss), stably: their places sorted by
-    :func:`_sort_slot`, then the three columns permuted (apart from the loop over the
-    slots, which then holds no array of its own)."""
+    of :func:`_slot_sorted` together by (hs, ss), stably, as :func:`_sort_slot` does, but
+    reading the columns in place: nothing to do when they are in order; for one key and
+    subs of 32 bits, (sub, place) packed and sorted (:func:`_sort_by_high_halves`), then
+    ``order`` and ``ss`` permuted; else their places sorted by :func:`_sort_slot`, then the
+    three columns permuted.  (A function apart from the loop over the slots, which then
+    holds no array of its own.)"""
+    for x in range(lo + 1, hi):
+        if hs[x] < hs[x - 1] or (hs[x] == hs[x - 1] and ss[x] < ss[x - 1]):
+            break
+    else:
+        return
+    for x in range(lo, hi):
+        v = ss[x]
+        if hs[x] != hs[lo] or v < 0 or v > 0xFFFFFFFF:
+            break
+    else:
+        packed = np.empty(hi - lo, np.uint64)
+        for x in range(lo, hi):
+            packed[x - lo] = np.uint64(ss[x]) << np.uint64(32) | np.uint64(x - lo)
+        _sort_by_high_halves(packed)
+        rows = order[lo:hi].copy()
+        subs = ss[lo:hi].copy()
+        for x in range(hi - lo):
+            at = packed[x] & _K32
+            order[lo + x] = rows[at]
+            ss[lo + x] = subs[at]
+        return
     at = np.arange(lo, hi)
     _sort_slot(at, 0, hi - lo, hs, ss)
     order[lo:hi] = order[at]
