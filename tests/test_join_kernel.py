@@ -96,6 +96,39 @@ def test_both_grouping_orders_group_equal_keys_sorted_by_sub(n: int) -> None:
             assert np.all(np.diff(ss[a:b].astype(np.int64)) > 0)
 
 
+@pytest.mark.parametrize("top", [1, 60, 1 << 12, 1 << 20, 1 << 32])
+@pytest.mark.parametrize("m", [0, 1, 33, 500, 5000])
+def test_sort_by_high_halves_is_a_sort(m: int, top: int) -> None:
+    """The radix sort of (sub, place) values is numpy's sort, whichever bytes of the subs
+    vary (a sentence row's bit 31 among them)."""
+    from copydesk.join_kernel import _sort_by_high_halves
+
+    rng = np.random.default_rng(m + top)
+    sub = rng.integers(0, top, m, dtype=np.uint64)
+    sub[rng.random(m) < 0.3] |= np.uint64(1 << 31)
+    packed = sub << np.uint64(32) | np.arange(m, dtype=np.uint64)
+    got = packed.copy()
+    _sort_by_high_halves(got)
+    assert np.array_equal(got, np.sort(packed))
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 7, 3000, 70_000])
+def test_slot_sorted_gives_the_columns_in_its_order(n: int) -> None:
+    """_slot_sorted's columns are h and sub in its order, which is _slot_order's, whether
+    slots hold one row (swapped with none) or many."""
+    from copydesk.join_kernel import _slot_order, _slot_sorted
+
+    rng = np.random.default_rng(n)
+    h = rng.integers(0, max(2, n // 2), n).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    sub = rng.integers(0, 50, n).astype(np.uint32)
+    order, hs, ss = _slot_sorted(h, sub)
+    assert np.array_equal(hs, h[order]) and np.array_equal(ss, sub[order])
+    assert np.array_equal(order, _slot_order(h, sub))
+    ref = np.lexsort((np.arange(n), sub, h))  # each key's rows: a stable sort by sub
+    for key in np.unique(h):
+        assert np.array_equal(order[hs == key], ref[h[ref] == key])
+
+
 @pytest.mark.parametrize("n", [3000, 70_000])
 @pytest.mark.parametrize("ordered", [True, False])
 def test_grouping_orders_sort_big_slots_out_of_article_order(n: int, ordered: bool) -> None:
