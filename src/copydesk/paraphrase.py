@@ -135,19 +135,21 @@ def _cached_sentences(p: Prepared, text: str, min_words: int) -> Sentences:
 
 
 @nb.njit(cache=True, nogil=True)
+def _row_buffers(n):  # pragma: no cover - jit
+    """The arrays :func:`_sentence_rows_into` writes, with room for a text (or batch) of
+    ``n`` tokens: firsts, lasts, sizes and slot counts per sentence, keys, their sentence
+    and slot flag, rows (``sentence << 1 | slot``) per key, and scratch."""
+    return (np.empty(n + 1, np.int64), np.empty(n + 1, np.int64), np.empty(n + 1, np.int64),
+            np.empty(n + 1, np.int64), np.empty(n + 1, np.uint64), np.empty(n + 1, np.int64),
+            np.empty(n + 1, np.bool_), np.empty(n + 1, np.int64), np.empty(n + 1, np.int64))
+
+
+@nb.njit(cache=True, nogil=True)
 def _sentence_rows(hashes, boiler, line, digit, start, cps, stop_after, table, min_words):  # pragma: no cover - jit
     """The rows of :class:`Sentences` (but ``by_key``), and the slots of each sentence
     (:func:`_sentence_rows_into` of one text)."""
     n = len(hashes)
-    firsts = np.empty(n + 1, np.int64)
-    lasts = np.empty(n + 1, np.int64)
-    sizes = np.empty(n + 1, np.int64)
-    slot_count = np.empty(n + 1, np.int64)
-    keys = np.empty(n + 1, np.uint64)
-    sent = np.empty(n + 1, np.int64)
-    slots = np.empty(n + 1, np.bool_)
-    rows = np.empty(n + 1, np.int64)
-    cand = np.empty(n + 1, np.int64)
+    firsts, lasts, sizes, slot_count, keys, sent, slots, rows, cand = _row_buffers(n)
     ns, m = _sentence_rows_into(hashes, boiler, line, digit, start, cps, stop_after, table, min_words, firsts, lasts,
                                 sizes, keys, sent, slots, slot_count, rows, cand, 0, 0)
     return firsts[:ns], lasts[:ns], sizes[:ns], keys[:m], sent[:m], slots[:m], slot_count[:ns]
@@ -249,15 +251,7 @@ def _batch_sentence_rows(hashes, boiler, line, digit, start, cps, doc_cp, sent_e
     sentence."""
     nd = len(tok_first) - 1
     n = len(hashes)
-    firsts = np.empty(n + 1, np.int64)
-    lasts = np.empty(n + 1, np.int64)
-    sizes = np.empty(n + 1, np.int64)
-    slot_count = np.empty(n + 1, np.int64)
-    keys = np.empty(n + 1, np.uint64)
-    sent = np.empty(n + 1, np.int64)
-    slots = np.empty(n + 1, np.bool_)
-    rows = np.empty(n + 1, np.int64)
-    cand = np.empty(n + 1, np.int64)
+    firsts, lasts, sizes, slot_count, keys, sent, slots, rows, cand = _row_buffers(n)
     sorted_keys = np.empty(n, np.uint64)
     sorted_rows = np.empty(n, np.int64)
     sent_first = np.zeros(nd + 1, np.int64)
