@@ -11,6 +11,13 @@ from copydesk.plan import common_sentences, common_sentences_reference
 from copydesk.spill import group_order
 
 
+def _slot_order(h: np.ndarray, sub: np.ndarray) -> np.ndarray:
+    """The order of the join's one-level grouping (``_slot_sorted``'s first column)."""
+    from copydesk.join_kernel import _slot_sorted
+
+    return _slot_sorted(h, sub)[0]
+
+
 def _rows(seed: int, ndocs: int, nfps: int, vocab: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(fingerprint, doc, position) rows; each document holds a fingerprint at most once."""
     rng = np.random.default_rng(seed)
@@ -82,7 +89,7 @@ def test_group_order_is_a_stable_counting_sort(ngroups: int) -> None:
 
 @pytest.mark.parametrize("n", [0, 1, 5, 3000, 70_000])
 def test_both_grouping_orders_group_equal_keys_sorted_by_sub(n: int) -> None:
-    from copydesk.join_kernel import _grouped_order, _slot_order
+    from copydesk.join_kernel import _grouped_order
 
     rng = np.random.default_rng(n)
     h = rng.integers(0, max(2, n // 3), n).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
@@ -116,7 +123,7 @@ def test_sort_by_high_halves_is_a_sort(m: int, top: int) -> None:
 def test_slot_sorted_gives_the_columns_in_its_order(n: int) -> None:
     """_slot_sorted's columns are h and sub in its order, which is _slot_order's, whether
     slots hold one row (swapped with none) or many."""
-    from copydesk.join_kernel import _slot_order, _slot_sorted
+    from copydesk.join_kernel import _slot_sorted
 
     rng = np.random.default_rng(n)
     h = rng.integers(0, max(2, n // 2), n).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
@@ -134,7 +141,7 @@ def test_slot_sorted_gives_the_columns_in_its_order(n: int) -> None:
 def test_grouping_orders_sort_big_slots_out_of_article_order(n: int, ordered: bool) -> None:
     """A key carried by thousands of rows, its rows in article order (a scan) or not (an
     index renumbers its articles): every order is the lexicographic one."""
-    from copydesk.join_kernel import _grouped_order, _slot_order
+    from copydesk.join_kernel import _grouped_order
 
     rng = np.random.default_rng(n)
     h = rng.integers(0, n // 4, n).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
@@ -345,7 +352,7 @@ def test_grouping_orders_are_stable_sorts_of_big_slots_with_ties(dtype: type, nk
     (a pair's rows at one left position): each key's rows in a stable order by sub, whether
     the slot's rows are packed and sorted at once (one key, 32-bit subs) or merge-sorted
     (negative subs, or keys sharing a slot)."""
-    from copydesk.join_kernel import _grouped_order, _slot_order
+    from copydesk.join_kernel import _grouped_order
 
     rng = np.random.default_rng(nkeys)
     n = 5000

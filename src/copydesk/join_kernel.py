@@ -240,12 +240,6 @@ def _slot_sorted(h, sub):  # pragma: no cover - jit
 
 
 @nb.njit(cache=True, nogil=True)
-def _slot_order(h, sub):  # pragma: no cover - jit
-    """The order of :func:`_slot_sorted`."""
-    return _slot_sorted(h, sub)[0]
-
-
-@nb.njit(cache=True, nogil=True)
 def _grouped_order(h, sub):  # pragma: no cover - jit
     """An order of the rows that puts equal ``h`` together, sorted by ``sub`` within each
     group: a two-level counting sort on a mix of ``h`` (256 coarse groups, then about one row
