@@ -67,6 +67,35 @@ def test_site_furniture_is_masked_and_syndication_is_not(tmp_path) -> None:
     assert "cookies" in audit
 
 
+def test_a_brief_carried_whole_by_other_sites_stories_is_not_furniture(tmp_path) -> None:
+    """A site's one-paragraph brief, carried whole inside longer stories on other sites whose
+    other text is their own, recurs like furniture; but furniture is set around an article's
+    text, and here it is an article's whole text: a brief, and every pair with it is reuse.
+    The same paragraph without the brief is furniture by the rule (the case it guards)."""
+    rng = random.Random(21)
+    brief = paragraph(rng, 60)
+    carriers = [Article(f"story-{n}", "\n\n".join(sentences(rng, 3) + [brief] + sentences(rng, 3)),
+                        source=site) for n, site in enumerate(["lantern", "lantern", "lantern", "post"])]
+    alone = Article("brief", brief, source="sentinel")
+    result = copydesk.scan([alone, *carriers], out=tmp_path / "with")
+    assert {(p.a, p.b) for p in result.pairs if "brief" in (p.a, p.b)} == {
+        tuple(sorted(("brief", c.id))) for c in carriers}
+    assert brief not in {r["text"] for r in result.boilerplate}
+    without = copydesk.scan(carriers, out=tmp_path / "without")
+    assert brief in {r["text"] for r in without.boilerplate}
+
+
+def test_a_page_that_is_only_its_sites_cookie_notice_leaves_it_furniture(tmp_path) -> None:
+    """A page whose whole text is its site's cookie notice (a consent wall, no article) is
+    no brief: the site carries the notice on every page, so it stays furniture and pages
+    sharing only it are no pairs."""
+    pages = [_page(n, _story(n), "northgate") for n in range(6)]
+    wall = Article("northgate-wall", COOKIE, source="northgate")
+    result = copydesk.scan([*pages, wall], out=tmp_path)
+    assert COOKIE in {r["text"] for r in result.boilerplate}
+    assert not result.pairs
+
+
 def test_a_stock_caption_with_other_credits_is_furniture() -> None:
     """A short line that recurs on unrelated pages with another ending (a stock photo caption
     with each photographer's credit) is furniture; a long paragraph opening the same way is
@@ -157,6 +186,8 @@ def test_learn_matches_reference(seed: int, ndocs: int, nsites: int) -> None:
         kind = rng.random()
         if kind < 0.5:  # a page with a report of its own and shared lines: the rule's case
             lines = _report(rng) + rng.sample(shared, rng.randint(1, 3))
+        elif kind >= 0.9:  # a brief: one shared line, its whole text
+            lines = [rng.choice(shared)]
         else:
             lines = sentences(rng, rng.randint(1, 5)) + rng.sample(shared, rng.randint(0, 3))
         if 0.5 <= kind < 0.7:

@@ -17,6 +17,11 @@ is found only with other figures counts that text as its own (:func:`_found`): a
 mostly of routine reports still has its cookie notice learned.  Copies of a story keep most
 of their figures, edited or scanned, and still count as versions of it.
 
+Furniture is set around an article's own text, so a line that is the whole text of one of
+its carriers (outside what is masked) is an article: a brief, carried whole by the others,
+and reuse.  Unless that carrier's site carries the line on enough pages to judge it there: a
+page whose whole text is its site's cookie notice is a page with no article.
+
 The test is made per carrier as well: a furniture line is masked only in the carriers whose
 own text is mostly their own (a story's page and its copies keep a line that other pages
 quote as a "related story" teaser).  Lines carried by more than ``sample`` articles are judged
@@ -549,6 +554,11 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     # (what each round asks of the carriers' rows and does not change: taken once)
     ew, not_self = weight[erow], ~self_row
     with_figs, slot_line, alone = found >= SLOT, found == SLOT, found == ALONE
+    # a brief carried whole: a carrier whose whole text (outside what is masked) is the line,
+    # on a site that carries the line too seldom for it to be that site's furniture (a page
+    # whose whole text is its site's cookie notice has no article); judged where every
+    # carrier is (a group no bigger than the sample)
+    may_be_brief = few_on_site(cidx, site[crow], cfg) & full[cidx]
     for _ in range(cfg.rounds):
         live = ~masked
         gone = np.flatnonzero(masked)
@@ -566,6 +576,7 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
         cont = content[cd] - np.where(live[crow], weight[crow], 0)
         ratio = np.where(cont > 0, own / np.maximum(cont, 1), 0.0)
         is_f = _group_median(ratio, cidx, len(cand)) >= cfg.own_share
+        is_f &= np.bincount(cidx, weights=may_be_brief & (cont <= 0), minlength=len(cand)) == 0
         new = np.zeros(n, np.bool_)
         hit = is_f[cidx] & full[cidx] & (ratio >= cfg.carrier_share)
         new[crow[hit]] = True
@@ -578,6 +589,13 @@ def learn_lines(key: np.ndarray, marks: np.ndarray, doc: np.ndarray, site: np.nd
     # carried more than once): their groups count its rows, no pass over every row needed
     counts = (key[by_key[kfirst]], ksize) if group is None else None
     return _result(exact, doc, site, line, masked, rank, counts)
+
+
+def few_on_site(cidx: np.ndarray, csite: np.ndarray, cfg: FurnitureConfig) -> np.ndarray:
+    """Per carrier of a candidate line (``cidx``: the candidate, ``csite``: the carrier's
+    site, -1 unknown): does its site (or, unknown, the articles of no known site) carry the
+    line on too few pages for the rule to judge it there?"""
+    return _count_rows(cidx, csite) < np.where(csite >= 0, cfg.site_min_docs, cfg.min_docs)
 
 
 def _sorted_by(major: np.ndarray, minor: np.ndarray) -> bool:
@@ -807,7 +825,7 @@ def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
             sample = sorted(ds, key=lambda d: (rank[d], d))[:cfg.sample]
             found = _found_reference({d: rows[d] for d in sample})
             site_line = 2 * max(per_site.values(), default=0) > len(ds)
-            ratios = []
+            ratios, brief = [], False
             for d in sample:
                 live = {x: v[1] for x, v in rows[d].items() if (d, x) not in masked and x != k}
                 cont = sum(live.values())
@@ -816,7 +834,10 @@ def learn_reference(key: np.ndarray, marks: np.ndarray, doc: np.ndarray,
                 instance = 2 * slot > fig and found[d, k] != SLOT and site_line
                 own = sum(w for x, w in live.items() if found[d, x] == ALONE or (instance and found[d, x] == SLOT))
                 ratios.append(own / cont if cont > 0 else 0.0)
-            if sorted(ratios)[(len(ratios) - 1) // 2] < cfg.own_share:
+                own_site = site_of[(d, k)]
+                few = per_site[own_site] < cfg.site_min_docs if own_site >= 0 else unknown < cfg.min_docs
+                brief |= cont <= 0 and few and len(ds) <= cfg.sample  # a brief carried whole
+            if sorted(ratios)[(len(ratios) - 1) // 2] < cfg.own_share or brief:
                 continue
             if len(ds) <= cfg.sample:
                 new |= {(d, k) for d, r in zip(sample, ratios, strict=True) if r >= cfg.carrier_share}
